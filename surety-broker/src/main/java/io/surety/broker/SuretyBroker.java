@@ -1,0 +1,307 @@
+package io.surety.broker;
+
+import io.surety.broker.api.ApiDispatcher;
+import io.surety.broker.api.BrokerServices;
+import io.surety.broker.api.TopicOperations;
+import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.delay.PartitionWatchers;
+import io.surety.broker.log.FsyncLedger;
+import io.surety.broker.log.SegmentFiles;
+import io.surety.broker.metadata.ClusterIdentity;
+import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.network.NettyServer;
+import io.surety.broker.partition.GroupCommitFlusher;
+import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
+import io.surety.broker.producer.ProducerIdAllocator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Surety broker, started in this JVM. The same broker {@code bin/surety start} runs, for
+ * applications that want a real Kafka-protocol broker in their own tests:
+ *
+ * <pre>{@code
+ * try (SuretyBroker broker = SuretyBroker.builder().port(0).tempDataDir().start()) {
+ *     props.put("bootstrap.servers", broker.bootstrapServers());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops cleanly: connections are closed, every log is flushed and its recovery
+ * point recorded, so the next start skips recovery. Thread-safe.
+ */
+public final class SuretyBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SuretyBroker.class);
+    private static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
+    private static final String LOCK_FILE = ".lock";
+
+    private final BrokerConfig config;
+    private final Path dataDir;
+    private final boolean deleteDataOnClose;
+    private final FileChannel lockChannel;
+    private final FsyncLedger ledger;
+    private final ExecutorService handlerPool;
+    private final ScheduledThreadPoolExecutor timer;
+    private final DeferredCloser closer;
+    private PartitionRegistry partitions;
+    private GroupCommitFlusher flusher;
+    private Thread flusherThread;
+    private NettyServer server;
+    private ClusterIdentity identity;
+    private volatile boolean closed;
+
+    private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
+        this.config = config;
+        this.dataDir = config.dataDir().toAbsolutePath();
+        this.deleteDataOnClose = deleteDataOnClose;
+        Files.createDirectories(dataDir);
+        this.lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("Data directory " + dataDir + " is in use by another broker");
+        }
+        this.ledger = config.fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve("fsync-ledger.log")) : FsyncLedger.NONE;
+        this.handlerPool = Executors.newFixedThreadPool(config.ioThreads(), threads("surety-handler"));
+        this.timer = new ScheduledThreadPoolExecutor(1, threads("surety-timer"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.closer = new DeferredCloser(timer);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts a broker with {@code config}; the caller closes it. */
+    public static SuretyBroker start(BrokerConfig config) throws IOException {
+        SuretyBroker broker = new SuretyBroker(config, false);
+        broker.startServing();
+        return broker;
+    }
+
+    private void startServing() throws IOException {
+        try {
+            Clock clock = Clock.systemUTC();
+            Path cleanMarker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
+            boolean cleanShutdown = Files.exists(cleanMarker);
+            identity = ClusterIdentity.loadOrCreate(dataDir, config.nodeId(), ledger);
+            PartitionWatchers watchers = new PartitionWatchers();
+            partitions = new PartitionRegistry(dataDir, ledger, config.flushPolicy(), clock, closer, watchers::wake);
+            TopicRegistry topics = TopicRegistry.load(dataDir, config, ledger);
+            recoverPartitions(topics, cleanShutdown);
+            Files.deleteIfExists(cleanMarker);
+            SegmentFiles.fsyncDirectory(dataDir);
+            flusher = new GroupCommitFlusher(config.flushPolicy(), clock, () -> List.copyOf(partitions.all()));
+            flusherThread = threads("surety-flusher").newThread(flusher);
+            flusherThread.start();
+            ProducerIdAllocator producerIds = ProducerIdAllocator.open(dataDir.resolve("producer-ids"),
+                    next -> SegmentFiles.writeDurably(dataDir.resolve("producer-ids"), ProducerIdAllocator.encode(next), ledger));
+            TopicOperations topicOperations = new TopicOperations(config, topics, partitions);
+            BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
+                    watchers, producerIds, clock, timer, handlerPool, this::port);
+            scheduleMaintenance(clock);
+            server = NettyServer.start(config.listener().host(), config.listener().port(), config.networkThreads(),
+                    config.socketRequestMaxBytes(), new ApiDispatcher(services), handlerPool);
+            LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
+                    config.listener().host(), port(), identity.clusterId(), dataDir, config.flushPolicy().name().toLowerCase());
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("Interrupted while starting", e);
+        }
+    }
+
+    private void recoverPartitions(TopicRegistry topics, boolean cleanShutdown) throws IOException {
+        long startNs = System.nanoTime();
+        Set<String> expected = new HashSet<>();
+        int count = 0;
+        for (TopicInfo topic : topics.all()) {
+            for (int p = 0; p < topic.partitionCount(); p++) {
+                TopicPartition tp = new TopicPartition(topic.name(), p);
+                expected.add(PartitionRegistry.directoryName(tp));
+                partitions.open(tp, topic.id(), topic.config(), cleanShutdown);
+                count++;
+            }
+        }
+        partitions.removeStrayDirectories(expected);
+        LOG.info("Loaded {} partitions of {} topics in {} ms ({})", count, topics.all().size(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+                cleanShutdown ? "clean shutdown: logs trusted" : "no clean-shutdown marker: unflushed data checked");
+    }
+
+    private void scheduleMaintenance(Clock clock) {
+        long retentionEvery = config.retentionCheckIntervalMs();
+        timer.scheduleWithFixedDelay(() -> handlerPool.execute(() -> {
+            for (Partition partition : partitions.all()) {
+                partition.applyRetention(clock.millis(), config.producerIdExpirationMs());
+            }
+        }), retentionEvery, retentionEvery, TimeUnit.MILLISECONDS);
+        long checkpointEvery = config.recoveryCheckpointIntervalMs();
+        timer.scheduleWithFixedDelay(() -> handlerPool.execute(() -> partitions.all()
+                .forEach(Partition::checkpointRecoveryPoint)), checkpointEvery, checkpointEvery, TimeUnit.MILLISECONDS);
+    }
+
+    /** The port the broker listens on (the bound one when configured with port 0). */
+    public int port() {
+        return server.port();
+    }
+
+    /** {@code host:port} for clients' {@code bootstrap.servers}. */
+    public String bootstrapServers() {
+        return config.advertisedListener().host() + ":" + port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public String clusterId() {
+        return identity.clusterId();
+    }
+
+    /** Stops serving, flushes and closes every log, and marks the shutdown clean. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
+        if (flusher != null) {
+            flusher.stop();
+            try {
+                flusherThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        handlerPool.shutdown();
+        timer.shutdownNow();
+        try {
+            handlerPool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closer.runAllNow();
+        if (partitions != null) {
+            partitions.closeAll();
+            try {
+                Files.writeString(dataDir.resolve(CLEAN_SHUTDOWN_FILE), "");
+                SegmentFiles.fsyncDirectory(dataDir);
+            } catch (IOException e) {
+                LOG.warn("Could not mark the shutdown clean; the next start will recover", e);
+            }
+        }
+        try {
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("Could not release the data directory lock", e);
+        }
+        if (deleteDataOnClose) {
+            deleteRecursively(dataDir);
+        }
+        LOG.info("Surety broker stopped");
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ThreadFactory threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Builds an in-process broker: 127.0.0.1, a chosen or free port, a given or temporary data directory. */
+    public static final class Builder {
+        private final Map<String, String> settings = new LinkedHashMap<>();
+        private boolean tempDataDir;
+        private int port = 0;
+
+        private Builder() {
+        }
+
+        /** The port to listen on; 0 (the default) picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            settings.put(BrokerConfig.LOG_DIRS, dir.toString());
+            tempDataDir = false;
+            return this;
+        }
+
+        /** A fresh temporary data directory, deleted when the broker closes. */
+        public Builder tempDataDir() {
+            tempDataDir = true;
+            return this;
+        }
+
+        /** Any broker setting, with Kafka's key names. */
+        public Builder config(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public Builder configs(Map<String, String> more) {
+            settings.putAll(more);
+            return this;
+        }
+
+        public SuretyBroker start() throws IOException {
+            Map<String, String> all = new LinkedHashMap<>(settings);
+            all.putIfAbsent(BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:" + port);
+            if (tempDataDir || !all.containsKey(BrokerConfig.LOG_DIRS)) {
+                all.put(BrokerConfig.LOG_DIRS, Files.createTempDirectory("surety-").toString());
+                tempDataDir = true;
+            }
+            SuretyBroker broker = new SuretyBroker(BrokerConfig.of(all), tempDataDir);
+            broker.startServing();
+            return broker;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+
+/**
+ * ApiVersions: the API keys and version ranges this broker serves, taken from the handler table
+ * so the answer can never promise an API that has no handler. No features are advertised, so
+ * Kafka 4.x producers stay on the pre-KIP-890 transaction protocol (Produce up to v11).
+ */
+final class ApiVersionsHandler implements ApiHandler {
+
+    private final ApiDispatcher dispatcher;
+
+    ApiVersionsHandler(ApiDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.API_VERSIONS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        ApiVersionsRequest body = (ApiVersionsRequest) request.body();
+        ApiVersionsResponseData data = new ApiVersionsResponseData();
+        if (request.version() >= 3 && !body.isValid()) {
+            data.setErrorCode(Errors.INVALID_REQUEST.code());
+            return CompletableFuture.completedFuture(new ApiResponse.Send(data));
+        }
+        for (ApiHandler handler : dispatcher.handlers()) {
+            data.apiKeys().add(new ApiVersion().setApiKey(handler.apiKey().id)
+                    .setMinVersion(handler.minVersion()).setMaxVersion(handler.maxVersion()));
+        }
+        data.setFinalizedFeaturesEpoch(-1);
+        return CompletableFuture.completedFuture(new ApiResponse.Send(data));
+    }
+}

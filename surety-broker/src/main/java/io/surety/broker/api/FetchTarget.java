@@ -1,0 +1,9 @@
+package io.surety.broker.api;
+
+import io.surety.broker.partition.Partition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+
+/** One partition of a fetch request: as the client named it, and the local partition if any. */
+record FetchTarget(String topicName, Uuid topicId, Partition partition, FetchRequestData.FetchPartition request) {
+}

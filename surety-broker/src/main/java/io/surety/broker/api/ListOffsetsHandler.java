@@ -1,0 +1,90 @@
+package io.surety.broker.api;
+
+import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.partition.Partition;
+import io.surety.broker.record.BatchRecords.TimestampAndOffset;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsPartitionResponse;
+import org.apache.kafka.common.message.ListOffsetsResponseData.ListOffsetsTopicResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ListOffsetsRequest;
+
+/**
+ * ListOffsets: earliest (-2, and earliest-local -4), latest (-1), max timestamp (-3), and the
+ * first record at or after a timestamp. Offsets never go past the high watermark.
+ */
+final class ListOffsetsHandler implements ApiHandler {
+
+    private static final long UNKNOWN = -1L;
+
+    private final BrokerServices services;
+
+    ListOffsetsHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.LIST_OFFSETS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        ListOffsetsRequestData data = ((ListOffsetsRequest) request.body()).data();
+        ListOffsetsResponseData response = new ListOffsetsResponseData();
+        for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
+            TopicInfo info = services.topics().get(topic.name());
+            ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
+            for (ListOffsetsRequestData.ListOffsetsPartition requested : topic.partitions()) {
+                Partition partition = info == null ? null
+                        : services.partitions().get(new TopicPartition(info.name(), requested.partitionIndex()));
+                topicResponse.partitions().add(answer(partition, requested));
+            }
+            response.topics().add(topicResponse);
+        }
+        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    private ListOffsetsPartitionResponse answer(Partition partition, ListOffsetsRequestData.ListOffsetsPartition requested) {
+        ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse()
+                .setPartitionIndex(requested.partitionIndex()).setTimestamp(UNKNOWN).setOffset(UNKNOWN)
+                .setLeaderEpoch(-1);
+        if (partition == null) {
+            return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        if (requested.currentLeaderEpoch() > Partition.LEADER_EPOCH) {
+            return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+        }
+        try {
+            long timestamp = requested.timestamp();
+            if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
+                out.setOffset(partition.logStartOffset());
+            } else if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
+                out.setOffset(partition.highWatermark());
+            } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
+                setFound(out, partition.offsetOfMaxTimestamp());
+            } else if (timestamp >= 0) {
+                setFound(out, partition.offsetForTimestamp(timestamp));
+            } else {
+                return out.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
+            }
+            if (out.offset() >= 0) {
+                out.setLeaderEpoch(Partition.LEADER_EPOCH);
+            }
+            return out.setErrorCode(Errors.NONE.code());
+        } catch (IOException e) {
+            return out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        }
+    }
+
+    private static void setFound(ListOffsetsPartitionResponse out, TimestampAndOffset found) {
+        if (found != null) {
+            out.setTimestamp(found.timestamp()).setOffset(found.offset());
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.surety.broker.api;
+
+import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.partition.Partition;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+
+/**
+ * Metadata: this node as the only broker and controller, and the requested topics with their ids
+ * and partitions (this node leads and alone replicates every one). Unknown topics are created when
+ * the client allows it and {@code auto.create.topics.enable} is on.
+ */
+final class MetadataHandler implements ApiHandler {
+
+    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+
+    private final BrokerServices services;
+
+    MetadataHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.METADATA;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        MetadataRequest body = (MetadataRequest) request.body();
+        MetadataRequestData data = body.data();
+        MetadataResponseData response = new MetadataResponseData()
+                .setClusterId(services.identity().clusterId())
+                .setControllerId(services.identity().nodeId())
+                .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        response.brokers().add(BrokerNode.metadataBroker(services));
+        if (body.isAllTopics()) {
+            for (TopicInfo topic : services.topics().all()) {
+                response.topics().add(describe(topic));
+            }
+        } else {
+            boolean mayCreate = services.config().autoCreateTopics() && (request.version() < 4 || data.allowAutoTopicCreation());
+            for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
+                response.topics().add(lookup(requested, mayCreate));
+            }
+        }
+        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, boolean mayCreate) {
+        String name = requested.name();
+        if (name == null) {
+            Uuid id = requested.topicId();
+            TopicInfo topic = services.topics().get(id);
+            return topic != null ? describe(topic) : new MetadataResponseTopic().setTopicId(id)
+                    .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+        }
+        TopicInfo topic = services.topics().get(name);
+        if (topic != null) {
+            return describe(topic);
+        }
+        MetadataResponseTopic missing = new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        try {
+            TopicOperations.validateName(name);
+        } catch (InvalidTopicException e) {
+            return missing.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
+        }
+        if (!mayCreate) {
+            return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        try {
+            return describe(services.topicOperations().createWithDefaults(name));
+        } catch (IOException e) {
+            return missing.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        }
+    }
+
+    private MetadataResponseTopic describe(TopicInfo topic) {
+        MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
+                .setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        int node = services.identity().nodeId();
+        for (int p = 0; p < topic.partitionCount(); p++) {
+            Partition partition = services.partitions().get(new TopicPartition(topic.name(), p));
+            boolean offline = partition == null || partition.isOffline();
+            List<Integer> replicas = List.of(node);
+            out.partitions().add(new MetadataResponsePartition()
+                    .setPartitionIndex(p)
+                    .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
+                    .setLeaderId(offline ? -1 : node)
+                    .setLeaderEpoch(Partition.LEADER_EPOCH)
+                    .setReplicaNodes(replicas)
+                    .setIsrNodes(offline ? List.of() : replicas)
+                    .setOfflineReplicas(offline ? replicas : new ArrayList<>()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,143 @@
+package io.surety.broker.api;
+
+import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.partition.AppendOutcome;
+import io.surety.broker.partition.Partition;
+import io.surety.broker.record.InvalidBatchException;
+import io.surety.broker.record.ProducedBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ProduceRequest;
+
+/**
+ * Produce: validates and appends each partition's batch, then answers once the appended data is
+ * durable (acks=1 and acks=all; a single node is the whole ISR). acks=0 gets no response; if any
+ * partition failed, the connection is closed instead so the producer refreshes its metadata.
+ *
+ * <p>Per batch: one CRC pass and a header rewrite. No record is decoded.
+ */
+final class ProduceHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    ProduceHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        ProduceRequestData data = ((ProduceRequest) request.body()).data();
+        short acks = data.acks();
+        if (acks != 0 && acks != 1 && acks != -1) {
+            return CompletableFuture.completedFuture(new ApiResponse.Send(allFailed(data, Errors.INVALID_REQUIRED_ACKS,
+                    "acks must be -1, 0 or 1, not " + acks)));
+        }
+        long nowMs = services.clock().millis();
+        ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        boolean anyFailed = false;
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            TopicInfo topic = topicData.name() == null || topicData.name().isEmpty()
+                    ? services.topics().get(topicData.topicId()) : services.topics().get(topicData.name());
+            TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name())
+                    .setTopicId(topicData.topicId());
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                PartitionProduceResponse result = appendOne(topic, topicData, partitionData, nowMs, acks, durable);
+                anyFailed |= result.errorCode() != Errors.NONE.code();
+                topicResponse.partitionResponses().add(result);
+            }
+            response.responses().add(topicResponse);
+        }
+        if (acks == 0) {
+            return CompletableFuture.completedFuture(anyFailed
+                    ? new ApiResponse.Close("a produce request with acks=0 failed; closing so the producer refreshes metadata")
+                    : ApiResponse.SILENT);
+        }
+        return CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new))
+                .handle((ok, error) -> error == null ? new ApiResponse.Send(response)
+                        : new ApiResponse.Send(storageFailed(response, error)));
+    }
+
+    private PartitionProduceResponse appendOne(TopicInfo topic, ProduceRequestData.TopicProduceData topicData,
+            ProduceRequestData.PartitionProduceData partitionData, long nowMs, short acks,
+            List<CompletableFuture<Void>> durable) {
+        PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partitionData.index())
+                .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+        Partition partition = topic == null ? null
+                : services.partitions().get(new TopicPartition(topic.name(), partitionData.index()));
+        if (partition == null) {
+            Errors error = topic == null && !Uuid.ZERO_UUID.equals(topicData.topicId()) && isEmpty(topicData.name())
+                    ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+            return out.setErrorCode(error.code()).setErrorMessage(error.message());
+        }
+        ProducedBatch batch;
+        try {
+            batch = ProducedBatch.parse(partitionData.records());
+        } catch (InvalidBatchException e) {
+            Errors error = switch (e.reason()) {
+                case CORRUPT -> Errors.CORRUPT_MESSAGE;
+                case INVALID_RECORD -> Errors.INVALID_RECORD;
+                case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
+            };
+            return out.setErrorCode(error.code()).setErrorMessage(e.getMessage());
+        }
+        if (batch.isTransactional()) {
+            return out.setErrorCode(Errors.INVALID_TXN_STATE.code())
+                    .setErrorMessage("Transactions are not supported by this broker yet");
+        }
+        AppendOutcome outcome = partition.append(batch, nowMs);
+        if (outcome.error() != Errors.NONE) {
+            return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
+        }
+        if (acks != 0) {
+            durable.add(services.flusher().awaitDurable(partition, outcome.endOffset()));
+        }
+        return out.setBaseOffset(outcome.baseOffset()).setLogAppendTimeMs(outcome.logAppendTimeMs())
+                .setLogStartOffset(outcome.logStartOffset());
+    }
+
+    private static boolean isEmpty(String name) {
+        return name == null || name.isEmpty();
+    }
+
+    private static ProduceResponseData allFailed(ProduceRequestData data, Errors error, String message) {
+        ProduceResponseData response = new ProduceResponseData();
+        for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
+            TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name())
+                    .setTopicId(topicData.topicId());
+            for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
+                topicResponse.partitionResponses().add(new PartitionProduceResponse().setIndex(partitionData.index())
+                        .setErrorCode(error.code()).setErrorMessage(message).setBaseOffset(-1));
+            }
+            response.responses().add(topicResponse);
+        }
+        return response;
+    }
+
+    /** An fsync failed after the append: nothing in this request may be acknowledged. */
+    private static ProduceResponseData storageFailed(ProduceResponseData response, Throwable error) {
+        for (TopicProduceResponse topic : response.responses()) {
+            for (PartitionProduceResponse partition : topic.partitionResponses()) {
+                if (partition.errorCode() == Errors.NONE.code()) {
+                    partition.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code()).setBaseOffset(-1)
+                            .setErrorMessage("Data could not be made durable: " + error.getMessage());
+                }
+            }
+        }
+        return response;
+    }
+}

@@ -1,0 +1,344 @@
+package io.surety.broker.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The broker's configuration: one immutable, typed object built once at start from
+ * {@code server.properties}-style key/value pairs, with Kafka's key names wherever Kafka has one.
+ *
+ * <p>Unknown keys and invalid values are refused with a {@link ConfigException} that names the
+ * setting. Thread-safe (immutable).
+ *
+ * <p>Implementation notes: parsing and validation use kafka-clients' {@link ConfigDef}, the same
+ * machinery Kafka's own broker uses, so types, ranges and messages read the way Kafka users expect.
+ */
+public final class BrokerConfig {
+
+    public static final String LISTENERS = "listeners";
+    public static final String ADVERTISED_LISTENERS = "advertised.listeners";
+    public static final String NODE_ID = "node.id";
+    public static final String LOG_DIRS = "log.dirs";
+    public static final String LOG_DIR = "log.dir";
+    public static final String NUM_PARTITIONS = "num.partitions";
+    public static final String DEFAULT_REPLICATION_FACTOR = "default.replication.factor";
+    public static final String AUTO_CREATE_TOPICS_ENABLE = "auto.create.topics.enable";
+    public static final String DELETE_TOPIC_ENABLE = "delete.topic.enable";
+    public static final String LOG_SEGMENT_BYTES = "log.segment.bytes";
+    public static final String LOG_ROLL_MS = "log.roll.ms";
+    public static final String LOG_ROLL_HOURS = "log.roll.hours";
+    public static final String LOG_RETENTION_MS = "log.retention.ms";
+    public static final String LOG_RETENTION_MINUTES = "log.retention.minutes";
+    public static final String LOG_RETENTION_HOURS = "log.retention.hours";
+    public static final String LOG_RETENTION_BYTES = "log.retention.bytes";
+    public static final String LOG_RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+    public static final String LOG_INDEX_INTERVAL_BYTES = "log.index.interval.bytes";
+    public static final String LOG_MESSAGE_TIMESTAMP_TYPE = "log.message.timestamp.type";
+    public static final String LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "log.message.timestamp.before.max.ms";
+    public static final String LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS = "log.message.timestamp.after.max.ms";
+    public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
+    public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
+    public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
+    public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
+    public static final String NUM_IO_THREADS = "num.io.threads";
+    public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
+    public static final String FLUSH_POLICY = "flush.policy";
+    public static final String FSYNC_LEDGER_ENABLE = "surety.fsync.ledger.enable";
+
+    /** Keys Kafka accepts that have no effect on a single node; accepted so Kafka files load unchanged. */
+    private static final Set<String> ACCEPTED_WITHOUT_EFFECT = Set.of(
+            "broker.id", "process.roles", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
+            "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",
+            "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
+            "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+            "transaction.state.log.min.isr", "share.coordinator.state.topic.replication.factor",
+            "share.coordinator.state.topic.min.isr", "min.insync.replicas", "group.initial.rebalance.delay.ms");
+
+    private static final ConfigDef DEFINITION = new ConfigDef()
+            .define(LISTENERS, Type.LIST, "PLAINTEXT://127.0.0.1:9092", Importance.HIGH,
+                    "Where the broker listens, as NAME://host:port. Port 0 picks a free port.")
+            .define(ADVERTISED_LISTENERS, Type.LIST, "", Importance.MEDIUM,
+                    "Addresses given to clients in Metadata; defaults to the listeners.")
+            .define(NODE_ID, Type.INT, 1, Range.atLeast(0), Importance.HIGH, "This broker's node id.")
+            .define(LOG_DIRS, Type.STRING, null, Importance.HIGH, "The data directory (one directory).")
+            .define(LOG_DIR, Type.STRING, "./data", Importance.HIGH, "The data directory, when log.dirs is unset.")
+            .define(NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Partitions of auto-created topics and of CreateTopics without a count.")
+            .define(DEFAULT_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.between(1, 1), Importance.MEDIUM,
+                    "Replication factor of auto-created topics; one node holds one replica.")
+            .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Create a topic when Metadata names one that does not exist.")
+            .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Allow DeleteTopics.")
+            .define(LOG_SEGMENT_BYTES, Type.INT, 1024 * 1024 * 1024, Range.atLeast(1024), Importance.HIGH,
+                    "Size at which a segment is rolled.")
+            .define(LOG_ROLL_MS, Type.LONG, null, Importance.MEDIUM, "Age at which a segment is rolled.")
+            .define(LOG_ROLL_HOURS, Type.INT, 24 * 7, Range.atLeast(1), Importance.MEDIUM,
+                    "Age at which a segment is rolled, in hours.")
+            .define(LOG_RETENTION_MS, Type.LONG, null, Importance.HIGH,
+                    "How long segments are kept; -1 keeps them forever.")
+            .define(LOG_RETENTION_MINUTES, Type.INT, null, Importance.HIGH, "Retention in minutes.")
+            .define(LOG_RETENTION_HOURS, Type.INT, 168, Importance.HIGH, "Retention in hours.")
+            .define(LOG_RETENTION_BYTES, Type.LONG, -1L, Importance.HIGH,
+                    "Maximum size of a partition's log before old segments go; -1 for no limit.")
+            .define(LOG_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "How often retention is applied.")
+            .define(LOG_INDEX_INTERVAL_BYTES, Type.INT, 4096, Range.atLeast(0), Importance.MEDIUM,
+                    "Bytes between two offset index entries.")
+            .define(LOG_MESSAGE_TIMESTAMP_TYPE, Type.STRING, "CreateTime",
+                    ValidString.in("CreateTime", "LogAppendTime"), Importance.MEDIUM,
+                    "Whether record timestamps are the producer's or the broker's.")
+            .define(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(0),
+                    Importance.MEDIUM, "How far in the past a CreateTime timestamp may be.")
+            .define(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS, Type.LONG, 3_600_000L, Range.atLeast(0),
+                    Importance.MEDIUM, "How far in the future a CreateTime timestamp may be.")
+            .define(LOG_FLUSH_INTERVAL_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                    "Under flush.policy=interval, the longest time appended data stays unsynced.")
+            .define(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS, Type.LONG, 60_000L, Range.atLeast(1),
+                    Importance.LOW, "How often the recovery point of each log is recorded.")
+            .define(FILE_DELETE_DELAY_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "Delay before a deleted segment's files are closed and removed.")
+            .define(MESSAGE_MAX_BYTES, Type.INT, 1024 * 1024 + 12, Range.atLeast(0), Importance.HIGH,
+                    "Largest record batch a topic accepts.")
+            .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.HIGH,
+                    "Largest request frame; larger frames close the connection.")
+            .define(NUM_IO_THREADS, Type.INT, 4, Range.atLeast(1), Importance.MEDIUM,
+                    "Threads that run request handlers.")
+            .define(NUM_NETWORK_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+                    "Network event-loop threads.")
+            .define(PRODUCER_ID_EXPIRATION_MS, Type.INT, 86_400_000, Range.atLeast(1), Importance.LOW,
+                    "How long a producer's sequence state is kept after its last write.")
+            .define(FLUSH_POLICY, Type.STRING, "fsync", ValidString.in("fsync", "interval"), Importance.HIGH,
+                    "fsync: a record is fsynced before it is acknowledged (acks=1/all) or visible to consumers. "
+                            + "interval: Kafka's page-cache behaviour, fsync only every log.flush.interval.ms.")
+            .define(FSYNC_LEDGER_ENABLE, Type.BOOLEAN, false, Importance.LOW,
+                    "Record each file's length at every fsync in fsync-ledger.log, for power-loss tests.");
+
+    private final Map<String, String> originals;
+    private final Map<String, Object> values;
+    private final Listener listener;
+    private final Listener advertisedListener;
+
+    private BrokerConfig(Map<String, String> originals) {
+        this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(originals));
+        rejectUnknown(originals.keySet());
+        this.values = DEFINITION.parse(originals);
+        this.listener = singleListener(LISTENERS, getList(LISTENERS).toArray(String[]::new));
+        String[] advertised = getList(ADVERTISED_LISTENERS).toArray(String[]::new);
+        this.advertisedListener = advertised.length == 0 ? listener : singleListener(ADVERTISED_LISTENERS, advertised);
+        if (retentionMs() < -1) {
+            throw new ConfigException(LOG_RETENTION_MS, retentionMs(), "must be -1 or at least 0");
+        }
+    }
+
+    /** Parses and validates {@code settings}; throws {@link ConfigException} naming the first bad setting. */
+    public static BrokerConfig of(Map<String, String> settings) {
+        return new BrokerConfig(settings);
+    }
+
+    /** Every key this broker understands, for help output and validation. */
+    public static Set<String> knownKeys() {
+        Set<String> keys = new TreeSet<>(DEFINITION.names());
+        keys.addAll(ACCEPTED_WITHOUT_EFFECT);
+        return keys;
+    }
+
+    private static void rejectUnknown(Set<String> keys) {
+        for (String key : keys) {
+            if (!DEFINITION.names().contains(key) && !ACCEPTED_WITHOUT_EFFECT.contains(key)) {
+                throw new ConfigException("Unknown setting '" + key + "'. Known settings: " + knownKeys());
+            }
+        }
+    }
+
+    private static Listener singleListener(String key, String[] entries) {
+        if (entries.length != 1) {
+            throw new ConfigException(key, String.join(",", entries), "exactly one PLAINTEXT listener is supported");
+        }
+        try {
+            URI uri = new URI(entries[0].trim());
+            if (!"PLAINTEXT".equalsIgnoreCase(uri.getScheme())) {
+                throw new ConfigException(key, entries[0], "only PLAINTEXT listeners are supported");
+            }
+            if (uri.getHost() == null || uri.getPort() < 0 || uri.getPort() > 65535) {
+                throw new ConfigException(key, entries[0], "expected PLAINTEXT://host:port");
+            }
+            return new Listener(uri.getHost(), uri.getPort());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(key, entries[0], "expected PLAINTEXT://host:port");
+        }
+    }
+
+    /** A listener's host and port. */
+    public record Listener(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    public Map<String, String> originals() {
+        return originals;
+    }
+
+    public Listener listener() {
+        return listener;
+    }
+
+    public Listener advertisedListener() {
+        return advertisedListener;
+    }
+
+    public int nodeId() {
+        return getInt(NODE_ID);
+    }
+
+    public Path dataDir() {
+        String dirs = (String) values.get(LOG_DIRS);
+        String dir = dirs != null ? dirs : (String) values.get(LOG_DIR);
+        if (dir.contains(",")) {
+            throw new ConfigException(LOG_DIRS, dir, "exactly one data directory is supported");
+        }
+        return Paths.get(dir.trim());
+    }
+
+    public int numPartitions() {
+        return getInt(NUM_PARTITIONS);
+    }
+
+    public boolean autoCreateTopics() {
+        return (Boolean) values.get(AUTO_CREATE_TOPICS_ENABLE);
+    }
+
+    public boolean deleteTopicEnable() {
+        return (Boolean) values.get(DELETE_TOPIC_ENABLE);
+    }
+
+    public int segmentBytes() {
+        return getInt(LOG_SEGMENT_BYTES);
+    }
+
+    public long segmentMs() {
+        Long ms = (Long) values.get(LOG_ROLL_MS);
+        return ms != null ? ms : getInt(LOG_ROLL_HOURS) * 3_600_000L;
+    }
+
+    public long retentionMs() {
+        Long ms = (Long) values.get(LOG_RETENTION_MS);
+        if (ms != null) {
+            return ms;
+        }
+        Integer minutes = (Integer) values.get(LOG_RETENTION_MINUTES);
+        if (minutes != null) {
+            return minutes < 0 ? -1 : minutes * 60_000L;
+        }
+        int hours = getInt(LOG_RETENTION_HOURS);
+        return hours < 0 ? -1 : hours * 3_600_000L;
+    }
+
+    public long retentionBytes() {
+        return (Long) values.get(LOG_RETENTION_BYTES);
+    }
+
+    public long retentionCheckIntervalMs() {
+        return (Long) values.get(LOG_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    public int indexIntervalBytes() {
+        return getInt(LOG_INDEX_INTERVAL_BYTES);
+    }
+
+    public String messageTimestampType() {
+        return (String) values.get(LOG_MESSAGE_TIMESTAMP_TYPE);
+    }
+
+    public long messageTimestampBeforeMaxMs() {
+        return (Long) values.get(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
+    }
+
+    public long messageTimestampAfterMaxMs() {
+        return (Long) values.get(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS);
+    }
+
+    public long flushIntervalMs() {
+        return (Long) values.get(LOG_FLUSH_INTERVAL_MS);
+    }
+
+    public long recoveryCheckpointIntervalMs() {
+        return (Long) values.get(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS);
+    }
+
+    public long fileDeleteDelayMs() {
+        return (Long) values.get(FILE_DELETE_DELAY_MS);
+    }
+
+    public int messageMaxBytes() {
+        return getInt(MESSAGE_MAX_BYTES);
+    }
+
+    public int socketRequestMaxBytes() {
+        return getInt(SOCKET_REQUEST_MAX_BYTES);
+    }
+
+    public int ioThreads() {
+        return getInt(NUM_IO_THREADS);
+    }
+
+    public int networkThreads() {
+        return getInt(NUM_NETWORK_THREADS);
+    }
+
+    public long producerIdExpirationMs() {
+        return getInt(PRODUCER_ID_EXPIRATION_MS);
+    }
+
+    public FlushPolicy flushPolicy() {
+        return FlushPolicy.valueOf(((String) values.get(FLUSH_POLICY)).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public boolean fsyncLedgerEnabled() {
+        return (Boolean) values.get(FSYNC_LEDGER_ENABLE);
+    }
+
+    /** The broker-level value of a topic config's default, as a string (what DescribeConfigs shows). */
+    public String topicDefault(String topicKey) {
+        return TopicConfig.brokerDefault(this, topicKey);
+    }
+
+    private int getInt(String key) {
+        return (Integer) values.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.List<String> getList(String key) {
+        return (java.util.List<String>) values.get(key);
+    }
+
+    /** The settings in force, for the start banner and DescribeConfigs. */
+    public Map<String, String> effectiveBrokerConfigs() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : DEFINITION.names()) {
+            Object v = values.get(name);
+            out.put(name, v == null ? null : ConfigDef.convertToString(v, DEFINITION.configKeys().get(name).type));
+        }
+        return out;
+    }
+
+    /** Whether {@code key} was set explicitly (DescribeConfigs reports its source). */
+    public boolean isExplicit(String key) {
+        return originals.containsKey(key);
+    }
+}

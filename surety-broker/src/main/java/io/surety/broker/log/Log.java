@@ -1,0 +1,424 @@
+package io.surety.broker.log;
+
+import io.surety.broker.config.TopicConfig;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition's log: ordered {@link LogSegment}s holding record batches, the offsets that bound
+ * it, and the high watermark up to which consumers may read.
+ *
+ * <p>Threading: one writer at a time — the owning partition's append path, which calls
+ * {@link #append}, {@link #applyRetention}, {@link #deleteRecordsBefore}, {@link #close} under its
+ * lock. {@link #flush} may run on the group-commit flusher concurrently with appends: it forces
+ * bytes up to a snapshot of the log end, which only ever grows. Reads run on any thread and see only
+ * published state (volatile fields, the concurrent segment map).
+ *
+ * <p>Durability: with {@code visibleOnFlush} the high watermark advances only when {@link #flush}
+ * has forced the bytes to disk, so nothing a consumer has seen can vanish in a power loss. Without
+ * it, the high watermark follows the log end, as in Kafka with the page cache.
+ *
+ * <p>Files in the partition directory: segment files (see {@link SegmentFiles}),
+ * {@code recovery-point} (offset below which every batch was fsynced; segments before it are not
+ * CRC-checked at start) and {@code log-start-offset} (set by DeleteRecords). Both small files are
+ * replaced atomically.
+ */
+public final class Log {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Log.class);
+    private static final String RECOVERY_POINT_FILE = "recovery-point";
+    private static final String LOG_START_FILE = "log-start-offset";
+
+    private final Path dir;
+    private final FsyncLedger ledger;
+    private final boolean visibleOnFlush;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final SegmentCloser closer;
+    private volatile TopicConfig config;
+    private volatile LogPosition end;
+    private volatile LogPosition highWatermark;
+    private volatile long logStartOffset;
+    private volatile long flushedOffset;
+    private long lastFlushMs;
+
+    private Log(Path dir, TopicConfig config, FsyncLedger ledger, boolean visibleOnFlush, SegmentCloser closer) {
+        this.dir = dir;
+        this.config = config;
+        this.ledger = ledger;
+        this.visibleOnFlush = visibleOnFlush;
+        this.closer = closer;
+    }
+
+    /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
+    public interface SegmentCloser {
+        void closeLater(Runnable close, long delayMs);
+    }
+
+    /**
+     * Opens (or creates) the log in {@code dir}. Segments from the one holding the recovery point on
+     * are CRC-checked and a torn tail is truncated; with {@code cleanShutdown} everything is trusted.
+     * {@code visitor} sees every kept batch header in offset order (the producer state is rebuilt from it).
+     */
+    public static Log open(Path dir, TopicConfig config, FsyncLedger ledger, boolean visibleOnFlush, boolean cleanShutdown,
+            SegmentCloser closer, long nowMs, Consumer<BatchHeader> visitor) throws IOException {
+        Files.createDirectories(dir);
+        Log log = new Log(dir, config, ledger, visibleOnFlush, closer);
+        log.load(cleanShutdown, nowMs, visitor);
+        return log;
+    }
+
+    private void load(boolean cleanShutdown, long nowMs, Consumer<BatchHeader> visitor) throws IOException {
+        List<Long> baseOffsets = listSegmentBaseOffsets();
+        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
+        boolean truncated = false;
+        int maxBatch = Math.max(config.maxMessageBytes(), config.segmentBytes()) + BatchHeader.LOG_OVERHEAD;
+        for (int i = 0; i < baseOffsets.size(); i++) {
+            long base = baseOffsets.get(i);
+            Path file = SegmentFiles.logFile(dir, base);
+            if (truncated) {
+                LOG.warn("Deleting segment {} after a truncated one", file);
+                Files.delete(file);
+                continue;
+            }
+            long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
+            boolean validate = nextBase > recoveryPoint;
+            long sizeBefore = Files.size(file);
+            LogSegment segment = LogSegment.open(dir, base, ledger, validate, config.indexIntervalBytes(), maxBatch, visitor);
+            if (segment.size() < sizeBefore) {
+                LOG.warn("Recovered {}: truncated {} bytes of torn or corrupt data at byte {}", file,
+                        sizeBefore - segment.size(), segment.size());
+                truncated = true;
+            }
+            if (validate) {
+                segment.flush();
+            }
+            segments.put(base, segment);
+        }
+        long persistedStart = readOffsetFile(LOG_START_FILE, 0);
+        if (segments.isEmpty()) {
+            segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, nowMs));
+        }
+        LogSegment active = segments.lastEntry().getValue();
+        this.logStartOffset = Math.max(persistedStart, segments.firstKey());
+        this.end = new LogPosition(active.nextOffset(), active, active.size());
+        this.highWatermark = end;
+        this.flushedOffset = end.offset();
+        this.lastFlushMs = nowMs;
+        writeOffsetFile(RECOVERY_POINT_FILE, end.offset());
+    }
+
+    private List<Long> listSegmentBaseOffsets() throws IOException {
+        List<Long> bases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(SegmentFiles.LOG_SUFFIX)) {
+                    String digits = name.substring(0, name.length() - SegmentFiles.LOG_SUFFIX.length());
+                    if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
+                        bases.add(Long.parseLong(digits));
+                    }
+                } else if (name.endsWith(".tmp")) {
+                    Files.delete(file);
+                }
+            }
+        }
+        bases.sort(null);
+        return bases;
+    }
+
+    /**
+     * Writer only. Appends one batch whose header already carries its final offsets (base offset =
+     * {@link #logEndOffset()}), rolling to a new segment first when the active one is full or old.
+     * On an I/O error the partial write is cut off again and the log is unchanged.
+     */
+    public void append(BatchHeader batch, ByteBuffer bytes, long nowMs) throws IOException {
+        LogSegment active = end.segment();
+        TopicConfig cfg = config;
+        if (active.size() > 0 && (active.size() + (long) batch.sizeInBytes() > cfg.segmentBytes()
+                || nowMs - active.createdMs() >= cfg.segmentMs())) {
+            active = roll(nowMs);
+        }
+        int positionBefore = active.size();
+        try {
+            active.append(batch, bytes, cfg.indexIntervalBytes());
+        } catch (IOException e) {
+            active.truncateToPosition(positionBefore);
+            throw e;
+        }
+        LogPosition newEnd = new LogPosition(batch.nextOffset(), active, active.size());
+        end = newEnd;
+        if (!visibleOnFlush) {
+            highWatermark = newEnd;
+        }
+    }
+
+    private LogSegment roll(long nowMs) throws IOException {
+        LogSegment old = end.segment();
+        old.flush();
+        LogSegment next = LogSegment.create(dir, end.offset(), ledger, nowMs);
+        segments.put(next.baseOffset(), next);
+        end = new LogPosition(end.offset(), next, 0);
+        LOG.debug("Rolled {} to a new segment at offset {}", dir.getFileName(), next.baseOffset());
+        return next;
+    }
+
+    /**
+     * Forces everything appended so far to disk and, when visibility waits for durability, advances
+     * the high watermark to it. Safe to call from the flusher concurrently with appends. Returns the
+     * offset that is now durable.
+     */
+    public long flush(long nowMs) throws IOException {
+        LogPosition target = end;
+        if (target.offset() > flushedOffset) {
+            target.segment().flush();
+            flushedOffset = target.offset();
+        }
+        lastFlushMs = nowMs;
+        if (visibleOnFlush && target.offset() > highWatermark.offset()) {
+            highWatermark = target;
+        }
+        return target.offset();
+    }
+
+    /** Whether appended bytes have waited longer than {@code flush.ms} for an fsync (interval policy). */
+    public boolean flushDue(long nowMs) {
+        return end.offset() > flushedOffset && nowMs - lastFlushMs >= config.flushMs();
+    }
+
+    /** Records the recovery point: every batch below it is durable and need not be CRC-checked at start. */
+    public void checkpointRecoveryPoint() throws IOException {
+        writeOffsetFile(RECOVERY_POINT_FILE, flushedOffset);
+    }
+
+    /**
+     * Reads up to {@code maxBytes} starting at the batch that contains {@code offset}, never past the
+     * high watermark. With {@code minOneBatch} the first batch is returned whole even if larger than
+     * {@code maxBytes}; otherwise a too-large first batch gives an empty result. The last batch may
+     * be cut short, as in Kafka; clients drop a partial trailing batch.
+     */
+    public ReadResult read(long offset, int maxBytes, boolean minOneBatch) throws IOException, OffsetOutOfRangeException {
+        LogPosition hw = highWatermark;
+        long start = logStartOffset;
+        LogPosition logEnd = end;
+        if (offset < start || offset > logEnd.offset()) {
+            throw new OffsetOutOfRangeException("Offset " + offset + " is outside [" + start + ", " + logEnd.offset() + "]");
+        }
+        if (offset >= hw.offset()) {
+            return new ReadResult(null, hw.offset(), start, logEnd.offset());
+        }
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
+        while (entry != null) {
+            LogSegment segment = entry.getValue();
+            int limit = segment == hw.segment() ? hw.position() : segment.size();
+            if (segment.baseOffset() > hw.offset()) {
+                break;
+            }
+            int position = segment.positionOf(offset, limit);
+            if (position >= 0) {
+                int available = limit - position;
+                int size = Math.min(available, maxBytes);
+                if (minOneBatch) {
+                    size = Math.max(size, Math.min(available, segment.headerAt(position).sizeInBytes()));
+                } else if (size < segment.headerAt(position).sizeInBytes()) {
+                    size = 0;
+                }
+                FileSlice slice = size == 0 ? null : new FileSlice(segment.channel(), position, size);
+                return new ReadResult(slice, hw.offset(), start, logEnd.offset());
+            }
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return new ReadResult(null, hw.offset(), start, logEnd.offset());
+    }
+
+    /**
+     * The first batch (whole, as bytes) whose largest timestamp is at or after {@code timestamp},
+     * below the high watermark; null if none. The caller finds the exact record inside it.
+     */
+    public ByteBuffer firstBatchAtOrAfterTimestamp(long timestamp) throws IOException {
+        LogPosition hw = highWatermark;
+        for (LogSegment segment : segments.values()) {
+            if (segment.baseOffset() >= hw.offset()) {
+                break;
+            }
+            if (segment.maxTimestamp() < timestamp) {
+                continue;
+            }
+            int limit = segment == hw.segment() ? hw.position() : segment.size();
+            long from = Math.max(segment.scanStartForTimestamp(timestamp), logStartOffset);
+            int position = segment.positionOf(from, limit);
+            while (position >= 0 && position + BatchHeader.SIZE <= limit) {
+                BatchHeader batch = segment.headerAt(position);
+                if (batch.maxTimestamp() >= timestamp && batch.lastOffset() >= logStartOffset) {
+                    return segment.readBatch(position);
+                }
+                position += batch.sizeInBytes();
+            }
+        }
+        return null;
+    }
+
+    /** The batch (whole, as bytes) holding the largest timestamp below the high watermark; null if empty. */
+    public ByteBuffer batchWithMaxTimestamp() throws IOException {
+        LogPosition hw = highWatermark;
+        LogSegment best = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.baseOffset() >= hw.offset() || segment.maxTimestampBatchOffset() < 0) {
+                continue;
+            }
+            if (segment.maxTimestampBatchOffset() >= hw.offset()) {
+                continue;
+            }
+            if (best == null || segment.maxTimestamp() > best.maxTimestamp()) {
+                best = segment;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        int limit = best == hw.segment() ? hw.position() : best.size();
+        int position = best.positionOf(best.maxTimestampBatchOffset(), limit);
+        return position < 0 ? null : best.readBatch(position);
+    }
+
+    /** Writer only. Visits headers of batches from the log start to the log end (state rebuilds). */
+    public void scanHeaders(Consumer<BatchHeader> visitor) throws IOException {
+        for (LogSegment segment : segments.values()) {
+            segment.scan(0, segment.size(), (batch, position) -> visitor.accept(batch));
+        }
+    }
+
+    /**
+     * Writer only. Deletes closed segments that fall outside retention by time or by size, or wholly
+     * below the log start offset, and moves the log start offset to the first remaining segment.
+     * Returns how many segments went.
+     */
+    public int applyRetention(long nowMs) throws IOException {
+        TopicConfig cfg = config;
+        int deleted = 0;
+        long totalBytes = sizeInBytes();
+        while (segments.size() > 1) {
+            LogSegment oldest = segments.firstEntry().getValue();
+            LogSegment next = segments.higherEntry(oldest.baseOffset()).getValue();
+            boolean expired = cfg.retentionMs() >= 0 && nowMs - oldest.retentionTimestamp() > cfg.retentionMs();
+            boolean oversized = cfg.retentionBytes() >= 0 && totalBytes - oldest.size() >= cfg.retentionBytes();
+            boolean belowStart = next.baseOffset() <= logStartOffset;
+            if (!(expired || oversized || belowStart) || next.baseOffset() > highWatermark.offset()) {
+                break;
+            }
+            totalBytes -= oldest.size();
+            deleteSegment(oldest);
+            logStartOffset = Math.max(logStartOffset, next.baseOffset());
+            deleted++;
+        }
+        return deleted;
+    }
+
+    /**
+     * Writer only. Moves the log start to {@code offset} (the caller keeps it at most the high
+     * watermark), durably, and drops the segments wholly below it.
+     */
+    public void deleteRecordsBefore(long offset, long nowMs) throws IOException {
+        if (offset <= logStartOffset) {
+            return;
+        }
+        writeOffsetFile(LOG_START_FILE, offset);
+        logStartOffset = offset;
+        applyRetention(nowMs);
+    }
+
+    private void deleteSegment(LogSegment segment) throws IOException {
+        segments.remove(segment.baseOffset());
+        segment.deleteFiles();
+        closer.closeLater(() -> {
+            try {
+                segment.close();
+            } catch (IOException e) {
+                LOG.warn("Could not close deleted segment {}", segment, e);
+            }
+        }, config.fileDeleteDelayMs());
+        LOG.info("Deleted segment {} (log start now beyond offset {})", segment, segment.nextOffset() - 1);
+    }
+
+    /** Writer only. Flushes, records the recovery point and closes every segment. */
+    public void close(long nowMs) throws IOException {
+        flush(nowMs);
+        checkpointRecoveryPoint();
+        for (LogSegment segment : segments.values()) {
+            segment.close();
+        }
+    }
+
+    /** Closes the files without flushing, for a partition being deleted. */
+    public void closeAndDelete() throws IOException {
+        for (LogSegment segment : segments.values()) {
+            segment.close();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private long readOffsetFile(String name, long missing) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            return missing;
+        }
+        String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            LOG.warn("Ignoring unreadable {} ('{}'); recovering from the start", file, text);
+            return missing;
+        }
+    }
+
+    private void writeOffsetFile(String name, long offset) throws IOException {
+        SegmentFiles.writeDurably(dir.resolve(name),
+                ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.UTF_8)), ledger);
+    }
+
+    public void updateConfig(TopicConfig newConfig) {
+        this.config = newConfig;
+    }
+
+    public TopicConfig config() {
+        return config;
+    }
+
+    public long logEndOffset() {
+        return end.offset();
+    }
+
+    public long highWatermark() {
+        return highWatermark.offset();
+    }
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    public long sizeInBytes() {
+        return segments.values().stream().mapToLong(LogSegment::size).sum();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+}

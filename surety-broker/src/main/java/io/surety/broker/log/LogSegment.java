@@ -1,0 +1,288 @@
+package io.surety.broker.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment of a partition's log: a {@code .log} file of v2 record batches exactly as they are
+ * sent on the wire, starting at {@link #baseOffset()}, with its offset and time indexes.
+ *
+ * <p>Threading: the partition's append path is the single writer ({@link #append}, {@link #flush},
+ * {@link #truncateToPosition}); readers may call the read methods from any thread. The written size
+ * is published through a volatile field after the bytes are written, so a reader never sees a
+ * position past the bytes that exist.
+ *
+ * <p>Crash behaviour: an append is a positional write at the end of the file. A crash can leave a
+ * partial batch at the tail; {@link #recover} finds the last whole batch whose CRC matches and cuts
+ * the file there.
+ */
+final class LogSegment {
+
+    private final Path dir;
+    private final long baseOffset;
+    private final FileChannel channel;
+    private final FsyncLedger ledger;
+    private final long createdMs;
+    private final OffsetIndex offsetIndex;
+    private final TimeIndex timeIndex;
+    private volatile int size;
+    private volatile long nextOffset;
+    private volatile long maxTimestamp = -1;
+    private volatile long maxTimestampBatchOffset = -1;
+    private int bytesSinceIndexEntry;
+    private volatile int flushedSize;
+
+    private LogSegment(Path dir, long baseOffset, FileChannel channel, FsyncLedger ledger, long createdMs) {
+        this.dir = dir;
+        this.baseOffset = baseOffset;
+        this.channel = channel;
+        this.ledger = ledger;
+        this.createdMs = createdMs;
+        this.offsetIndex = new OffsetIndex(baseOffset);
+        this.timeIndex = new TimeIndex(baseOffset);
+        this.nextOffset = baseOffset;
+    }
+
+    /** Creates an empty segment file and makes its directory entry durable. */
+    static LogSegment create(Path dir, long baseOffset, FsyncLedger ledger, long nowMs) throws IOException {
+        Path file = SegmentFiles.logFile(dir, baseOffset);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        SegmentFiles.fsyncDirectory(dir);
+        ledger.synced(file, 0);
+        return new LogSegment(dir, baseOffset, channel, ledger, nowMs);
+    }
+
+    /**
+     * Opens an existing segment and rebuilds its indexes from the batch headers. With
+     * {@code validate} it also checks every batch's CRC and truncates a torn or corrupt tail; without,
+     * it trusts the bytes (they were fsynced before the recovery point) and fails on a bad header.
+     * {@code visitor} sees every batch header that is kept, in order.
+     */
+    static LogSegment open(Path dir, long baseOffset, FsyncLedger ledger, boolean validate, int indexIntervalBytes,
+            int maxBatchBytes, Consumer<BatchHeader> visitor) throws IOException {
+        Path file = SegmentFiles.logFile(dir, baseOffset);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        LogSegment segment = new LogSegment(dir, baseOffset, channel, ledger,
+                Files.getLastModifiedTime(file).toMillis());
+        try {
+            segment.load(validate, indexIntervalBytes, maxBatchBytes, visitor);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        return segment;
+    }
+
+    private void load(boolean validate, int indexIntervalBytes, int maxBatchBytes, Consumer<BatchHeader> visitor)
+            throws IOException {
+        long fileSize = channel.size();
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        CRC32C crc = new CRC32C();
+        long position = 0;
+        long expectedOffset = baseOffset;
+        while (position + BatchHeader.SIZE <= fileSize) {
+            header.clear();
+            SegmentFiles.readFully(channel, header, position);
+            BatchHeader batch = BatchHeader.read(header, 0);
+            if (!plausible(batch, expectedOffset, fileSize - position, maxBatchBytes)) {
+                break;
+            }
+            if (validate && !crcMatches(batch, position, crc)) {
+                break;
+            }
+            visitor.accept(batch);
+            indexBatch(batch, (int) position, indexIntervalBytes);
+            position += batch.sizeInBytes();
+            expectedOffset = batch.nextOffset();
+        }
+        if (position < fileSize) {
+            if (!validate) {
+                throw new IOException("Segment " + SegmentFiles.logFile(dir, baseOffset) + " is damaged at byte "
+                        + position + " below the recovery point");
+            }
+            channel.truncate(position);
+            channel.force(true);
+            ledger.synced(SegmentFiles.logFile(dir, baseOffset), position);
+        }
+        this.size = (int) position;
+        this.flushedSize = validate ? 0 : (int) position;
+        this.nextOffset = expectedOffset;
+        this.bytesSinceIndexEntry = 0;
+    }
+
+    private boolean plausible(BatchHeader batch, long expectedOffset, long bytesLeft, int maxBatchBytes) {
+        return batch.magic() == BatchHeader.MAGIC_V2
+                && batch.sizeInBytes() >= BatchHeader.SIZE
+                && batch.sizeInBytes() <= bytesLeft
+                && batch.sizeInBytes() <= maxBatchBytes
+                && batch.lastOffsetDelta() >= 0
+                && batch.baseOffset() >= expectedOffset;
+    }
+
+    private boolean crcMatches(BatchHeader batch, long position, CRC32C crc) throws IOException {
+        ByteBuffer whole = ByteBuffer.allocate(batch.sizeInBytes());
+        SegmentFiles.readFully(channel, whole, position);
+        whole.flip();
+        long stored = whole.getInt(17) & 0xFFFFFFFFL;
+        crc.reset();
+        whole.position(BatchHeader.ATTRIBUTES_OFFSET);
+        crc.update(whole);
+        return crc.getValue() == stored;
+    }
+
+    private void indexBatch(BatchHeader batch, int position, int indexIntervalBytes) {
+        if (position == 0 || bytesSinceIndexEntry >= indexIntervalBytes) {
+            offsetIndex.append(batch.baseOffset(), position);
+            bytesSinceIndexEntry = 0;
+        }
+        bytesSinceIndexEntry += batch.sizeInBytes();
+        if (batch.maxTimestamp() > maxTimestamp) {
+            maxTimestamp = batch.maxTimestamp();
+            maxTimestampBatchOffset = batch.baseOffset();
+        }
+        timeIndex.append(batch.maxTimestamp(), batch.baseOffset());
+    }
+
+    /**
+     * Writer only. Appends one batch whose header already carries its final offsets; the buffer's
+     * remaining bytes are written and the buffer's position is left unchanged.
+     */
+    void append(BatchHeader batch, ByteBuffer bytes, int indexIntervalBytes) throws IOException {
+        int position = size;
+        ByteBuffer view = bytes.duplicate();
+        long at = position;
+        while (view.hasRemaining()) {
+            at += channel.write(view, at);
+        }
+        indexBatch(batch, position, indexIntervalBytes);
+        nextOffset = batch.nextOffset();
+        size = position + batch.sizeInBytes();
+    }
+
+    /** Writer only. Forces written bytes to disk; returns the size that is now durable. */
+    int flush() throws IOException {
+        int target = size;
+        if (target > flushedSize) {
+            channel.force(false);
+            flushedSize = target;
+            ledger.synced(SegmentFiles.logFile(dir, baseOffset), target);
+        }
+        return target;
+    }
+
+    /** Writer only. Cuts the file at {@code position} (a batch boundary) after a failed append. */
+    void truncateToPosition(int position) throws IOException {
+        channel.truncate(position);
+        offsetIndex.truncateToPosition(position);
+        size = position;
+        flushedSize = Math.min(flushedSize, position);
+    }
+
+    /**
+     * Position of the batch that contains {@code offset}, scanning headers forward from the nearest
+     * index entry but not past {@code limit} bytes; -1 if no batch below the limit contains it.
+     */
+    int positionOf(long offset, int limit) throws IOException {
+        int position = offsetIndex.floorPosition(offset);
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit) {
+            header.clear();
+            SegmentFiles.readFully(channel, header, position);
+            BatchHeader batch = BatchHeader.read(header, 0);
+            if (batch.lastOffset() >= offset) {
+                return position;
+            }
+            position += batch.sizeInBytes();
+        }
+        return -1;
+    }
+
+    /** The header of the batch at {@code position}. */
+    BatchHeader headerAt(int position) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        SegmentFiles.readFully(channel, header, position);
+        return BatchHeader.read(header, 0);
+    }
+
+    /** Copies the whole batch at {@code position} into a heap buffer (for the rare reads that decode records). */
+    ByteBuffer readBatch(int position) throws IOException {
+        BatchHeader batch = headerAt(position);
+        ByteBuffer whole = ByteBuffer.allocate(batch.sizeInBytes());
+        SegmentFiles.readFully(channel, whole, position);
+        whole.flip();
+        return whole;
+    }
+
+    /** Visits the headers of batches from {@code fromPosition} up to {@code limit} bytes; stops when the visitor returns false. */
+    void scan(int fromPosition, int limit, java.util.function.ObjIntConsumer<BatchHeader> visitor) throws IOException {
+        int position = fromPosition;
+        ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
+        while (position + BatchHeader.SIZE <= limit) {
+            header.clear();
+            SegmentFiles.readFully(channel, header, position);
+            BatchHeader batch = BatchHeader.read(header, 0);
+            visitor.accept(batch, position);
+            position += batch.sizeInBytes();
+        }
+    }
+
+    /** The offset from which to scan for records with a timestamp at or after {@code timestamp}. */
+    long scanStartForTimestamp(long timestamp) {
+        return timeIndex.floorOffsetBefore(timestamp);
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    int size() {
+        return size;
+    }
+
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    long maxTimestampBatchOffset() {
+        return maxTimestampBatchOffset;
+    }
+
+    /** When this segment was created (or its file last modified, for loaded segments); drives segment.ms. */
+    long createdMs() {
+        return createdMs;
+    }
+
+    /** The time retention measures: the largest record timestamp, or the creation time if it has none. */
+    long retentionTimestamp() {
+        return maxTimestamp >= 0 ? maxTimestamp : createdMs;
+    }
+
+    void close() throws IOException {
+        channel.close();
+    }
+
+    /** Deletes the segment's files; the channel is closed by the caller after the delete delay. */
+    void deleteFiles() throws IOException {
+        Files.deleteIfExists(SegmentFiles.logFile(dir, baseOffset));
+    }
+
+    @Override
+    public String toString() {
+        return "LogSegment(" + dir.getFileName() + "/" + SegmentFiles.baseName(baseOffset) + ", size=" + size + ")";
+    }
+}

@@ -1,0 +1,186 @@
+package io.surety.broker.network;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.surety.broker.api.ApiDispatcher;
+import io.surety.broker.api.ApiRequest;
+import io.surety.broker.api.ApiResponse;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.ResponseHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: decodes each frame, starts its handling in arrival order, and writes the
+ * responses strictly in request order (clients match responses to their oldest request in flight).
+ *
+ * <p>Threading: all fields are confined to the channel's event loop. Handling runs on a
+ * per-connection {@link SerialExecutor}; completions hop back to the event loop.
+ *
+ * <p>Back-pressure: with more than {@link #MAX_PENDING} requests awaiting responses the connection
+ * stops reading until it is down to half, bounding the memory one client can hold.
+ *
+ * <p>Buffer ownership: frames arrive as {@link ByteBuf}s from the frame decoder; this handler
+ * copies each into a heap buffer (request bodies keep views into it) and releases the frame at once.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final int MAX_PENDING = 100;
+
+    private record Completed(RequestHeader header, ApiResponse response) {
+    }
+
+    private final RequestDecoder decoder;
+    private final ApiDispatcher dispatcher;
+    private final SerialExecutor serial;
+    private final Map<Long, Completed> completed = new HashMap<>();
+    private String clientAddress = "unknown";
+    private long nextSequence;
+    private long nextToWrite;
+    private boolean closing;
+
+    ConnectionHandler(ApiDispatcher dispatcher, Executor handlerPool) {
+        this.dispatcher = dispatcher;
+        this.decoder = new RequestDecoder(dispatcher::supports);
+        this.serial = new SerialExecutor(handlerPool);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        clientAddress = String.valueOf(ctx.channel().remoteAddress());
+        LOG.debug("Connection opened from {}", clientAddress);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        LOG.debug("Connection from {} closed", clientAddress);
+        completed.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        ByteBuffer bytes = ByteBuffer.allocate(frame.readableBytes());
+        try {
+            frame.readBytes(bytes);
+        } finally {
+            frame.release();
+        }
+        bytes.flip();
+        if (closing) {
+            return;
+        }
+        RequestHeader header = null;
+        try {
+            header = decoder.header(bytes);
+            ApiRequest request = decoder.body(header, bytes.slice(), clientAddress);
+            start(ctx, request);
+        } catch (RequestDecoder.BadRequestException e) {
+            RequestHeader known = e.header() != null ? e.header() : header;
+            if (known != null && known.apiKey() == ApiKeys.API_VERSIONS) {
+                answerUnsupportedApiVersions(ctx, known);
+            } else {
+                close(ctx, e.getMessage());
+            }
+        }
+    }
+
+    private void start(ChannelHandlerContext ctx, ApiRequest request) {
+        long sequence = nextSequence++;
+        if (nextSequence - nextToWrite > MAX_PENDING) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        serial.execute(() -> {
+            CompletableFuture<ApiResponse> pending;
+            try {
+                pending = dispatcher.dispatch(request);
+            } catch (Throwable error) {
+                pending = CompletableFuture.failedFuture(error);
+            }
+            pending.whenComplete((response, error) ->
+                    ctx.executor().execute(() -> complete(ctx, sequence, request.header(), response, error)));
+        });
+    }
+
+    /** An ApiVersions version we do not serve gets a v0 error listing our range, so the client can retry lower. */
+    private void answerUnsupportedApiVersions(ChannelHandlerContext ctx, RequestHeader header) {
+        long sequence = nextSequence++;
+        complete(ctx, sequence, header, new ApiResponse.Send(dispatcher.unsupportedApiVersionsResponse()), null);
+    }
+
+    private void complete(ChannelHandlerContext ctx, long sequence, RequestHeader header, ApiResponse response,
+            Throwable error) {
+        if (error != null) {
+            LOG.error("Handling {} from {} failed unexpectedly", header.apiKey(), clientAddress, error);
+            response = new ApiResponse.Close("internal error: " + error);
+        }
+        completed.put(sequence, new Completed(header, response));
+        writeReady(ctx);
+    }
+
+    private void writeReady(ChannelHandlerContext ctx) {
+        boolean wrote = false;
+        Completed next;
+        while (!closing && (next = completed.remove(nextToWrite)) != null) {
+            nextToWrite++;
+            ApiResponse response = next.response();
+            if (response instanceof ApiResponse.Send send) {
+                write(ctx, next.header(), send);
+                wrote = true;
+            } else if (response instanceof ApiResponse.Close close) {
+                close(ctx, close.reason());
+            }
+        }
+        if (wrote) {
+            ctx.flush();
+        }
+        if (!closing && nextSequence - nextToWrite <= MAX_PENDING / 2 && !ctx.channel().config().isAutoRead()) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void write(ChannelHandlerContext ctx, RequestHeader requestHeader, ApiResponse.Send send) {
+        short version = requestHeader.apiKey() == ApiKeys.API_VERSIONS
+                && !dispatcher.supports(ApiKeys.API_VERSIONS, requestHeader.apiVersion()) ? 0 : requestHeader.apiVersion();
+        ResponseHeader header = new ResponseHeader(requestHeader.correlationId(),
+                requestHeader.apiKey().responseHeaderVersion(version));
+        List<Object> parts = ResponseWriter.encode(ctx.alloc(), header, send.body(), version);
+        for (Object part : parts) {
+            ctx.write(part);
+        }
+    }
+
+    private void close(ChannelHandlerContext ctx, String reason) {
+        if (!closing) {
+            closing = true;
+            LOG.warn("Closing connection from {}: {}", clientAddress, reason);
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
+            close(ctx, "request frame larger than socket.request.max.bytes (" + cause.getMessage() + ")");
+        } else if (cause instanceof SocketException || cause instanceof java.io.IOException) {
+            LOG.debug("Connection from {} failed: {}", clientAddress, cause.toString());
+            ctx.close();
+        } else {
+            close(ctx, "unexpected error: " + cause);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.surety.broker.record;
+
+import io.surety.broker.log.BatchHeader;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.BaseRecords;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+/**
+ * The one record batch of a produce request's partition, checked as Kafka checks it and then
+ * stamped with its offsets. This class and {@link BatchRecords} are the only places that touch
+ * kafka-clients' record classes, which move between releases.
+ *
+ * <p>Checks cost O(1) per batch: structure, CRC32C over the batch (which covers every record
+ * byte), offset-range consistency, and no control batches from clients. Records are not decoded.
+ *
+ * <p>Not thread-safe: owned by the request being handled. The bytes are the request's own.
+ */
+public final class ProducedBatch {
+
+    private final MutableRecordBatch batch;
+    private final ByteBuffer bytes;
+
+    private ProducedBatch(MutableRecordBatch batch, ByteBuffer bytes) {
+        this.batch = batch;
+        this.bytes = bytes;
+    }
+
+    /**
+     * Parses and validates the records of one partition of a produce request.
+     *
+     * @throws InvalidBatchException with the Kafka error to return when the batch is refused
+     */
+    public static ProducedBatch parse(BaseRecords records) throws InvalidBatchException {
+        if (!(records instanceof MemoryRecords memory)) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT, "Produce records are not in memory");
+        }
+        ByteBuffer buffer = memory.buffer();
+        if (buffer.remaining() < BatchHeader.SIZE) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT,
+                    "Record batch of " + buffer.remaining() + " bytes is shorter than a batch header");
+        }
+        int magic = buffer.get(buffer.position() + 16);
+        if (magic != RecordBatch.MAGIC_VALUE_V2) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
+                    "Record batch magic " + magic + " is not supported; produce requests v3+ carry magic 2");
+        }
+        int declared = buffer.getInt(buffer.position() + 8) + BatchHeader.LOG_OVERHEAD;
+        if (declared != buffer.remaining()) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, declared < buffer.remaining()
+                    ? "Produce request v3+ must carry exactly one record batch per partition"
+                    : "Record batch declares " + declared + " bytes but " + buffer.remaining() + " arrived");
+        }
+        Iterator<MutableRecordBatch> batches = memory.batches().iterator();
+        MutableRecordBatch batch = batches.next();
+        if (!batch.isValid()) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT, "Record batch CRC does not match");
+        }
+        if (batch.isControlBatch()) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
+                    "Clients may not write control batches");
+        }
+        Integer count = batch.countOrNull();
+        if (count == null || count <= 0 || batch.lastOffset() - batch.baseOffset() + 1 != count) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
+                    "Record batch offset range does not match its record count " + count);
+        }
+        if (batch.hasProducerId() && batch.baseSequence() < 0) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
+                    "Record batch of producer " + batch.producerId() + " has no sequence number");
+        }
+        return new ProducedBatch(batch, buffer);
+    }
+
+    public int sizeInBytes() {
+        return bytes.remaining();
+    }
+
+    public int recordCount() {
+        return (int) (batch.lastOffset() - batch.baseOffset() + 1);
+    }
+
+    public long producerId() {
+        return batch.producerId();
+    }
+
+    public short producerEpoch() {
+        return batch.producerEpoch();
+    }
+
+    public int baseSequence() {
+        return batch.baseSequence();
+    }
+
+    public int lastSequence() {
+        return batch.lastSequence();
+    }
+
+    public boolean hasProducerId() {
+        return batch.hasProducerId();
+    }
+
+    public boolean isTransactional() {
+        return batch.isTransactional();
+    }
+
+    public long maxTimestamp() {
+        return batch.maxTimestamp();
+    }
+
+    public long baseTimestamp() {
+        return bytes.getLong(bytes.position() + 27);
+    }
+
+    public boolean isCompressed() {
+        return batch.compressionType() != CompressionType.NONE;
+    }
+
+    /**
+     * Writes the batch's final offsets and leader epoch into its header and, for LogAppendTime
+     * topics, the append time (which recomputes the CRC). Returns the stamped header and leaves the
+     * bytes ready to append.
+     */
+    public BatchHeader stamp(long baseOffset, int leaderEpoch, long logAppendTimeMs) {
+        batch.setLastOffset(baseOffset + recordCount() - 1);
+        batch.setPartitionLeaderEpoch(leaderEpoch);
+        if (logAppendTimeMs >= 0) {
+            batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, logAppendTimeMs);
+        }
+        return BatchHeader.read(bytes, bytes.position());
+    }
+
+    /** The batch bytes; position..limit is exactly the batch. */
+    public ByteBuffer bytes() {
+        return bytes;
+    }
+}
