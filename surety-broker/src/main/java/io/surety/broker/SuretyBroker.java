@@ -75,7 +75,7 @@ public final class SuretyBroker implements AutoCloseable {
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
         this.config = config;
-        this.dataDir = config.dataDir().toAbsolutePath();
+        this.dataDir = config.dataDir().toAbsolutePath().normalize();
         this.deleteDataOnClose = deleteDataOnClose;
         Files.createDirectories(dataDir);
         this.lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -1,7 +1,7 @@
 package io.surety.harness;
 
 /**
- * The child launched by {@link JvmProcessTest}. {@code serve}: prints its settings and "ready",
+ * The child launched by {@link JvmProcessIT}. {@code serve}: prints its settings and "ready",
  * then blocks until killed. {@code exit <code>}: prints "boom" on stderr and exits with that code.
  */
 public final class ChildMain {

@@ -13,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FaultProxyTest {
+class FaultProxyIT {
 
     private static final short PRODUCE = 0;
     private static final short FETCH = 1;

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class JvmProcessTest {
+class JvmProcessIT {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
