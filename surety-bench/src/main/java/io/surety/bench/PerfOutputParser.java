@@ -1,0 +1,63 @@
+package io.surety.bench;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the summary figures out of Kafka's perf tools' output. Stateless. */
+final class PerfOutputParser {
+
+    private static final Pattern PRODUCER_SUMMARY = Pattern.compile(
+            "(\\d+) records sent, ([\\d.]+) records/sec \\(([\\d.]+) MB/sec\\), [\\d.]+ ms avg latency, [\\d.]+ ms max latency, "
+                    + "([\\d.]+) ms 50th, [\\d.]+ ms 95th, ([\\d.]+) ms 99th, ([\\d.]+) ms 99.9th");
+    private static final Pattern E2E_PERCENTILES = Pattern.compile(
+            "Percentiles: 50th = ([\\d.]+), 99th = ([\\d.]+), 99.9th = ([\\d.]+)");
+
+    private PerfOutputParser() {
+    }
+
+    /** ProducerPerformance's last line: records, rate, MB/s, p50/p99/p99.9 latency. */
+    static PerfResult producer(String workload, String broker, List<String> output) {
+        for (int i = output.size() - 1; i >= 0; i--) {
+            Matcher m = PRODUCER_SUMMARY.matcher(output.get(i));
+            if (m.find()) {
+                return new PerfResult(workload, broker, Long.parseLong(m.group(1)), Double.parseDouble(m.group(2)),
+                        Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)),
+                        Double.parseDouble(m.group(6)), Double.NaN, null);
+            }
+        }
+        return PerfResult.failed(workload, broker, "no summary line in producer output");
+    }
+
+    /**
+     * ConsumerPerformance's CSV line after its header: start, end, MB, MB/s, records, records/s, ...
+     * (the header names the columns; the figures are read by name).
+     */
+    static PerfResult consumer(String workload, String broker, List<String> output) {
+        for (int i = 0; i < output.size() - 1; i++) {
+            String header = output.get(i);
+            if (header.startsWith("start.time")) {
+                List<String> names = List.of(header.split(",\\s*"));
+                String[] values = output.get(i + 1).split(",\\s*");
+                long records = Long.parseLong(values[names.indexOf("data.consumed.in.nMsg")].trim());
+                double mbPerSec = Double.parseDouble(values[names.indexOf("MB.sec")].trim());
+                double recordsPerSec = Double.parseDouble(values[names.indexOf("nMsg.sec")].trim());
+                return new PerfResult(workload, broker, records, recordsPerSec, mbPerSec, Double.NaN, Double.NaN,
+                        Double.NaN, Double.NaN, null);
+            }
+        }
+        return PerfResult.failed(workload, broker, "no result line in consumer output");
+    }
+
+    /** EndToEndLatency's percentile line (milliseconds). */
+    static PerfResult endToEnd(String workload, String broker, long records, List<String> output) {
+        for (String line : output) {
+            Matcher m = E2E_PERCENTILES.matcher(line);
+            if (m.find()) {
+                return new PerfResult(workload, broker, records, Double.NaN, Double.NaN, Double.parseDouble(m.group(1)),
+                        Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)), Double.NaN, null);
+            }
+        }
+        return PerfResult.failed(workload, broker, "no percentile line in end-to-end output");
+    }
+}
