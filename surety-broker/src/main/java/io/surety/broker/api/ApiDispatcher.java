@@ -30,7 +30,16 @@ public final class ApiDispatcher {
                 new ProduceHandler(services),
                 new FetchHandler(services),
                 new ListOffsetsHandler(services),
-                new InitProducerIdHandler(services)));
+                new InitProducerIdHandler(services),
+                new CreateTopicsHandler(services),
+                new DeleteTopicsHandler(services),
+                new CreatePartitionsHandler(services),
+                new DescribeConfigsHandler(services),
+                new IncrementalAlterConfigsHandler(services),
+                new DescribeClusterHandler(services),
+                new OffsetForLeaderEpochHandler(services),
+                new DeleteRecordsHandler(services),
+                new DescribeTopicPartitionsHandler(services)));
     }
 
     private void register(Collection<ApiHandler> all) {

@@ -337,6 +337,12 @@ public final class BrokerConfig {
         return out;
     }
 
+    /** The value type of a broker key, or null for a key accepted without effect or unknown. */
+    public static Type type(String key) {
+        ConfigDef.ConfigKey configKey = DEFINITION.configKeys().get(key);
+        return configKey == null ? null : configKey.type;
+    }
+
     /** Whether {@code key} was set explicitly (DescribeConfigs reports its source). */
     public boolean isExplicit(String key) {
         return originals.containsKey(key);

@@ -2,6 +2,7 @@ package io.surety.broker.config;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -117,6 +118,29 @@ public final class TopicConfig {
     /** The broker key a topic key inherits from, or null. */
     public static String brokerSource(String topicKey) {
         return BROKER_SOURCE.get(topicKey);
+    }
+
+    /**
+     * Every broker key a topic key's default may come from, in Kafka's synonym order (the most
+     * specific first: {@code log.retention.ms} before {@code log.retention.hours}); empty if none.
+     */
+    public static List<String> brokerSynonyms(String topicKey) {
+        switch (topicKey) {
+            case SEGMENT_MS:
+                return List.of(BrokerConfig.LOG_ROLL_MS, BrokerConfig.LOG_ROLL_HOURS);
+            case RETENTION_MS:
+                return List.of(BrokerConfig.LOG_RETENTION_MS, BrokerConfig.LOG_RETENTION_MINUTES,
+                        BrokerConfig.LOG_RETENTION_HOURS);
+            default:
+                String brokerKey = BROKER_SOURCE.get(topicKey);
+                return brokerKey == null ? List.of() : List.of(brokerKey);
+        }
+    }
+
+    /** The value type of a topic config key, or null if this broker does not know the key. */
+    public static ConfigDef.Type type(String key) {
+        ConfigDef.ConfigKey configKey = DEFINITION.configKeys().get(key);
+        return configKey == null ? null : configKey.type;
     }
 
     public Map<String, String> overrides() {

@@ -359,15 +359,13 @@ public final class Log {
         }
     }
 
-    /** Closes the files without flushing, for a partition being deleted. */
-    public void closeAndDelete() throws IOException {
+    /**
+     * Closes the files without flushing, for a partition being deleted. Touches nothing by path:
+     * the directory has been moved aside, and a new topic of the same name may own the old path.
+     */
+    public void closeWithoutFlush() throws IOException {
         for (LogSegment segment : segments.values()) {
             segment.close();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
         }
     }
 

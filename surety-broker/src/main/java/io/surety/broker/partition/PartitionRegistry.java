@@ -79,7 +79,7 @@ public final class PartitionRegistry {
         Files.move(dir, aside);
         closer.closeLater(() -> {
             try {
-                partition.log().closeAndDelete();
+                partition.log().closeWithoutFlush();
                 deleteRecursively(aside);
             } catch (IOException e) {
                 LOG.warn("Could not remove deleted partition data {}", aside, e);

@@ -1,0 +1,111 @@
+package io.surety.broker.api;
+
+import io.surety.broker.metadata.TopicInfo;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DeleteTopics by name, and from v6 by id. Unknown names get UNKNOWN_TOPIC_OR_PARTITION, unknown
+ * ids UNKNOWN_TOPIC_ID; a name or id given twice, both or neither in one entry, INVALID_REQUEST.
+ * With {@code delete.topic.enable=false} every topic gets TOPIC_DELETION_DISABLED (INVALID_REQUEST
+ * before v3, which has no such code). Deletion is durable before the response.
+ */
+final class DeleteTopicsHandler implements ApiHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeleteTopicsHandler.class);
+    private static final short FIRST_VERSION_WITH_DELETION_DISABLED = 3;
+
+    private final BrokerServices services;
+
+    DeleteTopicsHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DELETE_TOPICS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        List<DeleteTopicState> requested = ((DeleteTopicsRequest) request.body()).topics();
+        DeleteTopicsResponseData response = new DeleteTopicsResponseData();
+        if (!services.config().deleteTopicEnable()) {
+            boolean hasCode = request.version() >= FIRST_VERSION_WITH_DELETION_DISABLED;
+            for (DeleteTopicState topic : requested) {
+                response.responses().add(result(topic.name(), topic.topicId(),
+                        hasCode ? Errors.TOPIC_DELETION_DISABLED : Errors.INVALID_REQUEST, "Topic deletion is disabled."));
+            }
+            return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+        }
+        Set<String> duplicateNames = duplicates(requested.stream().map(DeleteTopicState::name).filter(Objects::nonNull).toList());
+        Set<Uuid> duplicateIds = duplicates(requested.stream().filter(t -> t.name() == null)
+                .map(DeleteTopicState::topicId).filter(id -> !Uuid.ZERO_UUID.equals(id)).toList());
+        for (DeleteTopicState topic : requested) {
+            String name = topic.name();
+            Uuid id = topic.topicId();
+            boolean hasId = !Uuid.ZERO_UUID.equals(id);
+            if (name == null && !hasId) {
+                response.responses().add(result(null, id, Errors.INVALID_REQUEST, "Neither topic name nor id were specified."));
+            } else if (name != null && hasId) {
+                response.responses().add(result(name, id, Errors.INVALID_REQUEST, "You may not specify both topic name and topic id."));
+            } else if (name != null && !duplicateNames.contains(name)) {
+                response.responses().add(delete(services.topics().get(name), name, Uuid.ZERO_UUID));
+            } else if (name == null && !duplicateIds.contains(id)) {
+                response.responses().add(delete(services.topics().get(id), null, id));
+            }
+        }
+        duplicateNames.forEach(name -> response.responses().add(
+                result(name, Uuid.ZERO_UUID, Errors.INVALID_REQUEST, "Duplicate topic name.")));
+        duplicateIds.forEach(id -> response.responses().add(result(null, id, Errors.INVALID_REQUEST, "Duplicate topic id.")));
+        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    /** Deletes {@code topic}, looked up by {@code requestedName} or else {@code requestedId}. */
+    private DeletableTopicResult delete(TopicInfo topic, String requestedName, Uuid requestedId) {
+        Errors unknown = requestedName != null ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.UNKNOWN_TOPIC_ID;
+        if (topic == null) {
+            return result(requestedName, requestedId, unknown, unknown.message());
+        }
+        try {
+            services.topicOperations().delete(topic);
+            return result(topic.name(), topic.id(), Errors.NONE, null);
+        } catch (UnknownTopicOrPartitionException e) {
+            return result(requestedName, requestedId, unknown, unknown.message());
+        } catch (IOException e) {
+            LOG.warn("Could not delete topic {}", topic.name(), e);
+            return result(topic.name(), topic.id(), Errors.KAFKA_STORAGE_ERROR, "Could not delete topic " + topic.name()
+                    + ": " + e.getMessage());
+        }
+    }
+
+    private static DeletableTopicResult result(String name, Uuid id, Errors error, String message) {
+        return new DeletableTopicResult().setName(name).setTopicId(id).setErrorCode(error.code()).setErrorMessage(message);
+    }
+
+    private static <T> Set<T> duplicates(List<T> values) {
+        Set<T> seen = new HashSet<>();
+        Set<T> duplicates = new LinkedHashSet<>();
+        for (T value : values) {
+            if (!seen.add(value)) {
+                duplicates.add(value);
+            }
+        }
+        return duplicates;
+    }
+}

@@ -1,0 +1,55 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.EndpointType;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeClusterRequest;
+
+/**
+ * DescribeCluster: this node as the only broker and as the controller id. The node serves the
+ * broker endpoint only: a request for the controller endpoint gets MISMATCHED_ENDPOINT_TYPE and
+ * an unknown endpoint type UNSUPPORTED_ENDPOINT_TYPE (both INVALID_REQUEST at v0), as from a
+ * Kafka broker. Authorized operations are not computed.
+ */
+final class DescribeClusterHandler implements ApiHandler {
+
+    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+
+    private final BrokerServices services;
+
+    DescribeClusterHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_CLUSTER;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        DescribeClusterRequestData data = ((DescribeClusterRequest) request.body()).data();
+        EndpointType requested = EndpointType.fromId(data.endpointType());
+        boolean v0 = request.version() == 0;
+        DescribeClusterResponseData response = new DescribeClusterResponseData();
+        if (requested == EndpointType.UNKNOWN) {
+            response.setErrorCode((v0 ? Errors.INVALID_REQUEST : Errors.UNSUPPORTED_ENDPOINT_TYPE).code())
+                    .setErrorMessage("Unsupported endpoint type " + data.endpointType());
+        } else if (requested != EndpointType.BROKER) {
+            response.setErrorCode((v0 ? Errors.INVALID_REQUEST : Errors.MISMATCHED_ENDPOINT_TYPE).code())
+                    .setErrorMessage("The request was sent to an endpoint of type " + EndpointType.BROKER
+                            + ", but we wanted an endpoint of type " + requested);
+        } else {
+            response.setErrorCode(Errors.NONE.code())
+                    .setEndpointType(EndpointType.BROKER.id())
+                    .setClusterId(services.identity().clusterId())
+                    .setControllerId(services.identity().nodeId())
+                    .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+            response.brokers().add(BrokerNode.describeClusterBroker(services));
+        }
+        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+}

@@ -1,0 +1,123 @@
+package io.surety.broker.api;
+
+import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.partition.Partition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData.TopicRequest;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.Cursor;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponsePartition;
+import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.DescribeTopicPartitionsResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
+
+/**
+ * DescribeTopicPartitions (what Admin#describeTopics uses): the requested topics, or all of them
+ * when none are named, in name order, with their partitions (this node leads and alone replicates
+ * each, in epoch 0). Paged as in Kafka: at most {@code responsePartitionLimit} partitions (capped
+ * at {@value #MAX_PARTITIONS_PER_RESPONSE}) per response, starting at the request's cursor, with a
+ * next cursor where the response stopped. Named topics that do not exist come back with an error.
+ */
+final class DescribeTopicPartitionsHandler implements ApiHandler {
+
+    /** Kafka's default {@code max.request.partition.size.limit}. */
+    static final int MAX_PARTITIONS_PER_RESPONSE = 2000;
+    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+    private static final int NO_LEADER = -1;
+
+    private final BrokerServices services;
+
+    DescribeTopicPartitionsHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_TOPIC_PARTITIONS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        DescribeTopicPartitionsRequestData data = ((DescribeTopicPartitionsRequest) request.body()).data();
+        DescribeTopicPartitionsRequestData.Cursor cursor = data.cursor();
+        String cursorTopic = cursor != null ? cursor.topicName() : "";
+        boolean allTopics = data.topics().isEmpty();
+        TreeSet<String> names = new TreeSet<>();
+        if (allTopics) {
+            services.topics().all().forEach(topic -> names.add(topic.name()));
+        } else {
+            for (TopicRequest topic : data.topics()) {
+                names.add(topic.name());
+            }
+            if (cursor != null && !names.contains(cursor.topicName())) {
+                throw new InvalidRequestException("DescribeTopicPartitionsRequest topic list should contain the cursor topic: "
+                        + cursor.topicName());
+            }
+        }
+        if (cursor != null && cursor.partitionIndex() < 0) {
+            throw new InvalidRequestException("DescribeTopicPartitionsRequest cursor partition must be valid: " + cursor);
+        }
+        int remaining = Math.max(Math.min(MAX_PARTITIONS_PER_RESPONSE, data.responsePartitionLimit()), 1);
+        DescribeTopicPartitionsResponseData response = new DescribeTopicPartitionsResponseData();
+        for (String name : names.tailSet(cursorTopic, true)) {
+            if (remaining == 0) {
+                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
+                break;
+            }
+            TopicInfo topic = services.topics().get(name);
+            if (topic == null) {
+                if (!allTopics) {
+                    response.topics().add(missing(name));
+                }
+                continue;
+            }
+            int start = name.equals(cursorTopic) ? cursor.partitionIndex() : 0;
+            int end = Math.min(topic.partitionCount(), start + remaining);
+            response.topics().add(describe(topic, start, end));
+            if (end < topic.partitionCount()) {
+                response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(end));
+                break;
+            }
+            remaining -= Math.max(0, end - start);
+        }
+        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    private static DescribeTopicPartitionsResponseTopic missing(String name) {
+        Errors error = Topic.isValid(name) ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_TOPIC_EXCEPTION;
+        return new DescribeTopicPartitionsResponseTopic().setErrorCode(error.code()).setName(name)
+                .setTopicId(Uuid.ZERO_UUID).setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+    }
+
+    private DescribeTopicPartitionsResponseTopic describe(TopicInfo topic, int start, int end) {
+        DescribeTopicPartitionsResponseTopic out = new DescribeTopicPartitionsResponseTopic()
+                .setErrorCode(Errors.NONE.code()).setName(topic.name()).setTopicId(topic.id()).setIsInternal(false)
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        int node = services.identity().nodeId();
+        List<Integer> replicas = List.of(node);
+        for (int p = start; p < end; p++) {
+            Partition partition = services.partitions().get(new TopicPartition(topic.name(), p));
+            boolean offline = partition == null || partition.isOffline();
+            out.partitions().add(new DescribeTopicPartitionsResponsePartition()
+                    .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
+                    .setPartitionIndex(p)
+                    .setLeaderId(offline ? NO_LEADER : node)
+                    .setLeaderEpoch(Partition.LEADER_EPOCH)
+                    .setReplicaNodes(replicas)
+                    .setIsrNodes(offline ? List.of() : replicas)
+                    .setEligibleLeaderReplicas(new ArrayList<>())
+                    .setLastKnownElr(new ArrayList<>())
+                    .setOfflineReplicas(offline ? replicas : new ArrayList<>()));
+        }
+        return out;
+    }
+}

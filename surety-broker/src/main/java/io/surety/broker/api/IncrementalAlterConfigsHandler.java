@@ -1,0 +1,198 @@
+package io.surety.broker.api;
+
+import io.surety.broker.config.TopicConfig;
+import io.surety.broker.metadata.TopicInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IncrementalAlterConfigs for topics: SET, DELETE, and APPEND/SUBTRACT on list configs, applied
+ * together to the topic's overrides, validated against the broker's defaults and made durable
+ * (unless {@code validateOnly}) before the response. Broker configs are static: changing them is
+ * refused with INVALID_CONFIG. Malformed resources (named twice, a key twice, a null value to set,
+ * an unknown operation) get INVALID_REQUEST, as in Kafka.
+ */
+final class IncrementalAlterConfigsHandler implements ApiHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IncrementalAlterConfigsHandler.class);
+
+    private final BrokerServices services;
+
+    IncrementalAlterConfigsHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.INCREMENTAL_ALTER_CONFIGS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        IncrementalAlterConfigsRequestData data = ((IncrementalAlterConfigsRequest) request.body()).data();
+        Map<ConfigResource, Integer> occurrences = new HashMap<>();
+        for (AlterConfigsResource resource : data.resources()) {
+            occurrences.merge(resourceOf(resource), 1, Integer::sum);
+        }
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        for (AlterConfigsResource resource : data.resources()) {
+            AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
+                    .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
+            try {
+                if (occurrences.get(resourceOf(resource)) > 1) {
+                    throw new InvalidRequestException("Each resource must appear at most once.");
+                }
+                alter(resource, data.validateOnly());
+                result.setErrorCode(Errors.NONE.code()).setErrorMessage(null);
+            } catch (ApiException e) {
+                result.setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage());
+            } catch (IOException e) {
+                LOG.warn("Could not change the configs of {}", resourceOf(resource), e);
+                result.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code())
+                        .setErrorMessage("Could not change the configs: " + e.getMessage());
+            }
+            response.responses().add(result);
+        }
+        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    private static ConfigResource resourceOf(AlterConfigsResource resource) {
+        return new ConfigResource(ConfigResource.Type.forId(resource.resourceType()), resource.resourceName());
+    }
+
+    private void alter(AlterConfigsResource resource, boolean validateOnly) throws IOException {
+        checkOperations(resource.configs());
+        ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
+        if (type == ConfigResource.Type.TOPIC) {
+            alterTopic(resource.resourceName(), resource.configs(), validateOnly);
+        } else if (type == ConfigResource.Type.BROKER) {
+            checkThisNode(resource.resourceName());
+            throw new InvalidConfigurationException(
+                    "Broker configs cannot be changed while the broker runs; set them in server.properties");
+        } else if (type == ConfigResource.Type.BROKER_LOGGER) {
+            throw new InvalidRequestException("Broker log levels cannot be changed through the Admin API");
+        } else {
+            throw new InvalidRequestException("Unknown resource type " + resource.resourceType());
+        }
+    }
+
+    private static void checkOperations(Collection<AlterableConfig> configs) {
+        Set<String> keys = new HashSet<>();
+        List<String> nullValued = new ArrayList<>();
+        for (AlterableConfig config : configs) {
+            if (!keys.add(config.name())) {
+                throw new InvalidRequestException("Error due to duplicate config keys");
+            }
+            OpType op = OpType.forId(config.configOperation());
+            if (op == null) {
+                throw new InvalidRequestException("Unknown operations type " + config.configOperation());
+            }
+            if (op != OpType.DELETE && config.value() == null) {
+                nullValued.add(config.name());
+            }
+        }
+        if (!nullValued.isEmpty()) {
+            throw new InvalidRequestException("Null value not supported for : " + String.join(", ", nullValued));
+        }
+    }
+
+    private void checkThisNode(String name) {
+        if (name == null || name.isEmpty()) {
+            return;
+        }
+        int node = services.identity().nodeId();
+        try {
+            if (Integer.parseInt(name) == node) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("Node id must be an integer, but it is: " + name);
+        }
+        throw new InvalidRequestException("Unexpected broker id, expected " + node + ", but received " + name);
+    }
+
+    private void alterTopic(String name, Collection<AlterableConfig> configs, boolean validateOnly) throws IOException {
+        TopicOperations.validateName(name);
+        TopicInfo topic = services.topics().get(name);
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
+        }
+        try {
+            if (validateOnly) {
+                TopicConfig.of(services.config(), apply(new LinkedHashMap<>(topic.config().overrides()), configs));
+            } else {
+                services.topicOperations().alterConfig(topic, overrides -> apply(overrides, configs));
+            }
+        } catch (ConfigException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+    }
+
+    /** Applies the operations to {@code overrides} (modified and returned); the result is not yet validated. */
+    private Map<String, String> apply(Map<String, String> overrides, Collection<AlterableConfig> configs) {
+        for (AlterableConfig config : configs) {
+            String key = config.name();
+            OpType op = OpType.forId(config.configOperation());
+            switch (op) {
+                case SET:
+                    overrides.put(key, config.value());
+                    break;
+                case DELETE:
+                    overrides.remove(key);
+                    break;
+                default:
+                    overrides.put(key, String.join(",", changeList(op, key, overrides.get(key), config.value())));
+                    break;
+            }
+        }
+        return overrides;
+    }
+
+    /** APPEND or SUBTRACT {@code value}'s items to or from a list config's override, or its default. */
+    private List<String> changeList(OpType op, String key, String override, String value) {
+        if (TopicConfig.type(key) != ConfigDef.Type.LIST) {
+            throw new InvalidConfigurationException("Can't " + op + " to key " + key + " because its type is not LIST.");
+        }
+        String current = override != null ? override : services.config().topicDefault(key);
+        List<String> items = new ArrayList<>();
+        for (String item : current == null ? new String[0] : current.split(",")) {
+            if (!item.isEmpty()) {
+                items.add(item);
+            }
+        }
+        for (String item : value.split(",")) {
+            if (op == OpType.APPEND && !items.contains(item)) {
+                items.add(item);
+            } else if (op == OpType.SUBTRACT) {
+                items.remove(item);
+            }
+        }
+        return items;
+    }
+}
