@@ -13,8 +13,8 @@ import java.util.zip.CRC32C;
  * One segment of a partition's log: a {@code .log} file of v2 record batches exactly as they are
  * sent on the wire, starting at {@link #baseOffset()}, with its offset and time indexes.
  *
- * <p>Threading: the partition's append path is the single writer ({@link #append}, {@link #flush},
- * {@link #truncateToPosition}); readers may call the read methods from any thread. The written size
+ * <p>Threading: the partition's append path is the single writer ({@link #append},
+ * {@link #truncateToPosition}); {@link #flush} also runs on the group-commit flusher; readers may call the read methods from any thread. The written size
  * is published through a volatile field after the bytes are written, so a reader never sees a
  * position past the bytes that exist.
  *
@@ -166,8 +166,13 @@ final class LogSegment {
         size = position + batch.sizeInBytes();
     }
 
-    /** Writer only. Forces written bytes to disk; returns the size that is now durable. */
-    int flush() throws IOException {
+    /**
+     * Forces written bytes to disk; returns the size that is now durable. Called by the writer when
+     * it rolls and by the group-commit flusher, possibly at once: synchronized so that
+     * {@code flushedSize} never goes back and the fsync ledger sees this file's lengths in
+     * increasing order.
+     */
+    synchronized int flush() throws IOException {
         int target = size;
         if (target > flushedSize) {
             channel.force(false);

@@ -1,0 +1,134 @@
+package io.surety.broker.durability;
+
+import io.surety.broker.Main;
+import io.surety.harness.FreePorts;
+import io.surety.harness.JvmProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A Surety broker in a child JVM ({@link Main}), listening on a fixed 127.0.0.1 port chosen once,
+ * so that it can be killed with {@code kill -9} and started again on the same port and data.
+ *
+ * <p>The child's classpath is this JVM's own, which holds the broker's classes and every
+ * dependency; it is passed in an argument file beside the log. Its stdout and stderr go to one log file, appended to across restarts.
+ *
+ * <p>Not thread-safe: start, kill and restart from the test thread only; {@link #requireAlive()} may
+ * be called from any thread.
+ */
+final class ChildBroker implements AutoCloseable {
+
+    private static final Pattern STARTED = Pattern.compile("^Surety broker started");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final JvmProcess process;
+    private final int port;
+    private final Path dataDir;
+    private int kills;
+
+    private ChildBroker(JvmProcess process, int port, Path dataDir) {
+        this.process = process;
+        this.port = port;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * Starts a broker on a free port with {@code log.dirs=dataDir} and the given settings, and
+     * returns once it has printed its start banner.
+     */
+    static ChildBroker start(Path dataDir, Path logFile, Map<String, String> settings) {
+        int port = FreePorts.find();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
+        all.put("log.dirs", dataDir.toAbsolutePath().toString());
+        all.putAll(settings);
+        List<String> args = new ArrayList<>();
+        all.forEach((key, value) -> {
+            args.add("--override");
+            args.add(key + "=" + value);
+        });
+        JvmProcess process = JvmProcess.builder()
+                .mainClass(Main.class.getName())
+                .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "@" + classpathArgFile(logFile))
+                .args(args.toArray(String[]::new))
+                .logFile(logFile)
+                .build();
+        ChildBroker broker = new ChildBroker(process, port, dataDir);
+        broker.launch();
+        return broker;
+    }
+
+    /**
+     * Writes this JVM's classpath as a {@code java} argument file next to the log, so the command
+     * line (logged at every start) stays short.
+     */
+    private static Path classpathArgFile(Path logFile) {
+        String classpath = System.getProperty("java.class.path").replace("\\", "\\\\");
+        Path argFile = logFile.resolveSibling(logFile.getFileName() + ".classpath");
+        try {
+            Files.writeString(argFile, "-cp \"" + classpath + "\"\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return argFile.toAbsolutePath();
+    }
+
+    private void launch() {
+        process.start();
+        process.awaitLogLine(STARTED, START_TIMEOUT);
+    }
+
+    /** {@code 127.0.0.1:<port>}, the same across restarts. */
+    String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    Path logFile() {
+        return process.logFile();
+    }
+
+    /** Kills the broker with SIGKILL and waits until it is gone. */
+    void kill9() {
+        process.kill9();
+        kills++;
+    }
+
+    /** Starts the broker again on the same port and data; returns once it serves. */
+    void restart() {
+        launch();
+    }
+
+    /** How many times {@link #kill9()} was called. */
+    int kills() {
+        return kills;
+    }
+
+    /** Throws if the broker died on its own (it should only ever die by {@link #kill9()}). */
+    void requireAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("The broker exited by itself with code " + process.exitCode()
+                    + "; see " + process.logFile());
+        }
+    }
+
+    /** Stops the broker (SIGTERM, then SIGKILL after 15 s). */
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.terminate(Duration.ofSeconds(15));
+        }
+    }
+}
