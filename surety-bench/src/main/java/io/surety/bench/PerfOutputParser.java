@@ -34,16 +34,24 @@ final class PerfOutputParser {
      * (the header names the columns; the figures are read by name).
      */
     static PerfResult consumer(String workload, String broker, List<String> output) {
-        for (int i = 0; i < output.size() - 1; i++) {
-            String header = output.get(i);
-            if (header.startsWith("start.time")) {
-                List<String> names = List.of(header.split(",\\s*"));
-                String[] values = output.get(i + 1).split(",\\s*");
+        List<String> names = null;
+        for (String line : output) {
+            if (line.startsWith("start.time")) {
+                names = List.of(line.split(",\\s*"));
+                continue;
+            }
+            String[] values = line.split(",\\s*");
+            if (names == null || values.length != names.size()) {
+                continue;
+            }
+            try {
                 long records = Long.parseLong(values[names.indexOf("data.consumed.in.nMsg")].trim());
                 double mbPerSec = Double.parseDouble(values[names.indexOf("MB.sec")].trim());
                 double recordsPerSec = Double.parseDouble(values[names.indexOf("nMsg.sec")].trim());
                 return new PerfResult(workload, broker, records, recordsPerSec, mbPerSec, Double.NaN, Double.NaN,
                         Double.NaN, Double.NaN, null);
+            } catch (NumberFormatException e) {
+                names = null;
             }
         }
         return PerfResult.failed(workload, broker, "no result line in consumer output");

@@ -48,4 +48,12 @@ class PerfOutputParserTest {
         assertThat(r.p99Ms()).isEqualTo(7);
         assertThat(r.p999Ms()).isEqualTo(15);
     }
+
+    @Test
+    void shouldReportFailureWhenConsumerHeaderIsFollowedByAnError() {
+        PerfResult r = PerfOutputParser.consumer("c", "Surety", List.of(
+                "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec",
+                "org.apache.kafka.common.errors.UnsupportedVersionException: The node does not support FIND_COORDINATOR"));
+        assertThat(r.ok()).isFalse();
+    }
 }
