@@ -1,0 +1,73 @@
+package io.surety.broker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class BrokerConfigTest {
+
+    @Test
+    void shouldUseKafkaDefaultsWhenNothingIsSet() {
+        BrokerConfig config = BrokerConfig.of(Map.of());
+        assertThat(config.listener()).isEqualTo(new BrokerConfig.Listener("127.0.0.1", 9092));
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.flushPolicy()).isEqualTo(FlushPolicy.FSYNC);
+        assertThat(config.retentionMs()).isEqualTo(168 * 3_600_000L);
+        assertThat(config.messageMaxBytes()).isEqualTo(1_048_588);
+        assertThat(config.socketRequestMaxBytes()).isEqualTo(104_857_600);
+        assertThat(config.autoCreateTopics()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseUnknownSettingNamingItWhenMisspelt() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("log.retention.hour", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("log.retention.hour");
+    }
+
+    @Test
+    void shouldRefuseInvalidValueNamingTheSettingWhenTypeIsWrong() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("num.partitions", "three")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("num.partitions", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("num.partitions");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("flush.policy", "sometimes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("flush.policy");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "SSL://127.0.0.1:9093")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listeners");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("default.replication.factor", "3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("default.replication.factor");
+    }
+
+    @Test
+    void shouldPreferTheFinestRetentionUnitWhenSeveralAreSet() {
+        assertThat(BrokerConfig.of(Map.of("log.retention.hours", "2", "log.retention.minutes", "3")).retentionMs())
+                .isEqualTo(180_000L);
+        assertThat(BrokerConfig.of(Map.of("log.retention.minutes", "3", "log.retention.ms", "5")).retentionMs())
+                .isEqualTo(5L);
+        assertThat(BrokerConfig.of(Map.of("log.retention.ms", "-1")).retentionMs()).isEqualTo(-1L);
+    }
+
+    @Test
+    void shouldAcceptKafkaKeysWithoutEffectWhenTheyOnlyMatterToClusters() {
+        BrokerConfig config = BrokerConfig.of(Map.of("process.roles", "broker,controller",
+                "offsets.topic.replication.factor", "1"));
+        assertThat(config.originals()).containsKey("process.roles");
+    }
+
+    @Test
+    void shouldDeriveTopicDefaultsFromBrokerSettingsWhenTopicHasNoOverride() {
+        BrokerConfig broker = BrokerConfig.of(Map.of("log.segment.bytes", "4096", "log.retention.bytes", "100000"));
+        TopicConfig topic = TopicConfig.of(broker, Map.of("retention.ms", "1000"));
+        assertThat(topic.segmentBytes()).isEqualTo(4096);
+        assertThat(topic.retentionBytes()).isEqualTo(100_000L);
+        assertThat(topic.retentionMs()).isEqualTo(1000L);
+        assertThatThrownBy(() -> TopicConfig.of(broker, Map.of("retention.mss", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("retention.mss");
+        assertThatThrownBy(() -> TopicConfig.of(broker, Map.of("cleanup.policy", "compact")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cleanup.policy");
+    }
+}
