@@ -20,8 +20,9 @@ import org.apache.kafka.common.requests.ProduceRequest;
 
 /**
  * Produce: validates and appends each partition's batch, then answers once the appended data is
- * durable (acks=1 and acks=all; a single node is the whole ISR). acks=0 gets no response; if any
- * partition failed, the connection is closed instead so the producer refreshes its metadata.
+ * durable (acks=1 and acks=all; a single node is the whole ISR). acks=0 gets no response, but its
+ * data is made durable (and so visible) all the same; if any partition failed, the connection is
+ * closed instead so the producer refreshes its metadata.
  *
  * <p>Per batch: one CRC pass and a header rewrite. No record is decoded.
  */
@@ -103,8 +104,11 @@ final class ProduceHandler implements ApiHandler {
         if (outcome.error() != Errors.NONE) {
             return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
         }
+        // Every append asks for an fsync, acks=0 included: under flush.policy=fsync the high
+        // watermark moves only when the flusher forces the data, so nothing else would publish it.
+        CompletableFuture<Void> madeDurable = services.flusher().awaitDurable(partition, outcome.endOffset());
         if (acks != 0) {
-            durable.add(services.flusher().awaitDurable(partition, outcome.endOffset()));
+            durable.add(madeDurable);
         }
         return out.setBaseOffset(outcome.baseOffset()).setLogAppendTimeMs(outcome.logAppendTimeMs())
                 .setLogStartOffset(outcome.logStartOffset());
