@@ -272,23 +272,41 @@ public final class Log {
     public ByteBuffer batchWithMaxTimestamp() throws IOException {
         LogPosition hw = highWatermark;
         LogSegment best = null;
+        long bestTimestamp = -1;
+        long bestOffset = -1;
         for (LogSegment segment : segments.values()) {
             if (segment.baseOffset() >= hw.offset() || segment.maxTimestampBatchOffset() < 0) {
                 continue;
             }
-            if (segment.maxTimestampBatchOffset() >= hw.offset()) {
-                continue;
+            long[] candidate = {segment.maxTimestamp(), segment.maxTimestampBatchOffset()};
+            if (candidate[1] >= hw.offset()) {
+                candidate = visibleMaxTimestamp(segment, hw);
             }
-            if (best == null || segment.maxTimestamp() > best.maxTimestamp()) {
+            if (candidate[1] >= 0 && (best == null || candidate[0] > bestTimestamp)) {
                 best = segment;
+                bestTimestamp = candidate[0];
+                bestOffset = candidate[1];
             }
         }
         if (best == null) {
             return null;
         }
         int limit = best == hw.segment() ? hw.position() : best.size();
-        int position = best.positionOf(best.maxTimestampBatchOffset(), limit);
+        int position = best.positionOf(bestOffset, limit);
         return position < 0 ? null : best.readBatch(position);
+    }
+
+    /** {largest timestamp, its batch's base offset} among a segment's batches below the high watermark; offset -1 if none. */
+    private static long[] visibleMaxTimestamp(LogSegment segment, LogPosition hw) throws IOException {
+        long[] best = {-1, -1};
+        int limit = segment == hw.segment() ? hw.position() : segment.size();
+        segment.scan(0, limit, (batch, position) -> {
+            if (batch.maxTimestamp() > best[0]) {
+                best[0] = batch.maxTimestamp();
+                best[1] = batch.baseOffset();
+            }
+        });
+        return best;
     }
 
     /** Writer only. Visits headers of batches from the log start to the log end (state rebuilds). */
