@@ -91,7 +91,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             start(ctx, request);
         } catch (RequestDecoder.BadRequestException e) {
             RequestHeader known = e.header() != null ? e.header() : header;
-            if (known != null && known.apiKey() == ApiKeys.API_VERSIONS) {
+            if (known != null && known.apiKey() == ApiKeys.API_VERSIONS
+                    && !dispatcher.supports(ApiKeys.API_VERSIONS, known.apiVersion())) {
                 answerUnsupportedApiVersions(ctx, known);
             } else {
                 close(ctx, e.getMessage());
