@@ -93,6 +93,47 @@ class ProducedBatchTest {
     }
 
     @Test
+    void shouldRefuseWhenRecordsAreMalformedThoughCrcMatches() {
+        ByteBuffer countTooHigh = records(3).buffer();
+        countTooHigh.putInt(57, 4).putInt(23, 3);
+        assertThat(refusal(withFixedCrc(countTooHigh))).isEqualTo(InvalidBatchException.Reason.INVALID_RECORD);
+
+        ByteBuffer countTooLow = records(3).buffer();
+        countTooLow.putInt(57, 2).putInt(23, 1);
+        assertThat(refusal(withFixedCrc(countTooLow))).isEqualTo(InvalidBatchException.Reason.INVALID_RECORD);
+
+        ByteBuffer garbage = records(3).buffer();
+        for (int i = BatchHeader.SIZE; i < garbage.limit(); i++) {
+            garbage.put(i, (byte) 0xFF);
+        }
+        assertThat(refusal(withFixedCrc(garbage))).isNotNull();
+
+        ByteBuffer valid = records(2).buffer();
+        ByteBuffer trailing = ByteBuffer.allocate(valid.remaining() + 5).put(valid).put(new byte[5]).flip();
+        trailing.putInt(8, trailing.remaining() - BatchHeader.LOG_OVERHEAD);
+        assertThat(refusal(withFixedCrc(trailing))).isEqualTo(InvalidBatchException.Reason.INVALID_RECORD);
+    }
+
+    @Test
+    void shouldAcceptCompressedBatchAndRefuseItWhenPayloadIsGarbage() throws Exception {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(4096), Compression.gzip().build(),
+                TimestampType.CREATE_TIME, 0L);
+        for (int i = 0; i < 20; i++) {
+            builder.append(new SimpleRecord(T0, ("k" + i).getBytes(StandardCharsets.UTF_8), new byte[50]));
+        }
+        ByteBuffer compressed = builder.build().buffer();
+        ProducedBatch batch = ProducedBatch.parse(MemoryRecords.readableRecords(compressed.duplicate()));
+        assertThat(batch.isCompressed()).isTrue();
+        assertThat(batch.recordCount()).isEqualTo(20);
+
+        ByteBuffer garbage = ByteBuffer.allocate(compressed.remaining()).put(compressed.duplicate()).flip();
+        for (int i = BatchHeader.SIZE + 12; i < garbage.limit(); i++) {
+            garbage.put(i, (byte) (i * 31));
+        }
+        assertThat(refusal(withFixedCrc(garbage))).isNotNull();
+    }
+
+    @Test
     void shouldRefuseWithReasonNeverThrowWhenBytesAreMutated() {
         long seed = Long.getLong("surety.seed", System.nanoTime());
         System.out.println("shouldRefuseWithReasonNeverThrowWhenBytesAreMutated seed=" + seed);
