@@ -84,11 +84,22 @@ public final class ProducedBatch {
         return new ProducedBatch(batch, buffer);
     }
 
-    /** Walks every record header; kafka-clients' iterator fails on a short, long or garbled record area. */
+    /**
+     * Walks every record header: kafka-clients' iterator fails on a short, long or garbled record
+     * area, and each record's offset delta must count up from 0, or consumers would see offsets the
+     * batch header does not cover, or the same offset twice.
+     */
     private static void checkRecordsReadable(MutableRecordBatch batch) throws InvalidBatchException {
         try (CloseableIterator<Record> records = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+            long expectedOffset = batch.baseOffset();
             while (records.hasNext()) {
-                records.next();
+                long offset = records.next().offset();
+                if (offset != expectedOffset) {
+                    throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "Record offset delta "
+                            + (offset - batch.baseOffset()) + " where " + (expectedOffset - batch.baseOffset())
+                            + " was expected: offsets inside a batch must count up from 0");
+                }
+                expectedOffset++;
             }
         } catch (InvalidRecordException e) {
             throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,

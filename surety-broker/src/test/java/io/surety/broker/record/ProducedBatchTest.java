@@ -115,6 +115,30 @@ class ProducedBatchTest {
     }
 
     @Test
+    void shouldRefuseWhenRecordOffsetDeltasDoNotCountUpFromZero() {
+        for (long[] offsets : new long[][] {{0, 2}, {1, 2}}) {
+            MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(1024), Compression.NONE,
+                    TimestampType.CREATE_TIME, 0L);
+            for (long offset : offsets) {
+                builder.appendWithOffset(offset, new SimpleRecord(T0, "v".getBytes(StandardCharsets.UTF_8)));
+            }
+            ByteBuffer bytes = builder.build().buffer();
+            bytes.putInt(23, offsets.length - 1);
+            assertThat(refusal(withFixedCrc(bytes))).as("record offsets %s", java.util.Arrays.toString(offsets))
+                    .isEqualTo(InvalidBatchException.Reason.INVALID_RECORD);
+        }
+
+        // Two records both at delta 0: the second record's offset delta (after its length, attributes
+        // and a one-byte timestamp delta) is rewritten from 1 to 0.
+        ByteBuffer sameOffset = records(2).buffer();
+        int firstLength = sameOffset.get(BatchHeader.SIZE) >> 1;
+        int second = BatchHeader.SIZE + 1 + firstLength;
+        assertThat(sameOffset.get(second + 3)).as("zigzag varint of offset delta 1").isEqualTo((byte) 2);
+        sameOffset.put(second + 3, (byte) 0);
+        assertThat(refusal(withFixedCrc(sameOffset))).isEqualTo(InvalidBatchException.Reason.INVALID_RECORD);
+    }
+
+    @Test
     void shouldAcceptCompressedBatchAndRefuseItWhenPayloadIsGarbage() throws Exception {
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(4096), Compression.gzip().build(),
                 TimestampType.CREATE_TIME, 0L);
