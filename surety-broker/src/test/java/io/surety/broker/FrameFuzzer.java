@@ -34,17 +34,21 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
  */
 final class FrameFuzzer {
 
-    private final Map<ApiKeys, List<byte[]>> templates;
+    /** A valid request frame; for a produce request, where its record batch lies in the frame (else -1). */
+    private record Template(byte[] frame, int batchAt, int batchLength) {
+    }
+
+    private final Map<ApiKeys, List<Template>> templates;
     private final int maxFrameBytes;
 
-    private FrameFuzzer(Map<ApiKeys, List<byte[]>> templates, int maxFrameBytes) {
+    private FrameFuzzer(Map<ApiKeys, List<Template>> templates, int maxFrameBytes) {
         this.templates = templates;
         this.maxFrameBytes = maxFrameBytes;
     }
 
     /** Templates for {@code topic} (id {@code topicId}, two partitions) at the versions the broker serves. */
     static FrameFuzzer forTopic(String topic, Uuid topicId, BrokerFraming.Supported supported, int maxFrameBytes) {
-        Map<ApiKeys, List<byte[]>> templates = new EnumMap<>(ApiKeys.class);
+        Map<ApiKeys, List<Template>> templates = new EnumMap<>(ApiKeys.class);
         for (short v = 0; v <= ApiKeys.API_VERSIONS.latestVersion(); v++) {
             short version = v;
             add(templates, supported, ApiKeys.API_VERSIONS, version, () -> new ApiVersionsRequest.Builder().build(version).data());
@@ -89,16 +93,37 @@ final class FrameFuzzer {
         return new FrameFuzzer(templates, maxFrameBytes);
     }
 
-    private static void add(Map<ApiKeys, List<byte[]>> templates, BrokerFraming.Supported supported, ApiKeys key,
+    private static void add(Map<ApiKeys, List<Template>> templates, BrokerFraming.Supported supported, ApiKeys key,
             short version, Supplier<ApiMessage> body) {
         if (!supported.supports(key, version)) {
             return;
         }
         try {
-            templates.computeIfAbsent(key, k -> new ArrayList<>()).add(RawKafkaConnection.frame(key, version, 0, body.get()));
+            ApiMessage message = body.get();
+            byte[] frame = RawKafkaConnection.frame(key, version, 0, message);
+            int batchAt = -1;
+            int batchLength = 0;
+            if (message instanceof ProduceRequestData produce) {
+                ByteBuffer batch = ((MemoryRecords) produce.topicData().iterator().next().partitionData().get(0).records())
+                        .buffer();
+                byte[] batchBytes = new byte[batch.remaining()];
+                batch.duplicate().get(batchBytes);
+                batchAt = indexOf(frame, batchBytes);
+                batchLength = batchBytes.length;
+            }
+            templates.computeIfAbsent(key, k -> new ArrayList<>()).add(new Template(frame, batchAt, batchLength));
         } catch (RuntimeException e) {
             // This combination cannot be expressed at this version; other templates cover it.
         }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (java.util.Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("record batch not found in its request");
     }
 
     private static ApiMessage produce(String topic, Uuid topicId, short version, short acks, boolean idempotent) {
@@ -124,14 +149,14 @@ final class FrameFuzzer {
 
     /** Every unmutated request frame (correlation id 0), each a copy. */
     List<byte[]> templates() {
-        return templates.values().stream().flatMap(List::stream).map(byte[]::clone).toList();
+        return templates.values().stream().flatMap(List::stream).map(t -> t.frame().clone()).toList();
     }
 
     /** The next hostile chunk of bytes to send: usually one (possibly broken) frame. */
     byte[] next(Random random) {
         int dice = random.nextInt(100);
         if (dice < 12) {
-            return template(random);
+            return template(random).frame();
         }
         if (dice < 19) {
             return randomBody(random);
@@ -141,7 +166,12 @@ final class FrameFuzzer {
             random.nextBytes(bytes);
             return bytes;
         }
-        byte[] frame = template(random);
+        Template template = template(random);
+        byte[] frame = template.frame();
+        if (template.batchAt() >= 0 && random.nextInt(3) == 0) {
+            damageRecordsKeepingCrc(frame, template.batchAt(), template.batchLength(), random);
+            return random.nextInt(4) == 0 ? mutate(frame, random) : frame;
+        }
         int mutations = random.nextInt(4) == 0 ? 2 + random.nextInt(2) : 1;
         for (int i = 0; i < mutations; i++) {
             frame = mutate(frame, random);
@@ -149,14 +179,36 @@ final class FrameFuzzer {
         return frame;
     }
 
-    private byte[] template(Random random) {
+    private Template template(Random random) {
         int dice = random.nextInt(100);
         ApiKeys key = dice < 15 ? ApiKeys.API_VERSIONS : dice < 35 ? ApiKeys.METADATA : dice < 65 ? ApiKeys.PRODUCE
                 : dice < 88 ? ApiKeys.FETCH : dice < 94 ? ApiKeys.LIST_OFFSETS : ApiKeys.INIT_PRODUCER_ID;
-        List<byte[]> choices = templates.get(key);
-        byte[] frame = choices.get(random.nextInt(choices.size())).clone();
+        List<Template> choices = templates.get(key);
+        Template chosen = choices.get(random.nextInt(choices.size()));
+        byte[] frame = chosen.frame().clone();
         ByteBuffer.wrap(frame).putInt(8, random.nextInt());
-        return frame;
+        return new Template(frame, chosen.batchAt(), chosen.batchLength());
+    }
+
+    /**
+     * Damages a produce request's record batch behind its CRC: header fields (attributes, offset
+     * delta, timestamps, producer id, epoch, sequence, record count) or record bytes are changed
+     * and the CRC recomputed, so only the broker's own checks can refuse the batch.
+     */
+    private static void damageRecordsKeepingCrc(byte[] frame, int batchAt, int batchLength, Random random) {
+        ByteBuffer batch = ByteBuffer.wrap(frame, batchAt, batchLength).slice();
+        int changes = 1 + random.nextInt(3);
+        for (int i = 0; i < changes; i++) {
+            int at = random.nextBoolean() ? 21 + random.nextInt(40) : 61 + random.nextInt(batchLength - 61);
+            switch (random.nextInt(3)) {
+                case 0 -> batch.put(at, (byte) (batch.get(at) ^ (1 << random.nextInt(8))));
+                case 1 -> batch.put(at, (byte) random.nextInt());
+                default -> batch.putInt(57, batch.getInt(57) + random.nextInt(5) - 2);
+            }
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(batch.duplicate().position(21));
+        batch.putInt(17, (int) crc.getValue());
     }
 
     /** A correctly sized frame of random bytes, half the time behind a plausible API key and version. */
