@@ -27,12 +27,11 @@ final class BrokerFraming {
     record Reject(String why) implements Expectation {
     }
 
-    /** Answer exactly once, in order. */
-    record Answer(int correlationId) implements Expectation {
-    }
-
-    /** Answer exactly once, in order, possibly only after {@code maxWaitMs} (a fetch waiting for data). */
-    record AnswerWithin(int correlationId, int maxWaitMs) implements Expectation {
+    /**
+     * Answer exactly once, in order, with a response to {@code key} that decodes at
+     * {@code responseVersion}, possibly only after {@code maxWaitMs} (a fetch waiting for data).
+     */
+    record Answer(int correlationId, ApiKeys key, short responseVersion, int maxWaitMs) implements Expectation {
     }
 
     /** No answer (produce with acks=0); the connection may be closed if the produce failed. */
@@ -112,7 +111,7 @@ final class BrokerFraming {
         }
         ApiKeys key = header.apiKey();
         if (!supported.supports(key, header.apiVersion())) {
-            return key == ApiKeys.API_VERSIONS ? new Answer(header.correlationId())
+            return key == ApiKeys.API_VERSIONS ? new Answer(header.correlationId(), key, (short) 0, 0)
                     : new Reject("unsupported " + key + " v" + header.apiVersion());
         }
         ByteBuffer bodyBytes = buffer.slice();
@@ -129,8 +128,8 @@ final class BrokerFraming {
             return new Silent();
         }
         if (parsed.request instanceof FetchRequest fetch) {
-            return new AnswerWithin(header.correlationId(), Math.max(0, fetch.maxWait()));
+            return new Answer(header.correlationId(), key, header.apiVersion(), Math.max(0, fetch.maxWait()));
         }
-        return new Answer(header.correlationId());
+        return new Answer(header.correlationId(), key, header.apiVersion(), 0);
     }
 }

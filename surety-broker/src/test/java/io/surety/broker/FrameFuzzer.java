@@ -39,10 +39,15 @@ final class FrameFuzzer {
     }
 
     private final Map<ApiKeys, List<Template>> templates;
+    private final Map<ApiKeys, List<Short>> servedVersions;
+    private final HostileRequests hostile;
     private final int maxFrameBytes;
 
-    private FrameFuzzer(Map<ApiKeys, List<Template>> templates, int maxFrameBytes) {
+    private FrameFuzzer(Map<ApiKeys, List<Template>> templates, Map<ApiKeys, List<Short>> servedVersions,
+            HostileRequests hostile, int maxFrameBytes) {
         this.templates = templates;
+        this.servedVersions = servedVersions;
+        this.hostile = hostile;
         this.maxFrameBytes = maxFrameBytes;
     }
 
@@ -90,7 +95,15 @@ final class FrameFuzzer {
             add(templates, supported, ApiKeys.INIT_PRODUCER_ID, version, () -> new InitProducerIdRequestData()
                     .setTransactionalId(null).setTransactionTimeoutMs(60_000));
         }
-        return new FrameFuzzer(templates, maxFrameBytes);
+        Map<ApiKeys, List<Short>> servedVersions = new EnumMap<>(ApiKeys.class);
+        for (ApiKeys key : templates.keySet()) {
+            for (short v = 0; v <= key.latestVersion(); v++) {
+                if (supported.supports(key, v)) {
+                    servedVersions.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
+                }
+            }
+        }
+        return new FrameFuzzer(templates, servedVersions, new HostileRequests(topic, topicId), maxFrameBytes);
     }
 
     private static void add(Map<ApiKeys, List<Template>> templates, BrokerFraming.Supported supported, ApiKeys key,
@@ -155,13 +168,16 @@ final class FrameFuzzer {
     /** The next hostile chunk of bytes to send: usually one (possibly broken) frame. */
     byte[] next(Random random) {
         int dice = random.nextInt(100);
-        if (dice < 12) {
+        if (dice < 8) {
             return template(random).frame();
         }
-        if (dice < 19) {
+        if (dice < 28) {
+            return wellFormedHostile(random);
+        }
+        if (dice < 34) {
             return randomBody(random);
         }
-        if (dice < 21) {
+        if (dice < 36) {
             byte[] bytes = new byte[1 + random.nextInt(64)];
             random.nextBytes(bytes);
             return bytes;
@@ -177,6 +193,22 @@ final class FrameFuzzer {
             frame = mutate(frame, random);
         }
         return frame;
+    }
+
+    /** A request that parses but carries hostile field values ({@link HostileRequests}). */
+    private byte[] wellFormedHostile(Random random) {
+        List<ApiKeys> keys = List.copyOf(servedVersions.keySet());
+        for (int attempt = 0; attempt < 10; attempt++) {
+            ApiKeys key = keys.get(random.nextInt(keys.size()));
+            List<Short> versions = servedVersions.get(key);
+            short version = versions.get(random.nextInt(versions.size()));
+            try {
+                return RawKafkaConnection.frame(key, version, random.nextInt(), hostile.body(key, version, random));
+            } catch (RuntimeException e) {
+                // Not expressible at this version (a field it lacks was set): draw again.
+            }
+        }
+        return template(random).frame();
     }
 
     private Template template(Random random) {

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,8 +36,11 @@ import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -173,10 +177,9 @@ class FuzzIT {
 
     private Void fuzz(int port, FrameFuzzer fuzzer, BrokerFraming.Supported supported, Random random, long seed,
             int worker) {
-        byte[] scratch = new byte[64 * 1024];
         while (!stop.get()) {
             try {
-                fuzzOneConnection(port, fuzzer, supported, random, scratch, "seed " + seed + " worker " + worker);
+                fuzzOneConnection(port, fuzzer, supported, random, "seed " + seed + " worker " + worker);
             } catch (IOException e) {
                 failures.report("seed " + seed + " worker " + worker + ": could not connect or probe: " + e);
                 return null;
@@ -187,10 +190,10 @@ class FuzzIT {
 
     /** One connection: batches of hostile chunks, each followed by a probe, until the connection ends. */
     private void fuzzOneConnection(int port, FrameFuzzer fuzzer, BrokerFraming.Supported supported, Random random,
-            byte[] scratch, String who) throws IOException {
+            String who) throws IOException {
         connections.increment();
         BrokerFraming framing = new BrokerFraming(MAX_FRAME_BYTES, supported);
-        Deque<Integer> expected = new ArrayDeque<>();
+        Deque<BrokerFraming.Answer> expected = new ArrayDeque<>();
         Deque<byte[]> recent = new ArrayDeque<>();
         ConnectionState state = new ConnectionState();
         try (RawKafkaConnection connection = RawKafkaConnection.open(port)) {
@@ -220,7 +223,7 @@ class FuzzIT {
                     abandoned.increment();
                     return;
                 }
-                if (!probeAndCheck(connection, expected, state, recent, scratch, who)) {
+                if (!probeAndCheck(connection, expected, state, recent, who)) {
                     return;
                 }
             }
@@ -236,7 +239,7 @@ class FuzzIT {
         boolean writeFailed;
     }
 
-    private static void expect(BrokerFraming framing, List<byte[]> whole, Deque<Integer> expected, ConnectionState state) {
+    private static void expect(BrokerFraming framing, List<byte[]> whole, Deque<BrokerFraming.Answer> expected, ConnectionState state) {
         for (byte[] frame : whole) {
             if (state.mustClose) {
                 return;
@@ -245,9 +248,7 @@ class FuzzIT {
             if (expectation instanceof BrokerFraming.Reject) {
                 state.mustClose = true;
             } else if (expectation instanceof BrokerFraming.Answer answer) {
-                expected.add(answer.correlationId());
-            } else if (expectation instanceof BrokerFraming.AnswerWithin answer) {
-                expected.add(answer.correlationId());
+                expected.add(answer);
                 state.longWait |= answer.maxWaitMs() > LONG_WAIT_MS;
             } else {
                 state.mayClose = true;
@@ -259,7 +260,7 @@ class FuzzIT {
     }
 
     /** Completes a partial frame with zeros (so the next probe starts on a boundary), or gives up on a huge one. */
-    private void padToBoundary(RawKafkaConnection connection, BrokerFraming framing, Deque<Integer> expected,
+    private void padToBoundary(RawKafkaConnection connection, BrokerFraming framing, Deque<BrokerFraming.Answer> expected,
             ConnectionState state, Deque<byte[]> recent) {
         int gap;
         while (!state.mustClose && !state.writeFailed && (gap = framing.bytesToBoundary()) > 0) {
@@ -282,8 +283,8 @@ class FuzzIT {
      * each response's correlation id against the requests that had to be answered, in order.
      * Returns whether the connection can carry on.
      */
-    private boolean probeAndCheck(RawKafkaConnection connection, Deque<Integer> expected, ConnectionState state,
-            Deque<byte[]> recent, byte[] scratch, String who) {
+    private boolean probeAndCheck(RawKafkaConnection connection, Deque<BrokerFraming.Answer> expected, ConnectionState state,
+            Deque<byte[]> recent, String who) {
         int probe = 0x7E000000 | (int) (connections.sum() & 0xFFFFFF);
         if (!state.mustClose) {
             if (!write(connection, RawKafkaConnection.frame(ApiKeys.API_VERSIONS, (short) 3, probe,
@@ -296,12 +297,12 @@ class FuzzIT {
                 closedByBroker.increment();
                 return false;
             }
-            expected.add(probe);
+            expected.add(new BrokerFraming.Answer(probe, ApiKeys.API_VERSIONS, (short) 3, 0));
         }
         while (true) {
-            int correlationId;
+            ByteBuffer response;
             try {
-                correlationId = connection.readCorrelationIdSkippingBody(scratch);
+                response = connection.readFrame();
             } catch (EOFException | SocketException e) {
                 closedByBroker.increment();
                 if (state.mustClose) {
@@ -320,16 +321,34 @@ class FuzzIT {
                 return false;
             }
             responses.increment();
-            Integer wanted = expected.poll();
-            if (wanted == null || wanted != correlationId) {
+            int correlationId = response.getInt(0);
+            BrokerFraming.Answer wanted = expected.poll();
+            if (wanted == null || wanted.correlationId() != correlationId) {
                 failures.report(who + ": response for correlation id " + correlationId + " but expected " + wanted
                         + " (mustClose=" + state.mustClose + "); sent: " + hex(recent));
+                return false;
+            }
+            String undecodable = undecodable(response, wanted);
+            if (undecodable != null) {
+                failures.report(who + ": the " + wanted.key() + " v" + wanted.responseVersion() + " response does not "
+                        + "decode: " + undecodable + "; sent: " + hex(recent));
                 return false;
             }
             if (correlationId == probe && !state.mustClose) {
                 recent.clear();
                 return true;
             }
+        }
+    }
+
+    /** Null if {@code frame} is exactly one response of the expected kind and version, else why not. */
+    private static String undecodable(ByteBuffer frame, BrokerFraming.Answer expected) {
+        try {
+            ResponseHeader.parse(frame, expected.key().responseHeaderVersion(expected.responseVersion()));
+            AbstractResponse.parseResponse(expected.key(), new ByteBufferAccessor(frame), expected.responseVersion());
+            return frame.hasRemaining() ? frame.remaining() + " bytes left over" : null;
+        } catch (RuntimeException e) {
+            return e.toString();
         }
     }
 

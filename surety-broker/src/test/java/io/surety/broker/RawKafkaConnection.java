@@ -1,7 +1,6 @@
 package io.surety.broker;
 
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -100,27 +99,6 @@ public final class RawKafkaConnection implements AutoCloseable {
         byte[] frame = new byte[size];
         in.readFully(frame);
         return ByteBuffer.wrap(frame);
-    }
-
-    /**
-     * Reads one response frame keeping only its correlation id; large bodies are skipped without
-     * being held. Throws {@link EOFException} when the broker has closed the connection.
-     */
-    public int readCorrelationIdSkippingBody(byte[] scratch) throws IOException {
-        int size = in.readInt();
-        if (size < 4) {
-            throw new IOException("Implausible response frame size " + size);
-        }
-        int correlationId = in.readInt();
-        int left = size - 4;
-        while (left > 0) {
-            int read = in.read(scratch, 0, Math.min(scratch.length, left));
-            if (read < 0) {
-                throw new EOFException("Connection closed inside a response frame");
-            }
-            left -= read;
-        }
-        return correlationId;
     }
 
     /**
