@@ -106,6 +106,17 @@ public final class Log {
             segments.put(base, segment);
         }
         long persistedStart = readOffsetFile(LOG_START_FILE, 0);
+        if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() < persistedStart) {
+            // DeleteRecords reached unsynced data that a crash then took: as Kafka does, start empty
+            // at the log start rather than reuse offsets below it.
+            LOG.warn("Log end {} of {} is below its log start offset {}; deleting every segment and starting at {}",
+                    segments.lastEntry().getValue().nextOffset(), dir, persistedStart, persistedStart);
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+                segment.deleteFiles();
+            }
+            segments.clear();
+        }
         if (segments.isEmpty()) {
             segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, nowMs));
         }

@@ -372,6 +372,36 @@ class LogTest {
         reopened.close(T0);
     }
 
+    @Test
+    void shouldStartEmptyAtLogStartWhenCrashLostDataBelowIt() throws Exception {
+        overrides.put(TopicConfig.SEGMENT_BYTES, Integer.toString(1 << 20));
+        Log log = open(false, false);
+        for (int i = 0; i < 10; i++) {
+            append(log, 2, 30, T0);
+        }
+        log.flush(T0);
+        log.checkpointRecoveryPoint();
+        Path active = activeSegmentFile();
+        long durableBytes = Files.size(active);
+        for (int i = 0; i < 5; i++) {
+            append(log, 2, 30, T0);
+        }
+        // Without visibility on flush the high watermark is the unsynced end; DeleteRecords may go there.
+        long deletedUpTo = log.highWatermark();
+        assertThat(deletedUpTo).isEqualTo(30);
+        log.deleteRecordsBefore(deletedUpTo, T0);
+        // Power loss: the page cache held the last five batches; the log-start file was synced.
+        cut(active, durableBytes);
+
+        Log recovered = open(false, false);
+        assertThat(recovered.logStartOffset()).isEqualTo(deletedUpTo);
+        assertThat(recovered.logEndOffset()).as("offsets are never reused below the log start").isEqualTo(deletedUpTo);
+        append(recovered, 2, 30, T0);
+        assertThat(readAll(recovered)).extracting(RecordBatch::baseOffset).containsExactly(deletedUpTo);
+        checkInvariants(recovered);
+        recovered.close(T0);
+    }
+
     // ---------------------------------------------------------------- timestamps
 
     @Test
