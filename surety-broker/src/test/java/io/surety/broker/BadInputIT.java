@@ -213,7 +213,7 @@ class BadInputIT {
     }
 
     @Test
-    void shouldRefuseBatchWhoseRecordsAreMalformedEvenThoughCrcMatches() throws Exception {
+    void shouldRefuseBatchWhenRecordsAreMalformedBehindValidCrc() throws Exception {
         try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
             long endBefore = latestOffset(connection, "malformed", 0);
             List<ByteBuffer> malformed = new ArrayList<>();

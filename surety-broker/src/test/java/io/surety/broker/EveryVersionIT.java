@@ -38,7 +38,7 @@ class EveryVersionIT {
     static final KeepDataOnFailure DATA = new KeepDataOnFailure("surety-every-version-");
 
     @Test
-    void shouldAnswerEveryRequestAtEveryServedVersion() throws Exception {
+    void shouldAnswerEveryRequestWhenSentAtAnyServedVersion() throws Exception {
         try (SuretyBroker broker = TestBrokers.startWithTopics(DATA.dir(), 2, List.of("fuzz"),
                 Map.of("auto.create.topics.enable", "false"));
                 RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
