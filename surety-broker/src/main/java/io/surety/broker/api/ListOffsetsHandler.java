@@ -21,6 +21,8 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 final class ListOffsetsHandler implements ApiHandler {
 
     private static final long UNKNOWN = -1L;
+    /** The response carries a leader epoch from v4; earlier versions cannot encode one. */
+    private static final short FIRST_VERSION_WITH_LEADER_EPOCH = 4;
 
     private final BrokerServices services;
 
@@ -43,14 +45,15 @@ final class ListOffsetsHandler implements ApiHandler {
             for (ListOffsetsRequestData.ListOffsetsPartition requested : topic.partitions()) {
                 Partition partition = info == null ? null
                         : services.partitions().get(new TopicPartition(info.name(), requested.partitionIndex()));
-                topicResponse.partitions().add(answer(partition, requested));
+                topicResponse.partitions().add(answer(partition, requested, request.version()));
             }
             response.topics().add(topicResponse);
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }
 
-    private ListOffsetsPartitionResponse answer(Partition partition, ListOffsetsRequestData.ListOffsetsPartition requested) {
+    private ListOffsetsPartitionResponse answer(Partition partition, ListOffsetsRequestData.ListOffsetsPartition requested,
+            short version) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse()
                 .setPartitionIndex(requested.partitionIndex()).setTimestamp(UNKNOWN).setOffset(UNKNOWN)
                 .setLeaderEpoch(-1);
@@ -73,7 +76,7 @@ final class ListOffsetsHandler implements ApiHandler {
             } else {
                 return out.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
             }
-            if (out.offset() >= 0) {
+            if (out.offset() >= 0 && version >= FIRST_VERSION_WITH_LEADER_EPOCH) {
                 out.setLeaderEpoch(Partition.LEADER_EPOCH);
             }
             return out.setErrorCode(Errors.NONE.code());

@@ -24,7 +24,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * data is made durable (and so visible) all the same; if any partition failed, the connection is
  * closed instead so the producer refreshes its metadata.
  *
- * <p>Per batch: one CRC pass and a header rewrite. No record is decoded.
+ * <p>Per batch: one CRC pass, one pass over the record headers (keys and values skipped) and a
+ * header rewrite.
  */
 final class ProduceHandler implements ApiHandler {
 

@@ -106,6 +106,17 @@ public final class Log {
             segments.put(base, segment);
         }
         long persistedStart = readOffsetFile(LOG_START_FILE, 0);
+        if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() < persistedStart) {
+            // DeleteRecords reached unsynced data that a crash then took: as Kafka does, start empty
+            // at the log start rather than reuse offsets below it.
+            LOG.warn("Log end {} of {} is below its log start offset {}; deleting every segment and starting at {}",
+                    segments.lastEntry().getValue().nextOffset(), dir, persistedStart, persistedStart);
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+                segment.deleteFiles();
+            }
+            segments.clear();
+        }
         if (segments.isEmpty()) {
             segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, nowMs));
         }
@@ -272,23 +283,41 @@ public final class Log {
     public ByteBuffer batchWithMaxTimestamp() throws IOException {
         LogPosition hw = highWatermark;
         LogSegment best = null;
+        long bestTimestamp = -1;
+        long bestOffset = -1;
         for (LogSegment segment : segments.values()) {
             if (segment.baseOffset() >= hw.offset() || segment.maxTimestampBatchOffset() < 0) {
                 continue;
             }
-            if (segment.maxTimestampBatchOffset() >= hw.offset()) {
-                continue;
+            long[] candidate = {segment.maxTimestamp(), segment.maxTimestampBatchOffset()};
+            if (candidate[1] >= hw.offset()) {
+                candidate = visibleMaxTimestamp(segment, hw);
             }
-            if (best == null || segment.maxTimestamp() > best.maxTimestamp()) {
+            if (candidate[1] >= 0 && (best == null || candidate[0] > bestTimestamp)) {
                 best = segment;
+                bestTimestamp = candidate[0];
+                bestOffset = candidate[1];
             }
         }
         if (best == null) {
             return null;
         }
         int limit = best == hw.segment() ? hw.position() : best.size();
-        int position = best.positionOf(best.maxTimestampBatchOffset(), limit);
+        int position = best.positionOf(bestOffset, limit);
         return position < 0 ? null : best.readBatch(position);
+    }
+
+    /** {largest timestamp, its batch's base offset} among a segment's batches below the high watermark; offset -1 if none. */
+    private static long[] visibleMaxTimestamp(LogSegment segment, LogPosition hw) throws IOException {
+        long[] best = {-1, -1};
+        int limit = segment == hw.segment() ? hw.position() : segment.size();
+        segment.scan(0, limit, (batch, position) -> {
+            if (batch.maxTimestamp() > best[0]) {
+                best[0] = batch.maxTimestamp();
+                best[1] = batch.baseOffset();
+            }
+        });
+        return best;
     }
 
     /** Writer only. Visits headers of batches from the log start to the log end (state rebuilds). */

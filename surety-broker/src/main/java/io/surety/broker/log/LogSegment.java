@@ -117,13 +117,18 @@ final class LogSegment {
         this.bytesSinceIndexEntry = 0;
     }
 
+    /**
+     * Whether a header can start the next batch. Offsets are contiguous (each batch starts where the
+     * previous one ended, the first at the segment's base): the base offset lies outside the CRC,
+     * so this is the check that catches its corruption.
+     */
     private boolean plausible(BatchHeader batch, long expectedOffset, long bytesLeft, int maxBatchBytes) {
         return batch.magic() == BatchHeader.MAGIC_V2
                 && batch.sizeInBytes() >= BatchHeader.SIZE
                 && batch.sizeInBytes() <= bytesLeft
                 && batch.sizeInBytes() <= maxBatchBytes
                 && batch.lastOffsetDelta() >= 0
-                && batch.baseOffset() >= expectedOffset;
+                && batch.baseOffset() == expectedOffset;
     }
 
     private boolean crcMatches(BatchHeader batch, long position, CRC32C crc) throws IOException {

@@ -91,7 +91,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             start(ctx, request);
         } catch (RequestDecoder.BadRequestException e) {
             RequestHeader known = e.header() != null ? e.header() : header;
-            if (known != null && known.apiKey() == ApiKeys.API_VERSIONS) {
+            if (known != null && known.apiKey() == ApiKeys.API_VERSIONS
+                    && !dispatcher.supports(ApiKeys.API_VERSIONS, known.apiVersion())) {
                 answerUnsupportedApiVersions(ctx, known);
             } else {
                 close(ctx, e.getMessage());
@@ -158,7 +159,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 && !dispatcher.supports(ApiKeys.API_VERSIONS, requestHeader.apiVersion()) ? 0 : requestHeader.apiVersion();
         ResponseHeader header = new ResponseHeader(requestHeader.correlationId(),
                 requestHeader.apiKey().responseHeaderVersion(version));
-        List<Object> parts = ResponseWriter.encode(ctx.alloc(), header, send.body(), version);
+        List<Object> parts;
+        try {
+            parts = ResponseWriter.encode(ctx.alloc(), header, send.body(), version);
+        } catch (RuntimeException e) {
+            LOG.error("Could not encode the {} v{} response for {}", requestHeader.apiKey(), version, clientAddress, e);
+            close(ctx, "a response could not be encoded, so later ones would be out of order");
+            return;
+        }
         for (Object part : parts) {
             ctx.write(part);
         }

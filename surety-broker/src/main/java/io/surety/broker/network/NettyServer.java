@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -48,9 +49,7 @@ public final class NettyServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast("frames", new LengthFieldBasedFrameDecoder(maxFrameBytes + 4, 0, 4, 0, 4))
-                                    .addLast("requests", new ConnectionHandler(dispatcher, handlerPool));
+                            configure(ch.pipeline(), maxFrameBytes, dispatcher, handlerPool);
                         }
                     });
             Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
@@ -60,6 +59,13 @@ public final class NettyServer implements AutoCloseable {
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+    }
+
+    /** Installs one connection's pipeline: size-prefixed frames of at most {@code maxFrameBytes}, then the requests. */
+    static void configure(ChannelPipeline pipeline, int maxFrameBytes, ApiDispatcher dispatcher, Executor handlerPool) {
+        int maxWithSizeField = (int) Math.min((long) maxFrameBytes + 4, Integer.MAX_VALUE);
+        pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4))
+                .addLast("requests", new ConnectionHandler(dispatcher, handlerPool));
     }
 
     public int port() {

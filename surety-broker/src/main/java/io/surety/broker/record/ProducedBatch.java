@@ -3,20 +3,27 @@ package io.surety.broker.record;
 import io.surety.broker.log.BatchHeader;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.BufferSupplier;
+import org.apache.kafka.common.utils.CloseableIterator;
 
 /**
  * The one record batch of a produce request's partition, checked as Kafka checks it and then
  * stamped with its offsets. This class and {@link BatchRecords} are the only places that touch
  * kafka-clients' record classes, which move between releases.
  *
- * <p>Checks cost O(1) per batch: structure, CRC32C over the batch (which covers every record
- * byte), offset-range consistency, and no control batches from clients. Records are not decoded.
+ * <p>Checks, in Kafka's order: structure, CRC32C over the batch (which covers every record byte),
+ * offset-range consistency, no control batches from clients, and one pass over the records
+ * (decompressing if needed, skipping keys and values) proving they fill the batch exactly. The CRC
+ * only shows the bytes are the ones the client wrote; the record pass shows a consumer can read
+ * them, as Kafka's {@code LogValidator} does, so one bad client cannot poison a partition.
  *
  * <p>Not thread-safe: owned by the request being handled. The bytes are the request's own.
  */
@@ -73,7 +80,33 @@ public final class ProducedBatch {
             throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
                     "Record batch of producer " + batch.producerId() + " has no sequence number");
         }
+        checkRecordsReadable(batch);
         return new ProducedBatch(batch, buffer);
+    }
+
+    /**
+     * Walks every record header: kafka-clients' iterator fails on a short, long or garbled record
+     * area, and each record's offset delta must count up from 0, or consumers would see offsets the
+     * batch header does not cover, or the same offset twice.
+     */
+    private static void checkRecordsReadable(MutableRecordBatch batch) throws InvalidBatchException {
+        try (CloseableIterator<Record> records = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+            long expectedOffset = batch.baseOffset();
+            while (records.hasNext()) {
+                long offset = records.next().offset();
+                if (offset != expectedOffset) {
+                    throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "Record offset delta "
+                            + (offset - batch.baseOffset()) + " where " + (expectedOffset - batch.baseOffset())
+                            + " was expected: offsets inside a batch must count up from 0");
+                }
+                expectedOffset++;
+            }
+        } catch (InvalidRecordException e) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
+                    "Records do not match their batch: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT, "Records are unreadable: " + e);
+        }
     }
 
     public int sizeInBytes() {
