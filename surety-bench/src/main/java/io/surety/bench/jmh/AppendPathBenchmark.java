@@ -1,9 +1,9 @@
 package io.surety.bench.jmh;
 
 import io.surety.broker.config.BrokerConfig;
-import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.FsyncLedger;
+import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.partition.AppendOutcome;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
@@ -57,8 +57,8 @@ public class AppendPathBenchmark {
         BrokerConfig broker = BrokerConfig.of(Map.of("log.dirs", dir.toString(), "flush.policy", "interval"));
         TopicConfig config = TopicConfig.of(broker, Map.of("segment.bytes", Integer.toString(64 << 20),
                 "retention.bytes", Integer.toString(256 << 20)));
-        registry = new PartitionRegistry(dir, FsyncLedger.NONE, FlushPolicy.INTERVAL, Clock.systemUTC(),
-                (close, delay) -> close.run(), tp -> { });
+        registry = new PartitionRegistry(dir, LogEnvironment.of(FsyncLedger.NONE, (close, delay) -> close.run(), false),
+                Clock.systemUTC(), tp -> { });
         partition = registry.open(new TopicPartition("jmh", 0), Uuid.randomUuid(), config, false);
         batch = Batches.records(recordsPerBatch, recordSize);
     }

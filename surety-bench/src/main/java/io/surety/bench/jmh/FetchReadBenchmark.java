@@ -1,9 +1,9 @@
 package io.surety.bench.jmh;
 
 import io.surety.broker.config.BrokerConfig;
-import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.FsyncLedger;
+import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.OffsetOutOfRangeException;
 import io.surety.broker.log.ReadResult;
 import io.surety.broker.partition.Partition;
@@ -53,8 +53,8 @@ public class FetchReadBenchmark {
         dir = Files.createTempDirectory("surety-jmh-fetch");
         BrokerConfig broker = BrokerConfig.of(Map.of("log.dirs", dir.toString(), "flush.policy", "interval"));
         TopicConfig config = TopicConfig.of(broker, Map.of("segment.bytes", Integer.toString(64 << 20)));
-        registry = new PartitionRegistry(dir, FsyncLedger.NONE, FlushPolicy.INTERVAL, Clock.systemUTC(),
-                (close, delay) -> close.run(), tp -> { });
+        registry = new PartitionRegistry(dir, LogEnvironment.of(FsyncLedger.NONE, (close, delay) -> close.run(), false),
+                Clock.systemUTC(), tp -> { });
         partition = registry.open(new TopicPartition("jmh", 0), Uuid.randomUuid(), config, false);
         MemoryRecords batch = Batches.records(RECORDS_PER_BATCH, 1024);
         for (int i = 0; i < BATCHES; i++) {

@@ -45,6 +45,7 @@ public final class Log {
     private final boolean visibleOnFlush;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final SegmentCloser closer;
+    private final SegmentChannels channels;
     private volatile TopicConfig config;
     private volatile LogPosition end;
     private volatile LogPosition highWatermark;
@@ -52,12 +53,13 @@ public final class Log {
     private volatile long flushedOffset;
     private long lastFlushMs;
 
-    private Log(Path dir, TopicConfig config, FsyncLedger ledger, boolean visibleOnFlush, SegmentCloser closer) {
+    private Log(Path dir, TopicConfig config, LogEnvironment environment) {
         this.dir = dir;
         this.config = config;
-        this.ledger = ledger;
-        this.visibleOnFlush = visibleOnFlush;
-        this.closer = closer;
+        this.ledger = environment.ledger();
+        this.visibleOnFlush = environment.visibleOnFlush();
+        this.closer = environment.closer();
+        this.channels = environment.channels();
     }
 
     /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
@@ -70,10 +72,10 @@ public final class Log {
      * are CRC-checked and a torn tail is truncated; with {@code cleanShutdown} everything is trusted.
      * {@code visitor} sees every kept batch header in offset order (the producer state is rebuilt from it).
      */
-    public static Log open(Path dir, TopicConfig config, FsyncLedger ledger, boolean visibleOnFlush, boolean cleanShutdown,
-            SegmentCloser closer, long nowMs, Consumer<BatchHeader> visitor) throws IOException {
+    public static Log open(Path dir, TopicConfig config, LogEnvironment environment, boolean cleanShutdown, long nowMs,
+            Consumer<BatchHeader> visitor) throws IOException {
         Files.createDirectories(dir);
-        Log log = new Log(dir, config, ledger, visibleOnFlush, closer);
+        Log log = new Log(dir, config, environment);
         log.load(cleanShutdown, nowMs, visitor);
         return log;
     }
@@ -94,7 +96,7 @@ public final class Log {
             long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
             boolean validate = nextBase > recoveryPoint;
             long sizeBefore = Files.size(file);
-            LogSegment segment = LogSegment.open(dir, base, ledger, validate, config.indexIntervalBytes(), maxBatch, visitor);
+            LogSegment segment = LogSegment.open(dir, base, ledger, channels, validate, config.indexIntervalBytes(), maxBatch, visitor);
             if (segment.size() < sizeBefore) {
                 LOG.warn("Recovered {}: truncated {} bytes of torn or corrupt data at byte {}", file,
                         sizeBefore - segment.size(), segment.size());
@@ -118,7 +120,7 @@ public final class Log {
             segments.clear();
         }
         if (segments.isEmpty()) {
-            segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, nowMs));
+            segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, channels, nowMs));
         }
         LogSegment active = segments.lastEntry().getValue();
         this.logStartOffset = Math.max(persistedStart, segments.firstKey());
@@ -177,7 +179,7 @@ public final class Log {
     private LogSegment roll(long nowMs) throws IOException {
         LogSegment old = end.segment();
         old.flush();
-        LogSegment next = LogSegment.create(dir, end.offset(), ledger, nowMs);
+        LogSegment next = LogSegment.create(dir, end.offset(), ledger, channels, nowMs);
         segments.put(next.baseOffset(), next);
         end = new LogPosition(end.offset(), next, 0);
         LOG.debug("Rolled {} to a new segment at offset {}", dir.getFileName(), next.baseOffset());

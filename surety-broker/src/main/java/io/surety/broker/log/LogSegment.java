@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
@@ -50,10 +49,10 @@ final class LogSegment {
     }
 
     /** Creates an empty segment file and makes its directory entry durable. */
-    static LogSegment create(Path dir, long baseOffset, FsyncLedger ledger, long nowMs) throws IOException {
+    static LogSegment create(Path dir, long baseOffset, FsyncLedger ledger, SegmentChannels channels, long nowMs)
+            throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel = channels.open(file, true);
         SegmentFiles.fsyncDirectory(dir);
         ledger.synced(file, 0);
         return new LogSegment(dir, baseOffset, channel, ledger, nowMs);
@@ -65,10 +64,10 @@ final class LogSegment {
      * it trusts the bytes (they were fsynced before the recovery point) and fails on a bad header.
      * {@code visitor} sees every batch header that is kept, in order.
      */
-    static LogSegment open(Path dir, long baseOffset, FsyncLedger ledger, boolean validate, int indexIntervalBytes,
-            int maxBatchBytes, Consumer<BatchHeader> visitor) throws IOException {
+    static LogSegment open(Path dir, long baseOffset, FsyncLedger ledger, SegmentChannels channels, boolean validate,
+            int indexIntervalBytes, int maxBatchBytes, Consumer<BatchHeader> visitor) throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = channels.open(file, false);
         LogSegment segment = new LogSegment(dir, baseOffset, channel, ledger,
                 Files.getLastModifiedTime(file).toMillis());
         try {

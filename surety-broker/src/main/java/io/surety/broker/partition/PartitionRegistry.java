@@ -1,8 +1,7 @@
 package io.surety.broker.partition;
 
-import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.config.TopicConfig;
-import io.surety.broker.log.FsyncLedger;
+import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.Log;
 import io.surety.broker.producer.ProducerStateTable;
 import java.io.IOException;
@@ -29,28 +28,23 @@ public final class PartitionRegistry {
     private static final String DELETE_SUFFIX = "-delete";
 
     private final Path dataDir;
-    private final FsyncLedger ledger;
-    private final FlushPolicy flushPolicy;
+    private final LogEnvironment environment;
     private final Clock clock;
-    private final Log.SegmentCloser closer;
     private final Partition.HighWatermarkListener listener;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
 
-    public PartitionRegistry(Path dataDir, FsyncLedger ledger, FlushPolicy flushPolicy, Clock clock,
-            Log.SegmentCloser closer, Partition.HighWatermarkListener listener) {
+    public PartitionRegistry(Path dataDir, LogEnvironment environment, Clock clock,
+            Partition.HighWatermarkListener listener) {
         this.dataDir = dataDir;
-        this.ledger = ledger;
-        this.flushPolicy = flushPolicy;
+        this.environment = environment;
         this.clock = clock;
-        this.closer = closer;
         this.listener = listener;
     }
 
     /** Opens (recovering if needed) or creates the directory of a partition and registers it. */
     public Partition open(TopicPartition tp, Uuid topicId, TopicConfig config, boolean cleanShutdown) throws IOException {
         ProducerStateTable producers = new ProducerStateTable();
-        Log log = Log.open(directoryOf(tp), config, ledger, flushPolicy == FlushPolicy.FSYNC, cleanShutdown, closer,
-                clock.millis(), producers::replay);
+        Log log = Log.open(directoryOf(tp), config, environment, cleanShutdown, clock.millis(), producers::replay);
         Partition partition = new Partition(tp, topicId, log, producers, listener);
         partitions.put(tp, partition);
         return partition;
@@ -77,7 +71,7 @@ public final class PartitionRegistry {
         Path dir = directoryOf(tp);
         Path aside = dataDir.resolve(dir.getFileName() + "." + Uuid.randomUuid() + DELETE_SUFFIX);
         Files.move(dir, aside);
-        closer.closeLater(() -> {
+        environment.closer().closeLater(() -> {
             try {
                 partition.log().closeWithoutFlush();
                 deleteRecursively(aside);

@@ -29,7 +29,7 @@ class LogSegmentFlushTest {
     @Test
     void shouldRecordTheLongestSyncedLengthLastWhenTwoThreadsFlushOneSegment() throws Exception {
         PausingLedger ledger = new PausingLedger();
-        LogSegment segment = LogSegment.create(dir, 0, ledger, 0);
+        LogSegment segment = LogSegment.create(dir, 0, ledger, SegmentChannels.FILES, 0);
         append(segment, 0, 100);
         ledger.pauseNextRecord();
         Thread flusher = flushOn("flusher", segment);

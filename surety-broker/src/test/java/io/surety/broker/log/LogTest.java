@@ -160,7 +160,7 @@ class LogTest {
 
         for (boolean clean : new boolean[] {true, false}) {
             List<BatchHeader> visited = new ArrayList<>();
-            Log reopened = Log.open(dir, config(), FsyncLedger.NONE, false, clean, CLOSE_NOW, T0, visited::add);
+            Log reopened = Log.open(dir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false), clean, T0, visited::add);
             assertThat(reopened.logEndOffset()).isEqualTo(150);
             assertThat(offsetsOf(readAll(reopened))).isEqualTo(before);
             assertThat(visited).extracting(BatchHeader::baseOffset).isEqualTo(before);
@@ -201,7 +201,7 @@ class LogTest {
         for (int round = 0; round < 25; round++) {
             Path roundDir = Files.createDirectory(dir.resolve("round-" + round));
             boolean visibleOnFlush = random.nextBoolean();
-            Log log = Log.open(roundDir, config(), FsyncLedger.NONE, visibleOnFlush, false, CLOSE_NOW, T0, h -> { });
+            Log log = Log.open(roundDir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, visibleOnFlush), false, T0, h -> { });
             int batchCount = 1 + random.nextInt(40);
             for (int i = 0; i < batchCount; i++) {
                 append(log, 1 + random.nextInt(6), random.nextInt(120), T0 + i);
@@ -222,7 +222,7 @@ class LogTest {
             cut(active, cutAt);
 
             String context = "seed " + seed + " round " + round + " cut " + cutAt + " of " + size;
-            Log recovered = Log.open(roundDir, config(), FsyncLedger.NONE, visibleOnFlush, false, CLOSE_NOW, T0, h -> { });
+            Log recovered = Log.open(roundDir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, visibleOnFlush), false, T0, h -> { });
             assertThat(recovered.logEndOffset()).as(context).isEqualTo(expectedEnd);
             assertThat(recovered.highWatermark()).as(context).isEqualTo(expectedEnd);
             List<RecordBatch> kept = readAll(recovered);
@@ -250,7 +250,7 @@ class LogTest {
         }
         for (int round = 0; round < positions.size(); round++) {
             Path roundDir = Files.createDirectory(dir.resolve("corrupt-" + round));
-            Log log = Log.open(roundDir, config(), FsyncLedger.NONE, false, false, CLOSE_NOW, T0, h -> { });
+            Log log = Log.open(roundDir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false), false, T0, h -> { });
             for (int i = 0; i < 6; i++) {
                 append(log, 3, 40, T0);
             }
@@ -275,7 +275,7 @@ class LogTest {
             flipByte(active, victim[0] + inBatch, mask);
 
             String context = "seed " + seed + " round " + round + " byte " + inBatch + " of batch at " + victim[0];
-            Log recovered = Log.open(roundDir, config(), FsyncLedger.NONE, false, false, CLOSE_NOW, T0, h -> { });
+            Log recovered = Log.open(roundDir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false), false, T0, h -> { });
             long victimBase = victimIndex == 0 ? baseOffsetOf(active) : batches.get(victimIndex - 1)[2];
             assertThat(recovered.logEndOffset()).as(context).isEqualTo(victimBase);
             assertThat(recovered.logEndOffset()).as(context).isGreaterThanOrEqualTo(durableEnd);
@@ -452,7 +452,7 @@ class LogTest {
     }
 
     private Log open(boolean visibleOnFlush, boolean cleanShutdown) throws IOException {
-        return Log.open(dir, config(), FsyncLedger.NONE, visibleOnFlush, cleanShutdown, CLOSE_NOW, T0, header -> { });
+        return Log.open(dir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, visibleOnFlush), cleanShutdown, T0, header -> { });
     }
 
     private static long seed(String test) {
