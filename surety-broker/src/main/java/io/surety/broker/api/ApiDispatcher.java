@@ -30,7 +30,18 @@ public final class ApiDispatcher {
                 new ProduceHandler(services),
                 new FetchHandler(services),
                 new ListOffsetsHandler(services),
-                new InitProducerIdHandler(services)));
+                new InitProducerIdHandler(services),
+                new FindCoordinatorHandler(services),
+                new JoinGroupHandler(services),
+                new SyncGroupHandler(services),
+                new HeartbeatHandler(services),
+                new LeaveGroupHandler(services),
+                new OffsetCommitHandler(services),
+                new OffsetFetchHandler(services),
+                new OffsetDeleteHandler(services),
+                new DescribeGroupsHandler(services),
+                new ListGroupsHandler(services),
+                new DeleteGroupsHandler(services)));
     }
 
     private void register(Collection<ApiHandler> all) {
