@@ -41,6 +41,16 @@ class ConsumerGroupIT {
         runGroup("classic", "cooperative-sticky");
     }
 
+    @Test
+    void shouldHandOverPartitionsWhenAConsumerProtocolMemberDies() throws Exception {
+        runGroup("consumer", "uniform");
+    }
+
+    @Test
+    void shouldHandOverPartitionsWhenAConsumerProtocolRangeMemberDies() throws Exception {
+        runGroup("consumer", "range");
+    }
+
     static SuretyBroker.Builder groupBroker() {
         return SuretyBroker.builder().tempDataDir()
                 .config("num.partitions", "6")

@@ -41,7 +41,9 @@ public final class ApiDispatcher {
                 new OffsetDeleteHandler(services),
                 new DescribeGroupsHandler(services),
                 new ListGroupsHandler(services),
-                new DeleteGroupsHandler(services)));
+                new DeleteGroupsHandler(services),
+                new ConsumerGroupHeartbeatHandler(services),
+                new ConsumerGroupDescribeHandler(services)));
     }
 
     private void register(Collection<ApiHandler> all) {

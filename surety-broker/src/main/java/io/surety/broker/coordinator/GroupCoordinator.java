@@ -176,7 +176,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<List<ConsumerGroupDescribeResponseData.DescribedGroup>> consumerGroupDescribe(
             List<String> groupIds, short version) {
-        return submit((ctx, future) -> ctx.respond(future, state.consumer().describe(groupIds, version)));
+        return submit((ctx, future) -> ctx.respond(future, state.consumerDescriber().describe(groupIds, version)));
     }
 
     private <T> CompletableFuture<T> submit(BiConsumer<OperationContext, CompletableFuture<T>> body) {

@@ -31,6 +31,7 @@ final class GroupStateMachine {
     private final OffsetStateMachine offsetRequests;
     private final GroupAdminStateMachine admin;
     private final ConsumerGroupStateMachine consumer;
+    private final ConsumerGroupDescriber consumerDescriber;
 
     GroupStateMachine(GroupCoordinatorConfig config, TopicView topics) {
         this.config = config;
@@ -40,6 +41,7 @@ final class GroupStateMachine {
         this.offsetRequests = new OffsetStateMachine(this, config, topics);
         this.admin = new GroupAdminStateMachine(this);
         this.consumer = new ConsumerGroupStateMachine(this, config, topics);
+        this.consumerDescriber = new ConsumerGroupDescriber(this);
     }
 
     /** Applies one record: the only change ever made to durable coordinator state, at start-up and at run time. */
@@ -141,5 +143,9 @@ final class GroupStateMachine {
 
     ConsumerGroupStateMachine consumer() {
         return consumer;
+    }
+
+    ConsumerGroupDescriber consumerDescriber() {
+        return consumerDescriber;
     }
 }
