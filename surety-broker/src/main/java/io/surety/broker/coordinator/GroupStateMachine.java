@@ -89,8 +89,10 @@ final class GroupStateMachine {
                 out.addAll(c.liveRecords());
             }
         }
-        for (String groupId : offsets.groupIds()) {
-            out.addAll(offsets.all(groupId).values());
+        for (String groupId : new java.util.TreeSet<>(offsets.groupIds())) {
+            List<OffsetCommitted> committed = new ArrayList<>(offsets.all(groupId).values());
+            committed.sort(java.util.Comparator.comparing(OffsetCommitted::topic).thenComparingInt(OffsetCommitted::partition));
+            out.addAll(committed);
         }
         return out;
     }
