@@ -4,6 +4,9 @@ import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.BrokerServices;
 import io.surety.broker.api.TopicOperations;
 import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.coordinator.GroupCoordinator;
+import io.surety.broker.coordinator.GroupCoordinatorConfig;
+import io.surety.broker.coordinator.TopicView;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.log.FsyncLedger;
@@ -67,11 +70,13 @@ public final class SuretyBroker implements AutoCloseable {
     private final FsyncLedger ledger;
     private final ExecutorService handlerPool;
     private final ScheduledThreadPoolExecutor timer;
+    private final ExecutorService coordinatorLoop;
     private final DeferredCloser closer;
     private PartitionRegistry partitions;
     private GroupCommitFlusher flusher;
     private Thread flusherThread;
     private NettyServer server;
+    private GroupCoordinator groups;
     private ClusterIdentity identity;
     private volatile boolean closed;
 
@@ -88,6 +93,7 @@ public final class SuretyBroker implements AutoCloseable {
         }
         this.ledger = config.fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve("fsync-ledger.log")) : FsyncLedger.NONE;
         this.handlerPool = Executors.newFixedThreadPool(config.ioThreads(), threads("surety-handler"));
+        this.coordinatorLoop = Executors.newSingleThreadExecutor(threads("surety-coordinator"));
         this.timer = new ScheduledThreadPoolExecutor(1, threads("surety-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
         this.closer = new DeferredCloser(timer);
@@ -123,8 +129,10 @@ public final class SuretyBroker implements AutoCloseable {
             ProducerIdAllocator producerIds = ProducerIdAllocator.open(dataDir.resolve("producer-ids"),
                     next -> SegmentFiles.writeDurably(dataDir.resolve("producer-ids"), ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions);
+            groups = GroupCoordinator.open(dataDir, ledger, GroupCoordinatorConfig.of(config), topicView(topics), clock,
+                    coordinatorLoop, timer);
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
-                    watchers, producerIds, clock, timer, handlerPool, this::port);
+                    watchers, producerIds, groups, clock, timer, handlerPool, this::port);
             scheduleMaintenance(clock);
             server = NettyServer.start(config.listener().host(), config.listener().port(), config.networkThreads(),
                     config.socketRequestMaxBytes(), new ApiDispatcher(services), handlerPool);
@@ -152,10 +160,34 @@ public final class SuretyBroker implements AutoCloseable {
                 count++;
             }
         }
+        expected.add(GroupCoordinator.DATA_DIRECTORY);
         partitions.removeStrayDirectories(expected);
         LOG.info("Loaded {} partitions of {} topics in {} ms ({})", count, topics.all().size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
                 cleanShutdown ? "clean shutdown: logs trusted" : "no clean-shutdown marker: unflushed data checked");
+    }
+
+    private static TopicView topicView(TopicRegistry topics) {
+        return new TopicView() {
+            @Override
+            public Topic byName(String name) {
+                return view(topics.get(name));
+            }
+
+            @Override
+            public Topic byId(org.apache.kafka.common.Uuid id) {
+                return view(topics.get(id));
+            }
+
+            @Override
+            public java.util.Collection<Topic> all() {
+                return topics.all().stream().map(t -> view(t)).toList();
+            }
+
+            private Topic view(TopicInfo topic) {
+                return topic == null ? null : new Topic(topic.name(), topic.id(), topic.partitionCount());
+            }
+        };
     }
 
     private void scheduleMaintenance(Clock clock) {
@@ -211,6 +243,10 @@ public final class SuretyBroker implements AutoCloseable {
             }
         }
         handlerPool.shutdown();
+        if (groups != null) {
+            groups.close();
+        }
+        coordinatorLoop.shutdown();
         timer.shutdownNow();
         try {
             handlerPool.awaitTermination(5, TimeUnit.SECONDS);

@@ -39,7 +39,20 @@ public final class ApiDispatcher {
                 new DescribeClusterHandler(services),
                 new OffsetForLeaderEpochHandler(services),
                 new DeleteRecordsHandler(services),
-                new DescribeTopicPartitionsHandler(services)));
+                new DescribeTopicPartitionsHandler(services),
+                new FindCoordinatorHandler(services),
+                new JoinGroupHandler(services),
+                new SyncGroupHandler(services),
+                new HeartbeatHandler(services),
+                new LeaveGroupHandler(services),
+                new OffsetCommitHandler(services),
+                new OffsetFetchHandler(services),
+                new OffsetDeleteHandler(services),
+                new DescribeGroupsHandler(services),
+                new ListGroupsHandler(services),
+                new DeleteGroupsHandler(services),
+                new ConsumerGroupHeartbeatHandler(services),
+                new ConsumerGroupDescribeHandler(services)));
     }
 
     private void register(Collection<ApiHandler> all) {

@@ -1,6 +1,7 @@
 package io.surety.broker.api;
 
 import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
@@ -25,6 +26,7 @@ public record BrokerServices(
         GroupCommitFlusher flusher,
         PartitionWatchers watchers,
         ProducerIdAllocator producerIds,
+        GroupCoordinator groups,
         Clock clock,
         ScheduledExecutorService timer,
         Executor handlerPool,

@@ -48,6 +48,9 @@ public final class TopicOperations {
     /** Throws {@link InvalidTopicException} with Kafka's message if {@code name} is not a legal topic name. */
     public static void validateName(String name) {
         Topic.validate(name);
+        if (Topic.isInternal(name)) {
+            throw new InvalidTopicException("Topic " + name + " is internal to the broker");
+        }
     }
 
     /** Creates a topic; the caller has validated name, count and configs. Returns the existing topic if a racer won. */

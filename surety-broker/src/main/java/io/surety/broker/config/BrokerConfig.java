@@ -58,6 +58,22 @@ public final class BrokerConfig {
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String FLUSH_POLICY = "flush.policy";
     public static final String FSYNC_LEDGER_ENABLE = "surety.fsync.ledger.enable";
+    public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
+    public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
+    public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
+    public static final String GROUP_MAX_SIZE = "group.max.size";
+    public static final String OFFSETS_RETENTION_MINUTES = "offsets.retention.minutes";
+    public static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsets.retention.check.interval.ms";
+    public static final String OFFSET_METADATA_MAX_BYTES = "offset.metadata.max.bytes";
+    public static final String OFFSETS_TOPIC_SEGMENT_BYTES = "offsets.topic.segment.bytes";
+    public static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
+    public static final String GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS = "group.consumer.min.session.timeout.ms";
+    public static final String GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS = "group.consumer.max.session.timeout.ms";
+    public static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS = "group.consumer.min.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS = "group.consumer.max.heartbeat.interval.ms";
+    public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
+    public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
 
     /** Keys Kafka accepts that have no effect on a single node; accepted so Kafka files load unchanged. */
     private static final Set<String> ACCEPTED_WITHOUT_EFFECT = Set.of(
@@ -66,7 +82,9 @@ public final class BrokerConfig {
             "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
             "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
             "transaction.state.log.min.isr", "share.coordinator.state.topic.replication.factor",
-            "share.coordinator.state.topic.min.isr", "min.insync.replicas", "group.initial.rebalance.delay.ms");
+            "share.coordinator.state.topic.min.isr", "min.insync.replicas", "offsets.topic.num.partitions",
+            "offsets.topic.compression.codec", "offsets.load.buffer.size", "offsets.commit.timeout.ms",
+            "group.coordinator.rebalance.protocols", "group.coordinator.threads");
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(LISTENERS, Type.LIST, "PLAINTEXT://127.0.0.1:9092", Importance.HIGH,
@@ -125,7 +143,41 @@ public final class BrokerConfig {
                     "fsync: a record is fsynced before it is acknowledged (acks=1/all) or visible to consumers. "
                             + "interval: Kafka's page-cache behaviour, fsync only every log.flush.interval.ms.")
             .define(FSYNC_LEDGER_ENABLE, Type.BOOLEAN, false, Importance.LOW,
-                    "Record each file's length at every fsync in fsync-ledger.log, for power-loss tests.");
+                    "Record each file's length at every fsync in fsync-ledger.log, for power-loss tests.")
+            .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 6_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Lowest session.timeout.ms a classic group member may ask for.")
+            .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1_800_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Highest session.timeout.ms a classic group member may ask for.")
+            .define(GROUP_INITIAL_REBALANCE_DELAY_MS, Type.INT, 3_000, Range.atLeast(0), Importance.MEDIUM,
+                    "How long the first rebalance of an empty classic group waits for more members to join.")
+            .define(GROUP_MAX_SIZE, Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                    "Most members of one classic group.")
+            .define(OFFSETS_RETENTION_MINUTES, Type.INT, 7 * 24 * 60, Range.atLeast(1), Importance.HIGH,
+                    "How long committed offsets are kept once their group is empty (or since the commit, for "
+                            + "standalone consumers).")
+            .define(OFFSETS_RETENTION_CHECK_INTERVAL_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "How often expired offsets are removed.")
+            .define(OFFSET_METADATA_MAX_BYTES, Type.INT, 4096, Range.atLeast(0), Importance.MEDIUM,
+                    "Longest metadata string an offset commit may carry.")
+            .define(OFFSETS_TOPIC_SEGMENT_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.LOW,
+                    "Size the group coordinator's journal may reach before it is compacted.")
+            .define(GROUP_CONSUMER_SESSION_TIMEOUT_MS, Type.INT, 45_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Session timeout of members of consumer-protocol (KIP-848) groups.")
+            .define(GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS, Type.INT, 45_000, Range.atLeast(1), Importance.LOW,
+                    "Lowest allowed group.consumer.session.timeout.ms.")
+            .define(GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.LOW,
+                    "Highest allowed group.consumer.session.timeout.ms.")
+            .define(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, Type.INT, 5_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Heartbeat interval given to members of consumer-protocol (KIP-848) groups.")
+            .define(GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS, Type.INT, 5_000, Range.atLeast(1), Importance.LOW,
+                    "Lowest allowed group.consumer.heartbeat.interval.ms.")
+            .define(GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS, Type.INT, 15_000, Range.atLeast(1), Importance.LOW,
+                    "Highest allowed group.consumer.heartbeat.interval.ms.")
+            .define(GROUP_CONSUMER_MAX_SIZE, Type.INT, Integer.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                    "Most members of one consumer-protocol group.")
+            .define(GROUP_CONSUMER_ASSIGNORS, Type.LIST, "uniform,range", Importance.MEDIUM,
+                    "Server-side assignors of consumer-protocol groups (uniform, range; Kafka's class names "
+                            + "are accepted too); the first is the default.");
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
@@ -139,9 +191,33 @@ public final class BrokerConfig {
         this.listener = singleListener(LISTENERS, getList(LISTENERS).toArray(String[]::new));
         String[] advertised = getList(ADVERTISED_LISTENERS).toArray(String[]::new);
         this.advertisedListener = advertised.length == 0 ? listener : singleListener(ADVERTISED_LISTENERS, advertised);
+        checkGroupSettings();
         if (retentionMs() < -1) {
             throw new ConfigException(LOG_RETENTION_MS, retentionMs(), "must be -1 or at least 0");
         }
+    }
+
+    private void checkGroupSettings() {
+        if (groupMinSessionTimeoutMs() > groupMaxSessionTimeoutMs()) {
+            throw new ConfigException(GROUP_MIN_SESSION_TIMEOUT_MS, groupMinSessionTimeoutMs(),
+                    "must not exceed " + GROUP_MAX_SESSION_TIMEOUT_MS);
+        }
+        int session = consumerSessionTimeoutMs();
+        if (session < getInt(GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS) || session > getInt(GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS)) {
+            throw new ConfigException(GROUP_CONSUMER_SESSION_TIMEOUT_MS, session, "must be within ["
+                    + GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS + ", " + GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS + "]");
+        }
+        int heartbeat = consumerHeartbeatIntervalMs();
+        if (heartbeat < getInt(GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS)
+                || heartbeat > getInt(GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS)) {
+            throw new ConfigException(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, heartbeat, "must be within ["
+                    + GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS + ", " + GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS + "]");
+        }
+        if (heartbeat >= session) {
+            throw new ConfigException(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, heartbeat,
+                    "must be lower than " + GROUP_CONSUMER_SESSION_TIMEOUT_MS);
+        }
+        consumerAssignors();
     }
 
     /** Parses and validates {@code settings}; throws {@link ConfigException} naming the first bad setting. */
@@ -311,6 +387,69 @@ public final class BrokerConfig {
 
     public boolean fsyncLedgerEnabled() {
         return (Boolean) values.get(FSYNC_LEDGER_ENABLE);
+    }
+
+    public int groupMinSessionTimeoutMs() {
+        return getInt(GROUP_MIN_SESSION_TIMEOUT_MS);
+    }
+
+    public int groupMaxSessionTimeoutMs() {
+        return getInt(GROUP_MAX_SESSION_TIMEOUT_MS);
+    }
+
+    public int groupInitialRebalanceDelayMs() {
+        return getInt(GROUP_INITIAL_REBALANCE_DELAY_MS);
+    }
+
+    public int groupMaxSize() {
+        return getInt(GROUP_MAX_SIZE);
+    }
+
+    public long offsetsRetentionMs() {
+        return getInt(OFFSETS_RETENTION_MINUTES) * 60_000L;
+    }
+
+    public long offsetsRetentionCheckIntervalMs() {
+        return (Long) values.get(OFFSETS_RETENTION_CHECK_INTERVAL_MS);
+    }
+
+    public int offsetMetadataMaxBytes() {
+        return getInt(OFFSET_METADATA_MAX_BYTES);
+    }
+
+    public long offsetsTopicSegmentBytes() {
+        return getInt(OFFSETS_TOPIC_SEGMENT_BYTES);
+    }
+
+    public int consumerSessionTimeoutMs() {
+        return getInt(GROUP_CONSUMER_SESSION_TIMEOUT_MS);
+    }
+
+    public int consumerHeartbeatIntervalMs() {
+        return getInt(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS);
+    }
+
+    public int consumerMaxSize() {
+        return getInt(GROUP_CONSUMER_MAX_SIZE);
+    }
+
+    /** The server-side assignor names ({@code uniform}, {@code range}), Kafka's class names mapped to them. */
+    public java.util.List<String> consumerAssignors() {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String entry : getList(GROUP_CONSUMER_ASSIGNORS)) {
+            String name = switch (entry.trim()) {
+                case "uniform", "org.apache.kafka.coordinator.group.assignor.UniformAssignor" -> "uniform";
+                case "range", "org.apache.kafka.coordinator.group.assignor.RangeAssignor" -> "range";
+                default -> throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, entry, "known assignors: uniform, range");
+            };
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, "", "at least one assignor is needed");
+        }
+        return names;
     }
 
     /** The broker-level value of a topic config's default, as a string (what DescribeConfigs shows). */

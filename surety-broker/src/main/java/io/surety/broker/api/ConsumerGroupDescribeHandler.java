@@ -1,0 +1,28 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
+
+/** ConsumerGroupDescribe (KIP-848): classic groups answer GROUP_ID_NOT_FOUND, so the Admin client falls back. */
+final class ConsumerGroupDescribeHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    ConsumerGroupDescribeHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.CONSUMER_GROUP_DESCRIBE;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        ConsumerGroupDescribeRequest body = (ConsumerGroupDescribeRequest) request.body();
+        return services.groups().consumerGroupDescribe(body.data().groupIds(), request.version())
+                .thenApply(groups -> new ApiResponse.Send(new ConsumerGroupDescribeResponseData().setGroups(groups)));
+    }
+}

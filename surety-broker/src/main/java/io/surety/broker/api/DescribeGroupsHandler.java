@@ -1,0 +1,28 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.DescribeGroupsRequest;
+
+/** DescribeGroups: classic groups with their members; unknown groups are Dead (and GROUP_ID_NOT_FOUND from v6). */
+final class DescribeGroupsHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    DescribeGroupsHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_GROUPS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        DescribeGroupsRequest body = (DescribeGroupsRequest) request.body();
+        return services.groups().describeGroups(body.data().groups(), request.version())
+                .thenApply(groups -> new ApiResponse.Send(new DescribeGroupsResponseData().setGroups(groups)));
+    }
+}

@@ -1,0 +1,30 @@
+package io.surety.broker.api;
+
+import java.util.HashSet;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.ListGroupsRequest;
+
+/** ListGroups, with the states filter (v4+) and the types filter (v5+), both case-insensitive. */
+final class ListGroupsHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    ListGroupsHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.LIST_GROUPS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        ListGroupsRequestData data = ((ListGroupsRequest) request.body()).data();
+        return services.groups().listGroups(new HashSet<>(data.statesFilter()), new HashSet<>(data.typesFilter()))
+                .thenApply(groups -> new ApiResponse.Send(new ListGroupsResponseData().setGroups(groups)));
+    }
+}

@@ -1,0 +1,34 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
+
+/**
+ * OffsetCommit v2-9. The coordinator checks the generation (classic) or member epoch (v9,
+ * consumer protocol) and answers once the offsets are durable. v10 (topic ids) is not served yet.
+ */
+final class OffsetCommitHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    OffsetCommitHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_COMMIT;
+    }
+
+    @Override
+    public short maxVersion() {
+        return 9;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        OffsetCommitRequest body = (OffsetCommitRequest) request.body();
+        return services.groups().commitOffsets(body.data(), request.version()).thenApply(ApiResponse.Send::new);
+    }
+}

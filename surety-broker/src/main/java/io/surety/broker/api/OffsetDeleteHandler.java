@@ -1,0 +1,26 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.OffsetDeleteRequest;
+
+/** OffsetDelete: removes committed offsets of partitions the group no longer consumes. */
+final class OffsetDeleteHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    OffsetDeleteHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.OFFSET_DELETE;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        OffsetDeleteRequest body = (OffsetDeleteRequest) request.body();
+        return services.groups().deleteOffsets(body.data()).thenApply(ApiResponse.Send::new);
+    }
+}

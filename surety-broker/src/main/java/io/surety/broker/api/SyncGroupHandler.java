@@ -1,0 +1,26 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.SyncGroupRequest;
+
+/** SyncGroup (classic protocol): followers wait until the leader's assignment is stored. */
+final class SyncGroupHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    SyncGroupHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.SYNC_GROUP;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        SyncGroupRequest body = (SyncGroupRequest) request.body();
+        return services.groups().syncGroup(body.data()).thenApply(ApiResponse.Send::new);
+    }
+}

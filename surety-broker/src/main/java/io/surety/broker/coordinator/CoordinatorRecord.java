@@ -1,0 +1,90 @@
+package io.surety.broker.coordinator;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One change to the group coordinator's durable state. Every durable change is one of these: an
+ * operation writes records, the in-memory state applies them by {@link GroupStateMachine#replay},
+ * and a restart rebuilds the same state by replaying the journal. Values, immutable.
+ *
+ * <p>The byte layout of each kind is in {@link RecordCodec}.
+ */
+sealed interface CoordinatorRecord {
+
+    /** The group this record belongs to. */
+    String groupId();
+
+    /** A committed offset for one partition; replaces the previous one. */
+    record OffsetCommitted(String groupId, String topic, int partition, long offset, int leaderEpoch,
+            String metadata, long commitTimestampMs) implements CoordinatorRecord {
+        public OffsetCommitted {
+            Objects.requireNonNull(metadata, "metadata");
+        }
+    }
+
+    /** The committed offset of one partition is gone (OffsetDelete, DeleteGroups, expiry). */
+    record OffsetRemoved(String groupId, String topic, int partition) implements CoordinatorRecord {
+    }
+
+    /**
+     * A classic group's last completed generation: who was in it and what each member was
+     * assigned. {@code protocolType} is null for a group that only ever stored offsets.
+     */
+    record ClassicGroupSnapshot(String groupId, String protocolType, int generation, String protocolName,
+            String leaderId, long stateTimestampMs, List<ClassicMemberSnapshot> members) implements CoordinatorRecord {
+        public ClassicGroupSnapshot {
+            members = List.copyOf(members);
+        }
+    }
+
+    /** One member of a {@link ClassicGroupSnapshot}; {@code subscription} is its metadata for the chosen protocol. */
+    record ClassicMemberSnapshot(String memberId, String instanceId, String clientId, String clientHost,
+            int rebalanceTimeoutMs, int sessionTimeoutMs, byte[] subscription, byte[] assignment) {
+    }
+
+    /** The group (of either type) is gone; its offsets are removed by their own records. */
+    record GroupRemoved(String groupId) implements CoordinatorRecord {
+    }
+
+    /**
+     * A consumer (KIP-848) group's epoch, bumped whenever its target assignment must be recomputed;
+     * {@code metadataHash} fingerprints the subscribed topics' partition counts it was computed for.
+     * Creates the group if it does not exist.
+     */
+    record ConsumerGroupEpoch(String groupId, int epoch, long metadataHash) implements CoordinatorRecord {
+    }
+
+    /** A consumer group member's whole state: subscription, epochs and the partitions it owns. */
+    record ConsumerMemberState(String groupId, String memberId, String instanceId, String rackId, String clientId,
+            String clientHost, List<String> subscribedTopics, String subscribedRegex, String serverAssignor,
+            int rebalanceTimeoutMs, int memberEpoch, int previousMemberEpoch, MemberState state,
+            Assignment assigned, Assignment revoking) implements CoordinatorRecord {
+        public ConsumerMemberState {
+            subscribedTopics = List.copyOf(subscribedTopics);
+        }
+    }
+
+    /** The member has left or was fenced. */
+    record ConsumerMemberRemoved(String groupId, String memberId) implements CoordinatorRecord {
+    }
+
+    /** The target assignment of a consumer group at {@code assignmentEpoch}: member id → partitions. */
+    record ConsumerTargetAssignment(String groupId, int assignmentEpoch, Map<String, Assignment> targets)
+            implements CoordinatorRecord {
+        public ConsumerTargetAssignment {
+            targets = Map.copyOf(targets);
+        }
+    }
+
+    /** Where a consumer group member stands in reconciling its assignment with the target (KIP-848). */
+    enum MemberState {
+        /** Owns exactly its target at the current assignment epoch. */
+        STABLE,
+        /** Must give up {@code revoking} before it can move to the next epoch. */
+        UNREVOKED_PARTITIONS,
+        /** At the target epoch, but some target partitions are still owned by others. */
+        UNRELEASED_PARTITIONS
+    }
+}

@@ -1,0 +1,334 @@
+package io.surety.broker.coordinator;
+
+import io.surety.broker.log.FsyncLedger;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group coordinator: consumer groups of both protocols and their committed offsets, on this
+ * node. Every request becomes an operation on one coordinator thread (the single owner of all
+ * group state); the futures returned complete once what the operation wrote is on disk.
+ *
+ * <p>Threading: the public methods may be called from any thread. Operations run one at a time on
+ * {@code loop}; timers fire on {@code timer} and only enqueue operations. Futures complete on the
+ * coordinator thread, so their continuations must be quick.
+ *
+ * <p>Implementation notes: the loop works in rounds (group commit): it drains the queue, running
+ * each operation — whose records are applied to memory at once and appended as one journal frame —
+ * then fsyncs the journal once and only then completes the round's responses. Nobody can observe
+ * a state that a crash could take back. An I/O error is never retried: the coordinator stops, and
+ * every later request gets NOT_COORDINATOR.
+ */
+public final class GroupCoordinator implements AutoCloseable {
+
+    /** The directory under the data directory that holds the coordinator journal. */
+    public static final String DATA_DIRECTORY = CoordinatorJournal.DIRECTORY;
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
+    private static final int MAX_OPERATIONS_PER_ROUND = 1024;
+    private static final String EXPIRY_KEY = "offset-expiry";
+
+    private final GroupStateMachine state;
+    private final CoordinatorJournal journal;
+    private final Clock clock;
+    private final Executor loop;
+    private final ScheduledCoordinatorTimer timer;
+    private final GroupCoordinatorConfig config;
+    private final ConcurrentLinkedQueue<Operation> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile String failure;
+    private volatile boolean closed;
+
+    private GroupCoordinator(GroupStateMachine state, CoordinatorJournal journal, GroupCoordinatorConfig config,
+            Clock clock, Executor loop, ScheduledExecutorService scheduler) {
+        this.state = state;
+        this.journal = journal;
+        this.config = config;
+        this.clock = clock;
+        this.loop = loop;
+        this.timer = new ScheduledCoordinatorTimer(scheduler, this::enqueue);
+    }
+
+    /**
+     * Opens the journal under {@code dataDir}, replays it, and starts serving: session timers of the
+     * reloaded members and the offset expiry run from now on.
+     */
+    public static GroupCoordinator open(Path dataDir, FsyncLedger ledger, GroupCoordinatorConfig config,
+            TopicView topics, Clock clock, Executor loop, ScheduledExecutorService scheduler) throws IOException {
+        long startNs = System.nanoTime();
+        GroupStateMachine state = new GroupStateMachine(config, topics);
+        int[] count = new int[1];
+        CoordinatorJournal journal = CoordinatorJournal.open(dataDir, ledger, records -> {
+            for (CoordinatorRecord record : records) {
+                state.replay(record, clock.millis());
+                count[0]++;
+            }
+        });
+        LOG.info("Loaded {} groups and offsets of {} groups from {} coordinator records ({} bytes) in {} ms",
+                state.groups().size(), state.offsets().groupIds().size(), count[0], journal.sizeBytes(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        GroupCoordinator coordinator = new GroupCoordinator(state, journal, config, clock, loop, scheduler);
+        coordinator.enqueue(coordinator::afterLoad);
+        return coordinator;
+    }
+
+    private void afterLoad(OperationContext ctx) {
+        for (GroupKind group : state.groups()) {
+            if (group instanceof ClassicGroup classic) {
+                for (ClassicMember member : classic.members()) {
+                    state.classicJoins().scheduleHeartbeatExpiry(ctx, classic, member.memberId(), member.sessionTimeoutMs());
+                }
+            }
+        }
+        state.consumer().onLoad(ctx);
+        scheduleExpiry(ctx);
+    }
+
+    private void scheduleExpiry(OperationContext ctx) {
+        ctx.timer().schedule(EXPIRY_KEY, config.offsetsRetentionCheckIntervalMs(), c -> {
+            state.offsetRequests().expire(c);
+            scheduleExpiry(c);
+        });
+    }
+
+    public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, String clientId,
+            String clientHost, short version) {
+        ClassicGroupStateMachine.Client client = new ClassicGroupStateMachine.Client(clientId, clientHost, version);
+        return submit((ctx, future) -> state.classicJoins().join(ctx, request, client, future));
+    }
+
+    public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {
+        return submit((ctx, future) -> state.classicSessions().sync(ctx, request, future));
+    }
+
+    public CompletableFuture<HeartbeatResponseData> heartbeat(HeartbeatRequestData request) {
+        return submit((ctx, future) -> ctx.respond(future, state.classicSessions().heartbeat(ctx, request)));
+    }
+
+    public CompletableFuture<LeaveGroupResponseData> leaveGroup(LeaveGroupRequestData request, short version) {
+        return submit((ctx, future) -> ctx.respond(future, state.classicSessions().leave(ctx, request, version)));
+    }
+
+    public CompletableFuture<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request, short version) {
+        return submit((ctx, future) -> ctx.respond(future, state.offsetRequests().commit(request, version, ctx)));
+    }
+
+    /** Committed offsets of one group; answered once every earlier write is durable. */
+    public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(OffsetFetchRequestGroup request) {
+        return submit((ctx, future) -> ctx.respond(future, state.offsetRequests().fetch(request)));
+    }
+
+    public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
+        return submit((ctx, future) -> ctx.respond(future, state.offsetRequests().delete(request, ctx)));
+    }
+
+    public CompletableFuture<List<DescribedGroup>> describeGroups(List<String> groupIds, short version) {
+        return submit((ctx, future) -> ctx.respond(future, state.admin().describe(groupIds, version)));
+    }
+
+    public CompletableFuture<List<ListedGroup>> listGroups(Set<String> statesFilter, Set<String> typesFilter) {
+        return submit((ctx, future) -> ctx.respond(future, state.admin().list(statesFilter, typesFilter)));
+    }
+
+    public CompletableFuture<List<DeletableGroupResult>> deleteGroups(List<String> groupIds) {
+        return submit((ctx, future) -> ctx.respond(future, state.admin().delete(groupIds, ctx)));
+    }
+
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            ConsumerGroupHeartbeatRequestData request, String clientId, String clientHost, short version) {
+        ClassicGroupStateMachine.Client client = new ClassicGroupStateMachine.Client(clientId, clientHost, version);
+        return submit((ctx, future) -> ctx.respond(future, state.consumer().heartbeat(ctx, request, client)));
+    }
+
+    public CompletableFuture<List<ConsumerGroupDescribeResponseData.DescribedGroup>> consumerGroupDescribe(
+            List<String> groupIds, short version) {
+        return submit((ctx, future) -> ctx.respond(future, state.consumerDescriber().describe(groupIds, version)));
+    }
+
+    private <T> CompletableFuture<T> submit(BiConsumer<OperationContext, CompletableFuture<T>> body) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (failure != null || closed) {
+            future.completeExceptionally(new NotCoordinatorException(
+                    failure != null ? failure : "The group coordinator is shutting down"));
+            return future;
+        }
+        enqueue(ctx -> {
+            try {
+                body.accept(ctx, future);
+            } catch (RuntimeException e) {
+                LOG.error("Coordinator operation failed", e);
+                future.completeExceptionally(e);
+            }
+        });
+        return future;
+    }
+
+    private void enqueue(Operation operation) {
+        if (closed) {
+            return;
+        }
+        queue.add(operation);
+        if (draining.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            runRound();
+        } finally {
+            draining.set(false);
+            if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+                loop.execute(this::drain);
+            }
+        }
+    }
+
+    /** One group-commit round: run queued operations, append their records, fsync once, then answer. */
+    private void runRound() {
+        Round round = new Round();
+        Operation operation;
+        int n = 0;
+        while (n++ < MAX_OPERATIONS_PER_ROUND && (operation = queue.poll()) != null) {
+            if (failure != null || closed) {
+                continue;
+            }
+            operation.run(round);
+            round.endOperation();
+        }
+        round.finish();
+    }
+
+    /** The context of one round: collects records per operation and responses for after the flush. */
+    private final class Round implements OperationContext {
+        private final long nowMs = clock.millis();
+        private final List<CoordinatorRecord> pending = new ArrayList<>();
+        private final List<Runnable> responses = new ArrayList<>();
+        private final List<CompletableFuture<?>> futures = new ArrayList<>();
+        private boolean wrote;
+
+        @Override
+        public long nowMs() {
+            return nowMs;
+        }
+
+        @Override
+        public void write(CoordinatorRecord record) {
+            state.replay(record, nowMs);
+            pending.add(record);
+        }
+
+        @Override
+        public <T> void respond(CompletableFuture<T> future, T value) {
+            futures.add(future);
+            responses.add(() -> future.complete(value));
+        }
+
+        @Override
+        public CoordinatorTimer timer() {
+            return timer;
+        }
+
+        void endOperation() {
+            if (pending.isEmpty() || failure != null) {
+                pending.clear();
+                return;
+            }
+            try {
+                journal.append(List.copyOf(pending));
+                wrote = true;
+            } catch (IOException e) {
+                fail("append", e);
+            }
+            pending.clear();
+        }
+
+        void finish() {
+            if (wrote && failure == null) {
+                try {
+                    journal.flush();
+                } catch (IOException e) {
+                    fail("fsync", e);
+                }
+            }
+            if (failure != null) {
+                NotCoordinatorException error = new NotCoordinatorException(failure);
+                futures.forEach(f -> f.completeExceptionally(error));
+                return;
+            }
+            responses.forEach(Runnable::run);
+            maybeCompact();
+        }
+    }
+
+    private void maybeCompact() {
+        if (!journal.wantsCompaction(config.journalCompactionBytes())) {
+            return;
+        }
+        try {
+            journal.rewrite(state.liveRecords());
+        } catch (IOException e) {
+            fail("compaction", e);
+        }
+    }
+
+    private void fail(String what, IOException e) {
+        failure = "Group coordinator storage failed during " + what + ": " + e;
+        LOG.error("{}; group requests are refused until restart, stored offsets are untouched", failure, e);
+    }
+
+    /** Stops taking requests, waits for the operations under way, and closes the journal. */
+    @Override
+    public void close() {
+        closed = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            loop.execute(() -> {
+                try {
+                    timer.cancelAll();
+                    journal.close();
+                    done.complete(null);
+                } catch (IOException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+            done.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Could not close the group coordinator journal cleanly; it will be recovered at the next start", e);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.surety.broker.coordinator;
+
+import io.surety.broker.coordinator.CoordinatorRecord.ClassicGroupSnapshot;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerGroupEpoch;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberState;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerTargetAssignment;
+import io.surety.broker.coordinator.CoordinatorRecord.GroupRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
+import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * All of the group coordinator's state — groups of both protocols and committed offsets — and the
+ * one function that changes its durable part, {@link #replay}. The protocol state machines read it
+ * and write records through an {@link OperationContext}. Owned by the coordinator thread.
+ */
+final class GroupStateMachine {
+
+    private final Map<String, GroupKind> groups = new TreeMap<>();
+    private final OffsetStore offsets = new OffsetStore();
+    private final GroupCoordinatorConfig config;
+    private final TopicView topics;
+    private final ClassicGroupStateMachine classic;
+    private final ClassicSessionStateMachine classicSessions;
+    private final OffsetStateMachine offsetRequests;
+    private final GroupAdminStateMachine admin;
+    private final ConsumerGroupStateMachine consumer;
+    private final ConsumerGroupDescriber consumerDescriber;
+
+    GroupStateMachine(GroupCoordinatorConfig config, TopicView topics) {
+        this.config = config;
+        this.topics = topics;
+        this.classic = new ClassicGroupStateMachine(this, config);
+        this.classicSessions = new ClassicSessionStateMachine(this, classic);
+        this.offsetRequests = new OffsetStateMachine(this, config, topics);
+        this.admin = new GroupAdminStateMachine(this);
+        this.consumer = new ConsumerGroupStateMachine(this, config, topics);
+        this.consumerDescriber = new ConsumerGroupDescriber(this);
+    }
+
+    /** Applies one record: the only change ever made to durable coordinator state, at start-up and at run time. */
+    void replay(CoordinatorRecord record, long nowMs) {
+        if (record instanceof OffsetCommitted r) {
+            offsets.apply(r);
+            groups.computeIfAbsent(r.groupId(), id -> new ClassicGroup(id, r.commitTimestampMs()));
+        } else if (record instanceof OffsetRemoved r) {
+            offsets.apply(r);
+        } else if (record instanceof ClassicGroupSnapshot r) {
+            GroupKind existing = groups.get(r.groupId());
+            ClassicGroup group = existing instanceof ClassicGroup c ? c : new ClassicGroup(r.groupId(), nowMs);
+            group.apply(r);
+            groups.put(r.groupId(), group);
+        } else if (record instanceof GroupRemoved r) {
+            groups.remove(r.groupId());
+        } else if (record instanceof ConsumerGroupEpoch r) {
+            GroupKind existing = groups.get(r.groupId());
+            ConsumerGroup group = existing instanceof ConsumerGroup c ? c : new ConsumerGroup(r.groupId());
+            group.apply(r);
+            groups.put(r.groupId(), group);
+        } else if (record instanceof ConsumerMemberState r) {
+            consumerGroupFor(r).apply(r);
+        } else if (record instanceof ConsumerMemberRemoved r) {
+            consumerGroupFor(r).apply(r);
+        } else if (record instanceof ConsumerTargetAssignment r) {
+            consumerGroupFor(r).apply(r);
+        }
+    }
+
+    private ConsumerGroup consumerGroupFor(CoordinatorRecord r) {
+        if (groups.get(r.groupId()) instanceof ConsumerGroup group) {
+            return group;
+        }
+        throw new IllegalStateException("Record " + r + " for a group that is not a consumer group");
+    }
+
+    /** Records that rebuild exactly the current durable state, for journal compaction. */
+    List<CoordinatorRecord> liveRecords() {
+        List<CoordinatorRecord> out = new ArrayList<>();
+        for (GroupKind group : groups.values()) {
+            if (group instanceof ClassicGroup c && c.lastSnapshot() != null) {
+                out.add(c.lastSnapshot());
+            } else if (group instanceof ConsumerGroup c) {
+                out.addAll(c.liveRecords());
+            }
+        }
+        for (String groupId : new java.util.TreeSet<>(offsets.groupIds())) {
+            List<OffsetCommitted> committed = new ArrayList<>(offsets.all(groupId).values());
+            committed.sort(java.util.Comparator.comparing(OffsetCommitted::topic).thenComparingInt(OffsetCommitted::partition));
+            out.addAll(committed);
+        }
+        return out;
+    }
+
+    GroupKind group(String groupId) {
+        return groups.get(groupId);
+    }
+
+    /** The classic group, or null if absent or of the other protocol. */
+    ClassicGroup classic(String groupId) {
+        return groups.get(groupId) instanceof ClassicGroup c ? c : null;
+    }
+
+    /** The consumer group, or null if absent or of the other protocol. */
+    ConsumerGroup consumerGroup(String groupId) {
+        return groups.get(groupId) instanceof ConsumerGroup c ? c : null;
+    }
+
+    Collection<GroupKind> groups() {
+        return Collections.unmodifiableCollection(groups.values());
+    }
+
+    OffsetStore offsets() {
+        return offsets;
+    }
+
+    GroupCoordinatorConfig config() {
+        return config;
+    }
+
+    TopicView topics() {
+        return topics;
+    }
+
+    ClassicGroupStateMachine classicJoins() {
+        return classic;
+    }
+
+    ClassicSessionStateMachine classicSessions() {
+        return classicSessions;
+    }
+
+    OffsetStateMachine offsetRequests() {
+        return offsetRequests;
+    }
+
+    GroupAdminStateMachine admin() {
+        return admin;
+    }
+
+    ConsumerGroupStateMachine consumer() {
+        return consumer;
+    }
+
+    ConsumerGroupDescriber consumerDescriber() {
+        return consumerDescriber;
+    }
+}

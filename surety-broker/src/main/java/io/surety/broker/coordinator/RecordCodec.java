@@ -1,0 +1,329 @@
+package io.surety.broker.coordinator;
+
+import io.surety.broker.coordinator.CoordinatorRecord.ClassicGroupSnapshot;
+import io.surety.broker.coordinator.CoordinatorRecord.ClassicMemberSnapshot;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerGroupEpoch;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberState;
+import io.surety.broker.coordinator.CoordinatorRecord.ConsumerTargetAssignment;
+import io.surety.broker.coordinator.CoordinatorRecord.GroupRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.MemberState;
+import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
+import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * Encodes and decodes the records of one journal frame (the frame header and its CRC are
+ * {@link CoordinatorJournal}'s). Stateless.
+ *
+ * <p>Frame body, all integers big-endian:
+ * <pre>
+ *  size  field
+ *   1    version        0
+ *   4    recordCount
+ *   -    records        each: type (1 byte) then the type's fields, in the order below
+ * </pre>
+ * Field encodings: {@code str} = int32 byte length (-1 for null) + UTF-8; {@code bytes} = int32
+ * length (-1 for null) + bytes; {@code uuid} = two int64; {@code assignment} = int32 topic count,
+ * then per topic uuid + int32 partition count + that many int32.
+ * <pre>
+ *  type  record                    fields
+ *   1    OffsetCommitted           group str, topic str, partition i32, offset i64, leaderEpoch i32,
+ *                                  metadata str, commitTimestampMs i64
+ *   2    OffsetRemoved             group str, topic str, partition i32
+ *   3    ClassicGroupSnapshot      group str, protocolType str, generation i32, protocolName str,
+ *                                  leader str, stateTimestampMs i64, member count i32, per member:
+ *                                  memberId str, instanceId str, clientId str, clientHost str,
+ *                                  rebalanceTimeoutMs i32, sessionTimeoutMs i32, subscription bytes,
+ *                                  assignment bytes
+ *   4    GroupRemoved              group str
+ *   5    ConsumerGroupEpoch        group str, epoch i32, metadataHash i64
+ *   6    ConsumerMemberState       group str, memberId str, instanceId str, rackId str, clientId str,
+ *                                  clientHost str, topic count i32 + str each, regex str, assignor str,
+ *                                  rebalanceTimeoutMs i32, memberEpoch i32, previousMemberEpoch i32,
+ *                                  state i8 (0 stable, 1 unrevoked, 2 unreleased), assigned assignment,
+ *                                  revoking assignment
+ *   7    ConsumerMemberRemoved     group str, memberId str
+ *   8    ConsumerTargetAssignment  group str, assignmentEpoch i32, member count i32, per member:
+ *                                  memberId str, assignment
+ * </pre>
+ * A new field or record kind means a new version byte; a reader refuses versions it does not know
+ * rather than guessing.
+ */
+final class RecordCodec {
+
+    static final byte VERSION = 0;
+
+    private RecordCodec() {
+    }
+
+    /** Thrown when a frame whose checksum matched still cannot be decoded: written by a newer broker, or a bug. */
+    static final class UndecodableFrameException extends Exception {
+        UndecodableFrameException(String message) {
+            super(message);
+        }
+    }
+
+    static byte[] encode(List<CoordinatorRecord> records) {
+        Writer out = new Writer();
+        out.i8(VERSION);
+        out.i32(records.size());
+        for (CoordinatorRecord record : records) {
+            encodeOne(record, out);
+        }
+        return out.toArray();
+    }
+
+    private static void encodeOne(CoordinatorRecord record, Writer out) {
+        if (record instanceof OffsetCommitted r) {
+            out.i8(1).str(r.groupId()).str(r.topic()).i32(r.partition()).i64(r.offset()).i32(r.leaderEpoch())
+                    .str(r.metadata()).i64(r.commitTimestampMs());
+        } else if (record instanceof OffsetRemoved r) {
+            out.i8(2).str(r.groupId()).str(r.topic()).i32(r.partition());
+        } else if (record instanceof ClassicGroupSnapshot r) {
+            out.i8(3).str(r.groupId()).str(r.protocolType()).i32(r.generation()).str(r.protocolName())
+                    .str(r.leaderId()).i64(r.stateTimestampMs()).i32(r.members().size());
+            for (ClassicMemberSnapshot m : r.members()) {
+                out.str(m.memberId()).str(m.instanceId()).str(m.clientId()).str(m.clientHost())
+                        .i32(m.rebalanceTimeoutMs()).i32(m.sessionTimeoutMs()).bytes(m.subscription()).bytes(m.assignment());
+            }
+        } else if (record instanceof GroupRemoved r) {
+            out.i8(4).str(r.groupId());
+        } else if (record instanceof ConsumerGroupEpoch r) {
+            out.i8(5).str(r.groupId()).i32(r.epoch()).i64(r.metadataHash());
+        } else if (record instanceof ConsumerMemberState r) {
+            out.i8(6).str(r.groupId()).str(r.memberId()).str(r.instanceId()).str(r.rackId()).str(r.clientId())
+                    .str(r.clientHost()).i32(r.subscribedTopics().size());
+            r.subscribedTopics().forEach(out::str);
+            out.str(r.subscribedRegex()).str(r.serverAssignor()).i32(r.rebalanceTimeoutMs()).i32(r.memberEpoch())
+                    .i32(r.previousMemberEpoch()).i8(r.state().ordinal()).assignment(r.assigned()).assignment(r.revoking());
+        } else if (record instanceof ConsumerMemberRemoved r) {
+            out.i8(7).str(r.groupId()).str(r.memberId());
+        } else if (record instanceof ConsumerTargetAssignment r) {
+            out.i8(8).str(r.groupId()).i32(r.assignmentEpoch()).i32(r.targets().size());
+            new TreeMap<>(r.targets()).forEach((member, assignment) -> out.str(member).assignment(assignment));
+        } else {
+            throw new IllegalArgumentException("Unknown record " + record);
+        }
+    }
+
+    static List<CoordinatorRecord> decode(ByteBuffer body) throws UndecodableFrameException {
+        try {
+            byte version = body.get();
+            if (version != VERSION) {
+                throw new UndecodableFrameException("Unknown frame version " + version);
+            }
+            int count = body.getInt();
+            if (count < 0 || count > body.remaining()) {
+                throw new UndecodableFrameException("Bad record count " + count);
+            }
+            List<CoordinatorRecord> records = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                records.add(decodeOne(new Reader(body)));
+            }
+            if (body.hasRemaining()) {
+                throw new UndecodableFrameException(body.remaining() + " bytes left after the last record");
+            }
+            return records;
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new UndecodableFrameException("Truncated or malformed record: " + e);
+        }
+    }
+
+    private static CoordinatorRecord decodeOne(Reader in) throws UndecodableFrameException {
+        byte type = in.buf.get();
+        switch (type) {
+            case 1:
+                return new OffsetCommitted(in.str(), in.str(), in.i32(), in.i64(), in.i32(), in.str(), in.i64());
+            case 2:
+                return new OffsetRemoved(in.str(), in.str(), in.i32());
+            case 3: {
+                String group = in.str();
+                String protocolType = in.str();
+                int generation = in.i32();
+                String protocolName = in.str();
+                String leader = in.str();
+                long stateTs = in.i64();
+                int n = in.count();
+                List<ClassicMemberSnapshot> members = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    members.add(new ClassicMemberSnapshot(in.str(), in.str(), in.str(), in.str(), in.i32(), in.i32(),
+                            in.bytes(), in.bytes()));
+                }
+                return new ClassicGroupSnapshot(group, protocolType, generation, protocolName, leader, stateTs, members);
+            }
+            case 4:
+                return new GroupRemoved(in.str());
+            case 5:
+                return new ConsumerGroupEpoch(in.str(), in.i32(), in.i64());
+            case 6: {
+                String group = in.str();
+                String member = in.str();
+                String instance = in.str();
+                String rack = in.str();
+                String client = in.str();
+                String host = in.str();
+                int n = in.count();
+                List<String> topics = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    topics.add(in.str());
+                }
+                String regex = in.str();
+                String assignor = in.str();
+                int rebalanceTimeout = in.i32();
+                int epoch = in.i32();
+                int previous = in.i32();
+                byte state = in.buf.get();
+                if (state < 0 || state >= MemberState.values().length) {
+                    throw new UndecodableFrameException("Unknown member state " + state);
+                }
+                return new ConsumerMemberState(group, member, instance, rack, client, host, topics, regex, assignor,
+                        rebalanceTimeout, epoch, previous, MemberState.values()[state], in.assignment(), in.assignment());
+            }
+            case 7:
+                return new ConsumerMemberRemoved(in.str(), in.str());
+            case 8: {
+                String group = in.str();
+                int epoch = in.i32();
+                int n = in.count();
+                Map<String, Assignment> targets = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    targets.put(in.str(), in.assignment());
+                }
+                return new ConsumerTargetAssignment(group, epoch, targets);
+            }
+            default:
+                throw new UndecodableFrameException("Unknown record type " + type);
+        }
+    }
+
+    /** A growable big-endian writer. */
+    private static final class Writer {
+        private ByteBuffer buf = ByteBuffer.allocate(256);
+
+        private void ensure(int more) {
+            if (buf.remaining() < more) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + more));
+                buf.flip();
+                bigger.put(buf);
+                buf = bigger;
+            }
+        }
+
+        Writer i8(int v) {
+            ensure(1);
+            buf.put((byte) v);
+            return this;
+        }
+
+        Writer i32(int v) {
+            ensure(4);
+            buf.putInt(v);
+            return this;
+        }
+
+        Writer i64(long v) {
+            ensure(8);
+            buf.putLong(v);
+            return this;
+        }
+
+        Writer str(String s) {
+            return bytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Writer bytes(byte[] b) {
+            if (b == null) {
+                return i32(-1);
+            }
+            i32(b.length);
+            ensure(b.length);
+            buf.put(b);
+            return this;
+        }
+
+        Writer assignment(Assignment a) {
+            i32(a.partitions().size());
+            for (Map.Entry<Uuid, Set<Integer>> e : a.partitions().entrySet()) {
+                i64(e.getKey().getMostSignificantBits()).i64(e.getKey().getLeastSignificantBits()).i32(e.getValue().size());
+                e.getValue().forEach(this::i32);
+            }
+            return this;
+        }
+
+        byte[] toArray() {
+            byte[] out = new byte[buf.position()];
+            buf.flip();
+            buf.get(out);
+            return out;
+        }
+    }
+
+    /** Reads from a frame body, bounding every length by what is left of the frame. */
+    private static final class Reader {
+        final ByteBuffer buf;
+
+        Reader(ByteBuffer buf) {
+            this.buf = buf;
+        }
+
+        int i32() {
+            return buf.getInt();
+        }
+
+        long i64() {
+            return buf.getLong();
+        }
+
+        int count() {
+            int n = buf.getInt();
+            if (n < 0 || n > buf.remaining()) {
+                throw new IllegalArgumentException("count " + n + " exceeds the frame");
+            }
+            return n;
+        }
+
+        byte[] bytes() {
+            int n = buf.getInt();
+            if (n == -1) {
+                return null;
+            }
+            if (n < 0 || n > buf.remaining()) {
+                throw new IllegalArgumentException("length " + n + " exceeds the frame");
+            }
+            byte[] out = new byte[n];
+            buf.get(out);
+            return out;
+        }
+
+        String str() {
+            byte[] b = bytes();
+            return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        }
+
+        Assignment assignment() {
+            int topics = count();
+            Map<Uuid, Set<Integer>> out = new TreeMap<>();
+            for (int t = 0; t < topics; t++) {
+                Uuid id = new Uuid(buf.getLong(), buf.getLong());
+                int n = count();
+                Set<Integer> partitions = new TreeSet<>();
+                for (int i = 0; i < n; i++) {
+                    partitions.add(buf.getInt());
+                }
+                out.put(id, partitions);
+            }
+            return new Assignment(out);
+        }
+    }
+}
