@@ -11,6 +11,6 @@ record BenchSettings(long records, int recordSize, int partitions, long latencyR
     }
 
     static BenchSettings full() {
-        return new BenchSettings(2_000_000, 1024, 3, 10_000, Duration.ofMinutes(10), "1g");
+        return new BenchSettings(1_000_000, 1024, 3, 10_000, Duration.ofMinutes(10), "1g");
     }
 }
