@@ -59,7 +59,10 @@ final class BenchBroker implements AutoCloseable {
         return new BenchBroker("Kafka", process, port);
     }
 
-    /** Surety with the given flush policy ("interval" or "fsync"). */
+    /**
+     * Surety with the given flush policy ("interval" or "fsync"), and the same group settings the
+     * Kafka broker gets (no initial rebalance delay), so the consumer workloads compare like with like.
+     */
     static BenchBroker surety(String classpath, Path workDir, String flushPolicy, String heap) throws IOException {
         int port = FreePorts.find();
         Path dataDir = Files.createDirectories(workDir.resolve("surety-" + flushPolicy + "-data"));
@@ -67,7 +70,8 @@ final class BenchBroker implements AutoCloseable {
                 .jvmArgs("-Xmx" + heap, "-Xms" + heap)
                 .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                         "--override", "log.dirs=" + dataDir,
-                        "--override", "flush.policy=" + flushPolicy)
+                        "--override", "flush.policy=" + flushPolicy,
+                        "--override", "group.initial.rebalance.delay.ms=0")
                 .logFile(workDir.resolve("surety-" + flushPolicy + ".log")).build();
         return new BenchBroker("Surety " + flushPolicy, process, port);
     }

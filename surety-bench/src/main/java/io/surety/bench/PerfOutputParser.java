@@ -30,8 +30,9 @@ final class PerfOutputParser {
     }
 
     /**
-     * ConsumerPerformance's CSV line after its header: start, end, MB, MB/s, records, records/s, ...
-     * (the header names the columns; the figures are read by name).
+     * ConsumerPerformance's CSV line after its header, read by column name. The rates are the
+     * fetch rates ({@code fetch.MB.sec}, {@code fetch.nMsg.sec}): time spent joining the group is
+     * excluded, so the figure is the broker's delivery rate, not the group protocol's start-up.
      */
     static PerfResult consumer(String workload, String broker, List<String> output) {
         List<String> names = null;
@@ -46,8 +47,8 @@ final class PerfOutputParser {
             }
             try {
                 long records = Long.parseLong(values[names.indexOf("data.consumed.in.nMsg")].trim());
-                double mbPerSec = Double.parseDouble(values[names.indexOf("MB.sec")].trim());
-                double recordsPerSec = Double.parseDouble(values[names.indexOf("nMsg.sec")].trim());
+                double mbPerSec = Double.parseDouble(values[names.indexOf("fetch.MB.sec")].trim());
+                double recordsPerSec = Double.parseDouble(values[names.indexOf("fetch.nMsg.sec")].trim());
                 return new PerfResult(workload, broker, records, recordsPerSec, mbPerSec, Double.NaN, Double.NaN,
                         Double.NaN, Double.NaN, null);
             } catch (NumberFormatException e) {

@@ -29,15 +29,15 @@ class PerfOutputParserTest {
     }
 
     @Test
-    void shouldReadConsumerColumnsByNameWhenHeaderPrecedesValues() {
+    void shouldReadConsumerFetchRatesByNameWhenHeaderPrecedesValues() {
         PerfResult r = PerfOutputParser.consumer("c", "Surety", List.of(
                 "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, rebalance.time.ms, "
                         + "fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec",
                 "2026-11-23 15:00:00:000, 2026-11-23 15:00:10:000, 195.3125, 19.5312, 200000, 20000.0000, 3000, 7000, "
                         + "27.9018, 28571.4286"));
         assertThat(r.records()).isEqualTo(200_000);
-        assertThat(r.mbPerSec()).isEqualTo(19.5312);
-        assertThat(r.recordsPerSec()).isEqualTo(20000.0);
+        assertThat(r.mbPerSec()).isEqualTo(27.9018);
+        assertThat(r.recordsPerSec()).isEqualTo(28571.4286);
     }
 
     @Test
