@@ -57,8 +57,8 @@ final class ConsumerRules {
     private static Finding autoCommit(ClientSettings consumer, Guarantee wanted) {
         String shown = consumer.shown(AUTO_COMMIT);
         String timing = "With auto-commit the consumer commits on its own schedule: during a later poll() once"
-                + " auto.commit.interval.ms (" + consumer.shown(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG)
-                + ") has passed, and on close(). It commits the offsets of everything poll() returned, whether or not"
+                + " auto.commit.interval.ms = " + consumer.shown(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG)
+                + " has passed, and on close(). It commits the offsets of everything poll() returned, whether or not"
                 + " your code has processed it.";
         return switch (wanted) {
             case AT_MOST_ONCE -> new Finding(Side.CONSUMER, AUTO_COMMIT, shown, Severity.BREAKS,

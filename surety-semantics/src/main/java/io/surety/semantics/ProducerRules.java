@@ -89,7 +89,7 @@ final class ProducerRules {
                     "Set transactional.id to a name that is stable across restarts of this instance and unique"
                             + " among running instances (e.g. application name + instance number)."));
             if (!p.idempotence()) {
-                out.add(new Finding(Side.PRODUCER, IDEMPOTENCE, s.shown(IDEMPOTENCE), Severity.BREAKS,
+                out.add(new Finding(Side.PRODUCER, IDEMPOTENCE, p.shownIdempotence(), Severity.BREAKS,
                         "Exactly-once needs the idempotent producer; these settings turn it off, so a retried batch"
                                 + " can be written twice.",
                         "Set enable.idempotence=true with acks=all, retries above 0 and at most 5 requests in flight."));
@@ -101,7 +101,8 @@ final class ProducerRules {
         if (p.maxInFlight() > 1 && p.retries() > 0 && !p.idempotence() && p.acks() != 0) {
             ClientSettings s = p.settings();
             out.add(new Finding(Side.PRODUCER, IN_FLIGHT, s.shown(IN_FLIGHT), Severity.WARNING,
-                    "With " + p.maxInFlight() + " requests in flight, retries and idempotence off, a batch that fails"
+                    "With " + p.maxInFlight() + " requests in flight, retries, and idempotence off ("
+                            + IDEMPOTENCE + "=" + p.shownIdempotence() + "), a batch that fails"
                             + " and is retried can be written after a later batch: records of one partition change"
                             + " order.",
                     "Turn idempotence on (it keeps order with up to 5 in flight), or set " + IN_FLIGHT

@@ -49,6 +49,7 @@ final class ProducerView {
     private final boolean idempotenceExplicit;
     private final boolean idempotence;
     private final Optional<String> transactionalId;
+    private final List<String> idempotenceOffBecause = new ArrayList<>();
     private final List<Finding> startupFindings = new ArrayList<>();
 
     ProducerView(ClientSettings settings, ClientVersion version) {
@@ -98,6 +99,16 @@ final class ProducerView {
         return transactionalId;
     }
 
+    /**
+     * How {@code enable.idempotence} shows in a finding: its value, and when the producer turns the
+     * default off, which settings do it.
+     */
+    String shownIdempotence() {
+        String shown = settings.shown(IDEMPOTENCE);
+        return idempotenceOffBecause.isEmpty() ? shown
+                : shown + ", turned off by " + String.join(" and ", idempotenceOffBecause);
+    }
+
     /** What the producer refuses at start-up, or changes without being asked. */
     List<Finding> startupFindings() {
         return Collections.unmodifiableList(startupFindings);
@@ -134,6 +145,7 @@ final class ProducerView {
                                 + ": retries can then duplicate and reorder records.",
                         "Set " + IN_FLIGHT + " to 5 or less to keep idempotence, or set enable.idempotence=false"
                                 + " to say you mean it."));
+                idempotenceOffBecause.add(IN_FLIGHT + "=" + settings.shown(IN_FLIGHT));
                 on = false;
             }
         }
@@ -142,13 +154,14 @@ final class ProducerView {
 
     /** Returns whether idempotence stays on: an explicit request is refused, a default one is dropped. */
     private boolean refuseOrDisable(boolean explicit, String key, String needed, String problem, String fix) {
-        if (explicit) {
-            startupFindings.add(new Finding(Side.PRODUCER, key, settings.shown(key), Severity.REFUSED,
-                    problem + " With enable.idempotence=true set explicitly the producer refuses to start"
-                            + " (it needs " + needed + ").", fix));
-            return true;
+        if (!explicit) {
+            idempotenceOffBecause.add(key + "=" + settings.shown(key));
+            return false;
         }
-        return false;
+        startupFindings.add(new Finding(Side.PRODUCER, key, settings.shown(key), Severity.REFUSED,
+                problem + " With enable.idempotence=true set explicitly the producer refuses to start"
+                        + " (it needs " + needed + ").", fix));
+        return true;
     }
 
     private void checkTransactionalId() {
@@ -156,8 +169,7 @@ final class ProducerView {
             startupFindings.add(new Finding(Side.PRODUCER, TRANSACTIONAL_ID, settings.shown(TRANSACTIONAL_ID),
                     Severity.REFUSED,
                     "Transactions need the idempotent producer, which these settings turn off ("
-                            + IDEMPOTENCE + "=" + settings.shown(IDEMPOTENCE) + ", acks=" + settings.shown(ACKS)
-                            + ", retries=" + settings.shown(RETRIES) + "); the producer refuses to start.",
+                            + IDEMPOTENCE + "=" + shownIdempotence() + "); the producer refuses to start.",
                     "Keep acks=all, retries above 0, enable.idempotence=true and at most 5 requests in flight."));
         }
     }
