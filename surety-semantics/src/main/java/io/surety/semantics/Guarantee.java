@@ -4,6 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Kafka's three delivery guarantees, each with the producer and consumer settings that give it.
@@ -122,6 +128,31 @@ public enum Guarantee {
      */
     public Properties consumerProperties(Map<?, ?> userSettings) {
         return mergeConsumer(userSettings, OnConflict.REJECT).toProperties();
+    }
+
+    /**
+     * A producer with {@link #producerProperties(Map)}: the preset, the user's settings over it,
+     * checked; the caller closes it.
+     *
+     * @throws GuaranteeConflictException if the settings do not give this guarantee
+     * @throws org.apache.kafka.common.KafkaException if the client cannot start (for example, no
+     *         bootstrap address resolves)
+     */
+    public <K, V> Producer<K, V> newProducer(Map<?, ?> userSettings, Serializer<K> keySerializer,
+            Serializer<V> valueSerializer) {
+        return new KafkaProducer<>(producerProperties(userSettings), keySerializer, valueSerializer);
+    }
+
+    /**
+     * A consumer with {@link #consumerProperties(Map)}: the preset, the user's settings over it,
+     * checked; the caller (or the loop it is given to) closes it.
+     *
+     * @throws GuaranteeConflictException if the settings do not give this guarantee
+     * @throws org.apache.kafka.common.KafkaException if the client cannot start
+     */
+    public <K, V> Consumer<K, V> newConsumer(Map<?, ?> userSettings, Deserializer<K> keyDeserializer,
+            Deserializer<V> valueDeserializer) {
+        return new KafkaConsumer<>(consumerProperties(userSettings), keyDeserializer, valueDeserializer);
     }
 
     /**
