@@ -10,9 +10,9 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +58,10 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean running = true;
 
-    private AtMostOnceLoop(Builder<K, V> builder) {
+    private AtMostOnceLoop(HandlerLoopBuilder<K, V, AtMostOnceLoop<K, V>> builder) {
         this.consumer = builder.consumer;
-        this.topics = LoopSupport.checkTopics(builder.topics);
-        this.handler = LoopSupport.required(builder.handler, "handler (the code that processes each record)");
+        this.topics = List.copyOf(builder.topics);
+        this.handler = builder.handler;
         this.retrier = new Retrier(builder.retry, builder.sleeper);
         this.deadLetters = builder.deadLetters;
         this.crashHook = builder.crashHook;
@@ -69,8 +69,8 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
     }
 
     /** Starts building a loop around {@code consumer}, which the loop will own and close. */
-    public static <K, V> Builder<K, V> builder(Consumer<K, V> consumer) {
-        return new Builder<>(LoopSupport.required(consumer, "consumer"));
+    public static <K, V> HandlerLoopBuilder<K, V, AtMostOnceLoop<K, V>> builder(Consumer<K, V> consumer) {
+        return new HandlerLoopBuilder<>(consumer, AtMostOnceLoop::new);
     }
 
     @Override
@@ -119,7 +119,7 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
         Map<TopicPartition, OffsetAndMetadata> offsets = LoopSupport.nextOffsets(records);
         try {
             consumer.commitSync(offsets);
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (KafkaException e) {
             skipped.addAndGet(records.count());
@@ -159,76 +159,6 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
             skipped.incrementAndGet();
             LOG.warn("Skipping {}-{} offset {} after {} attempts (at-most-once)", record.topic(), record.partition(),
                     record.offset(), failure.attempts(), failure.getCause());
-        }
-    }
-
-    /** Builds an {@link AtMostOnceLoop}. Not thread-safe. */
-    public static final class Builder<K, V> {
-        private final Consumer<K, V> consumer;
-        private List<String> topics;
-        private RecordHandler<K, V> handler;
-        private RetryPolicy retry = RetryPolicy.none();
-        private Optional<DeadLetters<K, V>> deadLetters = Optional.empty();
-        private CrashHook crashHook = CrashHook.NONE;
-        private Duration pollTimeout = LoopSupport.DEFAULT_POLL_TIMEOUT;
-        private Sleeper sleeper = Sleeper.SYSTEM;
-
-        private Builder(Consumer<K, V> consumer) {
-            this.consumer = consumer;
-        }
-
-        /** The topics to subscribe to (at least one). */
-        public Builder<K, V> topics(List<String> topics) {
-            this.topics = topics;
-            return this;
-        }
-
-        /** The processing of each record. */
-        public Builder<K, V> handler(RecordHandler<K, V> handler) {
-            this.handler = handler;
-            return this;
-        }
-
-        /** How often to call the handler for a record whose processing throws (default: once). */
-        public Builder<K, V> retry(RetryPolicy retry) {
-            this.retry = LoopSupport.required(retry, "retry");
-            return this;
-        }
-
-        /**
-         * Sends records that failed every attempt to {@code topic} with {@code producer} (which the
-         * loop will own and close) instead of skipping them.
-         */
-        public Builder<K, V> deadLetters(String topic, Producer<K, V> producer) {
-            this.deadLetters = Optional.of(new DeadLetters<>(LoopSupport.checkTopics(List.of(
-                    LoopSupport.required(topic, "dead-letter topic"))).get(0),
-                    LoopSupport.required(producer, "dead-letter producer")));
-            return this;
-        }
-
-        /** Called at each {@link CrashPoint} (default: nothing). */
-        public Builder<K, V> crashHook(CrashHook crashHook) {
-            this.crashHook = LoopSupport.required(crashHook, "crashHook");
-            return this;
-        }
-
-        /** How long each poll waits for records (default 500 ms). */
-        public Builder<K, V> pollTimeout(Duration pollTimeout) {
-            this.pollTimeout = LoopSupport.checkPollTimeout(pollTimeout);
-            return this;
-        }
-
-        Builder<K, V> sleeper(Sleeper sleeper) {
-            this.sleeper = sleeper;
-            return this;
-        }
-
-        /**
-         * @throws IllegalArgumentException if there are no topics
-         * @throws NullPointerException     naming what is missing, if there is no handler
-         */
-        public AtMostOnceLoop<K, V> build() {
-            return new AtMostOnceLoop<>(this);
         }
     }
 }

@@ -16,8 +16,8 @@ import org.apache.kafka.common.metrics.Metrics;
  * {@code malformed-total}.
  *
  * <pre>{@code
- * Metrics metrics = new Metrics(new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM,
- *         new KafkaMetricsContext("kafka.consumer"));
+ * Metrics metrics = new Metrics();
+ * metrics.addReporter(new JmxReporter());
  * AuditMetrics.register(audit, metrics, Map.of("client-id", clientId));
  * }</pre>
  *

@@ -25,7 +25,7 @@ final class ConsumerRules {
     /** Every finding for {@code consumer} when {@code wanted} is the goal, unsorted. */
     static List<Finding> check(ClientSettings consumer, Guarantee wanted) {
         List<Finding> findings = new ArrayList<>(consumer.problems());
-        if (consumer.value(GROUP_ID).isEmpty()) {
+        if (consumer.value(GROUP_ID).map(String::valueOf).filter(id -> !id.isBlank()).isEmpty()) {
             findings.add(new Finding(Side.CONSUMER, GROUP_ID, consumer.shown(GROUP_ID), Severity.BREAKS,
                     "Without group.id the consumer cannot commit offsets, so after a restart it cannot resume where"
                             + " processing stopped: it starts again wherever auto.offset.reset says.",

@@ -32,6 +32,13 @@ final class LoopSupport {
         return List.copyOf(topics);
     }
 
+    static String checkTopic(String topic, String what) {
+        if (topic == null || topic.isBlank()) {
+            throw new IllegalArgumentException(what + " must not be blank");
+        }
+        return topic;
+    }
+
     static <T> T required(T value, String what) {
         return Objects.requireNonNull(value, what + " must not be null");
     }

@@ -33,7 +33,7 @@ class AtLeastOnceLoopTest {
     private final LoopTestCluster cluster = new LoopTestCluster("orders", PARTITIONS, PER_PARTITION);
     private final Map<String, Integer> processed = new ConcurrentHashMap<>();
 
-    private AtLeastOnceLoop.Builder<String, String> loop(LogConsumer consumer) {
+    private HandlerLoopBuilder<String, String, AtLeastOnceLoop<String, String>> loop(LogConsumer consumer) {
         return AtLeastOnceLoop.builder(consumer).topics(List.of(cluster.topic)).handler(counting())
                 .pollTimeout(Duration.ofMillis(1));
     }

@@ -307,6 +307,9 @@ class ConfigCheckTest {
         Finding f = only(ConfigCheck.checkConsumer(settings, Guarantee.AT_LEAST_ONCE), Side.CONSUMER, "group.id");
         assertThat(f.severity()).isEqualTo(Severity.BREAKS);
         assertThat(f.problem()).contains("cannot commit offsets");
+        settings.put("group.id", " ");
+        assertThat(only(ConfigCheck.checkConsumer(settings, Guarantee.AT_MOST_ONCE), Side.CONSUMER, "group.id")
+                .severity()).isEqualTo(Severity.BREAKS);
     }
 
     // --- presets pass their own check -----------------------------------------------------
