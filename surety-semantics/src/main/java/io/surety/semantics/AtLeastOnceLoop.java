@@ -1,11 +1,8 @@
 package io.surety.semantics;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -51,26 +48,16 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(AtLeastOnceLoop.class);
 
+    private final HandlerLoopSettings<K, V> settings;
     private final Consumer<K, V> consumer;
-    private final List<String> topics;
-    private final RecordHandler<K, V> handler;
-    private final Retrier retrier;
-    private final Optional<DeadLetters<K, V>> deadLetters;
-    private final CrashHook crashHook;
-    private final Duration pollTimeout;
     /** Offsets after processed records not yet committed. Loop thread only. */
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean running = true;
 
-    private AtLeastOnceLoop(HandlerLoopBuilder<K, V, AtLeastOnceLoop<K, V>> builder) {
-        this.consumer = builder.consumer;
-        this.topics = List.copyOf(builder.topics);
-        this.handler = builder.handler;
-        this.retrier = new Retrier(builder.retry, builder.sleeper);
-        this.deadLetters = builder.deadLetters;
-        this.crashHook = builder.crashHook;
-        this.pollTimeout = builder.pollTimeout;
+    private AtLeastOnceLoop(HandlerLoopSettings<K, V> settings) {
+        this.settings = settings;
+        this.consumer = settings.consumer();
     }
 
     /** Starts building a loop around {@code consumer}, which the loop will own and close. */
@@ -86,7 +73,7 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
         boolean orderly = false;
         LoopExit exit;
         try {
-            consumer.subscribe(topics, new CommitOnRevoke());
+            consumer.subscribe(settings.topics(), new CommitOnRevoke());
             exit = loop();
             orderly = true;
         } catch (RuntimeException e) {
@@ -99,8 +86,7 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
                 // A crash commits nothing: not here, and not in the revocation that close() runs.
                 processed.clear();
             }
-            LoopSupport.closeQuietly(consumer, "consumer", LOG);
-            deadLetters.ifPresent(d -> LoopSupport.closeQuietly(d.producer(), "dead-letter producer", LOG));
+            settings.closeClients(LOG);
         }
         return exit;
     }
@@ -124,14 +110,14 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
 
     /** One poll and its batch. Package-private: tests call it step by step. */
     void pollOnce() {
-        ConsumerRecords<K, V> records = consumer.poll(pollTimeout);
+        ConsumerRecords<K, V> records = consumer.poll(settings.pollTimeout());
         if (records.isEmpty()) {
             if (!processed.isEmpty()) {
                 commitProcessed();
             }
             return;
         }
-        crashHook.reached(CrashPoint.AFTER_POLL);
+        settings.crashHook().reached(CrashPoint.AFTER_POLL);
         int left = records.count();
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<K, V> record : records.records(partition)) {
@@ -141,26 +127,23 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
                 process(record);
                 processed.put(partition, new OffsetAndMetadata(record.offset() + 1));
                 if (--left > 0) {
-                    crashHook.reached(CrashPoint.MID_PROCESSING);
+                    settings.crashHook().reached(CrashPoint.MID_PROCESSING);
                 }
             }
         }
-        crashHook.reached(CrashPoint.AFTER_PROCESS_BEFORE_COMMIT);
+        settings.crashHook().reached(CrashPoint.AFTER_PROCESS_BEFORE_COMMIT);
         commitProcessed();
-        crashHook.reached(CrashPoint.AFTER_BATCH);
+        settings.crashHook().reached(CrashPoint.AFTER_BATCH);
     }
 
     private void process(ConsumerRecord<K, V> record) {
         try {
-            retrier.call(record, () -> {
-                handler.handle(record);
-                return null;
-            });
+            settings.handle(record);
         } catch (ProcessingFailedException failure) {
-            if (deadLetters.isEmpty()) {
+            if (settings.deadLetters().isEmpty()) {
                 throw failure;
             }
-            deadLetters.get().send(record, failure);
+            settings.deadLetters().get().send(record, failure);
             LOG.warn("Sent {}-{} offset {} to the dead-letter topic after {} attempts", record.topic(),
                     record.partition(), record.offset(), failure.attempts(), failure.getCause());
         }

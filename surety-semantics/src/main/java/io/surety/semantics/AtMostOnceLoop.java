@@ -1,9 +1,6 @@
 package io.surety.semantics;
 
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -47,25 +44,15 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(AtMostOnceLoop.class);
 
+    private final HandlerLoopSettings<K, V> settings;
     private final Consumer<K, V> consumer;
-    private final List<String> topics;
-    private final RecordHandler<K, V> handler;
-    private final Retrier retrier;
-    private final Optional<DeadLetters<K, V>> deadLetters;
-    private final CrashHook crashHook;
-    private final Duration pollTimeout;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicLong skipped = new AtomicLong();
     private volatile boolean running = true;
 
-    private AtMostOnceLoop(HandlerLoopBuilder<K, V, AtMostOnceLoop<K, V>> builder) {
-        this.consumer = builder.consumer;
-        this.topics = List.copyOf(builder.topics);
-        this.handler = builder.handler;
-        this.retrier = new Retrier(builder.retry, builder.sleeper);
-        this.deadLetters = builder.deadLetters;
-        this.crashHook = builder.crashHook;
-        this.pollTimeout = builder.pollTimeout;
+    private AtMostOnceLoop(HandlerLoopSettings<K, V> settings) {
+        this.settings = settings;
+        this.consumer = settings.consumer();
     }
 
     /** Starts building a loop around {@code consumer}, which the loop will own and close. */
@@ -80,7 +67,7 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
         }
         LoopExit exit = new LoopExit.ShutDown();
         try {
-            consumer.subscribe(topics);
+            consumer.subscribe(settings.topics());
             while (running) {
                 pollOnce();
             }
@@ -89,8 +76,7 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
         } catch (RuntimeException e) {
             exit = new LoopExit.Failed(e);
         } finally {
-            LoopSupport.closeQuietly(consumer, "consumer", LOG);
-            deadLetters.ifPresent(d -> LoopSupport.closeQuietly(d.producer(), "dead-letter producer", LOG));
+            settings.closeClients(LOG);
         }
         return exit;
     }
@@ -111,11 +97,11 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
 
     /** One poll and its batch. Package-private: tests call it step by step. */
     void pollOnce() {
-        ConsumerRecords<K, V> records = consumer.poll(pollTimeout);
+        ConsumerRecords<K, V> records = consumer.poll(settings.pollTimeout());
         if (records.isEmpty()) {
             return;
         }
-        crashHook.reached(CrashPoint.AFTER_POLL);
+        settings.crashHook().reached(CrashPoint.AFTER_POLL);
         Map<TopicPartition, OffsetAndMetadata> offsets = LoopSupport.nextOffsets(records);
         try {
             consumer.commitSync(offsets);
@@ -127,27 +113,24 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
                     + " them twice", records.count(), e);
             return;
         }
-        crashHook.reached(CrashPoint.AFTER_COMMIT_BEFORE_PROCESS);
+        settings.crashHook().reached(CrashPoint.AFTER_COMMIT_BEFORE_PROCESS);
         int left = records.count();
         for (ConsumerRecord<K, V> record : records) {
             process(record);
             if (--left > 0) {
-                crashHook.reached(CrashPoint.MID_PROCESSING);
+                settings.crashHook().reached(CrashPoint.MID_PROCESSING);
             }
         }
-        crashHook.reached(CrashPoint.AFTER_BATCH);
+        settings.crashHook().reached(CrashPoint.AFTER_BATCH);
     }
 
     private void process(ConsumerRecord<K, V> record) {
         try {
-            retrier.call(record, () -> {
-                handler.handle(record);
-                return null;
-            });
+            settings.handle(record);
         } catch (ProcessingFailedException failure) {
             try {
-                if (deadLetters.isPresent()) {
-                    deadLetters.get().send(record, failure);
+                if (settings.deadLetters().isPresent()) {
+                    settings.deadLetters().get().send(record, failure);
                     LOG.warn("Sent {}-{} offset {} to the dead-letter topic after {} attempts", record.topic(),
                             record.partition(), record.offset(), failure.attempts(), failure.getCause());
                     return;

@@ -16,17 +16,17 @@ import org.apache.kafka.clients.producer.Producer;
  */
 public final class HandlerLoopBuilder<K, V, L extends ProcessingLoop> {
 
-    final Consumer<K, V> consumer;
-    private final Function<HandlerLoopBuilder<K, V, L>, L> factory;
-    List<String> topics;
-    RecordHandler<K, V> handler;
-    RetryPolicy retry = RetryPolicy.none();
-    Optional<DeadLetters<K, V>> deadLetters = Optional.empty();
-    CrashHook crashHook = CrashHook.NONE;
-    Duration pollTimeout = LoopSupport.DEFAULT_POLL_TIMEOUT;
-    Sleeper sleeper = Sleeper.SYSTEM;
+    private final Consumer<K, V> consumer;
+    private final Function<HandlerLoopSettings<K, V>, L> factory;
+    private List<String> topics;
+    private RecordHandler<K, V> handler;
+    private RetryPolicy retry = RetryPolicy.none();
+    private Optional<DeadLetters<K, V>> deadLetters = Optional.empty();
+    private CrashHook crashHook = CrashHook.NONE;
+    private Duration pollTimeout = LoopSupport.DEFAULT_POLL_TIMEOUT;
+    private Sleeper sleeper = Sleeper.SYSTEM;
 
-    HandlerLoopBuilder(Consumer<K, V> consumer, Function<HandlerLoopBuilder<K, V, L>, L> factory) {
+    HandlerLoopBuilder(Consumer<K, V> consumer, Function<HandlerLoopSettings<K, V>, L> factory) {
         this.consumer = LoopSupport.required(consumer, "consumer");
         this.factory = factory;
     }
@@ -81,8 +81,8 @@ public final class HandlerLoopBuilder<K, V, L extends ProcessingLoop> {
      * @throws NullPointerException     naming what is missing, if there is no handler
      */
     public L build() {
-        LoopSupport.checkTopics(topics);
-        LoopSupport.required(handler, "handler (the code that processes each record)");
-        return factory.apply(this);
+        return factory.apply(new HandlerLoopSettings<>(consumer, LoopSupport.checkTopics(topics),
+                LoopSupport.required(handler, "handler (the code that processes each record)"),
+                new Retrier(retry, sleeper), deadLetters, crashHook, pollTimeout));
     }
 }
