@@ -67,7 +67,8 @@ final class BenchBroker implements AutoCloseable {
                 .jvmArgs("-Xmx" + heap, "-Xms" + heap)
                 .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                         "--override", "log.dirs=" + dataDir,
-                        "--override", "flush.policy=" + flushPolicy)
+                        "--override", "flush.policy=" + flushPolicy,
+                        "--override", "metrics.port=0")
                 .logFile(workDir.resolve("surety-" + flushPolicy + ".log")).build();
         return new BenchBroker("Surety " + flushPolicy, process, port);
     }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.surety.broker.LogCapture;
 import io.surety.broker.api.ApiDispatcher;
+import io.surety.broker.metrics.BrokerMetrics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,8 @@ class ConnectionHandlerTest {
     private static final int MAX_FRAME_BYTES = 4096;
 
     /** ApiVersions, and every rejection before dispatch, touch no broker service. */
-    private final ApiDispatcher dispatcher = new ApiDispatcher(null);
+    private final BrokerMetrics metrics = BrokerMetrics.create();
+    private final ApiDispatcher dispatcher = new ApiDispatcher(null, metrics.requests());
     private final LogCapture log = LogCapture.attach(ConnectionHandler.class.getName(), true);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
@@ -226,7 +228,7 @@ class ConnectionHandlerTest {
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                NettyServer.configure(ch.pipeline(), maxFrameBytes, dispatcher, Runnable::run);
+                NettyServer.configure(ch.pipeline(), maxFrameBytes, dispatcher, Runnable::run, metrics.connections());
             }
         });
         channels.add(channel);

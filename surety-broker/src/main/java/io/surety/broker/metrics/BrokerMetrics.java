@@ -1,0 +1,73 @@
+package io.surety.broker.metrics;
+
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Collection;
+import java.util.function.Supplier;
+
+/**
+ * Every metric of one broker, in its own {@link PrometheusRegistry} (never the JVM-wide default,
+ * so several brokers in one JVM keep their figures apart). The request path reports through the
+ * parts ({@link #requests()}, {@link #topics()}, ...); state the broker already keeps (partitions,
+ * groups) is read at scrape time through the suppliers given to {@link #partitionGauges} and
+ * {@link #groupGauges}. Thread-safe.
+ *
+ * <p>The series, their labels and what each means are listed in {@code docs/observability.md}.
+ */
+public final class BrokerMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final RequestMetrics requests = new RequestMetrics(registry);
+    private final TopicMetrics topics = new TopicMetrics(registry);
+    private final ConnectionMetrics connections = new ConnectionMetrics(registry);
+    private final FsyncMetrics fsync = new FsyncMetrics(registry);
+    private final TransactionMetrics transactions = new TransactionMetrics(registry);
+
+    private BrokerMetrics() {
+    }
+
+    /** The broker's own metrics, without the JVM's. */
+    public static BrokerMetrics create() {
+        return new BrokerMetrics();
+    }
+
+    /** Adds the JVM and process series (memory, GC, threads, classes, CPU): {@code jvm_*}, {@code process_*}. */
+    public BrokerMetrics withJvmMetrics() {
+        JvmMetrics.builder().register(registry);
+        return this;
+    }
+
+    /** Reports partitions at each scrape from {@code partitions} (called on the scrape thread). */
+    public void partitionGauges(Supplier<? extends Collection<PartitionStats>> partitions) {
+        registry.register(GaugeCollector.partitions(partitions));
+    }
+
+    /** Reports consumer groups at each scrape from {@code groups} (called on the scrape thread). */
+    public void groupGauges(Supplier<GroupStats> groups) {
+        registry.register(GaugeCollector.groups(groups));
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public RequestMetrics requests() {
+        return requests;
+    }
+
+    public TopicMetrics topics() {
+        return topics;
+    }
+
+    public ConnectionMetrics connections() {
+        return connections;
+    }
+
+    public FsyncMetrics fsync() {
+        return fsync;
+    }
+
+    public TransactionMetrics transactions() {
+        return transactions;
+    }
+}
