@@ -10,6 +10,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.surety.broker.LogCapture;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.metrics.BrokerMetrics;
+import io.surety.broker.metrics.PrometheusText;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +134,25 @@ class ConnectionHandlerTest {
         assertClosedWithoutAnswer(closed);
         assertThat(log.keptWarnings()).anyMatch(line -> line.contains("embedded")
                 && line.contains("larger than socket.request.max.bytes"));
+    }
+
+    @Test
+    void shouldCountRequestsAndWhoClosedWhenTheClientOrTheBrokerEndsAConnection() {
+        byte[] frame = apiVersionsFrame((short) 3, 1);
+        EmbeddedChannel byClient = channel(MAX_FRAME_BYTES);
+        feed(byClient, frame, 0, frame.length);
+        assertThat(responses(byClient)).hasSize(1);
+        byClient.close();
+        EmbeddedChannel byBroker = channel(MAX_FRAME_BYTES);
+        byBroker.writeInbound(Unpooled.buffer().writeInt(-5).writeZero(20));
+        assertClosedWithoutAnswer(byBroker);
+
+        PrometheusText scrape = PrometheusText.scrape(metrics.registry());
+        assertThat(scrape.value("surety_requests_total", "api", "ApiVersions")).hasValue(1);
+        assertThat(scrape.value("surety_connections_opened_total")).hasValue(2);
+        assertThat(scrape.value("surety_connections_closed_total", "by", "client")).hasValue(1);
+        assertThat(scrape.value("surety_connections_closed_total", "by", "broker")).hasValue(1);
+        assertThat(scrape.value("surety_connections_active")).hasValue(0);
     }
 
     @Test
