@@ -92,7 +92,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         metrics.closed(closedBy);
         long nowNs = System.nanoTime();
-        logConnection(nowNs, "Connection from {} closed {} after {} requests in {} ms", clientAddress, closeReason,
+        logConnection(nowNs, "Connection from {} closed {} ({} requests, open {} ms)", clientAddress, closeReason,
                 nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
         completed.clear();
         ctx.fireChannelInactive();
@@ -233,7 +233,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.debug("Connection from {} failed: {}", clientAddress, cause.toString());
             if (!closing) {
                 closedBy = ClosedBy.ERROR;
-                closeReason = "after a network error: " + cause.getMessage();
+                closeReason = "after a network error (" + cause.getMessage() + ")";
             }
             ctx.close();
         } else {
