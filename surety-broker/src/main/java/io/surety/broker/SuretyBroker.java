@@ -96,6 +96,7 @@ public final class SuretyBroker implements AutoCloseable {
         this.config = config;
         this.segmentChannels = segmentChannels;
         this.metrics = config.metricsPort() == 0 ? BrokerMetrics.create() : BrokerMetrics.create().withJvmMetrics();
+        this.metrics.readiness(() -> ready);
         this.dataDir = config.dataDir().toAbsolutePath().normalize();
         this.deleteDataOnClose = deleteDataOnClose;
         Files.createDirectories(dataDir);

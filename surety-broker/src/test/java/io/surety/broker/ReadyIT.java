@@ -90,7 +90,9 @@ class ReadyIT {
             assertThat(starting).as("the broker waits for its log recovery").isNotDone();
             assertThat(MetricsEndpoint.status(metricsPort, "/health")).isEqualTo(200);
             assertThat(MetricsEndpoint.status(metricsPort, "/ready")).isEqualTo(503);
-            assertThat(MetricsEndpoint.scrape(metricsPort).find("jvm_memory_used_bytes")).isNotEmpty();
+            PrometheusText recovering = MetricsEndpoint.scrape(metricsPort);
+            assertThat(recovering.value("surety_broker_ready")).hasValue(0);
+            assertThat(recovering.find("jvm_memory_used_bytes")).isNotEmpty();
             assertThatThrownBy(() -> new Socket("127.0.0.1", kafkaPort).close())
                     .as("the Kafka listener is not bound yet").isInstanceOf(ConnectException.class);
 
@@ -107,6 +109,7 @@ class ReadyIT {
                 assertThat(broker.isReady()).isTrue();
                 new Socket("127.0.0.1", kafkaPort).close();
                 PrometheusText scrape = MetricsEndpoint.scrape(metricsPort);
+                assertThat(scrape.value("surety_broker_ready")).hasValue(1);
                 assertThat(scrape.value("surety_partition_log_end_offset", "topic", TOPIC, "partition", "0"))
                         .as("every record survived the recovery").hasValue(RECORDS);
                 assertThat(scrape.value("surety_partition_log_size_bytes", "topic", TOPIC, "partition", "0"))

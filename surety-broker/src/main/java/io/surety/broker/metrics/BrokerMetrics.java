@@ -1,8 +1,10 @@
 package io.surety.broker.metrics;
 
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Collection;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -35,6 +37,13 @@ public final class BrokerMetrics {
     public BrokerMetrics withJvmMetrics() {
         JvmMetrics.builder().register(registry);
         return this;
+    }
+
+    /** Reports {@code surety_broker_ready}: 1 when {@code ready} says so (what {@code /ready} answers 200 to), else 0. */
+    public void readiness(BooleanSupplier ready) {
+        GaugeWithCallback.builder().name("surety_broker_ready")
+                .help("1 once log recovery is done and the Kafka listener accepts clients, 0 before and while stopping")
+                .callback(callback -> callback.call(ready.getAsBoolean() ? 1 : 0)).register(registry);
     }
 
     /** Reports partitions at each scrape from {@code partitions} (called on the scrape thread). */
