@@ -68,6 +68,7 @@ class MetricsIT {
             assertFsyncAndConnections(after);
             assertThat(after.find("jvm_memory_used_bytes")).isNotEmpty();
             assertThat(after.find("jvm_gc_collection_seconds_count")).isNotEmpty();
+            assertThat(after.find("process_cpu_seconds_total")).isNotEmpty();
             assertThat(after.value("surety_transactions_open")).hasValue(0);
 
             assertThat(requests.keptOthers()).anyMatch(line -> line.contains("Produce v")

@@ -2,6 +2,7 @@ package io.surety.broker.metrics;
 
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Collection;
 import java.util.function.BooleanSupplier;
@@ -33,10 +34,24 @@ public final class BrokerMetrics {
         return new BrokerMetrics();
     }
 
-    /** Adds the JVM and process series (memory, GC, threads, classes, CPU): {@code jvm_*}, {@code process_*}. */
+    /**
+     * Adds the JVM and process series (memory, GC, threads, classes, CPU): {@code jvm_*},
+     * {@code process_*}. They describe the JVM, not the broker, so every broker in a JVM serves the
+     * same ones from one shared registry: the JVM collectors install GC listeners that live as long
+     * as the JVM, and must be installed once, not once per broker.
+     */
     public BrokerMetrics withJvmMetrics() {
-        JvmMetrics.builder().register(registry);
+        registry.register((MultiCollector) () -> JvmSeries.REGISTRY.scrape());
         return this;
+    }
+
+    /** The JVM-wide series, created on first use. */
+    private static final class JvmSeries {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
+        }
     }
 
     /** Reports {@code surety_broker_ready}: 1 when {@code ready} says so (what {@code /ready} answers 200 to), else 0. */
