@@ -71,7 +71,8 @@ final class BenchBroker implements AutoCloseable {
                 .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                         "--override", "log.dirs=" + dataDir,
                         "--override", "flush.policy=" + flushPolicy,
-                        "--override", "group.initial.rebalance.delay.ms=0")
+                        "--override", "group.initial.rebalance.delay.ms=0",
+                        "--override", "metrics.port=0")
                 .logFile(workDir.resolve("surety-" + flushPolicy + ".log")).build();
         return new BenchBroker("Surety " + flushPolicy, process, port);
     }

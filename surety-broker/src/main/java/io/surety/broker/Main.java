@@ -88,6 +88,12 @@ public final class Main implements Callable<Integer> {
         return settings;
     }
 
+    private static String metricsEndpoint(SuretyBroker broker) {
+        int port = broker.config().metricsPort();
+        return port == 0 ? "off (metrics.port=0)"
+                : "http://" + broker.config().listener().host() + ":" + port + "/metrics (also /health, /ready)";
+    }
+
     static String banner(SuretyBroker broker) {
         FlushPolicy policy = broker.config().flushPolicy();
         String durability = policy == FlushPolicy.FSYNC
@@ -98,6 +104,7 @@ public final class Main implements Callable<Integer> {
                 "  listening on   " + broker.bootstrapServers(),
                 "  data directory " + broker.dataDir(),
                 "  durability     " + durability,
+                "  metrics        " + metricsEndpoint(broker),
                 "  cluster id     " + broker.clusterId(),
                 "Press Ctrl-C to stop.");
     }

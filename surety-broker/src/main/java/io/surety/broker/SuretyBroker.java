@@ -11,10 +11,13 @@ import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.LogEnvironment;
+import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.metrics.BrokerMetrics;
+import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.Partition;
@@ -56,6 +59,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} stops cleanly: connections are closed, every log is flushed and its recovery
  * point recorded, so the next start skips recovery. Thread-safe.
+ *
+ * <p>Start order: the metrics/health HTTP listener ({@code metrics.port}) first, so operators see a
+ * live process while logs recover; then log recovery; then the Kafka listener, and only then does
+ * {@code /ready} answer 200.
  */
 public final class SuretyBroker implements AutoCloseable {
 
@@ -72,6 +79,9 @@ public final class SuretyBroker implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService coordinatorLoop;
     private final DeferredCloser closer;
+    private final SegmentChannels segmentChannels;
+    private final BrokerMetrics metrics;
+    private MetricsHttpServer metricsServer;
     private PartitionRegistry partitions;
     private GroupCommitFlusher flusher;
     private Thread flusherThread;
@@ -79,9 +89,14 @@ public final class SuretyBroker implements AutoCloseable {
     private GroupCoordinator groups;
     private ClusterIdentity identity;
     private volatile boolean closed;
+    private volatile boolean ready;
 
-    private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose) throws IOException {
+    private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels)
+            throws IOException {
         this.config = config;
+        this.segmentChannels = segmentChannels;
+        this.metrics = config.metricsPort() == 0 ? BrokerMetrics.create() : BrokerMetrics.create().withJvmMetrics();
+        this.metrics.readiness(() -> ready);
         this.dataDir = config.dataDir().toAbsolutePath().normalize();
         this.deleteDataOnClose = deleteDataOnClose;
         Files.createDirectories(dataDir);
@@ -105,37 +120,47 @@ public final class SuretyBroker implements AutoCloseable {
 
     /** Starts a broker with {@code config}; the caller closes it. */
     public static SuretyBroker start(BrokerConfig config) throws IOException {
-        SuretyBroker broker = new SuretyBroker(config, false);
+        SuretyBroker broker = new SuretyBroker(config, false, SegmentChannels.FILES);
         broker.startServing();
         return broker;
     }
 
     private void startServing() throws IOException {
         try {
+            if (config.metricsPort() != 0) {
+                metricsServer = MetricsHttpServer.start(config.listener().host(), config.metricsPort(),
+                        metrics.registry(), () -> ready);
+            }
             Clock clock = Clock.systemUTC();
             Path cleanMarker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean cleanShutdown = Files.exists(cleanMarker);
             identity = ClusterIdentity.loadOrCreate(dataDir, config.nodeId(), ledger);
             PartitionWatchers watchers = new PartitionWatchers();
-            LogEnvironment environment = LogEnvironment.of(ledger, closer, config.flushPolicy() == FlushPolicy.FSYNC);
+            LogEnvironment environment = LogEnvironment.of(ledger, closer, config.flushPolicy() == FlushPolicy.FSYNC)
+                    .withChannels(segmentChannels);
             partitions = new PartitionRegistry(dataDir, environment, clock, watchers::wake);
             TopicRegistry topics = TopicRegistry.load(dataDir, config, ledger);
             recoverPartitions(topics, cleanShutdown);
             Files.deleteIfExists(cleanMarker);
             SegmentFiles.fsyncDirectory(dataDir);
-            flusher = new GroupCommitFlusher(config.flushPolicy(), clock, () -> List.copyOf(partitions.all()));
+            flusher = new GroupCommitFlusher(config.flushPolicy(), clock, () -> List.copyOf(partitions.all()),
+                    metrics.fsync());
             flusherThread = threads("surety-flusher").newThread(flusher);
             flusherThread.start();
             ProducerIdAllocator producerIds = ProducerIdAllocator.open(dataDir.resolve("producer-ids"),
                     next -> SegmentFiles.writeDurably(dataDir.resolve("producer-ids"), ProducerIdAllocator.encode(next), ledger));
-            TopicOperations topicOperations = new TopicOperations(config, topics, partitions);
+            TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
             groups = GroupCoordinator.open(dataDir, ledger, GroupCoordinatorConfig.of(config), topicView(topics), clock,
                     coordinatorLoop, timer);
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
-                    watchers, producerIds, groups, clock, timer, handlerPool, this::port);
+                    watchers, producerIds, groups, clock, timer, handlerPool, this::port, metrics);
             scheduleMaintenance(clock);
+            metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
+            metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
             server = NettyServer.start(config.listener().host(), config.listener().port(), config.networkThreads(),
-                    config.socketRequestMaxBytes(), new ApiDispatcher(services), handlerPool);
+                    config.socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()), handlerPool,
+                    metrics.connections());
+            ready = true;
             LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
                     config.listener().host(), port(), identity.clusterId(), dataDir, config.flushPolicy().name().toLowerCase());
         } catch (IOException | RuntimeException e) {
@@ -224,6 +249,16 @@ public final class SuretyBroker implements AutoCloseable {
         return identity.clusterId();
     }
 
+    /** This broker's metrics (served on {@code metrics.port} when that is not 0). */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Whether log recovery is done and the Kafka listener accepts clients (what {@code /ready} says). */
+    public boolean isReady() {
+        return ready;
+    }
+
     /** Stops serving, flushes and closes every log, and marks the shutdown clean. Idempotent. */
     @Override
     public synchronized void close() {
@@ -231,6 +266,7 @@ public final class SuretyBroker implements AutoCloseable {
             return;
         }
         closed = true;
+        ready = false;
         if (server != null) {
             server.close();
         }
@@ -271,6 +307,9 @@ public final class SuretyBroker implements AutoCloseable {
         if (deleteDataOnClose) {
             deleteRecursively(dataDir);
         }
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         LOG.info("Surety broker stopped");
     }
 
@@ -293,11 +332,16 @@ public final class SuretyBroker implements AutoCloseable {
         };
     }
 
-    /** Builds an in-process broker: 127.0.0.1, a chosen or free port, a given or temporary data directory. */
+    /**
+     * Builds an in-process broker: 127.0.0.1, a chosen or free port, a given or temporary data
+     * directory. Unlike {@code bin/surety start}, the metrics/health HTTP listener is off unless
+     * {@code metrics.port} is set: an embedded broker should not take a fixed port by default.
+     */
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
         private boolean tempDataDir;
         private int port = 0;
+        private SegmentChannels segmentChannels = SegmentChannels.FILES;
 
         private Builder() {
         }
@@ -331,14 +375,21 @@ public final class SuretyBroker implements AutoCloseable {
             return this;
         }
 
+        /** How segment files are opened: a seam for tests that slow down or fail the disk. */
+        Builder segmentChannels(SegmentChannels channels) {
+            this.segmentChannels = channels;
+            return this;
+        }
+
         public SuretyBroker start() throws IOException {
             Map<String, String> all = new LinkedHashMap<>(settings);
             all.putIfAbsent(BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:" + port);
+            all.putIfAbsent(BrokerConfig.METRICS_PORT, "0");
             if (tempDataDir || !all.containsKey(BrokerConfig.LOG_DIRS)) {
                 all.put(BrokerConfig.LOG_DIRS, Files.createTempDirectory("surety-").toString());
                 tempDataDir = true;
             }
-            SuretyBroker broker = new SuretyBroker(BrokerConfig.of(all), tempDataDir);
+            SuretyBroker broker = new SuretyBroker(BrokerConfig.of(all), tempDataDir, segmentChannels);
             broker.startServing();
             return broker;
         }

@@ -23,6 +23,7 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     private final AtomicInteger errors = new AtomicInteger();
     private final List<String> keptWarnings = new ArrayList<>();
     private final List<String> keptErrors = new ArrayList<>();
+    private final List<String> keptOthers = new ArrayList<>();
 
     private LogCapture(Logger logger, boolean silence) {
         this.logger = logger;
@@ -52,6 +53,8 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
         } else if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
             warnings.incrementAndGet();
             keep(keptWarnings, line);
+        } else {
+            keep(keptOthers, line);
         }
     }
 
@@ -80,6 +83,13 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
     public List<String> keptErrors() {
         synchronized (keptErrors) {
             return List.copyOf(keptErrors);
+        }
+    }
+
+    /** The first lines below WARN (INFO, DEBUG, ...), as far as the logger's level lets them through. */
+    public List<String> keptOthers() {
+        synchronized (keptOthers) {
+            return List.copyOf(keptOthers);
         }
     }
 

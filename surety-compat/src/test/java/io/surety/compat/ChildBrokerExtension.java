@@ -125,7 +125,8 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
                     .jvmArgs("-Xmx512m")
                     .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                             "--override", "log.dirs=" + runDir.resolve("data"),
-                            "--override", "num.partitions=" + PARTITIONS)
+                            "--override", "num.partitions=" + PARTITIONS,
+                            "--override", "metrics.port=0")
                     .logFile(runDir.resolve("broker.log"))
                     .build()
                     .start();

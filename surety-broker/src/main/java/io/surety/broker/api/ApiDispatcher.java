@@ -1,8 +1,10 @@
 package io.surety.broker.api;
 
+import io.surety.broker.metrics.RequestMetrics;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -15,14 +17,22 @@ import org.slf4j.LoggerFactory;
  * Routes each request to the one handler registered for its API key: a table, not a switch.
  * A handler that throws gets Kafka's error response for its request (UNKNOWN_SERVER_ERROR or the
  * exception's mapped code) instead of a dropped connection. Thread-safe (immutable table).
+ *
+ * <p>Every request is counted here when its response is ready ({@link RequestMetrics}: count,
+ * latency, the error codes in the body) and, with logger {@code io.surety.broker.requests} at
+ * DEBUG, logged as one line: API, version, client address and id, correlation id, latency and the
+ * first error code of the response.
  */
 public final class ApiDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiDispatcher.class);
+    private static final Logger REQUEST_LOG = LoggerFactory.getLogger("io.surety.broker.requests");
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
+    private final RequestMetrics metrics;
 
-    public ApiDispatcher(BrokerServices services) {
+    public ApiDispatcher(BrokerServices services, RequestMetrics metrics) {
+        this.metrics = metrics;
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(this);
         register(List.of(
                 apiVersions,
@@ -53,6 +63,7 @@ public final class ApiDispatcher {
                 new DeleteGroupsHandler(services),
                 new ConsumerGroupHeartbeatHandler(services),
                 new ConsumerGroupDescribeHandler(services)));
+        metrics.serve(handlers.keySet());
     }
 
     private void register(Collection<ApiHandler> all) {
@@ -81,11 +92,44 @@ public final class ApiDispatcher {
 
     /** Starts handling {@code request}; the future completes with what to send back. */
     public CompletableFuture<ApiResponse> dispatch(ApiRequest request) {
+        long startNs = System.nanoTime();
+        CompletableFuture<ApiResponse> pending = handle(request);
+        pending.whenComplete((response, error) -> completed(request, response, startNs));
+        return pending;
+    }
+
+    private CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ApiHandler handler = handlers.get(request.header().apiKey());
         try {
             return handler.handle(request).exceptionally(error -> errorResponse(request, error));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(errorResponse(request, e));
+        }
+    }
+
+    /** Counts (and at DEBUG logs) one request whose response is ready; runs on the completing thread. */
+    private void completed(ApiRequest request, ApiResponse response, long startNs) {
+        long latencyNs = System.nanoTime() - startNs;
+        ApiKeys api = request.header().apiKey();
+        try {
+            String outcome;
+            if (response instanceof ApiResponse.Send send) {
+                outcome = metrics.answered(api, request.version(), send.body(), latencyNs).name();
+            } else if (response instanceof ApiResponse.Silent) {
+                metrics.unanswered(api, latencyNs);
+                outcome = "NONE (no response, acks=0)";
+            } else {
+                metrics.closed(api, latencyNs);
+                outcome = "connection closed"
+                        + (response instanceof ApiResponse.Close close ? ": " + close.reason() : "");
+            }
+            if (REQUEST_LOG.isDebugEnabled()) {
+                REQUEST_LOG.debug("{} v{} from {} client-id={} correlation-id={} took {} ms, error {}", api.name,
+                        request.version(), request.clientAddress(), request.header().clientId(),
+                        request.header().correlationId(), String.format(Locale.ROOT, "%.3f", latencyNs / 1e6), outcome);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not count the {} response for {}", api.name, request.clientAddress(), e);
         }
     }
 

@@ -5,6 +5,7 @@ import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
@@ -30,5 +31,6 @@ public record BrokerServices(
         Clock clock,
         ScheduledExecutorService timer,
         Executor handlerPool,
-        IntSupplier boundPort) {
+        IntSupplier boundPort,
+        BrokerMetrics metrics) {
 }

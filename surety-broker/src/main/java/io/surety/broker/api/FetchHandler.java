@@ -34,6 +34,16 @@ final class FetchHandler implements ApiHandler {
         return ApiKeys.FETCH;
     }
 
+    private ApiResponse countBytesOut(ApiResponse response) {
+        if (response instanceof ApiResponse.Send send && send.body() instanceof FetchResponseData data) {
+            services.metrics().topics().fetched(data, id -> {
+                TopicInfo topic = services.topics().get(id);
+                return topic == null ? null : topic.name();
+            });
+        }
+        return response;
+    }
+
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         FetchRequestData data = ((FetchRequest) request.body()).data();
@@ -55,6 +65,6 @@ final class FetchHandler implements ApiHandler {
         boolean readCommitted = request.version() >= 4 && data.isolationLevel() == 1;
         PendingFetch pending = new PendingFetch(services, targets, data.minBytes(), data.maxBytes(), readCommitted,
                 request.version(), services.clock().millis() + Math.max(0, data.maxWaitMs()));
-        return pending.start();
+        return pending.start().thenApply(this::countBytesOut);
     }
 }

@@ -105,6 +105,7 @@ final class ProduceHandler implements ApiHandler {
         if (outcome.error() != Errors.NONE) {
             return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
         }
+        services.metrics().topics().appended(topic.name(), batch.sizeInBytes(), batch.recordCount());
         // Every append asks for an fsync, acks=0 included: under flush.policy=fsync the high
         // watermark moves only when the flusher forces the data, so nothing else would publish it.
         CompletableFuture<Void> madeDurable = services.flusher().awaitDurable(partition, outcome.endOffset());

@@ -4,6 +4,7 @@ import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.metrics.TopicMetrics;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import java.io.IOException;
@@ -38,11 +39,14 @@ public final class TopicOperations {
     private final BrokerConfig config;
     private final TopicRegistry topics;
     private final PartitionRegistry partitions;
+    private final TopicMetrics metrics;
 
-    public TopicOperations(BrokerConfig config, TopicRegistry topics, PartitionRegistry partitions) {
+    public TopicOperations(BrokerConfig config, TopicRegistry topics, PartitionRegistry partitions,
+            TopicMetrics metrics) {
         this.config = config;
         this.topics = topics;
         this.partitions = partitions;
+        this.metrics = metrics;
     }
 
     /** Throws {@link InvalidTopicException} with Kafka's message if {@code name} is not a legal topic name. */
@@ -96,6 +100,7 @@ public final class TopicOperations {
         for (int p = 0; p < current.partitionCount(); p++) {
             partitions.delete(new TopicPartition(current.name(), p), current.config().fileDeleteDelayMs());
         }
+        metrics.remove(current.name());
         LOG.info("Deleted topic {} (id {})", current.name(), current.id());
     }
 

@@ -74,6 +74,7 @@ public final class BrokerConfig {
     public static final String GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS = "group.consumer.max.heartbeat.interval.ms";
     public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
     public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
+    public static final String METRICS_PORT = "metrics.port";
 
     /** Keys Kafka accepts that have no effect on a single node; accepted so Kafka files load unchanged. */
     private static final Set<String> ACCEPTED_WITHOUT_EFFECT = Set.of(
@@ -177,7 +178,10 @@ public final class BrokerConfig {
                     "Most members of one consumer-protocol group.")
             .define(GROUP_CONSUMER_ASSIGNORS, Type.LIST, "uniform,range", Importance.MEDIUM,
                     "Server-side assignors of consumer-protocol groups (uniform, range; Kafka's class names "
-                            + "are accepted too); the first is the default.");
+                            + "are accepted too); the first is the default.")
+            .define(METRICS_PORT, Type.INT, 9464, Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the HTTP listener serving /metrics (Prometheus text format), /health and /ready, "
+                            + "on the host of the Kafka listener; 0 turns it off.");
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
@@ -431,6 +435,11 @@ public final class BrokerConfig {
 
     public int consumerMaxSize() {
         return getInt(GROUP_CONSUMER_MAX_SIZE);
+    }
+
+    /** The metrics/health HTTP port, or 0 when that listener is off. */
+    public int metricsPort() {
+        return getInt(METRICS_PORT);
     }
 
     /** The server-side assignor names ({@code uniform}, {@code range}), Kafka's class names mapped to them. */

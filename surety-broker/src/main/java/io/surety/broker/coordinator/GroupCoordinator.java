@@ -179,6 +179,11 @@ public final class GroupCoordinator implements AutoCloseable {
         return submit((ctx, future) -> ctx.respond(future, state.consumerDescriber().describe(groupIds, version)));
     }
 
+    /** Every group's committed offsets and member count, for the metrics scrape. */
+    public CompletableFuture<GroupsSnapshot> snapshot() {
+        return submit((ctx, future) -> ctx.respond(future, GroupsSnapshot.of(state)));
+    }
+
     private <T> CompletableFuture<T> submit(BiConsumer<OperationContext, CompletableFuture<T>> body) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (failure != null || closed) {

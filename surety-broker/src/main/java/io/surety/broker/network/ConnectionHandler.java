@@ -8,6 +8,8 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.ApiRequest;
 import io.surety.broker.api.ApiResponse;
+import io.surety.broker.metrics.ConnectionMetrics;
+import io.surety.broker.metrics.ConnectionMetrics.ClosedBy;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
@@ -33,11 +36,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Buffer ownership: frames arrive as {@link ByteBuf}s from the frame decoder; this handler
  * copies each into a heap buffer (request bodies keep views into it) and releases the frame at once.
+ *
+ * <p>Logging: one INFO line when a connection opens and one when it closes, saying who closed it
+ * and why, on logger {@code io.surety.broker.network.connections} (set it to WARN to silence
+ * them). Those lines are rate-limited across the broker to {@value #CONNECTION_LINES_PER_SECOND}
+ * a second; the next line let through says how many were held back, and
+ * {@code surety_connections_*} count every connection regardless.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final Logger CONNECTIONS = LoggerFactory.getLogger("io.surety.broker.network.connections");
     private static final int MAX_PENDING = 100;
+    static final int CONNECTION_LINES_PER_SECOND = 100;
+    private static final LogRateLimiter CONNECTION_LINES = new LogRateLimiter(CONNECTION_LINES_PER_SECOND,
+            TimeUnit.SECONDS.toNanos(1), System.nanoTime());
 
     private record Completed(RequestHeader header, ApiResponse response) {
     }
@@ -45,14 +58,19 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final RequestDecoder decoder;
     private final ApiDispatcher dispatcher;
     private final SerialExecutor serial;
+    private final ConnectionMetrics metrics;
     private final Map<Long, Completed> completed = new HashMap<>();
     private String clientAddress = "unknown";
     private long nextSequence;
     private long nextToWrite;
     private boolean closing;
+    private ClosedBy closedBy = ClosedBy.CLIENT;
+    private String closeReason = "by the client";
+    private long openedNs;
 
-    ConnectionHandler(ApiDispatcher dispatcher, Executor handlerPool) {
+    ConnectionHandler(ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics) {
         this.dispatcher = dispatcher;
+        this.metrics = metrics;
         this.decoder = new RequestDecoder(dispatcher::supports);
         this.serial = new SerialExecutor(handlerPool);
     }
@@ -60,15 +78,40 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         clientAddress = String.valueOf(ctx.channel().remoteAddress());
-        LOG.debug("Connection opened from {}", clientAddress);
+        openedNs = System.nanoTime();
+        metrics.opened();
+        logConnection(openedNs, "Connection opened from {}", clientAddress);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        LOG.debug("Connection from {} closed", clientAddress);
+        if (closedBy == ClosedBy.CLIENT && ctx.channel().parent() != null && !ctx.channel().parent().isOpen()) {
+            closedBy = ClosedBy.BROKER;
+            closeReason = "by the broker: shutting down";
+        }
+        metrics.closed(closedBy);
+        long nowNs = System.nanoTime();
+        logConnection(nowNs, "Connection from {} closed {} ({} requests, open {} ms)", clientAddress, closeReason,
+                nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
         completed.clear();
         ctx.fireChannelInactive();
+    }
+
+    /** One connection line at {@code nowNs}, unless the rate limit holds it back. */
+    private static void logConnection(long nowNs, String format, Object... args) {
+        if (!CONNECTIONS.isInfoEnabled()) {
+            return;
+        }
+        long suppressed = CONNECTION_LINES.tryAcquire(nowNs);
+        if (suppressed < 0) {
+            return;
+        }
+        if (suppressed > 0) {
+            CONNECTIONS.info("{} connection lines were held back (more than {} a second)", suppressed,
+                    CONNECTION_LINES_PER_SECOND);
+        }
+        CONNECTIONS.info(format, args);
     }
 
     @Override
@@ -175,6 +218,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private void close(ChannelHandlerContext ctx, String reason) {
         if (!closing) {
             closing = true;
+            closedBy = ClosedBy.BROKER;
+            closeReason = "by the broker: " + reason;
             LOG.warn("Closing connection from {}: {}", clientAddress, reason);
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -186,6 +231,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             close(ctx, "request frame larger than socket.request.max.bytes (" + cause.getMessage() + ")");
         } else if (cause instanceof SocketException || cause instanceof java.io.IOException) {
             LOG.debug("Connection from {} failed: {}", clientAddress, cause.toString());
+            if (!closing) {
+                closedBy = ClosedBy.ERROR;
+                closeReason = "after a network error (" + cause.getMessage() + ")";
+            }
             ctx.close();
         } else {
             close(ctx, "unexpected error: " + cause);

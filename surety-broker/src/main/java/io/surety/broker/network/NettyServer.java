@@ -12,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.surety.broker.api.ApiDispatcher;
+import io.surety.broker.metrics.ConnectionMetrics;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ public final class NettyServer implements AutoCloseable {
 
     /** Binds and starts serving; {@code port} 0 picks a free port. */
     public static NettyServer start(String host, int port, int networkThreads, int maxFrameBytes, ApiDispatcher dispatcher,
-            Executor handlerPool) throws InterruptedException {
+            Executor handlerPool, ConnectionMetrics connections) throws InterruptedException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(networkThreads, NioIoHandler.newFactory());
         try {
@@ -49,7 +50,7 @@ public final class NettyServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            configure(ch.pipeline(), maxFrameBytes, dispatcher, handlerPool);
+                            configure(ch.pipeline(), maxFrameBytes, dispatcher, handlerPool, connections);
                         }
                     });
             Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
@@ -62,10 +63,11 @@ public final class NettyServer implements AutoCloseable {
     }
 
     /** Installs one connection's pipeline: size-prefixed frames of at most {@code maxFrameBytes}, then the requests. */
-    static void configure(ChannelPipeline pipeline, int maxFrameBytes, ApiDispatcher dispatcher, Executor handlerPool) {
+    static void configure(ChannelPipeline pipeline, int maxFrameBytes, ApiDispatcher dispatcher, Executor handlerPool,
+            ConnectionMetrics connections) {
         int maxWithSizeField = (int) Math.min((long) maxFrameBytes + 4, Integer.MAX_VALUE);
         pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4))
-                .addLast("requests", new ConnectionHandler(dispatcher, handlerPool));
+                .addLast("requests", new ConnectionHandler(dispatcher, handlerPool, connections));
     }
 
     public int port() {

@@ -1,6 +1,7 @@
 package io.surety.broker.partition;
 
 import io.surety.broker.config.FlushPolicy;
+import io.surety.broker.metrics.FsyncMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,13 +43,16 @@ public final class GroupCommitFlusher implements Runnable {
     private final FlushPolicy policy;
     private final Clock clock;
     private final Supplier<Iterable<Partition>> allPartitions;
+    private final FsyncMetrics metrics;
     private final LinkedBlockingQueue<Waiter> queue = new LinkedBlockingQueue<>();
     private volatile boolean running = true;
 
-    public GroupCommitFlusher(FlushPolicy policy, Clock clock, Supplier<Iterable<Partition>> allPartitions) {
+    public GroupCommitFlusher(FlushPolicy policy, Clock clock, Supplier<Iterable<Partition>> allPartitions,
+            FsyncMetrics metrics) {
         this.policy = policy;
         this.clock = clock;
         this.allPartitions = allPartitions;
+        this.metrics = metrics;
     }
 
     /** Completes when everything below {@code offset} in {@code partition} is on disk (at once under the interval policy). */
@@ -95,7 +99,9 @@ public final class GroupCommitFlusher implements Runnable {
         for (Map.Entry<Partition, List<Waiter>> entry : byPartition.entrySet()) {
             Partition partition = entry.getKey();
             try {
+                long startNs = System.nanoTime();
                 long durable = partition.flush(nowMs);
+                metrics.fsynced(System.nanoTime() - startNs, entry.getValue().size());
                 for (Waiter waiter : entry.getValue()) {
                     if (waiter.offset() <= durable) {
                         waiter.done().complete(null);
@@ -116,7 +122,9 @@ public final class GroupCommitFlusher implements Runnable {
         for (Partition partition : allPartitions.get()) {
             if (partition.flushDue(nowMs)) {
                 try {
+                    long startNs = System.nanoTime();
                     partition.flush(nowMs);
+                    metrics.fsynced(System.nanoTime() - startNs);
                 } catch (IOException e) {
                     LOG.error("Periodic flush of {} failed", partition.topicPartition(), e);
                 }

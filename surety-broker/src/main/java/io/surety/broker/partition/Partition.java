@@ -262,6 +262,21 @@ public final class Partition {
         return log.logStartOffset();
     }
 
+    /** Bytes in the partition's segment files (metrics). */
+    public long sizeInBytes() {
+        return log.sizeInBytes();
+    }
+
+    /** Producer ids with idempotence state here (metrics); takes the partition lock briefly. */
+    public int producerIdCount() {
+        lock.lock();
+        try {
+            return producers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public boolean isOffline() {
         return offlineReason != null;
     }

@@ -20,6 +20,14 @@ class BrokerConfigTest {
         assertThat(config.messageMaxBytes()).isEqualTo(1_048_588);
         assertThat(config.socketRequestMaxBytes()).isEqualTo(104_857_600);
         assertThat(config.autoCreateTopics()).isTrue();
+        assertThat(config.metricsPort()).isEqualTo(9464);
+    }
+
+    @Test
+    void shouldTurnTheMetricsListenerOffWhenItsPortIsZeroAndRefusePortsOutOfRange() {
+        assertThat(BrokerConfig.of(Map.of("metrics.port", "0")).metricsPort()).isZero();
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("metrics.port", "70000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.port");
     }
 
     @Test

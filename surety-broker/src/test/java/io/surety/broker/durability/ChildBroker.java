@@ -50,6 +50,7 @@ final class ChildBroker implements AutoCloseable {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
         all.put("log.dirs", dataDir.toAbsolutePath().toString());
+        all.put("metrics.port", "0");
         all.putAll(settings);
         List<String> args = new ArrayList<>();
         all.forEach((key, value) -> {

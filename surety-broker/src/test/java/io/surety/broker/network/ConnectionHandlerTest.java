@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.surety.broker.LogCapture;
 import io.surety.broker.api.ApiDispatcher;
+import io.surety.broker.metrics.BrokerMetrics;
+import io.surety.broker.metrics.PrometheusText;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +36,8 @@ class ConnectionHandlerTest {
     private static final int MAX_FRAME_BYTES = 4096;
 
     /** ApiVersions, and every rejection before dispatch, touch no broker service. */
-    private final ApiDispatcher dispatcher = new ApiDispatcher(null);
+    private final BrokerMetrics metrics = BrokerMetrics.create();
+    private final ApiDispatcher dispatcher = new ApiDispatcher(null, metrics.requests());
     private final LogCapture log = LogCapture.attach(ConnectionHandler.class.getName(), true);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
@@ -134,6 +137,25 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void shouldCountRequestsAndWhoClosedWhenTheClientOrTheBrokerEndsAConnection() {
+        byte[] frame = apiVersionsFrame((short) 3, 1);
+        EmbeddedChannel byClient = channel(MAX_FRAME_BYTES);
+        feed(byClient, frame, 0, frame.length);
+        assertThat(responses(byClient)).hasSize(1);
+        byClient.close();
+        EmbeddedChannel byBroker = channel(MAX_FRAME_BYTES);
+        byBroker.writeInbound(Unpooled.buffer().writeInt(-5).writeZero(20));
+        assertClosedWithoutAnswer(byBroker);
+
+        PrometheusText scrape = PrometheusText.scrape(metrics.registry());
+        assertThat(scrape.value("surety_requests_total", "api", "ApiVersions")).hasValue(1);
+        assertThat(scrape.value("surety_connections_opened_total")).hasValue(2);
+        assertThat(scrape.value("surety_connections_closed_total", "by", "client")).hasValue(1);
+        assertThat(scrape.value("surety_connections_closed_total", "by", "broker")).hasValue(1);
+        assertThat(scrape.value("surety_connections_active")).hasValue(0);
+    }
+
+    @Test
     void shouldCloseWithoutAnswerWhenFrameSizeIsNegative() {
         EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
         channel.writeInbound(Unpooled.buffer().writeInt(-5).writeZero(20));
@@ -226,7 +248,7 @@ class ConnectionHandlerTest {
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                NettyServer.configure(ch.pipeline(), maxFrameBytes, dispatcher, Runnable::run);
+                NettyServer.configure(ch.pipeline(), maxFrameBytes, dispatcher, Runnable::run, metrics.connections());
             }
         });
         channels.add(channel);

@@ -9,6 +9,7 @@ import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.ReadResult;
+import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.record.ProducedBatch;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -86,7 +87,8 @@ class StorageErrorTest {
         FailingDisk disk = new FailingDisk();
         PartitionRegistry registry = registry(disk);
         Partition partition = registry.open(BROKEN, Uuid.randomUuid(), config(), false);
-        GroupCommitFlusher flusher = new GroupCommitFlusher(FlushPolicy.FSYNC, clock, () -> List.of(partition));
+        GroupCommitFlusher flusher = new GroupCommitFlusher(FlushPolicy.FSYNC, clock, () -> List.of(partition),
+                BrokerMetrics.create().fsync());
         Thread thread = new Thread(flusher, "test-flusher");
         thread.start();
         try {

@@ -1,0 +1,97 @@
+package io.surety.broker.metrics;
+
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Collection;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Every metric of one broker, in its own {@link PrometheusRegistry} (never the JVM-wide default,
+ * so several brokers in one JVM keep their figures apart). The request path reports through the
+ * parts ({@link #requests()}, {@link #topics()}, ...); state the broker already keeps (partitions,
+ * groups) is read at scrape time through the suppliers given to {@link #partitionGauges} and
+ * {@link #groupGauges}. Thread-safe.
+ *
+ * <p>The series, their labels and what each means are listed in {@code docs/observability.md}.
+ */
+public final class BrokerMetrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final RequestMetrics requests = new RequestMetrics(registry);
+    private final TopicMetrics topics = new TopicMetrics(registry);
+    private final ConnectionMetrics connections = new ConnectionMetrics(registry);
+    private final FsyncMetrics fsync = new FsyncMetrics(registry);
+    private final TransactionMetrics transactions = new TransactionMetrics(registry);
+
+    private BrokerMetrics() {
+    }
+
+    /** The broker's own metrics, without the JVM's. */
+    public static BrokerMetrics create() {
+        return new BrokerMetrics();
+    }
+
+    /**
+     * Adds the JVM and process series (memory, GC, threads, classes, CPU): {@code jvm_*},
+     * {@code process_*}. They describe the JVM, not the broker, so every broker in a JVM serves the
+     * same ones from one shared registry: the JVM collectors install GC listeners that live as long
+     * as the JVM, and must be installed once, not once per broker.
+     */
+    public BrokerMetrics withJvmMetrics() {
+        registry.register((MultiCollector) () -> JvmSeries.REGISTRY.scrape());
+        return this;
+    }
+
+    /** The JVM-wide series, created on first use. */
+    private static final class JvmSeries {
+        static final PrometheusRegistry REGISTRY = new PrometheusRegistry();
+
+        static {
+            JvmMetrics.builder().register(REGISTRY);
+        }
+    }
+
+    /** Reports {@code surety_broker_ready}: 1 when {@code ready} says so (what {@code /ready} answers 200 to), else 0. */
+    public void readiness(BooleanSupplier ready) {
+        GaugeWithCallback.builder().name("surety_broker_ready")
+                .help("1 once log recovery is done and the Kafka listener accepts clients, 0 before and while stopping")
+                .callback(callback -> callback.call(ready.getAsBoolean() ? 1 : 0)).register(registry);
+    }
+
+    /** Reports partitions at each scrape from {@code partitions} (called on the scrape thread). */
+    public void partitionGauges(Supplier<? extends Collection<PartitionStats>> partitions) {
+        registry.register(GaugeCollector.partitions(partitions));
+    }
+
+    /** Reports consumer groups at each scrape from {@code groups} (called on the scrape thread). */
+    public void groupGauges(Supplier<GroupStats> groups) {
+        registry.register(GaugeCollector.groups(groups));
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public RequestMetrics requests() {
+        return requests;
+    }
+
+    public TopicMetrics topics() {
+        return topics;
+    }
+
+    public ConnectionMetrics connections() {
+        return connections;
+    }
+
+    public FsyncMetrics fsync() {
+        return fsync;
+    }
+
+    public TransactionMetrics transactions() {
+        return transactions;
+    }
+}

@@ -1,0 +1,50 @@
+package io.surety.broker.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Client connections: {@code surety_connections_active}, {@code surety_connections_opened_total}
+ * and {@code surety_connections_closed_total{by}} with {@code by} one of {@code client},
+ * {@code broker} (a protocol violation, an oversized frame, a failed {@code acks=0} produce, or
+ * shutdown) and {@code error} (a network error such as a reset). Thread-safe, lock-free.
+ */
+public final class ConnectionMetrics {
+
+    /** Who ended a connection. */
+    public enum ClosedBy {
+        CLIENT, BROKER, ERROR
+    }
+
+    private final Gauge active;
+    private final CounterDataPoint opened;
+    private final Map<ClosedBy, CounterDataPoint> closed = new EnumMap<>(ClosedBy.class);
+
+    ConnectionMetrics(PrometheusRegistry registry) {
+        active = Gauge.builder().name("surety_connections_active").help("Client connections open now")
+                .withoutExemplars().register(registry);
+        opened = Counter.builder().name("surety_connections_opened_total").help("Client connections accepted")
+                .withoutExemplars().register(registry);
+        Counter closedCounter = Counter.builder().name("surety_connections_closed_total")
+                .help("Client connections closed, by who closed them (client, broker, error)")
+                .labelNames("by").withoutExemplars().register(registry);
+        for (ClosedBy by : ClosedBy.values()) {
+            closed.put(by, closedCounter.labelValues(by.name().toLowerCase(Locale.ROOT)));
+        }
+    }
+
+    public void opened() {
+        opened.inc();
+        active.inc();
+    }
+
+    public void closed(ClosedBy by) {
+        closed.get(by).inc();
+        active.dec();
+    }
+}
