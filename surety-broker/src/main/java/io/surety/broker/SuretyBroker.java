@@ -136,6 +136,7 @@ public final class SuretyBroker implements AutoCloseable {
             scheduleMaintenance(clock);
             server = NettyServer.start(config.listener().host(), config.listener().port(), config.networkThreads(),
                     config.socketRequestMaxBytes(), new ApiDispatcher(services), handlerPool);
+            groups.startTimers();
             LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
                     config.listener().host(), port(), identity.clusterId(), dataDir, config.flushPolicy().name().toLowerCase());
         } catch (IOException | RuntimeException e) {
