@@ -160,6 +160,7 @@ public final class SuretyBroker implements AutoCloseable {
             server = NettyServer.start(config.listener().host(), config.listener().port(), config.networkThreads(),
                     config.socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()), handlerPool,
                     metrics.connections());
+            groups.startTimers();
             ready = true;
             LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
                     config.listener().host(), port(), identity.clusterId(), dataDir, config.flushPolicy().name().toLowerCase());

@@ -158,7 +158,7 @@ class OffsetsDurabilityIT {
                 .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                         "--override", "log.dirs=" + dir.resolve("data").toAbsolutePath(),
                         "--override", "num.partitions=3",
-                        "--override", "group.initial.rebalance.delay.ms=0")
+                        "--override", "group.initial.rebalance.delay.ms=0", "--override", "metrics.port=0")
                 .logFile(dir.resolve("broker.log")).build();
     }
 

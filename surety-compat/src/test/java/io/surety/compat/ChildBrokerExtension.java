@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -24,9 +25,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -36,21 +36,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Starts one Surety broker as a child JVM before the tests of a class and stops it after them.
- * Register it as a static field:
+ * Register it as a static field, with any broker settings the class needs:
  *
  * <pre>{@code
  * @RegisterExtension
- * static final ChildBrokerExtension BROKER = new ChildBrokerExtension();
+ * static final ChildBrokerExtension BROKER = new ChildBrokerExtension()
+ *         .config("group.initial.rebalance.delay.ms", "0");
  * }</pre>
  *
  * <p>Before starting the broker it checks that the kafka-clients on the test classpath is the one
  * the module compiles against (one jar, the expected version) and prints that version. The broker
  * runs from {@code surety.broker.classpath} (set by the build), with its data directory and log
  * file in a fresh directory under {@code surety.compat.workDir}. The data directory is deleted when
- * every test of the class passed; the log is always kept.
+ * every test of the class passed; the log is always kept. {@link #kill9AndRestart} crashes the
+ * broker and starts it again on the same data directory and port, for durability tests.
  *
- * <p>Not thread-safe: used by JUnit on the class's thread; the accessors may be read from any
- * thread once {@code beforeAll} has run.
+ * <p>Not thread-safe: configured before registration, then used by JUnit on the class's thread;
+ * the accessors may be read from any thread once {@code beforeAll} has run.
  */
 final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback, AfterTestExecutionCallback {
 
@@ -64,10 +66,23 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
     private static final int START_ATTEMPTS = 3;
     private static final long CLIENT_TIMEOUT_S = 30;
 
+    private final Map<String, String> config = new LinkedHashMap<>();
     private JvmProcess process;
     private Path runDir;
     private String bootstrapServers;
     private boolean anyTestFailed;
+
+    /**
+     * Sets one broker setting ({@code --override key=value}), over the listener, data directory
+     * and {@code num.partitions} this extension chooses. Call before the extension is registered.
+     */
+    ChildBrokerExtension config(String key, String value) {
+        if (process != null) {
+            throw new IllegalStateException("the broker has already been started");
+        }
+        config.put(key, value);
+        return this;
+    }
 
     /** {@code host:port} of the running broker, for {@code bootstrap.servers}. */
     String bootstrapServers() {
@@ -78,19 +93,24 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
     }
 
     /**
-     * Creates {@code topic} with {@link #PARTITIONS} partitions and returns them in order, after
-     * {@link Admin} describes it with that many.
-     *
-     * <p>Implementation notes: the broker does not serve CreateTopics yet, so the topic is created
-     * the way a producer's first metadata request does it (auto-creation, with the
-     * {@code num.partitions} this extension starts the broker with); Admin then checks the result.
+     * The directory of this class's run (broker log, data directory); tests put the logs of their
+     * own child processes here so that they are kept with the broker's.
+     */
+    Path runDir() {
+        if (runDir == null) {
+            throw new IllegalStateException("the broker has not been started");
+        }
+        return runDir;
+    }
+
+    /**
+     * Creates {@code topic} with {@link #PARTITIONS} partitions through {@link Admin#createTopics}
+     * and returns them in order, after {@link Admin} describes it with that many.
      */
     List<TopicPartition> createTopic(String topic) throws InterruptedException, ExecutionException, TimeoutException {
-        try (KafkaProducer<byte[], byte[]> producer = Clients.producer(bootstrapServers(), Map.of())) {
-            List<PartitionInfo> created = producer.partitionsFor(topic);
-            assertThat(created).as("partitions of auto-created %s", topic).hasSize(PARTITIONS);
-        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all()
+                    .get(CLIENT_TIMEOUT_S, TimeUnit.SECONDS);
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(CLIENT_TIMEOUT_S, TimeUnit.SECONDS).get(topic);
             assertThat(description.partitions()).as("partitions of %s described by Admin", topic).hasSize(PARTITIONS);
@@ -100,6 +120,19 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
             partitions.add(new TopicPartition(topic, p));
         }
         return partitions;
+    }
+
+    /**
+     * Kills the broker with {@code kill -9} and starts it again on the same data directory and
+     * port; returns once it listens. Clients keep their {@code bootstrap.servers}.
+     *
+     * @throws IllegalStateException if the broker does not come back within the start timeout
+     */
+    void kill9AndRestart() {
+        int exitCode = process.kill9();
+        System.out.printf("[compat] broker pid %d killed (exit code %d); restarting on the same data%n",
+                process.pid(), exitCode);
+        process.start().awaitLogLine(READY, START_TIMEOUT);
     }
 
     @Override
@@ -119,14 +152,15 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
         IllegalStateException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = FreePorts.find();
+            List<String> args = new ArrayList<>(List.of("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "--override", "log.dirs=" + runDir.resolve("data"),
+                    "--override", "num.partitions=" + PARTITIONS, "--override", "metrics.port=0"));
+            config.forEach((key, value) -> args.addAll(List.of("--override", key + "=" + value)));
             JvmProcess candidate = JvmProcess.builder()
                     .mainClass(MAIN_CLASS)
                     .classpath(classpath)
                     .jvmArgs("-Xmx512m")
-                    .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
-                            "--override", "log.dirs=" + runDir.resolve("data"),
-                            "--override", "num.partitions=" + PARTITIONS,
-                            "--override", "metrics.port=0")
+                    .args(args.toArray(String[]::new))
                     .logFile(runDir.resolve("broker.log"))
                     .build()
                     .start();

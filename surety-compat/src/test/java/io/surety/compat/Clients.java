@@ -1,11 +1,21 @@
 package io.surety.compat;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -15,6 +25,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * both lines are used. Stateless.
  */
 final class Clients {
+
+    private static final long SEND_TIMEOUT_S = 30;
 
     private Clients() {
     }
@@ -28,6 +40,32 @@ final class Clients {
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         config.putAll(overrides);
         return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Writes {@code perPartition} records to each of {@code partitions} with acks=all and waits for
+     * every acknowledgement; returns the values, {@code <topic>-p<partition>-<index>} as UTF-8
+     * (also the keys), in the order sent.
+     */
+    static List<String> produceToEach(String bootstrapServers, List<TopicPartition> partitions, int perPartition)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        List<String> values = new ArrayList<>();
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = producer(bootstrapServers, Map.of(ProducerConfig.ACKS_CONFIG, "all"))) {
+            for (int i = 0; i < perPartition; i++) {
+                for (TopicPartition partition : partitions) {
+                    String value = partition.topic() + "-p" + partition.partition() + "-" + i;
+                    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                    sent.add(producer.send(new ProducerRecord<>(partition.topic(), partition.partition(), bytes, bytes)));
+                    values.add(value);
+                }
+            }
+            producer.flush();
+            for (Future<RecordMetadata> future : sent) {
+                future.get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
+            }
+        }
+        return values;
     }
 
     /**

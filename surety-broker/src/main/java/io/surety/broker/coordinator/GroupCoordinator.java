@@ -84,8 +84,15 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     /**
-     * Opens the journal under {@code dataDir}, replays it, and starts serving: session timers of the
-     * reloaded members and the offset expiry run from now on.
+     * Opens the journal under {@code dataDir} and replays it. Requests are served from now on, but
+     * the session timers of the reloaded members and the offset expiry wait for
+     * {@link #startTimers}, which the broker calls once its listener accepts connections.
+     *
+     * <p>Implementation notes: a reloaded member cannot heartbeat before the broker listens, and
+     * the rest of the start (the listener above all) can take seconds on a busy machine; timers
+     * started at replay would charge that time to every member's session and fence live members
+     * after a restart. Kafka starts them when the coordinator has loaded, which is when requests
+     * can reach it.
      */
     public static GroupCoordinator open(Path dataDir, FsyncLedger ledger, GroupCoordinatorConfig config,
             TopicView topics, Clock clock, Executor loop, ScheduledExecutorService scheduler) throws IOException {
@@ -101,9 +108,15 @@ public final class GroupCoordinator implements AutoCloseable {
         LOG.info("Loaded {} groups and offsets of {} groups from {} coordinator records ({} bytes) in {} ms",
                 state.groups().size(), state.offsets().groupIds().size(), count[0], journal.sizeBytes(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-        GroupCoordinator coordinator = new GroupCoordinator(state, journal, config, clock, loop, scheduler);
-        coordinator.enqueue(coordinator::afterLoad);
-        return coordinator;
+        return new GroupCoordinator(state, journal, config, clock, loop, scheduler);
+    }
+
+    /**
+     * Starts the session timers of the members reloaded by {@link #open}, each for a full session
+     * from now, and the periodic offset expiry. Call once, when clients can reach this broker.
+     */
+    public void startTimers() {
+        enqueue(this::afterLoad);
     }
 
     private void afterLoad(OperationContext ctx) {
