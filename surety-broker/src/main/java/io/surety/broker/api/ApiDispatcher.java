@@ -52,7 +52,14 @@ public final class ApiDispatcher {
                 new ListGroupsHandler(services),
                 new DeleteGroupsHandler(services),
                 new ConsumerGroupHeartbeatHandler(services),
-                new ConsumerGroupDescribeHandler(services)));
+                new ConsumerGroupDescribeHandler(services),
+                new AddPartitionsToTxnHandler(services),
+                new AddOffsetsToTxnHandler(services),
+                new EndTxnHandler(services),
+                new TxnOffsetCommitHandler(services),
+                new DescribeTransactionsHandler(services),
+                new ListTransactionsHandler(services),
+                new DescribeProducersHandler(services)));
     }
 
     private void register(Collection<ApiHandler> all) {
