@@ -38,11 +38,13 @@ final class ProduceHandler implements ApiHandler {
     private static final short FIRST_ABORTABLE_VERSION = 11;
 
     private final BrokerServices services;
-    private final TransactionVerifier verifier;
 
     ProduceHandler(BrokerServices services) {
         this.services = services;
-        this.verifier = services.config().transactionPartitionVerificationEnable()
+    }
+
+    private TransactionVerifier verifier() {
+        return services.config().transactionPartitionVerificationEnable()
                 ? services.transactions().view()::verify : TransactionVerifier.NONE;
     }
 
@@ -113,7 +115,7 @@ final class ProduceHandler implements ApiHandler {
             return out.setErrorCode(Errors.INVALID_RECORD.code())
                     .setErrorMessage("A transactional batch must carry a producer id");
         }
-        AppendOutcome outcome = partition.append(batch, nowMs, verifier, version >= FIRST_ABORTABLE_VERSION);
+        AppendOutcome outcome = partition.append(batch, nowMs, verifier(), version >= FIRST_ABORTABLE_VERSION);
         if (outcome.error() != Errors.NONE) {
             return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
         }
