@@ -6,6 +6,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,7 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kafka's {@code kafka-transactions} tool ({@link TransactionsCommand}) against the broker: list,
- * describe, describe-producers and find-hanging. A hanging transaction — data of a producer no
+ * describe, describe-producers, find-hanging and abort (WriteTxnMarkers). A hanging transaction — data of a producer no
  * coordinator knows — can only be made with verification off (KIP-890 part 1 refuses it), so this
  * test turns it off on purpose and checks the refusal with it on.
  */
@@ -106,6 +112,14 @@ class TransactionsToolIT {
             assertThat(produceStrangerBatch(unverified, strangerProducerId)).isEqualTo(Errors.NONE);
             String hanging = tool(unverified.bootstrapServers(), "find-hanging", "--broker-id", "1");
             assertThat(hanging).containsPattern("hang\\s+0\\s+" + strangerProducerId);
+            tool(unverified.bootstrapServers(), "abort", "--topic", "hang", "--partition", "0", "--start-offset", "0");
+            assertThat(tool(unverified.bootstrapServers(), "find-hanging", "--broker-id", "1")).doesNotContain("hang ");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", unverified.bootstrapServers()))) {
+                TopicPartition tp = new TopicPartition("hang", 0);
+                assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest()),
+                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(tp).get().offset())
+                        .as("the manual abort marker releases the last stable offset").isEqualTo(2);
+            }
             assertThat(tool(verified.bootstrapServers(), "find-hanging", "--broker-id", "1")).doesNotContain("hang ");
         }
     }

@@ -59,7 +59,8 @@ public final class ApiDispatcher {
                 new TxnOffsetCommitHandler(services),
                 new DescribeTransactionsHandler(services),
                 new ListTransactionsHandler(services),
-                new DescribeProducersHandler(services)));
+                new DescribeProducersHandler(services),
+                new WriteTxnMarkersHandler(services)));
     }
 
     private void register(Collection<ApiHandler> all) {

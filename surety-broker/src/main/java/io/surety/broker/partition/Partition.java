@@ -184,6 +184,11 @@ public final class Partition {
             if (offlineReason != null) {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, offlineReason);
             }
+            short current = producers.epochOf(producerId);
+            if (producerEpoch < current) {
+                return AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH, "Marker epoch " + producerEpoch
+                        + " of producer " + producerId + " is older than its epoch " + current + " in " + topicPartition);
+            }
             long baseOffset = log.logEndOffset();
             ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, LEADER_EPOCH, producerId, producerEpoch, commit);
             BatchHeader header = ControlBatches.header(marker);

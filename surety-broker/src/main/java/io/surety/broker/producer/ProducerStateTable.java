@@ -87,6 +87,12 @@ public final class ProducerStateTable {
         record(producerId, epoch, batch, false);
     }
 
+    /** The epoch this partition last saw from {@code producerId}, or -1. */
+    public short epochOf(long producerId) {
+        ProducerEntry entry = producers.get(producerId);
+        return entry == null ? -1 : entry.epoch();
+    }
+
     /** Whether {@code producerId} has an open transaction in this partition. */
     public boolean hasOpenTransaction(long producerId) {
         ProducerEntry entry = producers.get(producerId);

@@ -38,7 +38,7 @@ public final class CopierMain {
                 "request.timeout.ms", 10_000, "max.block.ms", 30_000);
         Map<String, Object> consumerConfig = Map.of("bootstrap.servers", bootstrap, "group.id", group,
                 "isolation.level", "read_committed", "enable.auto.commit", false, "auto.offset.reset", "earliest",
-                "max.poll.records", 500, "session.timeout.ms", 6_000, "heartbeat.interval.ms", 500);
+                "max.poll.records", 200, "session.timeout.ms", 6_000, "heartbeat.interval.ms", 500);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
                 new StringSerializer());
                 KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
