@@ -7,9 +7,14 @@ import java.util.List;
 
 /**
  * One benchmark workload, run with Kafka's own perf tools against a broker: the same tool, record
- * size, partitions and client settings for every broker.
+ * size, partitions and client settings for every broker. A produce workload with a transaction
+ * duration runs ProducerPerformance with a transactional id, committing every that many ms.
  */
-record Workload(String name, Kind kind, String topic, String acks, boolean idempotent) {
+record Workload(String name, Kind kind, String topic, String acks, boolean idempotent, long transactionDurationMs) {
+
+    Workload(String name, Kind kind, String topic, String acks, boolean idempotent) {
+        this(name, kind, topic, acks, idempotent, 0);
+    }
 
     enum Kind { PRODUCE, CONSUME, END_TO_END }
 
@@ -19,6 +24,7 @@ record Workload(String name, Kind kind, String topic, String acks, boolean idemp
                 new Workload("produce acks=0", Kind.PRODUCE, "bench-acks0", "0", false),
                 new Workload("produce acks=1", Kind.PRODUCE, "bench-acks1", "1", false),
                 new Workload("produce acks=all idempotent", Kind.PRODUCE, "bench-acksall", "all", true),
+                new Workload("produce transactional (100 ms transactions)", Kind.PRODUCE, "bench-txn", "all", true, 100),
                 new Workload("consume", Kind.CONSUME, "bench-acksall", "all", true),
                 new Workload("end-to-end latency acks=all", Kind.END_TO_END, "bench-e2e", "all", true));
     }
@@ -34,6 +40,10 @@ record Workload(String name, Kind kind, String topic, String acks, boolean idemp
                         "--throughput", "-1",
                         "--producer-props", "bootstrap.servers=" + broker.bootstrap(), "acks=" + acks,
                         "enable.idempotence=" + idempotent, "linger.ms=5", "batch.size=65536"));
+                if (transactionDurationMs > 0) {
+                    args.addAll(List.of("--transactional-id", "bench-" + broker.name() + "-" + topic,
+                            "--transaction-duration-ms", Long.toString(transactionDurationMs)));
+                }
                 ToolRun run = ToolRun.run(toolsClasspath, "org.apache.kafka.tools.ProducerPerformance", limit,
                         args.toArray(String[]::new));
                 return PerfOutputParser.producer(name, broker.name(), run.output());

@@ -2,11 +2,13 @@ package io.surety.broker;
 
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.BrokerServices;
+import io.surety.broker.api.PartitionMarkerWriter;
 import io.surety.broker.api.TopicOperations;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.GroupCoordinatorConfig;
 import io.surety.broker.coordinator.TopicView;
+import io.surety.broker.coordinator.TransactionConfig;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.log.FsyncLedger;
@@ -150,10 +152,11 @@ public final class SuretyBroker implements AutoCloseable {
             ProducerIdAllocator producerIds = ProducerIdAllocator.open(dataDir.resolve("producer-ids"),
                     next -> SegmentFiles.writeDurably(dataDir.resolve("producer-ids"), ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
-            groups = GroupCoordinator.open(dataDir, ledger, GroupCoordinatorConfig.of(config), topicView(topics), clock,
+            groups = GroupCoordinator.open(dataDir, ledger, GroupCoordinatorConfig.of(config), transactionConfig(config),
+                    producerIds::nextId, new PartitionMarkerWriter(partitions, flusher, clock), topicView(topics), clock,
                     coordinatorLoop, timer);
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
-                    watchers, producerIds, groups, clock, timer, handlerPool, this::port, metrics);
+                    watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -191,6 +194,12 @@ public final class SuretyBroker implements AutoCloseable {
         LOG.info("Loaded {} partitions of {} topics in {} ms ({})", count, topics.all().size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
                 cleanShutdown ? "clean shutdown: logs trusted" : "no clean-shutdown marker: unflushed data checked");
+    }
+
+    private static TransactionConfig transactionConfig(BrokerConfig config) {
+        return new TransactionConfig(config.transactionMaxTimeoutMs(), config.transactionAbortTimedOutIntervalMs(),
+                config.transactionalIdExpirationMs(), config.transactionRemoveExpiredIntervalMs(),
+                config.transactionPartitionVerificationEnable(), 1_000);
     }
 
     private static TopicView topicView(TopicRegistry topics) {

@@ -62,7 +62,15 @@ public final class ApiDispatcher {
                 new ListGroupsHandler(services),
                 new DeleteGroupsHandler(services),
                 new ConsumerGroupHeartbeatHandler(services),
-                new ConsumerGroupDescribeHandler(services)));
+                new ConsumerGroupDescribeHandler(services),
+                new AddPartitionsToTxnHandler(services),
+                new AddOffsetsToTxnHandler(services),
+                new EndTxnHandler(services),
+                new TxnOffsetCommitHandler(services),
+                new DescribeTransactionsHandler(services),
+                new ListTransactionsHandler(services),
+                new DescribeProducersHandler(services),
+                new WriteTxnMarkersHandler(services)));
         metrics.serve(handlers.keySet());
     }
 

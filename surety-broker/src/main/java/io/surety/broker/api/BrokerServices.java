@@ -2,6 +2,7 @@ package io.surety.broker.api;
 
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
+import io.surety.broker.coordinator.TransactionCoordinator;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
@@ -28,6 +29,7 @@ public record BrokerServices(
         PartitionWatchers watchers,
         ProducerIdAllocator producerIds,
         GroupCoordinator groups,
+        TransactionCoordinator transactions,
         Clock clock,
         ScheduledExecutorService timer,
         Executor handlerPool,

@@ -11,18 +11,11 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator (v0-6; v4+ batches keys): this node coordinates every group.
- *
- * <p>Transaction keys are answered with UNSUPPORTED_VERSION and a message until the transaction
- * coordinator exists. Kafka would answer COORDINATOR_NOT_AVAILABLE while its transaction log is
- * being created, but that code is retriable: a transactional producer would retry it until
- * {@code max.block.ms} and then time out with no hint why. A non-retriable code makes
- * {@code initTransactions()} fail at once with a KafkaException carrying the message. Share-group
- * keys (v6) get INVALID_REQUEST, as Kafka answers when share groups are disabled.
+ * FindCoordinator (v0-6; v4+ batches keys): this node coordinates every group and every
+ * transactional id. Share-group keys (v6) get INVALID_REQUEST, as Kafka answers when share
+ * groups are disabled.
  */
 final class FindCoordinatorHandler implements ApiHandler {
-
-    static final String NO_TRANSACTIONS = "Transactions are not supported by this broker yet";
 
     private final BrokerServices services;
 
@@ -59,14 +52,12 @@ final class FindCoordinatorHandler implements ApiHandler {
         } catch (IllegalArgumentException e) {
             return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Unknown key type " + keyType);
         }
-        if (type == CoordinatorType.TRANSACTION) {
-            return out.setErrorCode(Errors.UNSUPPORTED_VERSION.code()).setErrorMessage(NO_TRANSACTIONS);
-        }
-        if (type != CoordinatorType.GROUP) {
+        if (type != CoordinatorType.GROUP && type != CoordinatorType.TRANSACTION) {
             return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Share groups are not supported");
         }
         if (key == null || key.isEmpty()) {
-            return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Empty group id");
+            return out.setErrorCode(Errors.INVALID_REQUEST.code())
+                    .setErrorMessage(type == CoordinatorType.GROUP ? "Empty group id" : "Empty transactional id");
         }
         var node = BrokerNode.metadataBroker(services);
         return out.setNodeId(node.nodeId()).setHost(node.host()).setPort(node.port()).setErrorCode(Errors.NONE.code())

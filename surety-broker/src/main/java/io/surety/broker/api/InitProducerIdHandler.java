@@ -9,12 +9,16 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.InitProducerIdRequest;
 
 /**
- * InitProducerId for idempotent producers: a fresh producer id with epoch 0 each time, as Kafka
- * does when there is no transactional id. Ids are never reused, even across crashes
- * ({@link io.surety.broker.producer.ProducerIdAllocator}). Transactional ids are refused until the
- * transaction coordinator exists.
+ * InitProducerId v0-5. Without a transactional id: a fresh producer id with epoch 0 each time, as
+ * Kafka does for idempotent producers; ids are never reused, even across crashes
+ * ({@link io.surety.broker.producer.ProducerIdAllocator}). With one: the transaction coordinator
+ * bumps the epoch (fencing older producers of that id, aborting their transaction first) or hands
+ * out the id's first producer id. v6 (two-phase commit, KIP-939) is not served.
  */
 final class InitProducerIdHandler implements ApiHandler {
+
+    /** PRODUCER_FENCED exists from v4; older clients get INVALID_PRODUCER_EPOCH. */
+    private static final int FIRST_FENCED_VERSION = 4;
 
     private final BrokerServices services;
 
@@ -28,18 +32,24 @@ final class InitProducerIdHandler implements ApiHandler {
     }
 
     @Override
+    public short maxVersion() {
+        return 5;
+    }
+
+    @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         InitProducerIdRequestData data = ((InitProducerIdRequest) request.body()).data();
-        InitProducerIdResponseData response = new InitProducerIdResponseData().setProducerId(-1).setProducerEpoch((short) -1);
         if (data.transactionalId() != null) {
-            response.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
-        } else {
-            try {
-                response.setProducerId(services.producerIds().nextId()).setProducerEpoch((short) 0)
-                        .setErrorCode(Errors.NONE.code());
-            } catch (IOException e) {
-                response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
-            }
+            return services.transactions().initProducerId(data).thenApply(response -> new ApiResponse.Send(
+                    response.setErrorCode(TxnErrors.fenced(Errors.forCode(response.errorCode()), request.version(),
+                            FIRST_FENCED_VERSION).code())));
+        }
+        InitProducerIdResponseData response = new InitProducerIdResponseData().setProducerId(-1).setProducerEpoch((short) -1);
+        try {
+            response.setProducerId(services.producerIds().nextId()).setProducerEpoch((short) 0)
+                    .setErrorCode(Errors.NONE.code());
+        } catch (IOException e) {
+            response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }

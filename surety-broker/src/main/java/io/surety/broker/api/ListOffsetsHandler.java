@@ -16,11 +16,13 @@ import org.apache.kafka.common.requests.ListOffsetsRequest;
 
 /**
  * ListOffsets: earliest (-2, and earliest-local -4), latest (-1), max timestamp (-3), and the
- * first record at or after a timestamp. Offsets never go past the high watermark.
+ * first record at or after a timestamp. Offsets never go past the high watermark; latest under
+ * read_committed is the last stable offset.
  */
 final class ListOffsetsHandler implements ApiHandler {
 
     private static final long UNKNOWN = -1L;
+    private static final byte READ_COMMITTED = 1;
     /** The response carries a leader epoch from v4; earlier versions cannot encode one. */
     private static final short FIRST_VERSION_WITH_LEADER_EPOCH = 4;
 
@@ -45,7 +47,8 @@ final class ListOffsetsHandler implements ApiHandler {
             for (ListOffsetsRequestData.ListOffsetsPartition requested : topic.partitions()) {
                 Partition partition = info == null ? null
                         : services.partitions().get(new TopicPartition(info.name(), requested.partitionIndex()));
-                topicResponse.partitions().add(answer(partition, requested, request.version()));
+                topicResponse.partitions().add(answer(partition, requested, request.version(),
+                        data.isolationLevel() == READ_COMMITTED));
             }
             response.topics().add(topicResponse);
         }
@@ -53,7 +56,7 @@ final class ListOffsetsHandler implements ApiHandler {
     }
 
     private ListOffsetsPartitionResponse answer(Partition partition, ListOffsetsRequestData.ListOffsetsPartition requested,
-            short version) {
+            short version, boolean readCommitted) {
         ListOffsetsPartitionResponse out = new ListOffsetsPartitionResponse()
                 .setPartitionIndex(requested.partitionIndex()).setTimestamp(UNKNOWN).setOffset(UNKNOWN)
                 .setLeaderEpoch(-1);
@@ -68,7 +71,7 @@ final class ListOffsetsHandler implements ApiHandler {
             if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 out.setOffset(partition.logStartOffset());
             } else if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-                out.setOffset(partition.highWatermark());
+                out.setOffset(readCommitted ? partition.lastStableOffset() : partition.highWatermark());
             } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
                 setFound(out, partition.offsetOfMaxTimestamp());
             } else if (timestamp >= 0) {

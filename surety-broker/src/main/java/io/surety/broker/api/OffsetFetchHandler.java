@@ -17,8 +17,9 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
 
 /**
  * OffsetFetch v1-9: one group (v1-7) or several (v8+). Every group is answered in the batched form
- * by the coordinator and flattened here for the old versions. {@code requireStable} needs no wait:
- * without transactions there are no pending offsets, and answers already wait for durability.
+ * by the coordinator and flattened here for the old versions. With {@code requireStable} (v7+,
+ * read_committed consumers) a partition whose offset is pending in an open transaction gets
+ * UNSTABLE_OFFSET_COMMIT, and the consumer asks again.
  */
 final class OffsetFetchHandler implements ApiHandler {
 
@@ -44,7 +45,7 @@ final class OffsetFetchHandler implements ApiHandler {
         if (request.version() >= 8) {
             List<CompletableFuture<OffsetFetchResponseGroup>> answers = new ArrayList<>();
             for (OffsetFetchRequestGroup group : data.groups()) {
-                answers.add(services.groups().fetchOffsets(group));
+                answers.add(services.groups().fetchOffsets(group, data.requireStable()));
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -59,7 +60,8 @@ final class OffsetFetchHandler implements ApiHandler {
             data.topics().forEach(t -> single.topics().add(new OffsetFetchRequestTopics().setName(t.name())
                     .setPartitionIndexes(t.partitionIndexes())));
         }
-        return services.groups().fetchOffsets(single).thenApply(group -> new ApiResponse.Send(flatten(group)));
+        return services.groups().fetchOffsets(single, data.requireStable())
+                .thenApply(group -> new ApiResponse.Send(flatten(group)));
     }
 
     private static OffsetFetchResponseData flatten(OffsetFetchResponseGroup group) {

@@ -4,6 +4,7 @@ import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.log.OffsetOutOfRangeException;
 import io.surety.broker.log.ReadResult;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.producer.AbortedTransactions;
 import io.surety.broker.record.FileSliceRecords;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,6 +24,10 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 /**
  * One fetch in progress: reads now, and if fewer than {@code minBytes} are available (and nothing
  * failed), waits for a partition to get new data or for the deadline, then reads again.
+ *
+ * <p>A read_committed fetch reads only below the partition's last stable offset and reports the
+ * aborted transactions that start below the end of what it returns and end at or after the fetch
+ * offset; the consumer drops those producers' batches until it meets their abort markers.
  *
  * <p>Threading: reads run on the handler pool; wake-ups come from appends or the flusher and the
  * timeout from the timer, each handing the re-read to the pool. {@link #attempt} is synchronized
@@ -136,11 +141,22 @@ final class PendingFetch implements PartitionWatchers.Watcher {
         }
         int limit = Math.min(bytesLeft, target.request().partitionMaxBytes());
         try {
-            ReadResult read = partition.read(target.request().fetchOffset(), limit, firstWithData);
-            out.setHighWatermark(read.highWatermark()).setLastStableOffset(read.highWatermark())
+            long fetchOffset = target.request().fetchOffset();
+            long lastStableOffset = partition.lastStableOffset();
+            ReadResult read = readCommitted
+                    ? partition.readCommitted(fetchOffset, limit, firstWithData, lastStableOffset)
+                    : partition.read(fetchOffset, limit, firstWithData);
+            out.setHighWatermark(read.highWatermark()).setLastStableOffset(Math.min(lastStableOffset, read.highWatermark()))
                     .setLogStartOffset(read.logStartOffset());
             if (readCommitted) {
-                out.setAbortedTransactions(new ArrayList<>());
+                List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
+                if (read.slice() != null) {
+                    for (AbortedTransactions.Entry entry : partition.abortedTransactions(fetchOffset, read.upperBoundOffset())) {
+                        aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(entry.producerId())
+                                .setFirstOffset(entry.firstOffset()));
+                    }
+                }
+                out.setAbortedTransactions(aborted);
             }
             if (read.slice() != null) {
                 out.setRecords(new FileSliceRecords(read.slice()));

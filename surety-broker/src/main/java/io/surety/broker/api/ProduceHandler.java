@@ -3,6 +3,7 @@ package io.surety.broker.api;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.partition.AppendOutcome;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.TransactionVerifier;
 import io.surety.broker.record.InvalidBatchException;
 import io.surety.broker.record.ProducedBatch;
 import java.util.ArrayList;
@@ -25,14 +26,26 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * closed instead so the producer refreshes its metadata.
  *
  * <p>Per batch: one CRC pass, one pass over the record headers (keys and values skipped) and a
- * header rewrite.
+ * header rewrite. A transactional batch that would open its producer's transaction in a
+ * partition is first checked against the transaction coordinator's published state (KIP-890 part
+ * 1): the transaction must include the partition. Produce v12+ (transaction version 2, where
+ * producing adds the partition implicitly) is never chosen by clients, since the feature is not
+ * advertised.
  */
 final class ProduceHandler implements ApiHandler {
+
+    /** Produce v11+ clients understand TRANSACTION_ABORTABLE (KIP-890). */
+    private static final short FIRST_ABORTABLE_VERSION = 11;
 
     private final BrokerServices services;
 
     ProduceHandler(BrokerServices services) {
         this.services = services;
+    }
+
+    private TransactionVerifier verifier() {
+        return services.config().transactionPartitionVerificationEnable()
+                ? services.transactions().view()::verify : TransactionVerifier.NONE;
     }
 
     @Override
@@ -58,7 +71,8 @@ final class ProduceHandler implements ApiHandler {
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name())
                     .setTopicId(topicData.topicId());
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
-                PartitionProduceResponse result = appendOne(topic, topicData, partitionData, nowMs, acks, durable);
+                PartitionProduceResponse result = appendOne(topic, topicData, partitionData, nowMs, acks,
+                        request.version(), durable);
                 anyFailed |= result.errorCode() != Errors.NONE.code();
                 topicResponse.partitionResponses().add(result);
             }
@@ -75,7 +89,7 @@ final class ProduceHandler implements ApiHandler {
     }
 
     private PartitionProduceResponse appendOne(TopicInfo topic, ProduceRequestData.TopicProduceData topicData,
-            ProduceRequestData.PartitionProduceData partitionData, long nowMs, short acks,
+            ProduceRequestData.PartitionProduceData partitionData, long nowMs, short acks, short version,
             List<CompletableFuture<Void>> durable) {
         PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partitionData.index())
                 .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
@@ -97,11 +111,11 @@ final class ProduceHandler implements ApiHandler {
             };
             return out.setErrorCode(error.code()).setErrorMessage(e.getMessage());
         }
-        if (batch.isTransactional()) {
-            return out.setErrorCode(Errors.INVALID_TXN_STATE.code())
-                    .setErrorMessage("Transactions are not supported by this broker yet");
+        if (batch.isTransactional() && !batch.hasProducerId()) {
+            return out.setErrorCode(Errors.INVALID_RECORD.code())
+                    .setErrorMessage("A transactional batch must carry a producer id");
         }
-        AppendOutcome outcome = partition.append(batch, nowMs);
+        AppendOutcome outcome = partition.append(batch, nowMs, verifier(), version >= FIRST_ABORTABLE_VERSION);
         if (outcome.error() != Errors.NONE) {
             return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
         }

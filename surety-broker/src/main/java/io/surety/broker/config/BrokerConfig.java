@@ -75,6 +75,13 @@ public final class BrokerConfig {
     public static final String GROUP_CONSUMER_MAX_SIZE = "group.consumer.max.size";
     public static final String GROUP_CONSUMER_ASSIGNORS = "group.consumer.assignors";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String TRANSACTION_MAX_TIMEOUT_MS = "transaction.max.timeout.ms";
+    public static final String TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS =
+            "transaction.abort.timed.out.transaction.cleanup.interval.ms";
+    public static final String TRANSACTIONAL_ID_EXPIRATION_MS = "transactional.id.expiration.ms";
+    public static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS =
+            "transaction.remove.expired.transaction.cleanup.interval.ms";
+    public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
 
     /** Keys Kafka accepts that have no effect on a single node; accepted so Kafka files load unchanged. */
     private static final Set<String> ACCEPTED_WITHOUT_EFFECT = Set.of(
@@ -85,7 +92,8 @@ public final class BrokerConfig {
             "transaction.state.log.min.isr", "share.coordinator.state.topic.replication.factor",
             "share.coordinator.state.topic.min.isr", "min.insync.replicas", "offsets.topic.num.partitions",
             "offsets.topic.compression.codec", "offsets.load.buffer.size", "offsets.commit.timeout.ms",
-            "group.coordinator.rebalance.protocols", "group.coordinator.threads");
+            "group.coordinator.rebalance.protocols", "group.coordinator.threads", "transaction.state.log.num.partitions",
+            "transaction.state.log.segment.bytes", "transaction.state.log.load.buffer.size");
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(LISTENERS, Type.LIST, "PLAINTEXT://127.0.0.1:9092", Importance.HIGH,
@@ -181,7 +189,18 @@ public final class BrokerConfig {
                             + "are accepted too); the first is the default.")
             .define(METRICS_PORT, Type.INT, 9464, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the HTTP listener serving /metrics (Prometheus text format), /health and /ready, "
-                            + "on the host of the Kafka listener; 0 turns it off.");
+                            + "on the host of the Kafka listener; 0 turns it off.")
+            .define(TRANSACTION_MAX_TIMEOUT_MS, Type.INT, 900_000, Range.atLeast(1), Importance.HIGH,
+                    "The longest transaction.timeout.ms a producer may ask for; longer gets INVALID_TRANSACTION_TIMEOUT.")
+            .define(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                    "How often transactions open longer than their timeout are aborted.")
+            .define(TRANSACTIONAL_ID_EXPIRATION_MS, Type.INT, 604_800_000, Range.atLeast(1), Importance.LOW,
+                    "How long the coordinator keeps a transactional id that has no transaction going on.")
+            .define(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS, Type.INT, 3_600_000, Range.atLeast(1), Importance.LOW,
+                    "How often expired transactional ids are removed.")
+            .define(TRANSACTION_PARTITION_VERIFICATION_ENABLE, Type.BOOLEAN, true, Importance.LOW,
+                    "Refuse a transactional batch that would open a transaction in a partition the producer's "
+                            + "transaction does not include (KIP-890 part 1).");
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
@@ -459,6 +478,26 @@ public final class BrokerConfig {
             throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, "", "at least one assignor is needed");
         }
         return names;
+    }
+
+    public int transactionMaxTimeoutMs() {
+        return getInt(TRANSACTION_MAX_TIMEOUT_MS);
+    }
+
+    public long transactionAbortTimedOutIntervalMs() {
+        return getInt(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS);
+    }
+
+    public long transactionalIdExpirationMs() {
+        return getInt(TRANSACTIONAL_ID_EXPIRATION_MS);
+    }
+
+    public long transactionRemoveExpiredIntervalMs() {
+        return getInt(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS);
+    }
+
+    public boolean transactionPartitionVerificationEnable() {
+        return (Boolean) values.get(TRANSACTION_PARTITION_VERIFICATION_ENABLE);
     }
 
     /** The broker-level value of a topic config's default, as a string (what DescribeConfigs shows). */

@@ -3,18 +3,17 @@ package io.surety.broker.coordinator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * One change to the group coordinator's durable state. Every durable change is one of these: an
- * operation writes records, the in-memory state applies them by {@link GroupStateMachine#replay},
- * and a restart rebuilds the same state by replaying the journal. Values, immutable.
+ * One change to the coordinator's durable state: groups, their offsets, and transactions. Every
+ * durable change is one of these: an operation writes records, the in-memory state applies them
+ * by {@link GroupStateMachine#replay}, and a restart rebuilds the same state by replaying the
+ * journal. Values, immutable.
  *
  * <p>The byte layout of each kind is in {@link RecordCodec}.
  */
 sealed interface CoordinatorRecord {
-
-    /** The group this record belongs to. */
-    String groupId();
 
     /** A committed offset for one partition; replaces the previous one. */
     record OffsetCommitted(String groupId, String topic, int partition, long offset, int leaderEpoch,
@@ -86,5 +85,44 @@ sealed interface CoordinatorRecord {
         UNREVOKED_PARTITIONS,
         /** At the target epoch, but some target partitions are still owned by others. */
         UNRELEASED_PARTITIONS
+    }
+
+    /**
+     * A transactional id's whole state after a transition (Kafka's TransactionLogValue): replaces
+     * the previous one. {@code partitions} and {@code groups} are what the current transaction
+     * wrote to; they are kept until its markers are written, then cleared.
+     */
+    record TransactionSnapshot(String transactionalId, long producerId, long previousProducerId, short producerEpoch,
+            short lastProducerEpoch, int timeoutMs, TransactionStatus status, List<TopicPartition> partitions,
+            List<String> groups, long startTimestampMs, long updateTimestampMs) implements CoordinatorRecord {
+        public TransactionSnapshot {
+            Objects.requireNonNull(transactionalId, "transactionalId");
+            partitions = List.copyOf(partitions);
+            groups = List.copyOf(groups);
+        }
+    }
+
+    /** The transactional id expired (transactional.id.expiration.ms) and is forgotten. */
+    record TransactionRemoved(String transactionalId) implements CoordinatorRecord {
+    }
+
+    /**
+     * An offset committed inside producer {@code producerId}'s transaction (TxnOffsetCommit):
+     * pending until that transaction ends, replacing the producer's earlier pending offset for the
+     * same partition.
+     */
+    record TxnOffsetStaged(String groupId, long producerId, String topic, int partition, long offset, int leaderEpoch,
+            String metadata, long commitTimestampMs) implements CoordinatorRecord {
+        public TxnOffsetStaged {
+            Objects.requireNonNull(metadata, "metadata");
+        }
+    }
+
+    /**
+     * The transaction of {@code producerId} ended for {@code groupId}: with {@code commit} its
+     * pending offsets become the group's committed offsets, otherwise they are dropped. The
+     * group's share of the transaction's markers.
+     */
+    record TxnOffsetsCompleted(String groupId, long producerId, boolean commit) implements CoordinatorRecord {
     }
 }

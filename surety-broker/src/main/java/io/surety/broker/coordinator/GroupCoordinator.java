@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The group coordinator: consumer groups of both protocols and their committed offsets, on this
- * node. Every request becomes an operation on one coordinator thread (the single owner of all
- * group state); the futures returned complete once what the operation wrote is on disk.
+ * node; it also runs the transaction coordinator ({@link #transactions()}) on the same thread and
+ * journal, so a transaction's end and its groups' offsets change in one durable step. Every
+ * request becomes an operation on one coordinator thread (the single owner of all group and
+ * transaction state); the futures returned complete once what the operation wrote is on disk.
  *
  * <p>Threading: the public methods may be called from any thread. Operations run one at a time on
  * {@code loop}; timers fire on {@code timer} and only enqueue operations. Futures complete on the
@@ -63,6 +65,10 @@ public final class GroupCoordinator implements AutoCloseable {
     private static final String EXPIRY_KEY = "offset-expiry";
 
     private final GroupStateMachine state;
+    private final TransactionStateMachine transactions;
+    private final TxnOffsetStateMachine txnOffsets;
+    private final TransactionAdmin transactionAdmin;
+    private final TransactionView transactionView = new TransactionView();
     private final CoordinatorJournal journal;
     private final Clock clock;
     private final Executor loop;
@@ -74,8 +80,13 @@ public final class GroupCoordinator implements AutoCloseable {
     private volatile boolean closed;
 
     private GroupCoordinator(GroupStateMachine state, CoordinatorJournal journal, GroupCoordinatorConfig config,
+            TransactionConfig transactionConfig, ProducerIdSource producerIds, TransactionMarkerWriter markers,
             Clock clock, Executor loop, ScheduledExecutorService scheduler) {
         this.state = state;
+        this.transactions = new TransactionStateMachine(state.transactions(), transactionConfig, producerIds, markers,
+                this::enqueue);
+        this.txnOffsets = new TxnOffsetStateMachine(state, transactions, config);
+        this.transactionAdmin = new TransactionAdmin(state.transactions());
         this.journal = journal;
         this.config = config;
         this.clock = clock;
@@ -95,6 +106,7 @@ public final class GroupCoordinator implements AutoCloseable {
      * can reach it.
      */
     public static GroupCoordinator open(Path dataDir, FsyncLedger ledger, GroupCoordinatorConfig config,
+            TransactionConfig transactionConfig, ProducerIdSource producerIds, TransactionMarkerWriter markers,
             TopicView topics, Clock clock, Executor loop, ScheduledExecutorService scheduler) throws IOException {
         long startNs = System.nanoTime();
         GroupStateMachine state = new GroupStateMachine(config, topics);
@@ -105,15 +117,19 @@ public final class GroupCoordinator implements AutoCloseable {
                 count[0]++;
             }
         });
-        LOG.info("Loaded {} groups and offsets of {} groups from {} coordinator records ({} bytes) in {} ms",
-                state.groups().size(), state.offsets().groupIds().size(), count[0], journal.sizeBytes(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-        return new GroupCoordinator(state, journal, config, clock, loop, scheduler);
+        LOG.info("Loaded {} groups, offsets of {} groups and {} transactional ids from {} coordinator records ({} bytes)"
+                + " in {} ms", state.groups().size(), state.offsets().groupIds().size(), state.transactions().all().size(),
+                count[0], journal.sizeBytes(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        GroupCoordinator coordinator = new GroupCoordinator(state, journal, config, transactionConfig, producerIds, markers,
+                clock, loop, scheduler);
+        coordinator.publishTransactions();
+        return coordinator;
     }
 
     /**
      * Starts the session timers of the members reloaded by {@link #open}, each for a full session
-     * from now, and the periodic offset expiry. Call once, when clients can reach this broker.
+     * from now, the periodic offset expiry, and the completion of transactions a crash left
+     * prepared. Call once, when clients can reach this broker.
      */
     public void startTimers() {
         enqueue(this::afterLoad);
@@ -129,6 +145,19 @@ public final class GroupCoordinator implements AutoCloseable {
         }
         state.consumer().onLoad(ctx);
         scheduleExpiry(ctx);
+        transactions.onLoad(ctx);
+    }
+
+    /** Publishes the durable state of transactions changed since the last call (coordinator thread, after a flush). */
+    private void publishTransactions() {
+        for (String id : state.transactions().drainChanged()) {
+            transactionView.publish(id, state.transactions().get(id));
+        }
+    }
+
+    /** The transaction coordinator, which runs on this coordinator's thread and journal. */
+    public TransactionCoordinator transactions() {
+        return new TransactionCoordinator(this, transactions, txnOffsets, transactionAdmin, transactionView);
     }
 
     private void scheduleExpiry(OperationContext ctx) {
@@ -162,7 +191,12 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /** Committed offsets of one group; answered once every earlier write is durable. */
     public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(OffsetFetchRequestGroup request) {
-        return submit((ctx, future) -> ctx.respond(future, state.offsetRequests().fetch(request)));
+        return fetchOffsets(request, false);
+    }
+
+    /** As {@link #fetchOffsets(OffsetFetchRequestGroup)}; with {@code requireStable}, pending transactional offsets are reported. */
+    public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(OffsetFetchRequestGroup request, boolean requireStable) {
+        return submit((ctx, future) -> ctx.respond(future, state.offsetRequests().fetch(request, requireStable)));
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
@@ -197,7 +231,7 @@ public final class GroupCoordinator implements AutoCloseable {
         return submit((ctx, future) -> ctx.respond(future, GroupsSnapshot.of(state)));
     }
 
-    private <T> CompletableFuture<T> submit(BiConsumer<OperationContext, CompletableFuture<T>> body) {
+    <T> CompletableFuture<T> submit(BiConsumer<OperationContext, CompletableFuture<T>> body) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (failure != null || closed) {
             future.completeExceptionally(new NotCoordinatorException(
@@ -245,7 +279,11 @@ public final class GroupCoordinator implements AutoCloseable {
             if (failure != null || closed) {
                 continue;
             }
-            operation.run(round);
+            try {
+                operation.run(round);
+            } catch (RuntimeException e) {
+                LOG.error("Coordinator operation failed", e);
+            }
             round.endOperation();
         }
         round.finish();
@@ -257,6 +295,7 @@ public final class GroupCoordinator implements AutoCloseable {
         private final List<CoordinatorRecord> pending = new ArrayList<>();
         private final List<Runnable> responses = new ArrayList<>();
         private final List<CompletableFuture<?>> futures = new ArrayList<>();
+        private final List<Runnable> afterFlush = new ArrayList<>();
         private boolean wrote;
 
         @Override
@@ -279,6 +318,11 @@ public final class GroupCoordinator implements AutoCloseable {
         @Override
         public CoordinatorTimer timer() {
             return timer;
+        }
+
+        @Override
+        public void afterFlush(Runnable action) {
+            afterFlush.add(action);
         }
 
         void endOperation() {
@@ -308,6 +352,8 @@ public final class GroupCoordinator implements AutoCloseable {
                 futures.forEach(f -> f.completeExceptionally(error));
                 return;
             }
+            publishTransactions();
+            afterFlush.forEach(Runnable::run);
             responses.forEach(Runnable::run);
             maybeCompact();
         }

@@ -8,6 +8,10 @@ import io.surety.broker.coordinator.CoordinatorRecord.ConsumerTargetAssignment;
 import io.surety.broker.coordinator.CoordinatorRecord.GroupRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.TransactionRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
+import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetStaged;
+import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetsCompleted;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -16,7 +20,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * All of the group coordinator's state — groups of both protocols and committed offsets — and the
+ * All of the coordinator's state — groups of both protocols, committed and pending transactional
+ * offsets, and transactions — and the
  * one function that changes its durable part, {@link #replay}. The protocol state machines read it
  * and write records through an {@link OperationContext}. Owned by the coordinator thread.
  */
@@ -24,6 +29,8 @@ final class GroupStateMachine {
 
     private final Map<String, GroupKind> groups = new TreeMap<>();
     private final OffsetStore offsets = new OffsetStore();
+    private final PendingOffsetStore pendingOffsets = new PendingOffsetStore();
+    private final TransactionStore transactions = new TransactionStore();
     private final GroupCoordinatorConfig config;
     private final TopicView topics;
     private final ClassicGroupStateMachine classic;
@@ -64,16 +71,39 @@ final class GroupStateMachine {
             group.apply(r);
             groups.put(r.groupId(), group);
         } else if (record instanceof ConsumerMemberState r) {
-            consumerGroupFor(r).apply(r);
+            consumerGroupFor(r.groupId(), r).apply(r);
         } else if (record instanceof ConsumerMemberRemoved r) {
-            consumerGroupFor(r).apply(r);
+            consumerGroupFor(r.groupId(), r).apply(r);
         } else if (record instanceof ConsumerTargetAssignment r) {
-            consumerGroupFor(r).apply(r);
+            consumerGroupFor(r.groupId(), r).apply(r);
+        } else {
+            replayTransactional(record);
         }
     }
 
-    private ConsumerGroup consumerGroupFor(CoordinatorRecord r) {
-        if (groups.get(r.groupId()) instanceof ConsumerGroup group) {
+    private void replayTransactional(CoordinatorRecord record) {
+        if (record instanceof TransactionSnapshot r) {
+            transactions.apply(r);
+        } else if (record instanceof TransactionRemoved r) {
+            transactions.apply(r);
+        } else if (record instanceof TxnOffsetStaged r) {
+            pendingOffsets.apply(r);
+        } else if (record instanceof TxnOffsetsCompleted r) {
+            List<TxnOffsetStaged> staged = pendingOffsets.complete(r);
+            if (r.commit()) {
+                for (TxnOffsetStaged s : staged) {
+                    offsets.apply(new OffsetCommitted(s.groupId(), s.topic(), s.partition(), s.offset(), s.leaderEpoch(),
+                            s.metadata(), s.commitTimestampMs()));
+                }
+                if (!staged.isEmpty()) {
+                    groups.computeIfAbsent(r.groupId(), id -> new ClassicGroup(id, staged.get(0).commitTimestampMs()));
+                }
+            }
+        }
+    }
+
+    private ConsumerGroup consumerGroupFor(String groupId, CoordinatorRecord r) {
+        if (groups.get(groupId) instanceof ConsumerGroup group) {
             return group;
         }
         throw new IllegalStateException("Record " + r + " for a group that is not a consumer group");
@@ -94,6 +124,8 @@ final class GroupStateMachine {
             committed.sort(java.util.Comparator.comparing(OffsetCommitted::topic).thenComparingInt(OffsetCommitted::partition));
             out.addAll(committed);
         }
+        out.addAll(transactions.liveRecords());
+        out.addAll(pendingOffsets.liveRecords());
         return out;
     }
 
@@ -117,6 +149,14 @@ final class GroupStateMachine {
 
     OffsetStore offsets() {
         return offsets;
+    }
+
+    PendingOffsetStore pendingOffsets() {
+        return pendingOffsets;
+    }
+
+    TransactionStore transactions() {
+        return transactions;
     }
 
     GroupCoordinatorConfig config() {

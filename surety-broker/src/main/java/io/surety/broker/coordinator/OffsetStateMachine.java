@@ -122,6 +122,15 @@ final class OffsetStateMachine {
     }
 
     OffsetFetchResponseGroup fetch(OffsetFetchRequestGroup request) {
+        return fetch(request, false);
+    }
+
+    /**
+     * Committed offsets of one group. With {@code requireStable} (read_committed consumers), a
+     * partition with an offset pending in an open transaction gets UNSTABLE_OFFSET_COMMIT, and the
+     * client asks again once the transaction has ended (KIP-447).
+     */
+    OffsetFetchResponseGroup fetch(OffsetFetchRequestGroup request, boolean requireStable) {
         OffsetFetchResponseGroup out = new OffsetFetchResponseGroup().setGroupId(request.groupId());
         if (request.groupId() == null || request.groupId().isEmpty()) {
             return out.setErrorCode(Errors.INVALID_GROUP_ID.code());
@@ -141,16 +150,27 @@ final class OffsetStateMachine {
             Map<String, OffsetFetchResponseTopics> byTopic = new LinkedHashMap<>();
             offsets.all(request.groupId()).forEach((tp, committed) -> byTopic
                     .computeIfAbsent(tp.topic(), t -> new OffsetFetchResponseTopics().setName(t))
-                    .partitions().add(partition(tp.partition(), committed)));
+                    .partitions().add(stable(request.groupId(), tp, partition(tp.partition(), committed), requireStable)));
             out.topics().addAll(byTopic.values());
             return out;
         }
         for (var topic : request.topics()) {
             OffsetFetchResponseTopics t = new OffsetFetchResponseTopics().setName(topic.name()).setTopicId(topic.topicId());
             for (int p : topic.partitionIndexes()) {
-                t.partitions().add(partition(p, offsets.get(request.groupId(), new TopicPartition(topic.name(), p))));
+                TopicPartition tp = new TopicPartition(topic.name(), p);
+                t.partitions().add(stable(request.groupId(), tp, partition(p, offsets.get(request.groupId(), tp)),
+                        requireStable));
             }
             out.topics().add(t);
+        }
+        return out;
+    }
+
+    private OffsetFetchResponsePartitions stable(String groupId, TopicPartition tp, OffsetFetchResponsePartitions out,
+            boolean requireStable) {
+        if (requireStable && groups.pendingOffsets().hasPending(groupId, tp)) {
+            return out.setErrorCode(Errors.UNSTABLE_OFFSET_COMMIT.code()).setCommittedOffset(-1).setCommittedLeaderEpoch(-1)
+                    .setMetadata("");
         }
         return out;
     }
@@ -242,7 +262,8 @@ final class OffsetStateMachine {
         }
         List<String> emptyGroups = new ArrayList<>();
         for (GroupKind group : groups.groups()) {
-            if (group.isEmpty() && !groups.offsets().hasOffsets(group.groupId())) {
+            if (group.isEmpty() && !groups.offsets().hasOffsets(group.groupId())
+                    && !groups.pendingOffsets().hasPending(group.groupId())) {
                 emptyGroups.add(group.groupId());
             }
         }

@@ -21,4 +21,10 @@ interface OperationContext {
     <T> void respond(CompletableFuture<T> future, T value);
 
     CoordinatorTimer timer();
+
+    /**
+     * Runs {@code action} on the coordinator thread once everything written so far is durable and
+     * published (the transaction view), before the round's responses; skipped if the write failed.
+     */
+    void afterFlush(Runnable action);
 }

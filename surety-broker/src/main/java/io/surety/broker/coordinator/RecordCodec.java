@@ -10,6 +10,10 @@ import io.surety.broker.coordinator.CoordinatorRecord.GroupRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.MemberState;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.TransactionRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
+import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetStaged;
+import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetsCompleted;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -29,7 +34,7 @@ import org.apache.kafka.common.Uuid;
  * <p>Frame body, all integers big-endian:
  * <pre>
  *  size  field
- *   1    version        0
+ *   1    version        1 (0 for frames written before the transaction records existed)
  *   4    recordCount
  *   -    records        each: type (1 byte) then the type's fields, in the order below
  * </pre>
@@ -56,13 +61,23 @@ import org.apache.kafka.common.Uuid;
  *   7    ConsumerMemberRemoved     group str, memberId str
  *   8    ConsumerTargetAssignment  group str, assignmentEpoch i32, member count i32, per member:
  *                                  memberId str, assignment
+ *   9    TransactionSnapshot       transactionalId str, producerId i64, previousProducerId i64,
+ *                                  producerEpoch i16, lastProducerEpoch i16, timeoutMs i32,
+ *                                  status i8 (TransactionStatus ordinal), partition count i32, per
+ *                                  partition: topic str + partition i32, group count i32 + str each,
+ *                                  startTimestampMs i64, updateTimestampMs i64
+ *  10    TransactionRemoved        transactionalId str
+ *  11    TxnOffsetStaged           group str, producerId i64, topic str, partition i32, offset i64,
+ *                                  leaderEpoch i32, metadata str, commitTimestampMs i64
+ *  12    TxnOffsetsCompleted       group str, producerId i64, commit i8 (1 commit, 0 abort)
  * </pre>
  * A new field or record kind means a new version byte; a reader refuses versions it does not know
  * rather than guessing.
  */
 final class RecordCodec {
 
-    static final byte VERSION = 0;
+    static final byte VERSION = 1;
+    private static final byte FIRST_VERSION = 0;
 
     private RecordCodec() {
     }
@@ -112,6 +127,20 @@ final class RecordCodec {
         } else if (record instanceof ConsumerTargetAssignment r) {
             out.i8(8).str(r.groupId()).i32(r.assignmentEpoch()).i32(r.targets().size());
             new TreeMap<>(r.targets()).forEach((member, assignment) -> out.str(member).assignment(assignment));
+        } else if (record instanceof TransactionSnapshot r) {
+            out.i8(9).str(r.transactionalId()).i64(r.producerId()).i64(r.previousProducerId()).i16(r.producerEpoch())
+                    .i16(r.lastProducerEpoch()).i32(r.timeoutMs()).i8(r.status().ordinal()).i32(r.partitions().size());
+            r.partitions().forEach(tp -> out.str(tp.topic()).i32(tp.partition()));
+            out.i32(r.groups().size());
+            r.groups().forEach(out::str);
+            out.i64(r.startTimestampMs()).i64(r.updateTimestampMs());
+        } else if (record instanceof TransactionRemoved r) {
+            out.i8(10).str(r.transactionalId());
+        } else if (record instanceof TxnOffsetStaged r) {
+            out.i8(11).str(r.groupId()).i64(r.producerId()).str(r.topic()).i32(r.partition()).i64(r.offset())
+                    .i32(r.leaderEpoch()).str(r.metadata()).i64(r.commitTimestampMs());
+        } else if (record instanceof TxnOffsetsCompleted r) {
+            out.i8(12).str(r.groupId()).i64(r.producerId()).i8(r.commit() ? 1 : 0);
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -120,7 +149,7 @@ final class RecordCodec {
     static List<CoordinatorRecord> decode(ByteBuffer body) throws UndecodableFrameException {
         try {
             byte version = body.get();
-            if (version != VERSION) {
+            if (version < FIRST_VERSION || version > VERSION) {
                 throw new UndecodableFrameException("Unknown frame version " + version);
             }
             int count = body.getInt();
@@ -202,9 +231,49 @@ final class RecordCodec {
                 }
                 return new ConsumerTargetAssignment(group, epoch, targets);
             }
+            case 9:
+                return decodeTransaction(in);
+            case 10:
+                return new TransactionRemoved(in.str());
+            case 11:
+                return new TxnOffsetStaged(in.str(), in.i64(), in.str(), in.i32(), in.i64(), in.i32(), in.str(), in.i64());
+            case 12: {
+                String group = in.str();
+                long producerId = in.i64();
+                byte commit = in.buf.get();
+                if (commit != 0 && commit != 1) {
+                    throw new UndecodableFrameException("Bad commit flag " + commit);
+                }
+                return new TxnOffsetsCompleted(group, producerId, commit == 1);
+            }
             default:
                 throw new UndecodableFrameException("Unknown record type " + type);
         }
+    }
+
+    private static TransactionSnapshot decodeTransaction(Reader in) throws UndecodableFrameException {
+        String id = in.str();
+        long producerId = in.i64();
+        long previous = in.i64();
+        short epoch = in.buf.getShort();
+        short lastEpoch = in.buf.getShort();
+        int timeoutMs = in.i32();
+        byte status = in.buf.get();
+        if (status < 0 || status >= TransactionStatus.values().length) {
+            throw new UndecodableFrameException("Unknown transaction status " + status);
+        }
+        int n = in.count();
+        List<TopicPartition> partitions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            partitions.add(new TopicPartition(in.str(), in.i32()));
+        }
+        int g = in.count();
+        List<String> groups = new ArrayList<>(g);
+        for (int i = 0; i < g; i++) {
+            groups.add(in.str());
+        }
+        return new TransactionSnapshot(id, producerId, previous, epoch, lastEpoch, timeoutMs,
+                TransactionStatus.values()[status], partitions, groups, in.i64(), in.i64());
     }
 
     /** A growable big-endian writer. */
@@ -223,6 +292,12 @@ final class RecordCodec {
         Writer i8(int v) {
             ensure(1);
             buf.put((byte) v);
+            return this;
+        }
+
+        Writer i16(short v) {
+            ensure(2);
+            buf.putShort(v);
             return this;
         }
 

@@ -74,13 +74,19 @@ public final class Log {
      */
     public static Log open(Path dir, TopicConfig config, LogEnvironment environment, boolean cleanShutdown, long nowMs,
             Consumer<BatchHeader> visitor) throws IOException {
+        return open(dir, config, environment, cleanShutdown, nowMs, (header, control) -> visitor.accept(header));
+    }
+
+    /** As {@link #open(Path, TopicConfig, LogEnvironment, boolean, long, Consumer)}, control batches with their bytes. */
+    public static Log open(Path dir, TopicConfig config, LogEnvironment environment, boolean cleanShutdown, long nowMs,
+            BatchVisitor visitor) throws IOException {
         Files.createDirectories(dir);
         Log log = new Log(dir, config, environment);
         log.load(cleanShutdown, nowMs, visitor);
         return log;
     }
 
-    private void load(boolean cleanShutdown, long nowMs, Consumer<BatchHeader> visitor) throws IOException {
+    private void load(boolean cleanShutdown, long nowMs, BatchVisitor visitor) throws IOException {
         List<Long> baseOffsets = listSegmentBaseOffsets();
         long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
         boolean truncated = false;
@@ -221,22 +227,33 @@ public final class Log {
      * be cut short, as in Kafka; clients drop a partial trailing batch.
      */
     public ReadResult read(long offset, int maxBytes, boolean minOneBatch) throws IOException, OffsetOutOfRangeException {
+        return read(offset, maxBytes, minOneBatch, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #read(long, int, boolean)}, but also never at or past {@code maxOffset}, which must
+     * be a batch's base offset (read_committed reads stop at the last stable offset, where an open
+     * transaction's first batch starts).
+     */
+    public ReadResult read(long offset, int maxBytes, boolean minOneBatch, long maxOffset)
+            throws IOException, OffsetOutOfRangeException {
         LogPosition hw = highWatermark;
         long start = logStartOffset;
         LogPosition logEnd = end;
         if (offset < start || offset > logEnd.offset()) {
             throw new OffsetOutOfRangeException("Offset " + offset + " is outside [" + start + ", " + logEnd.offset() + "]");
         }
-        if (offset >= hw.offset()) {
-            return new ReadResult(null, hw.offset(), start, logEnd.offset());
+        long bound = Math.min(hw.offset(), maxOffset);
+        if (offset >= bound) {
+            return new ReadResult(null, hw.offset(), start, logEnd.offset(), bound);
         }
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
         while (entry != null) {
             LogSegment segment = entry.getValue();
-            int limit = segment == hw.segment() ? hw.position() : segment.size();
-            if (segment.baseOffset() > hw.offset()) {
+            if (segment.baseOffset() > hw.offset() || segment.baseOffset() >= bound) {
                 break;
             }
+            int limit = limitIn(segment, hw, bound);
             int position = segment.positionOf(offset, limit);
             if (position >= 0) {
                 int available = limit - position;
@@ -247,11 +264,23 @@ public final class Log {
                     size = 0;
                 }
                 FileSlice slice = size == 0 ? null : new FileSlice(segment.channel(), position, size);
-                return new ReadResult(slice, hw.offset(), start, logEnd.offset());
+                return new ReadResult(slice, hw.offset(), start, logEnd.offset(), Math.min(bound, segment.nextOffset()));
             }
             entry = segments.higherEntry(entry.getKey());
         }
-        return new ReadResult(null, hw.offset(), start, logEnd.offset());
+        return new ReadResult(null, hw.offset(), start, logEnd.offset(), bound);
+    }
+
+    /** The byte limit of a read in {@code segment}: the high watermark, or the batch starting at {@code bound}. */
+    private static int limitIn(LogSegment segment, LogPosition hw, long bound) throws IOException {
+        int limit = segment == hw.segment() ? hw.position() : segment.size();
+        if (bound < hw.offset() && bound < segment.nextOffset()) {
+            int at = segment.positionOf(bound, limit);
+            if (at >= 0) {
+                limit = at;
+            }
+        }
+        return limit;
     }
 
     /**

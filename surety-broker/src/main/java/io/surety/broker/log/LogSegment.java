@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 
 /**
@@ -65,7 +64,7 @@ final class LogSegment {
      * {@code visitor} sees every batch header that is kept, in order.
      */
     static LogSegment open(Path dir, long baseOffset, FsyncLedger ledger, SegmentChannels channels, boolean validate,
-            int indexIntervalBytes, int maxBatchBytes, Consumer<BatchHeader> visitor) throws IOException {
+            int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor) throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
         FileChannel channel = channels.open(file, false);
         LogSegment segment = new LogSegment(dir, baseOffset, channel, ledger,
@@ -79,7 +78,7 @@ final class LogSegment {
         return segment;
     }
 
-    private void load(boolean validate, int indexIntervalBytes, int maxBatchBytes, Consumer<BatchHeader> visitor)
+    private void load(boolean validate, int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor)
             throws IOException {
         long fileSize = channel.size();
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
@@ -96,7 +95,7 @@ final class LogSegment {
             if (validate && !crcMatches(batch, position, crc)) {
                 break;
             }
-            visitor.accept(batch);
+            visitor.visit(batch, batch.isControl() ? readWhole(batch, position) : null);
             indexBatch(batch, (int) position, indexIntervalBytes);
             position += batch.sizeInBytes();
             expectedOffset = batch.nextOffset();
@@ -128,6 +127,13 @@ final class LogSegment {
                 && batch.sizeInBytes() <= maxBatchBytes
                 && batch.lastOffsetDelta() >= 0
                 && batch.baseOffset() == expectedOffset;
+    }
+
+    private ByteBuffer readWhole(BatchHeader batch, long position) throws IOException {
+        ByteBuffer whole = ByteBuffer.allocate(batch.sizeInBytes());
+        SegmentFiles.readFully(channel, whole, position);
+        whole.flip();
+        return whole;
     }
 
     private boolean crcMatches(BatchHeader batch, long position, CRC32C crc) throws IOException {

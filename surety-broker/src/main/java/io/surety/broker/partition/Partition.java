@@ -7,12 +7,16 @@ import io.surety.broker.log.ReadResult;
 import io.surety.broker.producer.BatchMetadata;
 import io.surety.broker.producer.ProducerStateTable;
 import io.surety.broker.producer.SequenceCheck;
+import io.surety.broker.producer.AbortedTransactions;
+import io.surety.broker.producer.ProducerStateTable.ProducerSnapshot;
 import io.surety.broker.record.BatchRecords;
 import io.surety.broker.record.BatchRecords.TimestampAndOffset;
 import io.surety.broker.log.BatchHeader;
+import io.surety.broker.record.ControlBatches;
 import io.surety.broker.record.ProducedBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -23,6 +27,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One partition on this node: its {@link Log}, its idempotent-producer state, and the rules that
  * decide what may be appended.
+ *
+ * <p>Transactions: a transactional batch opens its producer's transaction here (after the
+ * {@link TransactionVerifier} confirms the coordinator knows of it), the coordinator's marker
+ * ({@link #appendMarker}) closes it. The last stable offset — the first offset of the oldest open
+ * transaction, or the high watermark when none is open — bounds what read_committed consumers
+ * see; aborted transactions go to the index they get with their data.
  *
  * <p>Threading: appends, retention and record deletion are serialised by the partition lock (the
  * single append path); reads go straight to the log, which publishes what they may see. After a
@@ -42,6 +52,8 @@ public final class Partition {
     private final ReentrantLock lock = new ReentrantLock();
     private final HighWatermarkListener listener;
     private volatile String offlineReason;
+    /** First offset of the oldest open transaction, or -1; written under the lock, read by fetches. */
+    private volatile long firstUnstableOffset = -1;
 
     Partition(TopicPartition topicPartition, Uuid topicId, Log log, ProducerStateTable producers,
             HighWatermarkListener listener) {
@@ -50,6 +62,7 @@ public final class Partition {
         this.log = log;
         this.producers = producers;
         this.listener = listener;
+        this.firstUnstableOffset = producers.firstUnstableOffset();
     }
 
     /** Told when new data becomes visible to consumers in a partition; called without the partition lock. */
@@ -62,15 +75,26 @@ public final class Partition {
      * are answered with the original offsets and not appended again.
      */
     public AppendOutcome append(ProducedBatch batch, long nowMs) {
+        return append(batch, nowMs, TransactionVerifier.NONE, true);
+    }
+
+    /**
+     * Checks and appends one produced batch; a transactional batch that would open a transaction
+     * here must pass {@code verifier}. {@code abortableErrors} picks Kafka's error for a batch of a
+     * transaction that does not include this partition: TRANSACTION_ABORTABLE for clients that
+     * know it (Produce v11+), INVALID_TXN_STATE for older ones.
+     */
+    public AppendOutcome append(ProducedBatch batch, long nowMs, TransactionVerifier verifier, boolean abortableErrors) {
         long visibleBefore = log.highWatermark();
-        AppendOutcome outcome = appendLocked(batch, nowMs);
+        AppendOutcome outcome = appendLocked(batch, nowMs, verifier, abortableErrors);
         if (log.highWatermark() > visibleBefore) {
             listener.advanced(topicPartition);
         }
         return outcome;
     }
 
-    private AppendOutcome appendLocked(ProducedBatch batch, long nowMs) {
+    private AppendOutcome appendLocked(ProducedBatch batch, long nowMs, TransactionVerifier verifier,
+            boolean abortableErrors) {
         TopicConfig config = log.config();
         if (batch.sizeInBytes() > config.maxMessageBytes()) {
             return AppendOutcome.failed(Errors.MESSAGE_TOO_LARGE, "Batch of " + batch.sizeInBytes()
@@ -98,6 +122,10 @@ public final class Partition {
                 } else if (check instanceof SequenceCheck.OutOfOrder outOfOrder) {
                     return AppendOutcome.failed(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
                 }
+                AppendOutcome refused = transactionProblem(batch, verifier, abortableErrors);
+                if (refused != null) {
+                    return refused;
+                }
             }
             long baseOffset = log.logEndOffset();
             long appendTime = config.logAppendTime() ? nowMs : -1;
@@ -109,12 +137,76 @@ public final class Partition {
             }
             if (batch.hasProducerId()) {
                 producers.record(batch.producerId(), batch.producerEpoch(), new BatchMetadata(batch.baseSequence(),
-                        batch.lastSequence(), baseOffset, stamped.lastOffset(), appendTime >= 0 ? appendTime : stamped.maxTimestamp()));
+                        batch.lastSequence(), baseOffset, stamped.lastOffset(), appendTime >= 0 ? appendTime : stamped.maxTimestamp()),
+                        batch.isTransactional());
+                firstUnstableOffset = producers.firstUnstableOffset();
             }
             return new AppendOutcome(Errors.NONE, null, baseOffset, appendTime, log.logStartOffset(), stamped.nextOffset());
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Why a batch may not join (or start) its producer's transaction here, or null. Under the lock. */
+    private AppendOutcome transactionProblem(ProducedBatch batch, TransactionVerifier verifier, boolean abortableErrors) {
+        boolean open = producers.hasOpenTransaction(batch.producerId());
+        if (!batch.isTransactional()) {
+            return open ? AppendOutcome.failed(Errors.INVALID_TXN_STATE, "Producer " + batch.producerId()
+                    + " wrote a non-transactional batch to " + topicPartition + " while its transaction is open") : null;
+        }
+        if (open) {
+            return null;
+        }
+        Errors verified = verifier.verify(batch.producerId(), batch.producerEpoch(), topicPartition);
+        return switch (verified) {
+            case NONE -> null;
+            case INVALID_TXN_STATE, TRANSACTION_ABORTABLE -> AppendOutcome.failed(
+                    abortableErrors ? Errors.TRANSACTION_ABORTABLE : Errors.INVALID_TXN_STATE,
+                    "Partition " + topicPartition + " was not added to the transaction");
+            case CONCURRENT_TRANSACTIONS -> AppendOutcome.failed(Errors.NOT_ENOUGH_REPLICAS,
+                    "Unable to verify the partition has been added to the transaction: it is completing");
+            case PRODUCER_FENCED -> AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH,
+                    "Producer epoch " + batch.producerEpoch() + " of producer " + batch.producerId() + " is fenced");
+            default -> AppendOutcome.failed(verified, "Transaction verification failed for " + topicPartition);
+        };
+    }
+
+    /**
+     * Appends the coordinator's COMMIT or ABORT marker for {@code producerId}: its transaction here
+     * (if one is open) ends, and the marker's epoch fences older epochs of the producer. The
+     * outcome's end offset is what must be durable before the transaction may complete.
+     */
+    public AppendOutcome appendMarker(long producerId, short producerEpoch, boolean commit, long nowMs) {
+        long visibleBefore = log.highWatermark();
+        AppendOutcome outcome;
+        lock.lock();
+        try {
+            if (offlineReason != null) {
+                return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, offlineReason);
+            }
+            short current = producers.epochOf(producerId);
+            if (producerEpoch < current) {
+                return AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH, "Marker epoch " + producerEpoch
+                        + " of producer " + producerId + " is older than its epoch " + current + " in " + topicPartition);
+            }
+            long baseOffset = log.logEndOffset();
+            ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, LEADER_EPOCH, producerId, producerEpoch, commit);
+            BatchHeader header = ControlBatches.header(marker);
+            try {
+                log.append(header, marker, nowMs);
+            } catch (IOException e) {
+                return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, storageFailure("marker append", e));
+            }
+            producers.completeTransaction(producerId, producerEpoch, commit, baseOffset, nowMs);
+            firstUnstableOffset = producers.firstUnstableOffset();
+            outcome = new AppendOutcome(Errors.NONE, null, baseOffset, -1, log.logStartOffset(), header.nextOffset());
+        } finally {
+            lock.unlock();
+        }
+        if (log.highWatermark() > visibleBefore || firstUnstableOffset < 0) {
+            listener.advanced(topicPartition);
+        }
+        return outcome;
     }
 
     private static String timestampProblem(ProducedBatch batch, TopicConfig config, long nowMs) {
@@ -165,6 +257,39 @@ public final class Partition {
         return log.read(offset, maxBytes, minOneBatch);
     }
 
+    /** Reads for a read_committed consumer, bounded by {@code lastStableOffset}. */
+    public ReadResult readCommitted(long offset, int maxBytes, boolean minOneBatch, long lastStableOffset)
+            throws IOException, OffsetOutOfRangeException {
+        requireOnline();
+        return log.read(offset, maxBytes, minOneBatch, lastStableOffset);
+    }
+
+    /**
+     * The last stable offset: no transaction open below it, and at most the high watermark.
+     * Reads the high watermark first: a transaction that starts below it was registered before
+     * the data became visible, so it cannot be missed.
+     */
+    public long lastStableOffset() {
+        long hw = log.highWatermark();
+        long unstable = firstUnstableOffset;
+        return unstable >= 0 ? Math.min(unstable, hw) : hw;
+    }
+
+    /** The aborted transactions a read_committed fetch from {@code fetchOffset} up to {@code upperBoundOffset} must report. */
+    public List<AbortedTransactions.Entry> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        return producers.aborted().overlapping(fetchOffset, upperBoundOffset);
+    }
+
+    /** Every producer's state here (DescribeProducers). */
+    public List<ProducerSnapshot> producerSnapshot() {
+        lock.lock();
+        try {
+            return producers.snapshot();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The first visible record at or after {@code timestamp}, or null (ListOffsets by time). */
     public TimestampAndOffset offsetForTimestamp(long timestamp) throws IOException {
         requireOnline();
@@ -205,6 +330,7 @@ public final class Partition {
             if (offlineReason == null) {
                 log.applyRetention(nowMs);
                 producers.expire(nowMs, producerExpirationMs);
+                producers.trimBelow(log.logStartOffset());
             }
         } catch (IOException e) {
             storageFailure("retention", e);

@@ -15,6 +15,7 @@ final class ProducerEntry {
     private short epoch;
     private final Deque<BatchMetadata> batches = new ArrayDeque<>(RETAINED_BATCHES);
     private long lastTimestampMs;
+    private long currentTxnFirstOffset = -1;
 
     ProducerEntry(short epoch) {
         this.epoch = epoch;
@@ -46,15 +47,33 @@ final class ProducerEntry {
     }
 
     void add(short batchEpoch, BatchMetadata batch) {
-        if (batchEpoch != epoch) {
-            epoch = batchEpoch;
-            batches.clear();
-        }
+        updateEpoch(batchEpoch);
         if (batches.size() == RETAINED_BATCHES) {
             batches.removeFirst();
         }
         batches.addLast(batch);
         lastTimestampMs = Math.max(lastTimestampMs, batch.timestampMs());
+    }
+
+    /** A new epoch forgets the old epoch's batches: its sequences start again at 0. */
+    void updateEpoch(short newEpoch) {
+        if (newEpoch != epoch) {
+            epoch = newEpoch;
+            batches.clear();
+        }
+    }
+
+    void touch(long timestampMs) {
+        lastTimestampMs = Math.max(lastTimestampMs, timestampMs);
+    }
+
+    /** The first offset of this producer's open transaction in the partition, or -1. */
+    long currentTxnFirstOffset() {
+        return currentTxnFirstOffset;
+    }
+
+    void setCurrentTxnFirstOffset(long offset) {
+        currentTxnFirstOffset = offset;
     }
 
     Iterable<BatchMetadata> batches() {

@@ -120,7 +120,9 @@ class GroupCoordinatorRestartIT {
     }
 
     private GroupCoordinator open() throws Exception {
-        return GroupCoordinator.open(dataDir, FsyncLedger.NONE, CONFIG, NO_TOPICS, Clock.systemUTC(), loop, scheduler);
+        return GroupCoordinator.open(dataDir, FsyncLedger.NONE, CONFIG, TransactionConfig.defaults(), () -> 1L,
+                (producerId, epoch, commit, partitions) -> java.util.concurrent.CompletableFuture.completedFuture(null),
+                NO_TOPICS, Clock.systemUTC(), loop, scheduler);
     }
 
     /** Joins one dynamic member to classic group "g" with a {@value #SESSION_MS} ms session. */

@@ -150,6 +150,11 @@ final class ManualCoordinator implements OperationContext, CoordinatorTimer {
     }
 
     @Override
+    public void afterFlush(Runnable action) {
+        action.run();
+    }
+
+    @Override
     public void schedule(String key, long delayMs, Operation task) {
         timers.put(key, new Timed(nowMs + delayMs, sequence++, task));
     }

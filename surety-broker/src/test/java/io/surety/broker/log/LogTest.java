@@ -160,7 +160,7 @@ class LogTest {
 
         for (boolean clean : new boolean[] {true, false}) {
             List<BatchHeader> visited = new ArrayList<>();
-            Log reopened = Log.open(dir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false), clean, T0, visited::add);
+            Log reopened = Log.open(dir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false), clean, T0, header -> visited.add(header));
             assertThat(reopened.logEndOffset()).isEqualTo(150);
             assertThat(offsetsOf(readAll(reopened))).isEqualTo(before);
             assertThat(visited).extracting(BatchHeader::baseOffset).isEqualTo(before);

@@ -1,0 +1,31 @@
+package io.surety.broker.api;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.message.DescribeTransactionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.DescribeTransactionsRequest;
+
+/** DescribeTransactions v0: state, producer, timeout and partitions of each transactional id. */
+final class DescribeTransactionsHandler implements ApiHandler {
+
+    private final BrokerServices services;
+
+    DescribeTransactionsHandler(BrokerServices services) {
+        this.services = services;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.DESCRIBE_TRANSACTIONS;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        DescribeTransactionsRequest body = (DescribeTransactionsRequest) request.body();
+        return services.transactions().describe(body.data().transactionalIds()).thenApply(states -> {
+            DescribeTransactionsResponseData response = new DescribeTransactionsResponseData();
+            response.transactionStates().addAll(states);
+            return new ApiResponse.Send(response);
+        });
+    }
+}
