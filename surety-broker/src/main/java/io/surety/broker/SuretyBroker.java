@@ -8,6 +8,7 @@ import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.GroupCoordinatorConfig;
 import io.surety.broker.coordinator.TopicView;
+import io.surety.broker.coordinator.TransactionView;
 import io.surety.broker.coordinator.TransactionConfig;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.config.FlushPolicy;
@@ -155,6 +156,10 @@ public final class SuretyBroker implements AutoCloseable {
             groups = GroupCoordinator.open(dataDir, ledger, GroupCoordinatorConfig.of(config), transactionConfig(config),
                     producerIds::nextId, new PartitionMarkerWriter(partitions, flusher, clock), topicView(topics), clock,
                     coordinatorLoop, timer);
+            TransactionView transactionView = groups.transactions().view();
+            metrics.transactions().openTransactions(transactionView::ongoingCount);
+            transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
+                    "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics);
             scheduleMaintenance(clock);

@@ -21,8 +21,25 @@ public final class TransactionView {
     private record Published(String transactionalId, short epoch, TransactionStatus status, Set<TopicPartition> partitions) {
     }
 
+    /** Told, on the coordinator thread, when a transaction's abort becomes final (PrepareAbort is durable). */
+    @FunctionalInterface
+    public interface AbortListener {
+        void aborted(String transactionalId, long producerId, short producerEpoch);
+    }
+
     private final Map<Long, Published> byProducerId = new ConcurrentHashMap<>();
     private final Map<String, Long> producerIdOf = new ConcurrentHashMap<>();
+    private volatile AbortListener abortListener = (id, producerId, epoch) -> { };
+
+    /** Where final aborts are reported (metrics and the abort log line). */
+    public void onAbort(AbortListener listener) {
+        this.abortListener = listener;
+    }
+
+    /** Transactions begun and not yet decided (Ongoing), from the published state; any thread. */
+    public long ongoingCount() {
+        return byProducerId.values().stream().filter(p -> p.status() == TransactionStatus.ONGOING).count();
+    }
 
     /** Coordinator thread only: publishes {@code snapshot} as the state of its id (null: the id is gone). */
     void publish(String transactionalId, TransactionSnapshot snapshot) {
@@ -34,8 +51,12 @@ public final class TransactionView {
             }
             return;
         }
-        byProducerId.put(snapshot.producerId(), new Published(transactionalId, snapshot.producerEpoch(), snapshot.status(),
-                Set.copyOf(snapshot.partitions())));
+        Published before = byProducerId.put(snapshot.producerId(), new Published(transactionalId,
+                snapshot.producerEpoch(), snapshot.status(), Set.copyOf(snapshot.partitions())));
+        if (snapshot.status() == TransactionStatus.PREPARE_ABORT
+                && (before == null || before.status() != TransactionStatus.PREPARE_ABORT)) {
+            abortListener.aborted(transactionalId, snapshot.producerId(), snapshot.producerEpoch());
+        }
         producerIdOf.put(transactionalId, snapshot.producerId());
         if (previous != null && previous != snapshot.producerId()) {
             byProducerId.remove(previous);
