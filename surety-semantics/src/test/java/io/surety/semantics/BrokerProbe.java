@@ -6,7 +6,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -47,6 +51,37 @@ final class BrokerProbe {
     static void createTopic(String bootstrap, String topic, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Reads every partition of {@code topic} from the start with assign() (no group) until each
+     * position reaches the end offset seen at the start, or {@link #timeout()} passes; hands each
+     * record to {@code sink}. Returns whether the end was reached.
+     */
+    static boolean readToEnd(String bootstrap, String topic, int partitions, Map<String, Object> extraSettings,
+            java.util.function.Consumer<ConsumerRecord<String, String>> sink) {
+        Map<String, Object> settings = new java.util.HashMap<>(extraSettings);
+        settings.put("bootstrap.servers", bootstrap);
+        settings.put("auto.offset.reset", "earliest");
+        settings.put("enable.auto.commit", false);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
+                new StringDeserializer())) {
+            List<TopicPartition> assigned = new java.util.ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                assigned.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            Map<TopicPartition, Long> end = consumer.endOffsets(assigned);
+            long deadline = System.nanoTime() + timeout().toNanos();
+            while (!assigned.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(sink);
+            }
+            return true;
         }
     }
 

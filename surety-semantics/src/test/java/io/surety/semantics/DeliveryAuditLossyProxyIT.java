@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surety.broker.SuretyBroker;
 import io.surety.harness.FaultProxy;
 import io.surety.harness.FreePorts;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
@@ -65,12 +60,13 @@ class DeliveryAuditLossyProxyIT {
             DeliveryAudit audit = DeliveryAudit.expectingFromZero();
             Set<String> distinct = new HashSet<>();
             List<String> all = new ArrayList<>();
-            readToEnd(proxy.address(), topic, record -> {
+            boolean atEnd = BrokerProbe.readToEnd(proxy.address(), topic, PARTITIONS, Map.of(), record -> {
                 audit.record(record);
                 String sequence = new String(record.headers().lastHeader(AuditStamper.SEQUENCE_HEADER).value());
                 distinct.add(sequence);
                 all.add(sequence);
             });
+            assertThat(atEnd).as("read to the end of the log").isTrue();
 
             long sent = stamper.nextSequence();
             long lost = sent - distinct.size();
@@ -81,28 +77,6 @@ class DeliveryAuditLossyProxyIT {
             assertThat(figures.missingBelow(sent)).isEqualTo(lost);
             assertThat(figures.duplicates()).isEqualTo(all.size() - distinct.size());
             assertThat(figures.received()).isEqualTo(all.size());
-        }
-    }
-
-    private static void readToEnd(String bootstrap, String topic,
-            java.util.function.Consumer<ConsumerRecord<String, String>> sink) {
-        Map<String, Object> settings = Map.of("bootstrap.servers", bootstrap, "auto.offset.reset", "earliest",
-                "enable.auto.commit", false);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + BrokerProbe.timeout().toNanos();
-            while (System.nanoTime() < deadline
-                    && !partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(sink);
-            }
-            assertThat(partitions).allMatch(tp -> consumer.position(tp) >= end.get(tp), "read to the end of the log");
         }
     }
 }

@@ -156,24 +156,9 @@ class LoopsIT {
     }
 
     private Map<String, Integer> readCommitted(String topic) {
-        Map<String, Object> settings = Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "isolation.level", "read_committed", "enable.auto.commit", false);
         Map<String, Integer> values = new HashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + BrokerProbe.timeout().toNanos();
-            while (System.nanoTime() < deadline
-                    && !partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.merge(r.value(), 1, Integer::sum));
-            }
-        }
+        BrokerProbe.readToEnd(broker.bootstrapServers(), topic, PARTITIONS, Map.of("isolation.level", "read_committed"),
+                r -> values.merge(r.value(), 1, Integer::sum));
         return values;
     }
 }
