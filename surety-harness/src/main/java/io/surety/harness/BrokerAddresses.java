@@ -47,7 +47,7 @@ final class BrokerAddresses {
         ByteBufferAccessor reader = new ByteBufferAccessor(in);
         ApiMessage body = switch (api) {
             case METADATA -> readdressed(new MetadataResponseData(reader, apiVersion));
-            case FIND_COORDINATOR -> readdressed(new FindCoordinatorResponseData(reader, apiVersion));
+            case FIND_COORDINATOR -> readdressed(new FindCoordinatorResponseData(reader, apiVersion), apiVersion);
             case DESCRIBE_CLUSTER -> readdressed(new DescribeClusterResponseData(reader, apiVersion));
             default -> throw new IllegalArgumentException("no broker addresses in " + api);
         };
@@ -66,8 +66,9 @@ final class BrokerAddresses {
         return data;
     }
 
-    private FindCoordinatorResponseData readdressed(FindCoordinatorResponseData data) {
-        if (data.errorCode() == Errors.NONE.code() && data.port() >= 0) {
+    /** Before v4 one coordinator is described at the top level; from v4 on, a list (KIP-699). */
+    private FindCoordinatorResponseData readdressed(FindCoordinatorResponseData data, short apiVersion) {
+        if (apiVersion < 4 && data.errorCode() == Errors.NONE.code() && data.port() >= 0) {
             data.setHost(host).setPort(port);
         }
         data.coordinators().stream()

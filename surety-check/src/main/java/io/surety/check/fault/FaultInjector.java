@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * loop reaches the point). A fault that cannot act on this target (a broker crash without a way
  * to crash the broker) is skipped and listed in {@link #skipped()}.
  */
-public final class FaultInjector implements AutoCloseable {
+public final class FaultInjector {
 
     private static final Logger LOG = LoggerFactory.getLogger(FaultInjector.class);
 
@@ -62,8 +62,7 @@ public final class FaultInjector implements AutoCloseable {
     }
 
     /** Stops before the next fault; one in progress ends as scheduled. */
-    @Override
-    public void close() throws InterruptedException {
+    public void stop() throws InterruptedException {
         thread.interrupt();
         thread.join(TimeUnit.SECONDS.toMillis(90));
     }

@@ -110,8 +110,6 @@ public final class CheckCommand implements Callable<Integer> {
     public static int execute(PrintStream out, String... args) {
         CommandLine commandLine = new CommandLine(new CheckCommand(out));
         commandLine.setOut(new java.io.PrintWriter(out, true));
-        commandLine.setExitCodeOnInvalidInput(NOT_DONE);
-        commandLine.setExitCodeOnExecutionException(NOT_DONE);
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
             line.getErr().println("surety check: " + error.getMessage());
             return NOT_DONE;

@@ -217,7 +217,7 @@ public final class CheckRun {
     private void finish() throws InterruptedException {
         phase = "healing faults";
         showProgress();
-        injector.close();
+        injector.stop();
         proxy.heal();
 
         phase = "stopping producers";
@@ -311,7 +311,7 @@ public final class CheckRun {
         producers.values().forEach(ProducerFleet::close);
         if (injector != null) {
             try {
-                injector.close();
+                injector.stop();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every instance is a new actor in the history ({@code <guarantee>-c<n>}); they all share the
  * group, and for exactly-once the transactional.id, as restarts of one application would.
  */
-public final class ConsumerWorker implements AutoCloseable {
+public final class ConsumerWorker {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerWorker.class);
 
@@ -100,11 +100,6 @@ public final class ConsumerWorker implements AutoCloseable {
             loop.shutdown();
         }
         thread.join(TimeUnit.SECONDS.toMillis(60));
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 
     private void runInstances() {

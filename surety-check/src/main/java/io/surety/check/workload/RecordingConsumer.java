@@ -57,9 +57,14 @@ public final class RecordingConsumer implements InvocationHandler {
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
         Object[] passed = args;
-        if (method.getName().equals("subscribe") && args != null && args.length == 2
-                && args[1] instanceof ConsumerRebalanceListener listener) {
-            passed = new Object[] {args[0], new RecordingListener(listener)};
+        if (method.getName().equals("subscribe") && args != null && args[0] instanceof Collection<?> topics) {
+            if (args.length == 2 && args[1] instanceof ConsumerRebalanceListener listener) {
+                passed = new Object[] {topics, new RecordingListener(listener)};
+            } else if (args.length == 1) {
+                // a loop without a listener of its own still has its assignments recorded
+                subscribeRecorded(topics);
+                return null;
+            }
         }
         Object result;
         try {
@@ -73,6 +78,19 @@ public final class RecordingConsumer implements InvocationHandler {
             default -> { }
         }
         return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void subscribeRecorded(Collection<?> topics) {
+        delegate.subscribe((Collection<String>) topics, new RecordingListener(new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        }));
     }
 
     private void recordPoll(ConsumerRecords<?, ?> records) {
