@@ -57,8 +57,9 @@ public final class ConsoleReport {
                 .append(", ran ").append(Format.duration(summary.durationMs())).append('\n');
         if (!summary.complete()) {
             out.append(paint(ansi, YELLOW, "PARTIAL RUN")).append(": ")
-                    .append(summary.note() == null ? "the run stopped early" : summary.note())
-                    .append(". The counts cover only what happened before it stopped.\n");
+                    .append(Format.sentence(summary.note() == null || summary.note().isBlank()
+                            ? "the run stopped early" : summary.note()))
+                    .append(" The counts cover only what happened before it stopped.\n");
         }
         out.append('\n');
         table(out, summary.results(), ansi);
@@ -70,7 +71,8 @@ public final class ConsoleReport {
         out.append('\n');
         if (violations.isEmpty()) {
             out.append(summary.results().isEmpty() ? "No guarantee was checked.\n"
-                    : "No violations: every guarantee kept its promise.\n");
+                    : summary.complete() ? "No violations: every guarantee kept its promise.\n"
+                    : "No violations seen before the run stopped.\n");
         } else {
             out.append("Violations\n");
             violations.forEach(v -> out.append("  ").append(v).append('\n'));

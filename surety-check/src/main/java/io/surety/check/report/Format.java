@@ -41,4 +41,10 @@ final class Format {
         }
         return at(startMs) + " to " + at(endMs) + " (" + duration(endMs - startMs) + ")";
     }
+
+    /** {@code text} ending with a full stop (or the ! or ? it has). */
+    static String sentence(String text) {
+        String t = text.strip();
+        return t.endsWith(".") || t.endsWith("!") || t.endsWith("?") ? t : t + ".";
+    }
 }

@@ -143,7 +143,8 @@ public final class HtmlReport {
         if (summary.complete()) {
             return "";
         }
-        String why = summary.note() == null || summary.note().isBlank() ? "The run stopped early." : summary.note();
+        String why = summary.note() == null || summary.note().isBlank() ? "The run stopped early."
+                : Format.sentence(summary.note());
         return "<div class=\"partial\" role=\"alert\"><strong>Partial run.</strong> " + Html.escape(why)
                 + " The counts below cover only what happened before it stopped, so a PASS here proves nothing.</div>";
     }

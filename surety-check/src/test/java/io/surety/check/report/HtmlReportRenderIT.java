@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultWindow;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ class HtmlReportRenderIT {
     void domHoldsBothChartsDrawnAsSvg() throws Exception {
         Path out = dir.resolve("dom.html");
         run(List.of("--virtual-time-budget=5000", "--dump-dom", page.toUri().toString()), out);
-        String dom = Files.readString(out, StandardCharsets.UTF_8);
+        String dom = markup(Files.readString(out, StandardCharsets.UTF_8));
 
         for (String id : List.of(HtmlReport.THROUGHPUT_CHART_ID, HtmlReport.ANOMALY_CHART_ID)) {
             String chart = element(dom, id);
@@ -81,6 +82,26 @@ class HtmlReportRenderIT {
         String anomalies = element(dom, HtmlReport.ANOMALY_CHART_ID);
         assertThat(anomalies).contains(">lost<", ">duplicated<", ">reordered<", ">at-least-once<", ">112<");
         assertThat(dom).contains("embedded Surety broker (127.0.0.1:19092)", Summaries.DUPLICATES);
+    }
+
+    @Test
+    void hostileNamesStayTextInTheBrowser() throws Exception {
+        String evil = "<img src=x onerror=\"document.title='owned'\"><script>document.title='owned'</script>";
+        CheckSummary real = Summaries.realistic();
+        CheckSummary hostile = new CheckSummary(evil, real.startedAt(), real.durationMs(), false, evil,
+                real.results(), List.of(new FaultWindow(evil, 5_000, 9_000), new FaultWindow(evil, 20_000, 20_000)),
+                real.timeline());
+        Path hostileDir = dir.resolve("hostile");
+        Path hostilePage = ReportWriter.write(hostile, hostileDir).html();
+        Path out = hostileDir.resolve("dom.html");
+        run(List.of("--virtual-time-budget=5000", "--dump-dom", hostilePage.toUri().toString()), out);
+        String dom = markup(Files.readString(out, StandardCharsets.UTF_8));
+
+        assertThat(dom).doesNotContain("owned</title>").doesNotContain("<img");
+        assertThat(count(dom, "<script")).as("only the page's own three scripts").isEqualTo(3);
+        // the names reached the chart as text: the embedded JSON parsed and the chart was drawn
+        String throughput = element(dom, HtmlReport.THROUGHPUT_CHART_ID);
+        assertThat(throughput).contains("<svg", "&lt;img src=x onerror=");
     }
 
     @Test
@@ -156,6 +177,11 @@ class HtmlReportRenderIT {
             }
         }
         throw new AssertionError("unclosed element #" + id);
+    }
+
+    /** The DOM with the bodies of its scripts left out (ECharts alone is a megabyte of them). */
+    private static String markup(String dom) {
+        return dom.replaceAll("(?s)(<script[^>]*>).*?</script>", "$1</script>");
     }
 
     private static int count(String text, String needle) {
