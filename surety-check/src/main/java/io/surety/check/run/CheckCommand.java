@@ -9,6 +9,7 @@ import io.surety.check.workload.WorkloadSettings;
 import io.surety.semantics.Guarantee;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,8 @@ public final class CheckCommand implements Callable<Integer> {
     /** Runs the command with {@code out} as its console; returns the exit code. */
     public static int execute(PrintStream out, String... args) {
         CommandLine commandLine = new CommandLine(new CheckCommand(out));
-        commandLine.setOut(new java.io.PrintWriter(out, true));
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(out, true));
         commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
             line.getErr().println("surety check: " + error.getMessage());
             return NOT_DONE;

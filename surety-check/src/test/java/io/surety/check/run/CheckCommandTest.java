@@ -1,0 +1,65 @@
+package io.surety.check.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Options the check cannot run with end at once with exit code 2 and a message naming the problem. */
+class CheckCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void shouldRefuseARestartCommandWithoutACluster() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--broker-restart-command", "true");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--broker-restart-command only applies with --bootstrap-server");
+    }
+
+    @Test
+    void shouldRefuseAMissingConfigFile() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--producer-config", directory.resolve("nope.properties").toString());
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("cannot read --producer-config").contains("nope.properties");
+    }
+
+    @Test
+    void shouldRefuseSettingsNoClientWouldStartWith() throws Exception {
+        Path config = Files.writeString(directory.resolve("producer.properties"), "acks=sometimes\n");
+
+        CommandRun run = CommandRun.execute(directory, "--producer-config", config.toString());
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("cannot be used for").contains("acks");
+    }
+
+    @Test
+    void shouldRefuseAnUnknownGuarantee() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--guarantee", "at-least-twice");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("Unknown guarantee 'at-least-twice'");
+    }
+
+    @Test
+    void shouldRefuseAClusterListItCannotProxy() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--bootstrap-server", "a:9092,b:9092");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--bootstrap-server must be one HOST:PORT");
+    }
+
+    @Test
+    void shouldRefuseATooShortRun() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--duration", "3");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--duration must be at least 10 seconds");
+    }
+}

@@ -1,0 +1,50 @@
+package io.surety.check.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.surety.check.report.ProgressLine;
+import io.surety.check.result.CheckSummary;
+import io.surety.check.result.GuaranteeResult;
+import io.surety.semantics.Guarantee;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run stopped early (what Ctrl-C does) still ends with a summary of what it measured, marked partial. */
+class InterruptedCheckIT {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void shouldReportWhatWasMeasuredWhenStoppedEarly() throws Exception {
+        CheckOptions options = new CheckOptions(List.of(Guarantee.AT_LEAST_ONCE), Duration.ofMinutes(5), 200, 100, 3,
+                null, null, false, Map.of(), Map.of(), directory.resolve("report"), directory.resolve("work"));
+        CheckRun run = new CheckRun(options, new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), false, 1000));
+        CompletableFuture<CheckSummary> running = CompletableFuture.supplyAsync(run::run);
+        Path producerHistory = directory.resolve("work/history/at-least-once-p1.jsonl");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(producerHistory)
+                && Files.readString(producerHistory).contains("\"type\":\"ACK\""));
+        run.interrupt();
+        CheckSummary summary = running.get(120, TimeUnit.SECONDS);
+
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.note()).contains("interrupted");
+        assertThat(summary.passed()).isFalse();
+        assertThat(summary.durationMs()).isLessThan(Duration.ofMinutes(5).toMillis());
+        GuaranteeResult atLeastOnce = summary.results().get(0);
+        assertThat(atLeastOnce.guarantee()).isEqualTo("at-least-once");
+        assertThat(atLeastOnce.acknowledged()).isPositive();
+        assertThat(atLeastOnce.lost()).as("what was acknowledged was read back before the report").isZero();
+    }
+}
