@@ -1,6 +1,6 @@
 package io.surety.check.fault;
 
-import io.surety.check.target.Target;
+import io.surety.check.cluster.Target;
 import io.surety.check.workload.ConsumerWorker;
 import io.surety.check.workload.ProducerFleet;
 import io.surety.harness.FaultProxy;

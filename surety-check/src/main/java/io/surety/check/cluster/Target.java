@@ -1,0 +1,24 @@
+package io.surety.check.cluster;
+
+/**
+ * The cluster a check runs against. The workload reaches it through the check's fault proxy;
+ * set-up, catch-up checks and the final reads use {@link #bootstrapServers()} directly.
+ */
+public interface Target extends AutoCloseable {
+
+    /** The cluster's own address, not the proxy's. */
+    String bootstrapServers();
+
+    /** For the report, e.g. "Surety broker started by the check (fsync policy)". */
+    String describe();
+
+    /** Whether {@link #crashAndRestart()} can be used. */
+    boolean canCrash();
+
+    /** Crashes the broker the hard way and brings it back; returns once it serves again. */
+    void crashAndRestart();
+
+    /** Stops what the check started; leaves an external cluster alone. */
+    @Override
+    void close();
+}
