@@ -13,6 +13,7 @@ import io.surety.check.history.HistoryEvent;
 import io.surety.check.result.GuaranteeResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +30,7 @@ class HistoryCheckerTest {
 
     /** The history with {@code extra} events appended after it (before RUN_END does not matter to a check). */
     private static List<HistoryEvent> plus(String guarantee, List<HistoryEvent> history,
-                                           java.util.function.Consumer<HistoryBuilder> extra) {
+                                           Consumer<HistoryBuilder> extra) {
         HistoryBuilder more = new HistoryBuilder(guarantee).at(10_000);
         extra.accept(more);
         List<HistoryEvent> all = new ArrayList<>(history);

@@ -13,6 +13,7 @@ import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class SummaryTest {
         h.guarantee(EXACTLY_ONCE).logRead("e1", 0, 0, 0).outputRead("e1", 0, 0, 0);
         h.guarantee(null).at(3200).runEnd("complete");
         List<HistoryEvent> events = new ArrayList<>(h.events());
-        events.sort(java.util.Comparator.comparingLong(HistoryEvent::nanos));
+        events.sort(Comparator.comparingLong(HistoryEvent::nanos));
         return events;
     }
 
