@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults switch at runtime and apply to open and new connections alike; {@link #heal()} clears
  * them all. Every switch is logged as "injecting ..." or "healed". Only Kafka's framing is known
- * (see {@link KafkaFraming}); a stream that is not Kafka is still forwarded untouched.
+ * (see {@link KafkaFraming}), plus, when asked, the few responses that name brokers (see
+ * {@link Builder#rewriteBrokerAddresses}); a stream that is not Kafka is still forwarded untouched.
  *
  * <p>Thread-safe: every method may be called from any thread. The proxy owns its threads (one
  * acceptor, two per connection, all daemon, named {@code fault-proxy-<name>-<n>}); {@link #close()}
@@ -40,6 +41,7 @@ public final class FaultProxy implements AutoCloseable {
     private final ServerSocket server;
     private final InetSocketAddress upstream;
     private final boolean closeAfterDroppedResponse;
+    private final boolean rewriteBrokerAddresses;
     private final String threadPrefix;
     private final AtomicInteger threadIds = new AtomicInteger();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
@@ -48,11 +50,13 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
     private volatile boolean closed; // written under threads' monitor, so no thread starts after close
 
-    private FaultProxy(String name, ServerSocket server, InetSocketAddress upstream, boolean closeAfterDroppedResponse) {
+    private FaultProxy(String name, ServerSocket server, InetSocketAddress upstream, boolean closeAfterDroppedResponse,
+                       boolean rewriteBrokerAddresses) {
         this.name = name;
         this.server = server;
         this.upstream = upstream;
         this.closeAfterDroppedResponse = closeAfterDroppedResponse;
+        this.rewriteBrokerAddresses = rewriteBrokerAddresses;
         this.threadPrefix = "fault-proxy-" + name + "-";
     }
 
@@ -254,7 +258,8 @@ public final class FaultProxy implements AutoCloseable {
             }
             traffic.connectionsAccepted.increment();
             ProxiedConnection connection = new ProxiedConnection(client, upstream, faults, traffic,
-                closeAfterDroppedResponse, connections::remove);
+                closeAfterDroppedResponse, rewriteBrokerAddresses ? new BrokerAddresses(host(), port()) : null,
+                connections::remove);
             connections.add(connection);
             try {
                 spawn(() -> connection.run(this::spawn));
@@ -282,6 +287,7 @@ public final class FaultProxy implements AutoCloseable {
         private Optional<String> name = Optional.empty();
         private int listenPort;
         private boolean closeAfterDroppedResponse = true;
+        private boolean rewriteBrokerAddresses;
 
         private Builder(String upstreamHost, int upstreamPort) {
             this.upstreamHost = Objects.requireNonNull(upstreamHost, "upstreamHost");
@@ -311,6 +317,17 @@ public final class FaultProxy implements AutoCloseable {
         }
 
         /**
+         * Whether broker addresses in Metadata, FindCoordinator and DescribeCluster responses are
+         * rewritten to this proxy's address; default {@code false}. Turn it on in front of a broker
+         * that does not advertise the proxy itself, so that clients keep going through the proxy
+         * after bootstrapping. Every broker maps to this one proxy: meant for single-broker clusters.
+         */
+        public Builder rewriteBrokerAddresses(boolean rewrite) {
+            this.rewriteBrokerAddresses = rewrite;
+            return this;
+        }
+
+        /**
          * Binds the listening socket and starts accepting.
          *
          * @throws UncheckedIOException if the port cannot be bound
@@ -327,7 +344,7 @@ public final class FaultProxy implements AutoCloseable {
             }
             String proxyName = name.orElse(server.getLocalPort() + "->" + upstreamHost + ":" + upstreamPort);
             FaultProxy proxy = new FaultProxy(proxyName, server, new InetSocketAddress(upstreamHost, upstreamPort),
-                closeAfterDroppedResponse);
+                closeAfterDroppedResponse, rewriteBrokerAddresses);
             proxy.spawn(proxy::acceptLoop);
             LOG.info("[{}] listening on {}", proxyName, proxy.address());
             return proxy;

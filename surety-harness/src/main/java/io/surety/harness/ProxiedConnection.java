@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,6 +41,8 @@ final class ProxiedConnection {
     private final FaultState faults;
     private final TrafficCounters traffic;
     private final boolean closeAfterDrop;
+    private final BrokerAddresses advertised;
+    private final Map<Integer, AddressRewritingFilter.Rewrite> rewrites = new ConcurrentHashMap<>();
     private final Consumer<ProxiedConnection> onClosed;
     private final PendingDrops drops = new PendingDrops();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -46,12 +50,14 @@ final class ProxiedConnection {
     private volatile Socket upstream;
 
     ProxiedConnection(Socket client, InetSocketAddress upstreamAddress, FaultState faults,
-                      TrafficCounters traffic, boolean closeAfterDrop, Consumer<ProxiedConnection> onClosed) {
+                      TrafficCounters traffic, boolean closeAfterDrop, BrokerAddresses advertised,
+                      Consumer<ProxiedConnection> onClosed) {
         this.client = client;
         this.upstreamAddress = upstreamAddress;
         this.faults = faults;
         this.traffic = traffic;
         this.closeAfterDrop = closeAfterDrop;
+        this.advertised = advertised;
         this.onClosed = onClosed;
     }
 
@@ -69,7 +75,9 @@ final class ProxiedConnection {
             }
             socket.setTcpNoDelay(true);
             socket.connect(upstreamAddress, CONNECT_TIMEOUT_MS);
-            ChunkFilter responses = new ResponseFrameFilter(drops, traffic.responsesDropped::increment, closeAfterDrop);
+            ChunkFilter dropping = new ResponseFrameFilter(drops, traffic.responsesDropped::increment, closeAfterDrop);
+            ChunkFilter responses = advertised == null ? dropping
+                    : ChunkFilter.chain(new AddressRewritingFilter(rewrites, advertised), dropping);
             executor.execute(() -> pump(socket, client, responses, traffic.bytesToClients));
             pump(client, socket, new RequestHeaderDecoder(this::onRequest), traffic.bytesToUpstream);
         } catch (IOException | RejectedExecutionException e) {
@@ -108,7 +116,10 @@ final class ProxiedConnection {
         onClosed.accept(this);
     }
 
-    private void onRequest(short apiKey, int correlationId) {
+    private void onRequest(short apiKey, short apiVersion, int correlationId) {
+        if (advertised != null && BrokerAddresses.carriesAddresses(apiKey)) {
+            rewrites.put(correlationId, new AddressRewritingFilter.Rewrite(apiKey, apiVersion));
+        }
         faults.claimDrop(apiKey).ifPresent(budget -> drops.add(correlationId, budget));
     }
 

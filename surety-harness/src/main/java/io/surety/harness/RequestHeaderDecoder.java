@@ -5,8 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client-to-upstream direction: forwards every byte unchanged and reports the apiKey and
- * correlationId of each request frame (see {@link KafkaFraming}) as soon as its prefix is seen,
+ * Client-to-upstream direction: forwards every byte unchanged and reports the apiKey, apiVersion
+ * and correlationId of each request frame (see {@link KafkaFraming}) as soon as its prefix is seen,
  * before any byte of the chunk is forwarded.
  *
  * <p>If a frame declares a size below the request prefix or above
@@ -19,7 +19,7 @@ final class RequestHeaderDecoder implements ChunkFilter {
 
     /** Receives each decoded request prefix. */
     interface Listener {
-        void onRequest(short apiKey, int correlationId);
+        void onRequest(short apiKey, short apiVersion, int correlationId);
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestHeaderDecoder.class);
@@ -54,7 +54,8 @@ final class RequestHeaderDecoder implements ChunkFilter {
                     LOG.debug("request frame size {} out of bounds; no longer decoding this stream", size);
                     notKafka = true;
                 } else {
-                    listener.onRequest(KafkaFraming.readShort(prefix, 4), KafkaFraming.readInt(prefix, 8));
+                    listener.onRequest(KafkaFraming.readShort(prefix, 4), KafkaFraming.readShort(prefix, 6),
+                        KafkaFraming.readInt(prefix, 8));
                     bodyRemaining = size - sizeAfterPrefix;
                 }
             }

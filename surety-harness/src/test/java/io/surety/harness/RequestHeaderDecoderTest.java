@@ -19,7 +19,7 @@ class RequestHeaderDecoderTest {
     void shouldReportEveryRequestAndForwardEveryByteWhenSplitAtEveryByte() {
         for (int split = 0; split <= STREAM.length; split++) {
             List<String> seen = new ArrayList<>();
-            RequestHeaderDecoder decoder = new RequestHeaderDecoder((apiKey, correlationId) -> seen.add(apiKey + "/" + correlationId));
+            RequestHeaderDecoder decoder = new RequestHeaderDecoder((apiKey, apiVersion, correlationId) -> seen.add(apiKey + "/" + correlationId));
             ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
             assertThat(decoder.filter(STREAM, 0, split, kept)).isFalse();
@@ -33,7 +33,7 @@ class RequestHeaderDecoderTest {
     @Test
     void shouldReportRequestsWhenFedOneByteAtATime() {
         List<Integer> seen = new ArrayList<>();
-        RequestHeaderDecoder decoder = new RequestHeaderDecoder((apiKey, correlationId) -> seen.add(correlationId));
+        RequestHeaderDecoder decoder = new RequestHeaderDecoder((apiKey, apiVersion, correlationId) -> seen.add(correlationId));
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
         for (int i = 0; i < STREAM.length; i++) {
@@ -50,7 +50,7 @@ class RequestHeaderDecoderTest {
             "GET / HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII),
             FrameClient.requestFrame((short) 0, 1, new byte[0]));
         List<Integer> seen = new ArrayList<>();
-        RequestHeaderDecoder decoder = new RequestHeaderDecoder((apiKey, correlationId) -> seen.add(correlationId));
+        RequestHeaderDecoder decoder = new RequestHeaderDecoder((apiKey, apiVersion, correlationId) -> seen.add(correlationId));
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
         decoder.filter(notKafka, 0, notKafka.length, kept);

@@ -1,0 +1,134 @@
+package io.surety.check.fault;
+
+import io.surety.semantics.CrashPoint;
+import io.surety.semantics.Guarantee;
+import java.time.Duration;
+import java.util.Locale;
+import org.apache.kafka.common.protocol.ApiKeys;
+
+/**
+ * One fault of a schedule. {@link #inject} returns once the fault is over: at once for an
+ * instantaneous one, after its duration for one that lasts (the proxy heals), after the restart
+ * for a crash.
+ */
+public sealed interface Fault {
+
+    /** How the fault appears in the history, the table and the charts. */
+    String name();
+
+    /** Whether this fault can act on the given targets (a broker crash needs a way to crash it). */
+    default boolean applicable(FaultTargets targets) {
+        return true;
+    }
+
+    void inject(FaultTargets targets) throws InterruptedException;
+
+    /** The broker is killed with {@code kill -9} (or the user's restart command runs) and comes back. */
+    record BrokerCrash() implements Fault {
+        @Override
+        public String name() {
+            return "broker kill -9 and restart";
+        }
+
+        @Override
+        public boolean applicable(FaultTargets targets) {
+            return targets.cluster().canCrash();
+        }
+
+        @Override
+        public void inject(FaultTargets targets) {
+            targets.cluster().crashAndRestart();
+        }
+    }
+
+    /** Every connection through the proxy is reset (RST) at once; clients reconnect. */
+    record ConnectionReset() implements Fault {
+        @Override
+        public String name() {
+            return "connection reset";
+        }
+
+        @Override
+        public void inject(FaultTargets targets) {
+            targets.proxy().resetAll();
+        }
+    }
+
+    /** The next {@code count} produce responses are swallowed: the writes happen, the acks never arrive. */
+    record LostProduceResponses(int count) implements Fault {
+        @Override
+        public String name() {
+            return count + " produce responses lost";
+        }
+
+        @Override
+        public void inject(FaultTargets targets) {
+            targets.proxy().dropResponses(ApiKeys.PRODUCE.id, count);
+        }
+    }
+
+    /** Nothing crosses the proxy for {@code length}; connections stay open, as in a network partition. */
+    record BlackHole(Duration length) implements Fault {
+        @Override
+        public String name() {
+            return "network black hole " + length.toSeconds() + " s";
+        }
+
+        @Override
+        public void inject(FaultTargets targets) throws InterruptedException {
+            targets.proxy().blackHole();
+            try {
+                Thread.sleep(length.toMillis());
+            } finally {
+                targets.proxy().heal();
+            }
+        }
+    }
+
+    /** Every chunk crossing the proxy waits {@code delay}, for {@code length}. */
+    record Delay(Duration delay, Duration length) implements Fault {
+        @Override
+        public String name() {
+            return "network delay " + delay.toMillis() + " ms for " + length.toSeconds() + " s";
+        }
+
+        @Override
+        public void inject(FaultTargets targets) throws InterruptedException {
+            targets.proxy().delay(delay);
+            try {
+                Thread.sleep(length.toMillis());
+            } finally {
+                targets.proxy().heal();
+            }
+        }
+    }
+
+    /** The producer process of {@code guarantee} is killed with {@code kill -9}; a new one starts. */
+    record ProducerCrash(Guarantee guarantee) implements Fault {
+        @Override
+        public String name() {
+            return guarantee.label() + " producer kill -9";
+        }
+
+        @Override
+        public void inject(FaultTargets targets) {
+            targets.producers().get(guarantee).crashAndRestart();
+        }
+    }
+
+    /**
+     * The consumer of {@code guarantee} will crash the next time its loop reaches {@code point}; a
+     * new instance takes over. The crash itself is written to the history when it happens.
+     */
+    record ConsumerCrash(Guarantee guarantee, CrashPoint point) implements Fault {
+        @Override
+        public String name() {
+            return guarantee.label() + " consumer crash " + point.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        @Override
+        public void inject(FaultTargets targets) {
+            targets.consumers().get(guarantee).crashAt(point);
+        }
+    }
+}

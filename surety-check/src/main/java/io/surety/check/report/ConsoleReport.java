@@ -1,0 +1,154 @@
+package io.surety.check.report;
+
+import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultWindow;
+import io.surety.check.result.GuaranteeResult;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * The end-of-run report as plain text: the results table, the violations in sentences, the faults
+ * injected and where the report files are. Colours the verdicts only when asked to (on a terminal).
+ */
+public final class ConsoleReport {
+
+    private static final String GREEN = "\u001b[32m";
+    private static final String RED = "\u001b[31m";
+    private static final String YELLOW = "\u001b[33m";
+    private static final String BOLD = "\u001b[1m";
+    private static final String RESET = "\u001b[0m";
+
+    private record Column(String header, ToLongFunction<GuaranteeResult> value) {
+    }
+
+    private static final List<Column> COUNTS = List.of(
+            new Column("sent", GuaranteeResult::sent),
+            new Column("acked", GuaranteeResult::acknowledged),
+            new Column("delivered", GuaranteeResult::delivered),
+            new Column("lost", GuaranteeResult::lost),
+            new Column("duplicated", GuaranteeResult::duplicated),
+            new Column("reordered", GuaranteeResult::reordered));
+
+    private static final String GAP = "  ";
+
+    private ConsoleReport() {
+    }
+
+    /** Prints the report to {@code out}, in colour if {@code out} is the terminal's standard output. */
+    public static void print(CheckSummary summary, ReportFiles files, PrintStream out) {
+        boolean ansi = out == System.out && System.console() != null
+                && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+        out.print(render(summary, files, ansi));
+        out.flush();
+    }
+
+    /**
+     * The report as text, lines ending in '\n'.
+     *
+     * @param files where the report files are, or null to leave that part out
+     * @param ansi  whether to colour verdicts with ANSI escapes
+     */
+    public static String render(CheckSummary summary, ReportFiles files, boolean ansi) {
+        StringBuilder out = new StringBuilder();
+        out.append("surety check: ").append(summary.target())
+                .append(", started ").append(summary.startedAt())
+                .append(", ran ").append(Format.duration(summary.durationMs())).append('\n');
+        if (!summary.complete()) {
+            out.append(paint(ansi, YELLOW, "PARTIAL RUN")).append(": ")
+                    .append(Format.sentence(summary.note() == null || summary.note().isBlank()
+                            ? "the run stopped early" : summary.note()))
+                    .append(" The counts cover only what happened before it stopped.\n");
+        }
+        out.append('\n');
+        table(out, summary.results(), ansi);
+
+        List<String> violations = new ArrayList<>();
+        for (GuaranteeResult r : summary.results()) {
+            r.verdict().violations().forEach(v -> violations.add(r.guarantee() + ": " + v));
+        }
+        out.append('\n');
+        if (violations.isEmpty()) {
+            out.append(summary.results().isEmpty() ? "No guarantee was checked.\n"
+                    : summary.complete() ? "No violations: every guarantee kept its promise.\n"
+                    : "No violations seen before the run stopped.\n");
+        } else {
+            out.append("Violations\n");
+            violations.forEach(v -> out.append("  ").append(v).append('\n'));
+        }
+
+        out.append('\n');
+        if (summary.faults().isEmpty()) {
+            out.append("Faults injected: none\n");
+        } else {
+            out.append("Faults injected\n");
+            int width = summary.faults().stream().mapToInt(f -> String.valueOf(f.name()).length()).max().orElse(0);
+            for (FaultWindow f : summary.faults()) {
+                out.append("  ").append(pad(String.valueOf(f.name()), width, false)).append(GAP)
+                        .append(Format.window(f.startMs(), f.endMs())).append('\n');
+            }
+        }
+
+        out.append('\n').append(overall(summary, ansi)).append('\n');
+        if (files != null) {
+            out.append("Report: ").append(files.html()).append('\n')
+                    .append("        ").append(files.json()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static void table(StringBuilder out, List<GuaranteeResult> results, boolean ansi) {
+        int nameWidth = "guarantee".length();
+        for (GuaranteeResult r : results) {
+            nameWidth = Math.max(nameWidth, r.guarantee().length());
+        }
+        int[] widths = new int[COUNTS.size()];
+        for (int c = 0; c < COUNTS.size(); c++) {
+            widths[c] = COUNTS.get(c).header().length();
+            for (GuaranteeResult r : results) {
+                widths[c] = Math.max(widths[c], Long.toString(COUNTS.get(c).value().applyAsLong(r)).length());
+            }
+        }
+        out.append(pad("guarantee", nameWidth, false));
+        for (int c = 0; c < COUNTS.size(); c++) {
+            out.append(GAP).append(pad(COUNTS.get(c).header(), widths[c], true));
+        }
+        out.append(GAP).append("verdict\n");
+        for (GuaranteeResult r : results) {
+            out.append(pad(r.guarantee(), nameWidth, false));
+            for (int c = 0; c < COUNTS.size(); c++) {
+                out.append(GAP).append(pad(Long.toString(COUNTS.get(c).value().applyAsLong(r)), widths[c], true));
+            }
+            String verdict = r.verdict().outcome().name();
+            out.append(GAP).append(paint(ansi, r.verdict().passed() ? GREEN : RED, verdict)).append('\n');
+        }
+    }
+
+    private static String overall(CheckSummary summary, boolean ansi) {
+        long failed = summary.results().stream().filter(r -> !r.verdict().passed()).count();
+        if (failed > 0) {
+            return paint(ansi, BOLD + RED, "FAIL") + ": " + failed + " of " + summary.results().size()
+                    + (summary.results().size() == 1 ? " guarantee" : " guarantees") + " broke "
+                    + (failed == 1 ? "its" : "their") + " promise"
+                    + (summary.complete() ? "" : " (partial run)");
+        }
+        if (!summary.complete()) {
+            return paint(ansi, BOLD + YELLOW, "INCOMPLETE")
+                    + ": no violation seen, but the run stopped early, so it proves nothing";
+        }
+        return paint(ansi, BOLD + GREEN, "PASS") + ": every guarantee kept its promise";
+    }
+
+    private static String paint(boolean ansi, String colour, String text) {
+        return ansi ? colour + text + RESET : text;
+    }
+
+    static String pad(String text, int width, boolean right) {
+        if (text.length() >= width) {
+            return text;
+        }
+        String spaces = " ".repeat(width - text.length());
+        return right ? spaces + text : text + spaces;
+    }
+}

@@ -1,0 +1,226 @@
+package io.surety.check.run;
+
+import io.surety.check.report.ConsoleReport;
+import io.surety.check.report.ProgressLine;
+import io.surety.check.report.ReportFiles;
+import io.surety.check.report.ReportWriter;
+import io.surety.check.result.CheckSummary;
+import io.surety.check.workload.WorkloadSettings;
+import io.surety.semantics.Guarantee;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/surety check}: measures what the delivery guarantees really deliver under faults.
+ * Exit code 0 when every guarantee kept its promise, 1 when one did not, 2 when the run could not
+ * be done as asked (bad options, unreachable cluster, interrupted) — with a partial report of what
+ * was measured.
+ */
+@Command(name = "surety check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Runs at-most-once, at-least-once and exactly-once side by side against a cluster while faults",
+            "are injected (broker kill -9, lost acks, connection resets, a network black hole and delay,",
+            "producer kill -9, consumer crashes at the commit points), records every send, ack, poll,",
+            "process and commit, and counts what was lost, duplicated and reordered.",
+            "Without --bootstrap-server it starts a Surety broker of its own."})
+public final class CheckCommand implements Callable<Integer> {
+
+    static final int PASSED = 0;
+    static final int VIOLATED = 1;
+    static final int NOT_DONE = 2;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--guarantee", split = ",", paramLabel = "G",
+            description = "Guarantees to check (default: all three): at-most-once, at-least-once, exactly-once.")
+    List<String> guarantees = List.of("at-most-once", "at-least-once", "exactly-once");
+
+    @Option(names = "--duration", defaultValue = "45", paramLabel = "SECONDS",
+            description = "How long the producers send (default ${DEFAULT-VALUE} s; at least 10).")
+    int durationSeconds;
+
+    @Option(names = "--rate", defaultValue = "200", paramLabel = "N",
+            description = "Records per second per guarantee (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--record-size", defaultValue = "100", paramLabel = "BYTES", description = "Bytes per record value.")
+    int recordSize;
+
+    @Option(names = "--partitions", defaultValue = "3", description = "Partitions of each topic the check creates.")
+    int partitions;
+
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+            description = "Check an existing single-broker cluster instead of starting a Surety broker.")
+    String bootstrapServer;
+
+    @Option(names = "--broker-restart-command", paramLabel = "CMD",
+            description = "With --bootstrap-server: a shell command that crashes and restarts the broker "
+                    + "(without it, broker crashes are skipped).")
+    String restartCommand;
+
+    @Option(names = "--no-faults", description = "Run without injecting faults (a baseline).")
+    boolean noFaults;
+
+    @Option(names = "--producer-config", paramLabel = "FILE",
+            description = "Your producer settings, laid over each guarantee's preset.")
+    Path producerConfig;
+
+    @Option(names = "--consumer-config", paramLabel = "FILE",
+            description = "Your consumer settings, laid over each guarantee's preset.")
+    Path consumerConfig;
+
+    @Option(names = "--report-dir", defaultValue = "check-report", paramLabel = "DIR",
+            description = "Where index.html and summary.json go (default ./${DEFAULT-VALUE}).")
+    Path reportDirectory;
+
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where histories, client logs and the broker's data go (default: a new temporary directory).")
+    Path workDirectory;
+
+    private final PrintStream out;
+
+    private CheckCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(System.out, args));
+    }
+
+    /** Runs the command with {@code out} as its console; returns the exit code. */
+    public static int execute(PrintStream out, String... args) {
+        CommandLine commandLine = new CommandLine(new CheckCommand(out));
+        commandLine.setOut(new java.io.PrintWriter(out, true));
+        commandLine.setExecutionExceptionHandler((error, line, parsed) -> {
+            line.getErr().println("surety check: " + error.getMessage());
+            return NOT_DONE;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        CheckOptions options = options();
+        out.println("surety check: " + String.join(", ", options.guarantees().stream().map(Guarantee::label).toList())
+                + (options.startsItsOwnBroker() ? " against a Surety broker it starts" : " against " + options.bootstrapServers())
+                + "; work directory " + options.workDirectory());
+        CheckRun run = new CheckRun(options, ProgressLine.on(out));
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread onInterrupt = new Thread(() -> {
+            run.interrupt();
+            try {
+                reported.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "check-interrupted");
+        Runtime.getRuntime().addShutdownHook(onInterrupt);
+        try {
+            CheckSummary summary = run.run();
+            ReportFiles files = ReportWriter.write(summary, options.reportDirectory());
+            ConsoleReport.print(summary, files, out);
+            run.notes().forEach(note -> out.println("note: " + note));
+            out.println("history and client logs: " + options.workDirectory());
+            if (!summary.complete()) {
+                return NOT_DONE;
+            }
+            return summary.passed() ? PASSED : VIOLATED;
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onInterrupt);
+            } catch (IllegalStateException shuttingDown) {
+                // interrupted: the hook is running and waits for this report
+            }
+        }
+    }
+
+    private CheckOptions options() throws IOException {
+        if (durationSeconds < 10) {
+            throw bad("--duration must be at least 10 seconds, so the faults fit in the traffic");
+        }
+        if (rate < 1 || rate > 100_000) {
+            throw bad("--rate must be between 1 and 100000 records per second");
+        }
+        if (recordSize < 32 || recordSize > 1 << 20) {
+            throw bad("--record-size must be between 32 bytes and 1 MiB");
+        }
+        if (partitions < 1 || partitions > 100) {
+            throw bad("--partitions must be between 1 and 100");
+        }
+        if (restartCommand != null && bootstrapServer == null) {
+            throw bad("--broker-restart-command only applies with --bootstrap-server (a broker the check starts "
+                    + "is crashed with kill -9 by the check itself)");
+        }
+        if (bootstrapServer != null && !bootstrapServer.matches("[^:,\\s]+:\\d{1,5}")) {
+            throw bad("--bootstrap-server must be one HOST:PORT (the check proxies a single broker), not '"
+                    + bootstrapServer + "'");
+        }
+        List<Guarantee> chosen;
+        try {
+            chosen = guarantees.stream().map(Guarantee::parse).distinct().sorted().toList();
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+        Map<String, String> producerSettings = settingsFile(producerConfig, "--producer-config");
+        Map<String, String> consumerSettings = settingsFile(consumerConfig, "--consumer-config");
+        refuseUnusableSettings(chosen, producerSettings, consumerSettings);
+        Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("surety-check-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-")));
+        return new CheckOptions(chosen, Duration.ofSeconds(durationSeconds), rate, recordSize, partitions,
+                bootstrapServer, restartCommand, !noFaults, producerSettings, consumerSettings, reportDirectory.toAbsolutePath(),
+                work.toAbsolutePath());
+    }
+
+    /** Settings a client would refuse to start with are reported now, not half-way through the run. */
+    private void refuseUnusableSettings(List<Guarantee> chosen, Map<String, String> producerSettings,
+                                        Map<String, String> consumerSettings) {
+        WorkloadSettings trial = new WorkloadSettings(producerSettings, consumerSettings, "127.0.0.1:9092", "trial");
+        for (Guarantee guarantee : chosen) {
+            try {
+                trial.producer(guarantee);
+                trial.consumer(guarantee);
+            } catch (RuntimeException e) {
+                throw bad("the settings given cannot be used for " + guarantee.label() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private Map<String, String> settingsFile(Path file, String option) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        if (file == null) {
+            return settings;
+        }
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(file)) {
+            properties.load(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw bad("cannot read " + option + " " + file + ": " + e.getMessage());
+        }
+        properties.stringPropertyNames().forEach(key -> settings.put(key, properties.getProperty(key).trim()));
+        return settings;
+    }
+
+    private ParameterException bad(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -1,0 +1,48 @@
+package io.surety.check.run;
+
+import io.surety.semantics.Guarantee;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one check run does, after the command line was parsed and checked.
+ *
+ * @param guarantees        the guarantees run side by side
+ * @param traffic           how long the producers send
+ * @param rate              records per second per guarantee
+ * @param recordSize        bytes per record value
+ * @param partitions        partitions of each topic the check creates
+ * @param bootstrapServers  an existing cluster, or null to start a Surety broker
+ * @param restartCommand    for an existing cluster: a shell command that crashes and restarts the broker, or null
+ * @param faults            whether to inject the fault schedule
+ * @param producerSettings  the user's producer settings, laid over each guarantee's preset
+ * @param consumerSettings  the user's consumer settings, laid over each guarantee's preset
+ * @param reportDirectory   where index.html and summary.json go
+ * @param workDirectory     where histories, client logs and the started broker's data go
+ */
+public record CheckOptions(
+        List<Guarantee> guarantees,
+        Duration traffic,
+        int rate,
+        int recordSize,
+        int partitions,
+        String bootstrapServers,
+        String restartCommand,
+        boolean faults,
+        Map<String, String> producerSettings,
+        Map<String, String> consumerSettings,
+        Path reportDirectory,
+        Path workDirectory) {
+
+    public CheckOptions {
+        guarantees = List.copyOf(guarantees);
+        producerSettings = Map.copyOf(producerSettings);
+        consumerSettings = Map.copyOf(consumerSettings);
+    }
+
+    public boolean startsItsOwnBroker() {
+        return bootstrapServers == null;
+    }
+}

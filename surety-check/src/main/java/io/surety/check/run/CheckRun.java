@@ -1,0 +1,344 @@
+package io.surety.check.run;
+
+import io.surety.check.checker.HistoryChecker;
+import io.surety.check.fault.FaultInjector;
+import io.surety.check.fault.FaultSchedule;
+import io.surety.check.fault.FaultTargets;
+import io.surety.check.history.EventType;
+import io.surety.check.history.HistoryEvent;
+import io.surety.check.history.HistoryReader;
+import io.surety.check.history.HistoryWriter;
+import io.surety.check.report.Progress;
+import io.surety.check.report.ProgressLine;
+import io.surety.check.result.CheckSummary;
+import io.surety.check.target.ChildBrokerTarget;
+import io.surety.check.target.ExternalTarget;
+import io.surety.check.target.Target;
+import io.surety.check.workload.AckTally;
+import io.surety.check.workload.CatchUp;
+import io.surety.check.workload.ConsumerWorker;
+import io.surety.check.workload.LogDrain;
+import io.surety.check.workload.ProducerFleet;
+import io.surety.check.workload.WorkloadSettings;
+import io.surety.harness.FaultProxy;
+import io.surety.semantics.Guarantee;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * One check: starts (or reaches) the cluster, puts the fault proxy in front of it, runs each
+ * guarantee's producer and consumer side by side while the fault schedule plays, stops the
+ * traffic, lets the consumers catch up, reads every log back, and turns the history into a
+ * {@link CheckSummary}.
+ *
+ * <p>Whatever goes wrong — an unreachable cluster, a failed start, an interruption — the run still
+ * ends with a summary of what it measured, marked incomplete with the reason; it never ends with
+ * an exception alone.
+ */
+public final class CheckRun {
+
+    private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final CheckOptions options;
+    private final ProgressLine progress;
+    private final List<Path> historyFiles = new ArrayList<>();
+    private final Map<Guarantee, ProducerFleet> producers = new EnumMap<>(Guarantee.class);
+    private final Map<Guarantee, ConsumerWorker> consumers = new EnumMap<>(Guarantee.class);
+    private final AckTally acks = new AckTally();
+    private final List<String> notes = new ArrayList<>();
+    private volatile boolean interrupted;
+    private volatile String phase = "starting";
+    private long startNs;
+    private Target target;
+    private FaultProxy proxy;
+    private Admin admin;
+    private HistoryWriter history;
+    private FaultInjector injector;
+    private WorkloadSettings settings;
+
+    public CheckRun(CheckOptions options, ProgressLine progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Asks a running check to stop early; it still reports what it measured. */
+    public void interrupt() {
+        interrupted = true;
+    }
+
+    /** Notes for the user beyond the counts: skipped faults, settings that weaken a guarantee. */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    public CheckSummary run() {
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        startNs = System.nanoTime();
+        boolean complete = false;
+        String stoppedBecause = null;
+        String description = options.startsItsOwnBroker() ? "Surety broker started by the check" : options.bootstrapServers();
+        try {
+            Files.createDirectories(options.workDirectory().resolve("history"));
+            Path runHistory = options.workDirectory().resolve("history").resolve("run.jsonl");
+            historyFiles.add(runHistory);
+            history = HistoryWriter.append(runHistory);
+            history.write(HistoryEvent.note(EventType.RUN_START, null, "check", "guarantees " + labels()
+                    + ", traffic " + options.traffic().toSeconds() + " s at " + options.rate() + " records/s each"));
+            startTarget();
+            description = target.describe();
+            startTraffic();
+            runTraffic();
+            complete = !interrupted;
+            stoppedBecause = interrupted ? "interrupted before the end of the traffic" : null;
+            finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stoppedBecause = "interrupted during " + phase;
+        } catch (RuntimeException | IOException e) {
+            stoppedBecause = "stopped during " + phase + ": " + e.getMessage();
+        } finally {
+            if (history != null) {
+                history.write(HistoryEvent.note(EventType.RUN_END, null, "check", complete ? "complete" : stoppedBecause));
+            }
+            closeAll();
+        }
+        if (complete && interrupted) {
+            complete = false;
+            stoppedBecause = "interrupted while finishing";
+        }
+        if (injector != null) {
+            injector.skipped().forEach(fault -> notes.add("fault not injected (no way to crash this cluster): " + fault));
+            injector.failed().forEach(fault -> notes.add("fault failed: " + fault));
+        }
+        if (settings != null) {
+            notes.addAll(settings.findings());
+        }
+        phase = "checking";
+        return HistoryChecker.summarize(HistoryReader.readAll(allHistoryFiles()), description, startedAt, complete,
+                stoppedBecause);
+    }
+
+    private void startTarget() throws InterruptedException {
+        phase = options.startsItsOwnBroker() ? "starting a Surety broker" : "reaching the cluster";
+        showProgress();
+        target = options.startsItsOwnBroker()
+                ? ChildBrokerTarget.start(options.workDirectory(), options.partitions())
+                : new ExternalTarget(options.bootstrapServers(), options.restartCommand(),
+                        options.workDirectory().resolve("restart-command.log"));
+        admin = Admin.create(Map.of("bootstrap.servers", target.bootstrapServers(),
+                "client.id", "surety-check-admin", "request.timeout.ms", "10000",
+                "default.api.timeout.ms", String.valueOf(REACH_TIMEOUT.toMillis())));
+        try {
+            admin.describeCluster().nodes().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot reach the cluster at " + target.bootstrapServers() + " within "
+                    + REACH_TIMEOUT.toSeconds() + " s (" + rootMessage(e) + ")", e);
+        }
+        String[] first = target.bootstrapServers().split(",")[0].trim().split(":");
+        proxy = FaultProxy.builder(first[0], Integer.parseInt(first[1])).name("check").rewriteBrokerAddresses(true).start();
+    }
+
+    private void startTraffic() throws InterruptedException {
+        phase = "creating topics";
+        showProgress();
+        String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+        settings = new WorkloadSettings(options.producerSettings(), options.consumerSettings(), proxy.address(), runId);
+        List<NewTopic> topics = new ArrayList<>();
+        for (Guarantee guarantee : options.guarantees()) {
+            topics.add(newTopic(settings.topic(guarantee)));
+        }
+        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE)) {
+            topics.add(newTopic(settings.outputTopic()));
+        }
+        createTopics(topics);
+
+        phase = "starting consumers";
+        showProgress();
+        for (Guarantee guarantee : options.guarantees()) {
+            boolean exactlyOnce = guarantee == Guarantee.EXACTLY_ONCE;
+            ConsumerWorker worker = new ConsumerWorker(guarantee, settings.topic(guarantee),
+                    exactlyOnce ? settings.outputTopic() : null, settings.consumer(guarantee),
+                    exactlyOnce ? settings.copierProducer() : null, history);
+            consumers.put(guarantee, worker);
+            worker.start();
+        }
+        for (Map.Entry<Guarantee, ConsumerWorker> worker : consumers.entrySet()) {
+            if (!worker.getValue().awaitFirstAssignment(ASSIGNMENT_TIMEOUT.toMillis())) {
+                throw new IllegalStateException("the " + worker.getKey().label() + " consumer got no partitions within "
+                        + ASSIGNMENT_TIMEOUT.toSeconds() + " s");
+            }
+        }
+
+        phase = "starting producers";
+        showProgress();
+        for (Guarantee guarantee : options.guarantees()) {
+            Properties producerSettings = settings.producer(guarantee);
+            ProducerFleet fleet = new ProducerFleet(guarantee, settings.topic(guarantee), producerSettings,
+                    options.workDirectory(), options.rate(), options.recordSize());
+            producers.put(guarantee, fleet);
+            fleet.start();
+        }
+        FaultSchedule schedule = options.faults() ? FaultSchedule.standard(options.traffic(), options.guarantees())
+                : FaultSchedule.none();
+        injector = new FaultInjector(schedule, new FaultTargets(proxy, target, producers, consumers), history);
+    }
+
+    private void runTraffic() throws InterruptedException {
+        phase = "running";
+        long trafficStart = System.nanoTime();
+        injector.start();
+        long end = trafficStart + options.traffic().toNanos();
+        while (!interrupted && System.nanoTime() - end < 0) {
+            showProgress();
+            TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    private void finish() throws InterruptedException {
+        phase = "healing faults";
+        showProgress();
+        injector.stop();
+        proxy.heal();
+
+        phase = "stopping producers";
+        showProgress();
+        List<Thread> stopping = new ArrayList<>();
+        for (ProducerFleet fleet : producers.values()) {
+            Thread thread = new Thread(fleet::stop, "stop-producer");
+            thread.start();
+            stopping.add(thread);
+        }
+        for (Thread thread : stopping) {
+            thread.join();
+        }
+
+        phase = "reading the logs back";
+        showProgress();
+        Map<Guarantee, Map<Integer, Long>> ends = new EnumMap<>(Guarantee.class);
+        for (Guarantee guarantee : options.guarantees()) {
+            ends.put(guarantee, LogDrain.read(target.bootstrapServers(), settings.topic(guarantee),
+                    guarantee == Guarantee.EXACTLY_ONCE, EventType.LOG_READ, guarantee.label(), history, DRAIN_TIMEOUT));
+        }
+
+        phase = "letting the consumers catch up";
+        for (Guarantee guarantee : options.guarantees()) {
+            showProgress();
+            if (!interrupted && !CatchUp.await(admin, settings.group(guarantee), settings.topic(guarantee),
+                    ends.get(guarantee), CATCH_UP_TIMEOUT)) {
+                notes.add("the " + guarantee.label() + " consumers had not committed past the end of the log "
+                        + CATCH_UP_TIMEOUT.toSeconds() + " s after the producers stopped");
+            }
+        }
+
+        phase = "stopping consumers";
+        showProgress();
+        for (ConsumerWorker worker : consumers.values()) {
+            worker.stop();
+        }
+        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE)) {
+            phase = "reading the exactly-once output";
+            showProgress();
+            LogDrain.read(target.bootstrapServers(), settings.outputTopic(), true, EventType.OUTPUT_READ,
+                    Guarantee.EXACTLY_ONCE.label(), history, DRAIN_TIMEOUT);
+        }
+        progress.finish();
+    }
+
+    private void showProgress() {
+        Map<String, Progress.Counts> counts = new LinkedHashMap<>();
+        for (Guarantee guarantee : options.guarantees()) {
+            ProducerFleet fleet = producers.get(guarantee);
+            ConsumerWorker worker = consumers.get(guarantee);
+            counts.put(guarantee.label(), new Progress.Counts(fleet == null ? 0 : acks.count(fleet.historyFiles()),
+                    worker == null ? 0 : worker.processed()));
+        }
+        String active = injector == null ? null : injector.active();
+        progress.update(new Progress((System.nanoTime() - startNs) / 1_000_000, options.traffic().toMillis(), phase,
+                counts, active == null ? List.of() : List.of(active)));
+    }
+
+    private NewTopic newTopic(String name) {
+        return new NewTopic(name, Optional.of(options.partitions()), Optional.empty());
+    }
+
+    private void createTopics(List<NewTopic> topics) throws InterruptedException {
+        try {
+            admin.createTopics(topics).all().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create the check's topics: " + rootMessage(e), e);
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the cluster did not create the check's topics within "
+                    + REACH_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    private List<Path> allHistoryFiles() {
+        List<Path> files = new ArrayList<>(historyFiles);
+        producers.values().forEach(fleet -> files.addAll(fleet.historyFiles()));
+        return files.stream().filter(Files::exists).toList();
+    }
+
+    private void closeAll() {
+        for (ConsumerWorker worker : consumers.values()) {
+            try {
+                worker.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        producers.values().forEach(ProducerFleet::close);
+        if (injector != null) {
+            try {
+                injector.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (target != null) {
+            target.close();
+        }
+        if (history != null) {
+            history.close();
+        }
+    }
+
+    private String labels() {
+        return String.join(", ", options.guarantees().stream().map(Guarantee::label).toList());
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+}

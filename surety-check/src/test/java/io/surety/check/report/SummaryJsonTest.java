@@ -1,0 +1,97 @@
+package io.surety.check.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.surety.check.result.CheckSummary;
+import io.surety.check.result.GuaranteeResult;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SummaryJsonTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripGivesBackTheSameSummary() {
+        CheckSummary summary = Summaries.realistic();
+        Path file = SummaryJson.write(summary, dir.resolve(SummaryJson.FILE_NAME));
+
+        CheckSummary back = SummaryJson.read(file);
+
+        assertThat(back).isEqualTo(summary);
+        assertThat(back.results()).extracting(GuaranteeResult::guarantee)
+                .containsExactly("at-most-once", "at-least-once", "exactly-once");
+    }
+
+    @Test
+    void partialRunWithoutTimelineRoundTrips() {
+        CheckSummary cut = new CheckSummary("localhost:9092", "2025-03-14T11:00:00Z", 1_200, false,
+                "cluster unreachable", List.of(), List.of(), null);
+
+        CheckSummary back = SummaryJson.parse(SummaryJson.toJson(cut));
+
+        assertThat(back).isEqualTo(cut);
+    }
+
+    @Test
+    void eachGuaranteeHasTheKeysOtherToolsRead() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(SummaryJson.toJson(Summaries.realistic()));
+
+        assertThat(root.path("version").asInt()).isEqualTo(1);
+        assertThat(root.path("target").asText()).isEqualTo("embedded Surety broker (127.0.0.1:19092)");
+        assertThat(root.path("durationMs").asLong()).isEqualTo(60_000);
+        assertThat(root.path("complete").asBoolean()).isTrue();
+        assertThat(root.path("passed").asBoolean()).isFalse();
+        assertThat(root.has("note")).isTrue();
+
+        JsonNode guarantees = root.path("guarantees");
+        assertThat(guarantees.properties()).extracting(e -> e.getKey())
+                .containsExactly("at-most-once", "at-least-once", "exactly-once");
+        for (JsonNode g : guarantees) {
+            assertThat(g.fieldNames()).toIterable().contains("sent", "acknowledged", "delivered", "lost",
+                    "duplicated", "reordered", "verdict", "violations", "failed", "lostUnacknowledged",
+                    "logDuplicates", "abortedReads", "phantoms", "offsetsSkipped", "promise");
+        }
+        JsonNode amo = guarantees.path("at-most-once");
+        assertThat(amo.path("sent").asLong()).isEqualTo(58_210);
+        assertThat(amo.path("acknowledged").asLong()).isEqualTo(58_190);
+        assertThat(amo.path("delivered").asLong()).isEqualTo(58_153);
+        assertThat(amo.path("lost").asLong()).isEqualTo(37);
+        assertThat(amo.path("verdict").asText()).isEqualTo("PASS");
+        assertThat(amo.path("violations")).isEmpty();
+
+        JsonNode eos = guarantees.path("exactly-once");
+        assertThat(eos.path("duplicated").asLong()).isEqualTo(112);
+        assertThat(eos.path("reordered").asLong()).isEqualTo(3);
+        assertThat(eos.path("verdict").asText()).isEqualTo("FAIL");
+        assertThat(eos.path("violations").get(0).asText()).isEqualTo(Summaries.DUPLICATES);
+
+        assertThat(root.path("faults")).hasSize(6);
+        assertThat(root.path("faults").get(1).path("name").asText()).isEqualTo("kill -9 broker");
+        assertThat(root.path("faults").get(5).path("endMs").asLong()).isEqualTo(-1);
+        assertThat(root.path("timeline").path("bucketMs").asLong()).isEqualTo(1000);
+        assertThat(root.path("timeline").path("acknowledgedPerBucket").path("at-least-once")).hasSize(60);
+    }
+
+    @Test
+    void partialRunIsFlagged() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(SummaryJson.toJson(Summaries.partial()));
+
+        assertThat(root.path("complete").asBoolean()).isFalse();
+        assertThat(root.path("passed").asBoolean()).as("a partial run never passes").isFalse();
+        assertThat(root.path("note").asText()).isEqualTo("interrupted by the user after 21 s");
+        assertThat(SummaryJson.parse(root.toString()).complete()).isFalse();
+    }
+
+    @Test
+    void somethingElseIsRefused() {
+        assertThatThrownBy(() -> SummaryJson.parse("[1, 2]")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SummaryJson.parse("{\"target\": ")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
