@@ -135,6 +135,9 @@ public final class ProducerMain implements Callable<Integer> {
                 });
             }
             if (abortOnPurpose) {
+                // Written first, so the aborted records are in the log for readers to wrongly see;
+                // an abort before the flush would drop them in the client and test nothing.
+                producer.flush();
                 producer.abortTransaction();
                 failAll(first, "aborted on purpose");
                 return true;
