@@ -18,15 +18,4 @@ interface ChunkFilter {
      *     the rest of the chunk was then not examined
      */
     boolean filter(byte[] source, int offset, int length, ByteArrayOutputStream kept);
-
-    /** Runs {@code first}, then {@code second} over what {@code first} kept. */
-    static ChunkFilter chain(ChunkFilter first, ChunkFilter second) {
-        ByteArrayOutputStream between = new ByteArrayOutputStream();
-        return (source, offset, length, kept) -> {
-            between.reset();
-            boolean close = first.filter(source, offset, length, between);
-            byte[] middle = between.toByteArray();
-            return second.filter(middle, 0, middle.length, kept) || close;
-        };
-    }
 }

@@ -42,7 +42,7 @@ final class ProxiedConnection {
     private final TrafficCounters traffic;
     private final boolean closeAfterDrop;
     private final BrokerAddresses advertised;
-    private final Map<Integer, AddressRewritingFilter.Rewrite> rewrites = new ConcurrentHashMap<>();
+    private final Map<Integer, ResponseFrameFilter.Rewrite> rewrites = new ConcurrentHashMap<>();
     private final Consumer<ProxiedConnection> onClosed;
     private final PendingDrops drops = new PendingDrops();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,9 +75,8 @@ final class ProxiedConnection {
             }
             socket.setTcpNoDelay(true);
             socket.connect(upstreamAddress, CONNECT_TIMEOUT_MS);
-            ChunkFilter dropping = new ResponseFrameFilter(drops, traffic.responsesDropped::increment, closeAfterDrop);
-            ChunkFilter responses = advertised == null ? dropping
-                    : ChunkFilter.chain(new AddressRewritingFilter(rewrites, advertised), dropping);
+            ChunkFilter responses = new ResponseFrameFilter(drops, traffic.responsesDropped::increment, closeAfterDrop,
+                    rewrites, advertised);
             executor.execute(() -> pump(socket, client, responses, traffic.bytesToClients));
             pump(client, socket, new RequestHeaderDecoder(this::onRequest), traffic.bytesToUpstream);
         } catch (IOException | RejectedExecutionException e) {
@@ -118,7 +117,7 @@ final class ProxiedConnection {
 
     private void onRequest(short apiKey, short apiVersion, int correlationId) {
         if (advertised != null && BrokerAddresses.carriesAddresses(apiKey)) {
-            rewrites.put(correlationId, new AddressRewritingFilter.Rewrite(apiKey, apiVersion));
+            rewrites.put(correlationId, new ResponseFrameFilter.Rewrite(apiKey, apiVersion));
         }
         faults.claimDrop(apiKey).ifPresent(budget -> drops.add(correlationId, budget));
     }

@@ -23,6 +23,15 @@ public sealed interface Fault {
 
     void inject(FaultTargets targets) throws InterruptedException;
 
+    /** Lets a proxy fault just injected last for {@code length}, then heals the proxy (also if interrupted). */
+    private static void lastFor(Duration length, FaultTargets targets) throws InterruptedException {
+        try {
+            Thread.sleep(length.toMillis());
+        } finally {
+            targets.proxy().heal();
+        }
+    }
+
     /** The broker is killed with {@code kill -9} (or the user's restart command runs) and comes back. */
     record BrokerCrash() implements Fault {
         @Override
@@ -77,11 +86,7 @@ public sealed interface Fault {
         @Override
         public void inject(FaultTargets targets) throws InterruptedException {
             targets.proxy().blackHole();
-            try {
-                Thread.sleep(length.toMillis());
-            } finally {
-                targets.proxy().heal();
-            }
+            lastFor(length, targets);
         }
     }
 
@@ -95,11 +100,7 @@ public sealed interface Fault {
         @Override
         public void inject(FaultTargets targets) throws InterruptedException {
             targets.proxy().delay(delay);
-            try {
-                Thread.sleep(length.toMillis());
-            } finally {
-                targets.proxy().heal();
-            }
+            lastFor(length, targets);
         }
     }
 

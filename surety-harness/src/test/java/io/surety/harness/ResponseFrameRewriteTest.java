@@ -14,7 +14,7 @@ import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.junit.jupiter.api.Test;
 
-class AddressRewritingFilterTest {
+class ResponseFrameRewriteTest {
 
     private static final short METADATA_VERSION = 12;
     private static final byte[] UNRELATED = FrameClient.responseFrame(6, new byte[] {1, 2, 3});
@@ -24,9 +24,10 @@ class AddressRewritingFilterTest {
         byte[] metadata = metadataFrame(7, "10.0.0.5", 9092);
         byte[] stream = concat(UNRELATED, metadata, UNRELATED);
         for (int split = 0; split <= stream.length; split++) {
-            Map<Integer, AddressRewritingFilter.Rewrite> rewrites = new ConcurrentHashMap<>();
-            rewrites.put(7, new AddressRewritingFilter.Rewrite(ApiKeys.METADATA.id, METADATA_VERSION));
-            AddressRewritingFilter filter = new AddressRewritingFilter(rewrites, new BrokerAddresses("127.0.0.1", 41000));
+            Map<Integer, ResponseFrameFilter.Rewrite> rewrites = new ConcurrentHashMap<>();
+            rewrites.put(7, new ResponseFrameFilter.Rewrite(ApiKeys.METADATA.id, METADATA_VERSION));
+            ResponseFrameFilter filter = new ResponseFrameFilter(new PendingDrops(), () -> { }, false, rewrites,
+                    new BrokerAddresses("127.0.0.1", 41000));
 
             ByteArrayOutputStream kept = new ByteArrayOutputStream();
             filter.filter(stream, 0, split, kept);
@@ -46,9 +47,29 @@ class AddressRewritingFilterTest {
     }
 
     @Test
+    void shouldSwallowOneFrameAndRewriteTheNext() {
+        byte[] metadata = metadataFrame(7, "10.0.0.5", 9092);
+        byte[] stream = concat(UNRELATED, metadata);
+        PendingDrops drops = new PendingDrops();
+        drops.add(6, new java.util.concurrent.atomic.AtomicInteger());
+        Map<Integer, ResponseFrameFilter.Rewrite> rewrites = new ConcurrentHashMap<>();
+        rewrites.put(7, new ResponseFrameFilter.Rewrite(ApiKeys.METADATA.id, METADATA_VERSION));
+        ResponseFrameFilter filter = new ResponseFrameFilter(drops, () -> { }, false, rewrites,
+                new BrokerAddresses("127.0.0.1", 41000));
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+
+        filter.filter(stream, 0, stream.length, kept);
+
+        MetadataResponseData parsed = parseMetadata(kept.toByteArray());
+        assertThat(parsed.brokers().iterator().next().port()).isEqualTo(41000);
+        assertThat(drops.isEmpty()).isTrue();
+    }
+
+    @Test
     void shouldLeaveUnregisteredResponsesAlone() {
         byte[] metadata = metadataFrame(7, "10.0.0.5", 9092);
-        AddressRewritingFilter filter = new AddressRewritingFilter(new ConcurrentHashMap<>(), new BrokerAddresses("127.0.0.1", 1));
+        ResponseFrameFilter filter = new ResponseFrameFilter(new PendingDrops(), () -> { }, false, new ConcurrentHashMap<>(),
+                new BrokerAddresses("127.0.0.1", 1));
         ByteArrayOutputStream kept = new ByteArrayOutputStream();
 
         filter.filter(metadata, 0, metadata.length, kept);
