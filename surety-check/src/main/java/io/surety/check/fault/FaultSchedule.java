@@ -5,7 +5,9 @@ import io.surety.semantics.Guarantee;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * When each fault happens, as an offset from the start of the traffic. The default schedule
@@ -28,33 +30,51 @@ public record FaultSchedule(List<Scheduled> faults) {
         return new FaultSchedule(List.of());
     }
 
-    /** The default schedule over {@code traffic} for the given guarantees. */
+    /** The default schedule over {@code traffic} for the given guarantees: every kind of fault. */
     public static FaultSchedule standard(Duration traffic, List<Guarantee> guarantees) {
-        List<Scheduled> faults = new ArrayList<>();
-        long ms = traffic.toMillis();
-        add(faults, ms, 0.09, new Fault.ConnectionReset());
-        add(faults, ms, 0.15, new Fault.LostProduceResponses(3));
+        return standard(traffic, guarantees, EnumSet.allOf(FaultKind.class));
+    }
+
+    /** The default schedule over {@code traffic}, keeping only the faults of the given kinds. */
+    public static FaultSchedule standard(Duration traffic, List<Guarantee> guarantees, Set<FaultKind> kinds) {
+        Plan plan = new Plan(traffic.toMillis(), kinds);
+        plan.add(0.09, FaultKind.CONNECTION_RESET, new Fault.ConnectionReset());
+        plan.add(0.15, FaultKind.LOST_ACKS, new Fault.LostProduceResponses(3));
         for (Guarantee guarantee : guarantees) {
             CrashPoint decisive = guarantee == Guarantee.AT_MOST_ONCE
                     ? CrashPoint.AFTER_COMMIT_BEFORE_PROCESS : CrashPoint.AFTER_PROCESS_BEFORE_COMMIT;
-            add(faults, ms, 0.22, new Fault.ConsumerCrash(guarantee, decisive));
+            plan.add(0.22, FaultKind.CONSUMER_CRASH_AT_COMMIT, new Fault.ConsumerCrash(guarantee, decisive));
         }
-        add(faults, ms, 0.30, new Fault.BrokerCrash());
-        add(faults, ms, 0.46, new Fault.BlackHole(Duration.ofSeconds(3)));
+        plan.add(0.30, FaultKind.BROKER_CRASH, new Fault.BrokerCrash());
+        plan.add(0.46, FaultKind.BLACK_HOLE, new Fault.BlackHole(Duration.ofSeconds(3)));
         double at = 0.58;
         for (Guarantee guarantee : guarantees) {
-            add(faults, ms, at, new Fault.ProducerCrash(guarantee));
+            plan.add(at, FaultKind.PRODUCER_CRASH, new Fault.ProducerCrash(guarantee));
             at += 0.02;
         }
         for (Guarantee guarantee : guarantees) {
-            add(faults, ms, 0.68, new Fault.ConsumerCrash(guarantee, CrashPoint.MID_PROCESSING));
+            plan.add(0.68, FaultKind.CONSUMER_CRASH_MID_BATCH, new Fault.ConsumerCrash(guarantee, CrashPoint.MID_PROCESSING));
         }
-        add(faults, ms, 0.75, new Fault.BrokerCrash());
-        add(faults, ms, 0.87, new Fault.Delay(Duration.ofMillis(300), Duration.ofSeconds(3)));
-        return new FaultSchedule(faults);
+        plan.add(0.75, FaultKind.BROKER_CRASH, new Fault.BrokerCrash());
+        plan.add(0.87, FaultKind.DELAY, new Fault.Delay(Duration.ofMillis(300), Duration.ofSeconds(3)));
+        return new FaultSchedule(plan.faults);
     }
 
-    private static void add(List<Scheduled> faults, long trafficMs, double fraction, Fault fault) {
-        faults.add(new Scheduled(Duration.ofMillis(Math.round(trafficMs * fraction)), fault));
+    /** Faults placed at fractions of the traffic, of the kinds asked for. */
+    private static final class Plan {
+        private final long trafficMs;
+        private final Set<FaultKind> kinds;
+        private final List<Scheduled> faults = new ArrayList<>();
+
+        Plan(long trafficMs, Set<FaultKind> kinds) {
+            this.trafficMs = trafficMs;
+            this.kinds = kinds;
+        }
+
+        void add(double fraction, FaultKind kind, Fault fault) {
+            if (kinds.contains(kind)) {
+                faults.add(new Scheduled(Duration.ofMillis(Math.round(trafficMs * fraction)), fault));
+            }
+        }
     }
 }

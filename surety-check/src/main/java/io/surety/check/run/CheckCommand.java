@@ -1,5 +1,6 @@
 package io.surety.check.run;
 
+import io.surety.check.fault.FaultKind;
 import io.surety.check.report.ConsoleReport;
 import io.surety.check.report.ProgressLine;
 import io.surety.check.report.ReportFiles;
@@ -16,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +80,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "With --bootstrap-server: a shell command that crashes and restarts the broker "
                     + "(without it, broker crashes are skipped).")
     String restartCommand;
+
+    @Option(names = "--faults", split = ",", paramLabel = "KIND",
+            description = "Faults to inject (default: all): broker-crash, connection-reset, lost-acks, black-hole, "
+                    + "delay, producer-crash, consumer-crash-at-commit, consumer-crash-mid-batch.")
+    List<String> faults;
 
     @Option(names = "--no-faults", description = "Run without injecting faults (a baseline).")
     boolean noFaults;
@@ -177,6 +185,20 @@ public final class CheckCommand implements Callable<Integer> {
             throw bad("--bootstrap-server must be one HOST:PORT (the check proxies a single broker), not '"
                     + bootstrapServer + "'");
         }
+        if (noFaults && faults != null) {
+            throw bad("--no-faults and --faults contradict each other: choose one");
+        }
+        Set<FaultKind> kinds = EnumSet.allOf(FaultKind.class);
+        if (noFaults) {
+            kinds.clear();
+        } else if (faults != null) {
+            kinds.clear();
+            try {
+                faults.forEach(kind -> kinds.add(FaultKind.parse(kind)));
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+        }
         List<Guarantee> chosen;
         try {
             chosen = guarantees.stream().map(Guarantee::parse).distinct().sorted().toList();
@@ -189,7 +211,7 @@ public final class CheckCommand implements Callable<Integer> {
         Path work = workDirectory != null ? workDirectory : Files.createTempDirectory("surety-check-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-")));
         return new CheckOptions(chosen, Duration.ofSeconds(durationSeconds), rate, recordSize, partitions,
-                bootstrapServer, restartCommand, !noFaults, producerSettings, consumerSettings, reportDirectory.toAbsolutePath(),
+                bootstrapServer, restartCommand, kinds, producerSettings, consumerSettings, reportDirectory.toAbsolutePath(),
                 work.toAbsolutePath());
     }
 

@@ -1,10 +1,13 @@
 package io.surety.check.run;
 
+import io.surety.check.fault.FaultKind;
 import io.surety.semantics.Guarantee;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one check run does, after the command line was parsed and checked.
@@ -16,7 +19,7 @@ import java.util.Map;
  * @param partitions        partitions of each topic the check creates
  * @param bootstrapServers  an existing cluster, or null to start a Surety broker
  * @param restartCommand    for an existing cluster: a shell command that crashes and restarts the broker, or null
- * @param faults            whether to inject the fault schedule
+ * @param faults            the kinds of fault the schedule injects (empty: none)
  * @param producerSettings  the user's producer settings, laid over each guarantee's preset
  * @param consumerSettings  the user's consumer settings, laid over each guarantee's preset
  * @param reportDirectory   where index.html and summary.json go
@@ -30,7 +33,7 @@ public record CheckOptions(
         int partitions,
         String bootstrapServers,
         String restartCommand,
-        boolean faults,
+        Set<FaultKind> faults,
         Map<String, String> producerSettings,
         Map<String, String> consumerSettings,
         Path reportDirectory,
@@ -38,6 +41,7 @@ public record CheckOptions(
 
     public CheckOptions {
         guarantees = List.copyOf(guarantees);
+        faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
         producerSettings = Map.copyOf(producerSettings);
         consumerSettings = Map.copyOf(consumerSettings);
     }

@@ -198,8 +198,7 @@ public final class CheckRun {
             producers.put(guarantee, fleet);
             fleet.start();
         }
-        FaultSchedule schedule = options.faults() ? FaultSchedule.standard(options.traffic(), options.guarantees())
-                : FaultSchedule.none();
+        FaultSchedule schedule = FaultSchedule.standard(options.traffic(), options.guarantees(), options.faults());
         injector = new FaultInjector(schedule, new FaultTargets(proxy, target, producers, consumers), history);
     }
 

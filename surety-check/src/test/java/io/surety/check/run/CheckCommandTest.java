@@ -62,4 +62,20 @@ class CheckCommandTest {
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.console).contains("--duration must be at least 10 seconds");
     }
+
+    @Test
+    void shouldRefuseAnUnknownFault() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--faults", "broker-crash,meteor");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("Unknown fault 'meteor'").contains("consumer-crash-mid-batch");
+    }
+
+    @Test
+    void shouldRefuseFaultsTogetherWithNoFaults() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--faults", "delay", "--no-faults");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--no-faults and --faults contradict each other");
+    }
 }

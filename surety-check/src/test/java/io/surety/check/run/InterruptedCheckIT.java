@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class InterruptedCheckIT {
     @Test
     void shouldReportWhatWasMeasuredWhenStoppedEarly() throws Exception {
         CheckOptions options = new CheckOptions(List.of(Guarantee.AT_LEAST_ONCE), Duration.ofMinutes(5), 200, 100, 3,
-                null, null, false, Map.of(), Map.of(), directory.resolve("report"), directory.resolve("work"));
+                null, null, Set.of(), Map.of(), Map.of(), directory.resolve("report"), directory.resolve("work"));
         CheckRun run = new CheckRun(options, new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), false, 1000));
         CompletableFuture<CheckSummary> running = CompletableFuture.supplyAsync(run::run);
         Path producerHistory = directory.resolve("work/history/at-least-once-p1.jsonl");
