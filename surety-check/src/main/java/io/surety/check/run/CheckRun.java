@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,12 +59,14 @@ public final class CheckRun {
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FIRST_ACK_TIMEOUT = Duration.ofSeconds(60);
 
     private final CheckOptions options;
     private final ProgressLine progress;
     private final List<Path> historyFiles = new ArrayList<>();
     private final Map<Guarantee, ProducerFleet> producers = new EnumMap<>(Guarantee.class);
     private final Map<Guarantee, ConsumerWorker> consumers = new EnumMap<>(Guarantee.class);
+    private final Map<Guarantee, Boolean> resetsToLatest = new EnumMap<>(Guarantee.class);
     private final AckTally acks = new AckTally();
     private final List<String> notes = new ArrayList<>();
     private volatile boolean interrupted;
@@ -127,7 +130,9 @@ public final class CheckRun {
             stoppedBecause = "interrupted while finishing";
         }
         if (injector != null) {
-            injector.skipped().forEach(fault -> notes.add("fault not injected (no way to crash this cluster): " + fault));
+            injector.skipped().stream().distinct().forEach(fault -> notes.add("fault not injected (no way to crash "
+                    + "this cluster): " + fault + (Collections.frequency(injector.skipped(), fault) > 1
+                    ? " (" + Collections.frequency(injector.skipped(), fault) + " times)" : "")));
             injector.failed().forEach(fault -> notes.add("fault failed: " + fault));
         }
         if (settings != null) {
@@ -176,8 +181,10 @@ public final class CheckRun {
         showProgress();
         for (Guarantee guarantee : options.guarantees()) {
             boolean exactlyOnce = guarantee == Guarantee.EXACTLY_ONCE;
+            Properties consumerSettings = settings.consumer(guarantee);
+            resetsToLatest.put(guarantee, "latest".equals(consumerSettings.getProperty("auto.offset.reset")));
             ConsumerWorker worker = new ConsumerWorker(guarantee, settings.topic(guarantee),
-                    exactlyOnce ? settings.outputTopic() : null, settings.consumer(guarantee),
+                    exactlyOnce ? settings.outputTopic() : null, consumerSettings,
                     exactlyOnce ? settings.copierProducer() : null, history);
             consumers.put(guarantee, worker);
             worker.start();
@@ -198,8 +205,33 @@ public final class CheckRun {
             producers.put(guarantee, fleet);
             fleet.start();
         }
+        awaitFirstAcknowledgements();
         FaultSchedule schedule = FaultSchedule.standard(options.traffic(), options.guarantees(), options.faults());
         injector = new FaultInjector(schedule, new FaultTargets(proxy, target, producers, consumers), history);
+    }
+
+    /**
+     * The traffic, and with it the fault schedule, counts from the moment every producer has had a
+     * record acknowledged: starting a producer process takes seconds, and a fault injected before
+     * any record flows tests nothing.
+     */
+    private void awaitFirstAcknowledgements() throws InterruptedException {
+        phase = "waiting for the first acknowledgements";
+        long deadline = System.nanoTime() + FIRST_ACK_TIMEOUT.toNanos();
+        for (Map.Entry<Guarantee, ProducerFleet> fleet : producers.entrySet()) {
+            while (acks.count(fleet.getValue().historyFiles()) == 0) {
+                if (interrupted) {
+                    return;
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the " + fleet.getKey().label() + " producer had no record "
+                            + "acknowledged within " + FIRST_ACK_TIMEOUT.toSeconds() + " s of starting (its log: "
+                            + options.workDirectory().resolve("logs") + ")");
+                }
+                showProgress();
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
     }
 
     private void runTraffic() throws InterruptedException {
@@ -243,7 +275,7 @@ public final class CheckRun {
         for (Guarantee guarantee : options.guarantees()) {
             showProgress();
             if (!interrupted && !CatchUp.await(admin, settings.group(guarantee), settings.topic(guarantee),
-                    ends.get(guarantee), CATCH_UP_TIMEOUT)) {
+                    ends.get(guarantee), resetsToLatest.get(guarantee), CATCH_UP_TIMEOUT)) {
                 notes.add("the " + guarantee.label() + " consumers had not committed past the end of the log "
                         + CATCH_UP_TIMEOUT.toSeconds() + " s after the producers stopped");
             }

@@ -67,7 +67,10 @@ public final class ProducerFleet implements AutoCloseable {
                 "--config", settingsFile.toString(), "--history", history.toString(),
                 "--rate", String.valueOf(rate), "--record-size", String.valueOf(recordSize)));
         if (guarantee == Guarantee.EXACTLY_ONCE) {
-            args.addAll(List.of("--transaction-size", "10", "--abort-every", "7"));
+            // About ten transactions a second whatever the rate: each costs a few round trips and
+            // fsyncs, so a fixed small size would cap the rate instead of testing it.
+            int transactionSize = Math.max(5, Math.min(100, rate / 10));
+            args.addAll(List.of("--transaction-size", String.valueOf(transactionSize), "--abort-every", "7"));
         }
         current = JvmProcess.builder()
                 .mainClass(ProducerMain.class.getName())
