@@ -1,5 +1,6 @@
 package io.surety.check.checker;
 
+import io.surety.check.history.EventType;
 import io.surety.check.history.HistoryEvent;
 import io.surety.check.result.CheckSummary;
 import io.surety.check.result.FaultWindow;
@@ -83,7 +84,22 @@ public final class HistoryChecker {
         long reordered = ReorderDetector.count(events);
         long skipped = SkipDetector.count(guarantee, events, LogOffsets.of(events));
         Counts counts = RecordIndex.of(guarantee, events).counts(reordered, skipped);
-        return counts.toResult(guarantee, VerdictRules.judge(guarantee, counts));
+        return counts.toResult(guarantee, VerdictRules.judge(guarantee, counts, readBack(guarantee, events)));
+    }
+
+    /**
+     * Whether the run read this guarantee's records back at the end (the final read of the input
+     * log, and for exactly-once of the output). Without it, a record not delivered yet may still
+     * have been in flight, so loss cannot be told from a run cut short.
+     */
+    private static boolean readBack(String guarantee, List<HistoryEvent> events) {
+        EventType last = Guarantees.EXACTLY_ONCE.equals(guarantee) ? EventType.OUTPUT_READ : EventType.LOG_READ;
+        for (HistoryEvent e : events) {
+            if (e.type() == last) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<HistoryEvent> inTimeOrder(List<HistoryEvent> events) {

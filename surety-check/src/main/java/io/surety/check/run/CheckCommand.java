@@ -136,7 +136,7 @@ public final class CheckCommand implements Callable<Integer> {
         CheckRun run = new CheckRun(options, ProgressLine.on(out));
         CountDownLatch reported = new CountDownLatch(1);
         Thread onInterrupt = new Thread(() -> {
-            run.interrupt();
+            run.abort();
             try {
                 reported.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

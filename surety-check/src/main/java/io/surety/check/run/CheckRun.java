@@ -60,6 +60,9 @@ public final class CheckRun {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration FIRST_ACK_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONSUMER_STOP_GRACE = Duration.ofSeconds(60);
+    /** After Ctrl-C the JVM is going down: clients get a moment, not a full orderly stop. */
+    private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
 
     private final CheckOptions options;
     private final ProgressLine progress;
@@ -70,6 +73,7 @@ public final class CheckRun {
     private final AckTally acks = new AckTally();
     private final List<String> notes = new ArrayList<>();
     private volatile boolean interrupted;
+    private volatile boolean aborted;
     private volatile String phase = "starting";
     private long startNs;
     private Target target;
@@ -84,8 +88,20 @@ public final class CheckRun {
         this.progress = progress;
     }
 
-    /** Asks a running check to stop early; it still reports what it measured. */
+    /**
+     * Asks a running check to end its traffic now; it still stops the clients in order, reads the
+     * logs back and reports, marked incomplete.
+     */
     public void interrupt() {
+        interrupted = true;
+    }
+
+    /**
+     * Asks a running check to stop at once, without reading anything back (what Ctrl-C does: the
+     * child processes are going down with the JVM); it reports what the clients recorded so far.
+     */
+    public void abort() {
+        aborted = true;
         interrupted = true;
     }
 
@@ -111,14 +127,15 @@ public final class CheckRun {
             description = target.describe();
             startTraffic();
             runTraffic();
-            complete = !interrupted;
-            stoppedBecause = interrupted ? "interrupted before the end of the traffic" : null;
-            finish();
+            boolean stoppedEarly = interrupted;
+            boolean finished = finish();
+            complete = finished && !stoppedEarly;
+            stoppedBecause = !finished ? abortedDuring() : stoppedEarly ? "interrupted before the end of the traffic" : null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stoppedBecause = "interrupted during " + phase;
         } catch (RuntimeException | IOException e) {
-            stoppedBecause = "stopped during " + phase + ": " + e.getMessage();
+            stoppedBecause = aborted ? abortedDuring() : "stopped during " + phase + ": " + e.getMessage();
         } finally {
             if (history != null) {
                 history.write(HistoryEvent.note(EventType.RUN_END, null, "check", complete ? "complete" : stoppedBecause));
@@ -245,7 +262,16 @@ public final class CheckRun {
         }
     }
 
-    private void finish() throws InterruptedException {
+    private String abortedDuring() {
+        return "interrupted during " + phase + ", before the logs were read back: only what the clients recorded "
+                + "is counted, so records in flight may show as lost";
+    }
+
+    /** Ends the traffic and reads everything back; false if aborted on the way. */
+    private boolean finish() throws InterruptedException {
+        if (aborted) {
+            return false;
+        }
         phase = "healing faults";
         showProgress();
         injector.stop();
@@ -263,19 +289,26 @@ public final class CheckRun {
             thread.join();
         }
 
+        if (aborted) {
+            return false;
+        }
         phase = "reading the logs back";
         showProgress();
         Map<Guarantee, Map<Integer, Long>> ends = new EnumMap<>(Guarantee.class);
         for (Guarantee guarantee : options.guarantees()) {
             ends.put(guarantee, LogDrain.read(target.bootstrapServers(), settings.topic(guarantee),
-                    guarantee == Guarantee.EXACTLY_ONCE, EventType.LOG_READ, guarantee.label(), history, DRAIN_TIMEOUT));
+                    guarantee == Guarantee.EXACTLY_ONCE, EventType.LOG_READ, guarantee.label(), history, DRAIN_TIMEOUT,
+                    () -> aborted));
         }
 
         phase = "letting the consumers catch up";
         for (Guarantee guarantee : options.guarantees()) {
             showProgress();
+            if (aborted) {
+                return false;
+            }
             if (!interrupted && !CatchUp.await(admin, settings.group(guarantee), settings.topic(guarantee),
-                    ends.get(guarantee), resetsToLatest.get(guarantee), CATCH_UP_TIMEOUT)) {
+                    ends.get(guarantee), resetsToLatest.get(guarantee), CATCH_UP_TIMEOUT, () -> aborted)) {
                 notes.add("the " + guarantee.label() + " consumers had not committed past the end of the log "
                         + CATCH_UP_TIMEOUT.toSeconds() + " s after the producers stopped");
             }
@@ -284,15 +317,16 @@ public final class CheckRun {
         phase = "stopping consumers";
         showProgress();
         for (ConsumerWorker worker : consumers.values()) {
-            worker.stop();
+            worker.stop(CONSUMER_STOP_GRACE);
         }
-        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE)) {
+        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE) && !aborted) {
             phase = "reading the exactly-once output";
             showProgress();
             LogDrain.read(target.bootstrapServers(), settings.outputTopic(), true, EventType.OUTPUT_READ,
-                    Guarantee.EXACTLY_ONCE.label(), history, DRAIN_TIMEOUT);
+                    Guarantee.EXACTLY_ONCE.label(), history, DRAIN_TIMEOUT, () -> aborted);
         }
         progress.finish();
+        return !aborted;
     }
 
     private void showProgress() {
@@ -334,7 +368,7 @@ public final class CheckRun {
     private void closeAll() {
         for (ConsumerWorker worker : consumers.values()) {
             try {
-                worker.stop();
+                worker.stop(aborted ? ABORT_GRACE : CONSUMER_STOP_GRACE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

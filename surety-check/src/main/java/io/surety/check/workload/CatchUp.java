@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -27,12 +28,14 @@ public final class CatchUp {
      *                       offset at its end ({@code auto.offset.reset=latest}): such a partition
      *                       gets no commit until new records arrive, which after the producers
      *                       stopped is never, so it is not waited for
+     * @param cancelled      asked between checks: true gives up at once
      * @return true if the group caught up within {@code timeout}
      */
     public static boolean await(Admin admin, String group, String topic, Map<Integer, Long> targets,
-                                boolean resetsToLatest, Duration timeout) throws InterruptedException {
+                                boolean resetsToLatest, Duration timeout, BooleanSupplier cancelled)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() - deadline < 0) {
+        while (System.nanoTime() - deadline < 0 && !cancelled.getAsBoolean()) {
             if (caughtUp(admin, group, topic, targets, resetsToLatest)) {
                 return true;
             }

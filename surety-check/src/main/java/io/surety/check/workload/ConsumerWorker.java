@@ -11,6 +11,7 @@ import io.surety.semantics.ExactlyOnceLoop;
 import io.surety.semantics.Guarantee;
 import io.surety.semantics.LoopExit;
 import io.surety.semantics.ProcessingLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,14 +93,14 @@ public final class ConsumerWorker {
         return processed.get();
     }
 
-    /** Asks the running instance to shut down in order and starts no other. */
-    public void stop() throws InterruptedException {
+    /** Asks the running instance to shut down in order, waits up to {@code grace}, and starts no other. */
+    public void stop(Duration grace) throws InterruptedException {
         stopping = true;
         ProcessingLoop loop = current.get();
         if (loop != null) {
             loop.shutdown();
         }
-        thread.join(TimeUnit.SECONDS.toMillis(60));
+        thread.join(grace.toMillis());
     }
 
     private void runInstances() {

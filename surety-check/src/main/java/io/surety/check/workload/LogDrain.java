@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -32,10 +33,12 @@ public final class LogDrain {
      *
      * @return per partition, the offset after the last record read (0 if none): what a consumer
      *     that has processed everything has committed at least
-     * @throws IllegalStateException if the end is not reached within {@code timeout}
+     * @param cancelled asked between polls: true stops the read
+     * @throws IllegalStateException if the end is not reached within {@code timeout}, or the read is cancelled
      */
     public static Map<Integer, Long> read(String bootstrapServers, String topic, boolean readCommitted,
-                                          EventType type, String guarantee, HistoryWriter history, Duration timeout) {
+                                          EventType type, String guarantee, HistoryWriter history, Duration timeout,
+                                          BooleanSupplier cancelled) {
         Properties settings = new Properties();
         settings.put("bootstrap.servers", bootstrapServers);
         settings.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
@@ -52,6 +55,9 @@ public final class LogDrain {
             partitions.forEach(partition -> afterLast.put(partition.partition(), 0L));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reachedEnds(consumer, ends)) {
+                if (cancelled.getAsBoolean()) {
+                    throw new IllegalStateException("reading " + topic + " was cancelled");
+                }
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
                 }

@@ -115,8 +115,25 @@ class SummaryTest {
         assertThat(summary.note()).isEqualTo("interrupted");
         assertThat(summary.durationMs()).as("up to the last event").isEqualTo(2500);
         assertThat(summary.timeline().acknowledgedPerBucket().get(AT_MOST_ONCE)).hasSize(3);
-        assertThat(summary.results()).extracting(r -> r.verdict().passed()).containsExactly(true, true, false);
+        // Without the final read, an undelivered record may still have been on its way: counted, not judged.
+        assertThat(summary.results().get(2).lost()).isPositive();
+        assertThat(summary.results()).extracting(r -> r.verdict().passed()).containsExactly(true, true, true);
         assertThat(summary.passed()).isFalse();
+    }
+
+    @Test
+    void anInterruptedRunStillFailsOnWhatItSawForCertain() {
+        List<HistoryEvent> events = new ArrayList<>(threeGuaranteesWithFaults());
+        events.removeIf(e -> e.type() == EventType.RUN_END || e.type() == EventType.LOG_READ
+                || e.type() == EventType.OUTPUT_READ);
+        HistoryEvent processed = events.stream()
+                .filter(e -> e.type() == EventType.PROCESS && AT_MOST_ONCE.equals(e.guarantee())).findFirst().orElseThrow();
+        events.add(processed);
+
+        CheckSummary summary = HistoryChecker.summarize(events, "t", "s", false, "interrupted");
+
+        assertThat(summary.results().get(0).duplicated()).isEqualTo(1);
+        assertThat(summary.results().get(0).verdict().passed()).isFalse();
     }
 
     @Test

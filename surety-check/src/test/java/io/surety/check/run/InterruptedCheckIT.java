@@ -48,4 +48,25 @@ class InterruptedCheckIT {
         assertThat(atLeastOnce.acknowledged()).isPositive();
         assertThat(atLeastOnce.lost()).as("what was acknowledged was read back before the report").isZero();
     }
+
+    @Test
+    void shouldReportWhatTheClientsRecordedWhenAbortedLikeCtrlC() throws Exception {
+        CheckOptions options = new CheckOptions(List.of(Guarantee.AT_LEAST_ONCE), Duration.ofMinutes(5), 200, 100, 3,
+                null, null, Set.of(), Map.of(), Map.of(), directory.resolve("report"), directory.resolve("work"));
+        CheckRun run = new CheckRun(options, new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), false, 1000));
+        CompletableFuture<CheckSummary> running = CompletableFuture.supplyAsync(run::run);
+        Path producerHistory = directory.resolve("work/history/at-least-once-p1.jsonl");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(producerHistory)
+                && Files.readString(producerHistory).contains("\"type\":\"ACK\""));
+        run.abort();
+        CheckSummary summary = running.get(60, TimeUnit.SECONDS);
+
+        assertThat(summary.complete()).isFalse();
+        assertThat(summary.note()).contains("before the logs were read back");
+        GuaranteeResult atLeastOnce = summary.results().get(0);
+        assertThat(atLeastOnce.acknowledged()).isPositive();
+        assertThat(atLeastOnce.verdict().passed()).as("records in flight are not judged lost").isTrue();
+        assertThat(summary.passed()).isFalse();
+    }
 }
