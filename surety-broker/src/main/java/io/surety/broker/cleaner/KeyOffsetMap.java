@@ -13,7 +13,8 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe: each cleaner thread owns one.
  *
- * <p>Implementation notes: open addressing with double hashing over three parallel arrays. A
+ * <p>Implementation notes: open addressing with double hashing over three parallel arrays; the
+ * slot count is a power of two and the step odd, so a probe visits every slot. A
  * digest collision between two keys would let one key's record hide the other's; with 128 bits
  * that needs about 2^64 keys. MD5 is used as a hash here, not for security.
  */
@@ -32,9 +33,9 @@ final class KeyOffsetMap {
     private int entries;
 
     KeyOffsetMap(long memoryBytes, double loadFactor) {
-        long wanted = Math.max(16, memoryBytes / BYTES_PER_SLOT);
-        this.slots = (int) Math.min(wanted, Integer.MAX_VALUE - 8);
-        this.maxEntries = (int) (slots * loadFactor);
+        long wanted = Math.max(16, Math.min(memoryBytes / BYTES_PER_SLOT, 1 << 30));
+        this.slots = Integer.highestOneBit((int) wanted);
+        this.maxEntries = Math.min(slots - 1, (int) (slots * loadFactor));
         this.digestHigh = new long[slots];
         this.digestLow = new long[slots];
         this.offsets = new long[slots];
@@ -102,13 +103,11 @@ final class KeyOffsetMap {
 
     /** The slot holding the current digest, or the empty slot where it belongs. */
     private int find() {
-        int slot = (int) Math.floorMod(high, (long) slots);
-        int step = 1 + (int) Math.floorMod(low, (long) (slots - 1));
+        int mask = slots - 1;
+        int slot = (int) high & mask;
+        int step = (int) low | 1;
         while (offsets[slot] != EMPTY && (digestHigh[slot] != high || digestLow[slot] != low)) {
-            slot += step;
-            if (slot >= slots) {
-                slot -= slots;
-            }
+            slot = (slot + step) & mask;
         }
         return slot;
     }
