@@ -91,6 +91,9 @@ public final class TopicConfig {
 
     private final Map<String, String> overrides;
     private final Map<String, Object> values;
+    /** Read on every produce request, so resolved once. */
+    private final boolean compact;
+    private final boolean deleteByRetention;
 
     private TopicConfig(BrokerConfig broker, Map<String, String> overrides) {
         this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
@@ -108,6 +111,8 @@ public final class TopicConfig {
         }
         merged.putAll(overrides);
         this.values = DEFINITION.parse(merged);
+        this.compact = cleanupPolicy().contains(COMPACT);
+        this.deleteByRetention = cleanupPolicy().contains(DELETE);
     }
 
     /** Validates {@code overrides} against the broker's defaults; throws {@link ConfigException} naming a bad key. */
@@ -179,12 +184,12 @@ public final class TopicConfig {
 
     /** Whether the cleaner keeps only the last record per key (cleanup.policy contains compact). */
     public boolean compact() {
-        return cleanupPolicy().contains(COMPACT);
+        return compact;
     }
 
     /** Whether old segments are deleted by time and size (cleanup.policy contains delete). */
     public boolean deleteByRetention() {
-        return cleanupPolicy().contains(DELETE);
+        return deleteByRetention;
     }
 
     @SuppressWarnings("unchecked")

@@ -159,7 +159,9 @@ public final class Log {
         this.highWatermark = end;
         this.flushedOffset = end.offset();
         this.lastFlushMs = nowMs;
-        this.firstDirtyOffset = Math.max(readOffsetFile(CLEANER_CHECKPOINT_FILE, 0), logStartOffset);
+        // Clamped to the log end: a checkpoint past it (data lost in a crash) would call new data clean.
+        this.firstDirtyOffset = Math.min(Math.max(readOffsetFile(CLEANER_CHECKPOINT_FILE, 0), logStartOffset),
+                end.offset());
         writeOffsetFile(RECOVERY_POINT_FILE, end.offset());
     }
 
