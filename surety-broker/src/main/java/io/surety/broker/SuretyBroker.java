@@ -4,6 +4,9 @@ import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.BrokerServices;
 import io.surety.broker.api.PartitionMarkerWriter;
 import io.surety.broker.api.TopicOperations;
+import io.surety.broker.cleaner.CleanerConfig;
+import io.surety.broker.cleaner.LogCleaner;
+import io.surety.broker.cleaner.PartitionCompactionTarget;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.GroupCoordinatorConfig;
@@ -87,6 +90,7 @@ public final class SuretyBroker implements AutoCloseable {
     private MetricsHttpServer metricsServer;
     private PartitionRegistry partitions;
     private GroupCommitFlusher flusher;
+    private LogCleaner cleaner;
     private Thread flusherThread;
     private NettyServer server;
     private GroupCoordinator groups;
@@ -150,6 +154,11 @@ public final class SuretyBroker implements AutoCloseable {
                     metrics.fsync());
             flusherThread = threads("surety-flusher").newThread(flusher);
             flusherThread.start();
+            if (config.cleanerEnable()) {
+                cleaner = new LogCleaner(CleanerConfig.of(config), () -> partitions.all().stream()
+                        .map(PartitionCompactionTarget::new).toList(), clock);
+                cleaner.start();
+            }
             ProducerIdAllocator producerIds = ProducerIdAllocator.open(dataDir.resolve("producer-ids"),
                     next -> SegmentFiles.writeDurably(dataDir.resolve("producer-ids"), ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
@@ -269,6 +278,11 @@ public final class SuretyBroker implements AutoCloseable {
         return metrics;
     }
 
+    /** The log cleaner's counters (passes run, bytes removed); empty when {@code log.cleaner.enable=false}. */
+    public Map<String, Long> cleanerStats() {
+        return cleaner == null ? Map.of() : cleaner.stats();
+    }
+
     /** Whether log recovery is done and the Kafka listener accepts clients (what {@code /ready} says). */
     public boolean isReady() {
         return ready;
@@ -292,6 +306,9 @@ public final class SuretyBroker implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (cleaner != null) {
+            cleaner.close();
         }
         handlerPool.shutdown();
         if (groups != null) {

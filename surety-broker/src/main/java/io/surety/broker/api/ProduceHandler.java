@@ -13,11 +13,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Produce: validates and appends each partition's batch, then answers once the appended data is
@@ -36,6 +39,7 @@ final class ProduceHandler implements ApiHandler {
 
     /** Produce v11+ clients understand TRANSACTION_ABORTABLE (KIP-890). */
     private static final short FIRST_ABORTABLE_VERSION = 11;
+    private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
 
     private final BrokerServices services;
 
@@ -102,13 +106,21 @@ final class ProduceHandler implements ApiHandler {
         }
         ProducedBatch batch;
         try {
-            batch = ProducedBatch.parse(partitionData.records());
+            batch = ProducedBatch.parse(partitionData.records(),
+                    partition.config().compact() ? partition.topicPartition().toString() : null);
         } catch (InvalidBatchException e) {
             Errors error = switch (e.reason()) {
                 case CORRUPT -> Errors.CORRUPT_MESSAGE;
                 case INVALID_RECORD -> Errors.INVALID_RECORD;
                 case INVALID_TIMESTAMP -> Errors.INVALID_TIMESTAMP;
             };
+            for (InvalidBatchException.RecordError recordError : e.recordErrors()) {
+                out.recordErrors().add(new BatchIndexAndErrorMessage().setBatchIndex(recordError.batchIndex())
+                        .setBatchIndexErrorMessage(recordError.message()));
+            }
+            if (!e.recordErrors().isEmpty()) {
+                LOG.info("Refused a batch for {}: {}", partition.topicPartition(), e.getMessage());
+            }
             return out.setErrorCode(error.code()).setErrorMessage(e.getMessage());
         }
         if (batch.isTransactional() && !batch.hasProducerId()) {

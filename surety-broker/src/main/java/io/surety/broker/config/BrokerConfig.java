@@ -51,6 +51,17 @@ public final class BrokerConfig {
     public static final String LOG_FLUSH_INTERVAL_MS = "log.flush.interval.ms";
     public static final String LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS = "log.flush.offset.checkpoint.interval.ms";
     public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+    public static final String LOG_CLEANUP_POLICY = "log.cleanup.policy";
+    public static final String LOG_CLEANER_ENABLE = "log.cleaner.enable";
+    public static final String LOG_CLEANER_THREADS = "log.cleaner.threads";
+    public static final String LOG_CLEANER_DEDUPE_BUFFER_SIZE = "log.cleaner.dedupe.buffer.size";
+    public static final String LOG_CLEANER_IO_BUFFER_LOAD_FACTOR = "log.cleaner.io.buffer.load.factor";
+    public static final String LOG_CLEANER_IO_MAX_BYTES_PER_SECOND = "log.cleaner.io.max.bytes.per.second";
+    public static final String LOG_CLEANER_BACKOFF_MS = "log.cleaner.backoff.ms";
+    public static final String LOG_CLEANER_MIN_CLEANABLE_RATIO = "log.cleaner.min.cleanable.ratio";
+    public static final String LOG_CLEANER_DELETE_RETENTION_MS = "log.cleaner.delete.retention.ms";
+    public static final String LOG_CLEANER_MIN_COMPACTION_LAG_MS = "log.cleaner.min.compaction.lag.ms";
+    public static final String LOG_CLEANER_MAX_COMPACTION_LAG_MS = "log.cleaner.max.compaction.lag.ms";
     public static final String MESSAGE_MAX_BYTES = "message.max.bytes";
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String NUM_IO_THREADS = "num.io.threads";
@@ -138,6 +149,29 @@ public final class BrokerConfig {
                     Importance.LOW, "How often the recovery point of each log is recorded.")
             .define(FILE_DELETE_DELAY_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
                     "Delay before a deleted segment's files are closed and removed.")
+            .define(LOG_CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete", "compact"),
+                    Importance.MEDIUM, "Default cleanup.policy of topics: delete, compact, or both.")
+            .define(LOG_CLEANER_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Run the log cleaner, which compacts topics whose cleanup.policy includes compact.")
+            .define(LOG_CLEANER_THREADS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Cleaner threads; each cleans one log at a time with its own share of the dedupe buffer.")
+            .define(LOG_CLEANER_DEDUPE_BUFFER_SIZE, Type.LONG, 16L * 1024 * 1024, Range.atLeast(1024 * 1024),
+                    Importance.MEDIUM, "Memory for the key-to-offset map of all cleaner threads together "
+                            + "(24 bytes per key). Smaller than Kafka's 128 MiB because the broker is often embedded.")
+            .define(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR, Type.DOUBLE, 0.9, Range.between(0.1, 0.95), Importance.LOW,
+                    "How full the dedupe map may get before a cleaning pass stops adding keys.")
+            .define(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND, Type.DOUBLE, Double.MAX_VALUE, Range.atLeast(1.0),
+                    Importance.MEDIUM, "Bytes per second all cleaner threads together may read and write.")
+            .define(LOG_CLEANER_BACKOFF_MS, Type.LONG, 15_000L, Range.atLeast(0), Importance.LOW,
+                    "How long a cleaner thread waits when no log needs cleaning.")
+            .define(LOG_CLEANER_MIN_CLEANABLE_RATIO, Type.DOUBLE, 0.5, Range.between(0, 1), Importance.MEDIUM,
+                    "Default min.cleanable.dirty.ratio.")
+            .define(LOG_CLEANER_DELETE_RETENTION_MS, Type.LONG, 86_400_000L, Range.atLeast(0), Importance.MEDIUM,
+                    "Default delete.retention.ms.")
+            .define(LOG_CLEANER_MIN_COMPACTION_LAG_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+                    "Default min.compaction.lag.ms.")
+            .define(LOG_CLEANER_MAX_COMPACTION_LAG_MS, Type.LONG, Long.MAX_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                    "Default max.compaction.lag.ms.")
             .define(MESSAGE_MAX_BYTES, Type.INT, 1024 * 1024 + 12, Range.atLeast(0), Importance.HIGH,
                     "Largest record batch a topic accepts.")
             .define(SOCKET_REQUEST_MAX_BYTES, Type.INT, 100 * 1024 * 1024, Range.atLeast(1), Importance.HIGH,
@@ -382,6 +416,30 @@ public final class BrokerConfig {
 
     public long fileDeleteDelayMs() {
         return (Long) values.get(FILE_DELETE_DELAY_MS);
+    }
+
+    public boolean cleanerEnable() {
+        return (Boolean) values.get(LOG_CLEANER_ENABLE);
+    }
+
+    public int cleanerThreads() {
+        return getInt(LOG_CLEANER_THREADS);
+    }
+
+    public long cleanerDedupeBufferSize() {
+        return (Long) values.get(LOG_CLEANER_DEDUPE_BUFFER_SIZE);
+    }
+
+    public double cleanerIoBufferLoadFactor() {
+        return (Double) values.get(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR);
+    }
+
+    public double cleanerIoMaxBytesPerSecond() {
+        return (Double) values.get(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND);
+    }
+
+    public long cleanerBackoffMs() {
+        return (Long) values.get(LOG_CLEANER_BACKOFF_MS);
     }
 
     public int messageMaxBytes() {

@@ -33,6 +33,12 @@ public final class TopicConfig {
     public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
     public static final String COMPRESSION_TYPE = "compression.type";
     public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
+    public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
+    public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+    public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final String COMPACT = "compact";
+    public static final String DELETE = "delete";
 
     /** Topic key → the broker key whose value is its default. */
     private static final Map<String, String> BROKER_SOURCE = Map.ofEntries(
@@ -46,11 +52,25 @@ public final class TopicConfig {
             Map.entry(MESSAGE_TIMESTAMP_AFTER_MAX_MS, BrokerConfig.LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS),
             Map.entry(INDEX_INTERVAL_BYTES, BrokerConfig.LOG_INDEX_INTERVAL_BYTES),
             Map.entry(FLUSH_MS, BrokerConfig.LOG_FLUSH_INTERVAL_MS),
-            Map.entry(FILE_DELETE_DELAY_MS, BrokerConfig.FILE_DELETE_DELAY_MS));
+            Map.entry(FILE_DELETE_DELAY_MS, BrokerConfig.FILE_DELETE_DELAY_MS),
+            Map.entry(CLEANUP_POLICY, BrokerConfig.LOG_CLEANUP_POLICY),
+            Map.entry(MIN_CLEANABLE_DIRTY_RATIO, BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO),
+            Map.entry(MIN_COMPACTION_LAG_MS, BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS),
+            Map.entry(MAX_COMPACTION_LAG_MS, BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS),
+            Map.entry(DELETE_RETENTION_MS, BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS));
 
     private static final ConfigDef DEFINITION = new ConfigDef()
-            .define(CLEANUP_POLICY, Type.LIST, "delete", ConfigDef.ValidList.in("delete"), Importance.HIGH,
-                    "Only delete is supported; compaction is not built yet and is refused rather than ignored.")
+            .define(CLEANUP_POLICY, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.ValidList.in(DELETE, COMPACT),
+                    Importance.HIGH, "delete (retention by time and size), compact (keep the last record per key), "
+                            + "or both.")
+            .define(MIN_CLEANABLE_DIRTY_RATIO, Type.DOUBLE, ConfigDef.NO_DEFAULT_VALUE, Range.between(0, 1),
+                    Importance.MEDIUM, "Share of the log not yet cleaned at which the cleaner compacts it.")
+            .define(MIN_COMPACTION_LAG_MS, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(0), Importance.MEDIUM,
+                    "How long a record stays uncompacted at least.")
+            .define(MAX_COMPACTION_LAG_MS, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                    "How long a record may stay uncompacted at most.")
+            .define(DELETE_RETENTION_MS, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(0), Importance.MEDIUM,
+                    "How long tombstones and transaction markers stay after the first cleaning that saw them.")
             .define(SEGMENT_BYTES, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(1024), Importance.MEDIUM, "Segment size.")
             .define(SEGMENT_MS, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(1), Importance.MEDIUM, "Segment age.")
             .define(RETENTION_MS, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(-1), Importance.MEDIUM, "Retention time.")
@@ -71,6 +91,9 @@ public final class TopicConfig {
 
     private final Map<String, String> overrides;
     private final Map<String, Object> values;
+    /** Read on every produce request, so resolved once. */
+    private final boolean compact;
+    private final boolean deleteByRetention;
 
     private TopicConfig(BrokerConfig broker, Map<String, String> overrides) {
         this.overrides = Collections.unmodifiableMap(new LinkedHashMap<>(overrides));
@@ -88,6 +111,8 @@ public final class TopicConfig {
         }
         merged.putAll(overrides);
         this.values = DEFINITION.parse(merged);
+        this.compact = cleanupPolicy().contains(COMPACT);
+        this.deleteByRetention = cleanupPolicy().contains(DELETE);
     }
 
     /** Validates {@code overrides} against the broker's defaults; throws {@link ConfigException} naming a bad key. */
@@ -155,6 +180,45 @@ public final class TopicConfig {
             out.put(name, v == null ? null : ConfigDef.convertToString(v, DEFINITION.configKeys().get(name).type));
         }
         return out;
+    }
+
+    /** Whether the cleaner keeps only the last record per key (cleanup.policy contains compact). */
+    public boolean compact() {
+        return compact;
+    }
+
+    /** Whether old segments are deleted by time and size (cleanup.policy contains delete). */
+    public boolean deleteByRetention() {
+        return deleteByRetention;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> cleanupPolicy() {
+        return (List<String>) values.get(CLEANUP_POLICY);
+    }
+
+    public double minCleanableDirtyRatio() {
+        return (Double) values.get(MIN_CLEANABLE_DIRTY_RATIO);
+    }
+
+    public long minCompactionLagMs() {
+        return (Long) values.get(MIN_COMPACTION_LAG_MS);
+    }
+
+    public long maxCompactionLagMs() {
+        return (Long) values.get(MAX_COMPACTION_LAG_MS);
+    }
+
+    public long deleteRetentionMs() {
+        return (Long) values.get(DELETE_RETENTION_MS);
+    }
+
+    /**
+     * Age at which the active segment is rolled: segment.ms, or max.compaction.lag.ms when that is
+     * shorter on a compacted topic (the active segment is never cleaned, so it must close in time).
+     */
+    public long rollMs() {
+        return compact() ? Math.min(segmentMs(), maxCompactionLagMs()) : segmentMs();
     }
 
     public int segmentBytes() {

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
  *  16       1    magic                 always 2
  *  17       4    crc                   CRC32C of bytes 21..end
  *  21       2    attributes            compression(0-2) timestampType(3) transactional(4) control(5)
+ *                                        deleteHorizon(6): baseTimestamp holds the delete horizon
  *  23       4    lastOffsetDelta
  *  27       8    baseTimestamp
  *  35       8    maxTimestamp
@@ -54,6 +55,7 @@ public record BatchHeader(
     private static final int TRANSACTIONAL_FLAG = 0x10;
     private static final int CONTROL_FLAG = 0x20;
     private static final int TIMESTAMP_TYPE_FLAG = 0x08;
+    private static final int DELETE_HORIZON_FLAG = 0x40;
 
     /** Reads a header at {@code buffer}'s absolute {@code at}; the buffer must hold at least {@link #SIZE} bytes there. */
     public static BatchHeader read(ByteBuffer buffer, int at) {
@@ -89,6 +91,15 @@ public record BatchHeader(
 
     public boolean isLogAppendTime() {
         return (attributes & TIMESTAMP_TYPE_FLAG) != 0;
+    }
+
+    /**
+     * The time after which the cleaner may remove this batch's tombstones (and, for a marker whose
+     * transaction has no data left, the marker itself), or -1. The cleaner writes it (KIP-534) the
+     * first time it rewrites a batch holding such records: now + delete.retention.ms.
+     */
+    public long deleteHorizonMs() {
+        return (attributes & DELETE_HORIZON_FLAG) != 0 ? baseTimestamp : -1;
     }
 
     public boolean hasProducerId() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -25,20 +26,29 @@ import org.slf4j.LoggerFactory;
  * bytes up to a snapshot of the log end, which only ever grows. Reads run on any thread and see only
  * published state (volatile fields, the concurrent segment map).
  *
+ * <p>Compaction: the log cleaner reads closed segments without any lock and swaps a cleaned
+ * segment in with {@link #replaceSegments}. Changes to the closed segments (retention, record
+ * deletion, a swap, closing) are serialised by a structure lock that appends never take, so
+ * cleaning never blocks an append; a read that raced a swap still reads the old segment's file,
+ * which is closed only after {@code file.delete.delay.ms}.
+ *
  * <p>Durability: with {@code visibleOnFlush} the high watermark advances only when {@link #flush}
  * has forced the bytes to disk, so nothing a consumer has seen can vanish in a power loss. Without
  * it, the high watermark follows the log end, as in Kafka with the page cache.
  *
  * <p>Files in the partition directory: segment files (see {@link SegmentFiles}),
  * {@code recovery-point} (offset below which every batch was fsynced; segments before it are not
- * CRC-checked at start) and {@code log-start-offset} (set by DeleteRecords). Both small files are
- * replaced atomically.
+ * CRC-checked at start), {@code log-start-offset} (set by DeleteRecords) and
+ * {@code cleaner-checkpoint} (the first offset the cleaner has not deduplicated yet). The small
+ * files are replaced atomically. A swap interrupted by a crash is finished or undone at start
+ * ({@link SegmentSwap}).
  */
 public final class Log {
 
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
     private static final String RECOVERY_POINT_FILE = "recovery-point";
     private static final String LOG_START_FILE = "log-start-offset";
+    private static final String CLEANER_CHECKPOINT_FILE = "cleaner-checkpoint";
 
     private final Path dir;
     private final FsyncLedger ledger;
@@ -46,6 +56,10 @@ public final class Log {
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final SegmentCloser closer;
     private final SegmentChannels channels;
+    /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, closing. */
+    private final ReentrantLock structureLock = new ReentrantLock();
+    private boolean closed;
+    private volatile long firstDirtyOffset;
     private volatile TopicConfig config;
     private volatile LogPosition end;
     private volatile LogPosition highWatermark;
@@ -87,9 +101,11 @@ public final class Log {
     }
 
     private void load(boolean cleanShutdown, long nowMs, BatchVisitor visitor) throws IOException {
+        SegmentSwap.recover(dir, ledger);
         List<Long> baseOffsets = listSegmentBaseOffsets();
         long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
         boolean truncated = false;
+        boolean nextSegmentAfterTruncation = false;
         int maxBatch = Math.max(config.maxMessageBytes(), config.segmentBytes()) + BatchHeader.LOG_OVERHEAD;
         for (int i = 0; i < baseOffsets.size(); i++) {
             long base = baseOffsets.get(i);
@@ -102,11 +118,15 @@ public final class Log {
             long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
             boolean validate = nextBase > recoveryPoint;
             long sizeBefore = Files.size(file);
-            LogSegment segment = LogSegment.open(dir, base, ledger, channels, validate, config.indexIntervalBytes(), maxBatch, visitor);
+            LogSegment segment = LogSegment.open(dir, base, nextBase, ledger, channels, validate,
+                    config.indexIntervalBytes(), maxBatch, visitor);
             if (segment.size() < sizeBefore) {
                 LOG.warn("Recovered {}: truncated {} bytes of torn or corrupt data at byte {}", file,
                         sizeBefore - segment.size(), segment.size());
                 truncated = true;
+                if (nextBase != Long.MAX_VALUE) {
+                    nextSegmentAfterTruncation = true;
+                }
             }
             if (validate) {
                 segment.flush();
@@ -127,6 +147,11 @@ public final class Log {
         }
         if (segments.isEmpty()) {
             segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, channels, nowMs));
+        } else if (nextSegmentAfterTruncation && segments.lastEntry().getValue().size() > 0) {
+            // The cut segment may have been cleaned (offset gaps); only the active segment must be
+            // contiguous, so appends continue in a fresh one.
+            LogSegment last = segments.lastEntry().getValue();
+            segments.put(last.nextOffset(), LogSegment.create(dir, last.nextOffset(), ledger, channels, nowMs));
         }
         LogSegment active = segments.lastEntry().getValue();
         this.logStartOffset = Math.max(persistedStart, segments.firstKey());
@@ -134,6 +159,9 @@ public final class Log {
         this.highWatermark = end;
         this.flushedOffset = end.offset();
         this.lastFlushMs = nowMs;
+        // Clamped to the log end: a checkpoint past it (data lost in a crash) would call new data clean.
+        this.firstDirtyOffset = Math.min(Math.max(readOffsetFile(CLEANER_CHECKPOINT_FILE, 0), logStartOffset),
+                end.offset());
         writeOffsetFile(RECOVERY_POINT_FILE, end.offset());
     }
 
@@ -165,7 +193,7 @@ public final class Log {
         LogSegment active = end.segment();
         TopicConfig cfg = config;
         if (active.size() > 0 && (active.size() + (long) batch.sizeInBytes() > cfg.segmentBytes()
-                || nowMs - active.createdMs() >= cfg.segmentMs())) {
+                || nowMs - active.createdMs() >= cfg.rollMs())) {
             active = roll(nowMs);
         }
         int positionBefore = active.size();
@@ -364,14 +392,25 @@ public final class Log {
      * Returns how many segments went.
      */
     public int applyRetention(long nowMs) throws IOException {
+        structureLock.lock();
+        try {
+            return applyRetentionLocked(nowMs);
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** Retention by time and size applies only when cleanup.policy contains delete; the log start always does. */
+    private int applyRetentionLocked(long nowMs) throws IOException {
         TopicConfig cfg = config;
+        boolean byRetention = cfg.deleteByRetention();
         int deleted = 0;
         long totalBytes = sizeInBytes();
-        while (segments.size() > 1) {
+        while (segments.size() > 1 && !closed) {
             LogSegment oldest = segments.firstEntry().getValue();
             LogSegment next = segments.higherEntry(oldest.baseOffset()).getValue();
-            boolean expired = cfg.retentionMs() >= 0 && nowMs - oldest.retentionTimestamp() > cfg.retentionMs();
-            boolean oversized = cfg.retentionBytes() >= 0 && totalBytes - oldest.size() >= cfg.retentionBytes();
+            boolean expired = byRetention && cfg.retentionMs() >= 0 && nowMs - oldest.retentionTimestamp() > cfg.retentionMs();
+            boolean oversized = byRetention && cfg.retentionBytes() >= 0 && totalBytes - oldest.size() >= cfg.retentionBytes();
             boolean belowStart = next.baseOffset() <= logStartOffset;
             if (!(expired || oversized || belowStart) || next.baseOffset() > highWatermark.offset()) {
                 break;
@@ -392,14 +431,25 @@ public final class Log {
         if (offset <= logStartOffset) {
             return;
         }
-        writeOffsetFile(LOG_START_FILE, offset);
-        logStartOffset = offset;
-        applyRetention(nowMs);
+        structureLock.lock();
+        try {
+            writeOffsetFile(LOG_START_FILE, offset);
+            logStartOffset = offset;
+            applyRetentionLocked(nowMs);
+        } finally {
+            structureLock.unlock();
+        }
     }
 
     private void deleteSegment(LogSegment segment) throws IOException {
         segments.remove(segment.baseOffset());
         segment.deleteFiles();
+        closeLater(segment);
+        LOG.info("Deleted segment {} (log start now beyond offset {})", segment, segment.nextOffset() - 1);
+    }
+
+    /** Closes a segment that left the log once in-flight sends of its bytes have had time to finish. */
+    private void closeLater(LogSegment segment) {
         closer.closeLater(() -> {
             try {
                 segment.close();
@@ -407,15 +457,154 @@ public final class Log {
                 LOG.warn("Could not close deleted segment {}", segment, e);
             }
         }, config.fileDeleteDelayMs());
-        LOG.info("Deleted segment {} (log start now beyond offset {})", segment, segment.nextOffset() - 1);
+    }
+
+    // ---------------------------------------------------------------- compaction
+
+    /**
+     * The closed segments (all but the active one), oldest first, as they are now. The cleaner
+     * may read any of them; whether one is still there is checked again at the swap.
+     */
+    public List<SegmentInfo> closedSegments() {
+        List<SegmentInfo> out = new ArrayList<>();
+        LogSegment active = end.segment();
+        Map.Entry<Long, LogSegment> entry = segments.firstEntry();
+        while (entry != null && entry.getValue() != active) {
+            LogSegment segment = entry.getValue();
+            Long next = segments.higherKey(entry.getKey());
+            if (next == null) {
+                break;
+            }
+            out.add(new SegmentInfo(segment.baseOffset(), next, segment.size(), segment.maxTimestamp(),
+                    segment.createdMs()));
+            entry = segments.higherEntry(entry.getKey());
+        }
+        return out;
+    }
+
+    /**
+     * Reads the batches of the closed segment starting at {@code baseOffset} whole, one at a time,
+     * through {@code buffer} (returned, possibly grown). Returns null when the segment is no longer
+     * in the log (retention took it).
+     */
+    public ByteBuffer readSegment(long baseOffset, ByteBuffer buffer, BatchReader reader) throws IOException {
+        LogSegment segment = segments.get(baseOffset);
+        if (segment == null || segment == end.segment()) {
+            return null;
+        }
+        return segment.forEachBatch(buffer, reader);
+    }
+
+    /** The first batch header of the closed segment at {@code baseOffset}, or null if it is empty or gone. */
+    public BatchHeader firstBatchOf(long baseOffset) throws IOException {
+        LogSegment segment = segments.get(baseOffset);
+        return segment == null || segment.size() < BatchHeader.SIZE ? null : segment.headerAt(0);
+    }
+
+    /** Starts the rewritten form of the group of closed segments that begins at {@code baseOffset}. */
+    public CleanedSegment startCleanedSegment(long baseOffset) throws IOException {
+        structureLock.lock();
+        try {
+            if (closed) {
+                throw new IOException("Log " + dir + " is closed");
+            }
+            return CleanedSegment.create(dir, baseOffset);
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the closed segments {@code oldBases} (consecutive, ascending, the first at the
+     * cleaned segment's base) by {@code cleaned}, on disk and then in memory, so that a crash
+     * leaves either the old group or the new segment ({@link SegmentSwap}). Gives up, deleting
+     * the cleaned file, and returns false when the group changed meanwhile (retention deleted
+     * one of its segments) or the log was closed.
+     */
+    public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook)
+            throws IOException {
+        cleaned.force();
+        hook.reached(SegmentSwap.Step.CLEANED_WRITTEN);
+        structureLock.lock();
+        try {
+            if (closed) {
+                cleaned.close();
+                return false;
+            }
+            List<LogSegment> old = new ArrayList<>();
+            for (long base : oldBases) {
+                LogSegment segment = segments.get(base);
+                if (segment == null || segment == end.segment()) {
+                    cleaned.discard();
+                    return false;
+                }
+                old.add(segment);
+            }
+            Long endOffset = segments.higherKey(oldBases.get(oldBases.size() - 1));
+            if (endOffset == null || old.get(0).baseOffset() != cleaned.baseOffset()) {
+                cleaned.discard();
+                return false;
+            }
+            cleaned.close();
+            SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
+            TopicConfig cfg = config;
+            LogSegment fresh = LogSegment.open(dir, cleaned.baseOffset(), endOffset, ledger, channels, false,
+                    cfg.indexIntervalBytes(), Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD,
+                    (header, control) -> { });
+            segments.put(fresh.baseOffset(), fresh);
+            for (LogSegment segment : old.subList(1, old.size())) {
+                segments.remove(segment.baseOffset());
+            }
+            old.forEach(this::closeLater);
+            return true;
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */
+    public long firstDirtyOffset() {
+        return Math.max(firstDirtyOffset, logStartOffset);
+    }
+
+    /** Records, durably, that the cleaner has deduplicated everything below {@code offset}. */
+    public void recordCleanedUpTo(long offset) throws IOException {
+        structureLock.lock();
+        try {
+            if (!closed) {
+                writeOffsetFile(CLEANER_CHECKPOINT_FILE, offset);
+                firstDirtyOffset = offset;
+            }
+        } finally {
+            structureLock.unlock();
+        }
     }
 
     /** Writer only. Flushes, records the recovery point and closes every segment. */
     public void close(long nowMs) throws IOException {
-        flush(nowMs);
-        checkpointRecoveryPoint();
-        for (LogSegment segment : segments.values()) {
-            segment.close();
+        structureLock.lock();
+        try {
+            closed = true;
+            flush(nowMs);
+            checkpointRecoveryPoint();
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /**
+     * Stops every change by path (cleaner swaps, retention) for a partition whose directory is about
+     * to be moved aside: a new topic of the same name may own the old path.
+     */
+    public void markDeleted() {
+        structureLock.lock();
+        try {
+            closed = true;
+        } finally {
+            structureLock.unlock();
         }
     }
 
@@ -424,8 +613,14 @@ public final class Log {
      * the directory has been moved aside, and a new topic of the same name may own the old path.
      */
     public void closeWithoutFlush() throws IOException {
-        for (LogSegment segment : segments.values()) {
-            segment.close();
+        structureLock.lock();
+        try {
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                segment.close();
+            }
+        } finally {
+            structureLock.unlock();
         }
     }
 
@@ -466,6 +661,11 @@ public final class Log {
 
     public long logStartOffset() {
         return logStartOffset;
+    }
+
+    /** Base offset of the active segment, the one appends go to (never cleaned). */
+    public long activeSegmentBaseOffset() {
+        return end.segment().baseOffset();
     }
 
     public int segmentCount() {

@@ -65,12 +65,24 @@ final class LogSegment {
      */
     static LogSegment open(Path dir, long baseOffset, FsyncLedger ledger, SegmentChannels channels, boolean validate,
             int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor) throws IOException {
+        return open(dir, baseOffset, Long.MAX_VALUE, ledger, channels, validate, indexIntervalBytes, maxBatchBytes, visitor);
+    }
+
+    /**
+     * As above, for a segment followed by one starting at {@code nextBaseOffset} (or
+     * {@link Long#MAX_VALUE} for the last segment). Batches of a segment that has a successor may
+     * leave offset gaps — the cleaner removes records but never renumbers the rest — as long as
+     * they stay below the successor's base. The last segment is the active one, which is never
+     * cleaned, so its offsets must be contiguous: a gap there means a damaged base offset.
+     */
+    static LogSegment open(Path dir, long baseOffset, long nextBaseOffset, FsyncLedger ledger, SegmentChannels channels,
+            boolean validate, int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor) throws IOException {
         Path file = SegmentFiles.logFile(dir, baseOffset);
         FileChannel channel = channels.open(file, false);
         LogSegment segment = new LogSegment(dir, baseOffset, channel, ledger,
                 Files.getLastModifiedTime(file).toMillis());
         try {
-            segment.load(validate, indexIntervalBytes, maxBatchBytes, visitor);
+            segment.load(validate, indexIntervalBytes, maxBatchBytes, nextBaseOffset, visitor);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -78,8 +90,8 @@ final class LogSegment {
         return segment;
     }
 
-    private void load(boolean validate, int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor)
-            throws IOException {
+    private void load(boolean validate, int indexIntervalBytes, int maxBatchBytes, long nextBaseOffset,
+            BatchVisitor visitor) throws IOException {
         long fileSize = channel.size();
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
         CRC32C crc = new CRC32C();
@@ -89,7 +101,7 @@ final class LogSegment {
             header.clear();
             SegmentFiles.readFully(channel, header, position);
             BatchHeader batch = BatchHeader.read(header, 0);
-            if (!plausible(batch, expectedOffset, fileSize - position, maxBatchBytes)) {
+            if (!plausible(batch, expectedOffset, nextBaseOffset, fileSize - position, maxBatchBytes)) {
                 break;
             }
             if (validate && !crcMatches(batch, position, crc)) {
@@ -116,17 +128,22 @@ final class LogSegment {
     }
 
     /**
-     * Whether a header can start the next batch. Offsets are contiguous (each batch starts where the
-     * previous one ended, the first at the segment's base): the base offset lies outside the CRC,
-     * so this is the check that catches its corruption.
+     * Whether a header can start the next batch. In the last segment offsets are contiguous (each
+     * batch starts where the previous one ended, the first at the segment's base): the base offset
+     * lies outside the CRC, so this is the check that catches its corruption. In an earlier segment,
+     * which the cleaner may have rewritten, offsets only increase and stay below the next segment.
      */
-    private boolean plausible(BatchHeader batch, long expectedOffset, long bytesLeft, int maxBatchBytes) {
+    private static boolean plausible(BatchHeader batch, long expectedOffset, long nextBaseOffset, long bytesLeft,
+            int maxBatchBytes) {
+        boolean offsetsFit = nextBaseOffset == Long.MAX_VALUE
+                ? batch.baseOffset() == expectedOffset
+                : batch.baseOffset() >= expectedOffset && batch.lastOffset() < nextBaseOffset;
         return batch.magic() == BatchHeader.MAGIC_V2
                 && batch.sizeInBytes() >= BatchHeader.SIZE
                 && batch.sizeInBytes() <= bytesLeft
                 && batch.sizeInBytes() <= maxBatchBytes
                 && batch.lastOffsetDelta() >= 0
-                && batch.baseOffset() == expectedOffset;
+                && offsetsFit;
     }
 
     private ByteBuffer readWhole(BatchHeader batch, long position) throws IOException {
@@ -246,6 +263,32 @@ final class LogSegment {
             visitor.accept(batch, position);
             position += batch.sizeInBytes();
         }
+    }
+
+    /**
+     * Reads every batch whole, in order, into {@code buffer} (grown when a batch does not fit) and
+     * hands it to {@code reader}, until it says stop; the buffer is reused, so the reader must not keep it. For the
+     * cleaner: bounded memory (one batch at a time) and no lock (the bytes below the segment's size
+     * never change).
+     */
+    ByteBuffer forEachBatch(ByteBuffer buffer, BatchReader reader) throws IOException {
+        int limit = size;
+        int position = 0;
+        ByteBuffer current = buffer;
+        while (position + BatchHeader.SIZE <= limit) {
+            BatchHeader batch = headerAt(position);
+            if (current.capacity() < batch.sizeInBytes()) {
+                current = ByteBuffer.allocate(batch.sizeInBytes());
+            }
+            current.clear().limit(batch.sizeInBytes());
+            SegmentFiles.readFully(channel, current, position);
+            current.flip();
+            if (!reader.read(batch, current)) {
+                break;
+            }
+            position += batch.sizeInBytes();
+        }
+        return current;
     }
 
     /** The offset from which to scan for records with a timestamp at or after {@code timestamp}. */

@@ -353,6 +353,11 @@ public final class Partition {
         log.updateConfig(config);
     }
 
+    /** The topic configuration in force for this partition. */
+    public TopicConfig config() {
+        return log.config();
+    }
+
     void close(long nowMs) {
         lock.lock();
         try {
@@ -364,8 +369,19 @@ public final class Partition {
         }
     }
 
-    Log log() {
+    /** The partition's log, for the log cleaner (which reads closed segments and swaps cleaned ones in). */
+    public Log log() {
         return log;
+    }
+
+    /** The last data offset of each producer with state here: the cleaner keeps those batches. */
+    public java.util.Map<Long, Long> producerLastDataOffsets() {
+        lock.lock();
+        try {
+            return producers.lastDataOffsets();
+        } finally {
+            lock.unlock();
+        }
     }
 
     public TopicPartition topicPartition() {

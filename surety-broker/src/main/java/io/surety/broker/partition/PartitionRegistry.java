@@ -79,6 +79,7 @@ public final class PartitionRegistry {
         if (partition == null) {
             return;
         }
+        partition.log().markDeleted();
         Path dir = directoryOf(tp);
         Path aside = dataDir.resolve(dir.getFileName() + "." + Uuid.randomUuid() + DELETE_SUFFIX);
         Files.move(dir, aside);

@@ -33,6 +33,10 @@ final class ProducerEntry {
         return batches.getLast().lastSequence();
     }
 
+    long lastDataOffset() {
+        return batches.getLast().lastOffset();
+    }
+
     long lastTimestampMs() {
         return lastTimestampMs;
     }

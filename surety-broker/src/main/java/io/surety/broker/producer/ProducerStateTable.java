@@ -156,6 +156,20 @@ public final class ProducerStateTable {
         completeTransaction(header.producerId(), header.producerEpoch(), commit, header.baseOffset(), header.maxTimestamp());
     }
 
+    /**
+     * The offset of each producer's last data batch here. The cleaner keeps those batches (emptied
+     * of records if need be), so that the producer's epoch and sequence survive a rebuild.
+     */
+    public Map<Long, Long> lastDataOffsets() {
+        Map<Long, Long> out = new HashMap<>();
+        producers.forEach((id, entry) -> {
+            if (entry.hasBatches()) {
+                out.put(id, entry.lastDataOffset());
+            }
+        });
+        return out;
+    }
+
     /** Every producer's state, for DescribeProducers. */
     public List<ProducerSnapshot> snapshot() {
         List<ProducerSnapshot> out = new ArrayList<>();

@@ -2,7 +2,9 @@ package io.surety.broker.record;
 
 import io.surety.broker.log.BatchHeader;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.BaseRecords;
@@ -43,6 +45,15 @@ public final class ProducedBatch {
      * @throws InvalidBatchException with the Kafka error to return when the batch is refused
      */
     public static ProducedBatch parse(BaseRecords records) throws InvalidBatchException {
+        return parse(records, null);
+    }
+
+    /**
+     * As {@link #parse(BaseRecords)}, for a compacted topic when {@code compactedPartition} is not
+     * null: every record must then have a key (the cleaner keeps the last record per key, so a
+     * keyless one could never be kept correctly), checked in the same record walk, as Kafka does.
+     */
+    public static ProducedBatch parse(BaseRecords records, String compactedPartition) throws InvalidBatchException {
         if (!(records instanceof MemoryRecords memory)) {
             throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT, "Produce records are not in memory");
         }
@@ -80,20 +91,32 @@ public final class ProducedBatch {
             throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD,
                     "Record batch of producer " + batch.producerId() + " has no sequence number");
         }
-        checkRecordsReadable(batch);
+        checkRecordsReadable(batch, compactedPartition);
         return new ProducedBatch(batch, buffer);
     }
 
     /**
      * Walks every record header: kafka-clients' iterator fails on a short, long or garbled record
      * area, and each record's offset delta must count up from 0, or consumers would see offsets the
-     * batch header does not cover, or the same offset twice.
+     * batch header does not cover, or the same offset twice. With {@code compactedPartition} set,
+     * a record without a key is refused too (its index goes to the record errors).
      */
-    private static void checkRecordsReadable(MutableRecordBatch batch) throws InvalidBatchException {
+    private static void checkRecordsReadable(MutableRecordBatch batch, String compactedPartition)
+            throws InvalidBatchException {
+        List<InvalidBatchException.RecordError> keyless = null;
         try (CloseableIterator<Record> records = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
             long expectedOffset = batch.baseOffset();
             while (records.hasNext()) {
-                long offset = records.next().offset();
+                Record record = records.next();
+                long offset = record.offset();
+                if (compactedPartition != null && !record.hasKey()) {
+                    if (keyless == null) {
+                        keyless = new ArrayList<>();
+                    }
+                    keyless.add(new InvalidBatchException.RecordError((int) (offset - batch.baseOffset()),
+                            "Compacted topic cannot accept message without key in topic partition "
+                                    + compactedPartition + "."));
+                }
                 if (offset != expectedOffset) {
                     throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "Record offset delta "
                             + (offset - batch.baseOffset()) + " where " + (expectedOffset - batch.baseOffset())
@@ -106,6 +129,11 @@ public final class ProducedBatch {
                     "Records do not match their batch: " + e.getMessage());
         } catch (RuntimeException e) {
             throw new InvalidBatchException(InvalidBatchException.Reason.CORRUPT, "Records are unreadable: " + e);
+        }
+        if (keyless != null) {
+            throw new InvalidBatchException(InvalidBatchException.Reason.INVALID_RECORD, "One or more records have been "
+                    + "rejected due to " + keyless.size() + " record errors in total: the first is: "
+                    + keyless.get(0).message(), keyless);
         }
     }
 

@@ -75,7 +75,32 @@ class BrokerConfigTest {
         assertThat(topic.retentionMs()).isEqualTo(1000L);
         assertThatThrownBy(() -> TopicConfig.of(broker, Map.of("retention.mss", "1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("retention.mss");
-        assertThatThrownBy(() -> TopicConfig.of(broker, Map.of("cleanup.policy", "compact")))
+        assertThatThrownBy(() -> TopicConfig.of(broker, Map.of("cleanup.policy", "shred")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cleanup.policy");
+    }
+
+    @Test
+    void shouldTakeCompactionSettingsFromTopicOrBrokerDefaults() {
+        BrokerConfig broker = BrokerConfig.of(Map.of("log.cleanup.policy", "compact",
+                "log.cleaner.delete.retention.ms", "5000", "log.cleaner.min.cleanable.ratio", "0.25"));
+        TopicConfig inherited = TopicConfig.of(broker, Map.of());
+        assertThat(inherited.compact()).isTrue();
+        assertThat(inherited.deleteByRetention()).isFalse();
+        assertThat(inherited.deleteRetentionMs()).isEqualTo(5000L);
+        assertThat(inherited.minCleanableDirtyRatio()).isEqualTo(0.25);
+        assertThat(inherited.maxCompactionLagMs()).isEqualTo(Long.MAX_VALUE);
+
+        TopicConfig both = TopicConfig.of(broker, Map.of("cleanup.policy", "compact,delete",
+                "min.compaction.lag.ms", "100", "max.compaction.lag.ms", "60000", "segment.ms", "600000"));
+        assertThat(both.compact()).isTrue();
+        assertThat(both.deleteByRetention()).isTrue();
+        assertThat(both.minCompactionLagMs()).isEqualTo(100L);
+        assertThat(both.rollMs()).isEqualTo(60_000L);
+
+        TopicConfig plain = TopicConfig.of(BrokerConfig.of(Map.of()), Map.of());
+        assertThat(plain.compact()).isFalse();
+        assertThat(plain.deleteByRetention()).isTrue();
+        assertThatThrownBy(() -> TopicConfig.of(broker, Map.of("min.cleanable.dirty.ratio", "1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("min.cleanable.dirty.ratio");
     }
 }

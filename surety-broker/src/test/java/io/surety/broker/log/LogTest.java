@@ -445,6 +445,26 @@ class LogTest {
         log.close(T0);
     }
 
+    @Test
+    void shouldApplyTimeAndSizeRetentionOnlyWhenCleanupPolicyContainsDelete() throws Exception {
+        overrides.put(TopicConfig.RETENTION_BYTES, "2048");
+        overrides.put(TopicConfig.CLEANUP_POLICY, "compact");
+        Log log = open(false, true);
+        for (int i = 0; i < 60; i++) {
+            append(log, 2, 60, T0);
+        }
+        int segments = log.segmentCount();
+        assertThat(log.applyRetention(T0)).isZero();
+        assertThat(log.segmentCount()).isEqualTo(segments);
+
+        overrides.put(TopicConfig.CLEANUP_POLICY, "compact,delete");
+        log.updateConfig(config());
+        assertThat(log.applyRetention(T0)).isPositive();
+        assertThat(log.sizeInBytes()).isLessThan(2048 + 1024);
+        checkInvariants(log);
+        log.close(T0);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private TopicConfig config() {

@@ -238,4 +238,26 @@ class ProducedBatchTest {
         }
         return bytes;
     }
+
+    @Test
+    void shouldRefuseKeylessRecordsWithRecordErrorsWhenTopicIsCompacted() throws Exception {
+        for (Compression compression : new Compression[] {Compression.NONE, Compression.gzip().build()}) {
+            MemoryRecords records = MemoryRecords.withRecords(compression,
+                    new SimpleRecord(T0, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)),
+                    new SimpleRecord(T0, (byte[]) null, "no key".getBytes(StandardCharsets.UTF_8)),
+                    new SimpleRecord(T0, "k2".getBytes(StandardCharsets.UTF_8), (byte[]) null),
+                    new SimpleRecord(T0, (byte[]) null, (byte[]) null));
+
+            assertThat(ProducedBatch.parse(records).recordCount()).isEqualTo(4);
+            InvalidBatchException refused = (InvalidBatchException) catchThrowable(
+                    () -> ProducedBatch.parse(MemoryRecords.readableRecords(records.buffer().duplicate()), "t-0"));
+
+            assertThat(refused.reason()).isEqualTo(InvalidBatchException.Reason.INVALID_RECORD);
+            assertThat(refused.recordErrors()).extracting(InvalidBatchException.RecordError::batchIndex)
+                    .containsExactly(1, 3);
+            assertThat(refused.recordErrors().get(0).message())
+                    .isEqualTo("Compacted topic cannot accept message without key in topic partition t-0.");
+            assertThat(refused.getMessage()).contains("2 record errors");
+        }
+    }
 }

@@ -1,0 +1,27 @@
+package io.surety.broker.cleaner;
+
+import io.surety.broker.log.Log;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the cleaner needs of a partition: its log, how far its transactions are decided, its
+ * aborted transactions and its producers' last batches. A partition provides it
+ * ({@link PartitionCompactionTarget}); tests provide a log on its own.
+ */
+public interface CompactionTarget {
+
+    Log log();
+
+    /** No transaction is open below this offset; the cleaner never goes past it. */
+    long lastStableOffset();
+
+    /** Aborted transactions whose data lies in [{@code from}, {@code to}): {producer id, first offset, marker offset}. */
+    List<long[]> abortedTransactions(long from, long to);
+
+    /** The last data offset of each producer with state in the partition (those batches are kept). */
+    Map<Long, Long> producerLastDataOffsets();
+
+    /** A name for log lines. */
+    String name();
+}
