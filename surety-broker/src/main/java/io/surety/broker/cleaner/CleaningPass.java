@@ -78,12 +78,16 @@ final class CleaningPass {
         long after = 0;
         for (List<SegmentInfo> group : groups(section, cleanedUpTo)) {
             long groupBytes = group.stream().mapToLong(SegmentInfo::sizeInBytes).sum();
-            CleanedSegment cleaned = cleanGroup(group, cleanedUpTo, transactions, lastDataOffsets);
+            List<long[]> droppedAborts = new ArrayList<>();
+            CleanedSegment cleaned = cleanGroup(group, cleanedUpTo, transactions, lastDataOffsets, droppedAborts);
             if (cleaned == null) {
                 return report(firstDirty, firstDirty, swapped, before, after, false);
             }
             long cleanedBytes = cleaned.sizeInBytes();
-            if (!log.replaceSegments(group.stream().map(SegmentInfo::baseOffset).toList(), cleaned, hook)) {
+            // The index entries of the ABORT markers this group lost go in the same step as the
+            // markers, so no fetch pairs the cleaned data with an entry whose marker is gone.
+            Runnable forgetDropped = () -> target.forgetAbortedTransactions(droppedAborts);
+            if (!log.replaceSegments(group.stream().map(SegmentInfo::baseOffset).toList(), cleaned, hook, forgetDropped)) {
                 return report(firstDirty, firstDirty, swapped, before, after, false);
             }
             swapped.add(new long[] {group.get(0).baseOffset(), group.get(group.size() - 1).endOffset()});
@@ -174,7 +178,7 @@ final class CleaningPass {
 
     /** Writes the kept part of {@code group} into a cleaned segment; null if a segment of it is gone. */
     private CleanedSegment cleanGroup(List<SegmentInfo> group, long cleanedUpTo, TransactionTracker transactions,
-            Map<Long, Long> lastDataOffsets) throws IOException {
+            Map<Long, Long> lastDataOffsets, List<long[]> droppedAborts) throws IOException {
         CleanedSegment cleaned = log.startCleanedSegment(group.get(0).baseOffset());
         try {
             RecordRule latestPerKey = (offset, key, hasValue, deletesExpired) -> {
@@ -191,7 +195,7 @@ final class CleaningPass {
                 ByteBuffer grown = log.readSegment(segment.baseOffset(), readBuffer, (header, batch) -> {
                     throttler.acquire(header.sizeInBytes());
                     boolean aborted = !header.isControl() && transactions.isAborted(header);
-                    BatchDecision decision = header.isControl() ? markerDecision(header, batch, transactions)
+                    BatchDecision decision = header.isControl() ? markerDecision(header, batch, transactions, droppedAborts)
                             : dataDecision(header, aborted, lastDataOffsets);
                     writeBuffer.clear();
                     writeBuffer = CompactionRecords.filter(batch, decision, aborted ? none : latestPerKey, nowMs,
@@ -229,13 +233,24 @@ final class CleaningPass {
         return aborted ? BatchDecision.DROP : BatchDecision.KEEP_RECORDS;
     }
 
-    private BatchDecision markerDecision(BatchHeader header, ByteBuffer batch, TransactionTracker transactions) {
-        if (!header.hasProducerId() || ControlBatches.kindOf(batch) == ControlBatches.Kind.OTHER) {
+    /** What happens to a transaction marker; an ABORT marker that goes is noted in {@code droppedAborts} as {producer id, offset}. */
+    private BatchDecision markerDecision(BatchHeader header, ByteBuffer batch, TransactionTracker transactions,
+            List<long[]> droppedAborts) {
+        if (!header.hasProducerId()) {
+            return BatchDecision.KEEP_RECORDS;
+        }
+        ControlBatches.Kind kind = ControlBatches.kindOf(batch);
+        if (kind == ControlBatches.Kind.OTHER) {
             return BatchDecision.KEEP_RECORDS;
         }
         boolean withoutData = transactions.markerWithoutData(header);
         boolean horizonPassed = header.deleteHorizonMs() >= 0 && nowMs >= header.deleteHorizonMs();
-        return withoutData && horizonPassed ? BatchDecision.DROP
-                : new BatchDecision(BatchVerdict.DELETE_EMPTY, withoutData);
+        if (withoutData && horizonPassed) {
+            if (kind == ControlBatches.Kind.ABORT) {
+                droppedAborts.add(new long[] {header.producerId(), header.baseOffset()});
+            }
+            return BatchDecision.DROP;
+        }
+        return new BatchDecision(BatchVerdict.DELETE_EMPTY, withoutData);
     }
 }

@@ -19,6 +19,13 @@ public interface CompactionTarget {
     /** Aborted transactions whose data lies in [{@code from}, {@code to}): {producer id, first offset, marker offset}. */
     List<long[]> abortedTransactions(long from, long to);
 
+    /**
+     * Forgets the aborted transactions whose ABORT markers a cleaning swap removed, each given as
+     * {producer id, marker offset}. Called by {@link Log#replaceSegments} at the moment the cleaned
+     * segment becomes visible, under the log's structure lock; must be quick and must not block.
+     */
+    void forgetAbortedTransactions(List<long[]> markers);
+
     /** The last data offset of each producer with state in the partition (those batches are kept). */
     Map<Long, Long> producerLastDataOffsets();
 

@@ -25,6 +25,11 @@ public record PartitionCompactionTarget(Partition partition) implements Compacti
     }
 
     @Override
+    public void forgetAbortedTransactions(List<long[]> markers) {
+        partition.forgetAbortedTransactions(markers);
+    }
+
+    @Override
     public Map<Long, Long> producerLastDataOffsets() {
         return partition.producerLastDataOffsets();
     }

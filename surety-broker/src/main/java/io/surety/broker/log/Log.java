@@ -60,6 +60,8 @@ public final class Log {
     private final ReentrantLock structureLock = new ReentrantLock();
     private boolean closed;
     private volatile long firstDirtyOffset;
+    /** Odd while a cleaner swap changes which segments reads see (see {@link #swapSequence}); written under the structure lock. */
+    private volatile long swapSequence;
     private volatile TopicConfig config;
     private volatile LogPosition end;
     private volatile LogPosition highWatermark;
@@ -519,10 +521,11 @@ public final class Log {
      * cleaned segment's base) by {@code cleaned}, on disk and then in memory, so that a crash
      * leaves either the old group or the new segment ({@link SegmentSwap}). Gives up, deleting
      * the cleaned file, and returns false when the group changed meanwhile (retention deleted
-     * one of its segments) or the log was closed.
+     * one of its segments) or the log was closed. {@code onSwapped} runs in the same step as the
+     * new segment becomes visible, inside the window {@link #swapSequence} marks.
      */
-    public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook)
-            throws IOException {
+    public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook,
+            Runnable onSwapped) throws IOException {
         cleaned.force();
         hook.reached(SegmentSwap.Step.CLEANED_WRITTEN);
         structureLock.lock();
@@ -551,15 +554,31 @@ public final class Log {
             LogSegment fresh = LogSegment.open(dir, cleaned.baseOffset(), endOffset, ledger, channels, false,
                     cfg.indexIntervalBytes(), Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD,
                     (header, control) -> { });
-            segments.put(fresh.baseOffset(), fresh);
-            for (LogSegment segment : old.subList(1, old.size())) {
-                segments.remove(segment.baseOffset());
+            swapSequence++;
+            try {
+                segments.put(fresh.baseOffset(), fresh);
+                for (LogSegment segment : old.subList(1, old.size())) {
+                    segments.remove(segment.baseOffset());
+                }
+                onSwapped.run();
+            } finally {
+                swapSequence++;
             }
             old.forEach(this::closeLater);
             return true;
         } finally {
             structureLock.unlock();
         }
+    }
+
+    /**
+     * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
+     * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
+     * log (the aborted-transaction index) at one moment reads it before and after, and repeats
+     * when it was odd or changed.
+     */
+    public long swapSequence() {
+        return swapSequence;
     }
 
     /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */

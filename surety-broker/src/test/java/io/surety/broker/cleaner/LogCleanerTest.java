@@ -328,6 +328,11 @@ class LogCleanerTest {
         }
 
         @Override
+        public void forgetAbortedTransactions(List<long[]> markers) {
+            assertThat(markers).as("a log without transactions has no ABORT markers").isEmpty();
+        }
+
+        @Override
         public Map<Long, Long> producerLastDataOffsets() {
             return Map.of();
         }
