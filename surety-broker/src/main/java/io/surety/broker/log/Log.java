@@ -391,10 +391,14 @@ public final class Log {
     /**
      * Writer only. Deletes closed segments that fall outside retention by time or by size, or wholly
      * below the log start offset, and moves the log start offset to the first remaining segment.
-     * Returns how many segments went.
+     * Returns how many segments went; does nothing (0) while a cleaner swap is under way.
      */
     public int applyRetention(long nowMs) throws IOException {
-        structureLock.lock();
+        // The caller holds the partition lock, which appends need: never wait for a cleaner swap
+        // here. Retention runs again at the next check; a swap holds the lock only briefly.
+        if (!structureLock.tryLock()) {
+            return 0;
+        }
         try {
             return applyRetentionLocked(nowMs);
         } finally {
@@ -523,37 +527,39 @@ public final class Log {
      * the cleaned file, and returns false when the group changed meanwhile (retention deleted
      * one of its segments) or the log was closed. {@code onSwapped} runs in the same step as the
      * new segment becomes visible, inside the window {@link #swapSequence} marks.
+     *
+     * <p>The new segment is opened and indexed from the cleaned file (a header scan of up to a
+     * segment) before the structure lock is taken; the lock covers only the renames, the
+     * directory fsyncs and the switch in memory, so retention and record deletion wait for a swap
+     * only that long.
      */
     public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook,
             Runnable onSwapped) throws IOException {
         cleaned.force();
+        cleaned.close();
         hook.reached(SegmentSwap.Step.CLEANED_WRITTEN);
+        long lastOldBase = oldBases.get(oldBases.size() - 1);
+        Long endOffset = segments.higherKey(lastOldBase);
+        if (endOffset == null || oldBases.get(0) != cleaned.baseOffset()) {
+            cleaned.discard();
+            return false;
+        }
+        TopicConfig cfg = config;
+        // On failure the cleaned file is not deleted by path (the log may have been moved aside
+        // meanwhile); the next start deletes it.
+        LogSegment fresh = LogSegment.openCleaned(cleaned.file(), dir, cleaned.baseOffset(), endOffset, ledger, channels,
+                cfg.indexIntervalBytes(), Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD);
         structureLock.lock();
         try {
-            if (closed) {
-                cleaned.close();
-                return false;
-            }
-            List<LogSegment> old = new ArrayList<>();
-            for (long base : oldBases) {
-                LogSegment segment = segments.get(base);
-                if (segment == null || segment == end.segment()) {
+            List<LogSegment> old = groupIfUnchanged(oldBases, endOffset);
+            if (old == null) {
+                fresh.close();
+                if (!closed) {
                     cleaned.discard();
-                    return false;
                 }
-                old.add(segment);
-            }
-            Long endOffset = segments.higherKey(oldBases.get(oldBases.size() - 1));
-            if (endOffset == null || old.get(0).baseOffset() != cleaned.baseOffset()) {
-                cleaned.discard();
                 return false;
             }
-            cleaned.close();
             SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
-            TopicConfig cfg = config;
-            LogSegment fresh = LogSegment.open(dir, cleaned.baseOffset(), endOffset, ledger, channels, false,
-                    cfg.indexIntervalBytes(), Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD,
-                    (header, control) -> { });
             swapSequence++;
             try {
                 segments.put(fresh.baseOffset(), fresh);
@@ -571,6 +577,23 @@ public final class Log {
         }
     }
 
+    /** Under the structure lock: the segments of {@code oldBases} if all are still closed segments followed by {@code endOffset}, else null. */
+    private List<LogSegment> groupIfUnchanged(List<Long> oldBases, long endOffset) {
+        if (closed) {
+            return null;
+        }
+        List<LogSegment> old = new ArrayList<>();
+        for (long base : oldBases) {
+            LogSegment segment = segments.get(base);
+            if (segment == null || segment == end.segment()) {
+                return null;
+            }
+            old.add(segment);
+        }
+        Long next = segments.higherKey(oldBases.get(oldBases.size() - 1));
+        return next != null && next == endOffset ? old : null;
+    }
+
     /**
      * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
      * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
@@ -579,6 +602,11 @@ public final class Log {
      */
     public long swapSequence() {
         return swapSequence;
+    }
+
+    /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
+    boolean structureLockHeldByCurrentThread() {
+        return structureLock.isHeldByCurrentThread();
     }
 
     /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */
