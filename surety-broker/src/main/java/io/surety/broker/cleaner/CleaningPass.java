@@ -36,6 +36,10 @@ import java.util.Map;
  *     dirty offset is recorded.</li>
  * </ol>
  *
+ * <p>A rewritten batch never grows past what recovery accepts as one batch
+ * ({@link Log#largestRecoverableBatch}): a batch whose rebuilt form would (a delete horizon as base
+ * timestamp lengthens every record's timestamp delta; recompression can grow it) is kept as it was.
+ *
  * <p>Delete horizon: the first pass that rewrites a batch holding a tombstone (or the marker of a
  * transaction with no data left) stamps it with now + {@code delete.retention.ms} (KIP-534); a
  * later pass removes such records once that time has come. So a consumer that reads the log from
@@ -191,6 +195,7 @@ final class CleaningPass {
                 return hasValue || !deletesExpired;
             };
             RecordRule none = (offset, key, hasValue, deletesExpired) -> false;
+            int largestBatch = log.largestRecoverableBatch();
             for (SegmentInfo segment : group) {
                 ByteBuffer grown = log.readSegment(segment.baseOffset(), readBuffer, (header, batch) -> {
                     throttler.acquire(header.sizeInBytes());
@@ -201,6 +206,11 @@ final class CleaningPass {
                     writeBuffer = CompactionRecords.filter(batch, decision, aborted ? none : latestPerKey, nowMs,
                             config.deleteRetentionMs(), writeBuffer);
                     writeBuffer.flip();
+                    if (writeBuffer.remaining() > batch.remaining() && writeBuffer.remaining() > largestBatch) {
+                        // Rebuilt larger (timestamp deltas against a delete horizon, recompression)
+                        // than recovery accepts: keep the batch as it was.
+                        writeBuffer = copyOf(batch, writeBuffer);
+                    }
                     if (writeBuffer.hasRemaining()) {
                         BatchHeader written = CompactionRecords.header(writeBuffer);
                         transactions.kept(written);
@@ -223,6 +233,14 @@ final class CleaningPass {
             cleaned.discard();
             throw e;
         }
+    }
+
+    /** {@code batch} (position..limit) copied into {@code buffer} (or a larger one), flipped for reading. */
+    private static ByteBuffer copyOf(ByteBuffer batch, ByteBuffer buffer) {
+        ByteBuffer out = buffer.capacity() >= batch.remaining() ? buffer : ByteBuffer.allocate(batch.remaining());
+        out.clear();
+        out.put(batch.duplicate());
+        return out.flip();
     }
 
     private static BatchDecision dataDecision(BatchHeader header, boolean aborted, Map<Long, Long> lastDataOffsets) {

@@ -108,7 +108,7 @@ public final class Log {
         long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
         boolean truncated = false;
         boolean nextSegmentAfterTruncation = false;
-        int maxBatch = Math.max(config.maxMessageBytes(), config.segmentBytes()) + BatchHeader.LOG_OVERHEAD;
+        int maxBatch = largestRecoverableBatch();
         for (int i = 0; i < baseOffsets.size(); i++) {
             long base = baseOffsets.get(i);
             Path file = SegmentFiles.logFile(dir, base);
@@ -548,7 +548,7 @@ public final class Log {
         // On failure the cleaned file is not deleted by path (the log may have been moved aside
         // meanwhile); the next start deletes it.
         LogSegment fresh = LogSegment.openCleaned(cleaned.file(), dir, cleaned.baseOffset(), endOffset, ledger, channels,
-                cfg.indexIntervalBytes(), Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD);
+                cfg.indexIntervalBytes(), largestRecoverableBatch());
         structureLock.lock();
         try {
             List<LogSegment> old = groupIfUnchanged(oldBases, endOffset);
@@ -602,6 +602,16 @@ public final class Log {
      */
     public long swapSequence() {
         return swapSequence;
+    }
+
+    /**
+     * The largest batch (in bytes, log overhead included) that recovery accepts as plausible:
+     * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
+     */
+    public int largestRecoverableBatch() {
+        TopicConfig cfg = config;
+        return (int) Math.min(Integer.MAX_VALUE,
+                (long) Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD);
     }
 
     /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
