@@ -91,7 +91,15 @@ final class CleaningPass {
             // The index entries of the ABORT markers this group lost go in the same step as the
             // markers, so no fetch pairs the cleaned data with an entry whose marker is gone.
             Runnable forgetDropped = () -> target.forgetAbortedTransactions(droppedAborts);
-            if (!log.replaceSegments(group.stream().map(SegmentInfo::baseOffset).toList(), cleaned, hook, forgetDropped)) {
+            boolean replaced;
+            try {
+                replaced = log.replaceSegments(group.stream().map(SegmentInfo::baseOffset).toList(), cleaned, hook,
+                        forgetDropped);
+            } catch (SegmentSwap.IncompleteSwapException e) {
+                target.swapFailedAfterCommit(e);
+                throw e;
+            }
+            if (!replaced) {
                 return report(firstDirty, firstDirty, swapped, before, after, false);
             }
             swapped.add(new long[] {group.get(0).baseOffset(), group.get(group.size() - 1).endOffset()});

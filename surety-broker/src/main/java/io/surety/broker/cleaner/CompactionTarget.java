@@ -1,6 +1,7 @@
 package io.surety.broker.cleaner;
 
 import io.surety.broker.log.Log;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,12 @@ public interface CompactionTarget {
      * segment becomes visible, under the log's structure lock; must be quick and must not block.
      */
     void forgetAbortedTransactions(List<long[]> markers);
+
+    /**
+     * A swap failed after its commit point: the log's files and its segments in memory disagree
+     * until a restart. The partition goes offline (KAFKA_STORAGE_ERROR).
+     */
+    void swapFailedAfterCommit(IOException failure);
 
     /** The last data offset of each producer with state in the partition (those batches are kept). */
     Map<Long, Long> producerLastDataOffsets();

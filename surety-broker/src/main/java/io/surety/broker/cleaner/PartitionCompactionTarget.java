@@ -2,6 +2,7 @@ package io.surety.broker.cleaner;
 
 import io.surety.broker.log.Log;
 import io.surety.broker.partition.Partition;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,11 @@ public record PartitionCompactionTarget(Partition partition) implements Compacti
     @Override
     public void forgetAbortedTransactions(List<long[]> markers) {
         partition.forgetAbortedTransactions(markers);
+    }
+
+    @Override
+    public void swapFailedAfterCommit(IOException failure) {
+        partition.storageFailed("cleaner swap", failure);
     }
 
     @Override

@@ -532,6 +532,10 @@ public final class Log {
      * segment) before the structure lock is taken; the lock covers only the renames, the
      * directory fsyncs and the switch in memory, so retention and record deletion wait for a swap
      * only that long.
+     *
+     * <p>A failure after the swap's commit point ({@link SegmentSwap.IncompleteSwapException})
+     * leaves the log closed to every change by path (retention, swaps); the caller takes the
+     * partition offline.
      */
     public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook,
             Runnable onSwapped) throws IOException {
@@ -559,7 +563,20 @@ public final class Log {
                 }
                 return false;
             }
-            SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
+            try {
+                SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
+            } catch (SegmentSwap.IncompleteSwapException e) {
+                // Disk and memory now disagree (the old segments' files may be gone or replaced):
+                // nothing may touch this log's files by path until a restart finishes the swap.
+                closed = true;
+                fresh.close();
+                LOG.error("Cleaner swap of {} failed after its commit point; the log takes no more changes until a "
+                        + "restart, which finishes the swap", dir, e);
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
             swapSequence++;
             try {
                 segments.put(fresh.baseOffset(), fresh);

@@ -229,6 +229,15 @@ public final class Partition {
         return reason;
     }
 
+    /**
+     * A storage error outside the append path (the log cleaner's swap) on this partition: it goes
+     * offline like after any other storage error, every later append or read failing with
+     * KAFKA_STORAGE_ERROR until restart.
+     */
+    public void storageFailed(String what, IOException e) {
+        storageFailure(what, e);
+    }
+
     /** Forces appended data to disk (group commit); returns the durable end offset. */
     public long flush(long nowMs) throws IOException {
         if (offlineReason != null) {

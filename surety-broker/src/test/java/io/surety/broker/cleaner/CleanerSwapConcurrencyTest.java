@@ -1,6 +1,7 @@
 package io.surety.broker.cleaner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.TopicConfig;
@@ -31,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Appends never wait for the cleaner: while a swap holds the log's structure lock (stopped here in
- * the middle of its renames), the retention check — which runs under the partition lock — and
- * appends behind it go on.
+ * A cleaner swap against a live partition. Appends never wait for the cleaner: while a swap holds
+ * the log's structure lock (stopped here in the middle of its renames), the retention check —
+ * which runs under the partition lock — and appends behind it go on. A swap that fails after its
+ * commit point takes the partition offline, and a restart finishes the swap.
  */
 class CleanerSwapConcurrencyTest {
 
@@ -90,6 +92,45 @@ class CleanerSwapConcurrencyTest {
         assertThat(pass.get(30, TimeUnit.SECONDS).completed()).isTrue();
         assertThat(partition.highWatermark()).isEqualTo(61);
         registry.closeAll();
+    }
+
+    @Test
+    void shouldTakePartitionOfflineWhenSwapFailsAfterItsCommitPoint() throws Exception {
+        Clock clock = Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC);
+        LogEnvironment environment = LogEnvironment.of(FsyncLedger.NONE, (close, delayMs) -> close.run(), false);
+        TopicConfig config = TopicConfig.of(BrokerConfig.of(Map.of()), Map.of(TopicConfig.CLEANUP_POLICY, "compact,delete",
+                TopicConfig.SEGMENT_BYTES, "1024", TopicConfig.MIN_CLEANABLE_DIRTY_RATIO, "0",
+                TopicConfig.RETENTION_MS, "1"));
+        TopicPartition tp = new TopicPartition("swap-failure", 0);
+        PartitionRegistry registry = new PartitionRegistry(dataDir, environment, clock, t -> { });
+        Partition partition = registry.open(tp, Uuid.randomUuid(), config, true);
+        for (int i = 0; i < 60; i++) {
+            append(partition, "key-" + (i % 4), "value-" + i);
+        }
+        long end = partition.logEndOffset();
+        SegmentSwap.Hook failAfterCommit = step -> {
+            if (step == SegmentSwap.Step.OLD_SEGMENT_DELETED) {
+                throw new java.io.IOException("disk gone while deleting an old segment");
+            }
+        };
+        PartitionCompactionTarget target = new PartitionCompactionTarget(partition);
+        CleaningPass pass = new CleaningPass(target, new KeyOffsetMap(1 << 20, 0.9), new Throttler(Double.MAX_VALUE), T0,
+                failAfterCommit);
+        assertThatThrownBy(() -> pass.run(CleanableSection.of(target, T0)))
+                .isInstanceOf(SegmentSwap.IncompleteSwapException.class);
+
+        assertThat(partition.isOffline()).isTrue();
+        assertThat(partition.append(produced("after", "failure"), T0).error()).isEqualTo(Errors.KAFKA_STORAGE_ERROR);
+        int segments = partition.log().segmentCount();
+        partition.log().applyRetention(T0 + 60_000);
+        assertThat(partition.log().segmentCount()).as("nothing is deleted by path any more").isEqualTo(segments);
+        partition.log().closeWithoutFlush();
+
+        Partition reopened = new PartitionRegistry(dataDir, environment, clock, t -> { })
+                .open(tp, Uuid.randomUuid(), config, false);
+        assertThat(reopened.isOffline()).isFalse();
+        assertThat(reopened.logEndOffset()).as("the restart finishes the swap and keeps every offset").isEqualTo(end);
+        assertThat(reopened.append(produced("after", "restart"), T0).error()).isEqualTo(Errors.NONE);
     }
 
     private static void append(Partition partition, String key, String value) {

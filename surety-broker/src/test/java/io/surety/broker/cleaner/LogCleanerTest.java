@@ -368,6 +368,10 @@ class LogCleanerTest {
         }
 
         @Override
+        public void swapFailedAfterCommit(IOException failure) {
+        }
+
+        @Override
         public void forgetAbortedTransactions(List<long[]> markers) {
             assertThat(markers).as("a log without transactions has no ABORT markers").isEmpty();
         }

@@ -485,7 +485,18 @@ class LogTest {
             }
             return SegmentChannels.FILES.open(file, create);
         };
-        Log log = Log.open(dir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false).withChannels(watching),
+        // The power-loss ledger must know a renamed file's length before the rename makes it exist.
+        List<String> recordedAfterRename = new ArrayList<>();
+        List<String> recorded = new ArrayList<>();
+        FsyncLedger ledger = (file, length) -> {
+            String name = file.getFileName().toString();
+            recorded.add(name);
+            if ((name.endsWith(SegmentSwap.SUFFIX) || name.equals(SegmentFiles.baseName(0) + SegmentFiles.LOG_SUFFIX))
+                    && holder[0] != null && holder[0].structureLockHeldByCurrentThread() && Files.exists(file)) {
+                recordedAfterRename.add(name);
+            }
+        };
+        Log log = Log.open(dir, config(), LogEnvironment.of(ledger, CLOSE_NOW, false).withChannels(watching),
                 true, T0, header -> { });
         holder[0] = log;
         for (int i = 0; i < 30; i++) {
@@ -505,6 +516,9 @@ class LogTest {
         assertThat(opened).as("the new segment is opened from the cleaned file").containsExactly(
                 SegmentFiles.baseName(base) + CleanedSegment.SUFFIX);
         assertThat(openedUnderLock).as("no segment is opened (header scan) under the structure lock").isEmpty();
+        assertThat(recorded).contains(SegmentFiles.baseName(base) + "." + SegmentFiles.baseName(
+                log.closedSegments().get(1).baseOffset()) + SegmentSwap.SUFFIX);
+        assertThat(recordedAfterRename).as("lengths reach the fsync ledger before the renames").isEmpty();
         assertThat(readAll(log)).hasSameSizeAs(before);
         append(log, 1, 10, T0);
         log.close(T0);
