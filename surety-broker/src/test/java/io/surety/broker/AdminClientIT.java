@@ -51,6 +51,7 @@ import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicDeletionDisabledException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
@@ -247,6 +248,20 @@ class AdminClientIT {
                 .isEqualTo(4);
         assertThat(failure(admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(11))).all()))
                 .isInstanceOf(OffsetOutOfRangeException.class);
+    }
+
+    @Test
+    void shouldRefuseDeleteRecordsWithPolicyViolationWhenTopicIsCompactOnly() throws Exception {
+        get(admin.createTopics(List.of(new NewTopic("compact-only", 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact")))).all());
+        TopicPartition partition = new TopicPartition("compact-only", 0);
+        produce("compact-only", 10);
+
+        assertThat(failure(admin.deleteRecords(Map.of(partition, RecordsToDelete.beforeOffset(4))).all()))
+                .isInstanceOf(PolicyViolationException.class);
+
+        assertThat(get(admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition)).offset())
+                .as("the log start did not move").isZero();
     }
 
     @Test

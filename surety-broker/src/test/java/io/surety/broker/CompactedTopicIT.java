@@ -29,6 +29,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,90 @@ class CompactedTopicIT {
         try (SuretyBroker restarted = SuretyBroker.builder().dataDir(dataDir).configs(brokerConfig).start()) {
             assertThat(lastValues(readFromBeginning(restarted))).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void shouldServeCommittedValuesToReadCommittedConsumerAfterCleanerRemovesAbortMarker() throws Exception {
+        String topic = "compacted-txn";
+        TopicPartition partition = new TopicPartition(topic, 0);
+        Map<String, String> expected = new LinkedHashMap<>();
+        try (SuretyBroker broker = SuretyBroker.builder().dataDir(dataDir).configs(Map.of("log.cleaner.backoff.ms", "50"))
+                .start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
+                    "cleanup.policy", "compact",
+                    "segment.bytes", "1024",
+                    "min.cleanable.dirty.ratio", "0.01",
+                    "delete.retention.ms", "500")))).all().get(30, TimeUnit.SECONDS);
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "compacted-txn-producer");
+            try (KafkaProducer<String, String> transactional = new KafkaProducer<>(props, new StringSerializer(),
+                    new StringSerializer())) {
+                transactional.initTransactions();
+                transactional.beginTransaction();
+                transactional.send(new ProducerRecord<>(topic, "a", "aborted-a"));
+                transactional.send(new ProducerRecord<>(topic, "c", "aborted-c"));
+                transactional.flush();
+                transactional.abortTransaction();
+                transactional.beginTransaction();
+                transactional.send(new ProducerRecord<>(topic, "a", "committed-a"));
+                transactional.send(new ProducerRecord<>(topic, "b", "committed-b"));
+                transactional.commitTransaction();
+            }
+            expected.put("a", "committed-a");
+            expected.put("b", "committed-b");
+            try (KafkaProducer<String, String> producer = producer(broker)) {
+                for (int i = 0; i < 60; i++) {
+                    String key = "filler-" + (i % 5);
+                    String value = key + "@" + i + "-" + "x".repeat(60);
+                    producer.send(new ProducerRecord<>(topic, key, value)).get();
+                    expected.put(key, value);
+                }
+            }
+            Path partitionDir = broker.dataDir().resolve(topic + "-0");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> assertThat(abortMarkers(partitionDir)).as("the cleaner removed the ABORT marker")
+                            .isZero());
+            assertThat(broker.cleanerStats().get("passes")).as("one pass drops the data, a later one the marker")
+                    .isGreaterThanOrEqualTo(2);
+
+            Properties consumerProps = new Properties();
+            consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            List<ConsumerRecord<String, String>> read = new java.util.ArrayList<>();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
+                    new StringDeserializer())) {
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long end = consumer.endOffsets(List.of(partition)).get(partition);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (consumer.position(partition) < end && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                }
+            }
+            System.out.println("CompactedTopicIT: a read_committed consumer from the beginning read " + read.size()
+                    + " records after the ABORT marker was cleaned");
+            assertThat(lastValues(read)).as("read_committed from the beginning").isEqualTo(expected);
+            assertThat(read).noneMatch(r -> r.value().startsWith("aborted"));
+        }
+    }
+
+    /** ABORT markers in the segment files of a partition directory. */
+    private static int abortMarkers(Path partitionDir) throws java.io.IOException {
+        int markers = 0;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(partitionDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file));
+                for (RecordBatch batch : MemoryRecords.readableRecords(bytes).batches()) {
+                    if (batch.isControlBatch() && ControlRecordType.parse(batch.iterator().next().key())
+                            == ControlRecordType.ABORT) {
+                        markers++;
+                    }
+                }
+            }
+        }
+        return markers;
     }
 
     private static KafkaProducer<String, String> producer(SuretyBroker broker) {

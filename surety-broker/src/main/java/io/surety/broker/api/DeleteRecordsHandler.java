@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * DeleteRecords: moves each partition's log start offset up to the requested offset (-1: the high
  * watermark), durably, and answers with the new log start offset as the low watermark. An offset
  * beyond the high watermark, or negative other than -1, is OFFSET_OUT_OF_RANGE; an offset at or
- * below the current start changes nothing.
+ * below the current start changes nothing. A topic whose {@code cleanup.policy} lacks
+ * {@code delete} (compact only) is refused with POLICY_VIOLATION, as Kafka refuses it.
  */
 final class DeleteRecordsHandler implements ApiHandler {
 
@@ -62,6 +63,10 @@ final class DeleteRecordsHandler implements ApiHandler {
                 .setPartitionIndex(requested.partitionIndex()).setLowWatermark(UNKNOWN);
         if (partition == null) {
             return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        if (!partition.config().deleteByRetention()) {
+            // As Kafka: records of a log whose cleanup.policy lacks delete can not be deleted.
+            return out.setErrorCode(Errors.POLICY_VIOLATION.code());
         }
         long highWatermark = partition.highWatermark();
         long offset = requested.offset() == DeleteRecordsRequest.HIGH_WATERMARK ? highWatermark : requested.offset();

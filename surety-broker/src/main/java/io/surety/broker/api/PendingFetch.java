@@ -143,18 +143,16 @@ final class PendingFetch implements PartitionWatchers.Watcher {
         try {
             long fetchOffset = target.request().fetchOffset();
             long lastStableOffset = partition.lastStableOffset();
-            ReadResult read = readCommitted
-                    ? partition.readCommitted(fetchOffset, limit, firstWithData, lastStableOffset)
-                    : partition.read(fetchOffset, limit, firstWithData);
+            Partition.CommittedRead committed = readCommitted
+                    ? partition.readCommitted(fetchOffset, limit, firstWithData, lastStableOffset) : null;
+            ReadResult read = committed != null ? committed.read() : partition.read(fetchOffset, limit, firstWithData);
             out.setHighWatermark(read.highWatermark()).setLastStableOffset(Math.min(lastStableOffset, read.highWatermark()))
                     .setLogStartOffset(read.logStartOffset());
-            if (readCommitted) {
+            if (committed != null) {
                 List<FetchResponseData.AbortedTransaction> aborted = new ArrayList<>();
-                if (read.slice() != null) {
-                    for (AbortedTransactions.Entry entry : partition.abortedTransactions(fetchOffset, read.upperBoundOffset())) {
-                        aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(entry.producerId())
-                                .setFirstOffset(entry.firstOffset()));
-                    }
+                for (AbortedTransactions.Entry entry : committed.abortedTransactions()) {
+                    aborted.add(new FetchResponseData.AbortedTransaction().setProducerId(entry.producerId())
+                            .setFirstOffset(entry.firstOffset()));
                 }
                 out.setAbortedTransactions(aborted);
             }

@@ -36,6 +36,10 @@ import java.util.Map;
  *     dirty offset is recorded.</li>
  * </ol>
  *
+ * <p>A rewritten batch never grows past what recovery accepts as one batch
+ * ({@link Log#largestRecoverableBatch}): a batch whose rebuilt form would (a delete horizon as base
+ * timestamp lengthens every record's timestamp delta; recompression can grow it) is kept as it was.
+ *
  * <p>Delete horizon: the first pass that rewrites a batch holding a tombstone (or the marker of a
  * transaction with no data left) stamps it with now + {@code delete.retention.ms} (KIP-534); a
  * later pass removes such records once that time has come. So a consumer that reads the log from
@@ -78,12 +82,24 @@ final class CleaningPass {
         long after = 0;
         for (List<SegmentInfo> group : groups(section, cleanedUpTo)) {
             long groupBytes = group.stream().mapToLong(SegmentInfo::sizeInBytes).sum();
-            CleanedSegment cleaned = cleanGroup(group, cleanedUpTo, transactions, lastDataOffsets);
+            List<long[]> droppedAborts = new ArrayList<>();
+            CleanedSegment cleaned = cleanGroup(group, cleanedUpTo, transactions, lastDataOffsets, droppedAborts);
             if (cleaned == null) {
                 return report(firstDirty, firstDirty, swapped, before, after, false);
             }
             long cleanedBytes = cleaned.sizeInBytes();
-            if (!log.replaceSegments(group.stream().map(SegmentInfo::baseOffset).toList(), cleaned, hook)) {
+            // The index entries of the ABORT markers this group lost go in the same step as the
+            // markers, so no fetch pairs the cleaned data with an entry whose marker is gone.
+            Runnable forgetDropped = () -> target.forgetAbortedTransactions(droppedAborts);
+            boolean replaced;
+            try {
+                replaced = log.replaceSegments(group.stream().map(SegmentInfo::baseOffset).toList(), cleaned, hook,
+                        forgetDropped);
+            } catch (SegmentSwap.IncompleteSwapException e) {
+                target.swapFailedAfterCommit(e);
+                throw e;
+            }
+            if (!replaced) {
                 return report(firstDirty, firstDirty, swapped, before, after, false);
             }
             swapped.add(new long[] {group.get(0).baseOffset(), group.get(group.size() - 1).endOffset()});
@@ -174,7 +190,7 @@ final class CleaningPass {
 
     /** Writes the kept part of {@code group} into a cleaned segment; null if a segment of it is gone. */
     private CleanedSegment cleanGroup(List<SegmentInfo> group, long cleanedUpTo, TransactionTracker transactions,
-            Map<Long, Long> lastDataOffsets) throws IOException {
+            Map<Long, Long> lastDataOffsets, List<long[]> droppedAborts) throws IOException {
         CleanedSegment cleaned = log.startCleanedSegment(group.get(0).baseOffset());
         try {
             RecordRule latestPerKey = (offset, key, hasValue, deletesExpired) -> {
@@ -187,16 +203,22 @@ final class CleaningPass {
                 return hasValue || !deletesExpired;
             };
             RecordRule none = (offset, key, hasValue, deletesExpired) -> false;
+            int largestBatch = log.largestRecoverableBatch();
             for (SegmentInfo segment : group) {
                 ByteBuffer grown = log.readSegment(segment.baseOffset(), readBuffer, (header, batch) -> {
                     throttler.acquire(header.sizeInBytes());
                     boolean aborted = !header.isControl() && transactions.isAborted(header);
-                    BatchDecision decision = header.isControl() ? markerDecision(header, batch, transactions)
+                    BatchDecision decision = header.isControl() ? markerDecision(header, batch, transactions, droppedAborts)
                             : dataDecision(header, aborted, lastDataOffsets);
                     writeBuffer.clear();
                     writeBuffer = CompactionRecords.filter(batch, decision, aborted ? none : latestPerKey, nowMs,
                             config.deleteRetentionMs(), writeBuffer);
                     writeBuffer.flip();
+                    if (writeBuffer.remaining() > batch.remaining() && writeBuffer.remaining() > largestBatch) {
+                        // Rebuilt larger (timestamp deltas against a delete horizon, recompression)
+                        // than recovery accepts: keep the batch as it was.
+                        writeBuffer = copyOf(batch, writeBuffer);
+                    }
                     if (writeBuffer.hasRemaining()) {
                         BatchHeader written = CompactionRecords.header(writeBuffer);
                         transactions.kept(written);
@@ -221,6 +243,14 @@ final class CleaningPass {
         }
     }
 
+    /** {@code batch} (position..limit) copied into {@code buffer} (or a larger one), flipped for reading. */
+    private static ByteBuffer copyOf(ByteBuffer batch, ByteBuffer buffer) {
+        ByteBuffer out = buffer.capacity() >= batch.remaining() ? buffer : ByteBuffer.allocate(batch.remaining());
+        out.clear();
+        out.put(batch.duplicate());
+        return out.flip();
+    }
+
     private static BatchDecision dataDecision(BatchHeader header, boolean aborted, Map<Long, Long> lastDataOffsets) {
         Long last = header.hasProducerId() ? lastDataOffsets.get(header.producerId()) : null;
         if (last != null && last == header.lastOffset()) {
@@ -229,13 +259,24 @@ final class CleaningPass {
         return aborted ? BatchDecision.DROP : BatchDecision.KEEP_RECORDS;
     }
 
-    private BatchDecision markerDecision(BatchHeader header, ByteBuffer batch, TransactionTracker transactions) {
-        if (!header.hasProducerId() || ControlBatches.kindOf(batch) == ControlBatches.Kind.OTHER) {
+    /** What happens to a transaction marker; an ABORT marker that goes is noted in {@code droppedAborts} as {producer id, offset}. */
+    private BatchDecision markerDecision(BatchHeader header, ByteBuffer batch, TransactionTracker transactions,
+            List<long[]> droppedAborts) {
+        if (!header.hasProducerId()) {
+            return BatchDecision.KEEP_RECORDS;
+        }
+        ControlBatches.Kind kind = ControlBatches.kindOf(batch);
+        if (kind == ControlBatches.Kind.OTHER) {
             return BatchDecision.KEEP_RECORDS;
         }
         boolean withoutData = transactions.markerWithoutData(header);
         boolean horizonPassed = header.deleteHorizonMs() >= 0 && nowMs >= header.deleteHorizonMs();
-        return withoutData && horizonPassed ? BatchDecision.DROP
-                : new BatchDecision(BatchVerdict.DELETE_EMPTY, withoutData);
+        if (withoutData && horizonPassed) {
+            if (kind == ControlBatches.Kind.ABORT) {
+                droppedAborts.add(new long[] {header.producerId(), header.baseOffset()});
+            }
+            return BatchDecision.DROP;
+        }
+        return new BatchDecision(BatchVerdict.DELETE_EMPTY, withoutData);
     }
 }

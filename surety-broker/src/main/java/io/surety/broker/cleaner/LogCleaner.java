@@ -78,6 +78,10 @@ public final class LogCleaner implements AutoCloseable {
                 report = map == null ? null : cleanOnce(map);
             } catch (RuntimeException e) {
                 LOG.error("Log cleaner step failed", e);
+            } catch (Error e) {
+                LOG.error("Log cleaner thread {} stops: {}; compaction goes on only in the other cleaner threads, "
+                        + "if any, until restart", Thread.currentThread().getName(), e, e);
+                throw e;
             }
             if (report == null) {
                 waitForWork();

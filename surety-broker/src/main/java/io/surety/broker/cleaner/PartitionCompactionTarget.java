@@ -2,6 +2,7 @@ package io.surety.broker.cleaner;
 
 import io.surety.broker.log.Log;
 import io.surety.broker.partition.Partition;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -22,6 +23,16 @@ public record PartitionCompactionTarget(Partition partition) implements Compacti
     public List<long[]> abortedTransactions(long from, long to) {
         return partition.abortedTransactions(from, to).stream()
                 .map(e -> new long[] {e.producerId(), e.firstOffset(), e.markerOffset()}).toList();
+    }
+
+    @Override
+    public void forgetAbortedTransactions(List<long[]> markers) {
+        partition.forgetAbortedTransactions(markers);
+    }
+
+    @Override
+    public void swapFailedAfterCommit(IOException failure) {
+        partition.storageFailed("cleaner swap", failure);
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class CleanedSegment implements AutoCloseable {
         channel.force(true);
     }
 
-    /** Closes and deletes the file: the cleaning it belonged to was given up. */
+    /** Closes (if still open) and deletes the file: the cleaning it belonged to was given up. */
     public void discard() throws IOException {
         channel.close();
         Files.deleteIfExists(file);

@@ -60,6 +60,8 @@ public final class Log {
     private final ReentrantLock structureLock = new ReentrantLock();
     private boolean closed;
     private volatile long firstDirtyOffset;
+    /** Odd while a cleaner swap changes which segments reads see (see {@link #swapSequence}); written under the structure lock. */
+    private volatile long swapSequence;
     private volatile TopicConfig config;
     private volatile LogPosition end;
     private volatile LogPosition highWatermark;
@@ -106,7 +108,7 @@ public final class Log {
         long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
         boolean truncated = false;
         boolean nextSegmentAfterTruncation = false;
-        int maxBatch = Math.max(config.maxMessageBytes(), config.segmentBytes()) + BatchHeader.LOG_OVERHEAD;
+        int maxBatch = largestRecoverableBatch();
         for (int i = 0; i < baseOffsets.size(); i++) {
             long base = baseOffsets.get(i);
             Path file = SegmentFiles.logFile(dir, base);
@@ -389,10 +391,14 @@ public final class Log {
     /**
      * Writer only. Deletes closed segments that fall outside retention by time or by size, or wholly
      * below the log start offset, and moves the log start offset to the first remaining segment.
-     * Returns how many segments went.
+     * Returns how many segments went; does nothing (0) while a cleaner swap is under way.
      */
     public int applyRetention(long nowMs) throws IOException {
-        structureLock.lock();
+        // The caller holds the partition lock, which appends need: never wait for a cleaner swap
+        // here. Retention runs again at the next check; a swap holds the lock only briefly.
+        if (!structureLock.tryLock()) {
+            return 0;
+        }
         try {
             return applyRetentionLocked(nowMs);
         } finally {
@@ -519,47 +525,115 @@ public final class Log {
      * cleaned segment's base) by {@code cleaned}, on disk and then in memory, so that a crash
      * leaves either the old group or the new segment ({@link SegmentSwap}). Gives up, deleting
      * the cleaned file, and returns false when the group changed meanwhile (retention deleted
-     * one of its segments) or the log was closed.
+     * one of its segments) or the log was closed. {@code onSwapped} runs in the same step as the
+     * new segment becomes visible, inside the window {@link #swapSequence} marks.
+     *
+     * <p>The new segment is opened and indexed from the cleaned file (a header scan of up to a
+     * segment) before the structure lock is taken; the lock covers only the renames, the
+     * directory fsyncs and the switch in memory, so retention and record deletion wait for a swap
+     * only that long.
+     *
+     * <p>A failure after the swap's commit point ({@link SegmentSwap.IncompleteSwapException})
+     * leaves the log closed to every change by path (retention, swaps); the caller takes the
+     * partition offline.
      */
-    public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook)
-            throws IOException {
+    public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook,
+            Runnable onSwapped) throws IOException {
         cleaned.force();
+        cleaned.close();
         hook.reached(SegmentSwap.Step.CLEANED_WRITTEN);
+        long lastOldBase = oldBases.get(oldBases.size() - 1);
+        Long endOffset = segments.higherKey(lastOldBase);
+        if (endOffset == null || oldBases.get(0) != cleaned.baseOffset()) {
+            cleaned.discard();
+            return false;
+        }
+        TopicConfig cfg = config;
+        // On failure the cleaned file is not deleted by path (the log may have been moved aside
+        // meanwhile); the next start deletes it.
+        LogSegment fresh = LogSegment.openCleaned(cleaned.file(), dir, cleaned.baseOffset(), endOffset, ledger, channels,
+                cfg.indexIntervalBytes(), largestRecoverableBatch());
         structureLock.lock();
         try {
-            if (closed) {
-                cleaned.close();
-                return false;
-            }
-            List<LogSegment> old = new ArrayList<>();
-            for (long base : oldBases) {
-                LogSegment segment = segments.get(base);
-                if (segment == null || segment == end.segment()) {
+            List<LogSegment> old = groupIfUnchanged(oldBases, endOffset);
+            if (old == null) {
+                fresh.close();
+                if (!closed) {
                     cleaned.discard();
-                    return false;
                 }
-                old.add(segment);
-            }
-            Long endOffset = segments.higherKey(oldBases.get(oldBases.size() - 1));
-            if (endOffset == null || old.get(0).baseOffset() != cleaned.baseOffset()) {
-                cleaned.discard();
                 return false;
             }
-            cleaned.close();
-            SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
-            TopicConfig cfg = config;
-            LogSegment fresh = LogSegment.open(dir, cleaned.baseOffset(), endOffset, ledger, channels, false,
-                    cfg.indexIntervalBytes(), Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD,
-                    (header, control) -> { });
-            segments.put(fresh.baseOffset(), fresh);
-            for (LogSegment segment : old.subList(1, old.size())) {
-                segments.remove(segment.baseOffset());
+            try {
+                SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
+            } catch (SegmentSwap.IncompleteSwapException e) {
+                // Disk and memory now disagree (the old segments' files may be gone or replaced):
+                // nothing may touch this log's files by path until a restart finishes the swap.
+                closed = true;
+                fresh.close();
+                LOG.error("Cleaner swap of {} failed after its commit point; the log takes no more changes until a "
+                        + "restart, which finishes the swap", dir, e);
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
+            swapSequence++;
+            try {
+                segments.put(fresh.baseOffset(), fresh);
+                for (LogSegment segment : old.subList(1, old.size())) {
+                    segments.remove(segment.baseOffset());
+                }
+                onSwapped.run();
+            } finally {
+                swapSequence++;
             }
             old.forEach(this::closeLater);
             return true;
         } finally {
             structureLock.unlock();
         }
+    }
+
+    /** Under the structure lock: the segments of {@code oldBases} if all are still closed segments followed by {@code endOffset}, else null. */
+    private List<LogSegment> groupIfUnchanged(List<Long> oldBases, long endOffset) {
+        if (closed) {
+            return null;
+        }
+        List<LogSegment> old = new ArrayList<>();
+        for (long base : oldBases) {
+            LogSegment segment = segments.get(base);
+            if (segment == null || segment == end.segment()) {
+                return null;
+            }
+            old.add(segment);
+        }
+        Long next = segments.higherKey(oldBases.get(oldBases.size() - 1));
+        return next != null && next == endOffset ? old : null;
+    }
+
+    /**
+     * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
+     * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
+     * log (the aborted-transaction index) at one moment reads it before and after, and repeats
+     * when it was odd or changed.
+     */
+    public long swapSequence() {
+        return swapSequence;
+    }
+
+    /**
+     * The largest batch (in bytes, log overhead included) that recovery accepts as plausible:
+     * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
+     */
+    public int largestRecoverableBatch() {
+        TopicConfig cfg = config;
+        return (int) Math.min(Integer.MAX_VALUE,
+                (long) Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD);
+    }
+
+    /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
+    boolean structureLockHeldByCurrentThread() {
+        return structureLock.isHeldByCurrentThread();
     }
 
     /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */

@@ -77,12 +77,29 @@ final class LogSegment {
      */
     static LogSegment open(Path dir, long baseOffset, long nextBaseOffset, FsyncLedger ledger, SegmentChannels channels,
             boolean validate, int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor) throws IOException {
-        Path file = SegmentFiles.logFile(dir, baseOffset);
+        return open(SegmentFiles.logFile(dir, baseOffset), dir, baseOffset, nextBaseOffset, ledger, channels, validate,
+                indexIntervalBytes, maxBatchBytes, visitor);
+    }
+
+    /**
+     * Opens the trusted, fsynced file {@code cleanedFile} as the segment that will be
+     * {@code <base>.log} once a swap has renamed it there: the channel follows the file through
+     * the renames, so the header scan happens before the swap and outside its lock.
+     */
+    static LogSegment openCleaned(Path cleanedFile, Path dir, long baseOffset, long nextBaseOffset, FsyncLedger ledger,
+            SegmentChannels channels, int indexIntervalBytes, int maxBatchBytes) throws IOException {
+        return open(cleanedFile, dir, baseOffset, nextBaseOffset, ledger, channels, false, indexIntervalBytes,
+                maxBatchBytes, (header, control) -> { });
+    }
+
+    private static LogSegment open(Path file, Path dir, long baseOffset, long nextBaseOffset, FsyncLedger ledger,
+            SegmentChannels channels, boolean validate, int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor)
+            throws IOException {
         FileChannel channel = channels.open(file, false);
         LogSegment segment = new LogSegment(dir, baseOffset, channel, ledger,
                 Files.getLastModifiedTime(file).toMillis());
         try {
-            segment.load(validate, indexIntervalBytes, maxBatchBytes, nextBaseOffset, visitor);
+            segment.load(file, validate, indexIntervalBytes, maxBatchBytes, nextBaseOffset, visitor);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -90,7 +107,7 @@ final class LogSegment {
         return segment;
     }
 
-    private void load(boolean validate, int indexIntervalBytes, int maxBatchBytes, long nextBaseOffset,
+    private void load(Path file, boolean validate, int indexIntervalBytes, int maxBatchBytes, long nextBaseOffset,
             BatchVisitor visitor) throws IOException {
         long fileSize = channel.size();
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
@@ -114,7 +131,7 @@ final class LogSegment {
         }
         if (position < fileSize) {
             if (!validate) {
-                throw new IOException("Segment " + SegmentFiles.logFile(dir, baseOffset) + " is damaged at byte "
+                throw new IOException("Segment " + file + " is damaged at byte "
                         + position + " below the recovery point");
             }
             channel.truncate(position);

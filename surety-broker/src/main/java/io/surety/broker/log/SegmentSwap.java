@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *  1 write and fsync {@code <base>.cleaned}          the old group ({@code .cleaned} is deleted)
  *  2 rename it to {@code <base>.<end>.swap}, fsync   the new segment: the rename is the commit point
  *    the directory
- *  3 delete each old {@code .log} of [base, end)       the new segment (recovery finishes 3 and 4)
+ *  3 delete each old {@code .log} of [base, end),      the new segment (recovery finishes 3 and 4)
+ *    fsync the directory
  *  4 rename the swap file to {@code <base>.log},       the new segment
  *    fsync the directory
  * </pre>
@@ -56,28 +57,51 @@ public final class SegmentSwap {
         return dir.resolve(SegmentFiles.baseName(baseOffset) + "." + SegmentFiles.baseName(endOffset) + SUFFIX);
     }
 
-    /** Steps 2-4 for the group {@code oldBases} (ascending, the first equal to the cleaned base) ending before {@code endOffset}. */
+    /**
+     * A swap failed after its commit point: on disk the new segment has replaced (or will replace,
+     * at the next start) the old group, but the log in memory still holds the old segments.
+     */
+    public static final class IncompleteSwapException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        IncompleteSwapException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Steps 2-4 for the group {@code oldBases} (ascending, the first equal to the cleaned base)
+     * ending before {@code endOffset}. A failure after the commit point is an
+     * {@link IncompleteSwapException}; one before it leaves the old group in place.
+     */
     static void swap(Path dir, CleanedSegment cleaned, List<Long> oldBases, long endOffset, FsyncLedger ledger, Hook hook)
             throws IOException {
         Path swap = swapFile(dir, cleaned.baseOffset(), endOffset);
-        Files.move(cleaned.file(), swap, StandardCopyOption.ATOMIC_MOVE);
-        SegmentFiles.fsyncDirectory(dir);
+        // The bytes are fsynced already: the ledger knows the length under the new name before it exists.
         ledger.synced(swap, cleaned.sizeInBytes());
-        hook.reached(Step.SWAP_COMMITTED);
-        for (long base : oldBases) {
-            Files.deleteIfExists(SegmentFiles.logFile(dir, base));
-            hook.reached(Step.OLD_SEGMENT_DELETED);
+        Files.move(cleaned.file(), swap, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            SegmentFiles.fsyncDirectory(dir);
+            hook.reached(Step.SWAP_COMMITTED);
+            for (long base : oldBases) {
+                Files.deleteIfExists(SegmentFiles.logFile(dir, base));
+                hook.reached(Step.OLD_SEGMENT_DELETED);
+            }
+            install(dir, swap, cleaned.baseOffset(), ledger);
+            hook.reached(Step.INSTALLED);
+        } catch (IOException | RuntimeException e) {
+            throw new IncompleteSwapException("Swap of " + swap + " failed after its commit point", e);
         }
-        install(dir, swap, cleaned.baseOffset(), ledger);
-        hook.reached(Step.INSTALLED);
     }
 
+    /** Step 4, after the old files of the group were unlinked: make the unlinks durable, then rename the swap file into place. */
     private static void install(Path dir, Path swap, long baseOffset, FsyncLedger ledger) throws IOException {
+        SegmentFiles.fsyncDirectory(dir);
         Path target = SegmentFiles.logFile(dir, baseOffset);
         long size = Files.size(swap);
+        ledger.synced(target, size);
         Files.move(swap, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         SegmentFiles.fsyncDirectory(dir);
-        ledger.synced(target, size);
     }
 
     /**

@@ -229,6 +229,15 @@ public final class Partition {
         return reason;
     }
 
+    /**
+     * A storage error outside the append path (the log cleaner's swap) on this partition: it goes
+     * offline like after any other storage error, every later append or read failing with
+     * KAFKA_STORAGE_ERROR until restart.
+     */
+    public void storageFailed(String what, IOException e) {
+        storageFailure(what, e);
+    }
+
     /** Forces appended data to disk (group commit); returns the durable end offset. */
     public long flush(long nowMs) throws IOException {
         if (offlineReason != null) {
@@ -257,11 +266,34 @@ public final class Partition {
         return log.read(offset, maxBytes, minOneBatch);
     }
 
-    /** Reads for a read_committed consumer, bounded by {@code lastStableOffset}. */
-    public ReadResult readCommitted(long offset, int maxBytes, boolean minOneBatch, long lastStableOffset)
+    /** What a read_committed fetch returns: the data and the aborted transactions that overlap it. */
+    public record CommittedRead(ReadResult read, List<AbortedTransactions.Entry> abortedTransactions) {
+    }
+
+    /**
+     * Reads for a read_committed consumer, bounded by {@code lastStableOffset}, with the aborted
+     * transactions the data overlaps (none when there is no data). Data and index entries are
+     * taken from the same state of the log: a cleaner swap that removes ABORT markers removes
+     * their index entries in the same step, and a read that overlapped one is repeated (swaps are
+     * rare and that step is short), so a consumer never gets aborted data without its entry nor
+     * an entry whose marker is gone.
+     */
+    public CommittedRead readCommitted(long offset, int maxBytes, boolean minOneBatch, long lastStableOffset)
             throws IOException, OffsetOutOfRangeException {
         requireOnline();
-        return log.read(offset, maxBytes, minOneBatch, lastStableOffset);
+        while (true) {
+            long swaps = log.swapSequence();
+            if ((swaps & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            ReadResult read = log.read(offset, maxBytes, minOneBatch, lastStableOffset);
+            List<AbortedTransactions.Entry> aborted = read.slice() == null ? List.of()
+                    : producers.aborted().overlapping(offset, read.upperBoundOffset());
+            if (log.swapSequence() == swaps) {
+                return new CommittedRead(read, aborted);
+            }
+        }
     }
 
     /**
@@ -278,6 +310,17 @@ public final class Partition {
     /** The aborted transactions a read_committed fetch from {@code fetchOffset} up to {@code upperBoundOffset} must report. */
     public List<AbortedTransactions.Entry> abortedTransactions(long fetchOffset, long upperBoundOffset) {
         return producers.aborted().overlapping(fetchOffset, upperBoundOffset);
+    }
+
+    /**
+     * The log cleaner removed these ABORT markers, {producer id, marker offset} each (their
+     * transactions' data went before): their index entries go too. Called by the cleaner's swap;
+     * takes no partition lock (the index is thread-safe).
+     */
+    public void forgetAbortedTransactions(List<long[]> markers) {
+        for (long[] marker : markers) {
+            producers.aborted().remove(marker[0], marker[1]);
+        }
     }
 
     /** Every producer's state here (DescribeProducers). */

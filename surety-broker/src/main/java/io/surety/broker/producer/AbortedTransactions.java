@@ -11,10 +11,14 @@ import java.util.List;
  *
  * <p>Kept in memory and rebuilt from the log at start (the start-up scan reads every control
  * batch), so it can never disagree with the log after a crash. Kafka keeps the same entries in a
- * {@code .txnindex} file per segment.
+ * {@code .txnindex} file per segment. An entry lives exactly as long as its ABORT marker: when
+ * the log cleaner removes a marker (its transaction's data went first), it removes the entry too
+ * ({@link #remove}). A stale entry would be worse than useless: a consumer that is told of it adds
+ * the producer to its aborted set and, with no marker left to take it out again, drops that
+ * producer's later committed batches.
  *
- * <p>Thread-safe: the partition's append path adds and trims under the partition lock; fetches
- * read concurrently. Methods are synchronized (each is short).
+ * <p>Thread-safe: the partition's append path adds and trims under the partition lock, the log
+ * cleaner removes entries, fetches read concurrently. Methods are synchronized (each is short).
  */
 public final class AbortedTransactions {
 
@@ -70,6 +74,20 @@ public final class AbortedTransactions {
         if (cut > 0) {
             entries.subList(0, cut).clear();
         }
+    }
+
+    /**
+     * Forgets the aborted transaction of {@code producerId} whose marker is at {@code markerOffset}
+     * (the log cleaner removed that marker). Returns whether there was such an entry.
+     */
+    public synchronized boolean remove(long producerId, long markerOffset) {
+        int at = firstWithMarkerAtOrAfter(markerOffset);
+        if (at < entries.size() && entries.get(at).markerOffset() == markerOffset
+                && entries.get(at).producerId() == producerId) {
+            entries.remove(at);
+            return true;
+        }
+        return false;
     }
 
     public synchronized int size() {

@@ -13,6 +13,7 @@ import io.surety.broker.log.SegmentSwap;
 import io.surety.broker.partition.AppendOutcome;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
+import io.surety.broker.producer.AbortedTransactions;
 import io.surety.broker.record.ProducedBatch;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +22,13 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -107,6 +112,86 @@ class CleanerTransactionsTest {
         assertThat(duplicate.endOffset()).as("a retried last batch is still recognised").isLessThan(highWatermark);
         assertThat(reopened.append(ProducedBatch.parse(idempotent(SUPERSEDED, 5, "g", "gap")), T0).error())
                 .isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
+    }
+
+    @Test
+    void shouldForgetAbortedTransactionWhenCleanerRemovesItsMarkerSoLaterCommittedBatchesAreRead() throws Exception {
+        PartitionRegistry registry = registry();
+        Partition partition = registry.open(TP, Uuid.randomUuid(), config(), true);
+
+        append(partition, transactional(ABORTER, 0, "a", "aborted-a", "c", "aborted-c"));
+        marker(partition, ABORTER, false);
+        long abortMarker = partition.logEndOffset() - 1;
+        append(partition, transactional(ABORTER, 2, "d", "committed-d"));
+        append(partition, transactional(ABORTER, 3, "e", "committed-e"));
+        marker(partition, ABORTER, true);
+        for (int i = 0; i < 60; i++) {
+            append(partition, plain("filler-" + (i % 5), "x".repeat(60)));
+        }
+        assertThat(partition.abortedTransactions(0, partition.highWatermark()))
+                .containsExactly(new AbortedTransactions.Entry(ABORTER, 0, abortMarker));
+        assertThat(readCommittedValues(partition)).containsEntry("d", "committed-d").containsEntry("e", "committed-e")
+                .doesNotContainKeys("a", "c");
+
+        clean(partition, T0);
+        assertThat(markers(partition.log())).as("the marker stays until its delete horizon")
+                .containsExactly(ABORTER + ":ABORT", ABORTER + ":COMMIT");
+        assertThat(partition.abortedTransactions(0, partition.highWatermark())).hasSize(1);
+
+        clean(partition, T0 + 2_000);
+        assertThat(markers(partition.log())).containsExactly(ABORTER + ":COMMIT");
+        assertThat(partition.abortedTransactions(0, partition.highWatermark()))
+                .as("the entry goes with its marker").isEmpty();
+        assertThat(readCommittedValues(partition)).as("what a read_committed Java consumer reads from the start")
+                .containsEntry("d", "committed-d").containsEntry("e", "committed-e").doesNotContainKeys("a", "c");
+        registry.closeAll();
+    }
+
+    /**
+     * Reads the partition from its start as a read_committed Java consumer does: each fetch's
+     * aborted transactions mark their producer aborted from the batch that reaches the
+     * transaction's first offset until that producer's ABORT marker; transactional batches of a
+     * producer marked aborted are skipped.
+     */
+    private static Map<String, String> readCommittedValues(Partition partition) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        long offset = partition.logStartOffset();
+        long lastStable = partition.lastStableOffset();
+        while (offset < lastStable) {
+            Partition.CommittedRead read = partition.readCommitted(offset, 1 << 20, true, lastStable);
+            if (read.read().slice() == null) {
+                break;
+            }
+            FileSlice slice = read.read().slice();
+            ByteBuffer bytes = ByteBuffer.allocate(slice.sizeInBytes());
+            slice.channel().read(bytes, slice.position());
+            PriorityQueue<AbortedTransactions.Entry> pending = new PriorityQueue<>(
+                    Comparator.comparingLong(AbortedTransactions.Entry::firstOffset));
+            pending.addAll(read.abortedTransactions());
+            Set<Long> abortedProducers = new HashSet<>();
+            for (RecordBatch batch : MemoryRecords.readableRecords(bytes.flip()).batches()) {
+                offset = batch.nextOffset();
+                if (batch.hasProducerId()) {
+                    while (!pending.isEmpty() && pending.peek().firstOffset() <= batch.lastOffset()) {
+                        abortedProducers.add(pending.poll().producerId());
+                    }
+                }
+                if (batch.isControlBatch()) {
+                    Record record = batch.iterator().next();
+                    if (ControlRecordType.parse(record.key()) == ControlRecordType.ABORT) {
+                        abortedProducers.remove(batch.producerId());
+                    }
+                    continue;
+                }
+                if (batch.isTransactional() && abortedProducers.contains(batch.producerId())) {
+                    continue;
+                }
+                for (Record record : batch) {
+                    out.put(text(record.key()), text(record.value()));
+                }
+            }
+        }
+        return out;
     }
 
     private PartitionRegistry registry() {

@@ -272,6 +272,46 @@ class LogCleanerTest {
         log.close(T0);
     }
 
+    @Test
+    void shouldKeepBatchUnchangedWhenRebuildingItWouldExceedTheRecoverableBatchSize() throws Exception {
+        // max.message.bytes 1100 and segment.bytes 1024: recovery accepts batches up to 1112 bytes.
+        Log log = open(dir, true, Map.of(TopicConfig.MAX_MESSAGE_BYTES, "1100"));
+        int limit = log.largestRecoverableBatch();
+        // Tombstones written long before the pass: stamping the delete horizon as the base
+        // timestamp turns each record's one-byte timestamp delta into a five-byte one.
+        long written = T0 - 2_000_000_000L;
+        List<org.apache.kafka.common.record.internal.SimpleRecord> tombstones = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            tombstones.add(new org.apache.kafka.common.record.internal.SimpleRecord(written,
+                    String.format(java.util.Locale.ROOT, "k%03d", i).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    null));
+        }
+        java.nio.ByteBuffer big = org.apache.kafka.common.record.internal.MemoryRecords.withRecords(0, Compression.NONE,
+                tombstones.toArray(new org.apache.kafka.common.record.internal.SimpleRecord[0])).buffer();
+        int originalSize = big.remaining();
+        assertThat(originalSize).isBetween(1024, limit);
+        log.append(io.surety.broker.log.BatchHeader.read(big, big.position()), big, written);
+        CompactionModel model = new CompactionModel(DELETE_RETENTION_MS);
+        for (int i = 0; i < 20; i++) {
+            model.append(log, List.of(1000 + i % 3), List.of(false), T0, Compression.NONE);
+        }
+        assertThat(log.closedSegments().get(0).sizeInBytes()).isEqualTo(originalSize);
+
+        CleaningReport report = cleanFully(log, T0);
+        assertThat(report.completed()).isTrue();
+        assertThat(log.closedSegments().get(0).sizeInBytes()).as("the tombstone batch is kept as it was")
+                .isEqualTo(originalSize);
+        long tombstonesRead = CompactionModel.readAll(log).stream().filter(e -> e.offset() < 90).count();
+        assertThat(tombstonesRead).isEqualTo(90);
+        long end = log.logEndOffset();
+        log.closeWithoutFlush();
+
+        Log reopened = open(dir, false, Map.of(TopicConfig.MAX_MESSAGE_BYTES, "1100"));
+        assertThat(reopened.logEndOffset()).as("recovery keeps every segment").isEqualTo(end);
+        assertThat(CompactionModel.readAll(reopened).stream().filter(e -> e.offset() < 90).count()).isEqualTo(90);
+        reopened.close(T0);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private CleaningReport cleanFully(Log log, long now) throws IOException {
@@ -325,6 +365,15 @@ class LogCleanerTest {
         @Override
         public List<long[]> abortedTransactions(long from, long to) {
             return List.of();
+        }
+
+        @Override
+        public void swapFailedAfterCommit(IOException failure) {
+        }
+
+        @Override
+        public void forgetAbortedTransactions(List<long[]> markers) {
+            assertThat(markers).as("a log without transactions has no ABORT markers").isEmpty();
         }
 
         @Override

@@ -471,6 +471,62 @@ class LogTest {
         return TopicConfig.of(BrokerConfig.of(Map.of()), overrides);
     }
 
+    // ---------------------------------------------------------------- cleaner swaps
+
+    @Test
+    void shouldOpenCleanedSegmentBeforeTakingStructureLockWhenSwapping() throws Exception {
+        List<String> openedUnderLock = new ArrayList<>();
+        List<String> opened = new ArrayList<>();
+        Log[] holder = new Log[1];
+        SegmentChannels watching = (file, create) -> {
+            opened.add(file.getFileName().toString());
+            if (holder[0] != null && holder[0].structureLockHeldByCurrentThread()) {
+                openedUnderLock.add(file.getFileName().toString());
+            }
+            return SegmentChannels.FILES.open(file, create);
+        };
+        // The power-loss ledger must know a renamed file's length before the rename makes it exist.
+        List<String> recordedAfterRename = new ArrayList<>();
+        List<String> recorded = new ArrayList<>();
+        FsyncLedger ledger = (file, length) -> {
+            String name = file.getFileName().toString();
+            recorded.add(name);
+            if ((name.endsWith(SegmentSwap.SUFFIX) || name.equals(SegmentFiles.baseName(0) + SegmentFiles.LOG_SUFFIX))
+                    && holder[0] != null && holder[0].structureLockHeldByCurrentThread() && Files.exists(file)) {
+                recordedAfterRename.add(name);
+            }
+        };
+        Log log = Log.open(dir, config(), LogEnvironment.of(ledger, CLOSE_NOW, false).withChannels(watching),
+                true, T0, header -> { });
+        holder[0] = log;
+        for (int i = 0; i < 30; i++) {
+            append(log, 2, 100, T0);
+        }
+        assertThat(log.segmentCount()).isGreaterThan(2);
+        List<RecordBatch> before = readAll(log);
+        long base = log.closedSegments().get(0).baseOffset();
+        CleanedSegment cleaned = log.startCleanedSegment(base);
+        log.readSegment(base, ByteBuffer.allocate(4096), (header, batch) -> {
+            cleaned.append(batch);
+            return true;
+        });
+        opened.clear();
+
+        assertThat(log.replaceSegments(List.of(base), cleaned, SegmentSwap.Hook.NONE, () -> { })).isTrue();
+        assertThat(opened).as("the new segment is opened from the cleaned file").containsExactly(
+                SegmentFiles.baseName(base) + CleanedSegment.SUFFIX);
+        assertThat(openedUnderLock).as("no segment is opened (header scan) under the structure lock").isEmpty();
+        assertThat(recorded).contains(SegmentFiles.baseName(base) + "." + SegmentFiles.baseName(
+                log.closedSegments().get(1).baseOffset()) + SegmentSwap.SUFFIX);
+        assertThat(recordedAfterRename).as("lengths reach the fsync ledger before the renames").isEmpty();
+        assertThat(readAll(log)).hasSameSizeAs(before);
+        append(log, 1, 10, T0);
+        log.close(T0);
+        Log reopened = open(false, true);
+        assertThat(readAll(reopened)).hasSize(before.size() + 1);
+        reopened.close(T0);
+    }
+
     private Log open(boolean visibleOnFlush, boolean cleanShutdown) throws IOException {
         return Log.open(dir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, visibleOnFlush), cleanShutdown, T0, header -> { });
     }
