@@ -158,6 +158,7 @@ public final class SuretyBroker implements AutoCloseable {
                 cleaner = new LogCleaner(CleanerConfig.of(config), () -> partitions.all().stream()
                         .map(PartitionCompactionTarget::new).toList(), clock);
                 cleaner.start();
+                metrics.cleanerGauges(cleaner::stats);
             }
             ProducerIdAllocator producerIds = ProducerIdAllocator.open(dataDir.resolve("producer-ids"),
                     next -> SegmentFiles.writeDurably(dataDir.resolve("producer-ids"), ProducerIdAllocator.encode(next), ledger));

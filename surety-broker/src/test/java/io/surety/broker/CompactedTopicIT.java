@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.broker.metrics.PrometheusText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -116,6 +117,12 @@ class CompactedTopicIT {
                     + read.size() + "; cleaner " + stats);
             assertThat(stats.get("passes")).isPositive();
             assertThat(stats.get("bytesRemoved")).isPositive();
+            PrometheusText scrape = PrometheusText.scrape(broker.metrics().registry());
+            assertThat(scrape.value("surety_log_cleaner_passes_total").orElseThrow())
+                    .isGreaterThanOrEqualTo(stats.get("passes"));
+            assertThat(scrape.value("surety_log_cleaner_bytes_removed_total").orElseThrow())
+                    .isGreaterThanOrEqualTo(stats.get("bytesRemoved"));
+            assertThat(scrape.value("surety_log_cleaner_uncleanable_partitions")).hasValue(0);
 
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
                     new ConfigEntry("cleanup.policy", "compact,delete"), AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);

@@ -194,11 +194,12 @@ public final class LogCleaner implements AutoCloseable {
         return best;
     }
 
-    /** Passes run and bytes removed so far (metrics, tests). */
+    /** Passes run, bytes removed and partitions given up on so far (metrics, tests). */
     public synchronized Map<String, Long> stats() {
         Map<String, Long> out = new HashMap<>();
         out.put("passes", passes);
         out.put("bytesRemoved", bytesRemoved);
+        out.put("uncleanable", (long) uncleanable.size());
         return out;
     }
 

@@ -5,6 +5,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Collection;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -69,6 +70,14 @@ public final class BrokerMetrics {
     /** Reports consumer groups at each scrape from {@code groups} (called on the scrape thread). */
     public void groupGauges(Supplier<GroupStats> groups) {
         registry.register(GaugeCollector.groups(groups));
+    }
+
+    /**
+     * Reports the log cleaner at each scrape from {@code stats} (its counters: {@code passes},
+     * {@code bytesRemoved}, {@code uncleanable}; called on the scrape thread).
+     */
+    public void cleanerGauges(Supplier<Map<String, Long>> stats) {
+        CleanerMetrics.register(registry, stats);
     }
 
     public PrometheusRegistry registry() {
