@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
@@ -51,7 +52,7 @@ class ResponseFrameRewriteTest {
         byte[] metadata = metadataFrame(7, "10.0.0.5", 9092);
         byte[] stream = concat(UNRELATED, metadata);
         PendingDrops drops = new PendingDrops();
-        drops.add(6, new java.util.concurrent.atomic.AtomicInteger());
+        drops.add(6, new AtomicInteger());
         Map<Integer, ResponseFrameFilter.Rewrite> rewrites = new ConcurrentHashMap<>();
         rewrites.put(7, new ResponseFrameFilter.Rewrite(ApiKeys.METADATA.id, METADATA_VERSION));
         ResponseFrameFilter filter = new ResponseFrameFilter(drops, () -> { }, false, rewrites,

@@ -90,12 +90,14 @@ public final class ProducerMain implements Callable<Integer> {
     }
 
     private void runPlain(Properties settings) {
-        try (KafkaProducer<String, String> producer = newProducer(settings)) {
+        KafkaProducer<String, String> producer = newProducer(settings);
+        try {
             while (!stopping) {
                 pace(1);
                 send(producer, nextSeq++, null);
             }
-            producer.close(CLOSE_TIMEOUT);
+        } finally {
+            producer.close(CLOSE_TIMEOUT); // waits for the outcome of every record sent
         }
     }
 

@@ -4,6 +4,8 @@ import io.surety.check.report.SummaryJson;
 import io.surety.check.result.CheckSummary;
 import io.surety.check.result.GuaranteeResult;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,23 +47,23 @@ final class CommandRun {
     }
 
     /** Copies what the command prints to the test's own output too, so a failed run can be read in the log. */
-    private static final class TeeStream extends java.io.OutputStream {
-        private final java.io.OutputStream first;
-        private final java.io.OutputStream second;
+    private static final class TeeStream extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
 
-        TeeStream(java.io.OutputStream first, java.io.OutputStream second) {
+        TeeStream(OutputStream first, OutputStream second) {
             this.first = first;
             this.second = second;
         }
 
         @Override
-        public void write(int b) throws java.io.IOException {
+        public void write(int b) throws IOException {
             first.write(b);
             second.write(b);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws java.io.IOException {
+        public void write(byte[] b, int off, int len) throws IOException {
             first.write(b, off, len);
             second.write(b, off, len);
         }

@@ -28,14 +28,8 @@ class InterruptedCheckIT {
 
     @Test
     void shouldReportWhatWasMeasuredWhenStoppedEarly() throws Exception {
-        CheckOptions options = new CheckOptions(List.of(Guarantee.AT_LEAST_ONCE), Duration.ofMinutes(5), 200, 100, 3,
-                null, null, Set.of(), Map.of(), Map.of(), directory.resolve("report"), directory.resolve("work"));
-        CheckRun run = new CheckRun(options, new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), false, 1000));
-        CompletableFuture<CheckSummary> running = CompletableFuture.supplyAsync(run::run);
-        Path producerHistory = directory.resolve("work/history/at-least-once-p1.jsonl");
-
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(producerHistory)
-                && Files.readString(producerHistory).contains("\"type\":\"ACK\""));
+        CheckRun run = newRun();
+        CompletableFuture<CheckSummary> running = startAndAwaitFirstAck(run);
         run.interrupt();
         CheckSummary summary = running.get(120, TimeUnit.SECONDS);
 
@@ -51,14 +45,8 @@ class InterruptedCheckIT {
 
     @Test
     void shouldReportWhatTheClientsRecordedWhenAbortedLikeCtrlC() throws Exception {
-        CheckOptions options = new CheckOptions(List.of(Guarantee.AT_LEAST_ONCE), Duration.ofMinutes(5), 200, 100, 3,
-                null, null, Set.of(), Map.of(), Map.of(), directory.resolve("report"), directory.resolve("work"));
-        CheckRun run = new CheckRun(options, new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), false, 1000));
-        CompletableFuture<CheckSummary> running = CompletableFuture.supplyAsync(run::run);
-        Path producerHistory = directory.resolve("work/history/at-least-once-p1.jsonl");
-
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(producerHistory)
-                && Files.readString(producerHistory).contains("\"type\":\"ACK\""));
+        CheckRun run = newRun();
+        CompletableFuture<CheckSummary> running = startAndAwaitFirstAck(run);
         run.abort();
         CheckSummary summary = running.get(60, TimeUnit.SECONDS);
 
@@ -68,5 +56,21 @@ class InterruptedCheckIT {
         assertThat(atLeastOnce.acknowledged()).isPositive();
         assertThat(atLeastOnce.verdict().passed()).as("records in flight are not judged lost").isTrue();
         assertThat(summary.passed()).isFalse();
+    }
+
+    /** A five-minute at-least-once run without faults: long enough that only stopping it ends it. */
+    private CheckRun newRun() {
+        CheckOptions options = new CheckOptions(List.of(Guarantee.AT_LEAST_ONCE), Duration.ofMinutes(5), 200, 100, 3,
+                null, null, Set.of(), Map.of(), Map.of(), directory.resolve("report"), directory.resolve("work"));
+        return new CheckRun(options, new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), false, 1000));
+    }
+
+    /** Starts {@code run} and returns once its producer has had a record acknowledged. */
+    private CompletableFuture<CheckSummary> startAndAwaitFirstAck(CheckRun run) {
+        CompletableFuture<CheckSummary> running = CompletableFuture.supplyAsync(run::run);
+        Path producerHistory = directory.resolve("work/history/at-least-once-p1.jsonl");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(producerHistory)
+                && Files.readString(producerHistory).contains("\"type\":\"ACK\""));
+        return running;
     }
 }
