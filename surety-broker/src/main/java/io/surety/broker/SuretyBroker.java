@@ -20,8 +20,10 @@ import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
 import io.surety.broker.metadata.ClusterIdentity;
+import io.surety.broker.metadata.DataDirectory;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.metrics.BrokerHealth;
 import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
@@ -31,12 +33,10 @@ import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,13 +74,15 @@ public final class SuretyBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SuretyBroker.class);
     private static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
-    private static final String LOCK_FILE = ".lock";
+    private static final String PRODUCER_IDS_FILE = "producer-ids";
+    private static final String FSYNC_LEDGER_FILE = "fsync-ledger.log";
 
     private final BrokerConfig config;
     private final Path dataDir;
     private final boolean deleteDataOnClose;
-    private final FileChannel lockChannel;
-    private final FsyncLedger ledger;
+    private DataDirectory directory;
+    private FsyncLedger ledger;
+    private volatile List<String> unknownEntries = List.of();
     private final ExecutorService handlerPool;
     private final ScheduledThreadPoolExecutor timer;
     private final ExecutorService coordinatorLoop;
@@ -98,22 +100,13 @@ public final class SuretyBroker implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean ready;
 
-    private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels)
-            throws IOException {
+    private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
         this.segmentChannels = segmentChannels;
         this.metrics = config.metricsPort() == 0 ? BrokerMetrics.create() : BrokerMetrics.create().withJvmMetrics();
-        this.metrics.readiness(() -> ready);
+        this.metrics.health(this::health);
         this.dataDir = config.dataDir().toAbsolutePath().normalize();
         this.deleteDataOnClose = deleteDataOnClose;
-        Files.createDirectories(dataDir);
-        this.lockChannel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = lockChannel.tryLock();
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("Data directory " + dataDir + " is in use by another broker");
-        }
-        this.ledger = config.fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve("fsync-ledger.log")) : FsyncLedger.NONE;
         this.handlerPool = Executors.newFixedThreadPool(config.ioThreads(), threads("surety-handler"));
         this.coordinatorLoop = Executors.newSingleThreadExecutor(threads("surety-coordinator"));
         this.timer = new ScheduledThreadPoolExecutor(1, threads("surety-timer"));
@@ -134,20 +127,25 @@ public final class SuretyBroker implements AutoCloseable {
 
     private void startServing() throws IOException {
         try {
+            // First, before anything is written: is the data directory Surety's to use?
+            directory = DataDirectory.claim(dataDir, config.nodeId());
+            identity = directory.identity();
+            ledger = config.fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
             if (config.metricsPort() != 0) {
                 metricsServer = MetricsHttpServer.start(config.listener().host(), config.metricsPort(),
-                        metrics.registry(), () -> ready);
+                        metrics.registry(), this::health);
             }
             Clock clock = Clock.systemUTC();
             Path cleanMarker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean cleanShutdown = Files.exists(cleanMarker);
-            identity = ClusterIdentity.loadOrCreate(dataDir, config.nodeId(), ledger);
             PartitionWatchers watchers = new PartitionWatchers();
             LogEnvironment environment = LogEnvironment.of(ledger, closer, config.flushPolicy() == FlushPolicy.FSYNC)
                     .withChannels(segmentChannels);
             partitions = new PartitionRegistry(dataDir, environment, clock, watchers::wake);
             TopicRegistry topics = TopicRegistry.load(dataDir, config, ledger);
+            TopicOperations.finishRecordedDeletes(topics, partitions);
             recoverPartitions(topics, cleanShutdown);
+            reportUnknownEntries();
             Files.deleteIfExists(cleanMarker);
             SegmentFiles.fsyncDirectory(dataDir);
             flusher = new GroupCommitFlusher(config.flushPolicy(), clock, () -> List.copyOf(partitions.all()),
@@ -160,8 +158,9 @@ public final class SuretyBroker implements AutoCloseable {
                 cleaner.start();
                 metrics.cleanerGauges(cleaner::stats);
             }
-            ProducerIdAllocator producerIds = ProducerIdAllocator.open(dataDir.resolve("producer-ids"),
-                    next -> SegmentFiles.writeDurably(dataDir.resolve("producer-ids"), ProducerIdAllocator.encode(next), ledger));
+            Path producerIdsFile = dataDir.resolve(PRODUCER_IDS_FILE);
+            ProducerIdAllocator producerIds = ProducerIdAllocator.open(producerIdsFile,
+                    next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
             groups = GroupCoordinator.open(dataDir, ledger, GroupCoordinatorConfig.of(config), transactionConfig(config),
                     producerIds::nextId, new PartitionMarkerWriter(partitions, flusher, clock), topicView(topics), clock,
@@ -194,21 +193,35 @@ public final class SuretyBroker implements AutoCloseable {
 
     private void recoverPartitions(TopicRegistry topics, boolean cleanShutdown) throws IOException {
         long startNs = System.nanoTime();
-        Set<String> expected = new HashSet<>();
         int count = 0;
         for (TopicInfo topic : topics.all()) {
             for (int p = 0; p < topic.partitionCount(); p++) {
-                TopicPartition tp = new TopicPartition(topic.name(), p);
-                expected.add(PartitionRegistry.directoryName(tp));
-                partitions.open(tp, topic.id(), topic.config(), cleanShutdown);
+                partitions.open(new TopicPartition(topic.name(), p), topic.id(), topic.config(), cleanShutdown);
                 count++;
             }
         }
-        expected.add(GroupCoordinator.DATA_DIRECTORY);
-        partitions.removeStrayDirectories(expected);
         LOG.info("Loaded {} partitions of {} topics in {} ms ({})", count, topics.all().size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
                 cleanShutdown ? "clean shutdown: logs trusted" : "no clean-shutdown marker: unflushed data checked");
+    }
+
+    /**
+     * Reports what lies in the data directory that no topic, deletion record or broker file
+     * accounts for: a directory of a topic whose definition went missing, a user's file. Nothing
+     * is deleted because of its name; the entries are listed in the log, {@code /ready} and a metric.
+     */
+    private void reportUnknownEntries() throws IOException {
+        Set<String> known = new HashSet<>(Set.of(TopicRegistry.directoryName(), GroupCoordinator.DATA_DIRECTORY,
+                CLEAN_SHUTDOWN_FILE, PRODUCER_IDS_FILE, FSYNC_LEDGER_FILE));
+        for (Partition partition : partitions.all()) {
+            known.add(PartitionRegistry.directoryName(partition.topicPartition()));
+        }
+        unknownEntries = List.copyOf(directory.unknownEntries(known));
+        for (String entry : unknownEntries) {
+            LOG.warn("The data directory holds {}, which belongs to no topic Surety knows; it is kept as it is. If it "
+                    + "is a topic's data whose definition under topics/ went missing, restore that file and restart; "
+                    + "otherwise move it out of {}", dataDir.resolve(entry), dataDir);
+        }
     }
 
     private static TransactionConfig transactionConfig(BrokerConfig config) {
@@ -289,6 +302,26 @@ public final class SuretyBroker implements AutoCloseable {
         return ready;
     }
 
+    /**
+     * What {@code /ready} reports: started or not, the partitions kept offline and why, and the
+     * entries of the data directory that belong to nothing the broker knows.
+     */
+    public BrokerHealth health() {
+        PartitionRegistry registry = partitions;
+        if (!ready || registry == null) {
+            return BrokerHealth.NOT_STARTED;
+        }
+        List<String> offline = new ArrayList<>();
+        for (Partition partition : registry.all()) {
+            String reason = partition.offlineReason();
+            if (reason != null) {
+                offline.add(PartitionRegistry.directoryName(partition.topicPartition()) + ": " + reason);
+            }
+        }
+        offline.sort(null);
+        return new BrokerHealth(true, offline, unknownEntries);
+    }
+
     /** Stops serving, flushes and closes every log, and marks the shutdown clean. Idempotent. */
     @Override
     public synchronized void close() {
@@ -332,10 +365,12 @@ public final class SuretyBroker implements AutoCloseable {
                 LOG.warn("Could not mark the shutdown clean; the next start will recover", e);
             }
         }
-        try {
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.warn("Could not release the data directory lock", e);
+        if (directory != null) {
+            try {
+                directory.close();
+            } catch (IOException e) {
+                LOG.warn("Could not release the data directory lock", e);
+            }
         }
         if (deleteDataOnClose) {
             deleteRecursively(dataDir);
@@ -343,7 +378,9 @@ public final class SuretyBroker implements AutoCloseable {
         if (metricsServer != null) {
             metricsServer.close();
         }
-        LOG.info("Surety broker stopped");
+        if (directory != null) {
+            LOG.info("Surety broker stopped");
+        }
     }
 
     private static void deleteRecursively(Path dir) {
@@ -367,8 +404,10 @@ public final class SuretyBroker implements AutoCloseable {
 
     /**
      * Builds an in-process broker: 127.0.0.1, a chosen or free port, a given or temporary data
-     * directory. Unlike {@code bin/surety start}, the metrics/health HTTP listener is off unless
-     * {@code metrics.port} is set: an embedded broker should not take a fixed port by default.
+     * directory. Two defaults differ from {@code bin/surety start}, because an embedded broker
+     * serves tests: the metrics/health HTTP listener is off unless {@code metrics.port} is set (it
+     * should not take a fixed port), and {@code group.initial.rebalance.delay.ms} is 0 (Kafka's 3 s
+     * wait for more members of a new group only slows a test's first consumer down).
      */
     public static final class Builder {
         private final Map<String, String> settings = new LinkedHashMap<>();
@@ -418,6 +457,7 @@ public final class SuretyBroker implements AutoCloseable {
             Map<String, String> all = new LinkedHashMap<>(settings);
             all.putIfAbsent(BrokerConfig.LISTENERS, "PLAINTEXT://127.0.0.1:" + port);
             all.putIfAbsent(BrokerConfig.METRICS_PORT, "0");
+            all.putIfAbsent(BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "0");
             if (tempDataDir || !all.containsKey(BrokerConfig.LOG_DIRS)) {
                 all.put(BrokerConfig.LOG_DIRS, Files.createTempDirectory("surety-").toString());
                 tempDataDir = true;

@@ -2,6 +2,7 @@ package io.surety.broker.api;
 
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.TopicConfig;
+import io.surety.broker.metadata.DeletedTopic;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.TopicMetrics;
@@ -25,9 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates, grows, reconfigures and deletes topics: the topic definition and its partitions change
  * together. Operations are serialised (synchronized); each is durable before it returns, with the
- * topic file as the commit point (partitions are created before it is written and removed after
- * it is deleted, and strays are cleaned at start). Changes to an existing topic re-read its current
- * definition under the lock, so a caller's stale snapshot cannot undo a concurrent change.
+ * topic file as the commit point: partitions are created after it is written (a start creates any
+ * a crash left missing) and removed after the deletion is recorded (a start finishes recorded
+ * deletions), so no partition directory is ever left that no topic or record accounts for.
+ * Changes to an existing topic re-read its current definition under the lock, so a caller's stale
+ * snapshot cannot undo a concurrent change.
  */
 public final class TopicOperations {
 
@@ -76,10 +79,11 @@ public final class TopicOperations {
 
     private TopicInfo createAbsent(String name, int partitionCount, TopicConfig topicConfig) throws IOException {
         TopicInfo topic = new TopicInfo(name, Uuid.randomUuid(), partitionCount, topicConfig);
-        for (int p = 0; p < partitionCount; p++) {
-            partitions.open(new TopicPartition(name, p), topic.id(), topicConfig, false);
-        }
-        topics.put(topic);
+        topics.put(topic, () -> {
+            for (int p = 0; p < partitionCount; p++) {
+                partitions.open(new TopicPartition(name, p), topic.id(), topicConfig, false);
+            }
+        });
         LOG.info("Created topic {} (id {}) with {} partitions{}", name, topic.id(), partitionCount,
                 topicConfig.overrides().isEmpty() ? "" : " and configs " + topicConfig.overrides());
         return topic;
@@ -97,11 +101,32 @@ public final class TopicOperations {
     public synchronized void delete(TopicInfo topic) throws IOException {
         TopicInfo current = current(topic);
         topics.remove(current);
-        for (int p = 0; p < current.partitionCount(); p++) {
-            partitions.delete(new TopicPartition(current.name(), p), current.config().fileDeleteDelayMs());
-        }
+        DeletedTopic deleted = new DeletedTopic(current.name(), current.id(), current.partitionCount());
+        partitions.deleteTopic(current.name(), current.id(), current.partitionCount(),
+                current.config().fileDeleteDelayMs(), () -> forgetDeleted(deleted));
         metrics.remove(current.name());
         LOG.info("Deleted topic {} (id {})", current.name(), current.id());
+    }
+
+    private void forgetDeleted(DeletedTopic deleted) {
+        try {
+            topics.forgetDeleted(deleted);
+        } catch (IOException e) {
+            LOG.warn("Could not close the deletion record of topic {}; the next start does", deleted.name(), e);
+        }
+    }
+
+    /**
+     * Finishes the deletions a stop or crash interrupted, before any partition opens: only those
+     * recorded (a topic's definition renamed to its deletion record); a directory that merely looks
+     * like a partition of no topic is never deleted.
+     */
+    public static void finishRecordedDeletes(TopicRegistry topics, PartitionRegistry partitions) throws IOException {
+        for (DeletedTopic deleted : topics.pendingDeletes()) {
+            partitions.finishDelete(deleted.name(), deleted.id(), deleted.partitionCount(),
+                    topics.get(deleted.name()) != null);
+            topics.forgetDeleted(deleted);
+        }
     }
 
     /**
@@ -111,11 +136,12 @@ public final class TopicOperations {
     public synchronized TopicInfo addPartitions(TopicInfo topic, int newCount) throws IOException {
         TopicInfo current = current(topic);
         checkPartitionIncrease(current, newCount);
-        for (int p = current.partitionCount(); p < newCount; p++) {
-            partitions.open(new TopicPartition(current.name(), p), current.id(), current.config(), false);
-        }
         TopicInfo grown = current.withPartitionCount(newCount);
-        topics.put(grown);
+        topics.put(grown, () -> {
+            for (int p = current.partitionCount(); p < newCount; p++) {
+                partitions.open(new TopicPartition(current.name(), p), current.id(), current.config(), false);
+            }
+        });
         LOG.info("Topic {} now has {} partitions (was {})", current.name(), newCount, current.partitionCount());
         return grown;
     }

@@ -5,6 +5,7 @@ import io.surety.broker.log.FsyncLedger;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.Uuid;
@@ -51,14 +52,50 @@ public final class TopicRegistry {
         publish(topic);
     }
 
-    /** Durably removes a topic, then hides it. */
+    /**
+     * Durably records a new or grown topic, then runs {@code beforeVisible} (which creates its
+     * partitions), then makes it visible: the definition is the commit point, so a crash in
+     * between leaves a topic whose missing partition directories the next start creates, never a
+     * directory of no topic. Clients see the topic only once its partitions exist.
+     */
+    public synchronized void put(TopicInfo topic, PartitionCreation beforeVisible) throws IOException {
+        store.write(topic);
+        beforeVisible.run();
+        publish(topic);
+    }
+
+    /** Creates a topic's partitions; may fail with an I/O error. */
+    @FunctionalInterface
+    public interface PartitionCreation {
+        void run() throws IOException;
+    }
+
+    /**
+     * Durably records that {@code topic} is deleted, then hides it; its partitions' data is removed
+     * afterwards, and {@link #forgetDeleted} closes the record once it is gone.
+     */
     public synchronized void remove(TopicInfo topic) throws IOException {
-        store.remove(topic.name());
+        store.markDeleting(topic);
         byName.remove(topic.name());
         byId.remove(topic.id());
     }
 
-    private void publish(TopicInfo topic) {
+    /** Deletions recorded by {@link #remove} whose data may not be gone yet (a stop or crash came first). */
+    public synchronized List<DeletedTopic> pendingDeletes() throws IOException {
+        return store.pendingDeletes();
+    }
+
+    /** Closes the record of a deletion whose data is gone. */
+    public synchronized void forgetDeleted(DeletedTopic topic) throws IOException {
+        store.forgetDeleted(topic);
+    }
+
+    /** The data directory entry that holds the topic definitions. */
+    public static String directoryName() {
+        return TopicStore.DIRECTORY;
+    }
+
+    private synchronized void publish(TopicInfo topic) {
         byName.put(topic.name(), topic);
         byId.put(topic.id(), topic);
     }

@@ -6,7 +6,6 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Collection;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -55,11 +54,17 @@ public final class BrokerMetrics {
         }
     }
 
-    /** Reports {@code surety_broker_ready}: 1 when {@code ready} says so (what {@code /ready} answers 200 to), else 0. */
-    public void readiness(BooleanSupplier ready) {
+    /**
+     * Reports {@code surety_broker_ready} (1 when {@code /ready} answers 200, else 0) and
+     * {@code surety_data_directory_unknown_entries} from {@code health}, asked at each scrape.
+     */
+    public void health(Supplier<BrokerHealth> health) {
         GaugeWithCallback.builder().name("surety_broker_ready")
                 .help("1 once log recovery is done and the Kafka listener accepts clients, 0 before and while stopping")
-                .callback(callback -> callback.call(ready.getAsBoolean() ? 1 : 0)).register(registry);
+                .callback(callback -> callback.call(health.get().started() ? 1 : 0)).register(registry);
+        GaugeWithCallback.builder().name("surety_data_directory_unknown_entries")
+                .help("Entries of the data directory that belong to no topic or file Surety knows (kept, never deleted)")
+                .callback(callback -> callback.call(health.get().unknownEntries().size())).register(registry);
     }
 
     /** Reports partitions at each scrape from {@code partitions} (called on the scrape thread). */

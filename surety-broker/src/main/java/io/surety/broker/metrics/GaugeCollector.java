@@ -52,7 +52,8 @@ final class GaugeCollector {
         return MetricSnapshots.of(size.build(), start.build(), end.build(), highWatermark.build(),
                 gauge("surety_producer_ids", "Producer ids with idempotence state, summed over partitions")
                         .dataPoint(point(Labels.EMPTY, producerIds)).build(),
-                gauge("surety_partitions_offline", "Partitions offline after a storage error (until restart)")
+                gauge("surety_offline_partitions",
+                        "Partitions kept offline: a storage error (until restart) or corruption awaiting an operator")
                         .dataPoint(point(Labels.EMPTY, offline)).build());
     }
 

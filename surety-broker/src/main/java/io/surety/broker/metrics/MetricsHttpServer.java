@@ -11,7 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The broker's HTTP listener for operators, on {@code metrics.port}:
@@ -21,7 +21,9 @@ import java.util.function.BooleanSupplier;
  *       OpenMetrics / protobuf when the scraper asks for it);</li>
  *   <li>{@code GET /health}: 200 while the process serves HTTP at all (liveness);</li>
  *   <li>{@code GET /ready}: 200 once log recovery is done and the Kafka listener accepts clients,
- *       503 before that and from the start of shutdown (readiness).</li>
+ *       503 before that and from the start of shutdown (readiness). The 200 body lists what needs
+ *       an operator while the broker serves: offline partitions and unknown entries of the data
+ *       directory ({@link BrokerHealth}); they never turn the answer into 503.</li>
  * </ul>
  *
  * <p>It starts before log recovery, so a slow recovery shows as "live, not ready" instead of as a
@@ -39,11 +41,11 @@ public final class MetricsHttpServer implements AutoCloseable {
     }
 
     /**
-     * Binds {@code host:port} and starts serving; {@code ready} is asked at every {@code /ready}.
+     * Binds {@code host:port} and starts serving; {@code health} is asked at every {@code /ready}.
      *
      * @throws IOException naming the port when it cannot be bound
      */
-    public static MetricsHttpServer start(String host, int port, PrometheusRegistry registry, BooleanSupplier ready)
+    public static MetricsHttpServer start(String host, int port, PrometheusRegistry registry, Supplier<BrokerHealth> health)
             throws IOException {
         HttpServer server;
         try {
@@ -70,8 +72,8 @@ public final class MetricsHttpServer implements AutoCloseable {
         });
         server.createContext("/ready", exchange -> {
             if (exact(exchange, "/ready")) {
-                boolean isReady = ready.getAsBoolean();
-                reply(exchange, isReady ? 200 : 503, isReady ? "ready\n" : "not ready: recovering logs or stopping\n");
+                BrokerHealth now = health.get();
+                reply(exchange, now.started() ? 200 : 503, now.readyText());
             }
         });
         server.createContext("/", exchange -> reply(exchange, exact(exchange, "/") ? 200 : 404,

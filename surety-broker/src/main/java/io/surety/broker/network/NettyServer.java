@@ -13,7 +13,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.metrics.ConnectionMetrics;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -36,9 +38,13 @@ public final class NettyServer implements AutoCloseable {
         this.serverChannel = serverChannel;
     }
 
-    /** Binds and starts serving; {@code port} 0 picks a free port. */
+    /**
+     * Binds and starts serving; {@code port} 0 picks a free port.
+     *
+     * @throws IOException naming the address when it cannot be bound (in use, not local, ...)
+     */
     public static NettyServer start(String host, int port, int networkThreads, int maxFrameBytes, ApiDispatcher dispatcher,
-            Executor handlerPool, ConnectionMetrics connections) throws InterruptedException {
+            Executor handlerPool, ConnectionMetrics connections) throws InterruptedException, IOException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(networkThreads, NioIoHandler.newFactory());
         try {
@@ -55,11 +61,24 @@ public final class NettyServer implements AutoCloseable {
                     });
             Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
             return new NettyServer(boss, workers, channel);
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) {
+            // sync() rethrows the socket's checked exceptions (BindException) without declaring them.
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw e;
+            if (e instanceof SocketException socket) {
+                throw new IOException("Could not listen on " + host + ":" + port + ": " + bindProblem(socket)
+                        + "; stop what uses it or choose another address in listeners", e);
+            }
+            if (e instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw (RuntimeException) e;
         }
+    }
+
+    private static String bindProblem(SocketException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.toLowerCase(java.util.Locale.ROOT).contains("in use") ? "the address is already in use" : message;
     }
 
     /** Installs one connection's pipeline: size-prefixed frames of at most {@code maxFrameBytes}, then the requests. */

@@ -466,6 +466,11 @@ public final class Partition {
         return offlineReason != null;
     }
 
+    /** Why the partition is offline (a storage error, corruption awaiting an operator), or null when it serves. */
+    public String offlineReason() {
+        return offlineReason;
+    }
+
     /** The last sequence appended by {@code producerId}, or -1. */
     public int lastSequence(long producerId) {
         lock.lock();

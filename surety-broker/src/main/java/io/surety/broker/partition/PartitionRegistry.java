@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
@@ -70,44 +72,65 @@ public final class PartitionRegistry {
     }
 
     /**
-     * Unregisters a partition and removes its data: the directory is renamed aside at once (so a new
-     * topic of the same name starts clean), and its files are closed and deleted after the delay
-     * that lets in-flight reads finish.
+     * Unregisters the partitions of a topic whose deletion is recorded and removes their data: each
+     * directory is renamed aside at once to {@code <topic>-<p>.<topic id>-delete} (so a new topic of
+     * the same name starts clean), and the files are closed and deleted after
+     * {@code fileDeleteDelayMs}, which lets in-flight reads finish; then {@code whenGone} runs. If
+     * removing fails, the record stays and the next start finishes the job ({@link #finishDelete}).
      */
-    public void delete(TopicPartition tp, long fileDeleteDelayMs) throws IOException {
-        Partition partition = partitions.remove(tp);
-        if (partition == null) {
-            return;
+    public void deleteTopic(String topic, Uuid topicId, int partitionCount, long fileDeleteDelayMs, Runnable whenGone)
+            throws IOException {
+        List<Partition> removed = new ArrayList<>();
+        List<Path> asides = new ArrayList<>();
+        for (int p = 0; p < partitionCount; p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            Partition partition = partitions.remove(tp);
+            if (partition != null) {
+                partition.log().markDeleted();
+                removed.add(partition);
+            }
+            Path dir = directoryOf(tp);
+            if (Files.exists(dir)) {
+                Path aside = asideOf(tp, topicId);
+                Files.move(dir, aside);
+                asides.add(aside);
+            }
         }
-        partition.log().markDeleted();
-        Path dir = directoryOf(tp);
-        Path aside = dataDir.resolve(dir.getFileName() + "." + Uuid.randomUuid() + DELETE_SUFFIX);
-        Files.move(dir, aside);
         environment.closer().closeLater(() -> {
             try {
-                partition.log().closeWithoutFlush();
-                deleteRecursively(aside);
+                for (Partition partition : removed) {
+                    partition.log().closeWithoutFlush();
+                }
+                for (Path aside : asides) {
+                    deleteRecursively(aside);
+                }
+                whenGone.run();
             } catch (IOException e) {
-                LOG.warn("Could not remove deleted partition data {}", aside, e);
+                LOG.warn("Could not remove the data of deleted topic {} (id {}); the next start finishes it",
+                        topic, topicId, e);
             }
         }, fileDeleteDelayMs);
     }
 
-    /** Removes directories left by deletions a crash interrupted, and those of no known topic. */
-    public void removeStrayDirectories(java.util.Set<String> expectedDirNames) throws IOException {
-        if (!Files.isDirectory(dataDir)) {
-            return;
-        }
-        try (var entries = Files.list(dataDir)) {
-            for (Path dir : entries.filter(Files::isDirectory).toList()) {
-                String name = dir.getFileName().toString();
-                boolean partitionLike = name.matches(".+-\\d+") || name.endsWith(DELETE_SUFFIX);
-                if (partitionLike && !expectedDirNames.contains(name)) {
-                    LOG.info("Removing partition directory {} that belongs to no topic", dir);
-                    deleteRecursively(dir);
-                }
+    /**
+     * At start, before any partition opens: removes what a stop or crash left of a recorded
+     * deletion — the directories renamed aside, and the partition directories themselves when the
+     * crash came before the rename. With {@code nameTaken} a topic of the same name exists again
+     * (created after the deletion): the partition directories are its own and stay.
+     */
+    public void finishDelete(String topic, Uuid topicId, int partitionCount, boolean nameTaken) throws IOException {
+        for (int p = 0; p < partitionCount; p++) {
+            TopicPartition tp = new TopicPartition(topic, p);
+            deleteRecursively(asideOf(tp, topicId));
+            if (!nameTaken) {
+                deleteRecursively(directoryOf(tp));
             }
         }
+        LOG.info("Finished the recorded deletion of topic {} (id {})", topic, topicId);
+    }
+
+    private Path asideOf(TopicPartition tp, Uuid topicId) {
+        return dataDir.resolve(directoryName(tp) + "." + topicId + DELETE_SUFFIX);
     }
 
     public static String directoryName(TopicPartition tp) {

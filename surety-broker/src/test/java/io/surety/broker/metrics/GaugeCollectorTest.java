@@ -23,7 +23,7 @@ class GaugeCollectorTest {
         assertThat(scrape.value("surety_partition_log_start_offset", "topic", "orders", "partition", "0")).hasValue(5);
         assertThat(scrape.value("surety_partition_log_size_bytes", "topic", "orders", "partition", "1")).hasValue(512);
         assertThat(scrape.value("surety_producer_ids")).hasValue(3);
-        assertThat(scrape.value("surety_partitions_offline")).hasValue(1);
+        assertThat(scrape.value("surety_offline_partitions")).hasValue(1);
     }
 
     @Test
