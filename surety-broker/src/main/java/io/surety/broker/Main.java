@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code surety start [server.properties] [--override key=value ...]}: runs the broker until Ctrl-C or SIGTERM. */
-@Command(name = "start", mixinStandardHelpOptions = true,
+@Command(name = "start", mixinStandardHelpOptions = true, versionProvider = SuretyVersion.class,
         description = "Start a Surety broker (Kafka wire protocol) and serve until stopped.")
 public final class Main implements Callable<Integer> {
 
@@ -40,21 +41,29 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /**
+     * Every mistake an operator can make before the broker serves ends here as one line on stderr and
+     * exit code 2: a bad setting, a missing file, a data directory that is not Surety's, an address in
+     * use. A stack trace is for bugs only.
+     */
     @Override
     public Integer call() throws Exception {
         BrokerConfig config;
         try {
             config = BrokerConfig.of(settings());
-        } catch (ConfigException | IllegalArgumentException | IOException e) {
-            System.err.println("Invalid configuration: " + e.getMessage());
-            return 2;
+        } catch (NoSuchFileException e) {
+            return refuse("Configuration file " + propertiesFile + " not found; give the path of a properties file "
+                    + "(config/server.properties is an example)");
+        } catch (IOException e) {
+            return refuse("Could not read configuration file " + propertiesFile + ": " + e.getMessage());
+        } catch (ConfigException | IllegalArgumentException e) {
+            return refuse("Invalid configuration: " + e.getMessage());
         }
         SuretyBroker broker;
         try {
             broker = SuretyBroker.start(config);
         } catch (IOException e) {
-            System.err.println("Surety could not start: " + e.getMessage());
-            return 1;
+            return refuse("Surety could not start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -65,6 +74,11 @@ public final class Main implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private static int refuse(String line) {
+        System.err.println(line);
+        return 2;
     }
 
     private Map<String, String> settings() throws IOException {

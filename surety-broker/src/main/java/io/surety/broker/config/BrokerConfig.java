@@ -240,11 +240,13 @@ public final class BrokerConfig {
     private final Map<String, Object> values;
     private final Listener listener;
     private final Listener advertisedListener;
+    private final Path dataDir;
 
     private BrokerConfig(Map<String, String> originals) {
         this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(originals));
         rejectUnknown(originals.keySet());
         this.values = DEFINITION.parse(originals);
+        this.dataDir = parseDataDir();
         this.listener = singleListener(LISTENERS, getList(LISTENERS).toArray(String[]::new));
         String[] advertised = getList(ADVERTISED_LISTENERS).toArray(String[]::new);
         this.advertisedListener = advertised.length == 0 ? listener : singleListener(ADVERTISED_LISTENERS, advertised);
@@ -290,11 +292,47 @@ public final class BrokerConfig {
     }
 
     private static void rejectUnknown(Set<String> keys) {
+        Set<String> known = knownKeys();
         for (String key : keys) {
-            if (!DEFINITION.names().contains(key) && !ACCEPTED_WITHOUT_EFFECT.contains(key)) {
-                throw new ConfigException("Unknown setting '" + key + "'. Known settings: " + knownKeys());
+            if (!known.contains(key)) {
+                String closest = closest(key, known);
+                throw new ConfigException("unknown setting '" + key + "'"
+                        + (closest != null ? "; did you mean '" + closest + "'?" : "; README.md lists the settings"));
             }
         }
+    }
+
+    /** The known key a typo most likely meant: the nearest by edit distance, if it is near enough to be a typo. */
+    static String closest(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Math.max(2, key.length() / 4) + 1;
+        for (String candidate : known) {
+            int distance = editDistance(key, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static Listener singleListener(String key, String[] entries) {
@@ -340,10 +378,18 @@ public final class BrokerConfig {
     }
 
     public Path dataDir() {
+        return dataDir;
+    }
+
+    private Path parseDataDir() {
         String dirs = (String) values.get(LOG_DIRS);
+        String key = dirs != null ? LOG_DIRS : LOG_DIR;
         String dir = dirs != null ? dirs : (String) values.get(LOG_DIR);
         if (dir.contains(",")) {
-            throw new ConfigException(LOG_DIRS, dir, "exactly one data directory is supported");
+            throw new ConfigException(key, dir, "several data directories are not supported yet; give one directory");
+        }
+        if (dir.isBlank()) {
+            throw new ConfigException(key, dir, "give the data directory's path");
         }
         return Paths.get(dir.trim());
     }

@@ -89,7 +89,7 @@ public final class DataDirectory implements AutoCloseable {
         switch (contents) {
             case MISSING, EMPTY -> initialise(path, nodeId, contents == Contents.MISSING);
             case SURETY -> { }
-            case SURETY_BEFORE_MARK -> markAsSurety(path);
+            case SURETY_BEFORE_MARK -> markAsSurety(path, nodeId);
             case NOT_A_DIRECTORY -> throw new StartRefusedException("The data directory " + path
                     + " is a file, not a directory; set log.dirs to a directory");
             case APACHE_KAFKA -> throw new StartRefusedException("The data directory " + path + " is an Apache Kafka "
@@ -162,9 +162,11 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     /** A directory written before the mark existed gets it, durably, keeping everything else as it was. */
-    private static void markAsSurety(Path path) throws IOException {
+    private static void markAsSurety(Path path, int nodeId) throws IOException {
         requireWritable(path);
         Properties meta = readProperties(path.resolve(META_FILE));
+        // A damaged file is reported as it is, never rewritten.
+        identityOf(path, meta, nodeId);
         meta.setProperty(STORAGE_VERSION_KEY, Integer.toString(STORAGE_VERSION));
         writeMeta(path, meta);
     }
@@ -221,6 +223,11 @@ public final class DataDirectory implements AutoCloseable {
             throw new StartRefusedException(file + " has " + STORAGE_VERSION_KEY + "=" + version + " but this Surety "
                     + "reads storage version " + STORAGE_VERSION + " only; run the Surety release that wrote it");
         }
+        return identityOf(path, meta, nodeId);
+    }
+
+    private static ClusterIdentity identityOf(Path path, Properties meta, int nodeId) throws StartRefusedException {
+        Path file = path.resolve(META_FILE);
         String clusterId = meta.getProperty("cluster.id");
         if (clusterId == null || clusterId.isBlank()) {
             throw damaged(file, "it has no cluster.id");
@@ -253,8 +260,10 @@ public final class DataDirectory implements AutoCloseable {
             byte[] bytes = Files.readAllBytes(file);
             String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
             props.load(new StringReader(text));
-        } catch (CharacterCodingException | IllegalArgumentException e) {
-            throw damaged(file, "it is not a properties text file (" + e.getMessage() + ")");
+        } catch (CharacterCodingException e) {
+            throw damaged(file, "it is not text (it holds bytes that are not UTF-8)");
+        } catch (IllegalArgumentException e) {
+            throw damaged(file, "it is not a properties file (" + e.getMessage() + ")");
         } catch (FileSystemException e) {
             throw new StartRefusedException("Could not read " + file + ": " + reason(e), e);
         }

@@ -31,9 +31,26 @@ class BrokerConfigTest {
     }
 
     @Test
-    void shouldRefuseUnknownSettingNamingItWhenMisspelt() {
-        assertThatThrownBy(() -> BrokerConfig.of(Map.of("log.retention.hour", "1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("log.retention.hour");
+    void shouldRefuseUnknownSettingSuggestingTheOneMeantWhenMisspelt() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("log.retention.hourz", "1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown setting 'log.retention.hourz'; did you mean 'log.retention.hours'?");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("listener", "PLAINTEXT://127.0.0.1:1")))
+                .hasMessageContaining("did you mean 'listeners'?");
+    }
+
+    @Test
+    void shouldRefuseUnknownSettingWithoutAGuessWhenNothingIsClose() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("colour", "blue")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown setting 'colour'; README.md lists the settings");
+    }
+
+    @Test
+    void shouldRefuseSeveralDataDirectoriesWhenParsedNotWhenFirstUsed() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("log.dirs", "/a,/b")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("log.dirs").hasMessageContaining("several data directories are not supported yet");
     }
 
     @Test
