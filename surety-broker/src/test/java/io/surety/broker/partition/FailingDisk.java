@@ -14,16 +14,16 @@ import java.nio.channels.WritableByteChannel;
  * as on a full disk (ENOSPC, after writing part of the buffer, as a real short write can), and
  * once {@link #breakFsync()} is called, fsync fails as on a failing device (EIO).
  */
-final class FailingDisk implements SegmentChannels {
+public final class FailingDisk implements SegmentChannels {
 
     private volatile boolean full;
     private volatile boolean fsyncBroken;
 
-    void fillUp() {
+    public void fillUp() {
         full = true;
     }
 
-    void breakFsync() {
+    public void breakFsync() {
         fsyncBroken = true;
     }
 
