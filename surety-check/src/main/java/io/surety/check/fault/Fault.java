@@ -40,6 +40,14 @@ public sealed interface Fault {
         return false;
     }
 
+    /**
+     * Whether stopping the schedule may cut this fault short. A broker restart may not: cut short,
+     * it would leave the broker down for the reads that follow.
+     */
+    default boolean interruptible() {
+        return true;
+    }
+
     /** Lets a proxy fault just injected last for {@code length}, then heals the proxy (also if interrupted). */
     private static void lastFor(Duration length, FaultTargets targets) throws InterruptedException {
         try {
@@ -71,6 +79,11 @@ public sealed interface Fault {
         @Override
         public boolean endsRunOnFailure() {
             return true;
+        }
+
+        @Override
+        public boolean interruptible() {
+            return false;
         }
     }
 

@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safety: {@link #start()} and {@link #stop()} are called by the run's thread; the
  * accessors may be called from any thread.
  *
- * <p>Implementation notes: a fault interrupted half-way may swallow the interrupt or throw with
- * the flag set again; {@link #stopping}, not the flag, is what tells the loop to stop. The history
- * writer does not mind an interrupted thread.
+ * <p>Implementation notes: {@link #stop()} interrupts the schedule's thread only while it sleeps or
+ * injects an interruptible fault, and a fault is begun only if the schedule is not stopping, both
+ * under the same lock, so an interrupt never lands in a broker restart. A fault interrupted
+ * half-way may swallow the interrupt; {@link #stopping}, not the flag, is what stops the loop. The
+ * history writer does not mind an interrupted thread.
  */
 public final class FaultInjector {
 
@@ -42,7 +44,8 @@ public final class FaultInjector {
     private final List<String> failed = new ArrayList<>(); // guarded by this
     private final Thread thread;
     private volatile String active;
-    private volatile boolean stopping;
+    private Fault current; // guarded by this: the fault being injected, null between faults
+    private boolean stopping; // guarded by this
     private volatile String runEndingFailure;
     private long startNs;
 
@@ -80,13 +83,18 @@ public final class FaultInjector {
     }
 
     /**
-     * Stops before the next fault and waits for the schedule's thread; one in progress is
-     * interrupted (a window heals at once), faults still due are recorded as skipped.
+     * Stops before the next fault and waits for the schedule's thread (at most 90 s). A fault in
+     * progress is cut short if it is {@linkplain Fault#interruptible() interruptible} (a window heals
+     * at once), else it runs to its end (a broker restart); faults still due are recorded as skipped.
      */
     public void stop() throws InterruptedException {
-        stopping = true;
+        synchronized (this) {
+            stopping = true;
+            if (current == null || current.interruptible()) {
+                thread.interrupt();
+            }
+        }
         if (thread.isAlive()) {
-            thread.interrupt();
             thread.join(TimeUnit.SECONDS.toMillis(90));
         }
     }
@@ -95,14 +103,24 @@ public final class FaultInjector {
         List<FaultSchedule.Scheduled> due = schedule.faults();
         int next = 0;
         try {
-            while (next < due.size() && !stopping) {
+            while (next < due.size() && !stopping()) {
                 FaultSchedule.Scheduled scheduled = due.get(next);
                 long waitNs = startNs + scheduled.at().toNanos() - System.nanoTime();
                 if (waitNs > 0) {
                     TimeUnit.NANOSECONDS.sleep(waitNs);
                 }
+                if (!begin(scheduled.fault())) {
+                    break;
+                }
                 next++;
-                Optional<String> fatal = inject(scheduled.fault());
+                Optional<String> fatal;
+                try {
+                    fatal = inject(scheduled.fault());
+                } finally {
+                    synchronized (this) {
+                        current = null;
+                    }
+                }
                 if (fatal.isPresent()) {
                     skip(due.subList(next, due.size()), "the run ended after " + scheduled.fault().name() + " failed");
                     runEndingFailure = fatal.get();
@@ -113,6 +131,19 @@ public final class FaultInjector {
             LOG.debug("fault schedule stopped");
         }
         skip(due.subList(next, due.size()), "the run ended before it was due");
+    }
+
+    private synchronized boolean stopping() {
+        return stopping;
+    }
+
+    /** Makes {@code fault} the current one, unless the schedule is stopping. */
+    private synchronized boolean begin(Fault fault) {
+        if (stopping) {
+            return false;
+        }
+        current = fault;
+        return true;
     }
 
     private void skip(List<FaultSchedule.Scheduled> faults, String reason) {

@@ -131,14 +131,15 @@ public final class ConsoleReport {
         }
         out.append("Faults injected\n");
         int width = summary.faults().stream().mapToInt(f -> String.valueOf(f.name()).length()).max().orElse(0);
-        int whenWidth = summary.faults().stream().mapToInt(f -> when(f).length()).max().orElse(0);
+        int whenWidth = summary.faults().stream().mapToInt(f -> Format.window(f.startMs(), f.endMs()).length())
+                .max().orElse(0);
         for (FaultWindow f : summary.faults()) {
             out.append("  ").append(pad(String.valueOf(f.name()), width, false)).append(GAP);
             if (f.status() == FaultStatus.RAN) {
-                out.append(when(f)).append('\n');
+                out.append(Format.window(f.startMs(), f.endMs())).append('\n');
             } else {
                 String status = f.status() == FaultStatus.FAILED ? paint(ansi, RED, "FAILED") : "skipped";
-                out.append(pad(when(f), whenWidth, false)).append(GAP).append(status).append(": ").append(f.reason())
+                out.append(pad(Format.window(f.startMs(), f.endMs()), whenWidth, false)).append(GAP).append(status).append(": ").append(f.reason())
                         .append('\n');
             }
         }
@@ -147,10 +148,6 @@ public final class ConsoleReport {
                     .append(" skipped, ").append(summary.faults().size() - summary.faultsFailed()
                             - summary.faultsSkipped()).append(" ran\n");
         }
-    }
-
-    private static String when(FaultWindow f) {
-        return f.status() == FaultStatus.SKIPPED ? "due at " + Format.at(f.startMs()) : Format.window(f.startMs(), f.endMs());
     }
 
     private static String overall(CheckSummary summary, boolean ansi) {

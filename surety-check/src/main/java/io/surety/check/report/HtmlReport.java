@@ -220,7 +220,7 @@ public final class HtmlReport {
             String kind;
             if (f.status() == FaultStatus.SKIPPED) {
                 end = "";
-                kind = "not injected (start: when it was due)";
+                kind = "not injected";
             } else if (f.endMs() < 0) {
                 end = "never healed";
                 kind = "window, still in effect at the end";

@@ -48,9 +48,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * traffic, lets the consumers catch up, reads every log back, and turns the history into a
  * {@link CheckSummary}.
  *
- * <p>Whatever goes wrong — an unreachable cluster, a failed start, an interruption — the run still
- * ends with a summary of what it measured, marked incomplete with the reason; it never ends with
- * an exception alone.
+ * <p>Whatever goes wrong — an unreachable cluster, a failed start, an interruption, a fault that
+ * failed — the run still ends with a summary of what it measured, marked incomplete with the
+ * reason; it never ends with an exception alone. A failed broker restart ends the run at once,
+ * without reading anything back from a broker that may be down.
  */
 public final class CheckRun {
 

@@ -44,7 +44,7 @@ class FaultInjectorTest {
 
     @Test
     void shouldRecordTheFailureAndSkipEveryFaultStillDueWhenABrokerRestartFails() {
-        start(new StandIn(true, false), at(0, new Fault.BrokerCrash()),
+        start(new StandIn(true, false, 0), at(0, new Fault.BrokerCrash()),
                 at(5, new Fault.BlackHole(Duration.ofSeconds(3))), at(10, new Fault.BrokerCrash()));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> injector.runEndingFailure().isPresent());
@@ -62,7 +62,7 @@ class FaultInjectorTest {
 
     @Test
     void shouldSkipABrokerCrashWithItsReasonWhenTheClusterCannotBeCrashed() {
-        start(new StandIn(false, false), at(0, new Fault.BrokerCrash()));
+        start(new StandIn(false, false, 0), at(0, new Fault.BrokerCrash()));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !faultEvents().isEmpty());
 
@@ -75,7 +75,7 @@ class FaultInjectorTest {
     @Test
     void shouldCarryOnWhenAFaultThatLeavesTheClusterUpFails() {
         // no proxy: the lost-acks fault fails, and the run goes on to the broker crash
-        start(new StandIn(true, true), at(0, new Fault.LostProduceResponses(3)), at(5, new Fault.BrokerCrash()));
+        start(new StandIn(true, true, 0), at(0, new Fault.LostProduceResponses(3)), at(5, new Fault.BrokerCrash()));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> faultEvents().size() == 5);
 
@@ -90,13 +90,27 @@ class FaultInjectorTest {
 
     @Test
     void shouldSkipFaultsStillDueWhenTheScheduleIsStopped() throws Exception {
-        start(new StandIn(true, true), at(3_600_000, new Fault.BrokerCrash()));
+        start(new StandIn(true, true, 0), at(3_600_000, new Fault.BrokerCrash()));
 
         injector.stop();
 
         assertThat(faultEvents()).containsExactly(EventType.FAULT_SKIPPED + " " + BROKER_CRASH
                 + " the run ended before it was due");
         assertThat(injector.runEndingFailure()).isEmpty();
+    }
+
+    @Test
+    void shouldLetABrokerRestartInProgressFinishWhenTheScheduleIsStopped() throws Exception {
+        start(new StandIn(true, true, 500), at(0, new Fault.BrokerCrash()), at(3_600_000, new Fault.BrokerCrash()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !faultEvents().isEmpty());
+
+        injector.stop();
+
+        assertThat(faultEvents()).containsExactly(
+                EventType.FAULT_START + " " + BROKER_CRASH + " null",
+                EventType.FAULT_END + " " + BROKER_CRASH + " null",
+                EventType.FAULT_SKIPPED + " " + BROKER_CRASH + " the run ended before it was due");
+        assertThat(injector.failed()).isEmpty();
     }
 
     private void start(Target cluster, FaultSchedule.Scheduled... faults) {
@@ -116,8 +130,8 @@ class FaultInjectorTest {
                 .map((HistoryEvent e) -> e.type() + " " + e.detail() + " " + e.reason()).toList();
     }
 
-    /** A cluster that can or cannot be crashed, whose restart works or fails. */
-    private record StandIn(boolean canCrash, boolean restarts) implements Target {
+    /** A cluster that can or cannot be crashed, whose restart takes {@code restartMs} and works or fails. */
+    private record StandIn(boolean canCrash, boolean restarts, long restartMs) implements Target {
         @Override
         public String bootstrapServers() {
             return "127.0.0.1:1";
@@ -130,6 +144,12 @@ class FaultInjectorTest {
 
         @Override
         public void crashAndRestart() {
+            try {
+                Thread.sleep(restartMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while restarting the broker", e);
+            }
             if (!restarts) {
                 throw new IllegalStateException(RESTART_FAILED);
             }

@@ -96,7 +96,7 @@ class ConsoleReportTest {
                 + Summaries.RESTART_FAILED + "\n");
         assertThat(text).containsPattern("broker kill -9 and restart +12\\.0 s to 12\\.0 s \\(40 ms\\) +FAILED: "
                 + Pattern.quote(Summaries.RESTART_FAILED));
-        assertThat(text).containsPattern("network black hole 3 s +due at 14\\.1 s +skipped: the run ended after");
+        assertThat(text).containsPattern("network black hole 3 s +at 14\\.1 s +skipped: the run ended after");
         assertThat(text).contains("  1 failed, 1 skipped, 1 ran\n");
         assertThat(text).contains("INCOMPLETE");
     }
