@@ -4,6 +4,7 @@ import io.surety.semantics.CrashPoint;
 import io.surety.semantics.Guarantee;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
@@ -16,12 +17,36 @@ public sealed interface Fault {
     /** How the fault appears in the history, the table and the charts. */
     String name();
 
-    /** Whether this fault can act on the given targets (a broker crash needs a way to crash it). */
-    default boolean applicable(FaultTargets targets) {
-        return true;
+    /**
+     * Why this fault cannot act on the given targets (a broker crash needs a way to crash the
+     * broker), or empty if it can.
+     */
+    default Optional<String> inapplicable(FaultTargets targets) {
+        return Optional.empty();
     }
 
+    /**
+     * Injects the fault.
+     *
+     * @throws RuntimeException when it could not be injected, or not undone (a broker not brought back)
+     */
     void inject(FaultTargets targets) throws InterruptedException;
+
+    /**
+     * Whether a failure of this fault leaves the cluster in a state nothing after it can be measured
+     * against (a broker killed and not brought back), so the run must end.
+     */
+    default boolean endsRunOnFailure() {
+        return false;
+    }
+
+    /**
+     * Whether stopping the schedule may cut this fault short. A broker restart may not: cut short,
+     * it would leave the broker down for the reads that follow.
+     */
+    default boolean interruptible() {
+        return true;
+    }
 
     /** Lets a proxy fault just injected last for {@code length}, then heals the proxy (also if interrupted). */
     private static void lastFor(Duration length, FaultTargets targets) throws InterruptedException {
@@ -40,13 +65,25 @@ public sealed interface Fault {
         }
 
         @Override
-        public boolean applicable(FaultTargets targets) {
-            return targets.cluster().canCrash();
+        public Optional<String> inapplicable(FaultTargets targets) {
+            return targets.cluster().canCrash() ? Optional.empty()
+                    : Optional.of("no way to crash this cluster: no --broker-restart-command was given");
         }
 
         @Override
         public void inject(FaultTargets targets) {
             targets.cluster().crashAndRestart();
+        }
+
+        /** A restart that failed may have left the broker down: nothing after it can be measured. */
+        @Override
+        public boolean endsRunOnFailure() {
+            return true;
+        }
+
+        @Override
+        public boolean interruptible() {
+            return false;
         }
     }
 

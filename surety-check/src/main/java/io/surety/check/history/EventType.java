@@ -29,6 +29,14 @@ public enum EventType {
     FAULT_START,
     /** A fault ended; {@code detail} names it. */
     FAULT_END,
+    /**
+     * A fault could not be injected, or its injection failed half-way (a broker restart command that
+     * exited non-zero, a restart interrupted); {@code detail} names it, {@code reason} says why.
+     * Written between the fault's FAULT_START and FAULT_END when it had started.
+     */
+    FAULT_FAILED,
+    /** A scheduled fault was not injected at all; {@code detail} names it, {@code reason} says why. */
+    FAULT_SKIPPED,
     /** A client crashed on purpose at the point named in {@code detail}. */
     CRASH,
     /** The run ended ({@code detail}: "complete" or why it stopped early). */

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param partition the partition, -1 if none
  * @param offset    the offset, -1 if none or unknown
  * @param detail    free text: error, fault name, crash point, assigned partitions
+ * @param reason    why a fault failed or was skipped (FAULT_FAILED, FAULT_SKIPPED), null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HistoryEvent(
@@ -32,41 +33,57 @@ public record HistoryEvent(
         long seq,
         int partition,
         long offset,
-        String detail) {
+        String detail,
+        String reason) {
 
     public HistoryEvent {
         Objects.requireNonNull(type, "type");
     }
 
     public static HistoryEvent send(String guarantee, String producer, long seq) {
-        return new HistoryEvent(EventType.SEND, System.nanoTime(), guarantee, producer, producer, seq, -1, -1, null);
+        return new HistoryEvent(EventType.SEND, System.nanoTime(), guarantee, producer, producer, seq, -1, -1,
+                null, null);
     }
 
     public static HistoryEvent ack(String guarantee, String producer, long seq, int partition, long offset) {
-        return new HistoryEvent(EventType.ACK, System.nanoTime(), guarantee, producer, producer, seq, partition, offset, null);
+        return new HistoryEvent(EventType.ACK, System.nanoTime(), guarantee, producer, producer, seq, partition, offset,
+                null, null);
     }
 
     public static HistoryEvent fail(String guarantee, String producer, long seq, String why) {
-        return new HistoryEvent(EventType.FAIL, System.nanoTime(), guarantee, producer, producer, seq, -1, -1, why);
+        return new HistoryEvent(EventType.FAIL, System.nanoTime(), guarantee, producer, producer, seq, -1, -1,
+                why, null);
     }
 
     /** A record seen by a reader: {@code type} is POLL, PROCESS, LOG_READ or OUTPUT_READ. */
     public static HistoryEvent read(EventType type, String guarantee, String reader, String producer, long seq,
                                     int partition, long offset) {
-        return new HistoryEvent(type, System.nanoTime(), guarantee, reader, producer, seq, partition, offset, null);
+        return new HistoryEvent(type, System.nanoTime(), guarantee, reader, producer, seq, partition, offset, null,
+                null);
     }
 
     public static HistoryEvent assign(String guarantee, String consumer, String partitions) {
-        return new HistoryEvent(EventType.ASSIGN, System.nanoTime(), guarantee, consumer, null, -1, -1, -1, partitions);
+        return new HistoryEvent(EventType.ASSIGN, System.nanoTime(), guarantee, consumer, null, -1, -1, -1, partitions,
+                null);
     }
 
     public static HistoryEvent commit(String guarantee, String consumer, int partition, long nextOffset) {
-        return new HistoryEvent(EventType.COMMIT, System.nanoTime(), guarantee, consumer, null, -1, partition, nextOffset, null);
+        return new HistoryEvent(EventType.COMMIT, System.nanoTime(), guarantee, consumer, null, -1, partition,
+                nextOffset, null, null);
     }
 
     /** A run-wide or per-guarantee event without a record: RUN_START, RUN_END, FAULT_START, FAULT_END, CRASH. */
     public static HistoryEvent note(EventType type, String guarantee, String actor, String detail) {
-        return new HistoryEvent(type, System.nanoTime(), guarantee, actor, null, -1, -1, -1, detail);
+        return new HistoryEvent(type, System.nanoTime(), guarantee, actor, null, -1, -1, -1, detail, null);
+    }
+
+    /** A fault that failed (FAULT_FAILED) or was not injected (FAULT_SKIPPED), and why. */
+    public static HistoryEvent faultOutcome(EventType type, String fault, String reason) {
+        if (type != EventType.FAULT_FAILED && type != EventType.FAULT_SKIPPED) {
+            throw new IllegalArgumentException("not a fault outcome: " + type);
+        }
+        return new HistoryEvent(type, System.nanoTime(), null, "faults", null, -1, -1, -1, fault,
+                Objects.requireNonNull(reason, "reason"));
     }
 
     /** The record this event is about, as {@code producer/seq}, or null. */

@@ -1,12 +1,11 @@
 package io.surety.check.history;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Appends history events to a JSON-lines file. Each event is handed to the operating system as
@@ -15,6 +14,10 @@ import java.nio.file.StandardOpenOption;
  * just before the crash.
  *
  * <p>Thread-safe: lines from concurrent writers never interleave.
+ *
+ * <p>Implementation notes: a {@link FileOutputStream}, not {@code Files.newOutputStream}, whose
+ * channel is closed for good when a writing thread is interrupted; the fault injector writes
+ * FAULT_END and FAULT_FAILED while it is being stopped by an interrupt.
  */
 public final class HistoryWriter implements AutoCloseable {
 
@@ -29,7 +32,7 @@ public final class HistoryWriter implements AutoCloseable {
     /** Opens {@code file} for appending, creating it if needed. */
     public static HistoryWriter append(Path file) {
         try {
-            return new HistoryWriter(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+            return new HistoryWriter(new FileOutputStream(file.toFile(), true));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open history file " + file, e);
         }

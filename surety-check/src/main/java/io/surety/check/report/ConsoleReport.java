@@ -1,6 +1,7 @@
 package io.surety.check.report;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import java.io.PrintStream;
@@ -9,8 +10,8 @@ import java.util.List;
 import java.util.function.ToLongFunction;
 
 /**
- * The end-of-run report as plain text: the results table, the violations in sentences, the faults
- * injected and where the report files are. Colours the verdicts only when asked to (on a terminal).
+ * The end-of-run report as plain text: a line per fault that failed, the results table, the
+ * violations in sentences, the faults with what became of each and where the report files are. Colours the verdicts only when asked to (on a terminal).
  */
 public final class ConsoleReport {
 
@@ -61,6 +62,12 @@ public final class ConsoleReport {
                             ? "the run stopped early" : summary.note()))
                     .append(" The counts cover only what happened before it stopped.\n");
         }
+        for (FaultWindow f : summary.faults()) {
+            if (f.status() == FaultStatus.FAILED) {
+                out.append(paint(ansi, RED, "FAULT FAILED")).append(": ").append(f.name()).append(' ')
+                        .append(Format.window(f.startMs(), f.endMs())).append(": ").append(f.reason()).append('\n');
+            }
+        }
         out.append('\n');
         table(out, summary.results(), ansi);
 
@@ -79,16 +86,7 @@ public final class ConsoleReport {
         }
 
         out.append('\n');
-        if (summary.faults().isEmpty()) {
-            out.append("Faults injected: none\n");
-        } else {
-            out.append("Faults injected\n");
-            int width = summary.faults().stream().mapToInt(f -> String.valueOf(f.name()).length()).max().orElse(0);
-            for (FaultWindow f : summary.faults()) {
-                out.append("  ").append(pad(String.valueOf(f.name()), width, false)).append(GAP)
-                        .append(Format.window(f.startMs(), f.endMs())).append('\n');
-            }
-        }
+        faults(out, summary, ansi);
 
         out.append('\n').append(overall(summary, ansi)).append('\n');
         if (files != null) {
@@ -122,6 +120,33 @@ public final class ConsoleReport {
             }
             String verdict = r.verdict().outcome().name();
             out.append(GAP).append(paint(ansi, r.verdict().passed() ? GREEN : RED, verdict)).append('\n');
+        }
+    }
+
+    /** The faults in order, each with when it happened and, unless it ran, its status and why. */
+    private static void faults(StringBuilder out, CheckSummary summary, boolean ansi) {
+        if (summary.faults().isEmpty()) {
+            out.append("Faults injected: none\n");
+            return;
+        }
+        out.append("Faults injected\n");
+        int width = summary.faults().stream().mapToInt(f -> String.valueOf(f.name()).length()).max().orElse(0);
+        int whenWidth = summary.faults().stream().mapToInt(f -> Format.window(f.startMs(), f.endMs()).length())
+                .max().orElse(0);
+        for (FaultWindow f : summary.faults()) {
+            out.append("  ").append(pad(String.valueOf(f.name()), width, false)).append(GAP);
+            if (f.status() == FaultStatus.RAN) {
+                out.append(Format.window(f.startMs(), f.endMs())).append('\n');
+            } else {
+                String status = f.status() == FaultStatus.FAILED ? paint(ansi, RED, "FAILED") : "skipped";
+                out.append(pad(Format.window(f.startMs(), f.endMs()), whenWidth, false)).append(GAP).append(status).append(": ").append(f.reason())
+                        .append('\n');
+            }
+        }
+        if (summary.faultsFailed() > 0 || summary.faultsSkipped() > 0) {
+            out.append("  ").append(summary.faultsFailed()).append(" failed, ").append(summary.faultsSkipped())
+                    .append(" skipped, ").append(summary.faults().size() - summary.faultsFailed()
+                            - summary.faultsSkipped()).append(" ran\n");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.surety.check.report;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * {@code index.html}: the run's report as one self-contained page that opens offline. ECharts is
  * inlined from its webjar and the data is embedded as JSON (the content of summary.json); the page
  * loads nothing from anywhere. Every text that comes from the run (target, note, fault names,
- * violations) is escaped.
+ * violations, fault reasons) is escaped. A fault that failed puts a banner under the header; the
+ * faults table gives each fault's status (ran, failed, skipped) and why.
  *
  * <p>The page is the template {@code report.html} next to this class with its {@code {{name}}}
  * placeholders filled in.
@@ -90,6 +92,7 @@ public final class HtmlReport {
         values.put("duration", Html.escape(Format.duration(summary.durationMs())));
         values.put("outcome", Html.escape(outcome(summary)));
         values.put("partial", partialBanner(summary));
+        values.put("faultBanner", faultBanner(summary.faults()));
         values.put("results", resultsTable(summary.results()));
         values.put("faults", faultList(summary.faults()));
         values.put("data", Html.scriptJson(SummaryJson.toJson(summary)));
@@ -149,6 +152,22 @@ public final class HtmlReport {
                 + " The counts below cover only what happened before it stopped, so a PASS here proves nothing.</div>";
     }
 
+    /** A banner naming every fault that failed, or "" if none did. */
+    private static String faultBanner(List<FaultWindow> faults) {
+        List<FaultWindow> failed = faults.stream().filter(f -> f.status() == FaultStatus.FAILED).toList();
+        if (failed.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("<div class=\"fault-failed\" role=\"alert\" id=\"fault-failed\"><strong>")
+                .append(failed.size() == 1 ? "A fault failed." : failed.size() + " faults failed.")
+                .append("</strong> The run did not get the faults it asked for, so it proves nothing about them:<ul>");
+        for (FaultWindow f : failed) {
+            b.append("<li>").append(Html.escape(f.name())).append(" at ").append(Format.at(f.startMs()))
+                    .append(": ").append(Html.escape(f.reason())).append("</li>");
+        }
+        return b.append("</ul></div>").toString();
+    }
+
     private static String resultsTable(List<GuaranteeResult> results) {
         if (results.isEmpty()) {
             return "<p class=\"empty\">No guarantee was checked.</p>";
@@ -194,12 +213,15 @@ public final class HtmlReport {
         }
         StringBuilder t = new StringBuilder();
         t.append("<table class=\"faults\">\n<thead><tr><th>#</th><th>fault</th><th>start</th><th>end</th>"
-                + "<th>kind</th></tr></thead>\n<tbody>\n");
+                + "<th>kind</th><th>status</th></tr></thead>\n<tbody>\n");
         int n = 1;
         for (FaultWindow f : faults) {
             String end;
             String kind;
-            if (f.endMs() < 0) {
+            if (f.status() == FaultStatus.SKIPPED) {
+                end = "";
+                kind = "not injected";
+            } else if (f.endMs() < 0) {
                 end = "never healed";
                 kind = "window, still in effect at the end";
             } else if (f.endMs() == f.startMs()) {
@@ -209,9 +231,13 @@ public final class HtmlReport {
                 end = Format.at(f.endMs());
                 kind = "window of " + Format.duration(f.endMs() - f.startMs());
             }
-            t.append("<tr><td>").append(n++).append("</td><td class=\"fault-name\">").append(Html.escape(f.name()))
+            String status = f.status().label();
+            t.append("<tr class=\"fault-").append(status).append("\"><td>").append(n++)
+                    .append("</td><td class=\"fault-name\">").append(Html.escape(f.name()))
                     .append("</td><td>").append(Format.at(f.startMs())).append("</td><td>").append(Html.escape(end))
-                    .append("</td><td>").append(Html.escape(kind)).append("</td></tr>\n");
+                    .append("</td><td>").append(Html.escape(kind)).append("</td><td class=\"fault-status\">")
+                    .append(status).append(f.reason() == null ? "" : ": " + Html.escape(f.reason()))
+                    .append("</td></tr>\n");
         }
         return t.append("</tbody>\n</table>").toString();
     }

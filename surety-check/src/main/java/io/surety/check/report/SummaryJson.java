@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import io.surety.check.result.Timeline;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code summary.json}: a run's {@link CheckSummary} in a flat, stable shape other tools read.
@@ -26,7 +28,7 @@ import java.util.Map;
  * {
  *   "version": 1,
  *   "target": "...", "startedAt": "...", "durationMs": 60000,
- *   "complete": true, "note": null, "passed": false,
+ *   "complete": true, "note": null, "passed": false, "faultsFailed": 0, "faultsSkipped": 0,
  *   "guarantees": {
  *     "at-most-once": {"promise": "...", "sent": 0, "acknowledged": 0, "failed": 0, "delivered": 0,
  *                      "lost": 0, "lostUnacknowledged": 0, "duplicated": 0, "logDuplicates": 0,
@@ -34,14 +36,16 @@ import java.util.Map;
  *                      "verdict": "PASS", "violations": []},
  *     "at-least-once": {...}, "exactly-once": {...}
  *   },
- *   "faults": [{"name": "...", "startMs": 0, "endMs": 0}],
+ *   "faults": [{"name": "...", "startMs": 0, "endMs": 0, "status": "ran", "reason": null}],
  *   "timeline": {"bucketMs": 1000, "acknowledgedPerBucket": {"at-most-once": [0, ...]},
  *                "deliveredPerBucket": {...}}
  * }
  * </pre>
  *
  * Guarantees keep the order of {@link CheckSummary#results()}; {@code timeline} is null when the run
- * recorded none. Fields are only ever added, never renamed: {@code version} changes if one ever is.
+ * recorded none. A fault's {@code status} is "ran", "failed" or "skipped", its {@code reason} says
+ * why it failed or was skipped (null when it ran); {@code faultsFailed} and {@code faultsSkipped}
+ * count them. Fields are only ever added, never renamed: {@code version} changes if one ever is.
  */
 public final class SummaryJson {
 
@@ -66,6 +70,8 @@ public final class SummaryJson {
         root.put("complete", summary.complete());
         root.put("note", summary.note());
         root.put("passed", summary.passed());
+        root.put("faultsFailed", summary.faultsFailed());
+        root.put("faultsSkipped", summary.faultsSkipped());
         ObjectNode guarantees = root.putObject("guarantees");
         for (GuaranteeResult r : summary.results()) {
             ObjectNode g = guarantees.putObject(r.guarantee());
@@ -88,7 +94,8 @@ public final class SummaryJson {
         }
         ArrayNode faults = root.putArray("faults");
         for (FaultWindow f : summary.faults()) {
-            faults.addObject().put("name", f.name()).put("startMs", f.startMs()).put("endMs", f.endMs());
+            faults.addObject().put("name", f.name()).put("startMs", f.startMs()).put("endMs", f.endMs())
+                    .put("status", f.status().label()).put("reason", f.reason());
         }
         Timeline timeline = summary.timeline();
         if (timeline == null) {
@@ -141,7 +148,12 @@ public final class SummaryJson {
         }
     }
 
-    /** Parses text in the shape above; unknown fields are ignored, missing counts read as 0. */
+    /**
+     * Parses text in the shape above; unknown fields are ignored, missing counts read as 0, a fault
+     * without a status (written before there was one) as one that ran.
+     *
+     * @throws IllegalArgumentException for text that is not a summary, or a fault status not known
+     */
     public static CheckSummary parse(String json) {
         JsonNode root;
         try {
@@ -156,7 +168,10 @@ public final class SummaryJson {
         root.path("guarantees").properties().forEach(e -> results.add(result(e.getKey(), e.getValue())));
         List<FaultWindow> faults = new ArrayList<>();
         for (JsonNode f : root.path("faults")) {
-            faults.add(new FaultWindow(text(f, "name"), f.path("startMs").asLong(), f.path("endMs").asLong(-1)));
+            FaultStatus status = FaultStatus.parse(f.path("status").asText(FaultStatus.RAN.label()));
+            String reason = status == FaultStatus.RAN ? null : Objects.requireNonNullElse(text(f, "reason"), "");
+            faults.add(new FaultWindow(text(f, "name"), f.path("startMs").asLong(), f.path("endMs").asLong(-1),
+                    status, reason));
         }
         JsonNode t = root.path("timeline");
         Timeline timeline = t.isObject()

@@ -35,8 +35,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bin/surety check}: measures what the delivery guarantees really deliver under faults.
  * Exit code 0 when every guarantee kept its promise, 1 when one did not, 2 when the run could not
- * be done as asked (bad options, unreachable cluster, interrupted) — with a partial report of what
- * was measured.
+ * be done as asked (bad options, unreachable cluster, interrupted, a fault that failed) — with a
+ * partial report of what was measured.
  */
 @Command(name = "surety check", mixinStandardHelpOptions = true, sortOptions = false,
         description = {

@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,9 +48,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * traffic, lets the consumers catch up, reads every log back, and turns the history into a
  * {@link CheckSummary}.
  *
- * <p>Whatever goes wrong — an unreachable cluster, a failed start, an interruption — the run still
- * ends with a summary of what it measured, marked incomplete with the reason; it never ends with
- * an exception alone.
+ * <p>Whatever goes wrong — an unreachable cluster, a failed start, an interruption, a fault that
+ * failed — the run still ends with a summary of what it measured, marked incomplete with the
+ * reason; it never ends with an exception alone. A failed broker restart ends the run at once,
+ * without reading anything back from a broker that may be down.
  */
 public final class CheckRun {
 
@@ -74,6 +74,8 @@ public final class CheckRun {
     private final List<String> notes = new ArrayList<>();
     private volatile boolean interrupted;
     private volatile boolean aborted;
+    /** Why the broker may be down after a failed fault, or null. */
+    private volatile String brokerLost;
     private volatile String phase = "starting";
     private long startNs;
     private Target target;
@@ -105,7 +107,7 @@ public final class CheckRun {
         interrupted = true;
     }
 
-    /** Notes for the user beyond the counts: skipped faults, settings that weaken a guarantee. */
+    /** Notes for the user beyond the counts: consumers that did not catch up, settings that weaken a guarantee. */
     public List<String> notes() {
         return List.copyOf(notes);
     }
@@ -137,6 +139,13 @@ public final class CheckRun {
         } catch (RuntimeException | IOException e) {
             stoppedBecause = aborted ? abortedDuring() : "stopped during " + phase + ": " + e.getMessage();
         } finally {
+            stopFaults();
+            if (complete && injector != null && !injector.failed().isEmpty()) {
+                complete = false;
+                stoppedBecause = (injector.failed().size() == 1 ? "a fault failed" : injector.failed().size()
+                        + " faults failed") + ", so the run did not get the faults it asked for: "
+                        + String.join("; ", injector.failed());
+            }
             if (history != null) {
                 history.write(HistoryEvent.note(EventType.RUN_END, null, "check", complete ? "complete" : stoppedBecause));
             }
@@ -145,12 +154,6 @@ public final class CheckRun {
         if (complete && interrupted) {
             complete = false;
             stoppedBecause = "interrupted while finishing";
-        }
-        if (injector != null) {
-            injector.skipped().stream().distinct().forEach(fault -> notes.add("fault not injected (no way to crash "
-                    + "this cluster): " + fault + (Collections.frequency(injector.skipped(), fault) > 1
-                    ? " (" + Collections.frequency(injector.skipped(), fault) + " times)" : "")));
-            injector.failed().forEach(fault -> notes.add("fault failed: " + fault));
         }
         if (settings != null) {
             notes.addAll(settings.findings());
@@ -257,12 +260,34 @@ public final class CheckRun {
         injector.start();
         long end = trafficStart + options.traffic().toNanos();
         while (!interrupted && System.nanoTime() - end < 0) {
+            if (brokerLost()) {
+                return;
+            }
             showProgress();
             TimeUnit.MILLISECONDS.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
         }
     }
 
+    /**
+     * Whether a fault failed in a way that leaves nothing to measure against (a broker restart that
+     * failed: the broker may be down). If so the run is cut short like an abort: nothing is read
+     * back from a broker that may not answer, so only what the clients recorded is counted.
+     */
+    private boolean brokerLost() {
+        Optional<String> failure = injector == null ? Optional.empty() : injector.runEndingFailure();
+        if (failure.isPresent() && brokerLost == null) {
+            brokerLost = failure.get();
+            aborted = true;
+            interrupted = true;
+        }
+        return brokerLost != null;
+    }
+
     private String abortedDuring() {
+        if (brokerLost != null) {
+            return "the run stopped because " + brokerLost + "; the broker may be down, so the logs were not read "
+                    + "back: only what the clients recorded is counted, and records in flight are not judged lost";
+        }
         return "interrupted during " + phase + ", before the logs were read back: only what the clients recorded "
                 + "is counted, so records in flight may show as lost";
     }
@@ -276,6 +301,9 @@ public final class CheckRun {
         showProgress();
         injector.stop();
         proxy.heal();
+        if (brokerLost()) {
+            return false;
+        }
 
         phase = "stopping producers";
         showProgress();
@@ -365,6 +393,18 @@ public final class CheckRun {
         return files.stream().filter(Files::exists).toList();
     }
 
+    /** Stops the fault schedule, so that every fault is in the history before RUN_END. */
+    private void stopFaults() {
+        if (injector == null) {
+            return;
+        }
+        try {
+            injector.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void closeAll() {
         for (ConsumerWorker worker : consumers.values()) {
             try {
@@ -374,13 +414,6 @@ public final class CheckRun {
             }
         }
         producers.values().forEach(ProducerFleet::close);
-        if (injector != null) {
-            try {
-                injector.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }

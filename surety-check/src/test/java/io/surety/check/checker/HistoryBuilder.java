@@ -35,7 +35,7 @@ final class HistoryBuilder {
 
     private HistoryBuilder add(EventType type, String g, String actor, String producer, long seq, int partition,
                                long offset, String detail) {
-        events.add(new HistoryEvent(type, nowNanos, g, actor, producer, seq, partition, offset, detail));
+        events.add(new HistoryEvent(type, nowNanos, g, actor, producer, seq, partition, offset, detail, null));
         nowNanos += 1_000_000L;
         return this;
     }
@@ -54,6 +54,20 @@ final class HistoryBuilder {
 
     HistoryBuilder faultEnd(String name) {
         return add(EventType.FAULT_END, null, "nemesis", null, -1, -1, -1, name);
+    }
+
+    HistoryBuilder faultFailed(String name, String reason) {
+        return faultOutcome(EventType.FAULT_FAILED, name, reason);
+    }
+
+    HistoryBuilder faultSkipped(String name, String reason) {
+        return faultOutcome(EventType.FAULT_SKIPPED, name, reason);
+    }
+
+    private HistoryBuilder faultOutcome(EventType type, String name, String reason) {
+        events.add(new HistoryEvent(type, nowNanos, null, "nemesis", null, -1, -1, -1, name, reason));
+        nowNanos += 1_000_000L;
+        return this;
     }
 
     HistoryBuilder send(String producer, long seq) {

@@ -256,8 +256,8 @@ class HistoryCheckerTest {
     @Test
     void aReadWithoutRecordIdentityIsAPhantom() {
         List<HistoryEvent> history = new ArrayList<>(new CleanPipeline(AT_LEAST_ONCE).events());
-        history.add(new HistoryEvent(EventType.POLL, 1, AT_LEAST_ONCE, "c9", null, -1, 0, 10, null));
-        history.add(new HistoryEvent(EventType.LOG_READ, 2, AT_LEAST_ONCE, "drain", null, -1, 0, 10, null));
+        history.add(new HistoryEvent(EventType.POLL, 1, AT_LEAST_ONCE, "c9", null, -1, 0, 10, null, null));
+        history.add(new HistoryEvent(EventType.LOG_READ, 2, AT_LEAST_ONCE, "drain", null, -1, 0, 10, null, null));
 
         assertThat(check(AT_LEAST_ONCE, history).phantoms()).as("one unreadable record at 0/10").isEqualTo(1);
     }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.surety.check.history.EventType;
 import io.surety.check.history.HistoryEvent;
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import java.util.ArrayList;
@@ -78,6 +79,33 @@ class SummaryTest {
                 new FaultWindow("black hole", 1200, -1),
                 new FaultWindow("broker kill -9", 2000, 2100),
                 new FaultWindow("at-least-once consumer crash mid-processing", 2500, 2500));
+    }
+
+    @Test
+    void shouldMarkFailedAndSkippedFaultsWithTheirReasonWhenTheHistoryRecordsThem() {
+        HistoryBuilder h = new HistoryBuilder(null).runStart();
+        h.at(500).faultStart("broker kill -9 and restart");
+        h.at(900).faultFailed("broker kill -9 and restart", "the broker restart command exited with 1");
+        h.at(900).faultEnd("broker kill -9 and restart");
+        h.at(1000).faultSkipped("network black hole 3 s", "the run ended after broker kill -9 and restart failed");
+        h.at(1100).faultFailed("at-least-once consumer crash mid-processing", "no consumer");
+        h.at(1200).faultStart("connection reset").faultEnd("connection reset");
+        h.at(1300).faultSkipped("broker kill -9 and restart", null);
+        h.at(1400).runEnd("stopped");
+
+        CheckSummary summary = HistoryChecker.summarize(h.events(), "t", "s", false, "stopped");
+
+        assertThat(summary.faults()).containsExactly(
+                new FaultWindow("broker kill -9 and restart", 500, 900, FaultStatus.FAILED,
+                        "the broker restart command exited with 1"),
+                new FaultWindow("network black hole 3 s", 1000, 1000, FaultStatus.SKIPPED,
+                        "the run ended after broker kill -9 and restart failed"),
+                new FaultWindow("at-least-once consumer crash mid-processing", 1100, 1100, FaultStatus.FAILED,
+                        "no consumer"),
+                new FaultWindow("connection reset", 1200, 1201),
+                new FaultWindow("broker kill -9 and restart", 1300, 1300, FaultStatus.SKIPPED, "no reason recorded"));
+        assertThat(summary.faultsFailed()).isEqualTo(2);
+        assertThat(summary.faultsSkipped()).isEqualTo(2);
     }
 
     @Test

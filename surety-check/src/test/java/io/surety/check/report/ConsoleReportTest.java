@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class ConsoleReportTest {
@@ -84,6 +85,27 @@ class ConsoleReportTest {
         String text = ConsoleReport.render(ok, FILES, false);
 
         assertThat(text).contains("No violations", "Faults injected: none", "PASS: every guarantee kept its promise");
+    }
+
+    @Test
+    void shouldSayWhichFaultFailedAndWhyWhenAFaultFailed() {
+        String text = ConsoleReport.render(Summaries.brokerRestartFailed(), FILES, false);
+
+        assertThat(text).contains("PARTIAL RUN: the run stopped because broker kill -9 and restart failed");
+        assertThat(text).contains("FAULT FAILED: broker kill -9 and restart 12.0 s to 12.0 s (40 ms): "
+                + Summaries.RESTART_FAILED + "\n");
+        assertThat(text).containsPattern("broker kill -9 and restart +12\\.0 s to 12\\.0 s \\(40 ms\\) +FAILED: "
+                + Pattern.quote(Summaries.RESTART_FAILED));
+        assertThat(text).containsPattern("network black hole 3 s +at 14\\.1 s +skipped: the run ended after");
+        assertThat(text).contains("  1 failed, 1 skipped, 1 ran\n");
+        assertThat(text).contains("INCOMPLETE");
+    }
+
+    @Test
+    void shouldNotMentionFailuresWhenEveryFaultRan() {
+        String text = ConsoleReport.render(Summaries.realistic(), FILES, false);
+
+        assertThat(text).doesNotContain("FAULT FAILED", "FAILED:", "skipped");
     }
 
     @Test

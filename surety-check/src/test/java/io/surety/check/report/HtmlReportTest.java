@@ -3,6 +3,7 @@ package io.surety.check.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import io.surety.check.result.Verdict;
@@ -51,7 +52,8 @@ class HtmlReportTest {
         GuaranteeResult evilResult = new GuaranteeResult(amo.guarantee(), EVIL, amo.sent(), amo.acknowledged(),
                 amo.failed(), amo.delivered(), amo.lost(), 0, 0, 0, 0, 0, 0, 0, Verdict.of(List.of(EVIL)));
         CheckSummary evil = new CheckSummary(EVIL, EVIL, 1_000, false, EVIL, List.of(evilResult),
-                List.of(new FaultWindow(EVIL, 0, 500)), null);
+                List.of(new FaultWindow(EVIL, 0, 500), new FaultWindow(EVIL, 600, 700, FaultStatus.FAILED, EVIL)),
+                null);
 
         String html = withoutCode(HtmlReport.render(evil));
 
@@ -60,6 +62,8 @@ class HtmlReportTest {
         assertThat(html).contains("<dd id=\"target\">" + escaped + "</dd>");
         assertThat(html).contains("<li>" + escaped + "</li>");
         assertThat(html).contains("<td class=\"fault-name\">" + escaped + "</td>");
+        assertThat(html).contains("<td class=\"fault-status\">failed: " + escaped + "</td>");
+        assertThat(html).contains("<li>" + escaped + " at 0.6 s: " + escaped + "</li>");
         assertThat(html).doesNotContain("<script>alert");
         // in the embedded JSON the markup characters are \\u escapes, so the data cannot close its script element
         String data = between(html, "<script type=\"application/json\" id=\"report-data\">", "</script>");
@@ -87,6 +91,24 @@ class HtmlReportTest {
                 "id=\"" + HtmlReport.ANOMALY_CHART_ID + "\"", "Throughput over time",
                 "Lost and duplicated per guarantee");
         assertThat(html).doesNotContain("class=\"partial\"");
+        assertThat(html).doesNotContain("class=\"fault-failed\"");
+        assertThat(html).contains("<th>status</th>", "<tr class=\"fault-ran\"><td>2</td><td class=\"fault-name\">"
+                + "kill -9 broker</td>", "<td class=\"fault-status\">ran</td>");
+    }
+
+    @Test
+    void shouldShowABannerAndEachFaultsStatusWhenAFaultFailed() {
+        String html = withoutCode(HtmlReport.render(Summaries.brokerRestartFailed()));
+
+        assertThat(html).contains("<span class=\"badge incomplete\" id=\"overall-verdict\">INCOMPLETE</span>");
+        assertThat(html).contains("<div class=\"partial\"");
+        assertThat(html).containsPattern("<div class=\"fault-failed\" role=\"alert\" id=\"fault-failed\">"
+                + "<strong>A fault failed.</strong>[^<]*<ul><li>broker kill -9 and restart at 12.0 s: "
+                + Pattern.quote(Summaries.RESTART_FAILED) + "</li></ul></div>");
+        assertThat(html).contains("<tr class=\"fault-failed\"><td>2</td>",
+                "<td class=\"fault-status\">failed: " + Summaries.RESTART_FAILED + "</td>");
+        assertThat(html).contains("<tr class=\"fault-skipped\"><td>3</td>", "not injected",
+                "<td class=\"fault-status\">skipped: the run ended after broker kill -9 and restart failed</td>");
     }
 
     @Test

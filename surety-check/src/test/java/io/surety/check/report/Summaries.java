@@ -1,6 +1,7 @@
 package io.surety.check.report;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import io.surety.check.result.Timeline;
@@ -58,6 +59,23 @@ final class Summaries {
         return new CheckSummary("localhost:9092", "2025-03-14T11:00:00Z", 21_400, false,
                 "interrupted by the user after 21 s", List.of(atMostOnce(), atLeastOnce(), exactlyOnce()),
                 List.of(faults().get(0)), timeline(22));
+    }
+
+    static final String RESTART_FAILED = "the broker restart command exited with 1 (output in /tmp/w/restart-command.log)";
+
+    /**
+     * A run ended by a broker restart that failed: the restart failed, the fault due after it was
+     * skipped, and the run stopped without reading the logs back.
+     */
+    static CheckSummary brokerRestartFailed() {
+        return new CheckSummary("cluster at localhost:9092 (crashed with: false)", "2025-03-14T12:00:00Z", 14_200,
+                false, "the run stopped because broker kill -9 and restart failed: " + RESTART_FAILED,
+                List.of(atLeastOnce()), List.of(
+                        faults().get(0),
+                        new FaultWindow("broker kill -9 and restart", 12_000, 12_040, FaultStatus.FAILED, RESTART_FAILED),
+                        new FaultWindow("network black hole 3 s", 14_100, 14_100, FaultStatus.SKIPPED,
+                                "the run ended after broker kill -9 and restart failed")),
+                timeline(15));
     }
 
     /** Throughput per second with the dips faults cause: nothing during the partition, a gap after the kill. */

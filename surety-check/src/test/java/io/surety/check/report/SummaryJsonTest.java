@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -87,6 +88,48 @@ class SummaryJsonTest {
         assertThat(root.path("passed").asBoolean()).as("a partial run never passes").isFalse();
         assertThat(root.path("note").asText()).isEqualTo("interrupted by the user after 21 s");
         assertThat(SummaryJson.parse(root.toString()).complete()).isFalse();
+    }
+
+    @Test
+    void shouldGiveEachFaultItsStatusAndReasonAndCountFailedAndSkippedWhenAFaultFailed() throws Exception {
+        CheckSummary summary = Summaries.brokerRestartFailed();
+        JsonNode root = new ObjectMapper().readTree(SummaryJson.toJson(summary));
+
+        assertThat(root.path("complete").asBoolean()).isFalse();
+        assertThat(root.path("passed").asBoolean()).isFalse();
+        assertThat(root.path("note").asText()).contains("broker kill -9 and restart failed");
+        assertThat(root.path("faultsFailed").asLong()).isEqualTo(1);
+        assertThat(root.path("faultsSkipped").asLong()).isEqualTo(1);
+        JsonNode faults = root.path("faults");
+        assertThat(faults.get(0).path("status").asText()).isEqualTo("ran");
+        assertThat(faults.get(0).has("reason")).isTrue();
+        assertThat(faults.get(0).path("reason").isNull()).isTrue();
+        assertThat(faults.get(1).path("name").asText()).isEqualTo("broker kill -9 and restart");
+        assertThat(faults.get(1).path("status").asText()).isEqualTo("failed");
+        assertThat(faults.get(1).path("reason").asText()).isEqualTo(Summaries.RESTART_FAILED);
+        assertThat(faults.get(2).path("status").asText()).isEqualTo("skipped");
+        assertThat(faults.get(2).path("reason").asText()).contains("the run ended after");
+        assertThat(SummaryJson.parse(root.toString())).isEqualTo(summary);
+    }
+
+    @Test
+    void shouldCountNothingFailedOrSkippedWhenEveryFaultRan() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(SummaryJson.toJson(Summaries.realistic()));
+
+        assertThat(root.path("faultsFailed").asLong()).isZero();
+        assertThat(root.path("faultsSkipped").asLong()).isZero();
+        for (JsonNode fault : root.path("faults")) {
+            assertThat(fault.path("status").asText()).isEqualTo("ran");
+        }
+    }
+
+    @Test
+    void shouldReadAFaultWithoutStatusAsOneThatRanWhenTheFileIsOlder() {
+        CheckSummary back = SummaryJson.parse("{\"faults\": [{\"name\": \"connection reset\", \"startMs\": 10, "
+                + "\"endMs\": 12}]}");
+
+        assertThat(back.faults()).containsExactly(new FaultWindow("connection reset", 10, 12));
+        assertThat(back.faultsFailed()).isZero();
     }
 
     @Test
