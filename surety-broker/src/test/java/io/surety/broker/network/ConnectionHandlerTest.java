@@ -204,13 +204,27 @@ class ConnectionHandlerTest {
         channel.writeInbound(Unpooled.wrappedBuffer(garbage));
         channel.runPendingTasks();
         assertClosedWithoutAnswer(channel);
+    }
 
+    @Test
+    void shouldAnswerAndCountTrailingBytesWhenBytesFollowTheBody() {
+        byte[] valid = apiVersionsFrame((short) 3, 6);
         byte[] trailing = ByteBuffer.allocate(valid.length + 3).putInt(valid.length - 4 + 3)
                 .put(valid, 4, valid.length - 4).put(new byte[] {1, 2, 3}).array();
-        EmbeddedChannel second = channel(MAX_FRAME_BYTES);
-        second.writeInbound(Unpooled.wrappedBuffer(trailing));
-        second.runPendingTasks();
-        assertClosedWithoutAnswer(second);
+        for (int split = 0; split <= trailing.length; split++) {
+            EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
+            feed(channel, trailing, 0, split);
+            feed(channel, trailing, split, trailing.length);
+            List<ByteBuffer> responses = responses(channel);
+            assertThat(responses).as("split at %d", split).hasSize(1);
+            assertApiVersionsResponse(responses.get(0), (short) 3, 6, Errors.NONE);
+            assertThat(channel.isOpen()).isTrue();
+        }
+        PrometheusText scrape = PrometheusText.scrape(metrics.registry());
+        assertThat(scrape.value("surety_requests_trailing_bytes_total", "api", "ApiVersions"))
+                .hasValue(3.0 * (trailing.length + 1));
+        assertThat(scrape.value("surety_connections_closed_total", "by", "broker")).hasValue(0);
+        assertThat(log.warnings()).isZero();
     }
 
     @Test

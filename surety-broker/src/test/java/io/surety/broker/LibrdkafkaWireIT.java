@@ -1,0 +1,133 @@
+package io.surety.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surety.broker.metrics.PrometheusText;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Requests exactly as librdkafka (kcat, confluent-kafka-python, ...) puts them on the wire, sent
+ * as raw frames, each answered as Apache Kafka 4.x answers it: the all-topics Metadata request
+ * with its three stray bytes.
+ */
+class LibrdkafkaWireIT {
+
+    @RegisterExtension
+    static final KeepDataOnFailure DATA = new KeepDataOnFailure("surety-librdkafka-wire-");
+
+    private static final List<String> TOPICS = List.of("alpha", "beta", "gamma");
+
+    private static SuretyBroker broker;
+    private LogCapture log;
+
+    @BeforeAll
+    static void startBroker() throws IOException {
+        broker = TestBrokers.startWithTopics(DATA.dir(), 2, TOPICS, Map.of("group.initial.rebalance.delay.ms", "0"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @BeforeEach
+    void captureLog() {
+        log = LogCapture.attach("io.surety.broker", false);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        log.close();
+    }
+
+    @Test
+    void shouldAnswerEveryTopicAndKeepTheConnectionWhenLibrdkafkaAsksForAllTopics() throws Exception {
+        try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+            for (short version : new short[] {12, 13}) {
+                for (byte allowAutoCreate : new byte[] {0, 1}) {
+                    int correlationId = connection.nextCorrelationId();
+                    connection.send(librdkafkaAllTopicsMetadata(version, correlationId, allowAutoCreate));
+                    MetadataResponseData response = (MetadataResponseData) connection.readResponse(ApiKeys.METADATA,
+                            version, correlationId);
+                    assertThat(response.topics()).as("v%d", version).extracting(MetadataResponseTopic::name)
+                            .containsAll(TOPICS);
+                    for (MetadataResponseTopic topic : response.topics()) {
+                        assertThat(Errors.forCode(topic.errorCode())).as(topic.name()).isEqualTo(Errors.NONE);
+                        assertThat(topic.partitions()).as(topic.name()).hasSize(2);
+                    }
+                    assertThat(response.brokers()).hasSize(1);
+                }
+            }
+            assertApiVersionsWork(connection);
+        }
+        PrometheusText scrape = PrometheusText.scrape(broker.metrics().registry());
+        assertThat(scrape.value("surety_requests_trailing_bytes_total", "api", "Metadata")).hasValue(4 * 3);
+        assertThat(log.keptWarnings()).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- librdkafka's frames
+
+    /**
+     * librdkafka's Metadata request for all topics at v9+ (flexible), byte for byte, from
+     * {@code rd_kafka_MetadataRequest0}: it reserves four bytes for the topic array's count
+     * ({@code rd_kafka_buf_write_arraycnt_pos}, an int32 0) and, when it wants every topic,
+     * leaves them as they are instead of shrinking them to a one-byte varint
+     * ({@code rd_kafka_buf_finalize_arraycnt}). The first zero reads as a null compact array
+     * (all topics); the schema then reads the other three as AllowAutoTopicCreation=false,
+     * IncludeTopicAuthorizedOperations=false and no tagged fields, which leaves librdkafka's own
+     * three bytes (AllowAutoTopicCreation, IncludeTopicAuthorizedOperations, empty tags) after
+     * the body. Kafka ignores them.
+     *
+     * <pre>
+     * int32  size
+     * int16  api key 3, int16 version, int32 correlation id
+     * int16  client id length 7, "rdkafka"
+     * uint8  0                    header tagged fields: none
+     * 4 x 0  topics               reserved count, left as is
+     * uint8  allowAutoCreate      AllowAutoTopicCreation
+     * uint8  0                    IncludeTopicAuthorizedOperations
+     * uint8  0                    tagged fields: none
+     * </pre>
+     */
+    static byte[] librdkafkaAllTopicsMetadata(short version, int correlationId, byte allowAutoCreate) {
+        byte[] clientId = "rdkafka".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer frame = ByteBuffer.allocate(4 + 8 + 2 + clientId.length + 1 + 7);
+        frame.putInt(frame.capacity() - 4)
+                .putShort(ApiKeys.METADATA.id).putShort(version).putInt(correlationId)
+                .putShort((short) clientId.length).put(clientId)
+                .put((byte) 0)
+                .putInt(0)
+                .put(allowAutoCreate)
+                .put((byte) 0)
+                .put((byte) 0);
+        assertThat(frame.hasRemaining()).isFalse();
+        return frame.array();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ApiVersionsResponseData assertApiVersionsWork(RawKafkaConnection connection) throws IOException {
+        ApiVersionsResponseData data = connection.call(ApiKeys.API_VERSIONS, (short) 3,
+                new ApiVersionsRequest.Builder().build((short) 3).data());
+        assertThat(Errors.forCode(data.errorCode())).isEqualTo(Errors.NONE);
+        return data;
+    }
+}
