@@ -6,6 +6,7 @@ import io.surety.broker.metrics.PrometheusText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Requests exactly as librdkafka (kcat, confluent-kafka-python, ...) puts them on the wire, sent
  * as raw frames, each answered as Apache Kafka 4.x answers it: the all-topics Metadata request
- * with its three stray bytes.
+ * with its three stray bytes, and Produce below v3.
  */
 class LibrdkafkaWireIT {
 
@@ -32,6 +33,7 @@ class LibrdkafkaWireIT {
     static final KeepDataOnFailure DATA = new KeepDataOnFailure("surety-librdkafka-wire-");
 
     private static final List<String> TOPICS = List.of("alpha", "beta", "gamma");
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private static SuretyBroker broker;
     private LogCapture log;
@@ -83,6 +85,22 @@ class LibrdkafkaWireIT {
         assertThat(log.keptWarnings()).isEmpty();
     }
 
+    @Test
+    void shouldCloseTheConnectionWithoutAnswerWhenProduceVersionIsBelowThree() throws Exception {
+        for (short version = 0; version <= 2; version++) {
+            try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+                ApiVersionsResponseData versions = assertApiVersionsWork(connection);
+                assertThat(versions.apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).as("advertised").isZero();
+                connection.send(produceBelowV3(version, connection.nextCorrelationId(), "alpha"));
+                assertThat(connection.awaitClosedByBroker(CLOSE_TIMEOUT)).as("v%d", version).isZero();
+            }
+        }
+        assertThat(log.keptWarnings()).hasSize(3).allMatch(line -> line.contains("unsupported PRODUCE version"));
+        try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+            assertApiVersionsWork(connection);
+        }
+    }
+
     // ---------------------------------------------------------------- librdkafka's frames
 
     /**
@@ -120,6 +138,26 @@ class LibrdkafkaWireIT {
                 .put((byte) 0);
         assertThat(frame.hasRemaining()).isFalse();
         return frame.array();
+    }
+
+    /**
+     * A Produce request at v0-v2 (header v1, non-flexible): acks=1, one partition whose message
+     * set is empty. Kafka 4.x advertises these versions but closes the connection on them.
+     */
+    private static byte[] produceBelowV3(short version, int correlationId, String topic) {
+        byte[] clientId = "rdkafka".getBytes(StandardCharsets.US_ASCII);
+        byte[] topicName = topic.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer frame = ByteBuffer.allocate(128);
+        frame.putInt(0)
+                .putShort(ApiKeys.PRODUCE.id).putShort(version).putInt(correlationId)
+                .putShort((short) clientId.length).put(clientId)
+                .putShort((short) 1).putInt(5_000)
+                .putInt(1).putShort((short) topicName.length).put(topicName)
+                .putInt(1).putInt(0).putInt(0);
+        frame.putInt(0, frame.position() - 4).flip();
+        byte[] bytes = new byte[frame.remaining()];
+        frame.get(bytes);
+        return bytes;
     }
 
     // ---------------------------------------------------------------- helpers

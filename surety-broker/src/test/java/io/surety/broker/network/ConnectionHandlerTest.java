@@ -228,6 +228,29 @@ class ConnectionHandlerTest {
     }
 
     @Test
+    void shouldAdvertiseProduceFromVersionZeroButCloseWhenProduceVersionIsBelowThree() {
+        EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
+        byte[] apiVersions = apiVersionsFrame((short) 3, 1);
+        feed(channel, apiVersions, 0, apiVersions.length);
+        List<ByteBuffer> responses = responses(channel);
+        assertThat(responses).hasSize(1);
+        ApiVersionsResponseData data = assertApiVersionsResponse(responses.get(0), (short) 3, 1, Errors.NONE);
+        assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).isZero();
+        assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).maxVersion()).isEqualTo(ApiKeys.PRODUCE.latestVersion());
+
+        for (short version = 0; version <= 2; version++) {
+            EmbeddedChannel produce = channel(MAX_FRAME_BYTES);
+            ByteBuffer frame = ByteBuffer.allocate(64);
+            frame.putInt(0).putShort(ApiKeys.PRODUCE.id).putShort(version).putInt(9).putShort((short) -1)
+                    .putShort((short) 1).putInt(1000).putInt(0);
+            frame.putInt(0, frame.position() - 4).flip();
+            produce.writeInbound(Unpooled.wrappedBuffer(frame));
+            assertClosedWithoutAnswer(produce);
+        }
+        assertThat(log.keptWarnings()).anyMatch(line -> line.contains("PRODUCE version 2"));
+    }
+
+    @Test
     void shouldIgnoreFramesAfterBadOneWhenClosing() {
         byte[] good = apiVersionsFrame((short) 2, 1);
         byte[] bad = apiVersionsFrame((short) 2, 2);
