@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -25,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Requests exactly as librdkafka (kcat, confluent-kafka-python, ...) puts them on the wire, sent
  * as raw frames, each answered as Apache Kafka 4.x answers it: the all-topics Metadata request
- * with its three stray bytes, and Produce below v3.
+ * with its three stray bytes, Produce below v3, and LeaveGroup at every version.
  */
 class LibrdkafkaWireIT {
 
@@ -101,6 +106,26 @@ class LibrdkafkaWireIT {
         }
     }
 
+    @Test
+    void shouldAnswerLeaveGroupInEachVersionsShapeWhenTheMemberIsKnownOrTheGroupIsNot() throws Exception {
+        try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+            for (short version = 0; version <= ApiKeys.LEAVE_GROUP.latestVersion(); version++) {
+                String group = "leave-v" + version;
+                String memberId = join(connection, group);
+                LeaveGroupResponseData left = leave(connection, version, group, memberId);
+                assertLeaveResponse(left, version, memberId, Errors.NONE);
+
+                LeaveGroupResponseData unknownGroup = leave(connection, version, "no-such-group-v" + version, "m-1");
+                assertLeaveResponse(unknownGroup, version, "m-1", Errors.UNKNOWN_MEMBER_ID);
+
+                LeaveGroupResponseData unknownMember = leave(connection, version, group, "m-2");
+                assertLeaveResponse(unknownMember, version, "m-2", Errors.UNKNOWN_MEMBER_ID);
+            }
+        }
+        assertThat(log.keptWarnings()).isEmpty();
+        assertThat(log.keptErrors()).isEmpty();
+    }
+
     // ---------------------------------------------------------------- librdkafka's frames
 
     /**
@@ -167,5 +192,46 @@ class LibrdkafkaWireIT {
                 new ApiVersionsRequest.Builder().build((short) 3).data());
         assertThat(Errors.forCode(data.errorCode())).isEqualTo(Errors.NONE);
         return data;
+    }
+
+    /** Joins {@code group} as a new classic member (asked for a member id first, as v4+ clients are); returns its id. */
+    private static String join(RawKafkaConnection connection, String group) throws IOException {
+        JoinGroupRequestData request = new JoinGroupRequestData().setGroupId(group).setSessionTimeoutMs(30_000)
+                .setRebalanceTimeoutMs(30_000).setMemberId("").setProtocolType("consumer");
+        request.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range")
+                .setMetadata(new byte[0]));
+        JoinGroupResponseData first = connection.call(ApiKeys.JOIN_GROUP, (short) 5, request);
+        assertThat(Errors.forCode(first.errorCode())).isEqualTo(Errors.MEMBER_ID_REQUIRED);
+        JoinGroupResponseData joined = connection.call(ApiKeys.JOIN_GROUP, (short) 5,
+                request.setMemberId(first.memberId()));
+        assertThat(Errors.forCode(joined.errorCode())).isEqualTo(Errors.NONE);
+        return joined.memberId();
+    }
+
+    private static LeaveGroupResponseData leave(RawKafkaConnection connection, short version, String group,
+            String memberId) throws IOException {
+        LeaveGroupRequestData request = new LeaveGroupRequestData().setGroupId(group);
+        if (version < 3) {
+            request.setMemberId(memberId);
+        } else {
+            request.setMembers(List.of(new MemberIdentity().setMemberId(memberId)));
+        }
+        return connection.call(ApiKeys.LEAVE_GROUP, version, request);
+    }
+
+    /** v0-v2: the member's outcome as the one top-level code and no members; v3+: no top-level error, one member. */
+    private static void assertLeaveResponse(LeaveGroupResponseData response, short version, String memberId,
+            Errors expected) {
+        if (version < 3) {
+            assertThat(Errors.forCode(response.errorCode())).as("v%d top level", version).isEqualTo(expected);
+            assertThat(response.members()).as("v%d members", version).isEmpty();
+        } else {
+            assertThat(Errors.forCode(response.errorCode())).as("v%d top level", version).isEqualTo(Errors.NONE);
+            assertThat(response.members()).as("v%d members", version).singleElement().satisfies(member -> {
+                assertThat(member.memberId()).isEqualTo(memberId);
+                assertThat(Errors.forCode(member.errorCode())).isEqualTo(expected);
+            });
+        }
+        assertThat(response.throttleTimeMs()).isZero();
     }
 }
