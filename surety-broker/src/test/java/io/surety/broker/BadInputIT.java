@@ -35,6 +35,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ListOffsetsRequest;
+import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -151,7 +152,7 @@ class BadInputIT {
     }
 
     @Test
-    void shouldCloseWhenBodyIsGarbageOrHasTrailingBytes() throws Exception {
+    void shouldCloseWhenBodyIsGarbageAndServeWhenBytesFollowTheBody() throws Exception {
         byte[] metadata = RawKafkaConnection.frame(ApiKeys.METADATA, (short) 12, 1,
                 new MetadataRequestData().setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("crc"))));
         byte[] produce = RawKafkaConnection.frame(ApiKeys.PRODUCE, PRODUCE_VERSION, 1, produceRequest("crc", 0, (short) 1,
@@ -162,14 +163,19 @@ class BadInputIT {
             for (int i = 4 + 8 + 2 + "raw-test-client".length() + 1; i < garbage.length; i++) {
                 garbage[i] = (byte) 0xEE;
             }
+            try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+                connection.send(garbage);
+                assertThat(connection.awaitClosedByBroker(CLOSE_TIMEOUT)).isZero();
+                assertWarnedAbout(connection, "");
+            }
             byte[] trailing = ByteBuffer.allocate(valid.length + 2).putInt(valid.length - 4 + 2)
                     .put(valid, 4, valid.length - 4).put((byte) 0).put((byte) 0).array();
-            for (byte[] frame : List.of(garbage, trailing)) {
-                try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
-                    connection.send(frame);
-                    assertThat(connection.awaitClosedByBroker(CLOSE_TIMEOUT)).isZero();
-                    assertWarnedAbout(connection, "");
-                }
+            ByteBuffer header = ByteBuffer.wrap(trailing, 4, trailing.length - 4).slice();
+            RequestHeader parsed = RequestHeader.parse(header);
+            try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+                connection.send(trailing);
+                connection.readResponse(parsed.apiKey(), parsed.apiVersion(), parsed.correlationId());
+                assertApiVersionsWork(connection);
             }
         }
     }

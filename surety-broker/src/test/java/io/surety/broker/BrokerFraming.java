@@ -121,9 +121,7 @@ final class BrokerFraming {
         } catch (RuntimeException e) {
             return new Reject("body: " + e);
         }
-        if (bodyBytes.hasRemaining()) {
-            return new Reject("trailing bytes");
-        }
+        // Bytes left after the body are ignored, as Kafka ignores them: the request is served.
         if (parsed.request instanceof ProduceRequest produce && produce.acks() == 0) {
             return new Silent();
         }

@@ -17,6 +17,16 @@ interface ApiHandler {
         return apiKey().oldestVersion();
     }
 
+    /**
+     * Lowest version ApiVersions advertises; defaults to {@link #minVersion()}. Lower only where
+     * Apache Kafka advertises versions it does not serve, for clients that check the advertised
+     * range rather than negotiate (Produce); a request below {@link #minVersion()} still closes
+     * the connection, as in Kafka.
+     */
+    default short advertisedMinVersion() {
+        return minVersion();
+    }
+
     /** Highest version served; defaults to the highest kafka-clients knows. */
     default short maxVersion() {
         return apiKey().latestVersion();

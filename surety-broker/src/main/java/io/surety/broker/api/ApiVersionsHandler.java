@@ -11,6 +11,12 @@ import org.apache.kafka.common.requests.ApiVersionsRequest;
  * ApiVersions: the API keys and version ranges this broker serves, taken from the handler table
  * so the answer can never promise an API that has no handler. No features are advertised, so
  * Kafka 4.x producers stay on the pre-KIP-890 transaction protocol (Produce up to v11).
+ *
+ * <p>One exception, copied from Apache Kafka 4.x (KAFKA-18659): Produce is advertised from v0
+ * although only v3+ is served, because librdkafka before 2.11.1 (Debian 12's is 2.0.2) turns
+ * gzip, snappy and lz4 off unless the advertised Produce range includes v0. Clients pick the
+ * highest version both sides know, so none sends v0-v2; one that does has its connection closed,
+ * as Kafka does.
  */
 final class ApiVersionsHandler implements ApiHandler {
 
@@ -35,7 +41,7 @@ final class ApiVersionsHandler implements ApiHandler {
         }
         for (ApiHandler handler : dispatcher.handlers()) {
             data.apiKeys().add(new ApiVersion().setApiKey(handler.apiKey().id)
-                    .setMinVersion(handler.minVersion()).setMaxVersion(handler.maxVersion()));
+                    .setMinVersion(handler.advertisedMinVersion()).setMaxVersion(handler.maxVersion()));
         }
         data.setFinalizedFeaturesEpoch(-1);
         return CompletableFuture.completedFuture(new ApiResponse.Send(data));

@@ -180,6 +180,12 @@ final class ClassicSessionStateMachine {
         };
     }
 
+    /**
+     * LeaveGroup at {@code version}, answered in that version's shape as Kafka answers it: v0-v2
+     * name one member and get one top-level code (the member's when nothing failed at the top);
+     * v3+ get a code per member. An unknown group is UNKNOWN_MEMBER_ID for each member, not at the
+     * top level (Kafka's {@code GroupCoordinatorService.leaveGroup}).
+     */
     LeaveGroupResponseData leave(OperationContext ctx, LeaveGroupRequestData request, short version) {
         List<MemberIdentity> leaving = version >= 3 ? request.members()
                 : List.of(new MemberIdentity().setMemberId(request.memberId()));
@@ -189,7 +195,10 @@ final class ClassicSessionStateMachine {
         if (request.groupId() == null || request.groupId().isEmpty()) {
             topLevel = Errors.INVALID_GROUP_ID;
         } else if (group == null) {
-            topLevel = Errors.UNKNOWN_MEMBER_ID;
+            for (MemberIdentity identity : leaving) {
+                responses.add(new MemberResponse().setMemberId(identity.memberId())
+                        .setGroupInstanceId(identity.groupInstanceId()).setErrorCode(Errors.UNKNOWN_MEMBER_ID.code()));
+            }
         } else if (group.is(State.DEAD)) {
             topLevel = Errors.COORDINATOR_NOT_AVAILABLE;
         } else {
@@ -209,7 +218,8 @@ final class ClassicSessionStateMachine {
             }
         }
         if (version < 3) {
-            Errors only = topLevel != Errors.NONE ? topLevel : Errors.forCode(responses.get(0).errorCode());
+            Errors only = topLevel != Errors.NONE || responses.isEmpty() ? topLevel
+                    : Errors.forCode(responses.get(0).errorCode());
             return new LeaveGroupResponseData().setErrorCode(only.code());
         }
         return new LeaveGroupResponseData().setErrorCode(topLevel.code()).setMembers(responses);

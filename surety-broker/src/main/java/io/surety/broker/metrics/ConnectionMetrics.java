@@ -7,12 +7,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * Client connections: {@code surety_connections_active}, {@code surety_connections_opened_total}
  * and {@code surety_connections_closed_total{by}} with {@code by} one of {@code client},
  * {@code broker} (a protocol violation, an oversized frame, a failed {@code acks=0} produce, or
- * shutdown) and {@code error} (a network error such as a reset). Thread-safe, lock-free.
+ * shutdown) and {@code error} (a network error such as a reset). Also
+ * {@code surety_requests_trailing_bytes_total{api}}: bytes a client sent after a request body,
+ * which the connection ignores as Kafka does. Thread-safe, lock-free.
  */
 public final class ConnectionMetrics {
 
@@ -24,6 +27,7 @@ public final class ConnectionMetrics {
     private final Gauge active;
     private final CounterDataPoint opened;
     private final Map<ClosedBy, CounterDataPoint> closed = new EnumMap<>(ClosedBy.class);
+    private final Counter trailingBytes;
 
     ConnectionMetrics(PrometheusRegistry registry) {
         active = Gauge.builder().name("surety_connections_active").help("Client connections open now")
@@ -36,6 +40,14 @@ public final class ConnectionMetrics {
         for (ClosedBy by : ClosedBy.values()) {
             closed.put(by, closedCounter.labelValues(by.name().toLowerCase(Locale.ROOT)));
         }
+        trailingBytes = Counter.builder().name("surety_requests_trailing_bytes_total")
+                .help("Bytes left after a request body and ignored (as Kafka ignores them), by API")
+                .labelNames("api").withoutExemplars().register(registry);
+    }
+
+    /** {@code bytes} were left after the body of a request of {@code api} and ignored. Rare: the child is looked up each time. */
+    public void trailingBytes(ApiKeys api, int bytes) {
+        trailingBytes.labelValues(api.name).inc(bytes);
     }
 
     public void opened() {

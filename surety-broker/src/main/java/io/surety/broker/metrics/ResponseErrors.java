@@ -193,7 +193,9 @@ final class ResponseErrors {
         w.put(ApiKeys.JOIN_GROUP, (m, v) -> new JoinGroupResponse((JoinGroupResponseData) m, v));
         w.put(ApiKeys.SYNC_GROUP, (m, v) -> new SyncGroupResponse((SyncGroupResponseData) m));
         w.put(ApiKeys.HEARTBEAT, (m, v) -> new HeartbeatResponse((HeartbeatResponseData) m));
-        w.put(ApiKeys.LEAVE_GROUP, (m, v) -> new LeaveGroupResponse((LeaveGroupResponseData) m, v));
+        // The body is already in its version's shape (v0-v2: one top-level code, no members); the
+        // constructor taking a version would reshape it and refuses a v0-v2 body without members.
+        w.put(ApiKeys.LEAVE_GROUP, (m, v) -> new LeaveGroupResponse((LeaveGroupResponseData) m));
         w.put(ApiKeys.OFFSET_COMMIT, (m, v) -> new OffsetCommitResponse((OffsetCommitResponseData) m));
         w.put(ApiKeys.OFFSET_FETCH, (m, v) -> new OffsetFetchResponse((OffsetFetchResponseData) m, v));
         w.put(ApiKeys.OFFSET_DELETE, (m, v) -> new OffsetDeleteResponse((OffsetDeleteResponseData) m));

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * and why, on logger {@code io.surety.broker.network.connections} (set it to WARN to silence
  * them). Those lines are rate-limited across the broker to {@value #CONNECTION_LINES_PER_SECOND}
  * a second; the next line let through says how many were held back, and
- * {@code surety_connections_*} count every connection regardless.
+ * {@code surety_connections_*} count every connection regardless. Bytes left after a request
+ * body are ignored as Kafka ignores them: one DEBUG line each, and counted in
+ * {@code surety_requests_trailing_bytes_total}.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -130,8 +132,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestHeader header = null;
         try {
             header = decoder.header(bytes);
-            ApiRequest request = decoder.body(header, bytes.slice(), clientAddress);
-            start(ctx, request);
+            RequestDecoder.Decoded decoded = decoder.body(header, bytes.slice(), clientAddress);
+            if (decoded.trailingBytes() > 0) {
+                ignoreTrailing(header, decoded.trailingBytes());
+            }
+            start(ctx, decoded.request());
         } catch (RequestDecoder.BadRequestException e) {
             RequestHeader known = e.header() != null ? e.header() : header;
             if (known != null && known.apiKey() == ApiKeys.API_VERSIONS
@@ -141,6 +146,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 close(ctx, e.getMessage());
             }
         }
+    }
+
+    /** Bytes after a request body are ignored, as Kafka ignores them (see {@link RequestDecoder}), and counted. */
+    private void ignoreTrailing(RequestHeader header, int trailingBytes) {
+        metrics.trailingBytes(header.apiKey(), trailingBytes);
+        LOG.debug("Ignored {} bytes after the {} v{} body from {} (client id {})", trailingBytes, header.apiKey(),
+                header.apiVersion(), clientAddress, header.clientId());
     }
 
     private void start(ChannelHandlerContext ctx, ApiRequest request) {

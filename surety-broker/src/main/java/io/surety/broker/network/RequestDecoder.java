@@ -13,6 +13,13 @@ import org.apache.kafka.common.requests.RequestHeader;
  * header and message classes. The frame is hostile: any failure is a {@link BadRequestException}
  * whose message is logged before the connection is closed.
  *
+ * <p>Bytes left in the frame after the body the schema reads are ignored, as Apache Kafka ignores
+ * them, and reported in {@link Decoded#trailingBytes()} so they can be counted. librdkafka's
+ * "all topics" Metadata request (v9+) leaves three: it reserves four bytes for the topic array's
+ * count, writes a one-byte null count into the first and never removes the other three, which
+ * the schema then reads as the request's last fields. Only bytes after the body are ignored;
+ * record batches inside a body are checked exactly elsewhere.
+ *
  * <p>Stateless and thread-safe.
  */
 final class RequestDecoder {
@@ -38,6 +45,10 @@ final class RequestDecoder {
         }
     }
 
+    /** A decoded request and how many bytes followed its body in the frame (ignored). */
+    record Decoded(ApiRequest request, int trailingBytes) {
+    }
+
     private final Supported supported;
 
     RequestDecoder(Supported supported) {
@@ -53,8 +64,8 @@ final class RequestDecoder {
         }
     }
 
-    /** Parses the body for {@code header}; the buffer must hold exactly the body. */
-    ApiRequest body(RequestHeader header, ByteBuffer body, String clientAddress) throws BadRequestException {
+    /** Parses the body for {@code header} from {@code body}, the rest of the frame after the header. */
+    Decoded body(RequestHeader header, ByteBuffer body, String clientAddress) throws BadRequestException {
         ApiKeys key = header.apiKey();
         if (!supported.supports(key, header.apiVersion())) {
             throw new BadRequestException("unsupported " + key + " version " + header.apiVersion(), header);
@@ -65,10 +76,6 @@ final class RequestDecoder {
         } catch (RuntimeException e) {
             throw new BadRequestException("unparsable " + key + " v" + header.apiVersion() + " body (" + e + ")", header);
         }
-        if (body.hasRemaining()) {
-            throw new BadRequestException(key + " v" + header.apiVersion() + " body has " + body.remaining()
-                    + " trailing bytes", header);
-        }
-        return new ApiRequest(header, parsed.request, clientAddress);
+        return new Decoded(new ApiRequest(header, parsed.request, clientAddress), body.remaining());
     }
 }

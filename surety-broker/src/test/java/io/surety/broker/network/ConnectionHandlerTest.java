@@ -204,13 +204,50 @@ class ConnectionHandlerTest {
         channel.writeInbound(Unpooled.wrappedBuffer(garbage));
         channel.runPendingTasks();
         assertClosedWithoutAnswer(channel);
+    }
 
+    @Test
+    void shouldAnswerAndCountTrailingBytesWhenBytesFollowTheBody() {
+        byte[] valid = apiVersionsFrame((short) 3, 6);
         byte[] trailing = ByteBuffer.allocate(valid.length + 3).putInt(valid.length - 4 + 3)
                 .put(valid, 4, valid.length - 4).put(new byte[] {1, 2, 3}).array();
-        EmbeddedChannel second = channel(MAX_FRAME_BYTES);
-        second.writeInbound(Unpooled.wrappedBuffer(trailing));
-        second.runPendingTasks();
-        assertClosedWithoutAnswer(second);
+        for (int split = 0; split <= trailing.length; split++) {
+            EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
+            feed(channel, trailing, 0, split);
+            feed(channel, trailing, split, trailing.length);
+            List<ByteBuffer> responses = responses(channel);
+            assertThat(responses).as("split at %d", split).hasSize(1);
+            assertApiVersionsResponse(responses.get(0), (short) 3, 6, Errors.NONE);
+            assertThat(channel.isOpen()).isTrue();
+        }
+        PrometheusText scrape = PrometheusText.scrape(metrics.registry());
+        assertThat(scrape.value("surety_requests_trailing_bytes_total", "api", "ApiVersions"))
+                .hasValue(3.0 * (trailing.length + 1));
+        assertThat(scrape.value("surety_connections_closed_total", "by", "broker")).hasValue(0);
+        assertThat(log.warnings()).isZero();
+    }
+
+    @Test
+    void shouldAdvertiseProduceFromVersionZeroButCloseWhenProduceVersionIsBelowThree() {
+        EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
+        byte[] apiVersions = apiVersionsFrame((short) 3, 1);
+        feed(channel, apiVersions, 0, apiVersions.length);
+        List<ByteBuffer> responses = responses(channel);
+        assertThat(responses).hasSize(1);
+        ApiVersionsResponseData data = assertApiVersionsResponse(responses.get(0), (short) 3, 1, Errors.NONE);
+        assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).isZero();
+        assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).maxVersion()).isEqualTo(ApiKeys.PRODUCE.latestVersion());
+
+        for (short version = 0; version <= 2; version++) {
+            EmbeddedChannel produce = channel(MAX_FRAME_BYTES);
+            ByteBuffer frame = ByteBuffer.allocate(64);
+            frame.putInt(0).putShort(ApiKeys.PRODUCE.id).putShort(version).putInt(9).putShort((short) -1)
+                    .putShort((short) 1).putInt(1000).putInt(0);
+            frame.putInt(0, frame.position() - 4).flip();
+            produce.writeInbound(Unpooled.wrappedBuffer(frame));
+            assertClosedWithoutAnswer(produce);
+        }
+        assertThat(log.keptWarnings()).anyMatch(line -> line.contains("PRODUCE version 2"));
     }
 
     @Test
