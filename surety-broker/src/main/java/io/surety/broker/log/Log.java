@@ -183,9 +183,10 @@ public final class Log {
                 if (!cutTornTail) {
                     return null;
                 }
-                LOG.warn("Recovered {}: cut a torn tail at byte {}: offsets {}, {} bytes removed (no valid batch "
-                        + "follows it; a crash leaves this){}", found.file(), found.position(), found.offsetRange(),
-                        found.bytes(), found.firstOffset() < recoveryPoint && !cleanShutdown
+                LOG.warn("Recovered {}: cut a torn tail at byte {}: {}, {} bytes removed (no valid batch "
+                        + "follows it; a crash leaves this){}", found.file(), found.position(),
+                        found.endOffset() > found.firstOffset() ? "offsets " + found.offsetRange()
+                                : "no whole batch, the log ends at offset " + found.firstOffset(), found.bytes(), found.firstOffset() < recoveryPoint && !cleanShutdown
                                 ? "; it began below the recovery point " + recoveryPoint : "");
                 segment.cutTail();
             }
