@@ -3,39 +3,26 @@ package io.surety.broker;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.FlushPolicy;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
-/** {@code surety start [server.properties] [--override key=value ...]}: runs the broker until Ctrl-C or SIGTERM. */
+/**
+ * {@code surety start [server.properties] [--override key=value ...]}: runs the broker until Ctrl-C
+ * or SIGTERM. Its one subcommand, {@code recover} ({@link RecoverCommand}), works on the same
+ * configuration with the broker stopped.
+ */
 @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = SuretyVersion.class,
         description = "Start a Surety broker (Kafka wire protocol) and serve until stopped.")
 public final class Main implements Callable<Integer> {
 
-    @Parameters(arity = "0..1", paramLabel = "server.properties",
-            description = "A properties file with Kafka's broker key names.")
-    private Path propertiesFile;
-
-    @Option(names = "--override", paramLabel = "key=value",
-            description = "Override one setting (repeatable), as Kafka's start script allows.")
-    private List<String> overrides = new ArrayList<>();
+    @Mixin
+    private ConfigOptions configOptions = new ConfigOptions();
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new Main()).execute(args);
+        int exit = new CommandLine(new Main()).addSubcommand(new RecoverCommand()).execute(args);
         if (exit != 0) {
             System.exit(exit);
         }
@@ -50,14 +37,9 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         BrokerConfig config;
         try {
-            config = BrokerConfig.of(settings());
-        } catch (NoSuchFileException e) {
-            return refuse("Configuration file " + propertiesFile + " not found; give the path of a properties file "
-                    + "(config/server.properties is an example)");
-        } catch (IOException e) {
-            return refuse("Could not read configuration file " + propertiesFile + ": " + e.getMessage());
-        } catch (ConfigException | IllegalArgumentException e) {
-            return refuse("Invalid configuration: " + e.getMessage());
+            config = configOptions.load();
+        } catch (ConfigOptions.InvalidConfiguration e) {
+            return refuse(e.getMessage());
         }
         SuretyBroker broker;
         try {
@@ -79,27 +61,6 @@ public final class Main implements Callable<Integer> {
     private static int refuse(String line) {
         System.err.println(line);
         return 2;
-    }
-
-    private Map<String, String> settings() throws IOException {
-        Map<String, String> settings = new LinkedHashMap<>();
-        if (propertiesFile != null) {
-            Properties props = new Properties();
-            try (Reader reader = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
-                props.load(reader);
-            }
-            for (String key : props.stringPropertyNames()) {
-                settings.put(key, props.getProperty(key).trim());
-            }
-        }
-        for (String override : overrides) {
-            int eq = override.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--override expects key=value, got '" + override + "'");
-            }
-            settings.put(override.substring(0, eq).trim(), override.substring(eq + 1).trim());
-        }
-        return settings;
     }
 
     private static String metricsEndpoint(SuretyBroker broker) {

@@ -73,7 +73,8 @@ import org.slf4j.LoggerFactory;
 public final class SuretyBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SuretyBroker.class);
-    private static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
+    /** Written by a clean stop, removed at start: its presence means every log was flushed and closed. */
+    static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
     private static final String PRODUCER_IDS_FILE = "producer-ids";
     private static final String FSYNC_LEDGER_FILE = "fsync-ledger.log";
 
@@ -154,7 +155,7 @@ public final class SuretyBroker implements AutoCloseable {
             flusherThread.start();
             if (config.cleanerEnable()) {
                 cleaner = new LogCleaner(CleanerConfig.of(config), () -> partitions.all().stream()
-                        .map(PartitionCompactionTarget::new).toList(), clock);
+                        .filter(partition -> !partition.isOffline()).map(PartitionCompactionTarget::new).toList(), clock);
                 cleaner.start();
                 metrics.cleanerGauges(cleaner::stats);
             }
@@ -357,12 +358,18 @@ public final class SuretyBroker implements AutoCloseable {
         }
         closer.runAllNow();
         if (partitions != null) {
+            // A corrupt log's damage is looked for again at the next start, with CRCs: no clean mark.
+            boolean corrupt = partitions.all().stream().anyMatch(partition -> partition.log().damage().isPresent());
             partitions.closeAll();
-            try {
-                Files.writeString(dataDir.resolve(CLEAN_SHUTDOWN_FILE), "");
-                SegmentFiles.fsyncDirectory(dataDir);
-            } catch (IOException e) {
-                LOG.warn("Could not mark the shutdown clean; the next start will recover", e);
+            if (corrupt) {
+                LOG.warn("Not marking the shutdown clean: a partition is corrupt, and the next start checks it again");
+            } else {
+                try {
+                    Files.writeString(dataDir.resolve(CLEAN_SHUTDOWN_FILE), "");
+                    SegmentFiles.fsyncDirectory(dataDir);
+                } catch (IOException e) {
+                    LOG.warn("Could not mark the shutdown clean; the next start will recover", e);
+                }
             }
         }
         if (directory != null) {

@@ -63,6 +63,9 @@ final class ListOffsetsHandler implements ApiHandler {
         if (partition == null) {
             return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
+        if (partition.isOffline()) {
+            return out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
+        }
         if (requested.currentLeaderEpoch() > Partition.LEADER_EPOCH) {
             return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
         }

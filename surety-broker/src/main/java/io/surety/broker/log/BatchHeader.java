@@ -49,6 +49,7 @@ public record BatchHeader(
 
     static final int LENGTH_OFFSET = 8;
     static final int MAGIC_OFFSET = 16;
+    static final int CRC_OFFSET = 17;
     static final int ATTRIBUTES_OFFSET = 21;
     static final int LAST_OFFSET_DELTA_OFFSET = 23;
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -68,6 +69,8 @@ public final class Log {
     private volatile long logStartOffset;
     private volatile long flushedOffset;
     private long lastFlushMs;
+    /** Set once at open when the log is corrupt; the log is then closed to every change. */
+    private LogDamage damage;
 
     private Log(Path dir, TopicConfig config, LogEnvironment environment) {
         this.dir = dir;
@@ -85,8 +88,10 @@ public final class Log {
 
     /**
      * Opens (or creates) the log in {@code dir}. Segments from the one holding the recovery point on
-     * are CRC-checked and a torn tail is truncated; with {@code cleanShutdown} everything is trusted.
-     * {@code visitor} sees every kept batch header in offset order (the producer state is rebuilt from it).
+     * are CRC-checked, the others (all of them with {@code cleanShutdown}) have their headers
+     * checked. A torn tail is cut; corruption leaves the files untouched and the log offline
+     * ({@link #damage()}). {@code visitor} sees every kept batch header in offset order (the
+     * producer state is rebuilt from it).
      */
     public static Log open(Path dir, TopicConfig config, LogEnvironment environment, boolean cleanShutdown, long nowMs,
             Consumer<BatchHeader> visitor) throws IOException {
@@ -104,36 +109,23 @@ public final class Log {
 
     private void load(boolean cleanShutdown, long nowMs, BatchVisitor visitor) throws IOException {
         SegmentSwap.recover(dir, ledger);
-        List<Long> baseOffsets = listSegmentBaseOffsets();
-        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
-        boolean truncated = false;
-        boolean nextSegmentAfterTruncation = false;
-        int maxBatch = largestRecoverableBatch();
-        for (int i = 0; i < baseOffsets.size(); i++) {
-            long base = baseOffsets.get(i);
-            Path file = SegmentFiles.logFile(dir, base);
-            if (truncated) {
-                LOG.warn("Deleting segment {} after a truncated one", file);
-                Files.delete(file);
-                continue;
-            }
-            long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
-            boolean validate = nextBase > recoveryPoint;
-            long sizeBefore = Files.size(file);
-            LogSegment segment = LogSegment.open(dir, base, nextBase, ledger, channels, validate,
-                    config.indexIntervalBytes(), maxBatch, visitor);
-            if (segment.size() < sizeBefore) {
-                LOG.warn("Recovered {}: truncated {} bytes of torn or corrupt data at byte {}", file,
-                        sizeBefore - segment.size(), segment.size());
-                truncated = true;
-                if (nextBase != Long.MAX_VALUE) {
-                    nextSegmentAfterTruncation = true;
-                }
-            }
-            if (validate) {
-                segment.flush();
-            }
-            segments.put(base, segment);
+        LogDamage found = openSegments(cleanShutdown, visitor, true);
+        if (found != null) {
+            // Corruption: keep what precedes the damage in memory for metadata, change no file.
+            damage = found;
+            closed = true;
+            LOG.error("Partition {} is corrupt at {} position {}: offsets {} and {} bytes lie beyond the damage, "
+                    + "followed by {}; the partition stays offline and its files are left as they are until "
+                    + "`bin/surety recover --truncate {}` (broker stopped) cuts them", found.partitionName(),
+                    found.file(), found.position(), found.offsetRange(), found.bytes(),
+                    found.validBatchAfter() ? "valid batches" : "later segments", found.partitionName());
+            LogSegment active = segments.lastEntry().getValue();
+            this.logStartOffset = Math.max(readOffsetFile(LOG_START_FILE, 0), segments.firstKey());
+            this.end = new LogPosition(active.nextOffset(), active, active.size());
+            this.highWatermark = end;
+            this.flushedOffset = end.offset();
+            this.firstDirtyOffset = end.offset();
+            return;
         }
         long persistedStart = readOffsetFile(LOG_START_FILE, 0);
         if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() < persistedStart) {
@@ -149,11 +141,6 @@ public final class Log {
         }
         if (segments.isEmpty()) {
             segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, channels, nowMs));
-        } else if (nextSegmentAfterTruncation && segments.lastEntry().getValue().size() > 0) {
-            // The cut segment may have been cleaned (offset gaps); only the active segment must be
-            // contiguous, so appends continue in a fresh one.
-            LogSegment last = segments.lastEntry().getValue();
-            segments.put(last.nextOffset(), LogSegment.create(dir, last.nextOffset(), ledger, channels, nowMs));
         }
         LogSegment active = segments.lastEntry().getValue();
         this.logStartOffset = Math.max(persistedStart, segments.firstKey());
@@ -165,6 +152,88 @@ public final class Log {
         this.firstDirtyOffset = Math.min(Math.max(readOffsetFile(CLEANER_CHECKPOINT_FILE, 0), logStartOffset),
                 end.offset());
         writeOffsetFile(RECOVERY_POINT_FILE, end.offset());
+    }
+
+    /**
+     * Opens the segments in order, stopping at damage. A torn tail (damage in the last segment with
+     * no valid batch after it) is cut and logged; corruption (anything else, see {@link LogRecovery})
+     * is returned, with the segments up to the damaged one open and every file unchanged.
+     * Segments from the one holding the recovery point on are CRC-checked; the others, and all of
+     * them after a clean shutdown, only have their headers checked. Without {@code cutTornTail}
+     * (the operator's command) a torn tail ends the scan unchanged and unreported.
+     */
+    private LogDamage openSegments(boolean cleanShutdown, BatchVisitor visitor, boolean cutTornTail)
+            throws IOException {
+        List<Long> baseOffsets = listSegmentBaseOffsets();
+        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
+        int maxBatch = largestRecoverableBatch();
+        for (int i = 0; i < baseOffsets.size(); i++) {
+            long base = baseOffsets.get(i);
+            long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
+            boolean validate = nextBase > recoveryPoint;
+            LogSegment segment = LogSegment.open(dir, base, nextBase, ledger, channels, validate,
+                    config.indexIntervalBytes(), maxBatch, visitor);
+            segments.put(base, segment);
+            if (segment.isDamaged()) {
+                List<Long> later = baseOffsets.subList(i + 1, baseOffsets.size());
+                LogDamage found = LogRecovery.inspect(dir, segment, nextBase, later, maxBatch);
+                if (found.validBatchAfter() || !found.lastSegment() || segment.damageBehindValidHeaders()) {
+                    return found;
+                }
+                if (!cutTornTail) {
+                    return null;
+                }
+                LOG.warn("Recovered {}: cut a torn tail at byte {}: {}, {} bytes removed (no valid batch "
+                        + "follows it; a crash leaves this){}", found.file(), found.position(),
+                        found.endOffset() > found.firstOffset() ? "offsets " + found.offsetRange()
+                                : "no whole batch, the log ends at offset " + found.firstOffset(), found.bytes(), found.firstOffset() < recoveryPoint && !cleanShutdown
+                                ? "; it began below the recovery point " + recoveryPoint : "");
+                segment.cutTail();
+            }
+            if (validate) {
+                segment.flush();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The corruption found when the log opened, which keeps it offline: nothing is appended, read,
+     * cleaned, deleted or checkpointed, and no file is changed, until the operator cuts it with
+     * {@link #truncateCorruption} and the broker starts again. Empty when the log opened whole.
+     */
+    public Optional<LogDamage> damage() {
+        return Optional.ofNullable(damage);
+    }
+
+    /**
+     * What {@code bin/surety recover --truncate} does, with no broker running: opens the log in
+     * {@code dir} the way a start would ({@code cleanShutdown} as the data directory says), and if
+     * it is corrupt cuts it at the damage, deleting every later segment (see
+     * {@link LogRecovery#truncate}), and returns the damage that was cut. Empty, with nothing
+     * changed, when the log is not corrupt (a torn tail is left for the start to cut).
+     */
+    public static Optional<LogDamage> truncateCorruption(Path dir, TopicConfig config, boolean cleanShutdown)
+            throws IOException {
+        Log log = new Log(dir, config, LogEnvironment.of(FsyncLedger.NONE, (close, delayMs) -> close.run(), false));
+        LogDamage found;
+        try {
+            SegmentSwap.recover(dir, FsyncLedger.NONE);
+            found = log.openSegments(cleanShutdown, (header, control) -> { }, false);
+        } finally {
+            for (LogSegment segment : log.segments.values()) {
+                segment.close();
+            }
+        }
+        if (found == null) {
+            return Optional.empty();
+        }
+        List<Long> later = log.listSegmentBaseOffsets().stream().filter(base -> base > found.segmentBase()).toList();
+        LogRecovery.truncate(dir, found, later);
+        if (log.readOffsetFile(RECOVERY_POINT_FILE, 0) > found.firstOffset()) {
+            log.writeOffsetFile(RECOVERY_POINT_FILE, found.firstOffset());
+        }
+        return Optional.of(found);
     }
 
     private List<Long> listSegmentBaseOffsets() throws IOException {
@@ -247,6 +316,9 @@ public final class Log {
 
     /** Records the recovery point: every batch below it is durable and need not be CRC-checked at start. */
     public void checkpointRecoveryPoint() throws IOException {
+        if (damage != null) {
+            return;
+        }
         writeOffsetFile(RECOVERY_POINT_FILE, flushedOffset);
     }
 
@@ -654,13 +726,15 @@ public final class Log {
         }
     }
 
-    /** Writer only. Flushes, records the recovery point and closes every segment. */
+    /** Writer only. Flushes, records the recovery point and closes every segment (a corrupt log: only closes). */
     public void close(long nowMs) throws IOException {
         structureLock.lock();
         try {
             closed = true;
-            flush(nowMs);
-            checkpointRecoveryPoint();
+            if (damage == null) {
+                flush(nowMs);
+                checkpointRecoveryPoint();
+            }
             for (LogSegment segment : segments.values()) {
                 segment.close();
             }

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /**
  * One segment of a partition's log: a {@code .log} file of v2 record batches exactly as they are
@@ -17,8 +16,10 @@ import java.util.zip.CRC32C;
  * position past the bytes that exist.
  *
  * <p>Crash behaviour: an append is a positional write at the end of the file. A crash can leave a
- * partial batch at the tail; {@link #recover} finds the last whole batch whose CRC matches and cuts
- * the file there.
+ * partial batch at the tail. Opening stops at the first batch that is not whole and valid and
+ * leaves the file as it is ({@link #isDamaged()}); {@link LogRecovery} decides whether that is a
+ * torn tail, which {@link #cutTail()} removes, or corruption, which nothing removes but the
+ * operator.
  */
 final class LogSegment {
 
@@ -35,6 +36,10 @@ final class LogSegment {
     private volatile long maxTimestampBatchOffset = -1;
     private int bytesSinceIndexEntry;
     private volatile int flushedSize;
+    /** The file's length when it was opened (a damaged segment is used only up to {@link #size}). */
+    private long fileSizeAtOpen;
+    /** Whether the damage was found by re-checking CRCs of batches whose headers had passed (see {@link #load}). */
+    private boolean damageBehindValidHeaders;
 
     private LogSegment(Path dir, long baseOffset, FileChannel channel, FsyncLedger ledger, long createdMs) {
         this.dir = dir;
@@ -59,9 +64,10 @@ final class LogSegment {
 
     /**
      * Opens an existing segment and rebuilds its indexes from the batch headers. With
-     * {@code validate} it also checks every batch's CRC and truncates a torn or corrupt tail; without,
-     * it trusts the bytes (they were fsynced before the recovery point) and fails on a bad header.
-     * {@code visitor} sees every batch header that is kept, in order.
+     * {@code validate} it also checks every batch's CRC; without, it trusts the bytes (they were
+     * fsynced before the recovery point, or the broker stopped cleanly) as long as the headers hold
+     * together. Either way it stops at the first batch that fails and changes nothing in the file:
+     * see {@link #isDamaged()}. {@code visitor} sees every batch header before that, in order.
      */
     static LogSegment open(Path dir, long baseOffset, FsyncLedger ledger, SegmentChannels channels, boolean validate,
             int indexIntervalBytes, int maxBatchBytes, BatchVisitor visitor) throws IOException {
@@ -111,7 +117,6 @@ final class LogSegment {
             BatchVisitor visitor) throws IOException {
         long fileSize = channel.size();
         ByteBuffer header = ByteBuffer.allocate(BatchHeader.SIZE);
-        CRC32C crc = new CRC32C();
         long position = 0;
         long expectedOffset = baseOffset;
         while (position + BatchHeader.SIZE <= fileSize) {
@@ -121,7 +126,7 @@ final class LogSegment {
             if (!plausible(batch, expectedOffset, nextBaseOffset, fileSize - position, maxBatchBytes)) {
                 break;
             }
-            if (validate && !crcMatches(batch, position, crc)) {
+            if (validate && !LogRecovery.crcMatches(channel, batch, position)) {
                 break;
             }
             visitor.visit(batch, batch.isControl() ? readWhole(batch, position) : null);
@@ -129,19 +134,66 @@ final class LogSegment {
             position += batch.sizeInBytes();
             expectedOffset = batch.nextOffset();
         }
-        if (position < fileSize) {
-            if (!validate) {
-                throw new IOException("Segment " + file + " is damaged at byte "
-                        + position + " below the recovery point");
+        if (position < fileSize && !validate) {
+            // Only the headers were checked: the damage may begin inside an earlier batch's records.
+            long[] firstBad = firstBadCrc(position, nextBaseOffset);
+            if (firstBad[0] < position) {
+                damageBehindValidHeaders = true;
+                position = firstBad[0];
+                expectedOffset = firstBad[1];
+                offsetIndex.truncateToPosition((int) position);
+                timeIndex.truncateToOffset(expectedOffset);
             }
-            channel.truncate(position);
-            channel.force(true);
-            ledger.synced(SegmentFiles.logFile(dir, baseOffset), position);
         }
+        this.fileSizeAtOpen = fileSize;
         this.size = (int) position;
         this.flushedSize = validate ? 0 : (int) position;
         this.nextOffset = expectedOffset;
         this.bytesSinceIndexEntry = 0;
+    }
+
+    /** {position, offset} of the first batch below {@code limit} whose CRC does not match, or of {@code limit}. */
+    private long[] firstBadCrc(long limit, long nextBaseOffset) throws IOException {
+        long position = 0;
+        long expectedOffset = baseOffset;
+        while (position < limit) {
+            BatchHeader batch = headerAt((int) position);
+            if (!LogRecovery.crcMatches(channel, batch, position)) {
+                break;
+            }
+            position += batch.sizeInBytes();
+            expectedOffset = batch.nextOffset();
+        }
+        return new long[] {position, expectedOffset};
+    }
+
+    /**
+     * Whether opening stopped before the end of the file: the bytes from {@link #size()} on are not
+     * whole valid batches. The file is unchanged; reads and appends see only what came before.
+     */
+    boolean isDamaged() {
+        return size < fileSizeAtOpen;
+    }
+
+    /** The file's length when the segment was opened. */
+    long fileSizeAtOpen() {
+        return fileSizeAtOpen;
+    }
+
+    /**
+     * Whether the damage of an unvalidated segment was found by re-checking the CRCs of batches
+     * whose headers had been read (and visited): a crash never leaves such bytes, only corruption.
+     */
+    boolean damageBehindValidHeaders() {
+        return damageBehindValidHeaders;
+    }
+
+    /** Writer only, at open: cuts a torn tail, durably, so the file ends at {@link #size()}. */
+    void cutTail() throws IOException {
+        channel.truncate(size);
+        channel.force(true);
+        fileSizeAtOpen = size;
+        ledger.synced(SegmentFiles.logFile(dir, baseOffset), size);
     }
 
     /**
@@ -168,17 +220,6 @@ final class LogSegment {
         SegmentFiles.readFully(channel, whole, position);
         whole.flip();
         return whole;
-    }
-
-    private boolean crcMatches(BatchHeader batch, long position, CRC32C crc) throws IOException {
-        ByteBuffer whole = ByteBuffer.allocate(batch.sizeInBytes());
-        SegmentFiles.readFully(channel, whole, position);
-        whole.flip();
-        long stored = whole.getInt(17) & 0xFFFFFFFFL;
-        crc.reset();
-        whole.position(BatchHeader.ATTRIBUTES_OFFSET);
-        crc.update(whole);
-        return crc.getValue() == stored;
     }
 
     private void indexBatch(BatchHeader batch, int position, int indexIntervalBytes) {

@@ -2,6 +2,7 @@ package io.surety.broker.partition;
 
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.Log;
+import io.surety.broker.log.LogDamage;
 import io.surety.broker.log.OffsetOutOfRangeException;
 import io.surety.broker.log.ReadResult;
 import io.surety.broker.producer.BatchMetadata;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: appends, retention and record deletion are serialised by the partition lock (the
  * single append path); reads go straight to the log, which publishes what they may see. After a
  * disk error the partition goes offline: every later append or read fails with
- * KAFKA_STORAGE_ERROR, and nothing already acknowledged is touched.
+ * KAFKA_STORAGE_ERROR, and nothing already acknowledged is touched. A log found corrupt when it
+ * opened ({@link Log#damage()}) keeps the partition offline the same way from the start, until the
+ * operator cuts it.
  */
 public final class Partition {
 
@@ -63,6 +66,7 @@ public final class Partition {
         this.producers = producers;
         this.listener = listener;
         this.firstUnstableOffset = producers.firstUnstableOffset();
+        this.offlineReason = log.damage().map(LogDamage::offlineReason).orElse(null);
     }
 
     /** Told when new data becomes visible to consumers in a partition; called without the partition lock. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 
 /**
  * A Surety broker in a child JVM ({@link Main}), listening on a fixed 127.0.0.1 port chosen once,
@@ -66,6 +67,26 @@ final class ChildBroker implements AutoCloseable {
         ChildBroker broker = new ChildBroker(process, port, dataDir);
         broker.launch();
         return broker;
+    }
+
+    /**
+     * Runs {@link Main} with {@code args} (a subcommand such as {@code recover}) in a child JVM to
+     * its end; returns its exit code. Its stdout and stderr go to {@code logFile}.
+     */
+    static int runCommand(Path logFile, Duration timeout, String... args) {
+        JvmProcess process = JvmProcess.builder()
+                .mainClass(Main.class.getName())
+                .jvmArgs("-Xmx128m", "-XX:+UseSerialGC", "@" + classpathArgFile(logFile))
+                .args(args)
+                .logFile(logFile)
+                .build();
+        process.start();
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> !process.isAlive());
+        } finally {
+            process.close();
+        }
+        return process.exitCode().orElseThrow();
     }
 
     /**
@@ -123,6 +144,11 @@ final class ChildBroker implements AutoCloseable {
             throw new IllegalStateException("The broker exited by itself with code " + process.exitCode()
                     + "; see " + process.logFile());
         }
+    }
+
+    /** Stops the broker cleanly (SIGTERM, then SIGKILL after 15 s); {@link #restart()} starts it again. */
+    void stop() {
+        close();
     }
 
     /** Stops the broker (SIGTERM, then SIGKILL after 15 s). */

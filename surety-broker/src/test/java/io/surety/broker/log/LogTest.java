@@ -237,8 +237,8 @@ class LogTest {
     }
 
     @Test
-    void shouldTruncateAtCorruptBatchWhenUnflushedTailHasBadByte() throws Exception {
-        long seed = seed("shouldTruncateAtCorruptBatchWhenUnflushedTailHasBadByte");
+    void shouldCutOnlyTheLastBatchAndKeepEarlierDamageOfflineWhenUnflushedTailHasBadByte() throws Exception {
+        long seed = seed("shouldCutOnlyTheLastBatchAndKeepEarlierDamageOfflineWhenUnflushedTailHasBadByte");
         Random random = new Random(seed);
         // Fixed positions inside the batch: baseOffset (not covered by the CRC), length, magic, CRC,
         // attributes, producer id, record bytes; then random ones. The partition leader epoch (bytes
@@ -260,7 +260,9 @@ class LogTest {
             for (int i = 0; i < 3; i++) {
                 append(log, 3, 40, T0);
             }
+            long oldEnd = log.logEndOffset();
             Path active = lastSegmentFile(roundDir);
+            long sizeBefore = Files.size(active);
             List<long[]> batches = batchesInFile(active);
             int victimIndex = batches.size() - 3 + random.nextInt(3);
             long[] victim = batches.get(victimIndex);
@@ -273,15 +275,33 @@ class LogTest {
                 } while (inBatch >= 12 && inBatch < 16);
             }
             flipByte(active, victim[0] + inBatch, mask);
-
-            String context = "seed " + seed + " round " + round + " byte " + inBatch + " of batch at " + victim[0];
-            Log recovered = Log.open(roundDir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false), false, T0, h -> { });
             long victimBase = victimIndex == 0 ? baseOffsetOf(active) : batches.get(victimIndex - 1)[2];
+            // A flipped base offset leaves a batch whose CRC still holds: one that moved up is a
+            // valid batch after the damage (corruption), one that moved down is not.
+            boolean baseMovedUp = inBatch < 8 && ((victimBase >>> (8 * (7 - inBatch))) & mask) == 0;
+            boolean torn = victimIndex == batches.size() - 1 && !baseMovedUp;
+
+            String context = "seed " + seed + " round " + round + " byte " + inBatch + " of batch at " + victim[0]
+                    + (torn ? " (torn tail)" : " (corruption)");
+            Log recovered = Log.open(roundDir, config(), LogEnvironment.of(FsyncLedger.NONE, CLOSE_NOW, false), false, T0, h -> { });
             assertThat(recovered.logEndOffset()).as(context).isEqualTo(victimBase);
             assertThat(recovered.logEndOffset()).as(context).isGreaterThanOrEqualTo(durableEnd);
-            assertThat(Files.size(active)).as(context).isEqualTo(victim[0]);
-            append(recovered, 1, 5, T0);
-            checkInvariants(recovered);
+            if (torn) {
+                assertThat(recovered.damage()).as(context).isEmpty();
+                assertThat(Files.size(active)).as(context).isEqualTo(victim[0]);
+                append(recovered, 1, 5, T0);
+                checkInvariants(recovered);
+            } else {
+                LogDamage damage = recovered.damage().orElseThrow();
+                assertThat(damage.position()).as(context).isEqualTo(victim[0]);
+                assertThat(damage.firstOffset()).as(context).isEqualTo(victimBase);
+                assertThat(damage.bytes()).as(context).isEqualTo(sizeBefore - victim[0]);
+                assertThat(damage.validBatchAfter()).as(context).isTrue();
+                if (victimIndex < batches.size() - 1) {
+                    assertThat(damage.endOffset()).as(context).isEqualTo(oldEnd);
+                }
+                assertThat(Files.size(active)).as(context).isEqualTo(sizeBefore);
+            }
             recovered.close(T0);
         }
     }
