@@ -1,6 +1,7 @@
 package io.surety.broker.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surety.broker.coordinator.CoordinatorRecord.ClassicGroupSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.ClassicMemberSnapshot;
@@ -19,6 +20,7 @@ import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetsCompleted;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -237,5 +239,66 @@ class RecordCodecTest {
                 00000000000003e8     producerId 1000
                 01                   commit
                 """);
+    }
+
+    @Test
+    void shouldKeepEveryMemberStateCode() {
+        Map<MemberState, Integer> codes = new EnumMap<>(MemberState.class);
+        Arrays.stream(MemberState.values()).forEach(s -> codes.put(s, (int) s.code()));
+        assertThat(codes).containsExactly(
+                Map.entry(MemberState.STABLE, 0),
+                Map.entry(MemberState.UNREVOKED_PARTITIONS, 1),
+                Map.entry(MemberState.UNRELEASED_PARTITIONS, 2));
+        for (MemberState state : MemberState.values()) {
+            assertThat(MemberState.fromCode(state.code())).isSameAs(state);
+        }
+    }
+
+    @Test
+    void shouldKeepEveryTransactionStatusCode() {
+        Map<TransactionStatus, Integer> codes = new EnumMap<>(TransactionStatus.class);
+        Arrays.stream(TransactionStatus.values()).forEach(s -> codes.put(s, (int) s.code()));
+        assertThat(codes).containsExactly(
+                Map.entry(TransactionStatus.EMPTY, 0),
+                Map.entry(TransactionStatus.ONGOING, 1),
+                Map.entry(TransactionStatus.PREPARE_COMMIT, 2),
+                Map.entry(TransactionStatus.PREPARE_ABORT, 3),
+                Map.entry(TransactionStatus.COMPLETE_COMMIT, 4),
+                Map.entry(TransactionStatus.COMPLETE_ABORT, 5),
+                Map.entry(TransactionStatus.DEAD, 6),
+                Map.entry(TransactionStatus.PREPARE_EPOCH_FENCE, 7));
+        for (TransactionStatus status : TransactionStatus.values()) {
+            assertThat(TransactionStatus.fromCode(status.code())).isSameAs(status);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnEnumCodeNoConstantHas() {
+        assertThatThrownBy(() -> MemberState.fromCode((byte) 3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown member state code 3");
+        assertThatThrownBy(() -> TransactionStatus.fromCode((byte) -1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown transaction status code -1");
+        assertThatThrownBy(() -> TransactionStatus.fromCode((byte) 8)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown transaction status code 8");
+    }
+
+    @Test
+    void shouldRefuseToDecodeAnUnknownRecordTypeNamingIt() {
+        byte[] body = HexFormat.of().parseHex("01" + "00000002" + "0400000001" + "67" + "63");
+        assertThatThrownBy(() -> RecordCodec.decode(ByteBuffer.wrap(body)))
+                .isInstanceOf(RecordCodec.UndecodableFrameException.class)
+                .hasMessage("record 2 of 2: unknown record type 99");
+    }
+
+    @Test
+    void shouldRefuseToDecodeAnUnknownEnumCodeNamingIt() {
+        byte[] body = RecordCodec.encode(List.of(new TransactionSnapshot("x", 1000, -1, (short) 0, (short) -1, 60_000,
+                TransactionStatus.ONGOING, List.of(), List.of(), 100, 200)));
+        int statusAt = 5 + 1 + 5 + 8 + 8 + 2 + 2 + 4;
+        assertThat(body[statusAt]).isEqualTo(TransactionStatus.ONGOING.code());
+        body[statusAt] = 42;
+        assertThatThrownBy(() -> RecordCodec.decode(ByteBuffer.wrap(body)))
+                .isInstanceOf(RecordCodec.UndecodableFrameException.class)
+                .hasMessage("record 1 of 1: unknown transaction status code 42");
     }
 }
