@@ -2,6 +2,7 @@ package io.surety.broker.coordinator;
 
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.SegmentFiles;
+import io.surety.broker.metadata.StartRefusedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -41,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * journal cuts the file back to the last whole frame, which loses only unacknowledged operations.
  * A crash mid-compaction leaves a {@code .tmp} file (deleted at open: the old file is still whole)
  * or two journals (the higher-numbered one is complete, the other is deleted). A frame whose CRC
- * matches but which cannot be decoded stops the broker from starting rather than dropping state.
+ * matches but which cannot be decoded (an unknown frame version, record type or enum code: written
+ * by a newer broker, or damaged) stops the broker from starting rather than dropping state: opening
+ * throws {@link StartRefusedException} naming the file, the frame's byte offset and the record.
  *
  * <p>Threading: one owner (the coordinator thread) calls everything. Not thread-safe.
  */
@@ -71,6 +74,8 @@ final class CoordinatorJournal implements AutoCloseable {
     /**
      * Opens the journal under {@code dataDir}, creating it if absent, and hands every whole frame's
      * records to {@code replay} in order; a torn tail is cut off.
+     *
+     * @throws StartRefusedException when a whole frame cannot be decoded (see the class notes)
      */
     static CoordinatorJournal open(Path dataDir, FsyncLedger ledger, Consumer<List<CoordinatorRecord>> replay)
             throws IOException {
@@ -139,8 +144,10 @@ final class CoordinatorJournal implements AutoCloseable {
             try {
                 replay.accept(RecordCodec.decode(body));
             } catch (RecordCodec.UndecodableFrameException e) {
-                throw new IOException("Coordinator journal " + file + " has an undecodable frame at byte " + position
-                        + " (" + e.getMessage() + "); refusing to start rather than lose group state", e);
+                throw new StartRefusedException("Coordinator journal " + file + ": the frame at byte " + position
+                        + " cannot be decoded (" + e.getMessage() + "); it was written by a newer Surety or is damaged."
+                        + " Refusing to start rather than lose group state: start the Surety that wrote it, or restore"
+                        + " the data directory from a backup", e);
             }
             position += HEADER_BYTES + length;
         }

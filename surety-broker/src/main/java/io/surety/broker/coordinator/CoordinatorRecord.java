@@ -77,14 +77,42 @@ sealed interface CoordinatorRecord {
         }
     }
 
-    /** Where a consumer group member stands in reconciling its assignment with the target (KIP-848). */
+    /**
+     * Where a consumer group member stands in reconciling its assignment with the target (KIP-848).
+     * Persisted as {@link #code()}: a code, once given, is never changed or reused.
+     */
     enum MemberState {
         /** Owns exactly its target at the current assignment epoch. */
-        STABLE,
+        STABLE(0),
         /** Must give up {@code revoking} before it can move to the next epoch. */
-        UNREVOKED_PARTITIONS,
+        UNREVOKED_PARTITIONS(1),
         /** At the target epoch, but some target partitions are still owned by others. */
-        UNRELEASED_PARTITIONS
+        UNRELEASED_PARTITIONS(2);
+
+        private final byte code;
+
+        MemberState(int code) {
+            this.code = (byte) code;
+        }
+
+        /** The byte that stands for this state in the journal. */
+        byte code() {
+            return code;
+        }
+
+        /**
+         * The state stored as {@code code}.
+         *
+         * @throws IllegalArgumentException naming the code when no state has it
+         */
+        static MemberState fromCode(byte code) {
+            for (MemberState state : values()) {
+                if (state.code == code) {
+                    return state;
+                }
+            }
+            throw new IllegalArgumentException("unknown member state code " + code);
+        }
     }
 
     /**

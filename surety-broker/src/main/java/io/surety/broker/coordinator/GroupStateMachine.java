@@ -51,7 +51,10 @@ final class GroupStateMachine {
         this.consumerDescriber = new ConsumerGroupDescriber(this);
     }
 
-    /** Applies one record: the only change ever made to durable coordinator state, at start-up and at run time. */
+    /**
+     * Applies one record: the only change ever made to durable coordinator state, at start-up and at
+     * run time. A record kind without a case here is refused, never skipped.
+     */
     void replay(CoordinatorRecord record, long nowMs) {
         if (record instanceof OffsetCommitted r) {
             offsets.apply(r);
@@ -99,6 +102,8 @@ final class GroupStateMachine {
                     groups.computeIfAbsent(r.groupId(), id -> new ClassicGroup(id, staged.get(0).commitTimestampMs()));
                 }
             }
+        } else {
+            throw new IllegalArgumentException("No replay for record " + record);
         }
     }
 

@@ -56,14 +56,13 @@ import org.apache.kafka.common.Uuid;
  *   6    ConsumerMemberState       group str, memberId str, instanceId str, rackId str, clientId str,
  *                                  clientHost str, topic count i32 + str each, regex str, assignor str,
  *                                  rebalanceTimeoutMs i32, memberEpoch i32, previousMemberEpoch i32,
- *                                  state i8 (0 stable, 1 unrevoked, 2 unreleased), assigned assignment,
- *                                  revoking assignment
+ *                                  state i8 (MemberState code), assigned assignment, revoking assignment
  *   7    ConsumerMemberRemoved     group str, memberId str
  *   8    ConsumerTargetAssignment  group str, assignmentEpoch i32, member count i32, per member:
  *                                  memberId str, assignment
  *   9    TransactionSnapshot       transactionalId str, producerId i64, previousProducerId i64,
  *                                  producerEpoch i16, lastProducerEpoch i16, timeoutMs i32,
- *                                  status i8 (TransactionStatus ordinal), partition count i32, per
+ *                                  status i8 (TransactionStatus code), partition count i32, per
  *                                  partition: topic str + partition i32, group count i32 + str each,
  *                                  startTimestampMs i64, updateTimestampMs i64
  *  10    TransactionRemoved        transactionalId str
@@ -71,18 +70,45 @@ import org.apache.kafka.common.Uuid;
  *                                  leaderEpoch i32, metadata str, commitTimestampMs i64
  *  12    TxnOffsetsCompleted       group str, producerId i64, commit i8 (1 commit, 0 abort)
  * </pre>
- * A new field or record kind means a new version byte; a reader refuses versions it does not know
- * rather than guessing.
+ * Enum codes, one byte each:
+ * <pre>
+ *  MemberState        0 STABLE, 1 UNREVOKED_PARTITIONS, 2 UNRELEASED_PARTITIONS
+ *  TransactionStatus  0 EMPTY, 1 ONGOING, 2 PREPARE_COMMIT, 3 PREPARE_ABORT, 4 COMPLETE_COMMIT,
+ *                     5 COMPLETE_ABORT, 6 DEAD, 7 PREPARE_EPOCH_FENCE (6 and 7 are never written)
+ * </pre>
+ * Record types and enum codes are fixed numbers written down here and in the code ({@code code()}
+ * on each enum), never ordinals or declaration order, so reordering or adding a constant cannot
+ * change what is on disk; a number once given is never reused. A new field or record kind means a
+ * new version byte. A reader refuses a version, record type or enum code it does not know, naming
+ * it, rather than guessing or skipping the record. {@code RecordCodecTest} holds the exact bytes of
+ * one record of every kind, so any change to this layout shows in review.
  */
 final class RecordCodec {
 
     static final byte VERSION = 1;
     private static final byte FIRST_VERSION = 0;
 
+    private static final byte OFFSET_COMMITTED = 1;
+    private static final byte OFFSET_REMOVED = 2;
+    private static final byte CLASSIC_GROUP_SNAPSHOT = 3;
+    private static final byte GROUP_REMOVED = 4;
+    private static final byte CONSUMER_GROUP_EPOCH = 5;
+    private static final byte CONSUMER_MEMBER_STATE = 6;
+    private static final byte CONSUMER_MEMBER_REMOVED = 7;
+    private static final byte CONSUMER_TARGET_ASSIGNMENT = 8;
+    private static final byte TRANSACTION_SNAPSHOT = 9;
+    private static final byte TRANSACTION_REMOVED = 10;
+    private static final byte TXN_OFFSET_STAGED = 11;
+    private static final byte TXN_OFFSETS_COMPLETED = 12;
+
     private RecordCodec() {
     }
 
-    /** Thrown when a frame whose checksum matched still cannot be decoded: written by a newer broker, or a bug. */
+    /**
+     * Thrown when a frame whose checksum matched still cannot be decoded: written by a newer broker,
+     * or a bug. The message says which record and why, with the unknown code if there is one, in
+     * lower case to follow a frame's description.
+     */
     static final class UndecodableFrameException extends Exception {
         UndecodableFrameException(String message) {
             super(message);
@@ -101,46 +127,47 @@ final class RecordCodec {
 
     private static void encodeOne(CoordinatorRecord record, Writer out) {
         if (record instanceof OffsetCommitted r) {
-            out.i8(1).str(r.groupId()).str(r.topic()).i32(r.partition()).i64(r.offset()).i32(r.leaderEpoch())
+            out.i8(OFFSET_COMMITTED).str(r.groupId()).str(r.topic()).i32(r.partition()).i64(r.offset()).i32(r.leaderEpoch())
                     .str(r.metadata()).i64(r.commitTimestampMs());
         } else if (record instanceof OffsetRemoved r) {
-            out.i8(2).str(r.groupId()).str(r.topic()).i32(r.partition());
+            out.i8(OFFSET_REMOVED).str(r.groupId()).str(r.topic()).i32(r.partition());
         } else if (record instanceof ClassicGroupSnapshot r) {
-            out.i8(3).str(r.groupId()).str(r.protocolType()).i32(r.generation()).str(r.protocolName())
+            out.i8(CLASSIC_GROUP_SNAPSHOT).str(r.groupId()).str(r.protocolType()).i32(r.generation()).str(r.protocolName())
                     .str(r.leaderId()).i64(r.stateTimestampMs()).i32(r.members().size());
             for (ClassicMemberSnapshot m : r.members()) {
                 out.str(m.memberId()).str(m.instanceId()).str(m.clientId()).str(m.clientHost())
                         .i32(m.rebalanceTimeoutMs()).i32(m.sessionTimeoutMs()).bytes(m.subscription()).bytes(m.assignment());
             }
         } else if (record instanceof GroupRemoved r) {
-            out.i8(4).str(r.groupId());
+            out.i8(GROUP_REMOVED).str(r.groupId());
         } else if (record instanceof ConsumerGroupEpoch r) {
-            out.i8(5).str(r.groupId()).i32(r.epoch()).i64(r.metadataHash());
+            out.i8(CONSUMER_GROUP_EPOCH).str(r.groupId()).i32(r.epoch()).i64(r.metadataHash());
         } else if (record instanceof ConsumerMemberState r) {
-            out.i8(6).str(r.groupId()).str(r.memberId()).str(r.instanceId()).str(r.rackId()).str(r.clientId())
-                    .str(r.clientHost()).i32(r.subscribedTopics().size());
+            out.i8(CONSUMER_MEMBER_STATE).str(r.groupId()).str(r.memberId()).str(r.instanceId()).str(r.rackId())
+                    .str(r.clientId()).str(r.clientHost()).i32(r.subscribedTopics().size());
             r.subscribedTopics().forEach(out::str);
             out.str(r.subscribedRegex()).str(r.serverAssignor()).i32(r.rebalanceTimeoutMs()).i32(r.memberEpoch())
-                    .i32(r.previousMemberEpoch()).i8(r.state().ordinal()).assignment(r.assigned()).assignment(r.revoking());
+                    .i32(r.previousMemberEpoch()).i8(r.state().code()).assignment(r.assigned()).assignment(r.revoking());
         } else if (record instanceof ConsumerMemberRemoved r) {
-            out.i8(7).str(r.groupId()).str(r.memberId());
+            out.i8(CONSUMER_MEMBER_REMOVED).str(r.groupId()).str(r.memberId());
         } else if (record instanceof ConsumerTargetAssignment r) {
-            out.i8(8).str(r.groupId()).i32(r.assignmentEpoch()).i32(r.targets().size());
+            out.i8(CONSUMER_TARGET_ASSIGNMENT).str(r.groupId()).i32(r.assignmentEpoch()).i32(r.targets().size());
             new TreeMap<>(r.targets()).forEach((member, assignment) -> out.str(member).assignment(assignment));
         } else if (record instanceof TransactionSnapshot r) {
-            out.i8(9).str(r.transactionalId()).i64(r.producerId()).i64(r.previousProducerId()).i16(r.producerEpoch())
-                    .i16(r.lastProducerEpoch()).i32(r.timeoutMs()).i8(r.status().ordinal()).i32(r.partitions().size());
+            out.i8(TRANSACTION_SNAPSHOT).str(r.transactionalId()).i64(r.producerId()).i64(r.previousProducerId())
+                    .i16(r.producerEpoch()).i16(r.lastProducerEpoch()).i32(r.timeoutMs()).i8(r.status().code())
+                    .i32(r.partitions().size());
             r.partitions().forEach(tp -> out.str(tp.topic()).i32(tp.partition()));
             out.i32(r.groups().size());
             r.groups().forEach(out::str);
             out.i64(r.startTimestampMs()).i64(r.updateTimestampMs());
         } else if (record instanceof TransactionRemoved r) {
-            out.i8(10).str(r.transactionalId());
+            out.i8(TRANSACTION_REMOVED).str(r.transactionalId());
         } else if (record instanceof TxnOffsetStaged r) {
-            out.i8(11).str(r.groupId()).i64(r.producerId()).str(r.topic()).i32(r.partition()).i64(r.offset())
+            out.i8(TXN_OFFSET_STAGED).str(r.groupId()).i64(r.producerId()).str(r.topic()).i32(r.partition()).i64(r.offset())
                     .i32(r.leaderEpoch()).str(r.metadata()).i64(r.commitTimestampMs());
         } else if (record instanceof TxnOffsetsCompleted r) {
-            out.i8(12).str(r.groupId()).i64(r.producerId()).i8(r.commit() ? 1 : 0);
+            out.i8(TXN_OFFSETS_COMPLETED).str(r.groupId()).i64(r.producerId()).i8(r.commit() ? 1 : 0);
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -150,33 +177,45 @@ final class RecordCodec {
         try {
             byte version = body.get();
             if (version < FIRST_VERSION || version > VERSION) {
-                throw new UndecodableFrameException("Unknown frame version " + version);
+                throw new UndecodableFrameException("unknown frame version " + version);
             }
             int count = body.getInt();
             if (count < 0 || count > body.remaining()) {
-                throw new UndecodableFrameException("Bad record count " + count);
+                throw new UndecodableFrameException("bad record count " + count);
             }
             List<CoordinatorRecord> records = new ArrayList<>(count);
+            Reader in = new Reader(body);
             for (int i = 0; i < count; i++) {
-                records.add(decodeOne(new Reader(body)));
+                records.add(decodeOne(in, i, count));
             }
             if (body.hasRemaining()) {
                 throw new UndecodableFrameException(body.remaining() + " bytes left after the last record");
             }
             return records;
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new UndecodableFrameException("Truncated or malformed record: " + e);
+        } catch (BufferUnderflowException e) {
+            throw new UndecodableFrameException("the frame ends inside a record");
         }
     }
 
-    private static CoordinatorRecord decodeOne(Reader in) throws UndecodableFrameException {
+    private static CoordinatorRecord decodeOne(Reader in, int index, int count) throws UndecodableFrameException {
         byte type = in.buf.get();
+        String which = "record " + (index + 1) + " of " + count + ": ";
+        try {
+            return decodeOne(type, in);
+        } catch (IllegalArgumentException | UndecodableFrameException e) {
+            throw new UndecodableFrameException(which + e.getMessage());
+        } catch (NullPointerException e) {
+            throw new UndecodableFrameException(which + "a required field is null (" + e.getMessage() + ")");
+        }
+    }
+
+    private static CoordinatorRecord decodeOne(byte type, Reader in) throws UndecodableFrameException {
         switch (type) {
-            case 1:
+            case OFFSET_COMMITTED:
                 return new OffsetCommitted(in.str(), in.str(), in.i32(), in.i64(), in.i32(), in.str(), in.i64());
-            case 2:
+            case OFFSET_REMOVED:
                 return new OffsetRemoved(in.str(), in.str(), in.i32());
-            case 3: {
+            case CLASSIC_GROUP_SNAPSHOT: {
                 String group = in.str();
                 String protocolType = in.str();
                 int generation = in.i32();
@@ -191,11 +230,11 @@ final class RecordCodec {
                 }
                 return new ClassicGroupSnapshot(group, protocolType, generation, protocolName, leader, stateTs, members);
             }
-            case 4:
+            case GROUP_REMOVED:
                 return new GroupRemoved(in.str());
-            case 5:
+            case CONSUMER_GROUP_EPOCH:
                 return new ConsumerGroupEpoch(in.str(), in.i32(), in.i64());
-            case 6: {
+            case CONSUMER_MEMBER_STATE: {
                 String group = in.str();
                 String member = in.str();
                 String instance = in.str();
@@ -212,16 +251,13 @@ final class RecordCodec {
                 int rebalanceTimeout = in.i32();
                 int epoch = in.i32();
                 int previous = in.i32();
-                byte state = in.buf.get();
-                if (state < 0 || state >= MemberState.values().length) {
-                    throw new UndecodableFrameException("Unknown member state " + state);
-                }
+                MemberState state = MemberState.fromCode(in.buf.get());
                 return new ConsumerMemberState(group, member, instance, rack, client, host, topics, regex, assignor,
-                        rebalanceTimeout, epoch, previous, MemberState.values()[state], in.assignment(), in.assignment());
+                        rebalanceTimeout, epoch, previous, state, in.assignment(), in.assignment());
             }
-            case 7:
+            case CONSUMER_MEMBER_REMOVED:
                 return new ConsumerMemberRemoved(in.str(), in.str());
-            case 8: {
+            case CONSUMER_TARGET_ASSIGNMENT: {
                 String group = in.str();
                 int epoch = in.i32();
                 int n = in.count();
@@ -231,37 +267,34 @@ final class RecordCodec {
                 }
                 return new ConsumerTargetAssignment(group, epoch, targets);
             }
-            case 9:
+            case TRANSACTION_SNAPSHOT:
                 return decodeTransaction(in);
-            case 10:
+            case TRANSACTION_REMOVED:
                 return new TransactionRemoved(in.str());
-            case 11:
+            case TXN_OFFSET_STAGED:
                 return new TxnOffsetStaged(in.str(), in.i64(), in.str(), in.i32(), in.i64(), in.i32(), in.str(), in.i64());
-            case 12: {
+            case TXN_OFFSETS_COMPLETED: {
                 String group = in.str();
                 long producerId = in.i64();
                 byte commit = in.buf.get();
                 if (commit != 0 && commit != 1) {
-                    throw new UndecodableFrameException("Bad commit flag " + commit);
+                    throw new UndecodableFrameException("bad commit flag " + commit);
                 }
                 return new TxnOffsetsCompleted(group, producerId, commit == 1);
             }
             default:
-                throw new UndecodableFrameException("Unknown record type " + type);
+                throw new UndecodableFrameException("unknown record type " + type);
         }
     }
 
-    private static TransactionSnapshot decodeTransaction(Reader in) throws UndecodableFrameException {
+    private static TransactionSnapshot decodeTransaction(Reader in) {
         String id = in.str();
         long producerId = in.i64();
         long previous = in.i64();
         short epoch = in.buf.getShort();
         short lastEpoch = in.buf.getShort();
         int timeoutMs = in.i32();
-        byte status = in.buf.get();
-        if (status < 0 || status >= TransactionStatus.values().length) {
-            throw new UndecodableFrameException("Unknown transaction status " + status);
-        }
+        TransactionStatus status = TransactionStatus.fromCode(in.buf.get());
         int n = in.count();
         List<TopicPartition> partitions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -273,7 +306,7 @@ final class RecordCodec {
             groups.add(in.str());
         }
         return new TransactionSnapshot(id, producerId, previous, epoch, lastEpoch, timeoutMs,
-                TransactionStatus.values()[status], partitions, groups, in.i64(), in.i64());
+                status, partitions, groups, in.i64(), in.i64());
     }
 
     /** A growable big-endian writer. */

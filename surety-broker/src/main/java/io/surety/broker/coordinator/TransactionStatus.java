@@ -14,21 +14,45 @@ import java.util.Locale;
  * A fenced or timed-out transaction is aborted with the producer epoch bumped by one (Kafka's
  * transient PrepareEpochFence goes straight to PrepareAbort here); Dead is never stored: an expired
  * transactional id is removed.
+ *
+ * <p>Persisted as {@link #code()}, the order of declaration in the first release: a code, once
+ * given, is never changed or reused, so constants may be reordered or added freely.
  */
 enum TransactionStatus {
-    EMPTY("Empty"),
-    ONGOING("Ongoing"),
-    PREPARE_COMMIT("PrepareCommit"),
-    PREPARE_ABORT("PrepareAbort"),
-    COMPLETE_COMMIT("CompleteCommit"),
-    COMPLETE_ABORT("CompleteAbort"),
-    DEAD("Dead"),
-    PREPARE_EPOCH_FENCE("PrepareEpochFence");
+    EMPTY(0, "Empty"),
+    ONGOING(1, "Ongoing"),
+    PREPARE_COMMIT(2, "PrepareCommit"),
+    PREPARE_ABORT(3, "PrepareAbort"),
+    COMPLETE_COMMIT(4, "CompleteCommit"),
+    COMPLETE_ABORT(5, "CompleteAbort"),
+    DEAD(6, "Dead"),
+    PREPARE_EPOCH_FENCE(7, "PrepareEpochFence");
 
+    private final byte code;
     private final String kafkaName;
 
-    TransactionStatus(String kafkaName) {
+    TransactionStatus(int code, String kafkaName) {
+        this.code = (byte) code;
         this.kafkaName = kafkaName;
+    }
+
+    /** The byte that stands for this status in the journal ({@code TransactionSnapshot}). */
+    byte code() {
+        return code;
+    }
+
+    /**
+     * The status stored as {@code code}.
+     *
+     * @throws IllegalArgumentException naming the code when no status has it
+     */
+    static TransactionStatus fromCode(byte code) {
+        for (TransactionStatus status : values()) {
+            if (status.code == code) {
+                return status;
+            }
+        }
+        throw new IllegalArgumentException("unknown transaction status code " + code);
     }
 
     String kafkaName() {

@@ -13,17 +13,23 @@ import io.surety.broker.coordinator.CoordinatorRecord.GroupRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.MemberState;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
+import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
 import io.surety.broker.log.FsyncLedger;
+import io.surety.broker.metadata.StartRefusedException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.CRC32C;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,6 +118,103 @@ class CoordinatorJournalTest {
         try (var files = Files.list(dir.resolve(CoordinatorJournal.DIRECTORY))) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactly("00000000000000000001.journal");
         }
+    }
+
+    /** The coordinator journal of the Surety 0.1.0 data directory fixture (see fixtures/README.md). */
+    private static Path fixtureJournal() throws URISyntaxException {
+        return Path.of(CoordinatorJournalTest.class.getResource(
+                "/fixtures/surety-0.1.0-data/__consumer_offsets-0/00000000000000000000.journal").toURI());
+    }
+
+    @Test
+    void shouldReplayAJournalWrittenBySurety010() throws Exception {
+        Path journalDir = Files.createDirectories(dir.resolve(CoordinatorJournal.DIRECTORY));
+        Files.copy(fixtureJournal(), journalDir.resolve("00000000000000000000.journal"));
+        ManualCoordinator coordinator = new ManualCoordinator(GroupCoordinatorConfig.defaults());
+        List<List<CoordinatorRecord>> frames = new ArrayList<>();
+        List<TransactionStatus> statuses = new ArrayList<>();
+        CoordinatorJournal.open(dir, FsyncLedger.NONE, records -> {
+            frames.add(records);
+            for (CoordinatorRecord record : records) {
+                coordinator.state.replay(record, 0);
+                if (record instanceof TransactionSnapshot t) {
+                    statuses.add(t.status());
+                }
+            }
+        }).close();
+
+        for (int partition = 0; partition < 3; partition++) {
+            assertThat(coordinator.state.offsets().get("fixture-group", new TopicPartition("orders", partition)).offset())
+                    .as("orders-%d", partition).isEqualTo(40 + partition);
+        }
+        assertThat(coordinator.state.classic("fixture-group")).isNotNull();
+        assertThat(statuses).containsExactly(TransactionStatus.EMPTY, TransactionStatus.ONGOING, TransactionStatus.PREPARE_COMMIT,
+                TransactionStatus.COMPLETE_COMMIT, TransactionStatus.ONGOING, TransactionStatus.PREPARE_ABORT,
+                TransactionStatus.COMPLETE_ABORT);
+        assertThat(coordinator.state.transactions().get("fixture-tx").status()).isEqualTo(TransactionStatus.COMPLETE_ABORT);
+        assertThat(Files.readAllBytes(journalDir.resolve("00000000000000000000.journal")))
+                .as("replaying an old journal leaves it as it was").isEqualTo(Files.readAllBytes(fixtureJournal()));
+
+        Path again = dir.resolve("again");
+        try (CoordinatorJournal journal = CoordinatorJournal.open(again, FsyncLedger.NONE, r -> { })) {
+            for (List<CoordinatorRecord> frame : frames) {
+                journal.append(frame);
+            }
+        }
+        assertThat(Files.readAllBytes(again.resolve(CoordinatorJournal.DIRECTORY).resolve("00000000000000000000.journal")))
+                .as("the same records written today").isEqualTo(Files.readAllBytes(fixtureJournal()));
+    }
+
+    /** Writes one whole frame with a matching checksum around {@code body}, after what the file holds. */
+    private static void appendRawFrame(Path file, byte[] body) throws IOException {
+        CRC32C crc = new CRC32C();
+        crc.update(body);
+        ByteBuffer frame = ByteBuffer.allocate(8 + body.length).putInt(body.length).putInt((int) crc.getValue()).put(body);
+        Files.write(file, frame.array(), StandardOpenOption.APPEND);
+    }
+
+    /** A journal holding one good frame, then a frame with {@code badBody} (checksum matching); returns the file. */
+    private Path journalWithBadSecondFrame(byte[] badBody) throws IOException {
+        try (CoordinatorJournal journal = CoordinatorJournal.open(dir, FsyncLedger.NONE, r -> { })) {
+            journal.append(List.of(everyKind().get(0)));
+        }
+        Path file = dir.resolve(CoordinatorJournal.DIRECTORY).resolve("00000000000000000000.journal");
+        appendRawFrame(file, badBody);
+        return file;
+    }
+
+    @Test
+    void shouldRefuseToLoadAJournalWithAnUnknownRecordTypeNamingFileOffsetAndType() throws IOException {
+        Path file = journalWithBadSecondFrame(HexFormat.of().parseHex("01" + "00000001" + "63"));
+        long badFrameAt = 8 + RecordCodec.encode(List.of(everyKind().get(0))).length;
+        long sizeBefore = Files.size(file);
+
+        assertThatThrownBy(this::replayed).isInstanceOf(StartRefusedException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("the frame at byte " + badFrameAt + " ")
+                .hasMessageContaining("unknown record type 99")
+                .hasMessageNotContaining("\n");
+        assertThat(Files.size(file)).as("a refused journal is left as it was").isEqualTo(sizeBefore);
+    }
+
+    @Test
+    void shouldRefuseToLoadAJournalWithAnUnknownEnumCodeNamingFileOffsetAndCode() throws IOException {
+        ConsumerMemberState member = (ConsumerMemberState) everyKind().get(5);
+        byte[] body = RecordCodec.encode(List.of(member));
+        byte[] stable = RecordCodec.encode(List.of(new ConsumerMemberState(member.groupId(), member.memberId(),
+                member.instanceId(), member.rackId(), member.clientId(), member.clientHost(), member.subscribedTopics(),
+                member.subscribedRegex(), member.serverAssignor(), member.rebalanceTimeoutMs(), member.memberEpoch(),
+                member.previousMemberEpoch(), MemberState.STABLE, member.assigned(), member.revoking())));
+        int stateAt = java.util.Arrays.mismatch(body, stable);
+        body[stateAt] = 9;
+        Path file = journalWithBadSecondFrame(body);
+        long badFrameAt = 8 + RecordCodec.encode(List.of(everyKind().get(0))).length;
+
+        assertThatThrownBy(this::replayed).isInstanceOf(StartRefusedException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("the frame at byte " + badFrameAt + " ")
+                .hasMessageContaining("unknown member state code 9")
+                .hasMessageNotContaining("\n");
     }
 
     @Test
