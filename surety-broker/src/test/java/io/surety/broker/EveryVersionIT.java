@@ -2,13 +2,16 @@ package io.surety.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surety.broker.api.ServedVersions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ApiMessageType;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -19,18 +22,27 @@ import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Every request the broker serves, at every version it advertises, against a partition that
- * holds data: each must get exactly one response that decodes completely at that version, with
- * no error, on a connection that stays open. A response field set at a version that cannot carry
- * it fails encoding, which would otherwise leave the client waiting.
+ * Every request the broker serves, at every version it serves, through the real dispatcher.
+ *
+ * <p>Against {@link ServedVersions}: ApiVersions advertises exactly the table; every API at every
+ * version in its served range gets exactly one response that decodes completely at that version,
+ * without UNKNOWN_SERVER_ERROR or UNSUPPORTED_VERSION; one version above the range, and any
+ * advertised version below it (Produce v0-v2), closes the connection without an answer, except
+ * ApiVersions, which answers at v0 with UNSUPPORTED_VERSION and its range.
+ *
+ * <p>Against a partition that holds data, with the fuzzer's well-formed templates: each must get
+ * one response with no error, on a connection that stays open. A response field set at a version
+ * that cannot carry it fails encoding, which would otherwise leave the client waiting.
  */
 class EveryVersionIT {
 
@@ -38,8 +50,97 @@ class EveryVersionIT {
     static final KeepDataOnFailure DATA = new KeepDataOnFailure("surety-every-version-");
 
     @Test
+    void shouldAnswerEveryTableVersionAndCloseOutsideItWhenEachApiIsSent() throws Exception {
+        try (SuretyBroker broker = TestBrokers.startWithTopics(DATA.dir().resolve("table"), 1, List.of("fuzz"),
+                Map.of("auto.create.topics.enable", "false"))) {
+            try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+                ApiVersionsResponseData versions = connection.call(ApiKeys.API_VERSIONS, (short) 3,
+                        new ApiVersionsRequest.Builder().build((short) 3).data());
+                assertThat(advertised(versions)).isEqualTo(advertised(ServedVersions.all()));
+
+                List<String> answered = new ArrayList<>();
+                for (ServedVersions.Range range : ServedVersions.all()) {
+                    for (short version = range.min(); version <= range.max(); version++) {
+                        answered.add(answerWithoutServerError(connection, range.api(), version));
+                    }
+                }
+                System.out.println("EveryVersionIT answered " + answered.size() + " table versions: " + answered);
+            }
+            for (ServedVersions.Range range : ServedVersions.all()) {
+                assertRefused(broker, range, (short) (range.max() + 1));
+                for (short version = range.advertisedMin(); version < range.min(); version++) {
+                    assertRefused(broker, range, version);
+                }
+            }
+        }
+    }
+
+    /** Sends the API's default request (Produce with acks=-1, so it is answered) and checks the one response. */
+    private static String answerWithoutServerError(RawKafkaConnection connection, ApiKeys api, short version)
+            throws Exception {
+        String what = api + " v" + version;
+        int correlationId = connection.nextCorrelationId();
+        connection.send(frame(api, version, correlationId));
+        ApiMessage response = connection.readResponse(api, version, correlationId);
+        Map<Errors, Integer> errors = AbstractResponse.parseResponse(api,
+                MessageUtil.toByteBufferAccessor(response, version), version).errorCounts();
+        assertThat(errors).as(what).doesNotContainKeys(Errors.UNKNOWN_SERVER_ERROR, Errors.UNSUPPORTED_VERSION);
+        return what;
+    }
+
+    /** A version outside the served range closes a fresh connection; ApiVersions instead answers v0 UNSUPPORTED_VERSION. */
+    private static void assertRefused(SuretyBroker broker, ServedVersions.Range range, short version) throws Exception {
+        String what = range.api() + " v" + version;
+        try (RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
+            int correlationId = connection.nextCorrelationId();
+            connection.send(frame(range.api(), version, correlationId));
+            if (range.api() == ApiKeys.API_VERSIONS) {
+                ApiVersionsResponseData data = (ApiVersionsResponseData) connection.readResponse(ApiKeys.API_VERSIONS,
+                        (short) 0, correlationId);
+                assertThat(Errors.forCode(data.errorCode())).as(what).isEqualTo(Errors.UNSUPPORTED_VERSION);
+                assertThat(advertised(data)).as(what).isEqualTo(Map.of(ApiKeys.API_VERSIONS,
+                        List.of(range.advertisedMin(), range.max())));
+            } else {
+                assertThat(connection.awaitClosedByBroker(Duration.ofSeconds(10))).as(what + ": bytes before close")
+                        .isZero();
+            }
+        }
+    }
+
+    /**
+     * A request frame with the header at {@code version} and the API's default body, written at the
+     * nearest version kafka-clients can write (the broker refuses an unserved version before reading
+     * the body).
+     */
+    private static byte[] frame(ApiKeys api, short version, int correlationId) {
+        ApiMessage body = ApiMessageType.fromApiKey(api.id).newRequest();
+        if (body instanceof ProduceRequestData produce) {
+            produce.setAcks((short) -1).setTimeoutMs(10_000);
+        }
+        short bodyVersion = (short) Math.max(api.oldestVersion(), Math.min(version, api.latestVersion()));
+        RequestHeader header = new RequestHeader(api, version, "every-version", correlationId);
+        ByteBuffer headerBytes = MessageUtil.toByteBufferAccessor(header.data(), header.headerVersion()).buffer();
+        ByteBuffer bodyBytes = MessageUtil.toByteBufferAccessor(body, bodyVersion).buffer();
+        ByteBuffer frame = ByteBuffer.allocate(4 + headerBytes.remaining() + bodyBytes.remaining());
+        frame.putInt(headerBytes.remaining() + bodyBytes.remaining()).put(headerBytes).put(bodyBytes);
+        return frame.array();
+    }
+
+    private static Map<ApiKeys, List<Short>> advertised(ApiVersionsResponseData versions) {
+        Map<ApiKeys, List<Short>> out = new TreeMap<>();
+        versions.apiKeys().forEach(v -> out.put(ApiKeys.forId(v.apiKey()), List.of(v.minVersion(), v.maxVersion())));
+        return out;
+    }
+
+    private static Map<ApiKeys, List<Short>> advertised(List<ServedVersions.Range> table) {
+        Map<ApiKeys, List<Short>> out = new TreeMap<>();
+        table.forEach(range -> out.put(range.api(), List.of(range.advertisedMin(), range.max())));
+        return out;
+    }
+
+    @Test
     void shouldAnswerEveryRequestWhenSentAtAnyServedVersion() throws Exception {
-        try (SuretyBroker broker = TestBrokers.startWithTopics(DATA.dir(), 2, List.of("fuzz"),
+        try (SuretyBroker broker = TestBrokers.startWithTopics(DATA.dir().resolve("templates"), 2, List.of("fuzz"),
                 Map.of("auto.create.topics.enable", "false"));
                 RawKafkaConnection connection = RawKafkaConnection.open(broker.port())) {
             for (int partition = 0; partition < 2; partition++) {

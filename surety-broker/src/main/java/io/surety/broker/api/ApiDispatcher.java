@@ -74,15 +74,24 @@ public final class ApiDispatcher {
         metrics.serve(handlers.keySet());
     }
 
+    /** Registers one handler per API key; the keys must be exactly the rows of {@link ServedVersions}. */
     private void register(Collection<ApiHandler> all) {
         for (ApiHandler handler : all) {
+            if (ServedVersions.of(handler.apiKey()).isEmpty()) {
+                throw new IllegalStateException("No ServedVersions row for " + handler.apiKey());
+            }
             handlers.put(handler.apiKey(), handler);
+        }
+        for (ServedVersions.Range range : ServedVersions.all()) {
+            if (!handlers.containsKey(range.api())) {
+                throw new IllegalStateException("No handler for " + range.api() + ", which ServedVersions lists");
+            }
         }
     }
 
+    /** Whether {@code version} of {@code key} is served ({@link ServedVersions}); if not, the connection closes. */
     public boolean supports(ApiKeys key, short version) {
-        ApiHandler handler = handlers.get(key);
-        return handler != null && version >= handler.minVersion() && version <= handler.maxVersion();
+        return ServedVersions.serves(key, version);
     }
 
     Collection<ApiHandler> handlers() {
@@ -91,10 +100,10 @@ public final class ApiDispatcher {
 
     /** The body sent (at v0) to a client asking for an ApiVersions version we do not serve. */
     public ApiVersionsResponseData unsupportedApiVersionsResponse() {
-        ApiHandler apiVersions = handlers.get(ApiKeys.API_VERSIONS);
+        ServedVersions.Range apiVersions = ServedVersions.of(ApiKeys.API_VERSIONS).orElseThrow();
         ApiVersionsResponseData data = new ApiVersionsResponseData().setErrorCode(Errors.UNSUPPORTED_VERSION.code());
         data.apiKeys().add(new ApiVersionsResponseData.ApiVersion().setApiKey(ApiKeys.API_VERSIONS.id)
-                .setMinVersion(apiVersions.minVersion()).setMaxVersion(apiVersions.maxVersion()));
+                .setMinVersion(apiVersions.advertisedMin()).setMaxVersion(apiVersions.max()));
         return data;
     }
 

@@ -27,11 +27,6 @@ final class EndTxnHandler implements ApiHandler {
     }
 
     @Override
-    public short maxVersion() {
-        return 4;
-    }
-
-    @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         EndTxnRequestData data = ((EndTxnRequest) request.body()).data();
         return services.transactions().endTxn(data.transactionalId(), data.producerId(), data.producerEpoch(),

@@ -32,11 +32,6 @@ final class InitProducerIdHandler implements ApiHandler {
     }
 
     @Override
-    public short maxVersion() {
-        return 5;
-    }
-
-    @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         InitProducerIdRequestData data = ((InitProducerIdRequest) request.body()).data();
         if (data.transactionalId() != null) {

@@ -22,11 +22,6 @@ final class OffsetCommitHandler implements ApiHandler {
     }
 
     @Override
-    public short maxVersion() {
-        return 9;
-    }
-
-    @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         OffsetCommitRequest body = (OffsetCommitRequest) request.body();
         return services.groups().commitOffsets(body.data(), request.version()).thenApply(ApiResponse.Send::new);

@@ -35,11 +35,6 @@ final class OffsetFetchHandler implements ApiHandler {
     }
 
     @Override
-    public short maxVersion() {
-        return 9;
-    }
-
-    @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         OffsetFetchRequestData data = ((OffsetFetchRequest) request.body()).data();
         if (request.version() >= 8) {

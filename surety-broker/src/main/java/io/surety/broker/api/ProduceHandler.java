@@ -57,12 +57,6 @@ final class ProduceHandler implements ApiHandler {
         return ApiKeys.PRODUCE;
     }
 
-    /** v0, as Kafka 4.x advertises, though v0-v2 are not served (see {@link ApiVersionsHandler}). */
-    @Override
-    public short advertisedMinVersion() {
-        return ApiKeys.PRODUCE_API_VERSIONS_RESPONSE_MIN_VERSION;
-    }
-
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ProduceRequestData data = ((ProduceRequest) request.body()).data();

@@ -22,11 +22,6 @@ final class TxnOffsetCommitHandler implements ApiHandler {
     }
 
     @Override
-    public short maxVersion() {
-        return 4;
-    }
-
-    @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         TxnOffsetCommitRequest body = (TxnOffsetCommitRequest) request.body();
         return services.transactions().txnOffsetCommit(body.data(), request.version()).thenApply(ApiResponse.Send::new);

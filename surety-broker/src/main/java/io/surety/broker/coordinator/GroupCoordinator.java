@@ -35,6 +35,7 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.requests.JoinGroupResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,10 +168,16 @@ public final class GroupCoordinator implements AutoCloseable {
         });
     }
 
+    /**
+     * Joins a classic group. The answer is in {@code version}'s shape: the protocol name is null
+     * only from v7, where it became nullable, and empty before, as Kafka's {@link JoinGroupResponse}
+     * makes it; the state machine answers errors with a null name.
+     */
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, String clientId,
             String clientHost, short version) {
         ClassicGroupStateMachine.Client client = new ClassicGroupStateMachine.Client(clientId, clientHost, version);
-        return submit((ctx, future) -> state.classicJoins().join(ctx, request, client, future));
+        return this.<JoinGroupResponseData>submit((ctx, future) -> state.classicJoins().join(ctx, request, client, future))
+                .thenApply(response -> new JoinGroupResponse(response, version).data());
     }
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request) {

@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Random;
+import org.apache.kafka.common.message.ApiMessageType;
 import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.SaslHandshakeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.junit.jupiter.api.Test;
@@ -124,7 +127,39 @@ class ResponseErrorsTest {
     }
 
     @Test
-    void shouldStillCountWhenTheApiHasNoWrapperAndTheBodyIsReparsed() {
+    void shouldCountTheTopLevelCodeWhenALeaveGroupResponseIsInItsV0Shape() {
+        LeaveGroupResponseData body = new LeaveGroupResponseData().setErrorCode(Errors.UNKNOWN_MEMBER_ID.code());
+
+        assertThat(count(ApiKeys.LEAVE_GROUP, body, (short) 0).counts)
+                .containsExactlyEntriesOf(Map.of(Errors.UNKNOWN_MEMBER_ID, 1));
+    }
+
+    @Test
+    void shouldCountNothingWhenAnyApiAnswersAnEmptyBodyAtAnyVersion() {
+        for (ApiKeys api : ApiKeys.values()) {
+            for (short version = api.oldestVersion(); version <= api.latestVersion(); version++) {
+                ApiMessage body = ApiMessageType.fromApiKey(api.id).newResponse();
+                if (api == ApiKeys.PRODUCE || api == ApiKeys.FETCH || !encodable(body, version)) {
+                    continue;
+                }
+                Tally tally = new Tally();
+                assertThat(ResponseErrors.count(api, body, version, tally)).as("%s v%d", api, version)
+                        .isEqualTo(Errors.NONE);
+            }
+        }
+    }
+
+    private static boolean encodable(ApiMessage body, short version) {
+        try {
+            MessageUtil.toByteBufferAccessor(body, version);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void shouldCountThroughKafkasParserWhenTheApiIsNotOnTheDataPath() {
         SaslHandshakeResponseData body = new SaslHandshakeResponseData()
                 .setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code());
 

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.surety.broker.LogCapture;
 import io.surety.broker.api.ApiDispatcher;
+import io.surety.broker.api.ServedVersions;
 import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.PrometheusText;
 import java.nio.ByteBuffer;
@@ -236,7 +237,8 @@ class ConnectionHandlerTest {
         assertThat(responses).hasSize(1);
         ApiVersionsResponseData data = assertApiVersionsResponse(responses.get(0), (short) 3, 1, Errors.NONE);
         assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).isZero();
-        assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).maxVersion()).isEqualTo(ApiKeys.PRODUCE.latestVersion());
+        assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).maxVersion())
+                .isEqualTo(ServedVersions.of(ApiKeys.PRODUCE).orElseThrow().max());
 
         for (short version = 0; version <= 2; version++) {
             EmbeddedChannel produce = channel(MAX_FRAME_BYTES);
