@@ -3,7 +3,6 @@ package io.surety.semantics;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -52,12 +51,12 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
     private final Consumer<K, V> consumer;
     /** Offsets after processed records not yet committed. Loop thread only. */
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
-    private final AtomicBoolean started = new AtomicBoolean();
-    private volatile boolean running = true;
+    private final LoopLifecycle lifecycle;
 
     private AtLeastOnceLoop(HandlerLoopSettings<K, V> settings) {
         this.settings = settings;
         this.consumer = settings.consumer();
+        this.lifecycle = new LoopLifecycle(consumer, LOG);
     }
 
     /** Starts building a loop around {@code consumer}, which the loop will own and close. */
@@ -67,14 +66,12 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
 
     @Override
     public LoopExit run() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("run() may be called once");
-        }
+        lifecycle.claimRun();
         boolean orderly = false;
         LoopExit exit;
         try {
             consumer.subscribe(settings.topics(), new CommitOnRevoke());
-            exit = loop();
+            exit = lifecycle.stepUntilShutdown(this::pollOnce);
             orderly = true;
         } catch (RuntimeException e) {
             exit = new LoopExit.Failed(e);
@@ -93,19 +90,7 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
 
     @Override
     public void shutdown() {
-        running = false;
-        consumer.wakeup();
-    }
-
-    private LoopExit loop() {
-        try {
-            while (running) {
-                pollOnce();
-            }
-        } catch (WakeupException e) {
-            LOG.debug("Woken up to shut down");
-        }
-        return new LoopExit.ShutDown();
+        lifecycle.shutdown();
     }
 
     /** One poll and its batch. Package-private: tests call it step by step. */
@@ -121,7 +106,7 @@ public final class AtLeastOnceLoop<K, V> implements ProcessingLoop {
         int left = records.count();
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<K, V> record : records.records(partition)) {
-                if (!running) {
+                if (!lifecycle.running()) {
                     return;
                 }
                 process(record);

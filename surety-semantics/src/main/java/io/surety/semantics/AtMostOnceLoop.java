@@ -1,7 +1,6 @@
 package io.surety.semantics;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,13 +45,13 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
 
     private final HandlerLoopSettings<K, V> settings;
     private final Consumer<K, V> consumer;
-    private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicLong skipped = new AtomicLong();
-    private volatile boolean running = true;
+    private final LoopLifecycle lifecycle;
 
     private AtMostOnceLoop(HandlerLoopSettings<K, V> settings) {
         this.settings = settings;
         this.consumer = settings.consumer();
+        this.lifecycle = new LoopLifecycle(consumer, LOG);
     }
 
     /** Starts building a loop around {@code consumer}, which the loop will own and close. */
@@ -62,17 +61,11 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
 
     @Override
     public LoopExit run() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("run() may be called once");
-        }
-        LoopExit exit = new LoopExit.ShutDown();
+        lifecycle.claimRun();
+        LoopExit exit;
         try {
             consumer.subscribe(settings.topics());
-            while (running) {
-                pollOnce();
-            }
-        } catch (WakeupException e) {
-            LOG.debug("Woken up to shut down");
+            exit = lifecycle.stepUntilShutdown(this::pollOnce);
         } catch (RuntimeException e) {
             exit = new LoopExit.Failed(e);
         } finally {
@@ -83,8 +76,7 @@ public final class AtMostOnceLoop<K, V> implements ProcessingLoop {
 
     @Override
     public void shutdown() {
-        running = false;
-        consumer.wakeup();
+        lifecycle.shutdown();
     }
 
     /**

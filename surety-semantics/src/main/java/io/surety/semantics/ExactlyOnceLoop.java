@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -24,7 +23,6 @@ import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +77,7 @@ public final class ExactlyOnceLoop<K, V, KO, VO> implements ProcessingLoop {
     private final CrashHook crashHook;
     private final Duration pollTimeout;
     private final int transactionAttempts;
-    private final AtomicBoolean started = new AtomicBoolean();
-    private volatile boolean running = true;
+    private final LoopLifecycle lifecycle;
     /** Loop thread only. */
     private boolean inTransaction;
     private int failuresInARow;
@@ -89,6 +86,7 @@ public final class ExactlyOnceLoop<K, V, KO, VO> implements ProcessingLoop {
         this.consumer = builder.consumer;
         this.producer = builder.producer;
         this.topics = LoopSupport.checkTopics(builder.topics);
+        this.lifecycle = new LoopLifecycle(consumer, LOG);
         this.transformer = LoopSupport.required(builder.transformer,
                 "transformer (the code that turns each record into output records)");
         this.retrier = new Retrier(builder.retry, builder.sleeper);
@@ -108,20 +106,13 @@ public final class ExactlyOnceLoop<K, V, KO, VO> implements ProcessingLoop {
 
     @Override
     public LoopExit run() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("run() may be called once");
-        }
-        LoopExit exit = new LoopExit.ShutDown();
+        lifecycle.claimRun();
+        LoopExit exit;
         boolean orderly = false;
         try {
             producer.initTransactions();
             consumer.subscribe(topics, new AbortOnRevoke());
-            while (running) {
-                pollOnce();
-            }
-            orderly = true;
-        } catch (WakeupException e) {
-            LOG.debug("Woken up to shut down");
+            exit = lifecycle.stepUntilShutdown(this::pollOnce);
             orderly = true;
         } catch (RuntimeException e) {
             Optional<KafkaException> fenced = causeOfType(e, ProducerFencedException.class, FencedInstanceIdException.class);
@@ -146,8 +137,7 @@ public final class ExactlyOnceLoop<K, V, KO, VO> implements ProcessingLoop {
 
     @Override
     public void shutdown() {
-        running = false;
-        consumer.wakeup();
+        lifecycle.shutdown();
     }
 
     /** One poll and its transaction. Package-private: tests call it step by step. */

@@ -51,7 +51,8 @@ final class OffsetStateMachine {
 
     OffsetCommitResponseData commit(OffsetCommitRequestData request, short version, OperationContext ctx) {
         Errors groupError = request.groupId() == null || request.groupId().isEmpty()
-                ? Errors.INVALID_GROUP_ID : validateCommit(request, version);
+                ? Errors.INVALID_GROUP_ID : OffsetCommitCheck.offsetCommit(groups.group(request.groupId()),
+                        request.generationIdOrMemberEpoch(), request.memberId(), request.groupInstanceId(), version);
         OffsetCommitResponseData response = new OffsetCommitResponseData();
         for (OffsetCommitRequestData.OffsetCommitRequestTopic topic : request.topics()) {
             OffsetCommitResponseTopic out = new OffsetCommitResponseTopic().setName(topic.name()).setTopicId(topic.topicId());
@@ -75,50 +76,6 @@ final class OffsetStateMachine {
             response.topics().add(out);
         }
         return response;
-    }
-
-    private Errors validateCommit(OffsetCommitRequestData request, short version) {
-        int generation = request.generationIdOrMemberEpoch();
-        String memberId = request.memberId() == null ? "" : request.memberId();
-        GroupKind group = groups.group(request.groupId());
-        if (group == null) {
-            if (generation < 0) {
-                return Errors.NONE;
-            }
-            return version >= 9 ? Errors.GROUP_ID_NOT_FOUND : Errors.ILLEGAL_GENERATION;
-        }
-        if (group instanceof ConsumerGroup consumerGroup) {
-            if (generation < 0 && consumerGroup.isEmpty()) {
-                return Errors.NONE;
-            }
-            ConsumerMemberState member = consumerGroup.member(memberId);
-            if (member == null) {
-                return Errors.UNKNOWN_MEMBER_ID;
-            }
-            if (version < 9) {
-                return Errors.UNSUPPORTED_VERSION;
-            }
-            return generation == member.memberEpoch() ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
-        }
-        ClassicGroup classic = (ClassicGroup) group;
-        if (classic.is(State.DEAD)) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        if (generation < 0 && classic.is(State.EMPTY)) {
-            return Errors.NONE;
-        }
-        if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
-            Errors invalid = ClassicGroupStateMachine.validateMember(classic, memberId, request.groupInstanceId());
-            if (invalid != Errors.NONE) {
-                return invalid;
-            }
-            if (generation != classic.generation()) {
-                return Errors.ILLEGAL_GENERATION;
-            }
-        } else if (!classic.is(State.EMPTY)) {
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        return classic.is(State.COMPLETING_REBALANCE) ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
     }
 
     OffsetFetchResponseGroup fetch(OffsetFetchRequestGroup request) {

@@ -1,7 +1,5 @@
 package io.surety.broker.coordinator;
 
-import io.surety.broker.coordinator.ClassicGroup.State;
-import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberState;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetStaged;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
@@ -40,7 +38,8 @@ final class TxnOffsetStateMachine {
             error = transactions.checkOffsetCommit(request.transactionalId(), request.producerId(),
                     request.producerEpoch(), request.groupId(), version >= FIRST_ABORTABLE_VERSION);
             if (error == Errors.NONE) {
-                error = validateGroup(request);
+                error = OffsetCommitCheck.txnOffsetCommit(groups.group(request.groupId()), request.generationId(),
+                        request.memberId(), request.groupInstanceId());
             }
         }
         TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
@@ -67,40 +66,5 @@ final class TxnOffsetStateMachine {
             response.topics().add(out);
         }
         return response;
-    }
-
-    /** Kafka's group checks for a transactional commit (GroupMetadataManager / OffsetMetadataManager). */
-    private Errors validateGroup(TxnOffsetCommitRequestData request) {
-        int generation = request.generationId();
-        String memberId = request.memberId() == null ? "" : request.memberId();
-        GroupKind group = groups.group(request.groupId());
-        if (group == null) {
-            return generation < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
-        }
-        if (group instanceof ConsumerGroup consumerGroup) {
-            if (generation < 0 && consumerGroup.isEmpty()) {
-                return Errors.NONE;
-            }
-            ConsumerMemberState member = consumerGroup.member(memberId);
-            if (member == null) {
-                return Errors.UNKNOWN_MEMBER_ID;
-            }
-            return generation == member.memberEpoch() ? Errors.NONE : Errors.ILLEGAL_GENERATION;
-        }
-        ClassicGroup classic = (ClassicGroup) group;
-        if (classic.is(State.DEAD)) {
-            return Errors.COORDINATOR_NOT_AVAILABLE;
-        }
-        if (generation < 0 && classic.is(State.EMPTY)) {
-            return Errors.NONE;
-        }
-        if (generation >= 0 || !memberId.isEmpty() || request.groupInstanceId() != null) {
-            Errors invalid = ClassicGroupStateMachine.validateMember(classic, memberId, request.groupInstanceId());
-            if (invalid != Errors.NONE) {
-                return invalid;
-            }
-            return generation == classic.generation() ? Errors.NONE : Errors.ILLEGAL_GENERATION;
-        }
-        return Errors.NONE;
     }
 }
