@@ -3,7 +3,7 @@ package io.surety.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.surety.broker.metadata.StartRefusedException;
+import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddOffsetsToTxnResponseData;
@@ -9,10 +10,10 @@ import org.apache.kafka.common.requests.AddOffsetsToTxnRequest;
 /** AddOffsetsToTxn v0-4: the group's offsets will be committed inside the producer's transaction. */
 final class AddOffsetsToTxnHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final TransactionCoordinator transactions;
 
-    AddOffsetsToTxnHandler(BrokerServices services) {
-        this.services = services;
+    AddOffsetsToTxnHandler(TransactionCoordinator transactions) {
+        this.transactions = transactions;
     }
 
     @Override
@@ -23,7 +24,7 @@ final class AddOffsetsToTxnHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         AddOffsetsToTxnRequestData data = ((AddOffsetsToTxnRequest) request.body()).data();
-        return services.transactions().addOffsets(data.transactionalId(), data.producerId(), data.producerEpoch(),
+        return transactions.addOffsets(data.transactionalId(), data.producerId(), data.producerEpoch(),
                 data.groupId()).thenApply(error -> new ApiResponse.Send(new AddOffsetsToTxnResponseData()
                         .setErrorCode(TxnErrors.fenced(error, request.version(), 2).code())));
     }

@@ -1,5 +1,7 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.TransactionCoordinator;
+import io.surety.broker.partition.PartitionRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +27,12 @@ final class AddPartitionsToTxnHandler implements ApiHandler {
 
     private static final short FIRST_BATCHED_VERSION = 4;
 
-    private final BrokerServices services;
+    private final PartitionRegistry partitionRegistry;
+    private final TransactionCoordinator transactions;
 
-    AddPartitionsToTxnHandler(BrokerServices services) {
-        this.services = services;
+    AddPartitionsToTxnHandler(PartitionRegistry partitionRegistry, TransactionCoordinator transactions) {
+        this.partitionRegistry = partitionRegistry;
+        this.transactions = transactions;
     }
 
     @Override
@@ -64,7 +68,7 @@ final class AddPartitionsToTxnHandler implements ApiHandler {
             boolean verifyOnly, List<TopicPartition> partitions, short version) {
         Map<TopicPartition, Errors> unknown = new LinkedHashMap<>();
         for (TopicPartition tp : partitions) {
-            if (services.partitions().get(tp) == null) {
+            if (partitionRegistry.get(tp) == null) {
                 unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
             }
         }
@@ -74,14 +78,14 @@ final class AddPartitionsToTxnHandler implements ApiHandler {
             return CompletableFuture.completedFuture(out);
         }
         if (verifyOnly) {
-            return services.transactions().verifyPartitions(transactionalId, producerId, epoch, partitions)
+            return transactions.verifyPartitions(transactionalId, producerId, epoch, partitions)
                     .thenApply(errors -> {
                         Map<TopicPartition, Errors> out = new LinkedHashMap<>();
                         errors.forEach((tp, e) -> out.put(tp, TxnErrors.abortable(e, version, 5)));
                         return out;
                     });
         }
-        return services.transactions().addPartitions(transactionalId, producerId, epoch, partitions).thenApply(error -> {
+        return transactions.addPartitions(transactionalId, producerId, epoch, partitions).thenApply(error -> {
             Map<TopicPartition, Errors> out = new LinkedHashMap<>();
             partitions.forEach(tp -> out.put(tp, TxnErrors.fenced(error, version, 2)));
             return out;

@@ -1,6 +1,13 @@
 package io.surety.broker.api;
 
+import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.coordinator.GroupCoordinator;
+import io.surety.broker.coordinator.TransactionCoordinator;
+import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.RequestMetrics;
+import io.surety.broker.partition.PartitionRegistry;
+import io.surety.broker.partition.TransactionVerifier;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -31,47 +38,71 @@ public final class ApiDispatcher {
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final RequestMetrics metrics;
 
+    /** Builds every handler with only the services it uses, from what the broker wired. */
     public ApiDispatcher(BrokerServices services, RequestMetrics metrics) {
         this.metrics = metrics;
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(this);
+        BrokerNode localNode = new BrokerNode(services.identity(), services.config(), services.boundPort());
+        TopicRegistry topics = services.topics();
+        PartitionRegistry partitions = services.partitions();
+        TopicOperations topicOperations = services.topicOperations();
+        GroupCoordinator groups = services.groups();
+        TransactionCoordinator transactions = services.transactions();
+        Clock clock = services.clock();
         register(List.of(
                 apiVersions,
-                new MetadataHandler(services),
-                new ProduceHandler(services),
-                new FetchHandler(services),
-                new ListOffsetsHandler(services),
-                new InitProducerIdHandler(services),
-                new CreateTopicsHandler(services),
-                new DeleteTopicsHandler(services),
-                new CreatePartitionsHandler(services),
-                new DescribeConfigsHandler(services),
-                new IncrementalAlterConfigsHandler(services),
-                new DescribeClusterHandler(services),
-                new OffsetForLeaderEpochHandler(services),
-                new DeleteRecordsHandler(services),
-                new DescribeTopicPartitionsHandler(services),
-                new FindCoordinatorHandler(services),
-                new JoinGroupHandler(services),
-                new SyncGroupHandler(services),
-                new HeartbeatHandler(services),
-                new LeaveGroupHandler(services),
-                new OffsetCommitHandler(services),
-                new OffsetFetchHandler(services),
-                new OffsetDeleteHandler(services),
-                new DescribeGroupsHandler(services),
-                new ListGroupsHandler(services),
-                new DeleteGroupsHandler(services),
-                new ConsumerGroupHeartbeatHandler(services),
-                new ConsumerGroupDescribeHandler(services),
-                new AddPartitionsToTxnHandler(services),
-                new AddOffsetsToTxnHandler(services),
-                new EndTxnHandler(services),
-                new TxnOffsetCommitHandler(services),
-                new DescribeTransactionsHandler(services),
-                new ListTransactionsHandler(services),
-                new DescribeProducersHandler(services),
-                new WriteTxnMarkersHandler(services)));
+                new MetadataHandler(services.config(), topics, partitions, topicOperations, localNode),
+                new ProduceHandler(topics, partitions, services.flusher(), services.metrics().topics(),
+                        transactionVerifier(services.config(), transactions), clock),
+                new FetchHandler(topics, partitions, services.metrics().topics(),
+                        new FetchWaiting(clock, services.timer(), services.handlerPool(), services.watchers())),
+                new ListOffsetsHandler(topics, partitions),
+                new InitProducerIdHandler(services.producerIds(), transactions),
+                new CreateTopicsHandler(services.config(), topics, topicOperations, localNode),
+                new DeleteTopicsHandler(services.config(), topics, topicOperations),
+                new CreatePartitionsHandler(topics, topicOperations, localNode),
+                new DescribeConfigsHandler(services.config(), topics, localNode),
+                new IncrementalAlterConfigsHandler(services.config(), topics, topicOperations, localNode),
+                new DescribeClusterHandler(localNode),
+                new OffsetForLeaderEpochHandler(topics, partitions),
+                new DeleteRecordsHandler(topics, partitions, clock),
+                new DescribeTopicPartitionsHandler(topics, partitions, localNode),
+                new FindCoordinatorHandler(localNode),
+                new JoinGroupHandler(groups),
+                new SyncGroupHandler(groups),
+                new HeartbeatHandler(groups),
+                new LeaveGroupHandler(groups),
+                new OffsetCommitHandler(groups),
+                new OffsetFetchHandler(groups),
+                new OffsetDeleteHandler(groups),
+                new DescribeGroupsHandler(groups),
+                new ListGroupsHandler(groups),
+                new DeleteGroupsHandler(groups),
+                new ConsumerGroupHeartbeatHandler(groups),
+                new ConsumerGroupDescribeHandler(groups),
+                new AddPartitionsToTxnHandler(partitions, transactions),
+                new AddOffsetsToTxnHandler(transactions),
+                new EndTxnHandler(transactions),
+                new TxnOffsetCommitHandler(transactions),
+                new DescribeTransactionsHandler(transactions),
+                new ListTransactionsHandler(transactions),
+                new DescribeProducersHandler(partitions),
+                new WriteTxnMarkersHandler(partitions, services.flusher(), clock)));
         metrics.serve(handlers.keySet());
+    }
+
+    /**
+     * What the produce path checks a transactional batch against (KIP-890 part 1): the
+     * coordinator's published transactions, or nothing when
+     * {@code transaction.partition.verification.enable=false}. The coordinator's view is read at
+     * each check, so building the table needs no running coordinator (the network layer's tests
+     * build it without one).
+     */
+    private static TransactionVerifier transactionVerifier(BrokerConfig config, TransactionCoordinator transactions) {
+        if (!config.transactionPartitionVerificationEnable()) {
+            return TransactionVerifier.NONE;
+        }
+        return (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch, partition);
     }
 
     /** Registers one handler per API key; the keys must be exactly the rows of {@link ServedVersions}. */

@@ -1,38 +1,57 @@
 package io.surety.broker.api;
 
 import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.metadata.ClusterIdentity;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
 
-/** This node as the various responses describe a broker (id and advertised address), and as replica assignments must name it. */
+/**
+ * This node as the various responses describe a broker (cluster id, node id and advertised
+ * address), and as replica assignments must name it. Immutable and thread-safe; the bound port is
+ * read when asked, since a listener on port 0 binds after the handlers are built.
+ */
 final class BrokerNode {
 
-    private BrokerNode() {
+    private final ClusterIdentity identity;
+    private final BrokerConfig config;
+    private final IntSupplier boundPort;
+
+    BrokerNode(ClusterIdentity identity, BrokerConfig config, IntSupplier boundPort) {
+        this.identity = identity;
+        this.config = config;
+        this.boundPort = boundPort;
     }
 
-    static MetadataResponseBroker metadataBroker(BrokerServices services) {
-        BrokerConfig.Listener advertised = services.config().advertisedListener();
-        return new MetadataResponseBroker().setNodeId(services.identity().nodeId())
-                .setHost(advertised.host()).setPort(advertisedPort(services)).setRack(null);
+    int nodeId() {
+        return identity.nodeId();
     }
 
-    static DescribeClusterBroker describeClusterBroker(BrokerServices services) {
-        BrokerConfig.Listener advertised = services.config().advertisedListener();
-        return new DescribeClusterBroker().setBrokerId(services.identity().nodeId())
-                .setHost(advertised.host()).setPort(advertisedPort(services)).setRack(null);
+    String clusterId() {
+        return identity.clusterId();
+    }
+
+    MetadataResponseBroker metadataBroker() {
+        return new MetadataResponseBroker().setNodeId(nodeId())
+                .setHost(config.advertisedListener().host()).setPort(advertisedPort()).setRack(null);
+    }
+
+    DescribeClusterBroker describeClusterBroker() {
+        return new DescribeClusterBroker().setBrokerId(nodeId())
+                .setHost(config.advertisedListener().host()).setPort(advertisedPort()).setRack(null);
     }
 
     /**
      * Checks a manual replica assignment for one partition: on a single node it must name this
      * node, once. Throws {@link InvalidReplicaAssignmentException} with Kafka's message otherwise.
      */
-    static void checkAssignment(BrokerServices services, List<Integer> brokerIds) {
+    void checkAssignment(List<Integer> brokerIds) {
         if (brokerIds.isEmpty()) {
             throw new InvalidReplicaAssignmentException("The manual partition assignment includes an empty replica list.");
         }
-        int node = services.identity().nodeId();
+        int node = nodeId();
         List<Integer> sorted = brokerIds.stream().sorted().toList();
         for (int i = 0; i < sorted.size(); i++) {
             int brokerId = sorted.get(i);
@@ -48,8 +67,8 @@ final class BrokerNode {
     }
 
     /** The advertised port; a listener on port 0 advertises the port it actually bound. */
-    static int advertisedPort(BrokerServices services) {
-        BrokerConfig.Listener advertised = services.config().advertisedListener();
-        return advertised.port() == 0 ? services.boundPort().getAsInt() : advertised.port();
+    int advertisedPort() {
+        BrokerConfig.Listener advertised = config.advertisedListener();
+        return advertised.port() == 0 ? boundPort.getAsInt() : advertised.port();
     }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntSupplier;
 
 /**
- * What request handlers work with, wired once by the broker. Immutable holder; each service
- * states its own thread-safety.
+ * Everything the api layer is built from, wired once by the broker. Only {@link ApiDispatcher}
+ * reads it: it gives each handler, as constructor parameters, just the services that handler
+ * uses. Immutable holder; each service states its own thread-safety.
  */
 public record BrokerServices(
         BrokerConfig config,

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -8,10 +9,10 @@ import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
 /** ConsumerGroupDescribe (KIP-848): classic groups answer GROUP_ID_NOT_FOUND, so the Admin client falls back. */
 final class ConsumerGroupDescribeHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    ConsumerGroupDescribeHandler(BrokerServices services) {
-        this.services = services;
+    ConsumerGroupDescribeHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -22,7 +23,7 @@ final class ConsumerGroupDescribeHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ConsumerGroupDescribeRequest body = (ConsumerGroupDescribeRequest) request.body();
-        return services.groups().consumerGroupDescribe(body.data().groupIds(), request.version())
+        return groups.consumerGroupDescribe(body.data().groupIds(), request.version())
                 .thenApply(groups -> new ApiResponse.Send(new ConsumerGroupDescribeResponseData().setGroups(groups)));
     }
 }

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
@@ -10,10 +11,10 @@ import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
  */
 final class ConsumerGroupHeartbeatHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    ConsumerGroupHeartbeatHandler(BrokerServices services) {
-        this.services = services;
+    ConsumerGroupHeartbeatHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -24,7 +25,7 @@ final class ConsumerGroupHeartbeatHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ConsumerGroupHeartbeatRequest body = (ConsumerGroupHeartbeatRequest) request.body();
-        return services.groups().consumerGroupHeartbeat(body.data(), GroupClients.clientId(request),
+        return groups.consumerGroupHeartbeat(body.data(), GroupClients.clientId(request),
                 GroupClients.host(request), request.version()).thenApply(ApiResponse.Send::new);
     }
 }

@@ -1,6 +1,7 @@
 package io.surety.broker.api;
 
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -30,10 +31,14 @@ final class CreatePartitionsHandler implements ApiHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(CreatePartitionsHandler.class);
 
-    private final BrokerServices services;
+    private final TopicRegistry topics;
+    private final TopicOperations topicOperations;
+    private final BrokerNode localNode;
 
-    CreatePartitionsHandler(BrokerServices services) {
-        this.services = services;
+    CreatePartitionsHandler(TopicRegistry topics, TopicOperations topicOperations, BrokerNode localNode) {
+        this.topics = topics;
+        this.topicOperations = topicOperations;
+        this.localNode = localNode;
     }
 
     @Override
@@ -67,7 +72,7 @@ final class CreatePartitionsHandler implements ApiHandler {
     private CreatePartitionsTopicResult grow(CreatePartitionsTopic topic, boolean validateOnly) {
         CreatePartitionsTopicResult result = new CreatePartitionsTopicResult().setName(topic.name());
         try {
-            TopicInfo current = services.topics().get(topic.name());
+            TopicInfo current = topics.get(topic.name());
             if (current == null) {
                 throw new UnknownTopicOrPartitionException("The topic '" + topic.name() + "' does not exist.");
             }
@@ -80,12 +85,12 @@ final class CreatePartitionsHandler implements ApiHandler {
                             + " assignment(s) were specified.");
                 }
                 for (CreatePartitionsAssignment assignment : topic.assignments()) {
-                    BrokerNode.checkAssignment(services, assignment.brokerIds());
+                    localNode.checkAssignment(assignment.brokerIds());
                 }
             }
             TopicOperations.checkOperationSize(additional);
             if (!validateOnly) {
-                services.topicOperations().addPartitions(current, topic.count());
+                topicOperations.addPartitions(current, topic.count());
             }
             return result.setErrorCode(Errors.NONE.code()).setErrorMessage(null);
         } catch (ApiException e) {

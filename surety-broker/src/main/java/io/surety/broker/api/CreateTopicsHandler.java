@@ -1,7 +1,9 @@
 package io.surety.broker.api;
 
+import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,10 +50,17 @@ final class CreateTopicsHandler implements ApiHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CreateTopicsHandler.class);
     private static final short SINGLE_REPLICA = 1;
 
-    private final BrokerServices services;
+    private final BrokerConfig brokerConfig;
+    private final TopicRegistry topics;
+    private final TopicOperations topicOperations;
+    private final BrokerNode localNode;
 
-    CreateTopicsHandler(BrokerServices services) {
-        this.services = services;
+    CreateTopicsHandler(BrokerConfig brokerConfig, TopicRegistry topics, TopicOperations topicOperations,
+            BrokerNode localNode) {
+        this.brokerConfig = brokerConfig;
+        this.topics = topics;
+        this.topicOperations = topicOperations;
+        this.localNode = localNode;
     }
 
     @Override
@@ -88,14 +97,14 @@ final class CreateTopicsHandler implements ApiHandler {
         try {
             TopicOperations.validateName(name);
             checkNoCollision(name);
-            if (services.topics().get(name) != null) {
+            if (topics.get(name) != null) {
                 throw new TopicExistsException("Topic '" + name + "' already exists.");
             }
             TopicConfig config = topicConfig(topic.configs());
             int partitionCount = partitionCount(topic);
             Uuid id = Uuid.ZERO_UUID;
             if (!validateOnly) {
-                TopicInfo created = services.topicOperations().createNew(name, partitionCount, config);
+                TopicInfo created = topicOperations.createNew(name, partitionCount, config);
                 id = created.id();
             }
             return describe(result.setTopicId(id), partitionCount, config);
@@ -113,7 +122,7 @@ final class CreateTopicsHandler implements ApiHandler {
         if (!Topic.hasCollisionChars(name)) {
             return;
         }
-        for (TopicInfo existing : services.topics().all()) {
+        for (TopicInfo existing : topics.all()) {
             if (!existing.name().equals(name) && Topic.hasCollision(name, existing.name())) {
                 throw new InvalidTopicException("Topic '" + name + "' collides with existing topic: " + existing.name());
             }
@@ -134,7 +143,7 @@ final class CreateTopicsHandler implements ApiHandler {
             throw new InvalidConfigurationException("Null value not supported for topic configs: " + String.join(",", nullValued));
         }
         try {
-            return TopicConfig.of(services.config(), overrides);
+            return TopicConfig.of(brokerConfig, overrides);
         } catch (ConfigException e) {
             throw new InvalidConfigurationException(e.getMessage());
         }
@@ -156,7 +165,7 @@ final class CreateTopicsHandler implements ApiHandler {
                         + " time(s): The target replication factor of " + replicationFactor
                         + " cannot be reached because only 1 broker(s) are registered.");
             }
-            count = topic.numPartitions() == -1 ? services.config().numPartitions() : topic.numPartitions();
+            count = topic.numPartitions() == -1 ? brokerConfig.numPartitions() : topic.numPartitions();
         }
         TopicOperations.checkOperationSize(count);
         return count;
@@ -175,7 +184,7 @@ final class CreateTopicsHandler implements ApiHandler {
                 throw new InvalidReplicaAssignmentException("Found multiple manual partition assignments for partition "
                         + assignment.partitionIndex());
             }
-            BrokerNode.checkAssignment(services, assignment.brokerIds());
+            localNode.checkAssignment(assignment.brokerIds());
         }
         for (int p = 0; p < indexes.size(); p++) {
             if (!indexes.contains(p)) {
@@ -188,7 +197,7 @@ final class CreateTopicsHandler implements ApiHandler {
     private CreatableTopicResult describe(CreatableTopicResult result, int partitionCount, TopicConfig config) {
         result.setErrorCode(Errors.NONE.code()).setErrorMessage(null).setTopicConfigErrorCode(Errors.NONE.code())
                 .setNumPartitions(partitionCount).setReplicationFactor(SINGLE_REPLICA);
-        for (ConfigEntries.Entry entry : ConfigEntries.ofTopic(services.config(), config)) {
+        for (ConfigEntries.Entry entry : ConfigEntries.ofTopic(brokerConfig, config)) {
             result.configs().add(new CreatableTopicConfigs().setName(entry.name()).setValue(entry.value())
                     .setReadOnly(entry.readOnly()).setConfigSource(entry.source().id()).setIsSensitive(false));
         }

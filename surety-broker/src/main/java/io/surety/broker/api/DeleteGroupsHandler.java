@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResultCollection;
@@ -9,10 +10,10 @@ import org.apache.kafka.common.requests.DeleteGroupsRequest;
 /** DeleteGroups: removes empty groups and their offsets; groups with members get NON_EMPTY_GROUP. */
 final class DeleteGroupsHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    DeleteGroupsHandler(BrokerServices services) {
-        this.services = services;
+    DeleteGroupsHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -23,7 +24,7 @@ final class DeleteGroupsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         DeleteGroupsRequest body = (DeleteGroupsRequest) request.body();
-        return services.groups().deleteGroups(body.data().groupsNames()).thenApply(results -> {
+        return groups.deleteGroups(body.data().groupsNames()).thenApply(results -> {
             DeletableGroupResultCollection collection = new DeletableGroupResultCollection();
             results.forEach(collection::add);
             return new ApiResponse.Send(new DeleteGroupsResponseData().setResults(collection));

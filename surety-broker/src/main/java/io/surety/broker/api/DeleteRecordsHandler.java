@@ -1,8 +1,11 @@
 package io.surety.broker.api;
 
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
@@ -29,10 +32,14 @@ final class DeleteRecordsHandler implements ApiHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeleteRecordsHandler.class);
     private static final long UNKNOWN = -1L;
 
-    private final BrokerServices services;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
+    private final Clock clock;
 
-    DeleteRecordsHandler(BrokerServices services) {
-        this.services = services;
+    DeleteRecordsHandler(TopicRegistry topics, PartitionRegistry partitions, Clock clock) {
+        this.topics = topics;
+        this.partitions = partitions;
+        this.clock = clock;
     }
 
     @Override
@@ -44,13 +51,13 @@ final class DeleteRecordsHandler implements ApiHandler {
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         DeleteRecordsRequestData data = ((DeleteRecordsRequest) request.body()).data();
         DeleteRecordsResponseData response = new DeleteRecordsResponseData();
-        long nowMs = services.clock().millis();
+        long nowMs = clock.millis();
         for (DeleteRecordsTopic topic : data.topics()) {
-            TopicInfo info = services.topics().get(topic.name());
+            TopicInfo info = topics.get(topic.name());
             DeleteRecordsTopicResult result = new DeleteRecordsTopicResult().setName(topic.name());
             for (DeleteRecordsPartition requested : topic.partitions()) {
                 Partition partition = info == null ? null
-                        : services.partitions().get(new TopicPartition(info.name(), requested.partitionIndex()));
+                        : partitions.get(new TopicPartition(info.name(), requested.partitionIndex()));
                 result.partitions().add(delete(partition, requested, nowMs));
             }
             response.topics().add(result);

@@ -1,6 +1,8 @@
 package io.surety.broker.api;
 
+import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -30,10 +32,14 @@ final class DeleteTopicsHandler implements ApiHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeleteTopicsHandler.class);
     private static final short FIRST_VERSION_WITH_DELETION_DISABLED = 3;
 
-    private final BrokerServices services;
+    private final BrokerConfig brokerConfig;
+    private final TopicRegistry topics;
+    private final TopicOperations topicOperations;
 
-    DeleteTopicsHandler(BrokerServices services) {
-        this.services = services;
+    DeleteTopicsHandler(BrokerConfig brokerConfig, TopicRegistry topics, TopicOperations topicOperations) {
+        this.brokerConfig = brokerConfig;
+        this.topics = topics;
+        this.topicOperations = topicOperations;
     }
 
     @Override
@@ -45,7 +51,7 @@ final class DeleteTopicsHandler implements ApiHandler {
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         List<DeleteTopicState> requested = ((DeleteTopicsRequest) request.body()).topics();
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
-        if (!services.config().deleteTopicEnable()) {
+        if (!brokerConfig.deleteTopicEnable()) {
             boolean hasCode = request.version() >= FIRST_VERSION_WITH_DELETION_DISABLED;
             for (DeleteTopicState topic : requested) {
                 response.responses().add(result(topic.name(), topic.topicId(),
@@ -65,9 +71,9 @@ final class DeleteTopicsHandler implements ApiHandler {
             } else if (name != null && hasId) {
                 response.responses().add(result(name, id, Errors.INVALID_REQUEST, "You may not specify both topic name and topic id."));
             } else if (name != null && !duplicateNames.contains(name)) {
-                response.responses().add(delete(services.topics().get(name), name, Uuid.ZERO_UUID));
+                response.responses().add(delete(topics.get(name), name, Uuid.ZERO_UUID));
             } else if (name == null && !duplicateIds.contains(id)) {
-                response.responses().add(delete(services.topics().get(id), null, id));
+                response.responses().add(delete(topics.get(id), null, id));
             }
         }
         duplicateNames.forEach(name -> response.responses().add(
@@ -83,7 +89,7 @@ final class DeleteTopicsHandler implements ApiHandler {
             return result(requestedName, requestedId, unknown, unknown.message());
         }
         try {
-            services.topicOperations().delete(topic);
+            topicOperations.delete(topic);
             return result(topic.name(), topic.id(), Errors.NONE, null);
         } catch (UnknownTopicOrPartitionException e) {
             return result(requestedName, requestedId, unknown, unknown.message());

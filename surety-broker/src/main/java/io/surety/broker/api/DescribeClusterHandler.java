@@ -18,10 +18,10 @@ final class DescribeClusterHandler implements ApiHandler {
 
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
-    private final BrokerServices services;
+    private final BrokerNode localNode;
 
-    DescribeClusterHandler(BrokerServices services) {
-        this.services = services;
+    DescribeClusterHandler(BrokerNode localNode) {
+        this.localNode = localNode;
     }
 
     @Override
@@ -45,10 +45,10 @@ final class DescribeClusterHandler implements ApiHandler {
         } else {
             response.setErrorCode(Errors.NONE.code())
                     .setEndpointType(EndpointType.BROKER.id())
-                    .setClusterId(services.identity().clusterId())
-                    .setControllerId(services.identity().nodeId())
+                    .setClusterId(localNode.clusterId())
+                    .setControllerId(localNode.nodeId())
                     .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-            response.brokers().add(BrokerNode.describeClusterBroker(services));
+            response.brokers().add(localNode.describeClusterBroker());
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }

@@ -1,6 +1,8 @@
 package io.surety.broker.api;
 
+import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -27,10 +29,14 @@ import org.apache.kafka.common.requests.DescribeConfigsRequest;
  */
 final class DescribeConfigsHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final BrokerConfig brokerConfig;
+    private final TopicRegistry topics;
+    private final BrokerNode localNode;
 
-    DescribeConfigsHandler(BrokerServices services) {
-        this.services = services;
+    DescribeConfigsHandler(BrokerConfig brokerConfig, TopicRegistry topics, BrokerNode localNode) {
+        this.brokerConfig = brokerConfig;
+        this.topics = topics;
+        this.localNode = localNode;
     }
 
     @Override
@@ -65,18 +71,18 @@ final class DescribeConfigsHandler implements ApiHandler {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
         if (type == ConfigResource.Type.TOPIC) {
             TopicOperations.validateName(name);
-            TopicInfo topic = services.topics().get(name);
+            TopicInfo topic = topics.get(name);
             if (topic == null) {
                 throw new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
             }
-            return ConfigEntries.ofTopic(services.config(), topic.config());
+            return ConfigEntries.ofTopic(brokerConfig, topic.config());
         }
         if (type == ConfigResource.Type.BROKER) {
             if (name.isEmpty()) {
                 return List.of();
             }
             checkThisNode(name, " or empty string");
-            return ConfigEntries.ofBroker(services.config());
+            return ConfigEntries.ofBroker(brokerConfig);
         }
         if (type == ConfigResource.Type.BROKER_LOGGER) {
             if (name.isEmpty()) {
@@ -89,7 +95,7 @@ final class DescribeConfigsHandler implements ApiHandler {
     }
 
     private void checkThisNode(String name, String alternative) {
-        int node = services.identity().nodeId();
+        int node = localNode.nodeId();
         int requested;
         try {
             requested = Integer.parseInt(name);

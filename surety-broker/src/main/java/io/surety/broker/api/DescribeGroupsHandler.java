@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -8,10 +9,10 @@ import org.apache.kafka.common.requests.DescribeGroupsRequest;
 /** DescribeGroups: classic groups with their members; unknown groups are Dead (and GROUP_ID_NOT_FOUND from v6). */
 final class DescribeGroupsHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    DescribeGroupsHandler(BrokerServices services) {
-        this.services = services;
+    DescribeGroupsHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -22,7 +23,7 @@ final class DescribeGroupsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         DescribeGroupsRequest body = (DescribeGroupsRequest) request.body();
-        return services.groups().describeGroups(body.data().groups(), request.version())
+        return groups.describeGroups(body.data().groups(), request.version())
                 .thenApply(groups -> new ApiResponse.Send(new DescribeGroupsResponseData().setGroups(groups)));
     }
 }

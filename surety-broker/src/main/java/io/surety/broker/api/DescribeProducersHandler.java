@@ -1,6 +1,7 @@
 package io.surety.broker.api;
 
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerStateTable.ProducerSnapshot;
 import io.surety.broker.record.ControlBatches;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +22,10 @@ import org.apache.kafka.common.requests.DescribeProducersRequest;
  */
 final class DescribeProducersHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final PartitionRegistry partitions;
 
-    DescribeProducersHandler(BrokerServices services) {
-        this.services = services;
+    DescribeProducersHandler(PartitionRegistry partitions) {
+        this.partitions = partitions;
     }
 
     @Override
@@ -48,7 +49,7 @@ final class DescribeProducersHandler implements ApiHandler {
 
     private PartitionResponse describe(TopicPartition tp) {
         PartitionResponse out = new PartitionResponse().setPartitionIndex(tp.partition());
-        Partition partition = services.partitions().get(tp);
+        Partition partition = partitions.get(tp);
         if (partition == null) {
             return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }

@@ -1,7 +1,9 @@
 package io.surety.broker.api;
 
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -34,10 +36,14 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
     private static final int NO_LEADER = -1;
 
-    private final BrokerServices services;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
+    private final BrokerNode localNode;
 
-    DescribeTopicPartitionsHandler(BrokerServices services) {
-        this.services = services;
+    DescribeTopicPartitionsHandler(TopicRegistry topics, PartitionRegistry partitions, BrokerNode localNode) {
+        this.topics = topics;
+        this.partitions = partitions;
+        this.localNode = localNode;
     }
 
     @Override
@@ -53,7 +59,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
         boolean allTopics = data.topics().isEmpty();
         TreeSet<String> names = new TreeSet<>();
         if (allTopics) {
-            services.topics().all().forEach(topic -> names.add(topic.name()));
+            topics.all().forEach(topic -> names.add(topic.name()));
         } else {
             for (TopicRequest topic : data.topics()) {
                 names.add(topic.name());
@@ -73,7 +79,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
                 break;
             }
-            TopicInfo topic = services.topics().get(name);
+            TopicInfo topic = topics.get(name);
             if (topic == null) {
                 if (!allTopics) {
                     response.topics().add(missing(name));
@@ -102,10 +108,10 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
         DescribeTopicPartitionsResponseTopic out = new DescribeTopicPartitionsResponseTopic()
                 .setErrorCode(Errors.NONE.code()).setName(topic.name()).setTopicId(topic.id()).setIsInternal(false)
                 .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        int node = services.identity().nodeId();
+        int node = localNode.nodeId();
         List<Integer> replicas = List.of(node);
         for (int p = start; p < end; p++) {
-            Partition partition = services.partitions().get(new TopicPartition(topic.name(), p));
+            Partition partition = partitions.get(new TopicPartition(topic.name(), p));
             boolean offline = partition == null || partition.isOffline();
             out.partitions().add(new DescribeTopicPartitionsResponsePartition()
                     .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DescribeTransactionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -8,10 +9,10 @@ import org.apache.kafka.common.requests.DescribeTransactionsRequest;
 /** DescribeTransactions v0: state, producer, timeout and partitions of each transactional id. */
 final class DescribeTransactionsHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final TransactionCoordinator transactions;
 
-    DescribeTransactionsHandler(BrokerServices services) {
-        this.services = services;
+    DescribeTransactionsHandler(TransactionCoordinator transactions) {
+        this.transactions = transactions;
     }
 
     @Override
@@ -22,7 +23,7 @@ final class DescribeTransactionsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         DescribeTransactionsRequest body = (DescribeTransactionsRequest) request.body();
-        return services.transactions().describe(body.data().transactionalIds()).thenApply(states -> {
+        return transactions.describe(body.data().transactionalIds()).thenApply(states -> {
             DescribeTransactionsResponseData response = new DescribeTransactionsResponseData();
             response.transactionStates().addAll(states);
             return new ApiResponse.Send(response);

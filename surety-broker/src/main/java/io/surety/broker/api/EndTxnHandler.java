@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.EndTxnResponseData;
@@ -15,10 +16,10 @@ import org.apache.kafka.common.requests.EndTxnRequest;
  */
 final class EndTxnHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final TransactionCoordinator transactions;
 
-    EndTxnHandler(BrokerServices services) {
-        this.services = services;
+    EndTxnHandler(TransactionCoordinator transactions) {
+        this.transactions = transactions;
     }
 
     @Override
@@ -29,7 +30,7 @@ final class EndTxnHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         EndTxnRequestData data = ((EndTxnRequest) request.body()).data();
-        return services.transactions().endTxn(data.transactionalId(), data.producerId(), data.producerEpoch(),
+        return transactions.endTxn(data.transactionalId(), data.producerId(), data.producerEpoch(),
                 data.committed()).thenApply(error -> new ApiResponse.Send(new EndTxnResponseData()
                         .setErrorCode(TxnErrors.fenced(error, request.version(), 2).code())
                         .setProducerId(-1).setProducerEpoch((short) -1)));

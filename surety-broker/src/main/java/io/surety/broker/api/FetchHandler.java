@@ -1,7 +1,10 @@
 package io.surety.broker.api;
 
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.metrics.TopicMetrics;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,10 +26,16 @@ import org.apache.kafka.common.requests.FetchRequest;
  */
 final class FetchHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
+    private final TopicMetrics topicMetrics;
+    private final FetchWaiting waiting;
 
-    FetchHandler(BrokerServices services) {
-        this.services = services;
+    FetchHandler(TopicRegistry topics, PartitionRegistry partitions, TopicMetrics topicMetrics, FetchWaiting waiting) {
+        this.topics = topics;
+        this.partitions = partitions;
+        this.topicMetrics = topicMetrics;
+        this.waiting = waiting;
     }
 
     @Override
@@ -36,8 +45,8 @@ final class FetchHandler implements ApiHandler {
 
     private ApiResponse countBytesOut(ApiResponse response) {
         if (response instanceof ApiResponse.Send send && send.body() instanceof FetchResponseData data) {
-            services.metrics().topics().fetched(data, id -> {
-                TopicInfo topic = services.topics().get(id);
+            topicMetrics.fetched(data, id -> {
+                TopicInfo topic = topics.get(id);
                 return topic == null ? null : topic.name();
             });
         }
@@ -55,16 +64,16 @@ final class FetchHandler implements ApiHandler {
         List<FetchTarget> targets = new ArrayList<>();
         for (FetchRequestData.FetchTopic topic : data.topics()) {
             TopicInfo info = topic.topic() == null || topic.topic().isEmpty()
-                    ? services.topics().get(topic.topicId()) : services.topics().get(topic.topic());
+                    ? topics.get(topic.topicId()) : topics.get(topic.topic());
             for (FetchRequestData.FetchPartition partition : topic.partitions()) {
                 Partition found = info == null ? null
-                        : services.partitions().get(new TopicPartition(info.name(), partition.partition()));
+                        : partitions.get(new TopicPartition(info.name(), partition.partition()));
                 targets.add(new FetchTarget(topic.topic(), topic.topicId(), found, partition));
             }
         }
         boolean readCommitted = request.version() >= 4 && data.isolationLevel() == 1;
-        PendingFetch pending = new PendingFetch(services, targets, data.minBytes(), data.maxBytes(), readCommitted,
-                request.version(), services.clock().millis() + Math.max(0, data.maxWaitMs()));
+        PendingFetch pending = new PendingFetch(waiting, targets, data.minBytes(), data.maxBytes(), readCommitted,
+                request.version(), waiting.clock().millis() + Math.max(0, data.maxWaitMs()));
         return pending.start().thenApply(this::countBytesOut);
     }
 }

@@ -17,10 +17,10 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final BrokerNode localNode;
 
-    FindCoordinatorHandler(BrokerServices services) {
-        this.services = services;
+    FindCoordinatorHandler(BrokerNode localNode) {
+        this.localNode = localNode;
     }
 
     @Override
@@ -59,7 +59,7 @@ final class FindCoordinatorHandler implements ApiHandler {
             return out.setErrorCode(Errors.INVALID_REQUEST.code())
                     .setErrorMessage(type == CoordinatorType.GROUP ? "Empty group id" : "Empty transactional id");
         }
-        var node = BrokerNode.metadataBroker(services);
+        var node = localNode.metadataBroker();
         return out.setNodeId(node.nodeId()).setHost(node.host()).setPort(node.port()).setErrorCode(Errors.NONE.code())
                 .setErrorMessage(null);
     }

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.HeartbeatRequest;
@@ -7,10 +8,10 @@ import org.apache.kafka.common.requests.HeartbeatRequest;
 /** Heartbeat (classic protocol): keeps a member's session alive and tells it of rebalances. */
 final class HeartbeatHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    HeartbeatHandler(BrokerServices services) {
-        this.services = services;
+    HeartbeatHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -21,6 +22,6 @@ final class HeartbeatHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         HeartbeatRequest body = (HeartbeatRequest) request.body();
-        return services.groups().heartbeat(body.data()).thenApply(ApiResponse.Send::new);
+        return groups.heartbeat(body.data()).thenApply(ApiResponse.Send::new);
     }
 }

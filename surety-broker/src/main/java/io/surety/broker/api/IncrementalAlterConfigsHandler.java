@@ -1,7 +1,9 @@
 package io.surety.broker.api;
 
+import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,10 +44,17 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalAlterConfigsHandler.class);
 
-    private final BrokerServices services;
+    private final BrokerConfig brokerConfig;
+    private final TopicRegistry topics;
+    private final TopicOperations topicOperations;
+    private final BrokerNode localNode;
 
-    IncrementalAlterConfigsHandler(BrokerServices services) {
-        this.services = services;
+    IncrementalAlterConfigsHandler(BrokerConfig brokerConfig, TopicRegistry topics, TopicOperations topicOperations,
+            BrokerNode localNode) {
+        this.brokerConfig = brokerConfig;
+        this.topics = topics;
+        this.topicOperations = topicOperations;
+        this.localNode = localNode;
     }
 
     @Override
@@ -126,7 +135,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
         if (name == null || name.isEmpty()) {
             return;
         }
-        int node = services.identity().nodeId();
+        int node = localNode.nodeId();
         try {
             if (Integer.parseInt(name) == node) {
                 return;
@@ -139,15 +148,15 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
 
     private void alterTopic(String name, Collection<AlterableConfig> configs, boolean validateOnly) throws IOException {
         TopicOperations.validateName(name);
-        TopicInfo topic = services.topics().get(name);
+        TopicInfo topic = topics.get(name);
         if (topic == null) {
             throw new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
         }
         try {
             if (validateOnly) {
-                TopicConfig.of(services.config(), apply(new LinkedHashMap<>(topic.config().overrides()), configs));
+                TopicConfig.of(brokerConfig, apply(new LinkedHashMap<>(topic.config().overrides()), configs));
             } else {
-                services.topicOperations().alterConfig(topic, overrides -> apply(overrides, configs));
+                topicOperations.alterConfig(topic, overrides -> apply(overrides, configs));
             }
         } catch (ConfigException e) {
             throw new InvalidConfigurationException(e.getMessage());
@@ -179,7 +188,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
         if (TopicConfig.type(key) != ConfigDef.Type.LIST) {
             throw new InvalidConfigurationException("Can't " + op + " to key " + key + " because its type is not LIST.");
         }
-        String current = override != null ? override : services.config().topicDefault(key);
+        String current = override != null ? override : brokerConfig.topicDefault(key);
         List<String> items = new ArrayList<>();
         for (String item : current == null ? new String[0] : current.split(",")) {
             if (!item.isEmpty()) {

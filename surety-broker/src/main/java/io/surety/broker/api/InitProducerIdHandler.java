@@ -1,5 +1,7 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.TransactionCoordinator;
+import io.surety.broker.producer.ProducerIdAllocator;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -20,10 +22,12 @@ final class InitProducerIdHandler implements ApiHandler {
     /** PRODUCER_FENCED exists from v4; older clients get INVALID_PRODUCER_EPOCH. */
     private static final int FIRST_FENCED_VERSION = 4;
 
-    private final BrokerServices services;
+    private final ProducerIdAllocator producerIds;
+    private final TransactionCoordinator transactions;
 
-    InitProducerIdHandler(BrokerServices services) {
-        this.services = services;
+    InitProducerIdHandler(ProducerIdAllocator producerIds, TransactionCoordinator transactions) {
+        this.producerIds = producerIds;
+        this.transactions = transactions;
     }
 
     @Override
@@ -35,13 +39,13 @@ final class InitProducerIdHandler implements ApiHandler {
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         InitProducerIdRequestData data = ((InitProducerIdRequest) request.body()).data();
         if (data.transactionalId() != null) {
-            return services.transactions().initProducerId(data).thenApply(response -> new ApiResponse.Send(
+            return transactions.initProducerId(data).thenApply(response -> new ApiResponse.Send(
                     response.setErrorCode(TxnErrors.fenced(Errors.forCode(response.errorCode()), request.version(),
                             FIRST_FENCED_VERSION).code())));
         }
         InitProducerIdResponseData response = new InitProducerIdResponseData().setProducerId(-1).setProducerEpoch((short) -1);
         try {
-            response.setProducerId(services.producerIds().nextId()).setProducerEpoch((short) 0)
+            response.setProducerId(producerIds.nextId()).setProducerEpoch((short) 0)
                     .setErrorCode(Errors.NONE.code());
         } catch (IOException e) {
             response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());

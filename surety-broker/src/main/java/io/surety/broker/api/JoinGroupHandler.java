@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.JoinGroupRequest;
@@ -7,10 +8,10 @@ import org.apache.kafka.common.requests.JoinGroupRequest;
 /** JoinGroup (classic protocol): parked by the coordinator until the group's join phase completes. */
 final class JoinGroupHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    JoinGroupHandler(BrokerServices services) {
-        this.services = services;
+    JoinGroupHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -21,7 +22,7 @@ final class JoinGroupHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         JoinGroupRequest body = (JoinGroupRequest) request.body();
-        return services.groups().joinGroup(body.data(), GroupClients.clientId(request), GroupClients.host(request),
+        return groups.joinGroup(body.data(), GroupClients.clientId(request), GroupClients.host(request),
                 request.version()).thenApply(ApiResponse.Send::new);
     }
 }

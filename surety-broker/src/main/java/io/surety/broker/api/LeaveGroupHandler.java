@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.LeaveGroupRequest;
@@ -7,10 +8,10 @@ import org.apache.kafka.common.requests.LeaveGroupRequest;
 /** LeaveGroup (classic protocol; v3+ names several members, static ones by instance id). */
 final class LeaveGroupHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    LeaveGroupHandler(BrokerServices services) {
-        this.services = services;
+    LeaveGroupHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -21,6 +22,6 @@ final class LeaveGroupHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         LeaveGroupRequest body = (LeaveGroupRequest) request.body();
-        return services.groups().leaveGroup(body.data(), request.version()).thenApply(ApiResponse.Send::new);
+        return groups.leaveGroup(body.data(), request.version()).thenApply(ApiResponse.Send::new);
     }
 }

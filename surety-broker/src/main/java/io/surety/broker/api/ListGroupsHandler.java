@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ListGroupsRequestData;
@@ -10,10 +11,10 @@ import org.apache.kafka.common.requests.ListGroupsRequest;
 /** ListGroups, with the states filter (v4+) and the types filter (v5+), both case-insensitive. */
 final class ListGroupsHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    ListGroupsHandler(BrokerServices services) {
-        this.services = services;
+    ListGroupsHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -24,7 +25,7 @@ final class ListGroupsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ListGroupsRequestData data = ((ListGroupsRequest) request.body()).data();
-        return services.groups().listGroups(new HashSet<>(data.statesFilter()), new HashSet<>(data.typesFilter()))
+        return groups.listGroups(new HashSet<>(data.statesFilter()), new HashSet<>(data.typesFilter()))
                 .thenApply(groups -> new ApiResponse.Send(new ListGroupsResponseData().setGroups(groups)));
     }
 }

@@ -1,7 +1,9 @@
 package io.surety.broker.api;
 
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.record.BatchRecords.TimestampAndOffset;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +28,12 @@ final class ListOffsetsHandler implements ApiHandler {
     /** The response carries a leader epoch from v4; earlier versions cannot encode one. */
     private static final short FIRST_VERSION_WITH_LEADER_EPOCH = 4;
 
-    private final BrokerServices services;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
 
-    ListOffsetsHandler(BrokerServices services) {
-        this.services = services;
+    ListOffsetsHandler(TopicRegistry topics, PartitionRegistry partitions) {
+        this.topics = topics;
+        this.partitions = partitions;
     }
 
     @Override
@@ -42,11 +46,11 @@ final class ListOffsetsHandler implements ApiHandler {
         ListOffsetsRequestData data = ((ListOffsetsRequest) request.body()).data();
         ListOffsetsResponseData response = new ListOffsetsResponseData();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
-            TopicInfo info = services.topics().get(topic.name());
+            TopicInfo info = topics.get(topic.name());
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition requested : topic.partitions()) {
                 Partition partition = info == null ? null
-                        : services.partitions().get(new TopicPartition(info.name(), requested.partitionIndex()));
+                        : partitions.get(new TopicPartition(info.name(), requested.partitionIndex()));
                 topicResponse.partitions().add(answer(partition, requested, request.version(),
                         data.isolationLevel() == READ_COMMITTED));
             }

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.ListTransactionsRequest;
@@ -10,10 +11,10 @@ import org.apache.kafka.common.requests.ListTransactionsRequest;
  */
 final class ListTransactionsHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final TransactionCoordinator transactions;
 
-    ListTransactionsHandler(BrokerServices services) {
-        this.services = services;
+    ListTransactionsHandler(TransactionCoordinator transactions) {
+        this.transactions = transactions;
     }
 
     @Override
@@ -24,6 +25,6 @@ final class ListTransactionsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ListTransactionsRequest body = (ListTransactionsRequest) request.body();
-        return services.transactions().list(body.data()).thenApply(ApiResponse.Send::new);
+        return transactions.list(body.data()).thenApply(ApiResponse.Send::new);
     }
 }

@@ -1,7 +1,10 @@
 package io.surety.broker.api;
 
+import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,10 +29,19 @@ final class MetadataHandler implements ApiHandler {
 
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
-    private final BrokerServices services;
+    private final BrokerConfig brokerConfig;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
+    private final TopicOperations topicOperations;
+    private final BrokerNode localNode;
 
-    MetadataHandler(BrokerServices services) {
-        this.services = services;
+    MetadataHandler(BrokerConfig brokerConfig, TopicRegistry topics, PartitionRegistry partitions,
+            TopicOperations topicOperations, BrokerNode localNode) {
+        this.brokerConfig = brokerConfig;
+        this.topics = topics;
+        this.partitions = partitions;
+        this.topicOperations = topicOperations;
+        this.localNode = localNode;
     }
 
     @Override
@@ -42,16 +54,16 @@ final class MetadataHandler implements ApiHandler {
         MetadataRequest body = (MetadataRequest) request.body();
         MetadataRequestData data = body.data();
         MetadataResponseData response = new MetadataResponseData()
-                .setClusterId(services.identity().clusterId())
-                .setControllerId(services.identity().nodeId())
+                .setClusterId(localNode.clusterId())
+                .setControllerId(localNode.nodeId())
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        response.brokers().add(BrokerNode.metadataBroker(services));
+        response.brokers().add(localNode.metadataBroker());
         if (body.isAllTopics()) {
-            for (TopicInfo topic : services.topics().all()) {
+            for (TopicInfo topic : topics.all()) {
                 response.topics().add(describe(topic));
             }
         } else {
-            boolean mayCreate = services.config().autoCreateTopics() && (request.version() < 4 || data.allowAutoTopicCreation());
+            boolean mayCreate = brokerConfig.autoCreateTopics() && (request.version() < 4 || data.allowAutoTopicCreation());
             for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
                 response.topics().add(lookup(requested, mayCreate));
             }
@@ -63,11 +75,11 @@ final class MetadataHandler implements ApiHandler {
         String name = requested.name();
         if (name == null) {
             Uuid id = requested.topicId();
-            TopicInfo topic = services.topics().get(id);
+            TopicInfo topic = topics.get(id);
             return topic != null ? describe(topic) : new MetadataResponseTopic().setTopicId(id)
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
         }
-        TopicInfo topic = services.topics().get(name);
+        TopicInfo topic = topics.get(name);
         if (topic != null) {
             return describe(topic);
         }
@@ -82,7 +94,7 @@ final class MetadataHandler implements ApiHandler {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         try {
-            return describe(services.topicOperations().createWithDefaults(name));
+            return describe(topicOperations.createWithDefaults(name));
         } catch (IOException e) {
             return missing.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
         }
@@ -91,9 +103,9 @@ final class MetadataHandler implements ApiHandler {
     private MetadataResponseTopic describe(TopicInfo topic) {
         MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
                 .setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        int node = services.identity().nodeId();
+        int node = localNode.nodeId();
         for (int p = 0; p < topic.partitionCount(); p++) {
-            Partition partition = services.partitions().get(new TopicPartition(topic.name(), p));
+            Partition partition = partitions.get(new TopicPartition(topic.name(), p));
             boolean offline = partition == null || partition.isOffline();
             List<Integer> replicas = List.of(node);
             out.partitions().add(new MetadataResponsePartition()

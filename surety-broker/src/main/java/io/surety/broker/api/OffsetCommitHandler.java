@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.OffsetCommitRequest;
@@ -10,10 +11,10 @@ import org.apache.kafka.common.requests.OffsetCommitRequest;
  */
 final class OffsetCommitHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    OffsetCommitHandler(BrokerServices services) {
-        this.services = services;
+    OffsetCommitHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -24,6 +25,6 @@ final class OffsetCommitHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         OffsetCommitRequest body = (OffsetCommitRequest) request.body();
-        return services.groups().commitOffsets(body.data(), request.version()).thenApply(ApiResponse.Send::new);
+        return groups.commitOffsets(body.data(), request.version()).thenApply(ApiResponse.Send::new);
     }
 }

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.OffsetDeleteRequest;
@@ -7,10 +8,10 @@ import org.apache.kafka.common.requests.OffsetDeleteRequest;
 /** OffsetDelete: removes committed offsets of partitions the group no longer consumes. */
 final class OffsetDeleteHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    OffsetDeleteHandler(BrokerServices services) {
-        this.services = services;
+    OffsetDeleteHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -21,6 +22,6 @@ final class OffsetDeleteHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         OffsetDeleteRequest body = (OffsetDeleteRequest) request.body();
-        return services.groups().deleteOffsets(body.data()).thenApply(ApiResponse.Send::new);
+        return groups.deleteOffsets(body.data()).thenApply(ApiResponse.Send::new);
     }
 }

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,10 +24,10 @@ import org.apache.kafka.common.requests.OffsetFetchRequest;
  */
 final class OffsetFetchHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    OffsetFetchHandler(BrokerServices services) {
-        this.services = services;
+    OffsetFetchHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -40,7 +41,7 @@ final class OffsetFetchHandler implements ApiHandler {
         if (request.version() >= 8) {
             List<CompletableFuture<OffsetFetchResponseGroup>> answers = new ArrayList<>();
             for (OffsetFetchRequestGroup group : data.groups()) {
-                answers.add(services.groups().fetchOffsets(group, data.requireStable()));
+                answers.add(groups.fetchOffsets(group, data.requireStable()));
             }
             return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).thenApply(done -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -55,7 +56,7 @@ final class OffsetFetchHandler implements ApiHandler {
             data.topics().forEach(t -> single.topics().add(new OffsetFetchRequestTopics().setName(t.name())
                     .setPartitionIndexes(t.partitionIndexes())));
         }
-        return services.groups().fetchOffsets(single, data.requireStable())
+        return groups.fetchOffsets(single, data.requireStable())
                 .thenApply(group -> new ApiResponse.Send(flatten(group)));
     }
 

@@ -1,7 +1,9 @@
 package io.surety.broker.api;
 
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
@@ -26,10 +28,12 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
     private static final int UNDEFINED_EPOCH = -1;
     private static final long UNDEFINED_OFFSET = -1L;
 
-    private final BrokerServices services;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
 
-    OffsetForLeaderEpochHandler(BrokerServices services) {
-        this.services = services;
+    OffsetForLeaderEpochHandler(TopicRegistry topics, PartitionRegistry partitions) {
+        this.topics = topics;
+        this.partitions = partitions;
     }
 
     @Override
@@ -42,11 +46,11 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
         OffsetForLeaderEpochRequestData data = ((OffsetsForLeaderEpochRequest) request.body()).data();
         OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
         for (OffsetForLeaderTopic topic : data.topics()) {
-            TopicInfo info = services.topics().get(topic.topic());
+            TopicInfo info = topics.get(topic.topic());
             OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
             for (OffsetForLeaderPartition requested : topic.partitions()) {
                 Partition partition = info == null ? null
-                        : services.partitions().get(new TopicPartition(info.name(), requested.partition()));
+                        : partitions.get(new TopicPartition(info.name(), requested.partition()));
                 result.partitions().add(answer(partition, requested));
             }
             response.topics().add(result);

@@ -35,7 +35,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
  */
 final class PendingFetch implements PartitionWatchers.Watcher {
 
-    private final BrokerServices services;
+    private final FetchWaiting waiting;
     private final List<FetchTarget> targets;
     private final int minBytes;
     private final int maxBytes;
@@ -45,9 +45,9 @@ final class PendingFetch implements PartitionWatchers.Watcher {
     private final CompletableFuture<ApiResponse> result = new CompletableFuture<>();
     private ScheduledFuture<?> timeout;
 
-    PendingFetch(BrokerServices services, List<FetchTarget> targets, int minBytes, int maxBytes, boolean readCommitted,
+    PendingFetch(FetchWaiting waiting, List<FetchTarget> targets, int minBytes, int maxBytes, boolean readCommitted,
             short version, long deadlineMs) {
-        this.services = services;
+        this.waiting = waiting;
         this.targets = targets;
         this.minBytes = minBytes;
         this.maxBytes = maxBytes <= 0 ? Integer.MAX_VALUE : maxBytes;
@@ -63,14 +63,14 @@ final class PendingFetch implements PartitionWatchers.Watcher {
 
     @Override
     public void wake() {
-        services.handlerPool().execute(() -> attempt(false));
+        waiting.handlerPool().execute(() -> attempt(false));
     }
 
     private synchronized void attempt(boolean timedOut) {
         if (result.isDone()) {
             return;
         }
-        boolean mayWait = !timedOut && services.clock().millis() < deadlineMs;
+        boolean mayWait = !timedOut && waiting.clock().millis() < deadlineMs;
         if (mayWait) {
             watchAll();
         }
@@ -82,8 +82,8 @@ final class PendingFetch implements PartitionWatchers.Watcher {
             }
             result.complete(new ApiResponse.Send(read.response));
         } else if (timeout == null) {
-            long delayMs = Math.max(0, deadlineMs - services.clock().millis());
-            timeout = services.timer().schedule(() -> services.handlerPool().execute(() -> attempt(true)),
+            long delayMs = Math.max(0, deadlineMs - waiting.clock().millis());
+            timeout = waiting.timer().schedule(() -> waiting.handlerPool().execute(() -> attempt(true)),
                     delayMs, TimeUnit.MILLISECONDS);
         }
     }
@@ -91,7 +91,7 @@ final class PendingFetch implements PartitionWatchers.Watcher {
     private void watchAll() {
         for (FetchTarget target : targets) {
             if (target.partition() != null) {
-                services.watchers().watch(target.partition().topicPartition(), this);
+                waiting.watchers().watch(target.partition().topicPartition(), this);
             }
         }
     }
@@ -99,7 +99,7 @@ final class PendingFetch implements PartitionWatchers.Watcher {
     private void unwatchAll() {
         for (FetchTarget target : targets) {
             if (target.partition() != null) {
-                services.watchers().unwatch(target.partition().topicPartition(), this);
+                waiting.watchers().unwatch(target.partition().topicPartition(), this);
             }
         }
     }

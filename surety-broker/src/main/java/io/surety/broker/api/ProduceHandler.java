@@ -1,11 +1,16 @@
 package io.surety.broker.api;
 
 import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.metrics.TopicMetrics;
 import io.surety.broker.partition.AppendOutcome;
+import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.partition.TransactionVerifier;
 import io.surety.broker.record.InvalidBatchException;
 import io.surety.broker.record.ProducedBatch;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,15 +46,21 @@ final class ProduceHandler implements ApiHandler {
     private static final short FIRST_ABORTABLE_VERSION = 11;
     private static final Logger LOG = LoggerFactory.getLogger(ProduceHandler.class);
 
-    private final BrokerServices services;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
+    private final GroupCommitFlusher flusher;
+    private final TopicMetrics topicMetrics;
+    private final TransactionVerifier verifier;
+    private final Clock clock;
 
-    ProduceHandler(BrokerServices services) {
-        this.services = services;
-    }
-
-    private TransactionVerifier verifier() {
-        return services.config().transactionPartitionVerificationEnable()
-                ? services.transactions().view()::verify : TransactionVerifier.NONE;
+    ProduceHandler(TopicRegistry topics, PartitionRegistry partitions, GroupCommitFlusher flusher,
+            TopicMetrics topicMetrics, TransactionVerifier verifier, Clock clock) {
+        this.topics = topics;
+        this.partitions = partitions;
+        this.flusher = flusher;
+        this.topicMetrics = topicMetrics;
+        this.verifier = verifier;
+        this.clock = clock;
     }
 
     @Override
@@ -65,13 +76,13 @@ final class ProduceHandler implements ApiHandler {
             return CompletableFuture.completedFuture(new ApiResponse.Send(allFailed(data, Errors.INVALID_REQUIRED_ACKS,
                     "acks must be -1, 0 or 1, not " + acks)));
         }
-        long nowMs = services.clock().millis();
+        long nowMs = clock.millis();
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> durable = new ArrayList<>();
         boolean anyFailed = false;
         for (ProduceRequestData.TopicProduceData topicData : data.topicData()) {
             TopicInfo topic = topicData.name() == null || topicData.name().isEmpty()
-                    ? services.topics().get(topicData.topicId()) : services.topics().get(topicData.name());
+                    ? topics.get(topicData.topicId()) : topics.get(topicData.name());
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name())
                     .setTopicId(topicData.topicId());
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
@@ -98,7 +109,7 @@ final class ProduceHandler implements ApiHandler {
         PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partitionData.index())
                 .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
         Partition partition = topic == null ? null
-                : services.partitions().get(new TopicPartition(topic.name(), partitionData.index()));
+                : partitions.get(new TopicPartition(topic.name(), partitionData.index()));
         if (partition == null) {
             Errors error = topic == null && !Uuid.ZERO_UUID.equals(topicData.topicId()) && isEmpty(topicData.name())
                     ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;
@@ -127,14 +138,14 @@ final class ProduceHandler implements ApiHandler {
             return out.setErrorCode(Errors.INVALID_RECORD.code())
                     .setErrorMessage("A transactional batch must carry a producer id");
         }
-        AppendOutcome outcome = partition.append(batch, nowMs, verifier(), version >= FIRST_ABORTABLE_VERSION);
+        AppendOutcome outcome = partition.append(batch, nowMs, verifier, version >= FIRST_ABORTABLE_VERSION);
         if (outcome.error() != Errors.NONE) {
             return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
         }
-        services.metrics().topics().appended(topic.name(), batch.sizeInBytes(), batch.recordCount());
+        topicMetrics.appended(topic.name(), batch.sizeInBytes(), batch.recordCount());
         // Every append asks for an fsync, acks=0 included: under flush.policy=fsync the high
         // watermark moves only when the flusher forces the data, so nothing else would publish it.
-        CompletableFuture<Void> madeDurable = services.flusher().awaitDurable(partition, outcome.endOffset());
+        CompletableFuture<Void> madeDurable = flusher.awaitDurable(partition, outcome.endOffset());
         if (acks != 0) {
             durable.add(madeDurable);
         }

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.SyncGroupRequest;
@@ -7,10 +8,10 @@ import org.apache.kafka.common.requests.SyncGroupRequest;
 /** SyncGroup (classic protocol): followers wait until the leader's assignment is stored. */
 final class SyncGroupHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final GroupCoordinator groups;
 
-    SyncGroupHandler(BrokerServices services) {
-        this.services = services;
+    SyncGroupHandler(GroupCoordinator groups) {
+        this.groups = groups;
     }
 
     @Override
@@ -21,6 +22,6 @@ final class SyncGroupHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         SyncGroupRequest body = (SyncGroupRequest) request.body();
-        return services.groups().syncGroup(body.data()).thenApply(ApiResponse.Send::new);
+        return groups.syncGroup(body.data()).thenApply(ApiResponse.Send::new);
     }
 }

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.coordinator.TransactionCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
@@ -10,10 +11,10 @@ import org.apache.kafka.common.requests.TxnOffsetCommitRequest;
  */
 final class TxnOffsetCommitHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final TransactionCoordinator transactions;
 
-    TxnOffsetCommitHandler(BrokerServices services) {
-        this.services = services;
+    TxnOffsetCommitHandler(TransactionCoordinator transactions) {
+        this.transactions = transactions;
     }
 
     @Override
@@ -24,6 +25,6 @@ final class TxnOffsetCommitHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         TxnOffsetCommitRequest body = (TxnOffsetCommitRequest) request.body();
-        return services.transactions().txnOffsetCommit(body.data(), request.version()).thenApply(ApiResponse.Send::new);
+        return transactions.txnOffsetCommit(body.data(), request.version()).thenApply(ApiResponse.Send::new);
     }
 }

@@ -1,7 +1,10 @@
 package io.surety.broker.api;
 
 import io.surety.broker.partition.AppendOutcome;
+import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,10 +28,14 @@ import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
  */
 final class WriteTxnMarkersHandler implements ApiHandler {
 
-    private final BrokerServices services;
+    private final PartitionRegistry partitions;
+    private final GroupCommitFlusher flusher;
+    private final Clock clock;
 
-    WriteTxnMarkersHandler(BrokerServices services) {
-        this.services = services;
+    WriteTxnMarkersHandler(PartitionRegistry partitions, GroupCommitFlusher flusher, Clock clock) {
+        this.partitions = partitions;
+        this.flusher = flusher;
+        this.clock = clock;
     }
 
     @Override
@@ -39,7 +46,7 @@ final class WriteTxnMarkersHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         WriteTxnMarkersRequestData data = ((WriteTxnMarkersRequest) request.body()).data();
-        long nowMs = services.clock().millis();
+        long nowMs = clock.millis();
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
         List<CompletableFuture<Void>> durable = new ArrayList<>();
         for (WritableTxnMarker marker : data.markers()) {
@@ -48,7 +55,7 @@ final class WriteTxnMarkersHandler implements ApiHandler {
                 WritableTxnMarkerTopicResult topicResult = new WritableTxnMarkerTopicResult().setName(topic.name());
                 for (int index : topic.partitionIndexes()) {
                     WritableTxnMarkerPartitionResult out = new WritableTxnMarkerPartitionResult().setPartitionIndex(index);
-                    Partition partition = services.partitions().get(new TopicPartition(topic.name(), index));
+                    Partition partition = partitions.get(new TopicPartition(topic.name(), index));
                     if (partition == null) {
                         out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     } else {
@@ -56,7 +63,7 @@ final class WriteTxnMarkersHandler implements ApiHandler {
                                 marker.transactionResult(), nowMs);
                         out.setErrorCode(outcome.error().code());
                         if (outcome.error() == Errors.NONE) {
-                            durable.add(services.flusher().awaitDurable(partition, outcome.endOffset())
+                            durable.add(flusher.awaitDurable(partition, outcome.endOffset())
                                     .exceptionally(e -> {
                                         out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
                                         return null;

@@ -2,7 +2,7 @@ package io.surety.broker.coordinator;
 
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.SegmentFiles;
-import io.surety.broker.metadata.StartRefusedException;
+import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

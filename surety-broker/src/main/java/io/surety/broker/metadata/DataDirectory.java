@@ -2,6 +2,7 @@ package io.surety.broker.metadata;
 
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.SegmentFiles;
+import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

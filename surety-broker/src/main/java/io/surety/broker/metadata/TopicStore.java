@@ -4,6 +4,7 @@ import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.SegmentFiles;
+import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;

@@ -15,7 +15,7 @@ import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
 import io.surety.broker.log.FsyncLedger;
-import io.surety.broker.metadata.StartRefusedException;
+import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;

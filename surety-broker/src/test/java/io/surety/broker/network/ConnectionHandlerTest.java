@@ -9,12 +9,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.surety.broker.LogCapture;
 import io.surety.broker.api.ApiDispatcher;
+import io.surety.broker.api.BrokerServices;
 import io.surety.broker.api.ServedVersions;
+import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.PrometheusText;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -36,9 +39,13 @@ class ConnectionHandlerTest {
 
     private static final int MAX_FRAME_BYTES = 4096;
 
-    /** ApiVersions, and every rejection before dispatch, touch no broker service. */
+    /**
+     * ApiVersions, and every rejection before dispatch, touch no broker service: the handler
+     * table is built with a configuration and metrics only.
+     */
     private final BrokerMetrics metrics = BrokerMetrics.create();
-    private final ApiDispatcher dispatcher = new ApiDispatcher(null, metrics.requests());
+    private final ApiDispatcher dispatcher = new ApiDispatcher(new BrokerServices(BrokerConfig.of(Map.of()), null, null,
+            null, null, null, null, null, null, null, null, null, null, () -> 0, metrics), metrics.requests());
     private final LogCapture log = LogCapture.attach(ConnectionHandler.class.getName(), true);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 

@@ -1,4 +1,4 @@
-package io.surety.broker.metadata;
+package io.surety.broker.log;
 
 import java.io.IOException;
 
