@@ -3,7 +3,6 @@ package io.surety.broker.log;
 import io.surety.broker.config.TopicConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,22 +36,18 @@ import org.slf4j.LoggerFactory;
  * has forced the bytes to disk, so nothing a consumer has seen can vanish in a power loss. Without
  * it, the high watermark follows the log end, as in Kafka with the page cache.
  *
- * <p>Files in the partition directory: segment files (see {@link SegmentFiles}),
- * {@code recovery-point} (offset below which every batch was fsynced; segments before it are not
- * CRC-checked at start), {@code log-start-offset} (set by DeleteRecords) and
- * {@code cleaner-checkpoint} (the first offset the cleaner has not deduplicated yet). The small
- * files are replaced atomically. A swap interrupted by a crash is finished or undone at start
+ * <p>Files in the partition directory: segment files (see {@link SegmentFiles}) and the
+ * checkpoint files {@code recovery-point}, {@code log-start-offset} and {@code cleaner-checkpoint}
+ * ({@link CheckpointStore}). A swap interrupted by a crash is finished or undone at start
  * ({@link SegmentSwap}).
  */
 public final class Log {
 
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
-    private static final String RECOVERY_POINT_FILE = "recovery-point";
-    private static final String LOG_START_FILE = "log-start-offset";
-    private static final String CLEANER_CHECKPOINT_FILE = "cleaner-checkpoint";
 
     private final Path dir;
     private final FsyncLedger ledger;
+    private final CheckpointStore checkpoints;
     private final boolean visibleOnFlush;
     private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final SegmentCloser closer;
@@ -76,6 +71,7 @@ public final class Log {
         this.dir = dir;
         this.config = config;
         this.ledger = environment.ledger();
+        this.checkpoints = new CheckpointStore(dir, ledger);
         this.visibleOnFlush = environment.visibleOnFlush();
         this.closer = environment.closer();
         this.channels = environment.channels();
@@ -120,14 +116,14 @@ public final class Log {
                     found.file(), found.position(), found.offsetRange(), found.bytes(),
                     found.validBatchAfter() ? "valid batches" : "later segments", found.partitionName());
             LogSegment active = segments.lastEntry().getValue();
-            this.logStartOffset = Math.max(readOffsetFile(LOG_START_FILE, 0), segments.firstKey());
+            this.logStartOffset = Math.max(checkpoints.logStartOffset(), segments.firstKey());
             this.end = new LogPosition(active.nextOffset(), active, active.size());
             this.highWatermark = end;
             this.flushedOffset = end.offset();
             this.firstDirtyOffset = end.offset();
             return;
         }
-        long persistedStart = readOffsetFile(LOG_START_FILE, 0);
+        long persistedStart = checkpoints.logStartOffset();
         if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() < persistedStart) {
             // DeleteRecords reached unsynced data that a crash then took: as Kafka does, start empty
             // at the log start rather than reuse offsets below it.
@@ -149,9 +145,9 @@ public final class Log {
         this.flushedOffset = end.offset();
         this.lastFlushMs = nowMs;
         // Clamped to the log end: a checkpoint past it (data lost in a crash) would call new data clean.
-        this.firstDirtyOffset = Math.min(Math.max(readOffsetFile(CLEANER_CHECKPOINT_FILE, 0), logStartOffset),
+        this.firstDirtyOffset = Math.min(Math.max(checkpoints.cleanerCheckpoint(), logStartOffset),
                 end.offset());
-        writeOffsetFile(RECOVERY_POINT_FILE, end.offset());
+        checkpoints.writeRecoveryPoint(end.offset());
     }
 
     /**
@@ -165,7 +161,7 @@ public final class Log {
     private LogDamage openSegments(boolean cleanShutdown, BatchVisitor visitor, boolean cutTornTail)
             throws IOException {
         List<Long> baseOffsets = listSegmentBaseOffsets();
-        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
+        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : checkpoints.recoveryPoint();
         int maxBatch = largestRecoverableBatch();
         for (int i = 0; i < baseOffsets.size(); i++) {
             long base = baseOffsets.get(i);
@@ -230,8 +226,8 @@ public final class Log {
         }
         List<Long> later = log.listSegmentBaseOffsets().stream().filter(base -> base > found.segmentBase()).toList();
         LogRecovery.truncate(dir, found, later);
-        if (log.readOffsetFile(RECOVERY_POINT_FILE, 0) > found.firstOffset()) {
-            log.writeOffsetFile(RECOVERY_POINT_FILE, found.firstOffset());
+        if (log.checkpoints.recoveryPoint() > found.firstOffset()) {
+            log.checkpoints.writeRecoveryPoint(found.firstOffset());
         }
         return Optional.of(found);
     }
@@ -319,7 +315,7 @@ public final class Log {
         if (damage != null) {
             return;
         }
-        writeOffsetFile(RECOVERY_POINT_FILE, flushedOffset);
+        checkpoints.writeRecoveryPoint(flushedOffset);
     }
 
     /**
@@ -511,7 +507,7 @@ public final class Log {
         }
         structureLock.lock();
         try {
-            writeOffsetFile(LOG_START_FILE, offset);
+            checkpoints.writeLogStartOffset(offset);
             logStartOffset = offset;
             applyRetentionLocked(nowMs);
         } finally {
@@ -718,7 +714,7 @@ public final class Log {
         structureLock.lock();
         try {
             if (!closed) {
-                writeOffsetFile(CLEANER_CHECKPOINT_FILE, offset);
+                checkpoints.writeCleanerCheckpoint(offset);
                 firstDirtyOffset = offset;
             }
         } finally {
@@ -770,25 +766,6 @@ public final class Log {
         } finally {
             structureLock.unlock();
         }
-    }
-
-    private long readOffsetFile(String name, long missing) throws IOException {
-        Path file = dir.resolve(name);
-        if (!Files.exists(file)) {
-            return missing;
-        }
-        String text = Files.readString(file, StandardCharsets.UTF_8).trim();
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            LOG.warn("Ignoring unreadable {} ('{}'); recovering from the start", file, text);
-            return missing;
-        }
-    }
-
-    private void writeOffsetFile(String name, long offset) throws IOException {
-        SegmentFiles.writeDurably(dir.resolve(name),
-                ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.UTF_8)), ledger);
     }
 
     public void updateConfig(TopicConfig newConfig) {
