@@ -386,67 +386,12 @@ public final class Log {
      * below the high watermark; null if none. The caller finds the exact record inside it.
      */
     public ByteBuffer firstBatchAtOrAfterTimestamp(long timestamp) throws IOException {
-        LogPosition hw = highWatermark;
-        for (LogSegment segment : segments.values()) {
-            if (segment.baseOffset() >= hw.offset()) {
-                break;
-            }
-            if (segment.maxTimestamp() < timestamp) {
-                continue;
-            }
-            int limit = segment == hw.segment() ? hw.position() : segment.size();
-            long from = Math.max(segment.scanStartForTimestamp(timestamp), logStartOffset);
-            int position = segment.positionOf(from, limit);
-            while (position >= 0 && position + BatchHeader.SIZE <= limit) {
-                BatchHeader batch = segment.headerAt(position);
-                if (batch.maxTimestamp() >= timestamp && batch.lastOffset() >= logStartOffset) {
-                    return segment.readBatch(position);
-                }
-                position += batch.sizeInBytes();
-            }
-        }
-        return null;
+        return TimestampLookup.firstBatchAtOrAfter(segments.values(), highWatermark, logStartOffset, timestamp);
     }
 
     /** The batch (whole, as bytes) holding the largest timestamp below the high watermark; null if empty. */
     public ByteBuffer batchWithMaxTimestamp() throws IOException {
-        LogPosition hw = highWatermark;
-        LogSegment best = null;
-        long bestTimestamp = -1;
-        long bestOffset = -1;
-        for (LogSegment segment : segments.values()) {
-            if (segment.baseOffset() >= hw.offset() || segment.maxTimestampBatchOffset() < 0) {
-                continue;
-            }
-            long[] candidate = {segment.maxTimestamp(), segment.maxTimestampBatchOffset()};
-            if (candidate[1] >= hw.offset()) {
-                candidate = visibleMaxTimestamp(segment, hw);
-            }
-            if (candidate[1] >= 0 && (best == null || candidate[0] > bestTimestamp)) {
-                best = segment;
-                bestTimestamp = candidate[0];
-                bestOffset = candidate[1];
-            }
-        }
-        if (best == null) {
-            return null;
-        }
-        int limit = best == hw.segment() ? hw.position() : best.size();
-        int position = best.positionOf(bestOffset, limit);
-        return position < 0 ? null : best.readBatch(position);
-    }
-
-    /** {largest timestamp, its batch's base offset} among a segment's batches below the high watermark; offset -1 if none. */
-    private static long[] visibleMaxTimestamp(LogSegment segment, LogPosition hw) throws IOException {
-        long[] best = {-1, -1};
-        int limit = segment == hw.segment() ? hw.position() : segment.size();
-        segment.scan(0, limit, (batch, position) -> {
-            if (batch.maxTimestamp() > best[0]) {
-                best[0] = batch.maxTimestamp();
-                best[1] = batch.baseOffset();
-            }
-        });
-        return best;
+        return TimestampLookup.batchWithMaxTimestamp(segments.values(), highWatermark);
     }
 
     /** Writer only. Visits headers of batches from the log start to the log end (state rebuilds). */
