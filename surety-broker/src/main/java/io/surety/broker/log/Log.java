@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,7 @@ public final class Log {
     private final FsyncLedger ledger;
     private final CheckpointStore checkpoints;
     private final boolean visibleOnFlush;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final SegmentCloser closer;
     private final SegmentChannels channels;
     /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, closing. */
@@ -64,17 +63,29 @@ public final class Log {
     private volatile long logStartOffset;
     private volatile long flushedOffset;
     private long lastFlushMs;
-    /** Set once at open when the log is corrupt; the log is then closed to every change. */
-    private LogDamage damage;
+    /** The corruption found at open, or null; the log is then closed to every change. */
+    private final LogDamage damage;
 
-    private Log(Path dir, TopicConfig config, LogEnvironment environment) {
+    private Log(Path dir, TopicConfig config, LogEnvironment environment, CheckpointStore checkpoints,
+            LogLoader.LoadedLog loaded, long nowMs) {
         this.dir = dir;
         this.config = config;
         this.ledger = environment.ledger();
-        this.checkpoints = new CheckpointStore(dir, ledger);
+        this.checkpoints = checkpoints;
         this.visibleOnFlush = environment.visibleOnFlush();
         this.closer = environment.closer();
         this.channels = environment.channels();
+        this.segments = loaded.segments();
+        this.damage = loaded.damage().orElse(null);
+        // A corrupt log is closed to every change from the start.
+        this.closed = damage != null;
+        LogSegment active = segments.lastEntry().getValue();
+        this.end = new LogPosition(active.nextOffset(), active, active.size());
+        this.highWatermark = end;
+        this.flushedOffset = end.offset();
+        this.lastFlushMs = nowMs;
+        this.logStartOffset = loaded.logStartOffset();
+        this.firstDirtyOffset = loaded.firstDirtyOffset();
     }
 
     /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
@@ -98,99 +109,9 @@ public final class Log {
     public static Log open(Path dir, TopicConfig config, LogEnvironment environment, boolean cleanShutdown, long nowMs,
             BatchVisitor visitor) throws IOException {
         Files.createDirectories(dir);
-        Log log = new Log(dir, config, environment);
-        log.load(cleanShutdown, nowMs, visitor);
-        return log;
-    }
-
-    private void load(boolean cleanShutdown, long nowMs, BatchVisitor visitor) throws IOException {
-        SegmentSwap.recover(dir, ledger);
-        LogDamage found = openSegments(cleanShutdown, visitor, true);
-        if (found != null) {
-            // Corruption: keep what precedes the damage in memory for metadata, change no file.
-            damage = found;
-            closed = true;
-            LOG.error("Partition {} is corrupt at {} position {}: offsets {} and {} bytes lie beyond the damage, "
-                    + "followed by {}; the partition stays offline and its files are left as they are until "
-                    + "`bin/surety recover --truncate {}` (broker stopped) cuts them", found.partitionName(),
-                    found.file(), found.position(), found.offsetRange(), found.bytes(),
-                    found.validBatchAfter() ? "valid batches" : "later segments", found.partitionName());
-            LogSegment active = segments.lastEntry().getValue();
-            this.logStartOffset = Math.max(checkpoints.logStartOffset(), segments.firstKey());
-            this.end = new LogPosition(active.nextOffset(), active, active.size());
-            this.highWatermark = end;
-            this.flushedOffset = end.offset();
-            this.firstDirtyOffset = end.offset();
-            return;
-        }
-        long persistedStart = checkpoints.logStartOffset();
-        if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() < persistedStart) {
-            // DeleteRecords reached unsynced data that a crash then took: as Kafka does, start empty
-            // at the log start rather than reuse offsets below it.
-            LOG.warn("Log end {} of {} is below its log start offset {}; deleting every segment and starting at {}",
-                    segments.lastEntry().getValue().nextOffset(), dir, persistedStart, persistedStart);
-            for (LogSegment segment : segments.values()) {
-                segment.close();
-                segment.deleteFiles();
-            }
-            segments.clear();
-        }
-        if (segments.isEmpty()) {
-            segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, channels, nowMs));
-        }
-        LogSegment active = segments.lastEntry().getValue();
-        this.logStartOffset = Math.max(persistedStart, segments.firstKey());
-        this.end = new LogPosition(active.nextOffset(), active, active.size());
-        this.highWatermark = end;
-        this.flushedOffset = end.offset();
-        this.lastFlushMs = nowMs;
-        // Clamped to the log end: a checkpoint past it (data lost in a crash) would call new data clean.
-        this.firstDirtyOffset = Math.min(Math.max(checkpoints.cleanerCheckpoint(), logStartOffset),
-                end.offset());
-        checkpoints.writeRecoveryPoint(end.offset());
-    }
-
-    /**
-     * Opens the segments in order, stopping at damage. A torn tail (damage in the last segment with
-     * no valid batch after it) is cut and logged; corruption (anything else, see {@link LogRecovery})
-     * is returned, with the segments up to the damaged one open and every file unchanged.
-     * Segments from the one holding the recovery point on are CRC-checked; the others, and all of
-     * them after a clean shutdown, only have their headers checked. Without {@code cutTornTail}
-     * (the operator's command) a torn tail ends the scan unchanged and unreported.
-     */
-    private LogDamage openSegments(boolean cleanShutdown, BatchVisitor visitor, boolean cutTornTail)
-            throws IOException {
-        List<Long> baseOffsets = listSegmentBaseOffsets();
-        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : checkpoints.recoveryPoint();
-        int maxBatch = largestRecoverableBatch();
-        for (int i = 0; i < baseOffsets.size(); i++) {
-            long base = baseOffsets.get(i);
-            long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
-            boolean validate = nextBase > recoveryPoint;
-            LogSegment segment = LogSegment.open(dir, base, nextBase, ledger, channels, validate,
-                    config.indexIntervalBytes(), maxBatch, visitor);
-            segments.put(base, segment);
-            if (segment.isDamaged()) {
-                List<Long> later = baseOffsets.subList(i + 1, baseOffsets.size());
-                LogDamage found = LogRecovery.inspect(dir, segment, nextBase, later, maxBatch);
-                if (found.validBatchAfter() || !found.lastSegment() || segment.damageBehindValidHeaders()) {
-                    return found;
-                }
-                if (!cutTornTail) {
-                    return null;
-                }
-                LOG.warn("Recovered {}: cut a torn tail at byte {}: {}, {} bytes removed (no valid batch "
-                        + "follows it; a crash leaves this){}", found.file(), found.position(),
-                        found.endOffset() > found.firstOffset() ? "offsets " + found.offsetRange()
-                                : "no whole batch, the log ends at offset " + found.firstOffset(), found.bytes(), found.firstOffset() < recoveryPoint && !cleanShutdown
-                                ? "; it began below the recovery point " + recoveryPoint : "");
-                segment.cutTail();
-            }
-            if (validate) {
-                segment.flush();
-            }
-        }
-        return null;
+        CheckpointStore checkpoints = new CheckpointStore(dir, environment.ledger());
+        LogLoader loader = new LogLoader(dir, config, environment.ledger(), environment.channels(), checkpoints);
+        return new Log(dir, config, environment, checkpoints, loader.load(cleanShutdown, nowMs, visitor), nowMs);
     }
 
     /**
@@ -211,44 +132,7 @@ public final class Log {
      */
     public static Optional<LogDamage> truncateCorruption(Path dir, TopicConfig config, boolean cleanShutdown)
             throws IOException {
-        Log log = new Log(dir, config, LogEnvironment.of(FsyncLedger.NONE, (close, delayMs) -> close.run(), false));
-        LogDamage found;
-        try {
-            SegmentSwap.recover(dir, FsyncLedger.NONE);
-            found = log.openSegments(cleanShutdown, (header, control) -> { }, false);
-        } finally {
-            for (LogSegment segment : log.segments.values()) {
-                segment.close();
-            }
-        }
-        if (found == null) {
-            return Optional.empty();
-        }
-        List<Long> later = log.listSegmentBaseOffsets().stream().filter(base -> base > found.segmentBase()).toList();
-        LogRecovery.truncate(dir, found, later);
-        if (log.checkpoints.recoveryPoint() > found.firstOffset()) {
-            log.checkpoints.writeRecoveryPoint(found.firstOffset());
-        }
-        return Optional.of(found);
-    }
-
-    private List<Long> listSegmentBaseOffsets() throws IOException {
-        List<Long> bases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(SegmentFiles.LOG_SUFFIX)) {
-                    String digits = name.substring(0, name.length() - SegmentFiles.LOG_SUFFIX.length());
-                    if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
-                        bases.add(Long.parseLong(digits));
-                    }
-                } else if (name.endsWith(".tmp")) {
-                    Files.delete(file);
-                }
-            }
-        }
-        bases.sort(null);
-        return bases;
+        return LogLoader.truncateCorruption(dir, config, cleanShutdown);
     }
 
     /**
@@ -639,9 +523,7 @@ public final class Log {
      * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
      */
     public int largestRecoverableBatch() {
-        TopicConfig cfg = config;
-        return (int) Math.min(Integer.MAX_VALUE,
-                (long) Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD);
+        return LogRecovery.largestRecoverableBatch(config);
     }
 
     /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
