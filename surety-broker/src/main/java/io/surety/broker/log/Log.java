@@ -55,8 +55,7 @@ public final class Log {
     private final ReentrantLock structureLock = new ReentrantLock();
     private boolean closed;
     private volatile long firstDirtyOffset;
-    /** Odd while a cleaner swap changes which segments reads see (see {@link #swapSequence}); written under the structure lock. */
-    private volatile long swapSequence;
+    private final SegmentReplacement replacement;
     private volatile TopicConfig config;
     private volatile LogPosition end;
     private volatile LogPosition highWatermark;
@@ -86,6 +85,7 @@ public final class Log {
         this.lastFlushMs = nowMs;
         this.logStartOffset = loaded.logStartOffset();
         this.firstDirtyOffset = loaded.firstDirtyOffset();
+        this.replacement = new SegmentReplacement(this, ledger, channels);
     }
 
     /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
@@ -352,7 +352,7 @@ public final class Log {
     }
 
     /** Closes a segment that left the log once in-flight sends of its bytes have had time to finish. */
-    private void closeLater(LogSegment segment) {
+    void closeLater(LogSegment segment) {
         closer.closeLater(() -> {
             try {
                 segment.close();
@@ -425,10 +425,9 @@ public final class Log {
      * one of its segments) or the log was closed. {@code onSwapped} runs in the same step as the
      * new segment becomes visible, inside the window {@link #swapSequence} marks.
      *
-     * <p>The new segment is opened and indexed from the cleaned file (a header scan of up to a
-     * segment) before the structure lock is taken; the lock covers only the renames, the
-     * directory fsyncs and the switch in memory, so retention and record deletion wait for a swap
-     * only that long.
+     * <p>The structure lock is held only for the renames, the directory fsyncs and the switch in
+     * memory ({@link SegmentReplacement}), so retention and record deletion wait for a swap only
+     * that long.
      *
      * <p>A failure after the swap's commit point ({@link SegmentSwap.IncompleteSwapException})
      * leaves the log closed to every change by path (retention, swaps); the caller takes the
@@ -436,63 +435,19 @@ public final class Log {
      */
     public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook,
             Runnable onSwapped) throws IOException {
-        cleaned.force();
-        cleaned.close();
-        hook.reached(SegmentSwap.Step.CLEANED_WRITTEN);
-        long lastOldBase = oldBases.get(oldBases.size() - 1);
-        Long endOffset = segments.higherKey(lastOldBase);
-        if (endOffset == null || oldBases.get(0) != cleaned.baseOffset()) {
-            cleaned.discard();
-            return false;
-        }
-        TopicConfig cfg = config;
-        // On failure the cleaned file is not deleted by path (the log may have been moved aside
-        // meanwhile); the next start deletes it.
-        LogSegment fresh = LogSegment.openCleaned(cleaned.file(), dir, cleaned.baseOffset(), endOffset, ledger, channels,
-                cfg.indexIntervalBytes(), largestRecoverableBatch());
-        structureLock.lock();
-        try {
-            List<LogSegment> old = groupIfUnchanged(oldBases, endOffset);
-            if (old == null) {
-                fresh.close();
-                if (!closed) {
-                    cleaned.discard();
-                }
-                return false;
-            }
-            try {
-                SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
-            } catch (SegmentSwap.IncompleteSwapException e) {
-                // Disk and memory now disagree (the old segments' files may be gone or replaced):
-                // nothing may touch this log's files by path until a restart finishes the swap.
-                closed = true;
-                fresh.close();
-                LOG.error("Cleaner swap of {} failed after its commit point; the log takes no more changes until a "
-                        + "restart, which finishes the swap", dir, e);
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                fresh.close();
-                throw e;
-            }
-            swapSequence++;
-            try {
-                segments.put(fresh.baseOffset(), fresh);
-                for (LogSegment segment : old.subList(1, old.size())) {
-                    segments.remove(segment.baseOffset());
-                }
-                onSwapped.run();
-            } finally {
-                swapSequence++;
-            }
-            old.forEach(this::closeLater);
-            return true;
-        } finally {
-            structureLock.unlock();
-        }
+        return replacement.replace(oldBases, cleaned, hook, onSwapped);
     }
 
-    /** Under the structure lock: the segments of {@code oldBases} if all are still closed segments followed by {@code endOffset}, else null. */
-    private List<LogSegment> groupIfUnchanged(List<Long> oldBases, long endOffset) {
+    /** The base offset of the segment after the one at {@code baseOffset}, or null when there is none. */
+    Long baseOffsetAfter(long baseOffset) {
+        return segments.higherKey(baseOffset);
+    }
+
+    /**
+     * Under the structure lock: the segments of {@code oldBases} if all are still closed segments
+     * followed by {@code endOffset} and the log still takes changes, else null.
+     */
+    List<LogSegment> closedGroup(List<Long> oldBases, long endOffset) {
         if (closed) {
             return null;
         }
@@ -509,13 +464,25 @@ public final class Log {
     }
 
     /**
+     * Under the structure lock: puts {@code fresh} in place of the consecutive closed segments
+     * {@code old} (the first at fresh's base offset). Their channels stay open for reads already
+     * under way; the caller closes them later.
+     */
+    void switchSegments(LogSegment fresh, List<LogSegment> old) {
+        segments.put(fresh.baseOffset(), fresh);
+        for (LogSegment segment : old.subList(1, old.size())) {
+            segments.remove(segment.baseOffset());
+        }
+    }
+
+    /**
      * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
      * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
      * log (the aborted-transaction index) at one moment reads it before and after, and repeats
      * when it was odd or changed.
      */
     public long swapSequence() {
-        return swapSequence;
+        return replacement.swapSequence();
     }
 
     /**
@@ -524,6 +491,32 @@ public final class Log {
      */
     public int largestRecoverableBatch() {
         return LogRecovery.largestRecoverableBatch(config);
+    }
+
+    /** A change to the segment files by path, run under the structure lock. */
+    @FunctionalInterface
+    interface StructureChange<T> {
+        T apply() throws IOException;
+    }
+
+    /** Runs {@code change} under the structure lock, waiting for it. */
+    <T> T underStructureLock(StructureChange<T> change) throws IOException {
+        structureLock.lock();
+        try {
+            return change.apply();
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** Under the structure lock: whether the log takes no more changes by path (closed, deleted, corrupt, failed swap). */
+    boolean isClosedToChanges() {
+        return closed;
+    }
+
+    /** Under the structure lock: the log takes no more changes by path until a restart. */
+    void closeToChanges() {
+        closed = true;
     }
 
     /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
