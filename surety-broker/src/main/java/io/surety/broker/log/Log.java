@@ -17,19 +17,49 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One partition's log: ordered {@link LogSegment}s holding record batches, the offsets that bound
- * it, and the high watermark up to which consumers may read.
+ * it, and the high watermark up to which consumers may read. It appends, reads and keeps the
+ * segment list; opening ({@link LogLoader}), the checkpoint files ({@link CheckpointStore}), the
+ * cleaner's swap ({@link SegmentReplacement}) and lookups by timestamp ({@link TimestampLookup})
+ * are done by classes of their own.
  *
  * <p>Threading: one writer at a time — the owning partition's append path, which calls
  * {@link #append}, {@link #applyRetention}, {@link #deleteRecordsBefore}, {@link #close} under its
  * lock. {@link #flush} may run on the group-commit flusher concurrently with appends: it forces
  * bytes up to a snapshot of the log end, which only ever grows. Reads run on any thread and see only
- * published state (volatile fields, the concurrent segment map).
+ * published state (volatile fields holding immutable values, the concurrent segment map).
  *
  * <p>Compaction: the log cleaner reads closed segments without any lock and swaps a cleaned
  * segment in with {@link #replaceSegments}. Changes to the closed segments (retention, record
  * deletion, a swap, closing) are serialised by a structure lock that appends never take, so
  * cleaning never blocks an append; a read that raced a swap still reads the old segment's file,
  * which is closed only after {@code file.delete.delay.ms}.
+ *
+ * <p>What guards what ("writer": the caller's partition lock, which every writer-only method
+ * requires; lock order: partition lock, then structure lock; the log never takes the former):
+ *
+ * <pre>
+ *  state                                 changed by                           guarded by
+ *  end (log end), the active segment's   append, roll                         writer
+ *    bytes, adding a segment at the end
+ *  removing or replacing closed          retention, deleteRecordsBefore,      structure lock (and the writer,
+ *    segments in segments                cleaner swap (SegmentReplacement)      except for the swap)
+ *  logStartOffset, log-start-offset      retention, deleteRecordsBefore       writer + structure lock
+ *  closed (no more changes by path)      close, markDeleted,                  structure lock
+ *                                        closeWithoutFlush, failed swap
+ *  swap sequence (SegmentReplacement)    cleaner swap                         structure lock
+ *  firstDirtyOffset, cleaner-checkpoint  recordCleanedUpTo (cleaner thread)   structure lock
+ *  highWatermark                         append (interval policy),            writer, resp. flush; one policy
+ *                                        flush (fsync policy)                   never uses both
+ *  flushedOffset, lastFlushMs            flush (flusher thread; close)        none: flush forces up to a snapshot
+ *                                                                               of end, safe beside appends
+ *  recovery-point                        open, checkpointRecoveryPoint        none (open: before publication;
+ *                                        (checkpoint timer), close              close: writer + structure lock)
+ *  config                                updateConfig                         none (one volatile write)
+ *  damage                                open                                 final
+ * </pre>
+ *
+ * Readers take no lock; the fields they read are volatile, and a reader that needs the segments
+ * and the state kept beside the log at one moment checks {@link #swapSequence}.
  *
  * <p>Durability: with {@code visibleOnFlush} the high watermark advances only when {@link #flush}
  * has forced the bytes to disk, so nothing a consumer has seen can vanish in a power loss. Without
@@ -39,6 +69,11 @@ import org.slf4j.LoggerFactory;
  * checkpoint files {@code recovery-point}, {@code log-start-offset} and {@code cleaner-checkpoint}
  * ({@link CheckpointStore}). A swap interrupted by a crash is finished or undone at start
  * ({@link SegmentSwap}).
+ *
+ * <p>Implementation notes: a truncation to an offset (replication) belongs here, as a writer-only
+ * method that also takes the structure lock, since it removes closed segments; it would lower the
+ * recovery point and the cleaner checkpoint through {@link CheckpointStore} and move
+ * {@link #swapSequence} like a swap, since it changes which segments reads see.
  */
 public final class Log {
 
@@ -48,22 +83,30 @@ public final class Log {
     private final FsyncLedger ledger;
     private final CheckpointStore checkpoints;
     private final boolean visibleOnFlush;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final SegmentCloser closer;
     private final SegmentChannels channels;
-    /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, closing. */
-    private final ReentrantLock structureLock = new ReentrantLock();
-    private boolean closed;
-    private volatile long firstDirtyOffset;
     private final SegmentReplacement replacement;
-    private volatile TopicConfig config;
-    private volatile LogPosition end;
-    private volatile LogPosition highWatermark;
-    private volatile long logStartOffset;
-    private volatile long flushedOffset;
-    private long lastFlushMs;
     /** The corruption found at open, or null; the log is then closed to every change. */
     private final LogDamage damage;
+    /** By base offset. Readers use it unlocked; who changes which entries: see the table above. */
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private volatile TopicConfig config;
+
+    // Writer.
+    private volatile LogPosition end;
+    // Writer, or flush (see the table).
+    private volatile LogPosition highWatermark;
+    // Writer + structure lock.
+    private volatile long logStartOffset;
+    // Flush.
+    private volatile long flushedOffset;
+    private long lastFlushMs;
+
+    /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, closing. */
+    private final ReentrantLock structureLock = new ReentrantLock();
+    // Structure lock.
+    private boolean closed;
+    private volatile long firstDirtyOffset;
 
     private Log(Path dir, TopicConfig config, LogEnvironment environment, CheckpointStore checkpoints,
             LogLoader.LoadedLog loaded, long nowMs) {
@@ -438,6 +481,44 @@ public final class Log {
         return replacement.replace(oldBases, cleaned, hook, onSwapped);
     }
 
+    /**
+     * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
+     * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
+     * log (the aborted-transaction index) at one moment reads it before and after, and repeats
+     * when it was odd or changed.
+     */
+    public long swapSequence() {
+        return replacement.swapSequence();
+    }
+
+    /**
+     * The largest batch (in bytes, log overhead included) that recovery accepts as plausible:
+     * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
+     */
+    public int largestRecoverableBatch() {
+        return LogRecovery.largestRecoverableBatch(config);
+    }
+
+    /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */
+    public long firstDirtyOffset() {
+        return Math.max(firstDirtyOffset, logStartOffset);
+    }
+
+    /** Records, durably, that the cleaner has deduplicated everything below {@code offset}. */
+    public void recordCleanedUpTo(long offset) throws IOException {
+        structureLock.lock();
+        try {
+            if (!closed) {
+                checkpoints.writeCleanerCheckpoint(offset);
+                firstDirtyOffset = offset;
+            }
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- for SegmentReplacement
+
     /** The base offset of the segment after the one at {@code baseOffset}, or null when there is none. */
     Long baseOffsetAfter(long baseOffset) {
         return segments.higherKey(baseOffset);
@@ -475,24 +556,6 @@ public final class Log {
         }
     }
 
-    /**
-     * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
-     * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
-     * log (the aborted-transaction index) at one moment reads it before and after, and repeats
-     * when it was odd or changed.
-     */
-    public long swapSequence() {
-        return replacement.swapSequence();
-    }
-
-    /**
-     * The largest batch (in bytes, log overhead included) that recovery accepts as plausible:
-     * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
-     */
-    public int largestRecoverableBatch() {
-        return LogRecovery.largestRecoverableBatch(config);
-    }
-
     /** A change to the segment files by path, run under the structure lock. */
     @FunctionalInterface
     interface StructureChange<T> {
@@ -524,23 +587,7 @@ public final class Log {
         return structureLock.isHeldByCurrentThread();
     }
 
-    /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */
-    public long firstDirtyOffset() {
-        return Math.max(firstDirtyOffset, logStartOffset);
-    }
-
-    /** Records, durably, that the cleaner has deduplicated everything below {@code offset}. */
-    public void recordCleanedUpTo(long offset) throws IOException {
-        structureLock.lock();
-        try {
-            if (!closed) {
-                checkpoints.writeCleanerCheckpoint(offset);
-                firstDirtyOffset = offset;
-            }
-        } finally {
-            structureLock.unlock();
-        }
-    }
+    // ---------------------------------------------------------------- closing
 
     /** Writer only. Flushes, records the recovery point and closes every segment (a corrupt log: only closes). */
     public void close(long nowMs) throws IOException {
