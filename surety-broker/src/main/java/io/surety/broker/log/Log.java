@@ -3,7 +3,6 @@ package io.surety.broker.log;
 import io.surety.broker.config.TopicConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,19 +12,21 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One partition's log: ordered {@link LogSegment}s holding record batches, the offsets that bound
- * it, and the high watermark up to which consumers may read.
+ * it, and the high watermark up to which consumers may read. It appends, reads and keeps the
+ * segment list; opening ({@link LogLoader}), the checkpoint files ({@link CheckpointStore}), the
+ * cleaner's swap ({@link SegmentReplacement}) and lookups by timestamp ({@link TimestampLookup})
+ * are done by classes of their own.
  *
  * <p>Threading: one writer at a time — the owning partition's append path, which calls
  * {@link #append}, {@link #applyRetention}, {@link #deleteRecordsBefore}, {@link #close} under its
  * lock. {@link #flush} may run on the group-commit flusher concurrently with appends: it forces
  * bytes up to a snapshot of the log end, which only ever grows. Reads run on any thread and see only
- * published state (volatile fields, the concurrent segment map).
+ * published state (volatile fields holding immutable values, the concurrent segment map).
  *
  * <p>Compaction: the log cleaner reads closed segments without any lock and swaps a cleaned
  * segment in with {@link #replaceSegments}. Changes to the closed segments (retention, record
@@ -33,52 +34,101 @@ import org.slf4j.LoggerFactory;
  * cleaning never blocks an append; a read that raced a swap still reads the old segment's file,
  * which is closed only after {@code file.delete.delay.ms}.
  *
+ * <p>What guards what ("writer": the caller's partition lock, which every writer-only method
+ * requires; lock order: partition lock, then structure lock; the log never takes the former):
+ *
+ * <pre>
+ *  state                                 changed by                           guarded by
+ *  end (log end), the active segment's   append, roll                         writer
+ *    bytes, adding a segment at the end
+ *  removing or replacing closed          retention, deleteRecordsBefore,      structure lock (and the writer,
+ *    segments in segments                cleaner swap (SegmentReplacement)      except for the swap)
+ *  logStartOffset, log-start-offset      retention, deleteRecordsBefore       writer + structure lock
+ *  closed (no more changes by path)      close, markDeleted,                  structure lock
+ *                                        closeWithoutFlush, failed swap
+ *  swap sequence (SegmentReplacement)    cleaner swap                         structure lock
+ *  firstDirtyOffset, cleaner-checkpoint  recordCleanedUpTo (cleaner thread)   structure lock
+ *  highWatermark                         append (interval policy),            writer, resp. flush; one policy
+ *                                        flush (fsync policy)                   never uses both
+ *  flushedOffset, lastFlushMs            flush (flusher thread; close)        none: flush forces up to a snapshot
+ *                                                                               of end, safe beside appends
+ *  recovery-point                        open, checkpointRecoveryPoint        none (open: before publication;
+ *                                        (checkpoint timer), close              close: writer + structure lock)
+ *  config                                updateConfig                         none (one volatile write)
+ *  damage                                open                                 final
+ * </pre>
+ *
+ * Readers take no lock; the fields they read are volatile, and a reader that needs the segments
+ * and the state kept beside the log at one moment checks {@link #swapSequence}.
+ *
  * <p>Durability: with {@code visibleOnFlush} the high watermark advances only when {@link #flush}
  * has forced the bytes to disk, so nothing a consumer has seen can vanish in a power loss. Without
  * it, the high watermark follows the log end, as in Kafka with the page cache.
  *
- * <p>Files in the partition directory: segment files (see {@link SegmentFiles}),
- * {@code recovery-point} (offset below which every batch was fsynced; segments before it are not
- * CRC-checked at start), {@code log-start-offset} (set by DeleteRecords) and
- * {@code cleaner-checkpoint} (the first offset the cleaner has not deduplicated yet). The small
- * files are replaced atomically. A swap interrupted by a crash is finished or undone at start
+ * <p>Files in the partition directory: segment files (see {@link SegmentFiles}) and the
+ * checkpoint files {@code recovery-point}, {@code log-start-offset} and {@code cleaner-checkpoint}
+ * ({@link CheckpointStore}). A swap interrupted by a crash is finished or undone at start
  * ({@link SegmentSwap}).
+ *
+ * <p>Implementation notes: a truncation to an offset (replication) belongs here, as a writer-only
+ * method that also takes the structure lock, since it removes closed segments; it would lower the
+ * recovery point and the cleaner checkpoint through {@link CheckpointStore} and move
+ * {@link #swapSequence} like a swap, since it changes which segments reads see.
  */
 public final class Log {
 
     private static final Logger LOG = LoggerFactory.getLogger(Log.class);
-    private static final String RECOVERY_POINT_FILE = "recovery-point";
-    private static final String LOG_START_FILE = "log-start-offset";
-    private static final String CLEANER_CHECKPOINT_FILE = "cleaner-checkpoint";
 
     private final Path dir;
     private final FsyncLedger ledger;
+    private final CheckpointStore checkpoints;
     private final boolean visibleOnFlush;
-    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
     private final SegmentCloser closer;
     private final SegmentChannels channels;
-    /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, closing. */
-    private final ReentrantLock structureLock = new ReentrantLock();
-    private boolean closed;
-    private volatile long firstDirtyOffset;
-    /** Odd while a cleaner swap changes which segments reads see (see {@link #swapSequence}); written under the structure lock. */
-    private volatile long swapSequence;
+    private final SegmentReplacement replacement;
+    /** The corruption found at open, or null; the log is then closed to every change. */
+    private final LogDamage damage;
+    /** By base offset. Readers use it unlocked; who changes which entries: see the table above. */
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private volatile TopicConfig config;
+
+    // Writer.
     private volatile LogPosition end;
+    // Writer, or flush (see the table).
     private volatile LogPosition highWatermark;
+    // Writer + structure lock.
     private volatile long logStartOffset;
+    // Flush.
     private volatile long flushedOffset;
     private long lastFlushMs;
-    /** Set once at open when the log is corrupt; the log is then closed to every change. */
-    private LogDamage damage;
 
-    private Log(Path dir, TopicConfig config, LogEnvironment environment) {
+    /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, closing. */
+    private final ReentrantLock structureLock = new ReentrantLock();
+    // Structure lock.
+    private boolean closed;
+    private volatile long firstDirtyOffset;
+
+    private Log(Path dir, TopicConfig config, LogEnvironment environment, CheckpointStore checkpoints,
+            LogLoader.LoadedLog loaded, long nowMs) {
         this.dir = dir;
         this.config = config;
         this.ledger = environment.ledger();
+        this.checkpoints = checkpoints;
         this.visibleOnFlush = environment.visibleOnFlush();
         this.closer = environment.closer();
         this.channels = environment.channels();
+        this.segments = loaded.segments();
+        this.damage = loaded.damage().orElse(null);
+        // A corrupt log is closed to every change from the start.
+        this.closed = damage != null;
+        LogSegment active = segments.lastEntry().getValue();
+        this.end = new LogPosition(active.nextOffset(), active, active.size());
+        this.highWatermark = end;
+        this.flushedOffset = end.offset();
+        this.lastFlushMs = nowMs;
+        this.logStartOffset = loaded.logStartOffset();
+        this.firstDirtyOffset = loaded.firstDirtyOffset();
+        this.replacement = new SegmentReplacement(this, ledger, channels);
     }
 
     /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
@@ -102,99 +152,9 @@ public final class Log {
     public static Log open(Path dir, TopicConfig config, LogEnvironment environment, boolean cleanShutdown, long nowMs,
             BatchVisitor visitor) throws IOException {
         Files.createDirectories(dir);
-        Log log = new Log(dir, config, environment);
-        log.load(cleanShutdown, nowMs, visitor);
-        return log;
-    }
-
-    private void load(boolean cleanShutdown, long nowMs, BatchVisitor visitor) throws IOException {
-        SegmentSwap.recover(dir, ledger);
-        LogDamage found = openSegments(cleanShutdown, visitor, true);
-        if (found != null) {
-            // Corruption: keep what precedes the damage in memory for metadata, change no file.
-            damage = found;
-            closed = true;
-            LOG.error("Partition {} is corrupt at {} position {}: offsets {} and {} bytes lie beyond the damage, "
-                    + "followed by {}; the partition stays offline and its files are left as they are until "
-                    + "`bin/surety recover --truncate {}` (broker stopped) cuts them", found.partitionName(),
-                    found.file(), found.position(), found.offsetRange(), found.bytes(),
-                    found.validBatchAfter() ? "valid batches" : "later segments", found.partitionName());
-            LogSegment active = segments.lastEntry().getValue();
-            this.logStartOffset = Math.max(readOffsetFile(LOG_START_FILE, 0), segments.firstKey());
-            this.end = new LogPosition(active.nextOffset(), active, active.size());
-            this.highWatermark = end;
-            this.flushedOffset = end.offset();
-            this.firstDirtyOffset = end.offset();
-            return;
-        }
-        long persistedStart = readOffsetFile(LOG_START_FILE, 0);
-        if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() < persistedStart) {
-            // DeleteRecords reached unsynced data that a crash then took: as Kafka does, start empty
-            // at the log start rather than reuse offsets below it.
-            LOG.warn("Log end {} of {} is below its log start offset {}; deleting every segment and starting at {}",
-                    segments.lastEntry().getValue().nextOffset(), dir, persistedStart, persistedStart);
-            for (LogSegment segment : segments.values()) {
-                segment.close();
-                segment.deleteFiles();
-            }
-            segments.clear();
-        }
-        if (segments.isEmpty()) {
-            segments.put(persistedStart, LogSegment.create(dir, persistedStart, ledger, channels, nowMs));
-        }
-        LogSegment active = segments.lastEntry().getValue();
-        this.logStartOffset = Math.max(persistedStart, segments.firstKey());
-        this.end = new LogPosition(active.nextOffset(), active, active.size());
-        this.highWatermark = end;
-        this.flushedOffset = end.offset();
-        this.lastFlushMs = nowMs;
-        // Clamped to the log end: a checkpoint past it (data lost in a crash) would call new data clean.
-        this.firstDirtyOffset = Math.min(Math.max(readOffsetFile(CLEANER_CHECKPOINT_FILE, 0), logStartOffset),
-                end.offset());
-        writeOffsetFile(RECOVERY_POINT_FILE, end.offset());
-    }
-
-    /**
-     * Opens the segments in order, stopping at damage. A torn tail (damage in the last segment with
-     * no valid batch after it) is cut and logged; corruption (anything else, see {@link LogRecovery})
-     * is returned, with the segments up to the damaged one open and every file unchanged.
-     * Segments from the one holding the recovery point on are CRC-checked; the others, and all of
-     * them after a clean shutdown, only have their headers checked. Without {@code cutTornTail}
-     * (the operator's command) a torn tail ends the scan unchanged and unreported.
-     */
-    private LogDamage openSegments(boolean cleanShutdown, BatchVisitor visitor, boolean cutTornTail)
-            throws IOException {
-        List<Long> baseOffsets = listSegmentBaseOffsets();
-        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : readOffsetFile(RECOVERY_POINT_FILE, 0);
-        int maxBatch = largestRecoverableBatch();
-        for (int i = 0; i < baseOffsets.size(); i++) {
-            long base = baseOffsets.get(i);
-            long nextBase = i + 1 < baseOffsets.size() ? baseOffsets.get(i + 1) : Long.MAX_VALUE;
-            boolean validate = nextBase > recoveryPoint;
-            LogSegment segment = LogSegment.open(dir, base, nextBase, ledger, channels, validate,
-                    config.indexIntervalBytes(), maxBatch, visitor);
-            segments.put(base, segment);
-            if (segment.isDamaged()) {
-                List<Long> later = baseOffsets.subList(i + 1, baseOffsets.size());
-                LogDamage found = LogRecovery.inspect(dir, segment, nextBase, later, maxBatch);
-                if (found.validBatchAfter() || !found.lastSegment() || segment.damageBehindValidHeaders()) {
-                    return found;
-                }
-                if (!cutTornTail) {
-                    return null;
-                }
-                LOG.warn("Recovered {}: cut a torn tail at byte {}: {}, {} bytes removed (no valid batch "
-                        + "follows it; a crash leaves this){}", found.file(), found.position(),
-                        found.endOffset() > found.firstOffset() ? "offsets " + found.offsetRange()
-                                : "no whole batch, the log ends at offset " + found.firstOffset(), found.bytes(), found.firstOffset() < recoveryPoint && !cleanShutdown
-                                ? "; it began below the recovery point " + recoveryPoint : "");
-                segment.cutTail();
-            }
-            if (validate) {
-                segment.flush();
-            }
-        }
-        return null;
+        CheckpointStore checkpoints = new CheckpointStore(dir, environment.ledger());
+        LogLoader loader = new LogLoader(dir, config, environment.ledger(), environment.channels(), checkpoints);
+        return new Log(dir, config, environment, checkpoints, loader.load(cleanShutdown, nowMs, visitor), nowMs);
     }
 
     /**
@@ -215,44 +175,7 @@ public final class Log {
      */
     public static Optional<LogDamage> truncateCorruption(Path dir, TopicConfig config, boolean cleanShutdown)
             throws IOException {
-        Log log = new Log(dir, config, LogEnvironment.of(FsyncLedger.NONE, (close, delayMs) -> close.run(), false));
-        LogDamage found;
-        try {
-            SegmentSwap.recover(dir, FsyncLedger.NONE);
-            found = log.openSegments(cleanShutdown, (header, control) -> { }, false);
-        } finally {
-            for (LogSegment segment : log.segments.values()) {
-                segment.close();
-            }
-        }
-        if (found == null) {
-            return Optional.empty();
-        }
-        List<Long> later = log.listSegmentBaseOffsets().stream().filter(base -> base > found.segmentBase()).toList();
-        LogRecovery.truncate(dir, found, later);
-        if (log.readOffsetFile(RECOVERY_POINT_FILE, 0) > found.firstOffset()) {
-            log.writeOffsetFile(RECOVERY_POINT_FILE, found.firstOffset());
-        }
-        return Optional.of(found);
-    }
-
-    private List<Long> listSegmentBaseOffsets() throws IOException {
-        List<Long> bases = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(SegmentFiles.LOG_SUFFIX)) {
-                    String digits = name.substring(0, name.length() - SegmentFiles.LOG_SUFFIX.length());
-                    if (digits.length() == 20 && digits.chars().allMatch(Character::isDigit)) {
-                        bases.add(Long.parseLong(digits));
-                    }
-                } else if (name.endsWith(".tmp")) {
-                    Files.delete(file);
-                }
-            }
-        }
-        bases.sort(null);
-        return bases;
+        return LogLoader.truncateCorruption(dir, config, cleanShutdown);
     }
 
     /**
@@ -319,7 +242,7 @@ public final class Log {
         if (damage != null) {
             return;
         }
-        writeOffsetFile(RECOVERY_POINT_FILE, flushedOffset);
+        checkpoints.writeRecoveryPoint(flushedOffset);
     }
 
     /**
@@ -390,67 +313,12 @@ public final class Log {
      * below the high watermark; null if none. The caller finds the exact record inside it.
      */
     public ByteBuffer firstBatchAtOrAfterTimestamp(long timestamp) throws IOException {
-        LogPosition hw = highWatermark;
-        for (LogSegment segment : segments.values()) {
-            if (segment.baseOffset() >= hw.offset()) {
-                break;
-            }
-            if (segment.maxTimestamp() < timestamp) {
-                continue;
-            }
-            int limit = segment == hw.segment() ? hw.position() : segment.size();
-            long from = Math.max(segment.scanStartForTimestamp(timestamp), logStartOffset);
-            int position = segment.positionOf(from, limit);
-            while (position >= 0 && position + BatchHeader.SIZE <= limit) {
-                BatchHeader batch = segment.headerAt(position);
-                if (batch.maxTimestamp() >= timestamp && batch.lastOffset() >= logStartOffset) {
-                    return segment.readBatch(position);
-                }
-                position += batch.sizeInBytes();
-            }
-        }
-        return null;
+        return TimestampLookup.firstBatchAtOrAfter(segments.values(), highWatermark, logStartOffset, timestamp);
     }
 
     /** The batch (whole, as bytes) holding the largest timestamp below the high watermark; null if empty. */
     public ByteBuffer batchWithMaxTimestamp() throws IOException {
-        LogPosition hw = highWatermark;
-        LogSegment best = null;
-        long bestTimestamp = -1;
-        long bestOffset = -1;
-        for (LogSegment segment : segments.values()) {
-            if (segment.baseOffset() >= hw.offset() || segment.maxTimestampBatchOffset() < 0) {
-                continue;
-            }
-            long[] candidate = {segment.maxTimestamp(), segment.maxTimestampBatchOffset()};
-            if (candidate[1] >= hw.offset()) {
-                candidate = visibleMaxTimestamp(segment, hw);
-            }
-            if (candidate[1] >= 0 && (best == null || candidate[0] > bestTimestamp)) {
-                best = segment;
-                bestTimestamp = candidate[0];
-                bestOffset = candidate[1];
-            }
-        }
-        if (best == null) {
-            return null;
-        }
-        int limit = best == hw.segment() ? hw.position() : best.size();
-        int position = best.positionOf(bestOffset, limit);
-        return position < 0 ? null : best.readBatch(position);
-    }
-
-    /** {largest timestamp, its batch's base offset} among a segment's batches below the high watermark; offset -1 if none. */
-    private static long[] visibleMaxTimestamp(LogSegment segment, LogPosition hw) throws IOException {
-        long[] best = {-1, -1};
-        int limit = segment == hw.segment() ? hw.position() : segment.size();
-        segment.scan(0, limit, (batch, position) -> {
-            if (batch.maxTimestamp() > best[0]) {
-                best[0] = batch.maxTimestamp();
-                best[1] = batch.baseOffset();
-            }
-        });
-        return best;
+        return TimestampLookup.batchWithMaxTimestamp(segments.values(), highWatermark);
     }
 
     /** Writer only. Visits headers of batches from the log start to the log end (state rebuilds). */
@@ -511,7 +379,7 @@ public final class Log {
         }
         structureLock.lock();
         try {
-            writeOffsetFile(LOG_START_FILE, offset);
+            checkpoints.writeLogStartOffset(offset);
             logStartOffset = offset;
             applyRetentionLocked(nowMs);
         } finally {
@@ -527,7 +395,7 @@ public final class Log {
     }
 
     /** Closes a segment that left the log once in-flight sends of its bytes have had time to finish. */
-    private void closeLater(LogSegment segment) {
+    void closeLater(LogSegment segment) {
         closer.closeLater(() -> {
             try {
                 segment.close();
@@ -600,10 +468,9 @@ public final class Log {
      * one of its segments) or the log was closed. {@code onSwapped} runs in the same step as the
      * new segment becomes visible, inside the window {@link #swapSequence} marks.
      *
-     * <p>The new segment is opened and indexed from the cleaned file (a header scan of up to a
-     * segment) before the structure lock is taken; the lock covers only the renames, the
-     * directory fsyncs and the switch in memory, so retention and record deletion wait for a swap
-     * only that long.
+     * <p>The structure lock is held only for the renames, the directory fsyncs and the switch in
+     * memory ({@link SegmentReplacement}), so retention and record deletion wait for a swap only
+     * that long.
      *
      * <p>A failure after the swap's commit point ({@link SegmentSwap.IncompleteSwapException})
      * leaves the log closed to every change by path (retention, swaps); the caller takes the
@@ -611,63 +478,57 @@ public final class Log {
      */
     public boolean replaceSegments(List<Long> oldBases, CleanedSegment cleaned, SegmentSwap.Hook hook,
             Runnable onSwapped) throws IOException {
-        cleaned.force();
-        cleaned.close();
-        hook.reached(SegmentSwap.Step.CLEANED_WRITTEN);
-        long lastOldBase = oldBases.get(oldBases.size() - 1);
-        Long endOffset = segments.higherKey(lastOldBase);
-        if (endOffset == null || oldBases.get(0) != cleaned.baseOffset()) {
-            cleaned.discard();
-            return false;
-        }
-        TopicConfig cfg = config;
-        // On failure the cleaned file is not deleted by path (the log may have been moved aside
-        // meanwhile); the next start deletes it.
-        LogSegment fresh = LogSegment.openCleaned(cleaned.file(), dir, cleaned.baseOffset(), endOffset, ledger, channels,
-                cfg.indexIntervalBytes(), largestRecoverableBatch());
+        return replacement.replace(oldBases, cleaned, hook, onSwapped);
+    }
+
+    /**
+     * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
+     * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
+     * log (the aborted-transaction index) at one moment reads it before and after, and repeats
+     * when it was odd or changed.
+     */
+    public long swapSequence() {
+        return replacement.swapSequence();
+    }
+
+    /**
+     * The largest batch (in bytes, log overhead included) that recovery accepts as plausible:
+     * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
+     */
+    public int largestRecoverableBatch() {
+        return LogRecovery.largestRecoverableBatch(config);
+    }
+
+    /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */
+    public long firstDirtyOffset() {
+        return Math.max(firstDirtyOffset, logStartOffset);
+    }
+
+    /** Records, durably, that the cleaner has deduplicated everything below {@code offset}. */
+    public void recordCleanedUpTo(long offset) throws IOException {
         structureLock.lock();
         try {
-            List<LogSegment> old = groupIfUnchanged(oldBases, endOffset);
-            if (old == null) {
-                fresh.close();
-                if (!closed) {
-                    cleaned.discard();
-                }
-                return false;
+            if (!closed) {
+                checkpoints.writeCleanerCheckpoint(offset);
+                firstDirtyOffset = offset;
             }
-            try {
-                SegmentSwap.swap(dir, cleaned, oldBases, endOffset, ledger, hook);
-            } catch (SegmentSwap.IncompleteSwapException e) {
-                // Disk and memory now disagree (the old segments' files may be gone or replaced):
-                // nothing may touch this log's files by path until a restart finishes the swap.
-                closed = true;
-                fresh.close();
-                LOG.error("Cleaner swap of {} failed after its commit point; the log takes no more changes until a "
-                        + "restart, which finishes the swap", dir, e);
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                fresh.close();
-                throw e;
-            }
-            swapSequence++;
-            try {
-                segments.put(fresh.baseOffset(), fresh);
-                for (LogSegment segment : old.subList(1, old.size())) {
-                    segments.remove(segment.baseOffset());
-                }
-                onSwapped.run();
-            } finally {
-                swapSequence++;
-            }
-            old.forEach(this::closeLater);
-            return true;
         } finally {
             structureLock.unlock();
         }
     }
 
-    /** Under the structure lock: the segments of {@code oldBases} if all are still closed segments followed by {@code endOffset}, else null. */
-    private List<LogSegment> groupIfUnchanged(List<Long> oldBases, long endOffset) {
+    // ---------------------------------------------------------------- for SegmentReplacement
+
+    /** The base offset of the segment after the one at {@code baseOffset}, or null when there is none. */
+    Long baseOffsetAfter(long baseOffset) {
+        return segments.higherKey(baseOffset);
+    }
+
+    /**
+     * Under the structure lock: the segments of {@code oldBases} if all are still closed segments
+     * followed by {@code endOffset} and the log still takes changes, else null.
+     */
+    List<LogSegment> closedGroup(List<Long> oldBases, long endOffset) {
         if (closed) {
             return null;
         }
@@ -684,23 +545,41 @@ public final class Log {
     }
 
     /**
-     * A counter of cleaner swaps, odd while one is changing which segments reads see (and running
-     * its {@code onSwapped} step). A reader that must see the segments and state kept beside the
-     * log (the aborted-transaction index) at one moment reads it before and after, and repeats
-     * when it was odd or changed.
+     * Under the structure lock: puts {@code fresh} in place of the consecutive closed segments
+     * {@code old} (the first at fresh's base offset). Their channels stay open for reads already
+     * under way; the caller closes them later.
      */
-    public long swapSequence() {
-        return swapSequence;
+    void switchSegments(LogSegment fresh, List<LogSegment> old) {
+        segments.put(fresh.baseOffset(), fresh);
+        for (LogSegment segment : old.subList(1, old.size())) {
+            segments.remove(segment.baseOffset());
+        }
     }
 
-    /**
-     * The largest batch (in bytes, log overhead included) that recovery accepts as plausible:
-     * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
-     */
-    public int largestRecoverableBatch() {
-        TopicConfig cfg = config;
-        return (int) Math.min(Integer.MAX_VALUE,
-                (long) Math.max(cfg.maxMessageBytes(), cfg.segmentBytes()) + BatchHeader.LOG_OVERHEAD);
+    /** A change to the segment files by path, run under the structure lock. */
+    @FunctionalInterface
+    interface StructureChange<T> {
+        T apply() throws IOException;
+    }
+
+    /** Runs {@code change} under the structure lock, waiting for it. */
+    <T> T underStructureLock(StructureChange<T> change) throws IOException {
+        structureLock.lock();
+        try {
+            return change.apply();
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** Under the structure lock: whether the log takes no more changes by path (closed, deleted, corrupt, failed swap). */
+    boolean isClosedToChanges() {
+        return closed;
+    }
+
+    /** Under the structure lock: the log takes no more changes by path until a restart. */
+    void closeToChanges() {
+        closed = true;
     }
 
     /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
@@ -708,23 +587,7 @@ public final class Log {
         return structureLock.isHeldByCurrentThread();
     }
 
-    /** The first offset the cleaner has not yet deduplicated (everything below it is the clean section). */
-    public long firstDirtyOffset() {
-        return Math.max(firstDirtyOffset, logStartOffset);
-    }
-
-    /** Records, durably, that the cleaner has deduplicated everything below {@code offset}. */
-    public void recordCleanedUpTo(long offset) throws IOException {
-        structureLock.lock();
-        try {
-            if (!closed) {
-                writeOffsetFile(CLEANER_CHECKPOINT_FILE, offset);
-                firstDirtyOffset = offset;
-            }
-        } finally {
-            structureLock.unlock();
-        }
-    }
+    // ---------------------------------------------------------------- closing
 
     /** Writer only. Flushes, records the recovery point and closes every segment (a corrupt log: only closes). */
     public void close(long nowMs) throws IOException {
@@ -770,25 +633,6 @@ public final class Log {
         } finally {
             structureLock.unlock();
         }
-    }
-
-    private long readOffsetFile(String name, long missing) throws IOException {
-        Path file = dir.resolve(name);
-        if (!Files.exists(file)) {
-            return missing;
-        }
-        String text = Files.readString(file, StandardCharsets.UTF_8).trim();
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            LOG.warn("Ignoring unreadable {} ('{}'); recovering from the start", file, text);
-            return missing;
-        }
-    }
-
-    private void writeOffsetFile(String name, long offset) throws IOException {
-        SegmentFiles.writeDurably(dir.resolve(name),
-                ByteBuffer.wrap((offset + "\n").getBytes(StandardCharsets.UTF_8)), ledger);
     }
 
     public void updateConfig(TopicConfig newConfig) {

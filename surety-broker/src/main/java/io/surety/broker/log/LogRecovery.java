@@ -1,5 +1,6 @@
 package io.surety.broker.log;
 
+import io.surety.broker.config.TopicConfig;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -35,6 +36,15 @@ public final class LogRecovery {
     private static final int WINDOW_BYTES = 64 * 1024;
 
     private LogRecovery() {
+    }
+
+    /**
+     * The largest batch (in bytes, log overhead included) that recovery accepts as plausible:
+     * max(max.message.bytes, segment.bytes). A batch the cleaner rewrites must stay within it.
+     */
+    static int largestRecoverableBatch(TopicConfig config) {
+        return (int) Math.min(Integer.MAX_VALUE,
+                (long) Math.max(config.maxMessageBytes(), config.segmentBytes()) + BatchHeader.LOG_OVERHEAD);
     }
 
     /**
