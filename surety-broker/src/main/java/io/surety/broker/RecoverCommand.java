@@ -4,16 +4,14 @@ import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.Log;
 import io.surety.broker.log.LogDamage;
+import io.surety.broker.log.StartRefusedException;
 import io.surety.broker.metadata.DataDirectory;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.PartitionRegistry;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.TopicPartition;
@@ -54,22 +52,14 @@ final class RecoverCommand implements Callable<Integer> {
         } catch (ConfigOptions.InvalidConfiguration e) {
             return mistake(e.getMessage());
         }
-        Path dataDir = config.dataDir().toAbsolutePath().normalize();
-        if (!Files.isRegularFile(dataDir.resolve(DataDirectory.META_FILE))) {
-            return mistake("Not a Surety data directory: " + dataDir);
-        }
         TopicPartition tp = parse(partitionName);
         if (tp == null) {
             return mistake("Unknown partition '" + partitionName + "': expected <topic>-<partition>");
         }
-        try (FileChannel lockChannel = FileChannel.open(dataDir.resolve(DataDirectory.LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                FileLock lock = lockChannel.tryLock()) {
-            if (lock == null) {
-                return mistake("A broker is running on " + dataDir + " (it holds " + DataDirectory.LOCK_FILE
-                        + "); stop it first");
-            }
-            return truncate(config, dataDir, tp);
+        try (DataDirectory directory = DataDirectory.openExisting(config.dataDir(), config.nodeId())) {
+            return truncate(config, directory.path(), tp);
+        } catch (StartRefusedException e) {
+            return mistake(e.getMessage());
         } catch (IOException e) {
             System.err.println("Could not recover " + partitionName + ": " + e);
             return 1;

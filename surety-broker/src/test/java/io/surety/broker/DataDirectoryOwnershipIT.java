@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surety.broker.log.StartRefusedException;
+import io.surety.broker.metadata.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
@@ -59,6 +60,9 @@ class DataDirectoryOwnershipIT {
 
         assertThat(listing(data)).isEqualTo(before);
         assertThat(data.resolve(".lock")).doesNotExist();
+        assertThatThrownBy(() -> DataDirectory.openExisting(data, 1)).as("the offline tools' way in")
+                .isInstanceOf(StartRefusedException.class).hasMessageContaining("Not a Surety data directory");
+        assertThat(listing(data)).isEqualTo(before);
     }
 
     @Test

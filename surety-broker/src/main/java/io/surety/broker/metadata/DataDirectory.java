@@ -108,6 +108,29 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens {@code dir} for an offline tool ({@code bin/surety recover}): it must already be Surety's,
+     * and no broker may hold it. Never initialises or marks anything.
+     *
+     * @throws StartRefusedException when it is not a Surety data directory or a broker is running on it
+     */
+    public static DataDirectory openExisting(Path dir, int nodeId) throws IOException {
+        Path path = dir.toAbsolutePath().normalize();
+        Contents contents = Contents.inspect(path);
+        if (contents != Contents.SURETY && contents != Contents.SURETY_BEFORE_MARK) {
+            throw new StartRefusedException("Not a Surety data directory: " + path + " (log.dirs); give the "
+                    + "configuration the broker starts with");
+        }
+        FileChannel lockChannel = lock(path);
+        try {
+            return new DataDirectory(path, lockChannel,
+                    identityOf(path, readProperties(path.resolve(META_FILE)), nodeId));
+        } catch (IOException | RuntimeException e) {
+            lockChannel.close();
+            throw e;
+        }
+    }
+
     /** What a would-be data directory holds, judged by reading only. */
     enum Contents {
         MISSING, EMPTY, SURETY, SURETY_BEFORE_MARK, APACHE_KAFKA, FOREIGN, NOT_A_DIRECTORY;
@@ -209,8 +232,8 @@ public final class DataDirectory implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new StartRefusedException("The data directory " + path + " is in use by another broker "
-                    + "(it holds " + LOCK_FILE + "); stop that broker or set log.dirs to another directory");
+            throw new StartRefusedException("A broker is running on " + path + " (it holds " + LOCK_FILE
+                    + "); stop it first, or set log.dirs to another directory");
         }
         return channel;
     }
