@@ -54,7 +54,7 @@ final class RecoverCommand implements Callable<Integer> {
         } catch (ConfigOptions.InvalidConfiguration e) {
             return mistake(e.getMessage());
         }
-        Path dataDir = config.dataDir().toAbsolutePath().normalize();
+        Path dataDir = config.storage().dataDir().toAbsolutePath().normalize();
         if (!Files.isRegularFile(dataDir.resolve(DataDirectory.META_FILE))) {
             return mistake("Not a Surety data directory: " + dataDir);
         }
