@@ -64,13 +64,13 @@ public final class Main implements Callable<Integer> {
     }
 
     private static String metricsEndpoint(SuretyBroker broker) {
-        int port = broker.config().metricsPort();
+        int port = broker.config().metrics().port();
         return port == 0 ? "off (metrics.port=0)"
-                : "http://" + broker.config().listener().host() + ":" + port + "/metrics (also /health, /ready)";
+                : "http://" + broker.config().network().listener().host() + ":" + port + "/metrics (also /health, /ready)";
     }
 
     static String banner(SuretyBroker broker) {
-        FlushPolicy policy = broker.config().flushPolicy();
+        FlushPolicy policy = broker.config().storage().flushPolicy();
         String durability = policy == FlushPolicy.FSYNC
                 ? "flush.policy=fsync (acks=1/all acknowledged only after fsync)"
                 : "flush.policy=interval (page cache; fsync every log.flush.interval.ms and on segment roll)";

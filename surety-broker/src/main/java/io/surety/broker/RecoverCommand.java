@@ -56,7 +56,7 @@ final class RecoverCommand implements Callable<Integer> {
         if (tp == null) {
             return mistake("Unknown partition '" + partitionName + "': expected <topic>-<partition>");
         }
-        try (DataDirectory directory = DataDirectory.openExisting(config.dataDir(), config.nodeId())) {
+        try (DataDirectory directory = DataDirectory.openExisting(config.storage().dataDir(), config.nodeId())) {
             return truncate(config, directory.path(), tp);
         } catch (StartRefusedException e) {
             return mistake(e.getMessage());

@@ -4,15 +4,12 @@ import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.BrokerServices;
 import io.surety.broker.api.PartitionMarkerWriter;
 import io.surety.broker.api.TopicOperations;
-import io.surety.broker.cleaner.CleanerConfig;
 import io.surety.broker.cleaner.LogCleaner;
 import io.surety.broker.cleaner.PartitionCompactionTarget;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
-import io.surety.broker.coordinator.GroupCoordinatorConfig;
 import io.surety.broker.coordinator.TopicView;
 import io.surety.broker.coordinator.TransactionView;
-import io.surety.broker.coordinator.TransactionConfig;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.log.FsyncLedger;
@@ -104,11 +101,11 @@ public final class SuretyBroker implements AutoCloseable {
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
         this.segmentChannels = segmentChannels;
-        this.metrics = config.metricsPort() == 0 ? BrokerMetrics.create() : BrokerMetrics.create().withJvmMetrics();
+        this.metrics = !config.metrics().enabled() ? BrokerMetrics.create() : BrokerMetrics.create().withJvmMetrics();
         this.metrics.health(this::health);
-        this.dataDir = config.dataDir().toAbsolutePath().normalize();
+        this.dataDir = config.storage().dataDir().toAbsolutePath().normalize();
         this.deleteDataOnClose = deleteDataOnClose;
-        this.handlerPool = Executors.newFixedThreadPool(config.ioThreads(), threads("surety-handler"));
+        this.handlerPool = Executors.newFixedThreadPool(config.network().ioThreads(), threads("surety-handler"));
         this.coordinatorLoop = Executors.newSingleThreadExecutor(threads("surety-coordinator"));
         this.timer = new ScheduledThreadPoolExecutor(1, threads("surety-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
@@ -131,16 +128,16 @@ public final class SuretyBroker implements AutoCloseable {
             // First, before anything is written: is the data directory Surety's to use?
             directory = DataDirectory.claim(dataDir, config.nodeId());
             identity = directory.identity();
-            ledger = config.fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
-            if (config.metricsPort() != 0) {
-                metricsServer = MetricsHttpServer.start(config.listener().host(), config.metricsPort(),
+            ledger = config.storage().fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
+            if (config.metrics().enabled()) {
+                metricsServer = MetricsHttpServer.start(config.network().listener().host(), config.metrics().port(),
                         metrics.registry(), this::health);
             }
             Clock clock = Clock.systemUTC();
             Path cleanMarker = dataDir.resolve(CLEAN_SHUTDOWN_FILE);
             boolean cleanShutdown = Files.exists(cleanMarker);
             PartitionWatchers watchers = new PartitionWatchers();
-            LogEnvironment environment = LogEnvironment.of(ledger, closer, config.flushPolicy() == FlushPolicy.FSYNC)
+            LogEnvironment environment = LogEnvironment.of(ledger, closer, config.storage().flushPolicy() == FlushPolicy.FSYNC)
                     .withChannels(segmentChannels);
             partitions = new PartitionRegistry(dataDir, environment, clock, watchers::wake);
             TopicRegistry topics = TopicRegistry.load(dataDir, config, ledger);
@@ -149,12 +146,12 @@ public final class SuretyBroker implements AutoCloseable {
             reportUnknownEntries();
             Files.deleteIfExists(cleanMarker);
             SegmentFiles.fsyncDirectory(dataDir);
-            flusher = new GroupCommitFlusher(config.flushPolicy(), clock, () -> List.copyOf(partitions.all()),
+            flusher = new GroupCommitFlusher(config.storage().flushPolicy(), clock, () -> List.copyOf(partitions.all()),
                     metrics.fsync());
             flusherThread = threads("surety-flusher").newThread(flusher);
             flusherThread.start();
-            if (config.cleanerEnable()) {
-                cleaner = new LogCleaner(CleanerConfig.of(config), () -> partitions.all().stream()
+            if (config.cleaner().enabled()) {
+                cleaner = new LogCleaner(config.cleaner(), () -> partitions.all().stream()
                         .filter(partition -> !partition.isOffline()).map(PartitionCompactionTarget::new).toList(), clock);
                 cleaner.start();
                 metrics.cleanerGauges(cleaner::stats);
@@ -163,7 +160,7 @@ public final class SuretyBroker implements AutoCloseable {
             ProducerIdAllocator producerIds = ProducerIdAllocator.open(producerIdsFile,
                     next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
-            groups = GroupCoordinator.open(dataDir, ledger, GroupCoordinatorConfig.of(config), transactionConfig(config),
+            groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
                     producerIds::nextId, new PartitionMarkerWriter(partitions, flusher, clock), topicView(topics), clock,
                     coordinatorLoop, timer);
             TransactionView transactionView = groups.transactions().view();
@@ -175,13 +172,13 @@ public final class SuretyBroker implements AutoCloseable {
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
-            server = NettyServer.start(config.listener().host(), config.listener().port(), config.networkThreads(),
-                    config.socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()), handlerPool,
+            server = NettyServer.start(config.network().listener().host(), config.network().listener().port(),
+                    config.network().networkThreads(), config.network().socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()), handlerPool,
                     metrics.connections());
             groups.startTimers();
             ready = true;
             LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
-                    config.listener().host(), port(), identity.clusterId(), dataDir, config.flushPolicy().name().toLowerCase());
+                    config.network().listener().host(), port(), identity.clusterId(), dataDir, config.storage().flushPolicy().name().toLowerCase());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -225,12 +222,6 @@ public final class SuretyBroker implements AutoCloseable {
         }
     }
 
-    private static TransactionConfig transactionConfig(BrokerConfig config) {
-        return new TransactionConfig(config.transactionMaxTimeoutMs(), config.transactionAbortTimedOutIntervalMs(),
-                config.transactionalIdExpirationMs(), config.transactionRemoveExpiredIntervalMs(),
-                config.transactionPartitionVerificationEnable(), 1_000);
-    }
-
     private static TopicView topicView(TopicRegistry topics) {
         return new TopicView() {
             @Override
@@ -255,13 +246,13 @@ public final class SuretyBroker implements AutoCloseable {
     }
 
     private void scheduleMaintenance(Clock clock) {
-        long retentionEvery = config.retentionCheckIntervalMs();
+        long retentionEvery = config.storage().retentionCheckIntervalMs();
         timer.scheduleWithFixedDelay(() -> handlerPool.execute(() -> {
             for (Partition partition : partitions.all()) {
-                partition.applyRetention(clock.millis(), config.producerIdExpirationMs());
+                partition.applyRetention(clock.millis(), config.transactions().producerIdExpirationMs());
             }
         }), retentionEvery, retentionEvery, TimeUnit.MILLISECONDS);
-        long checkpointEvery = config.recoveryCheckpointIntervalMs();
+        long checkpointEvery = config.storage().recoveryCheckpointIntervalMs();
         timer.scheduleWithFixedDelay(() -> handlerPool.execute(() -> partitions.all()
                 .forEach(Partition::checkpointRecoveryPoint)), checkpointEvery, checkpointEvery, TimeUnit.MILLISECONDS);
     }
@@ -273,7 +264,7 @@ public final class SuretyBroker implements AutoCloseable {
 
     /** {@code host:port} for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        return config.advertisedListener().host() + ":" + port();
+        return config.network().advertisedListener().host() + ":" + port();
     }
 
     public Path dataDir() {

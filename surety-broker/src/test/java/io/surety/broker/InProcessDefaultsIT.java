@@ -12,17 +12,17 @@ class InProcessDefaultsIT {
     @Test
     void shouldFormGroupsAtOnceAndKeepMetricsOffUnlessAsked() throws Exception {
         try (SuretyBroker broker = SuretyBroker.builder().port(0).tempDataDir().start()) {
-            assertThat(broker.config().groupInitialRebalanceDelayMs()).isZero();
-            assertThat(broker.config().metricsPort()).isZero();
+            assertThat(broker.config().groups().initialRebalanceDelayMs()).isZero();
+            assertThat(broker.config().metrics().port()).isZero();
         }
-        assertThat(BrokerConfig.of(Map.of()).groupInitialRebalanceDelayMs()).as("Kafka's default").isEqualTo(3_000);
+        assertThat(BrokerConfig.of(Map.of()).groups().initialRebalanceDelayMs()).as("Kafka's default").isEqualTo(3_000);
     }
 
     @Test
     void shouldKeepWhatTheCallerSetOverTheBuildersDefaults() throws Exception {
         try (SuretyBroker broker = SuretyBroker.builder().port(0).tempDataDir()
                 .config("group.initial.rebalance.delay.ms", "250").start()) {
-            assertThat(broker.config().groupInitialRebalanceDelayMs()).isEqualTo(250);
+            assertThat(broker.config().groups().initialRebalanceDelayMs()).isEqualTo(250);
         }
     }
 }

@@ -1,6 +1,6 @@
 package io.surety.broker.api;
 
-import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.TransactionConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.TransactionCoordinator;
 import io.surety.broker.metadata.TopicRegistry;
@@ -42,7 +42,7 @@ public final class ApiDispatcher {
     public ApiDispatcher(BrokerServices services, RequestMetrics metrics) {
         this.metrics = metrics;
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(this);
-        BrokerNode localNode = new BrokerNode(services.identity(), services.config(), services.boundPort());
+        BrokerNode localNode = new BrokerNode(services.identity(), services.config().network(), services.boundPort());
         TopicRegistry topics = services.topics();
         PartitionRegistry partitions = services.partitions();
         TopicOperations topicOperations = services.topicOperations();
@@ -51,15 +51,15 @@ public final class ApiDispatcher {
         Clock clock = services.clock();
         register(List.of(
                 apiVersions,
-                new MetadataHandler(services.config(), topics, partitions, topicOperations, localNode),
+                new MetadataHandler(services.config().topics(), topics, partitions, topicOperations, localNode),
                 new ProduceHandler(topics, partitions, services.flusher(), services.metrics().topics(),
-                        transactionVerifier(services.config(), transactions), clock),
+                        transactionVerifier(services.config().transactions(), transactions), clock),
                 new FetchHandler(topics, partitions, services.metrics().topics(),
                         new FetchWaiting(clock, services.timer(), services.handlerPool(), services.watchers())),
                 new ListOffsetsHandler(topics, partitions),
                 new InitProducerIdHandler(services.producerIds(), transactions),
                 new CreateTopicsHandler(services.config(), topics, topicOperations, localNode),
-                new DeleteTopicsHandler(services.config(), topics, topicOperations),
+                new DeleteTopicsHandler(services.config().topics(), topics, topicOperations),
                 new CreatePartitionsHandler(topics, topicOperations, localNode),
                 new DescribeConfigsHandler(services.config(), topics, localNode),
                 new IncrementalAlterConfigsHandler(services.config(), topics, topicOperations, localNode),
@@ -98,8 +98,8 @@ public final class ApiDispatcher {
      * each check, so building the table needs no running coordinator (the network layer's tests
      * build it without one).
      */
-    private static TransactionVerifier transactionVerifier(BrokerConfig config, TransactionCoordinator transactions) {
-        if (!config.transactionPartitionVerificationEnable()) {
+    private static TransactionVerifier transactionVerifier(TransactionConfig config, TransactionCoordinator transactions) {
+        if (!config.verificationEnabled()) {
             return TransactionVerifier.NONE;
         }
         return (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch, partition);

@@ -1,6 +1,6 @@
 package io.surety.broker.api;
 
-import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.NetworkConfig;
 import io.surety.broker.metadata.ClusterIdentity;
 import java.util.List;
 import java.util.function.IntSupplier;
@@ -16,12 +16,12 @@ import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBrok
 final class BrokerNode {
 
     private final ClusterIdentity identity;
-    private final BrokerConfig config;
+    private final NetworkConfig network;
     private final IntSupplier boundPort;
 
-    BrokerNode(ClusterIdentity identity, BrokerConfig config, IntSupplier boundPort) {
+    BrokerNode(ClusterIdentity identity, NetworkConfig network, IntSupplier boundPort) {
         this.identity = identity;
-        this.config = config;
+        this.network = network;
         this.boundPort = boundPort;
     }
 
@@ -35,12 +35,12 @@ final class BrokerNode {
 
     MetadataResponseBroker metadataBroker() {
         return new MetadataResponseBroker().setNodeId(nodeId())
-                .setHost(config.advertisedListener().host()).setPort(advertisedPort()).setRack(null);
+                .setHost(network.advertisedListener().host()).setPort(advertisedPort()).setRack(null);
     }
 
     DescribeClusterBroker describeClusterBroker() {
         return new DescribeClusterBroker().setBrokerId(nodeId())
-                .setHost(config.advertisedListener().host()).setPort(advertisedPort()).setRack(null);
+                .setHost(network.advertisedListener().host()).setPort(advertisedPort()).setRack(null);
     }
 
     /**
@@ -68,7 +68,7 @@ final class BrokerNode {
 
     /** The advertised port; a listener on port 0 advertises the port it actually bound. */
     int advertisedPort() {
-        BrokerConfig.Listener advertised = config.advertisedListener();
+        NetworkConfig.Listener advertised = network.advertisedListener();
         return advertised.port() == 0 ? boundPort.getAsInt() : advertised.port();
     }
 }

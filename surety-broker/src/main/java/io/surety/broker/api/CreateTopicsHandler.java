@@ -165,7 +165,7 @@ final class CreateTopicsHandler implements ApiHandler {
                         + " time(s): The target replication factor of " + replicationFactor
                         + " cannot be reached because only 1 broker(s) are registered.");
             }
-            count = topic.numPartitions() == -1 ? brokerConfig.numPartitions() : topic.numPartitions();
+            count = topic.numPartitions() == -1 ? brokerConfig.topics().numPartitions() : topic.numPartitions();
         }
         TopicOperations.checkOperationSize(count);
         return count;

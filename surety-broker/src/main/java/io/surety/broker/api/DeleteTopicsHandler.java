@@ -1,6 +1,6 @@
 package io.surety.broker.api;
 
-import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.TopicsConfig;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import java.io.IOException;
@@ -32,12 +32,12 @@ final class DeleteTopicsHandler implements ApiHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeleteTopicsHandler.class);
     private static final short FIRST_VERSION_WITH_DELETION_DISABLED = 3;
 
-    private final BrokerConfig brokerConfig;
+    private final TopicsConfig topicsConfig;
     private final TopicRegistry topics;
     private final TopicOperations topicOperations;
 
-    DeleteTopicsHandler(BrokerConfig brokerConfig, TopicRegistry topics, TopicOperations topicOperations) {
-        this.brokerConfig = brokerConfig;
+    DeleteTopicsHandler(TopicsConfig topicsConfig, TopicRegistry topics, TopicOperations topicOperations) {
+        this.topicsConfig = topicsConfig;
         this.topics = topics;
         this.topicOperations = topicOperations;
     }
@@ -51,7 +51,7 @@ final class DeleteTopicsHandler implements ApiHandler {
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         List<DeleteTopicState> requested = ((DeleteTopicsRequest) request.body()).topics();
         DeleteTopicsResponseData response = new DeleteTopicsResponseData();
-        if (!brokerConfig.deleteTopicEnable()) {
+        if (!topicsConfig.deleteTopicEnable()) {
             boolean hasCode = request.version() >= FIRST_VERSION_WITH_DELETION_DISABLED;
             for (DeleteTopicState topic : requested) {
                 response.responses().add(result(topic.name(), topic.topicId(),

@@ -1,6 +1,6 @@
 package io.surety.broker.api;
 
-import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.TopicsConfig;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
@@ -29,15 +29,15 @@ final class MetadataHandler implements ApiHandler {
 
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
-    private final BrokerConfig brokerConfig;
+    private final TopicsConfig topicsConfig;
     private final TopicRegistry topics;
     private final PartitionRegistry partitions;
     private final TopicOperations topicOperations;
     private final BrokerNode localNode;
 
-    MetadataHandler(BrokerConfig brokerConfig, TopicRegistry topics, PartitionRegistry partitions,
+    MetadataHandler(TopicsConfig topicsConfig, TopicRegistry topics, PartitionRegistry partitions,
             TopicOperations topicOperations, BrokerNode localNode) {
-        this.brokerConfig = brokerConfig;
+        this.topicsConfig = topicsConfig;
         this.topics = topics;
         this.partitions = partitions;
         this.topicOperations = topicOperations;
@@ -63,7 +63,7 @@ final class MetadataHandler implements ApiHandler {
                 response.topics().add(describe(topic));
             }
         } else {
-            boolean mayCreate = brokerConfig.autoCreateTopics() && (request.version() < 4 || data.allowAutoTopicCreation());
+            boolean mayCreate = topicsConfig.autoCreateTopicsEnable() && (request.version() < 4 || data.allowAutoTopicCreation());
             for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
                 response.topics().add(lookup(requested, mayCreate));
             }

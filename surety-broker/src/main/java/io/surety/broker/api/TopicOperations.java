@@ -91,7 +91,7 @@ public final class TopicOperations {
 
     /** Creates a topic with the broker's defaults, for auto-creation. */
     public TopicInfo createWithDefaults(String name) throws IOException {
-        return create(name, config.numPartitions(), TopicConfig.of(config, Map.of()));
+        return create(name, config.topics().numPartitions(), TopicConfig.of(config, Map.of()));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.surety.broker.cleaner;
 
+import io.surety.broker.config.CleanerConfig;
 import io.surety.broker.log.Log;
 import io.surety.broker.log.SegmentSwap;
 import java.io.IOException;

@@ -1,8 +1,5 @@
 package io.surety.broker.config;
 
-import java.net.URI;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,11 +16,17 @@ import org.apache.kafka.common.config.ConfigException;
  * The broker's configuration: one immutable, typed object built once at start from
  * {@code server.properties}-style key/value pairs, with Kafka's key names wherever Kafka has one.
  *
- * <p>Unknown keys and invalid values are refused with a {@link ConfigException} that names the
- * setting. Thread-safe (immutable).
+ * <p>Settings are read through one record per area, each built and checked here once:
+ * {@link #storage()}, {@link #network()}, {@link #topics()}, {@link #groups()},
+ * {@link #transactions()}, {@link #cleaner()} and {@link #metrics()}; a component is given the
+ * record of its area, not this object. Unknown keys and invalid values are refused with a
+ * {@link ConfigException} that names the setting. Thread-safe (immutable).
  *
  * <p>Implementation notes: parsing and validation use kafka-clients' {@link ConfigDef}, the same
  * machinery Kafka's own broker uses, so types, ranges and messages read the way Kafka users expect.
+ * The definition below is the one place each key's type, range and default is written; a record's
+ * {@code from} reads the parsed values, and its constructor checks what spans several keys (the
+ * group session bounds, for instance), so a record built by hand in a test is checked the same way.
  */
 public final class BrokerConfig {
 
@@ -238,50 +241,43 @@ public final class BrokerConfig {
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
-    private final Listener listener;
-    private final Listener advertisedListener;
-    private final Path dataDir;
+    private final int nodeId;
+    private final StorageConfig storage;
+    private final NetworkConfig network;
+    private final TopicsConfig topics;
+    private final GroupConfig groups;
+    private final TransactionConfig transactions;
+    private final CleanerConfig cleaner;
+    private final MetricsConfig metrics;
 
     private BrokerConfig(Map<String, String> originals) {
         this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(originals));
         rejectUnknown(originals.keySet());
         this.values = DEFINITION.parse(originals);
-        this.dataDir = parseDataDir();
-        this.listener = singleListener(LISTENERS, getList(LISTENERS).toArray(String[]::new));
-        String[] advertised = getList(ADVERTISED_LISTENERS).toArray(String[]::new);
-        this.advertisedListener = advertised.length == 0 ? listener : singleListener(ADVERTISED_LISTENERS, advertised);
-        checkGroupSettings();
-        if (retentionMs() < -1) {
-            throw new ConfigException(LOG_RETENTION_MS, retentionMs(), "must be -1 or at least 0");
-        }
-    }
-
-    private void checkGroupSettings() {
-        if (groupMinSessionTimeoutMs() > groupMaxSessionTimeoutMs()) {
-            throw new ConfigException(GROUP_MIN_SESSION_TIMEOUT_MS, groupMinSessionTimeoutMs(),
-                    "must not exceed " + GROUP_MAX_SESSION_TIMEOUT_MS);
-        }
-        int session = consumerSessionTimeoutMs();
-        if (session < getInt(GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS) || session > getInt(GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS)) {
-            throw new ConfigException(GROUP_CONSUMER_SESSION_TIMEOUT_MS, session, "must be within ["
-                    + GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS + ", " + GROUP_CONSUMER_MAX_SESSION_TIMEOUT_MS + "]");
-        }
-        int heartbeat = consumerHeartbeatIntervalMs();
-        if (heartbeat < getInt(GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS)
-                || heartbeat > getInt(GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS)) {
-            throw new ConfigException(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, heartbeat, "must be within ["
-                    + GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS + ", " + GROUP_CONSUMER_MAX_HEARTBEAT_INTERVAL_MS + "]");
-        }
-        if (heartbeat >= session) {
-            throw new ConfigException(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, heartbeat,
-                    "must be lower than " + GROUP_CONSUMER_SESSION_TIMEOUT_MS);
-        }
-        consumerAssignors();
+        ParsedSettings parsed = new ParsedSettings(values);
+        this.nodeId = parsed.intValue(NODE_ID);
+        this.storage = StorageConfig.from(parsed);
+        this.network = NetworkConfig.from(parsed);
+        this.topics = TopicsConfig.from(parsed);
+        this.groups = GroupConfig.from(parsed);
+        this.transactions = TransactionConfig.from(parsed);
+        this.cleaner = CleanerConfig.from(parsed);
+        this.metrics = MetricsConfig.from(parsed);
     }
 
     /** Parses and validates {@code settings}; throws {@link ConfigException} naming the first bad setting. */
     public static BrokerConfig of(Map<String, String> settings) {
         return new BrokerConfig(settings);
+    }
+
+    /** The configuration when nothing is set: every value is its definition's default. */
+    static BrokerConfig defaults() {
+        return Defaults.INSTANCE;
+    }
+
+    /** Built on first use, after the definition is in place. */
+    private static final class Defaults {
+        static final BrokerConfig INSTANCE = new BrokerConfig(Map.of());
     }
 
     /** Every key this broker understands, for help output and validation. */
@@ -335,287 +331,53 @@ public final class BrokerConfig {
         return previous[b.length()];
     }
 
-    private static Listener singleListener(String key, String[] entries) {
-        if (entries.length != 1) {
-            throw new ConfigException(key, String.join(",", entries), "exactly one PLAINTEXT listener is supported");
-        }
-        try {
-            URI uri = new URI(entries[0].trim());
-            if (!"PLAINTEXT".equalsIgnoreCase(uri.getScheme())) {
-                throw new ConfigException(key, entries[0], "only PLAINTEXT listeners are supported");
-            }
-            if (uri.getHost() == null || uri.getPort() < 0 || uri.getPort() > 65535) {
-                throw new ConfigException(key, entries[0], "expected PLAINTEXT://host:port");
-            }
-            return new Listener(uri.getHost(), uri.getPort());
-        } catch (java.net.URISyntaxException e) {
-            throw new ConfigException(key, entries[0], "expected PLAINTEXT://host:port");
-        }
-    }
-
-    /** A listener's host and port. */
-    public record Listener(String host, int port) {
-        @Override
-        public String toString() {
-            return host + ":" + port;
-        }
-    }
-
     public Map<String, String> originals() {
         return originals;
     }
 
-    public Listener listener() {
-        return listener;
-    }
-
-    public Listener advertisedListener() {
-        return advertisedListener;
-    }
-
+    /** {@code node.id}: this broker's node id. */
     public int nodeId() {
-        return getInt(NODE_ID);
+        return nodeId;
     }
 
-    public Path dataDir() {
-        return dataDir;
+    /** Data directory, segments, retention, flushing, and the topics' log defaults. */
+    public StorageConfig storage() {
+        return storage;
     }
 
-    private Path parseDataDir() {
-        String dirs = (String) values.get(LOG_DIRS);
-        String key = dirs != null ? LOG_DIRS : LOG_DIR;
-        String dir = dirs != null ? dirs : (String) values.get(LOG_DIR);
-        if (dir.contains(",")) {
-            throw new ConfigException(key, dir, "several data directories are not supported yet; give one directory");
-        }
-        if (dir.isBlank()) {
-            throw new ConfigException(key, dir, "give the data directory's path");
-        }
-        return Paths.get(dir.trim());
+    /** Listeners, request size and thread counts. */
+    public NetworkConfig network() {
+        return network;
     }
 
-    public int numPartitions() {
-        return getInt(NUM_PARTITIONS);
+    /** Topic creation and deletion. */
+    public TopicsConfig topics() {
+        return topics;
     }
 
-    public boolean autoCreateTopics() {
-        return (Boolean) values.get(AUTO_CREATE_TOPICS_ENABLE);
+    /** Classic and consumer-protocol groups, and committed offsets. */
+    public GroupConfig groups() {
+        return groups;
     }
 
-    public boolean deleteTopicEnable() {
-        return (Boolean) values.get(DELETE_TOPIC_ENABLE);
+    /** Transactions and producer state. */
+    public TransactionConfig transactions() {
+        return transactions;
     }
 
-    public int segmentBytes() {
-        return getInt(LOG_SEGMENT_BYTES);
+    /** The log cleaner, and the topics' compaction defaults. */
+    public CleanerConfig cleaner() {
+        return cleaner;
     }
 
-    public long segmentMs() {
-        Long ms = (Long) values.get(LOG_ROLL_MS);
-        return ms != null ? ms : getInt(LOG_ROLL_HOURS) * 3_600_000L;
-    }
-
-    public long retentionMs() {
-        Long ms = (Long) values.get(LOG_RETENTION_MS);
-        if (ms != null) {
-            return ms;
-        }
-        Integer minutes = (Integer) values.get(LOG_RETENTION_MINUTES);
-        if (minutes != null) {
-            return minutes < 0 ? -1 : minutes * 60_000L;
-        }
-        int hours = getInt(LOG_RETENTION_HOURS);
-        return hours < 0 ? -1 : hours * 3_600_000L;
-    }
-
-    public long retentionBytes() {
-        return (Long) values.get(LOG_RETENTION_BYTES);
-    }
-
-    public long retentionCheckIntervalMs() {
-        return (Long) values.get(LOG_RETENTION_CHECK_INTERVAL_MS);
-    }
-
-    public int indexIntervalBytes() {
-        return getInt(LOG_INDEX_INTERVAL_BYTES);
-    }
-
-    public String messageTimestampType() {
-        return (String) values.get(LOG_MESSAGE_TIMESTAMP_TYPE);
-    }
-
-    public long messageTimestampBeforeMaxMs() {
-        return (Long) values.get(LOG_MESSAGE_TIMESTAMP_BEFORE_MAX_MS);
-    }
-
-    public long messageTimestampAfterMaxMs() {
-        return (Long) values.get(LOG_MESSAGE_TIMESTAMP_AFTER_MAX_MS);
-    }
-
-    public long flushIntervalMs() {
-        return (Long) values.get(LOG_FLUSH_INTERVAL_MS);
-    }
-
-    public long recoveryCheckpointIntervalMs() {
-        return (Long) values.get(LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS);
-    }
-
-    public long fileDeleteDelayMs() {
-        return (Long) values.get(FILE_DELETE_DELAY_MS);
-    }
-
-    public boolean cleanerEnable() {
-        return (Boolean) values.get(LOG_CLEANER_ENABLE);
-    }
-
-    public int cleanerThreads() {
-        return getInt(LOG_CLEANER_THREADS);
-    }
-
-    public long cleanerDedupeBufferSize() {
-        return (Long) values.get(LOG_CLEANER_DEDUPE_BUFFER_SIZE);
-    }
-
-    public double cleanerIoBufferLoadFactor() {
-        return (Double) values.get(LOG_CLEANER_IO_BUFFER_LOAD_FACTOR);
-    }
-
-    public double cleanerIoMaxBytesPerSecond() {
-        return (Double) values.get(LOG_CLEANER_IO_MAX_BYTES_PER_SECOND);
-    }
-
-    public long cleanerBackoffMs() {
-        return (Long) values.get(LOG_CLEANER_BACKOFF_MS);
-    }
-
-    public int messageMaxBytes() {
-        return getInt(MESSAGE_MAX_BYTES);
-    }
-
-    public int socketRequestMaxBytes() {
-        return getInt(SOCKET_REQUEST_MAX_BYTES);
-    }
-
-    public int ioThreads() {
-        return getInt(NUM_IO_THREADS);
-    }
-
-    public int networkThreads() {
-        return getInt(NUM_NETWORK_THREADS);
-    }
-
-    public long producerIdExpirationMs() {
-        return getInt(PRODUCER_ID_EXPIRATION_MS);
-    }
-
-    public FlushPolicy flushPolicy() {
-        return FlushPolicy.valueOf(((String) values.get(FLUSH_POLICY)).toUpperCase(java.util.Locale.ROOT));
-    }
-
-    public boolean fsyncLedgerEnabled() {
-        return (Boolean) values.get(FSYNC_LEDGER_ENABLE);
-    }
-
-    public int groupMinSessionTimeoutMs() {
-        return getInt(GROUP_MIN_SESSION_TIMEOUT_MS);
-    }
-
-    public int groupMaxSessionTimeoutMs() {
-        return getInt(GROUP_MAX_SESSION_TIMEOUT_MS);
-    }
-
-    public int groupInitialRebalanceDelayMs() {
-        return getInt(GROUP_INITIAL_REBALANCE_DELAY_MS);
-    }
-
-    public int groupMaxSize() {
-        return getInt(GROUP_MAX_SIZE);
-    }
-
-    public long offsetsRetentionMs() {
-        return getInt(OFFSETS_RETENTION_MINUTES) * 60_000L;
-    }
-
-    public long offsetsRetentionCheckIntervalMs() {
-        return (Long) values.get(OFFSETS_RETENTION_CHECK_INTERVAL_MS);
-    }
-
-    public int offsetMetadataMaxBytes() {
-        return getInt(OFFSET_METADATA_MAX_BYTES);
-    }
-
-    public long offsetsTopicSegmentBytes() {
-        return getInt(OFFSETS_TOPIC_SEGMENT_BYTES);
-    }
-
-    public int consumerSessionTimeoutMs() {
-        return getInt(GROUP_CONSUMER_SESSION_TIMEOUT_MS);
-    }
-
-    public int consumerHeartbeatIntervalMs() {
-        return getInt(GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS);
-    }
-
-    public int consumerMaxSize() {
-        return getInt(GROUP_CONSUMER_MAX_SIZE);
-    }
-
-    /** The metrics/health HTTP port, or 0 when that listener is off. */
-    public int metricsPort() {
-        return getInt(METRICS_PORT);
-    }
-
-    /** The server-side assignor names ({@code uniform}, {@code range}), Kafka's class names mapped to them. */
-    public java.util.List<String> consumerAssignors() {
-        java.util.List<String> names = new java.util.ArrayList<>();
-        for (String entry : getList(GROUP_CONSUMER_ASSIGNORS)) {
-            String name = switch (entry.trim()) {
-                case "uniform", "org.apache.kafka.coordinator.group.assignor.UniformAssignor" -> "uniform";
-                case "range", "org.apache.kafka.coordinator.group.assignor.RangeAssignor" -> "range";
-                default -> throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, entry, "known assignors: uniform, range");
-            };
-            if (!names.contains(name)) {
-                names.add(name);
-            }
-        }
-        if (names.isEmpty()) {
-            throw new ConfigException(GROUP_CONSUMER_ASSIGNORS, "", "at least one assignor is needed");
-        }
-        return names;
-    }
-
-    public int transactionMaxTimeoutMs() {
-        return getInt(TRANSACTION_MAX_TIMEOUT_MS);
-    }
-
-    public long transactionAbortTimedOutIntervalMs() {
-        return getInt(TRANSACTION_ABORT_TIMED_OUT_INTERVAL_MS);
-    }
-
-    public long transactionalIdExpirationMs() {
-        return getInt(TRANSACTIONAL_ID_EXPIRATION_MS);
-    }
-
-    public long transactionRemoveExpiredIntervalMs() {
-        return getInt(TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS);
-    }
-
-    public boolean transactionPartitionVerificationEnable() {
-        return (Boolean) values.get(TRANSACTION_PARTITION_VERIFICATION_ENABLE);
+    /** The metrics and health HTTP listener. */
+    public MetricsConfig metrics() {
+        return metrics;
     }
 
     /** The broker-level value of a topic config's default, as a string (what DescribeConfigs shows). */
     public String topicDefault(String topicKey) {
         return TopicConfig.brokerDefault(this, topicKey);
-    }
-
-    private int getInt(String key) {
-        return (Integer) values.get(key);
-    }
-
-    @SuppressWarnings("unchecked")
-    private java.util.List<String> getList(String key) {
-        return (java.util.List<String>) values.get(key);
     }
 
     /** The settings in force, for the start banner and DescribeConfigs. */

@@ -127,9 +127,9 @@ public final class TopicConfig {
     static String brokerDefault(BrokerConfig broker, String topicKey) {
         switch (topicKey) {
             case SEGMENT_MS:
-                return Long.toString(broker.segmentMs());
+                return Long.toString(broker.storage().segmentMs());
             case RETENTION_MS:
-                return Long.toString(broker.retentionMs());
+                return Long.toString(broker.storage().retentionMs());
             default:
                 String brokerKey = BROKER_SOURCE.get(topicKey);
                 if (brokerKey == null) {

@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.ClassicGroup.State;
 import io.surety.broker.coordinator.CoordinatorRecord.ClassicGroupSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.GroupRemoved;
@@ -30,11 +31,13 @@ final class ClassicGroupStateMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClassicGroupStateMachine.class);
     static final String UNKNOWN_MEMBER_ID = "";
+    /** How long a new member's parked JoinGroup may wait without a heartbeat: Kafka's fixed 5 minutes. */
+    static final int NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000;
 
     private final GroupStateMachine groups;
-    private final GroupCoordinatorConfig config;
+    private final GroupConfig config;
 
-    ClassicGroupStateMachine(GroupStateMachine groups, GroupCoordinatorConfig config) {
+    ClassicGroupStateMachine(GroupStateMachine groups, GroupConfig config) {
         this.groups = groups;
         this.config = config;
     }
@@ -180,7 +183,7 @@ final class ClassicGroupStateMachine {
         group.add(member);
         member.setJoinFuture(future);
         // A new member cannot heartbeat while its JoinGroup is parked; bound how long it may stay defunct.
-        scheduleHeartbeatExpiry(ctx, group, memberId, config.newMemberJoinTimeoutMs());
+        scheduleHeartbeatExpiry(ctx, group, memberId, NEW_MEMBER_JOIN_TIMEOUT_MS);
         maybePrepareRebalanceOrCompleteJoin(ctx, group, "new member " + memberId);
     }
 

@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerGroupEpoch;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberState;
@@ -38,10 +39,10 @@ final class ConsumerGroupStateMachine {
     static final int STATIC_LEAVE_EPOCH = -2;
 
     private final GroupStateMachine groups;
-    private final GroupCoordinatorConfig config;
+    private final GroupConfig config;
     private final TopicView topics;
 
-    ConsumerGroupStateMachine(GroupStateMachine groups, GroupCoordinatorConfig config, TopicView topics) {
+    ConsumerGroupStateMachine(GroupStateMachine groups, GroupConfig config, TopicView topics) {
         this.groups = groups;
         this.config = config;
         this.topics = topics;

@@ -1,5 +1,7 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.config.GroupConfig;
+import io.surety.broker.config.TransactionConfig;
 import io.surety.broker.log.FsyncLedger;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,13 +76,13 @@ public final class GroupCoordinator implements AutoCloseable {
     private final Clock clock;
     private final Executor loop;
     private final ScheduledCoordinatorTimer timer;
-    private final GroupCoordinatorConfig config;
+    private final GroupConfig config;
     private final ConcurrentLinkedQueue<Operation> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile String failure;
     private volatile boolean closed;
 
-    private GroupCoordinator(GroupStateMachine state, CoordinatorJournal journal, GroupCoordinatorConfig config,
+    private GroupCoordinator(GroupStateMachine state, CoordinatorJournal journal, GroupConfig config,
             TransactionConfig transactionConfig, ProducerIdSource producerIds, TransactionMarkerWriter markers,
             Clock clock, Executor loop, ScheduledExecutorService scheduler) {
         this.state = state;
@@ -106,7 +108,7 @@ public final class GroupCoordinator implements AutoCloseable {
      * after a restart. Kafka starts them when the coordinator has loaded, which is when requests
      * can reach it.
      */
-    public static GroupCoordinator open(Path dataDir, FsyncLedger ledger, GroupCoordinatorConfig config,
+    public static GroupCoordinator open(Path dataDir, FsyncLedger ledger, GroupConfig config,
             TransactionConfig transactionConfig, ProducerIdSource producerIds, TransactionMarkerWriter markers,
             TopicView topics, Clock clock, Executor loop, ScheduledExecutorService scheduler) throws IOException {
         long startNs = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.CoordinatorRecord.ClassicGroupSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerGroupEpoch;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberRemoved;
@@ -31,7 +32,7 @@ final class GroupStateMachine {
     private final OffsetStore offsets = new OffsetStore();
     private final PendingOffsetStore pendingOffsets = new PendingOffsetStore();
     private final TransactionStore transactions = new TransactionStore();
-    private final GroupCoordinatorConfig config;
+    private final GroupConfig config;
     private final TopicView topics;
     private final ClassicGroupStateMachine classic;
     private final ClassicSessionStateMachine classicSessions;
@@ -40,7 +41,7 @@ final class GroupStateMachine {
     private final ConsumerGroupStateMachine consumer;
     private final ConsumerGroupDescriber consumerDescriber;
 
-    GroupStateMachine(GroupCoordinatorConfig config, TopicView topics) {
+    GroupStateMachine(GroupConfig config, TopicView topics) {
         this.config = config;
         this.topics = topics;
         this.classic = new ClassicGroupStateMachine(this, config);
@@ -164,7 +165,7 @@ final class GroupStateMachine {
         return transactions;
     }
 
-    GroupCoordinatorConfig config() {
+    GroupConfig config() {
         return config;
     }
 

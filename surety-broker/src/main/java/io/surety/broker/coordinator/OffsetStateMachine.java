@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.ClassicGroup.State;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberState;
 import io.surety.broker.coordinator.CoordinatorRecord.GroupRemoved;
@@ -40,10 +41,10 @@ final class OffsetStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(OffsetStateMachine.class);
 
     private final GroupStateMachine groups;
-    private final GroupCoordinatorConfig config;
+    private final GroupConfig config;
     private final TopicView topics;
 
-    OffsetStateMachine(GroupStateMachine groups, GroupCoordinatorConfig config, TopicView topics) {
+    OffsetStateMachine(GroupStateMachine groups, GroupConfig config, TopicView topics) {
         this.groups = groups;
         this.config = config;
         this.topics = topics;

@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.config.TransactionConfig;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetsCompleted;
@@ -48,6 +49,8 @@ final class TransactionStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionStateMachine.class);
     private static final String ABORT_TIMER = "txn-abort-timed-out";
     private static final String EXPIRY_TIMER = "txn-expire-ids";
+    /** How long to wait before writing markers again after a partition failed to take them. */
+    static final long MARKER_RETRY_BACKOFF_MS = 1_000;
 
     private final TransactionStore store;
     private final TransactionConfig config;
@@ -382,8 +385,8 @@ final class TransactionStateMachine {
         }
         if (error != null) {
             LOG.warn("Could not write the markers of transaction {}; trying again in {} ms", transactionalId,
-                    config.markerRetryBackoffMs(), error);
-            ctx.timer().schedule("txn-markers-" + transactionalId, config.markerRetryBackoffMs(),
+                    MARKER_RETRY_BACKOFF_MS, error);
+            ctx.timer().schedule("txn-markers-" + transactionalId, MARKER_RETRY_BACKOFF_MS,
                     c -> sendMarkers(c, transactionalId));
             return;
         }

@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetStaged;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
@@ -22,9 +23,9 @@ final class TxnOffsetStateMachine {
 
     private final GroupStateMachine groups;
     private final TransactionStateMachine transactions;
-    private final GroupCoordinatorConfig config;
+    private final GroupConfig config;
 
-    TxnOffsetStateMachine(GroupStateMachine groups, TransactionStateMachine transactions, GroupCoordinatorConfig config) {
+    TxnOffsetStateMachine(GroupStateMachine groups, TransactionStateMachine transactions, GroupConfig config) {
         this.groups = groups;
         this.transactions = transactions;
         this.config = config;

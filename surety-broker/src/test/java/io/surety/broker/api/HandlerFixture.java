@@ -60,9 +60,9 @@ final class HandlerFixture implements AutoCloseable {
         partitions = new PartitionRegistry(dataDir, LogEnvironment.of(FsyncLedger.NONE, (close, delayMs) -> close.run(),
                 false), clock, watchers::wake);
         topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
-        flusher = new GroupCommitFlusher(config.flushPolicy(), clock, () -> List.copyOf(partitions.all()),
+        flusher = new GroupCommitFlusher(config.storage().flushPolicy(), clock, () -> List.copyOf(partitions.all()),
                 metrics.fsync());
-        localNode = new BrokerNode(new ClusterIdentity(CLUSTER_ID, NODE_ID), config, () -> BOUND_PORT);
+        localNode = new BrokerNode(new ClusterIdentity(CLUSTER_ID, NODE_ID), config.network(), () -> BOUND_PORT);
     }
 
     HandlerFixture(Path dataDir) throws IOException {

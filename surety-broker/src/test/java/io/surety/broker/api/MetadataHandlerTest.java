@@ -138,7 +138,7 @@ class MetadataHandlerTest {
     }
 
     private static MetadataResponseData send(HandlerFixture fixture, MetadataRequestData data, short version) {
-        MetadataHandler handler = new MetadataHandler(fixture.config, fixture.topics, fixture.partitions,
+        MetadataHandler handler = new MetadataHandler(fixture.config.topics(), fixture.topics, fixture.partitions,
                 fixture.topicOperations, fixture.localNode);
         ApiResponse response = handler.handle(HandlerFixture.request(new MetadataRequest(data, version))).join();
         return (MetadataResponseData) ((ApiResponse.Send) response).body();

@@ -13,19 +13,19 @@ class BrokerConfigTest {
     @Test
     void shouldUseKafkaDefaultsWhenNothingIsSet() {
         BrokerConfig config = BrokerConfig.of(Map.of());
-        assertThat(config.listener()).isEqualTo(new BrokerConfig.Listener("127.0.0.1", 9092));
-        assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
-        assertThat(config.flushPolicy()).isEqualTo(FlushPolicy.FSYNC);
-        assertThat(config.retentionMs()).isEqualTo(168 * 3_600_000L);
-        assertThat(config.messageMaxBytes()).isEqualTo(1_048_588);
-        assertThat(config.socketRequestMaxBytes()).isEqualTo(104_857_600);
-        assertThat(config.autoCreateTopics()).isTrue();
-        assertThat(config.metricsPort()).isEqualTo(9464);
+        assertThat(config.network().listener()).isEqualTo(new NetworkConfig.Listener("127.0.0.1", 9092));
+        assertThat(config.storage().dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(config.storage().flushPolicy()).isEqualTo(FlushPolicy.FSYNC);
+        assertThat(config.storage().retentionMs()).isEqualTo(168 * 3_600_000L);
+        assertThat(config.storage().messageMaxBytes()).isEqualTo(1_048_588);
+        assertThat(config.network().socketRequestMaxBytes()).isEqualTo(104_857_600);
+        assertThat(config.topics().autoCreateTopicsEnable()).isTrue();
+        assertThat(config.metrics().port()).isEqualTo(9464);
     }
 
     @Test
     void shouldTurnTheMetricsListenerOffWhenItsPortIsZeroAndRefusePortsOutOfRange() {
-        assertThat(BrokerConfig.of(Map.of("metrics.port", "0")).metricsPort()).isZero();
+        assertThat(BrokerConfig.of(Map.of("metrics.port", "0")).metrics().port()).isZero();
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("metrics.port", "70000")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("metrics.port");
     }
@@ -69,11 +69,11 @@ class BrokerConfigTest {
 
     @Test
     void shouldPreferTheFinestRetentionUnitWhenSeveralAreSet() {
-        assertThat(BrokerConfig.of(Map.of("log.retention.hours", "2", "log.retention.minutes", "3")).retentionMs())
+        assertThat(BrokerConfig.of(Map.of("log.retention.hours", "2", "log.retention.minutes", "3")).storage().retentionMs())
                 .isEqualTo(180_000L);
-        assertThat(BrokerConfig.of(Map.of("log.retention.minutes", "3", "log.retention.ms", "5")).retentionMs())
+        assertThat(BrokerConfig.of(Map.of("log.retention.minutes", "3", "log.retention.ms", "5")).storage().retentionMs())
                 .isEqualTo(5L);
-        assertThat(BrokerConfig.of(Map.of("log.retention.ms", "-1")).retentionMs()).isEqualTo(-1L);
+        assertThat(BrokerConfig.of(Map.of("log.retention.ms", "-1")).storage().retentionMs()).isEqualTo(-1L);
     }
 
     @Test

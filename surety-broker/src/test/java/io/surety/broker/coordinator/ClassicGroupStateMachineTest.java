@@ -2,6 +2,7 @@ package io.surety.broker.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.ClassicGroupStateMachine.Client;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +35,7 @@ class ClassicGroupStateMachineTest {
 
     @BeforeEach
     void setUp() {
-        c = new ManualCoordinator(GroupCoordinatorConfig.defaults());
+        c = new ManualCoordinator(GroupConfig.defaults());
         c.addTopic("t", 4);
     }
 
@@ -92,7 +93,7 @@ class ClassicGroupStateMachineTest {
     private String[] stableGroupOfTwo() {
         CompletableFuture<JoinGroupResponseData> a = joinDynamic();
         CompletableFuture<JoinGroupResponseData> b = joinDynamic();
-        int delayMs = GroupCoordinatorConfig.defaults().initialRebalanceDelayMs();
+        int delayMs = GroupConfig.defaults().initialRebalanceDelayMs();
         c.advance(delayMs);
         assertThat(a).as("a member joined during the initial delay, which extends it").isNotDone();
         c.advance(delayMs);
@@ -155,7 +156,7 @@ class ClassicGroupStateMachineTest {
     @Test
     void shouldReplaceAStaticMemberWithoutRebalanceWhenItRejoinsAStableGroup() {
         CompletableFuture<JoinGroupResponseData> first = join("", "instance-1", "range");
-        c.advance(GroupCoordinatorConfig.defaults().initialRebalanceDelayMs());
+        c.advance(GroupConfig.defaults().initialRebalanceDelayMs());
         String oldId = done(first).memberId();
         done(sync(oldId, 1, oldId));
         JoinGroupResponseData again = done(join("", "instance-1", "range"));

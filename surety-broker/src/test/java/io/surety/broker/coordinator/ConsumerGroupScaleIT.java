@@ -2,6 +2,7 @@ package io.surety.broker.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.ClassicGroupStateMachine.Client;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberState;
 import io.surety.broker.coordinator.CoordinatorRecord.MemberState;
@@ -34,7 +35,7 @@ class ConsumerGroupScaleIT {
         long seed = System.nanoTime();
         System.out.println("ConsumerGroupScaleIT seed " + seed);
         Random random = new Random(seed);
-        ManualCoordinator c = new ManualCoordinator(GroupCoordinatorConfig.defaults());
+        ManualCoordinator c = new ManualCoordinator(GroupConfig.defaults());
         c.replayCheckEvery(250);
         TopicView.Topic topic = c.addTopic("big", PARTITIONS);
         Map<String, Integer> epochs = new HashMap<>();

@@ -2,6 +2,7 @@ package io.surety.broker.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.ClassicGroupStateMachine.Client;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ class ConsumerGroupStateMachineTest {
 
     @BeforeEach
     void setUp() {
-        c = new ManualCoordinator(GroupCoordinatorConfig.defaults());
+        c = new ManualCoordinator(GroupConfig.defaults());
         topic = c.addTopic("t", 6);
     }
 
@@ -93,7 +94,7 @@ class ConsumerGroupStateMachineTest {
         List<Integer> aKeeps = partitions(beat("a", 1, List.of(0, 1, 2, 3, 4, 5)));
         beat("a", 1, aKeeps);
         beat("b", 2, List.of());
-        long sessionMs = GroupCoordinatorConfig.defaults().consumerSessionTimeoutMs();
+        long sessionMs = GroupConfig.defaults().consumerSessionTimeoutMs();
         for (int i = 0; i < 4; i++) {
             c.advance(sessionMs / 3);
             beat("b", c.state.consumerGroup("g").member("b").memberEpoch(), null);

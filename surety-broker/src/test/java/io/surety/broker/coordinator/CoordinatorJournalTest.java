@@ -3,6 +3,7 @@ package io.surety.broker.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.CoordinatorRecord.ClassicGroupSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.ClassicMemberSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerGroupEpoch;
@@ -130,7 +131,7 @@ class CoordinatorJournalTest {
     void shouldReplayAJournalWrittenBySurety010() throws Exception {
         Path journalDir = Files.createDirectories(dir.resolve(CoordinatorJournal.DIRECTORY));
         Files.copy(fixtureJournal(), journalDir.resolve("00000000000000000000.journal"));
-        ManualCoordinator coordinator = new ManualCoordinator(GroupCoordinatorConfig.defaults());
+        ManualCoordinator coordinator = new ManualCoordinator(GroupConfig.defaults());
         List<List<CoordinatorRecord>> frames = new ArrayList<>();
         List<TransactionStatus> statuses = new ArrayList<>();
         CoordinatorJournal.open(dir, FsyncLedger.NONE, records -> {

@@ -3,12 +3,16 @@ package io.surety.broker.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.GroupConfig;
+import io.surety.broker.config.TransactionConfig;
 import io.surety.broker.log.FsyncLedger;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -42,9 +46,14 @@ class GroupCoordinatorRestartIT {
     private static final Duration SLOW_START = Duration.ofMillis(SESSION_MS * 3 / 2);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration GRACE = Duration.ofSeconds(2);
-    private static final GroupCoordinatorConfig CONFIG = new GroupCoordinatorConfig(100, 60_000, 0, Integer.MAX_VALUE,
-            60_000, 7L * 24 * 3_600_000, 600_000, 4096, SESSION_MS, 100, Integer.MAX_VALUE, List.of("uniform", "range"),
-            100L * 1024 * 1024);
+    private static final GroupConfig CONFIG = BrokerConfig.of(Map.of(
+            BrokerConfig.GROUP_MIN_SESSION_TIMEOUT_MS, "100",
+            BrokerConfig.GROUP_MAX_SESSION_TIMEOUT_MS, "60000",
+            BrokerConfig.GROUP_INITIAL_REBALANCE_DELAY_MS, "0",
+            BrokerConfig.GROUP_CONSUMER_SESSION_TIMEOUT_MS, String.valueOf(SESSION_MS),
+            BrokerConfig.GROUP_CONSUMER_MIN_SESSION_TIMEOUT_MS, String.valueOf(SESSION_MS),
+            BrokerConfig.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, "100",
+            BrokerConfig.GROUP_CONSUMER_MIN_HEARTBEAT_INTERVAL_MS, "100")).groups();
     private static final TopicView NO_TOPICS = new TopicView() {
         @Override
         public Topic byName(String name) {

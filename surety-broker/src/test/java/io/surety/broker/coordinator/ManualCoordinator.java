@@ -2,6 +2,7 @@ package io.surety.broker.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surety.broker.config.GroupConfig;
 import io.surety.broker.coordinator.CoordinatorRecord.ConsumerMemberState;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,7 +42,7 @@ final class ManualCoordinator implements OperationContext, CoordinatorTimer {
             return topicsByName.values();
         }
     };
-    final GroupCoordinatorConfig config;
+    final GroupConfig config;
     final GroupStateMachine state;
     final List<CoordinatorRecord> written = new ArrayList<>();
     private final Map<String, Timed> timers = new HashMap<>();
@@ -50,7 +51,7 @@ final class ManualCoordinator implements OperationContext, CoordinatorTimer {
     private long steps;
     private long sequence;
 
-    ManualCoordinator(GroupCoordinatorConfig config) {
+    ManualCoordinator(GroupConfig config) {
         this.config = config;
         this.state = new GroupStateMachine(config, topics);
     }

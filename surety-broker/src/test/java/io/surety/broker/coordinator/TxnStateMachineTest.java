@@ -2,6 +2,8 @@ package io.surety.broker.coordinator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surety.broker.config.GroupConfig;
+import io.surety.broker.config.TransactionConfig;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,10 +48,10 @@ class TxnStateMachineTest {
 
     @BeforeEach
     void setUp() {
-        coordinator = new ManualCoordinator(GroupCoordinatorConfig.defaults());
+        coordinator = new ManualCoordinator(GroupConfig.defaults());
         coordinator.addTopic("t", 2);
         coordinator.addTopic("in", 1);
-        TransactionConfig config = new TransactionConfig(60_000, 1_000, 3_600_000L, 60_000L, true, 500);
+        TransactionConfig config = new TransactionConfig(60_000, 1_000, 3_600_000L, 60_000L, true, 86_400_000L);
         txns = new TransactionStateMachine(coordinator.state.transactions(), config, () -> nextProducerId++,
                 this::write, queued::add);
         offsets = new TxnOffsetStateMachine(coordinator.state, txns, coordinator.config);

@@ -1,0 +1,44 @@
+package io.surety.broker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class NetworkConfigTest {
+
+    @Test
+    void shouldUseKafkaDefaultsWhereTheyFitOneEmbeddableNodeWhenNothingIsSet() {
+        NetworkConfig network = BrokerConfig.of(Map.of()).network();
+        assertThat(network.listener()).as("Kafka listens on every interface; Surety on loopback")
+                .isEqualTo(new NetworkConfig.Listener("127.0.0.1", 9092));
+        assertThat(network.advertisedListener()).isEqualTo(network.listener());
+        assertThat(network.socketRequestMaxBytes()).isEqualTo(100 * 1024 * 1024);
+        assertThat(network.ioThreads()).as("Kafka: 8").isEqualTo(4);
+        assertThat(network.networkThreads()).as("Kafka: 3").isEqualTo(2);
+    }
+
+    @Test
+    void shouldAdvertiseItsOwnAddressWhenAdvertisedListenersIsSet() {
+        NetworkConfig network = BrokerConfig.of(Map.of("listeners", "PLAINTEXT://0.0.0.0:0",
+                "advertised.listeners", "PLAINTEXT://broker.example:19092")).network();
+        assertThat(network.listener()).isEqualTo(new NetworkConfig.Listener("0.0.0.0", 0));
+        assertThat(network.advertisedListener().toString()).isEqualTo("broker.example:19092");
+    }
+
+    @Test
+    void shouldRefuseListenersItCannotServeNamingTheKey() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "PLAINTEXT://a:1,PLAINTEXT://b:2")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listeners")
+                .hasMessageContaining("exactly one PLAINTEXT listener is supported");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("advertised.listeners", "SSL://a:1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("advertised.listeners")
+                .hasMessageContaining("only PLAINTEXT listeners are supported");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "PLAINTEXT://nohost")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("expected PLAINTEXT://host:port");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("num.io.threads", "0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("num.io.threads");
+    }
+}
