@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -98,6 +99,8 @@ public final class Log {
     private volatile LogPosition highWatermark;
     // Writer + structure lock.
     private volatile long logStartOffset;
+    // Writer (assignments, appends); writer + structure lock (log start moves). Replaced whole.
+    private volatile LeaderEpochCache leaderEpochs;
     // Flush.
     private volatile long flushedOffset;
     private long lastFlushMs;
@@ -128,6 +131,7 @@ public final class Log {
         this.lastFlushMs = nowMs;
         this.logStartOffset = loaded.logStartOffset();
         this.firstDirtyOffset = loaded.firstDirtyOffset();
+        this.leaderEpochs = loaded.leaderEpochs();
         this.replacement = new SegmentReplacement(this, ledger, channels);
     }
 
@@ -201,6 +205,61 @@ public final class Log {
         end = newEnd;
         if (!visibleOnFlush) {
             highWatermark = newEnd;
+        }
+        LeaderEpochCache extended = leaderEpochs.extendedBy(batch.partitionLeaderEpoch(), batch.baseOffset());
+        if (extended != leaderEpochs) {
+            // Only the first batch of an epoch nobody assigned (a leader assigns its epoch first).
+            checkpoints.writeLeaderEpochs(extended);
+            leaderEpochs = extended;
+        }
+    }
+
+    // ---------------------------------------------------------------- leader epochs
+
+    /**
+     * Writer only. Records, durably, that leader epoch {@code epoch} begins at the log end, before
+     * anything is appended in it: what a replica does when it becomes leader. Nothing happens when
+     * it is already the latest epoch. Throws IllegalArgumentException for an epoch below the
+     * latest one, IOException when the log is corrupt or the checkpoint cannot be written.
+     */
+    public void assignLeaderEpoch(int epoch) throws IOException {
+        if (damage != null) {
+            throw new IOException("Log " + dir + " is corrupt");
+        }
+        LeaderEpochCache assigned = leaderEpochs.assign(epoch, end.offset());
+        if (assigned != leaderEpochs) {
+            checkpoints.writeLeaderEpochs(assigned);
+            leaderEpochs = assigned;
+        }
+    }
+
+    /** The leader epochs as they are now (immutable). */
+    public LeaderEpochCache leaderEpochs() {
+        return leaderEpochs;
+    }
+
+    /** The latest leader epoch, if any was ever assigned or written. */
+    public OptionalInt latestLeaderEpoch() {
+        return leaderEpochs.latestEpoch();
+    }
+
+    /** OffsetForLeaderEpoch for this log: see {@link LeaderEpochCache#endOffsetFor}. */
+    public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
+        LeaderEpochCache epochs = leaderEpochs;
+        return epochs.endOffsetFor(requestedEpoch, end.offset());
+    }
+
+    /** The leader epoch that wrote {@code offset} (the latest epoch starting at or before it), if known. */
+    public OptionalInt epochForOffset(long offset) {
+        return leaderEpochs.epochForOffset(offset);
+    }
+
+    /** Under the writer and the structure lock: the leader epochs follow a log start that moved. */
+    private void leaderEpochsFollowLogStart() throws IOException {
+        LeaderEpochCache moved = leaderEpochs.truncatedFromStart(logStartOffset);
+        if (moved != leaderEpochs) {
+            checkpoints.writeLeaderEpochs(moved);
+            leaderEpochs = moved;
         }
     }
 
@@ -365,6 +424,9 @@ public final class Log {
             deleteSegment(oldest);
             logStartOffset = Math.max(logStartOffset, next.baseOffset());
             deleted++;
+        }
+        if (!closed) {
+            leaderEpochsFollowLogStart();
         }
         return deleted;
     }
