@@ -59,6 +59,7 @@ public final class PartitionRegistry {
         });
         producers.trimBelow(log.logStartOffset());
         Partition partition = new Partition(tp, topicId, log, producers, listener);
+        partition.becomeLeader();
         partitions.put(tp, partition);
         return partition;
     }
