@@ -2,6 +2,7 @@ package io.surety.broker.partition;
 
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.Log;
+import io.surety.broker.log.BatchVisitor;
 import io.surety.broker.log.LeaderEpochCache;
 import io.surety.broker.log.LogDamage;
 import io.surety.broker.log.OffsetOutOfRangeException;
@@ -50,7 +51,8 @@ public final class Partition {
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final Log log;
-    private final ProducerStateTable producers;
+    /** Replaced whole only by a truncation (under the lock); read by read_committed fetches for its aborted index. */
+    private volatile ProducerStateTable producers;
     private final ReentrantLock lock = new ReentrantLock();
     private final HighWatermarkListener listener;
     private volatile String offlineReason;
@@ -96,6 +98,57 @@ public final class Partition {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** What rebuilds producer state (and the aborted-transaction index) from a log's batches, at open and after a truncation. */
+    static BatchVisitor replayInto(ProducerStateTable producers) {
+        return (header, control) -> {
+            if (control == null) {
+                producers.replay(header);
+            } else if (header.hasProducerId()) {
+                ControlBatches.Kind kind = ControlBatches.kindOf(control);
+                if (kind != ControlBatches.Kind.OTHER) {
+                    producers.replayMarker(header, kind == ControlBatches.Kind.COMMIT);
+                }
+            }
+        };
+    }
+
+    /**
+     * Removes every batch at or after {@code offset} from the log ({@link Log#truncateTo}: the log
+     * then ends at the start of the batch holding it) and rebuilds the producer state, open
+     * transactions and aborted-transaction index from what is left, as a start does. For a replica
+     * whose log diverged from its leader's; nothing calls it on a single node. Returns the new log
+     * end. A storage error takes the partition offline.
+     *
+     * <p>Implementation notes: a read_committed fetch racing the truncation may pair the new log
+     * with the old aborted-transaction index for a moment; truncation happens above the high
+     * watermark (below it only after an unclean election), where such reads never look.
+     */
+    public long truncateTo(long offset) throws IOException {
+        lock.lock();
+        try {
+            requireOnline();
+            try {
+                long newEnd = log.truncateTo(offset);
+                rebuildProducerState();
+                return newEnd;
+            } catch (IOException e) {
+                storageFailure("truncation", e);
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: producer state, open transactions and aborted index rebuilt from the log. */
+    private void rebuildProducerState() throws IOException {
+        ProducerStateTable rebuilt = new ProducerStateTable();
+        log.scanBatches(replayInto(rebuilt));
+        rebuilt.trimBelow(log.logStartOffset());
+        producers = rebuilt;
+        firstUnstableOffset = rebuilt.firstUnstableOffset();
     }
 
     /** The leader epoch this node leads the partition in. */
