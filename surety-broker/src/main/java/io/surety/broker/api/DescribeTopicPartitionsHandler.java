@@ -117,7 +117,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
                     .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
                     .setPartitionIndex(p)
                     .setLeaderId(offline ? NO_LEADER : node)
-                    .setLeaderEpoch(Partition.LEADER_EPOCH)
+                    .setLeaderEpoch(partition == null ? 0 : partition.leaderEpoch())
                     .setReplicaNodes(replicas)
                     .setIsrNodes(offline ? List.of() : replicas)
                     .setEligibleLeaderReplicas(new ArrayList<>())

@@ -70,8 +70,9 @@ final class ListOffsetsHandler implements ApiHandler {
         if (partition.isOffline()) {
             return out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
         }
-        if (requested.currentLeaderEpoch() > Partition.LEADER_EPOCH) {
-            return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+        Errors fenced = LeaderEpochCheck.check(requested.currentLeaderEpoch(), partition);
+        if (fenced != Errors.NONE) {
+            return out.setErrorCode(fenced.code());
         }
         try {
             long timestamp = requested.timestamp();
@@ -87,7 +88,7 @@ final class ListOffsetsHandler implements ApiHandler {
                 return out.setErrorCode(Errors.UNSUPPORTED_VERSION.code());
             }
             if (out.offset() >= 0 && version >= FIRST_VERSION_WITH_LEADER_EPOCH) {
-                out.setLeaderEpoch(Partition.LEADER_EPOCH);
+                out.setLeaderEpoch(partition.epochForOffset(out.offset()));
             }
             return out.setErrorCode(Errors.NONE.code());
         } catch (IOException e) {

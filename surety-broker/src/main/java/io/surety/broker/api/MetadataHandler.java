@@ -112,7 +112,7 @@ final class MetadataHandler implements ApiHandler {
                     .setPartitionIndex(p)
                     .setErrorCode(offline ? Errors.KAFKA_STORAGE_ERROR.code() : Errors.NONE.code())
                     .setLeaderId(offline ? -1 : node)
-                    .setLeaderEpoch(Partition.LEADER_EPOCH)
+                    .setLeaderEpoch(partition == null ? 0 : partition.leaderEpoch())
                     .setReplicaNodes(replicas)
                     .setIsrNodes(offline ? List.of() : replicas)
                     .setOfflineReplicas(offline ? replicas : new ArrayList<>()));

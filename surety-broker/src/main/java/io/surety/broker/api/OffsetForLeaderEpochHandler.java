@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.log.LeaderEpochCache;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
@@ -17,16 +18,18 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
 
 /**
- * OffsetForLeaderEpoch, which consumers use to detect log truncation after a leader change. This
- * node has led every partition since its creation, in epoch {@link Partition#LEADER_EPOCH}: that
- * epoch ends at the log end offset, and any other epoch is unknown (-1, -1). A current leader
- * epoch above ours is UNKNOWN_LEADER_EPOCH, below it (other than -1, "no check") FENCED_LEADER_EPOCH.
+ * OffsetForLeaderEpoch, which consumers use to detect log truncation after a leader change (and a
+ * follower, later, to find where its log diverges). Answered from the partition's leader-epoch
+ * cache by Kafka's rules ({@link io.surety.broker.log.LeaderEpochCache#endOffsetFor}): the
+ * requested epoch, or the largest known one below it, and where it ends. A current leader epoch
+ * above the partition's is UNKNOWN_LEADER_EPOCH, below it (other than -1, "no check")
+ * FENCED_LEADER_EPOCH; an unknown partition UNKNOWN_TOPIC_OR_PARTITION, an offline one
+ * KAFKA_STORAGE_ERROR.
  */
 final class OffsetForLeaderEpochHandler implements ApiHandler {
 
-    private static final int NO_EPOCH_CHECK = -1;
-    private static final int UNDEFINED_EPOCH = -1;
-    private static final long UNDEFINED_OFFSET = -1L;
+    private static final int UNDEFINED_EPOCH = LeaderEpochCache.UNDEFINED_EPOCH;
+    private static final long UNDEFINED_OFFSET = LeaderEpochCache.UNDEFINED_OFFSET;
 
     private final TopicRegistry topics;
     private final PartitionRegistry partitions;
@@ -61,23 +64,17 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
     private static EpochEndOffset answer(Partition partition, OffsetForLeaderPartition requested) {
         EpochEndOffset out = new EpochEndOffset().setPartition(requested.partition())
                 .setLeaderEpoch(UNDEFINED_EPOCH).setEndOffset(UNDEFINED_OFFSET);
-        int current = requested.currentLeaderEpoch();
         if (partition == null) {
             return out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         if (partition.isOffline()) {
             return out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
         }
-        if (current > Partition.LEADER_EPOCH) {
-            return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+        Errors fenced = LeaderEpochCheck.check(requested.currentLeaderEpoch(), partition);
+        if (fenced != Errors.NONE) {
+            return out.setErrorCode(fenced.code());
         }
-        if (current != NO_EPOCH_CHECK && current < Partition.LEADER_EPOCH) {
-            return out.setErrorCode(Errors.FENCED_LEADER_EPOCH.code());
-        }
-        out.setErrorCode(Errors.NONE.code());
-        if (requested.leaderEpoch() == Partition.LEADER_EPOCH) {
-            out.setLeaderEpoch(Partition.LEADER_EPOCH).setEndOffset(partition.logEndOffset());
-        }
-        return out;
+        LeaderEpochCache.EpochEndOffset found = partition.endOffsetForEpoch(requested.leaderEpoch());
+        return out.setErrorCode(Errors.NONE.code()).setLeaderEpoch(found.epoch()).setEndOffset(found.endOffset());
     }
 }

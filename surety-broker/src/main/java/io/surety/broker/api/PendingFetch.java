@@ -135,9 +135,9 @@ final class PendingFetch implements PartitionWatchers.Watcher {
                     && !Uuid.ZERO_UUID.equals(target.topicId());
             return out.setErrorCode((byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
         }
-        int epoch = target.request().currentLeaderEpoch();
-        if (epoch > Partition.LEADER_EPOCH) {
-            return out.setErrorCode(Errors.UNKNOWN_LEADER_EPOCH.code());
+        Errors fenced = LeaderEpochCheck.check(target.request().currentLeaderEpoch(), partition);
+        if (fenced != Errors.NONE) {
+            return out.setErrorCode(fenced.code());
         }
         int limit = Math.min(bytesLeft, target.request().partitionMaxBytes());
         try {

@@ -60,6 +60,8 @@ final class CleaningPass {
     private ByteBuffer readBuffer = ByteBuffer.allocate(64 * 1024);
     private ByteBuffer writeBuffer = ByteBuffer.allocate(64 * 1024);
     private long nextDeleteHorizonMs = Long.MAX_VALUE;
+    /** The log's truncation count before anything was read: a truncation after it voids this pass's swaps. */
+    private final long truncationsAtStart;
 
     CleaningPass(CompactionTarget target, KeyOffsetMap map, Throttler throttler, long nowMs, SegmentSwap.Hook hook) {
         this.target = target;
@@ -69,6 +71,7 @@ final class CleaningPass {
         this.throttler = throttler;
         this.nowMs = nowMs;
         this.hook = hook;
+        this.truncationsAtStart = log.truncationCount();
     }
 
     CleaningReport run(CleanableSection section) throws IOException {
@@ -191,7 +194,7 @@ final class CleaningPass {
     /** Writes the kept part of {@code group} into a cleaned segment; null if a segment of it is gone. */
     private CleanedSegment cleanGroup(List<SegmentInfo> group, long cleanedUpTo, TransactionTracker transactions,
             Map<Long, Long> lastDataOffsets, List<long[]> droppedAborts) throws IOException {
-        CleanedSegment cleaned = log.startCleanedSegment(group.get(0).baseOffset());
+        CleanedSegment cleaned = log.startCleanedSegment(group.get(0).baseOffset(), truncationsAtStart);
         try {
             RecordRule latestPerKey = (offset, key, hasValue, deletesExpired) -> {
                 if (offset >= cleanedUpTo) {

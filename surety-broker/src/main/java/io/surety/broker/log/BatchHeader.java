@@ -32,6 +32,7 @@ import java.nio.ByteBuffer;
 public record BatchHeader(
         long baseOffset,
         int sizeInBytes,
+        int partitionLeaderEpoch,
         byte magic,
         short attributes,
         int lastOffsetDelta,
@@ -48,6 +49,7 @@ public record BatchHeader(
     public static final byte MAGIC_V2 = 2;
 
     static final int LENGTH_OFFSET = 8;
+    static final int LEADER_EPOCH_OFFSET = 12;
     static final int MAGIC_OFFSET = 16;
     static final int CRC_OFFSET = 17;
     static final int ATTRIBUTES_OFFSET = 21;
@@ -63,6 +65,7 @@ public record BatchHeader(
         return new BatchHeader(
                 buffer.getLong(at),
                 buffer.getInt(at + LENGTH_OFFSET) + LOG_OVERHEAD,
+                buffer.getInt(at + LEADER_EPOCH_OFFSET),
                 buffer.get(at + MAGIC_OFFSET),
                 buffer.getShort(at + ATTRIBUTES_OFFSET),
                 buffer.getInt(at + LAST_OFFSET_DELTA_OFFSET),

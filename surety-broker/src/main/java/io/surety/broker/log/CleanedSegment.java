@@ -23,20 +23,27 @@ public final class CleanedSegment implements AutoCloseable {
     private final Path file;
     private final long baseOffset;
     private final FileChannel channel;
+    /** The log's truncation count when the pass that writes this began; a swap after a truncation is refused. */
+    private final long truncationsSeen;
     private long size;
     private long lastOffset = -1;
 
-    private CleanedSegment(Path file, long baseOffset, FileChannel channel) {
+    private CleanedSegment(Path file, long baseOffset, FileChannel channel, long truncationsSeen) {
         this.file = file;
         this.baseOffset = baseOffset;
         this.channel = channel;
+        this.truncationsSeen = truncationsSeen;
     }
 
-    static CleanedSegment create(Path dir, long baseOffset) throws IOException {
+    static CleanedSegment create(Path dir, long baseOffset, long truncationsSeen) throws IOException {
         Path file = dir.resolve(SegmentFiles.baseName(baseOffset) + SUFFIX);
         Files.deleteIfExists(file);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new CleanedSegment(file, baseOffset, channel);
+        return new CleanedSegment(file, baseOffset, channel, truncationsSeen);
+    }
+
+    long truncationsSeen() {
+        return truncationsSeen;
     }
 
     /** Appends whole batches (position..limit of {@code batches}); their offsets must follow those written before. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -43,17 +44,23 @@ import org.slf4j.LoggerFactory;
  *    bytes, adding a segment at the end
  *  removing or replacing closed          retention, deleteRecordsBefore,      structure lock (and the writer,
  *    segments in segments                cleaner swap (SegmentReplacement)      except for the swap)
- *  logStartOffset, log-start-offset      retention, deleteRecordsBefore       writer + structure lock
+ *  removing segments and cutting one    truncateTo, truncateFullyAndStartAt  writer + structure lock + flush lock
+ *  logStartOffset, log-start-offset      retention, deleteRecordsBefore,      writer + structure lock
+ *                                        truncateFullyAndStartAt
+ *  leaderEpochs, leader-epoch-checkpoint assignLeaderEpoch, append (a new      writer (log start moves and truncation:
+ *                                        epoch), log start moves, truncation    also the structure lock)
+ *  truncations (count)                   truncateTo, truncateFullyAndStartAt  structure lock
  *  closed (no more changes by path)      close, markDeleted,                  structure lock
  *                                        closeWithoutFlush, failed swap
  *  swap sequence (SegmentReplacement)    cleaner swap                         structure lock
  *  firstDirtyOffset, cleaner-checkpoint  recordCleanedUpTo (cleaner thread)   structure lock
  *  highWatermark                         append (interval policy),            writer, resp. flush; one policy
  *                                        flush (fsync policy)                   never uses both
- *  flushedOffset, lastFlushMs            flush (flusher thread; close)        none: flush forces up to a snapshot
- *                                                                               of end, safe beside appends
- *  recovery-point                        open, checkpointRecoveryPoint        none (open: before publication;
- *                                        (checkpoint timer), close              close: writer + structure lock)
+ *  flushedOffset, lastFlushMs            flush (flusher thread; close),       flush lock: flush forces up to a snapshot
+ *                                        truncation (lowers it)                 of end, safe beside appends
+ *  recovery-point                        open, checkpointRecoveryPoint        recovery-point lock (open: before
+ *                                        (checkpoint timer), close,             publication), so the timer never
+ *                                        truncation (lowers it)                 raises it past a truncation
  *  config                                updateConfig                         none (one volatile write)
  *  damage                                open                                 final
  * </pre>
@@ -66,14 +73,16 @@ import org.slf4j.LoggerFactory;
  * it, the high watermark follows the log end, as in Kafka with the page cache.
  *
  * <p>Files in the partition directory: segment files (see {@link SegmentFiles}) and the
- * checkpoint files {@code recovery-point}, {@code log-start-offset} and {@code cleaner-checkpoint}
- * ({@link CheckpointStore}). A swap interrupted by a crash is finished or undone at start
+ * checkpoint files {@code recovery-point}, {@code log-start-offset}, {@code cleaner-checkpoint}
+ * and {@code leader-epoch-checkpoint} ({@link CheckpointStore}, {@link LeaderEpochCache}). A swap interrupted by a crash is finished or undone at start
  * ({@link SegmentSwap}).
  *
- * <p>Implementation notes: a truncation to an offset (replication) belongs here, as a writer-only
- * method that also takes the structure lock, since it removes closed segments; it would lower the
- * recovery point and the cleaner checkpoint through {@link CheckpointStore} and move
- * {@link #swapSequence} like a swap, since it changes which segments reads see.
+ * <p>Implementation notes: a truncation ({@link #truncateTo}) is a writer-only method that also
+ * takes the structure lock, since it removes closed segments, and the flush lock, so no flush
+ * forces (and publishes as durable) a snapshot of the old end; it lowers the recovery point and
+ * the cleaner checkpoint through {@link CheckpointStore} first and moves {@link #swapSequence}
+ * like a swap, since it changes which segments reads see. Lock order: partition lock, structure
+ * lock, flush lock, recovery-point lock.
  */
 public final class Log {
 
@@ -98,12 +107,20 @@ public final class Log {
     private volatile LogPosition highWatermark;
     // Writer + structure lock.
     private volatile long logStartOffset;
+    // Writer (assignments, appends); writer + structure lock (log start moves). Replaced whole.
+    private volatile LeaderEpochCache leaderEpochs;
     // Flush.
     private volatile long flushedOffset;
     private long lastFlushMs;
 
-    /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, closing. */
+    /** Serialises changes to closed segments: retention, record deletion, cleaner swaps, truncation, closing. */
     private final ReentrantLock structureLock = new ReentrantLock();
+    /** Keeps a flush (which forces a snapshot of the end) out of a truncation. */
+    private final ReentrantLock flushLock = new ReentrantLock();
+    /** Keeps the periodic recovery-point write from raising it again while a truncation lowers it. */
+    private final ReentrantLock recoveryPointLock = new ReentrantLock();
+    // Structure lock (written); read by cleaner passes.
+    private volatile long truncations;
     // Structure lock.
     private boolean closed;
     private volatile long firstDirtyOffset;
@@ -128,6 +145,7 @@ public final class Log {
         this.lastFlushMs = nowMs;
         this.logStartOffset = loaded.logStartOffset();
         this.firstDirtyOffset = loaded.firstDirtyOffset();
+        this.leaderEpochs = loaded.leaderEpochs();
         this.replacement = new SegmentReplacement(this, ledger, channels);
     }
 
@@ -202,6 +220,61 @@ public final class Log {
         if (!visibleOnFlush) {
             highWatermark = newEnd;
         }
+        LeaderEpochCache extended = leaderEpochs.extendedBy(batch.partitionLeaderEpoch(), batch.baseOffset());
+        if (extended != leaderEpochs) {
+            // Only the first batch of an epoch nobody assigned (a leader assigns its epoch first).
+            checkpoints.writeLeaderEpochs(extended);
+            leaderEpochs = extended;
+        }
+    }
+
+    // ---------------------------------------------------------------- leader epochs
+
+    /**
+     * Writer only. Records, durably, that leader epoch {@code epoch} begins at the log end, before
+     * anything is appended in it: what a replica does when it becomes leader. Nothing happens when
+     * it is already the latest epoch. Throws IllegalArgumentException for an epoch below the
+     * latest one, IOException when the log is corrupt or the checkpoint cannot be written.
+     */
+    public void assignLeaderEpoch(int epoch) throws IOException {
+        if (damage != null) {
+            throw new IOException("Log " + dir + " is corrupt");
+        }
+        LeaderEpochCache assigned = leaderEpochs.assign(epoch, end.offset());
+        if (assigned != leaderEpochs) {
+            checkpoints.writeLeaderEpochs(assigned);
+            leaderEpochs = assigned;
+        }
+    }
+
+    /** The leader epochs as they are now (immutable). */
+    public LeaderEpochCache leaderEpochs() {
+        return leaderEpochs;
+    }
+
+    /** The latest leader epoch, if any was ever assigned or written. */
+    public OptionalInt latestLeaderEpoch() {
+        return leaderEpochs.latestEpoch();
+    }
+
+    /** OffsetForLeaderEpoch for this log: see {@link LeaderEpochCache#endOffsetFor}. */
+    public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
+        LeaderEpochCache epochs = leaderEpochs;
+        return epochs.endOffsetFor(requestedEpoch, end.offset());
+    }
+
+    /** The leader epoch that wrote {@code offset} (the latest epoch starting at or before it), if known. */
+    public OptionalInt epochForOffset(long offset) {
+        return leaderEpochs.epochForOffset(offset);
+    }
+
+    /** Under the writer and the structure lock: the leader epochs follow a log start that moved. */
+    private void leaderEpochsFollowLogStart() throws IOException {
+        LeaderEpochCache moved = leaderEpochs.truncatedFromStart(logStartOffset);
+        if (moved != leaderEpochs) {
+            checkpoints.writeLeaderEpochs(moved);
+            leaderEpochs = moved;
+        }
     }
 
     private LogSegment roll(long nowMs) throws IOException {
@@ -220,16 +293,21 @@ public final class Log {
      * offset that is now durable.
      */
     public long flush(long nowMs) throws IOException {
-        LogPosition target = end;
-        if (target.offset() > flushedOffset) {
-            target.segment().flush();
-            flushedOffset = target.offset();
+        flushLock.lock();
+        try {
+            LogPosition target = end;
+            if (target.offset() > flushedOffset) {
+                target.segment().flush();
+                flushedOffset = target.offset();
+            }
+            lastFlushMs = nowMs;
+            if (visibleOnFlush && target.offset() > highWatermark.offset()) {
+                highWatermark = target;
+            }
+            return target.offset();
+        } finally {
+            flushLock.unlock();
         }
-        lastFlushMs = nowMs;
-        if (visibleOnFlush && target.offset() > highWatermark.offset()) {
-            highWatermark = target;
-        }
-        return target.offset();
     }
 
     /** Whether appended bytes have waited longer than {@code flush.ms} for an fsync (interval policy). */
@@ -242,7 +320,12 @@ public final class Log {
         if (damage != null) {
             return;
         }
-        checkpoints.writeRecoveryPoint(flushedOffset);
+        recoveryPointLock.lock();
+        try {
+            checkpoints.writeRecoveryPoint(flushedOffset);
+        } finally {
+            recoveryPointLock.unlock();
+        }
     }
 
     /**
@@ -329,6 +412,22 @@ public final class Log {
     }
 
     /**
+     * Writer only. Visits every batch from the first segment to the log end, in offset order,
+     * control batches with their whole bytes, as the open does (state rebuilds after a truncation).
+     */
+    public void scanBatches(BatchVisitor visitor) throws IOException {
+        for (LogSegment segment : segments.values()) {
+            int limit = segment.size();
+            int position = 0;
+            while (position + BatchHeader.SIZE <= limit) {
+                BatchHeader batch = segment.headerAt(position);
+                visitor.visit(batch, batch.isControl() ? segment.readBatch(position) : null);
+                position += batch.sizeInBytes();
+            }
+        }
+    }
+
+    /**
      * Writer only. Deletes closed segments that fall outside retention by time or by size, or wholly
      * below the log start offset, and moves the log start offset to the first remaining segment.
      * Returns how many segments went; does nothing (0) while a cleaner swap is under way.
@@ -365,6 +464,9 @@ public final class Log {
             deleteSegment(oldest);
             logStartOffset = Math.max(logStartOffset, next.baseOffset());
             deleted++;
+        }
+        if (!closed) {
+            leaderEpochsFollowLogStart();
         }
         return deleted;
     }
@@ -403,6 +505,208 @@ public final class Log {
                 LOG.warn("Could not close deleted segment {}", segment, e);
             }
         }, config.fileDeleteDelayMs());
+    }
+
+    // ---------------------------------------------------------------- truncation
+
+    /**
+     * Writer only. Removes every batch holding an offset at or after {@code offset} (a replica
+     * whose log diverged from its leader's): the log then ends at the base offset of the first
+     * batch removed, which is at most {@code offset} (a batch is never split), or at
+     * {@code offset} itself when it falls in a cleaner's offset gap. Does nothing when
+     * {@code offset} is at or past the log end; below the log start it is
+     * {@link #truncateFullyAndStartAt}. The leader epochs starting at or after the new end go, as
+     * in Kafka; the indexes, the high watermark, the cleaner checkpoint and the recovery point
+     * follow. The caller rebuilds what it keeps beside the log (producer state, aborted
+     * transactions). Returns the new log end.
+     *
+     * <p>Crash safety: the recovery point and the cleaner checkpoint are lowered durably first;
+     * then segments go from the last one backwards, each unlink made durable, and the cut segment
+     * is cut and forced. A crash at any step leaves the log a prefix of what it was, never shorter
+     * than the new end, with no hole below its end; once this returns the removed batches never
+     * come back, even after a power loss. A closed segment that is cut (it may hold the cleaner's
+     * offset gaps, which only closed segments may) is never left as the last one: its successor is
+     * emptied before and replaced by an empty segment at the new end after.
+     *
+     * <p>Takes the structure lock (waiting for a cleaner swap) and keeps flushes out; a cleaner
+     * pass that began before it has its swaps refused ({@link #truncationCount}).
+     */
+    public long truncateTo(long offset) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("Cannot truncate to negative offset " + offset);
+        }
+        if (offset >= end.offset()) {
+            return end.offset();
+        }
+        if (offset < logStartOffset) {
+            truncateFullyAndStartAt(offset);
+            return offset;
+        }
+        structureLock.lock();
+        try {
+            requireChangeable();
+            LogSegment holder = segments.floorEntry(offset).getValue();
+            int position = holder.positionOf(offset, holder.size());
+            long newEnd = position >= 0 ? holder.headerAt(position).baseOffset() : offset;
+            if (newEnd < logStartOffset) {
+                // The batch holding the log start goes: nothing visible is left.
+                truncateFullyLocked(logStartOffset);
+                return logStartOffset;
+            }
+            flushLock.lock();
+            try {
+                lowerCheckpointsTo(newEnd);
+                replacement.beginTruncation();
+                truncations++;
+                try {
+                    cutSegmentsAt(newEnd);
+                } finally {
+                    replacement.endTruncation();
+                }
+                LeaderEpochCache kept = leaderEpochs.truncatedFromEnd(newEnd);
+                if (kept != leaderEpochs) {
+                    checkpoints.writeLeaderEpochs(kept);
+                    leaderEpochs = kept;
+                }
+            } finally {
+                flushLock.unlock();
+            }
+            LOG.info("Truncated {} to offset {} (asked for {})", dir.getFileName(), newEnd, offset);
+            return newEnd;
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /**
+     * Writer only. Removes every segment and starts the log empty at {@code offset}, which becomes
+     * the log start (a replica far behind its leader's log start). The leader epochs keep only the
+     * latest one, starting at {@code offset} (Kafka clears them; keeping the latest keeps epochs
+     * from ever going back on this node). Crash safety as {@link #truncateTo}: segments go from the
+     * last one backwards, the first is emptied, and the log start is recorded before the empty
+     * segment moves to {@code offset}.
+     */
+    public void truncateFullyAndStartAt(long offset) throws IOException {
+        if (offset < 0) {
+            throw new IllegalArgumentException("Cannot start a log at negative offset " + offset);
+        }
+        structureLock.lock();
+        try {
+            requireChangeable();
+            truncateFullyLocked(offset);
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    private void truncateFullyLocked(long offset) throws IOException {
+        flushLock.lock();
+        try {
+            lowerCheckpointsTo(offset);
+            replacement.beginTruncation();
+            truncations++;
+            try {
+                LogSegment first = segments.firstEntry().getValue();
+                end = new LogPosition(first.baseOffset(), first, 0);
+                highWatermark = end;
+                deleteSegmentsAfter(first.baseOffset());
+                first.truncateDurably(0);
+                checkpoints.writeLogStartOffset(offset);
+                if (first.baseOffset() != offset) {
+                    LogSegment fresh = LogSegment.create(dir, offset, ledger, channels, first.createdMs());
+                    segments.put(offset, fresh);
+                    end = new LogPosition(offset, fresh, 0);
+                    highWatermark = end;
+                    deleteSegment(first);
+                    SegmentFiles.fsyncDirectory(dir);
+                }
+                logStartOffset = offset;
+                flushedOffset = offset;
+            } finally {
+                replacement.endTruncation();
+            }
+            LeaderEpochCache kept = leaderEpochs.fittedToLogEnd(offset).truncatedFromStart(offset);
+            if (kept != leaderEpochs) {
+                checkpoints.writeLeaderEpochs(kept);
+                leaderEpochs = kept;
+            }
+        } finally {
+            flushLock.unlock();
+        }
+        LOG.info("Truncated {} fully; it starts empty at offset {}", dir.getFileName(), offset);
+    }
+
+    /** The number of truncations so far; a cleaner pass reads it before reading anything. */
+    public long truncationCount() {
+        return truncations;
+    }
+
+    private void requireChangeable() throws IOException {
+        if (closed) {
+            throw new IOException("Log " + dir + " is closed to changes");
+        }
+    }
+
+    /** Under the structure and flush locks: the recovery point and the cleaner checkpoint go down to {@code offset}, durably. */
+    private void lowerCheckpointsTo(long offset) throws IOException {
+        recoveryPointLock.lock();
+        try {
+            flushedOffset = Math.min(flushedOffset, offset);
+            checkpoints.writeRecoveryPoint(flushedOffset);
+        } finally {
+            recoveryPointLock.unlock();
+        }
+        if (firstDirtyOffset > offset) {
+            checkpoints.writeCleanerCheckpoint(offset);
+            firstDirtyOffset = offset;
+        }
+    }
+
+    /** Under the structure and flush locks: the segment files and the in-memory state end at {@code newEnd}. */
+    private void cutSegmentsAt(long newEnd) throws IOException {
+        LogSegment at = segments.get(newEnd);
+        if (at != null) {
+            // A segment starts exactly there: it stays, empty, after every later one is gone.
+            publishEnd(new LogPosition(newEnd, at, 0));
+            deleteSegmentsAfter(newEnd);
+            at.truncateDurably(0);
+            return;
+        }
+        LogSegment holder = segments.floorEntry(newEnd).getValue();
+        int position = holder.positionOf(newEnd, holder.size());
+        int cutAt = position >= 0 ? position : holder.size();
+        publishEnd(new LogPosition(newEnd, holder, cutAt));
+        Long successorBase = segments.higherKey(holder.baseOffset());
+        if (successorBase == null) {
+            holder.truncateDurably(cutAt);
+            return;
+        }
+        // The holder is closed: empty its successor first, so the holder never ends the log.
+        LogSegment successor = segments.get(successorBase);
+        deleteSegmentsAfter(successorBase);
+        successor.truncateDurably(0);
+        holder.truncateDurably(cutAt);
+        LogSegment fresh = LogSegment.create(dir, newEnd, ledger, channels, successor.createdMs());
+        segments.put(newEnd, fresh);
+        publishEnd(new LogPosition(newEnd, fresh, 0));
+        deleteSegment(successor);
+        SegmentFiles.fsyncDirectory(dir);
+    }
+
+    /** The log end (and the high watermark, which never passes it) move to {@code newEnd}. */
+    private void publishEnd(LogPosition newEnd) {
+        end = newEnd;
+        if (highWatermark.offset() >= newEnd.offset()) {
+            highWatermark = newEnd;
+        }
+    }
+
+    /** Deletes the segments after {@code baseOffset}, the last one first, each unlink made durable before the next. */
+    private void deleteSegmentsAfter(long baseOffset) throws IOException {
+        while (segments.lastKey() > baseOffset) {
+            deleteSegment(segments.lastEntry().getValue());
+            SegmentFiles.fsyncDirectory(dir);
+        }
     }
 
     // ---------------------------------------------------------------- compaction
@@ -449,12 +753,20 @@ public final class Log {
 
     /** Starts the rewritten form of the group of closed segments that begins at {@code baseOffset}. */
     public CleanedSegment startCleanedSegment(long baseOffset) throws IOException {
+        return startCleanedSegment(baseOffset, truncations);
+    }
+
+    /**
+     * As {@link #startCleanedSegment(long)}, for a pass that began when {@link #truncationCount()}
+     * was {@code truncationsSeen}: its swap is refused if the log was truncated since.
+     */
+    public CleanedSegment startCleanedSegment(long baseOffset, long truncationsSeen) throws IOException {
         structureLock.lock();
         try {
             if (closed) {
                 throw new IOException("Log " + dir + " is closed");
             }
-            return CleanedSegment.create(dir, baseOffset);
+            return CleanedSegment.create(dir, baseOffset, truncationsSeen);
         } finally {
             structureLock.unlock();
         }
@@ -509,8 +821,10 @@ public final class Log {
         structureLock.lock();
         try {
             if (!closed) {
-                checkpoints.writeCleanerCheckpoint(offset);
-                firstDirtyOffset = offset;
+                // Never past the log end: a truncation may have come after the pass's last swap.
+                long cleaned = Math.min(offset, end.offset());
+                checkpoints.writeCleanerCheckpoint(cleaned);
+                firstDirtyOffset = cleaned;
             }
         } finally {
             structureLock.unlock();

@@ -53,9 +53,10 @@ final class LogLoader {
      * @param logStartOffset   the first offset the log serves
      * @param firstDirtyOffset the first offset the cleaner has not deduplicated, within the log
      * @param damage           the corruption that keeps the log offline, if any
+     * @param leaderEpochs     the leader epochs, fitted to the log start and end
      */
     record LoadedLog(ConcurrentSkipListMap<Long, LogSegment> segments, long logStartOffset, long firstDirtyOffset,
-            Optional<LogDamage> damage) {
+            Optional<LogDamage> damage, LeaderEpochCache leaderEpochs) {
     }
 
     /**
@@ -66,7 +67,13 @@ final class LogLoader {
     LoadedLog load(boolean cleanShutdown, long nowMs, BatchVisitor visitor) throws IOException {
         SegmentSwap.recover(dir, ledger);
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
-        LogDamage found = openSegments(segments, cleanShutdown, visitor, true);
+        Optional<LeaderEpochCache> recordedEpochs = checkpoints.leaderEpochs();
+        LeaderEpochCache[] epochs = {recordedEpochs.orElse(LeaderEpochCache.EMPTY)};
+        BatchVisitor extending = (header, control) -> {
+            epochs[0] = epochs[0].extendedBy(header.partitionLeaderEpoch(), header.baseOffset());
+            visitor.visit(header, control);
+        };
+        LogDamage found = openSegments(segments, cleanShutdown, extending, true);
         if (found != null) {
             // Corruption: keep what precedes the damage in memory for metadata, change no file.
             LOG.error("Partition {} is corrupt at {} position {}: offsets {} and {} bytes lie beyond the damage, "
@@ -76,7 +83,8 @@ final class LogLoader {
                     found.validBatchAfter() ? "valid batches" : "later segments", found.partitionName());
             long logStart = Math.max(checkpoints.logStartOffset(), segments.firstKey());
             long end = segments.lastEntry().getValue().nextOffset();
-            return new LoadedLog(segments, logStart, end, Optional.of(found));
+            return new LoadedLog(segments, logStart, end, Optional.of(found),
+                    epochs[0].fittedToLogEnd(end).truncatedFromStart(logStart));
         }
         long persistedStart = checkpoints.logStartOffset();
         if (!segments.isEmpty() && segments.lastEntry().getValue().nextOffset() < persistedStart) {
@@ -98,7 +106,27 @@ final class LogLoader {
         // Clamped to the log end: a checkpoint past it (data lost in a crash) would call new data clean.
         long firstDirty = Math.min(Math.max(checkpoints.cleanerCheckpoint(), logStart), end);
         checkpoints.writeRecoveryPoint(end);
-        return new LoadedLog(segments, logStart, firstDirty, Optional.empty());
+        LeaderEpochCache fitted = loadLeaderEpochs(recordedEpochs, epochs[0], logStart, end);
+        return new LoadedLog(segments, logStart, firstDirty, Optional.empty(), fitted);
+    }
+
+    /**
+     * The leader epochs of a whole log: the checkpoint extended by the batch headers (or the headers
+     * alone when it was lost), fitted to the log start and end, and written back when that changed
+     * them.
+     */
+    private LeaderEpochCache loadLeaderEpochs(Optional<LeaderEpochCache> recorded, LeaderEpochCache extended,
+            long logStart, long end) throws IOException {
+        LeaderEpochCache fitted = extended.fittedToLogEnd(end).truncatedFromStart(logStart);
+        if (recorded.isEmpty() && end > logStart) {
+            LOG.warn("Rebuilt the leader epochs of {} from its batch headers ({}): the {} file was missing or "
+                    + "unreadable; epochs without a batch are not in it, and the next leader epoch is assigned at "
+                    + "the log end", dir, fitted.entries(), CheckpointStore.LEADER_EPOCH_FILE);
+        }
+        if (!recorded.equals(Optional.of(fitted)) && !(recorded.isEmpty() && fitted.isEmpty())) {
+            checkpoints.writeLeaderEpochs(fitted);
+        }
+        return fitted;
     }
 
     /**

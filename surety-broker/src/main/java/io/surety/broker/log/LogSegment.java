@@ -276,6 +276,38 @@ final class LogSegment {
     }
 
     /**
+     * Writer only, under the log's structure lock: removes the batch at {@code position} (a batch
+     * boundary) and every later one, durably — the file is cut and forced before this returns, and
+     * the fsync ledger learns the new length — and fits the indexes, the next offset and the
+     * largest timestamp to what is left. The size readers see goes down first.
+     */
+    void truncateDurably(int position) throws IOException {
+        long[] next = {baseOffset};
+        long[] maxTs = {-1, -1};
+        scan(0, position, (batch, at) -> {
+            next[0] = batch.nextOffset();
+            if (batch.maxTimestamp() > maxTs[0]) {
+                maxTs[0] = batch.maxTimestamp();
+                maxTs[1] = batch.baseOffset();
+            }
+        });
+        size = position;
+        nextOffset = next[0];
+        maxTimestamp = maxTs[0];
+        maxTimestampBatchOffset = maxTs[1];
+        offsetIndex.truncateToPosition(position);
+        timeIndex.truncateToOffset(next[0]);
+        bytesSinceIndexEntry = 0;
+        channel.truncate(position);
+        channel.force(true);
+        synchronized (this) {
+            flushedSize = Math.min(flushedSize, position);
+        }
+        fileSizeAtOpen = Math.min(fileSizeAtOpen, position);
+        ledger.synced(SegmentFiles.logFile(dir, baseOffset), position);
+    }
+
+    /**
      * Position of the batch that contains {@code offset}, scanning headers forward from the nearest
      * index entry but not past {@code limit} bytes; -1 if no batch below the limit contains it.
      */

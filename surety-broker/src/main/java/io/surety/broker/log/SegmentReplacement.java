@@ -30,7 +30,7 @@ final class SegmentReplacement {
     private final Log log;
     private final FsyncLedger ledger;
     private final SegmentChannels channels;
-    /** Odd while a swap changes which segments reads see; written under the structure lock. */
+    /** Odd while a swap (or a truncation) changes which segments reads see; written under the structure lock. */
     private volatile long swapSequence;
 
     SegmentReplacement(Log log, FsyncLedger ledger, SegmentChannels channels) {
@@ -63,7 +63,9 @@ final class SegmentReplacement {
     /** Under the structure lock: swaps on disk, then switches the segments in memory. */
     private boolean swapLocked(List<Long> oldBases, long endOffset, CleanedSegment cleaned, LogSegment fresh,
             SegmentSwap.Hook hook, Runnable onSwapped) throws IOException {
-        List<LogSegment> old = log.closedGroup(oldBases, endOffset);
+        // A truncation since the pass began may have removed data its key map counted on.
+        List<LogSegment> old = cleaned.truncationsSeen() == log.truncationCount()
+                ? log.closedGroup(oldBases, endOffset) : null;
         if (old == null) {
             fresh.close();
             if (!log.isClosedToChanges()) {
@@ -94,6 +96,16 @@ final class SegmentReplacement {
         }
         old.forEach(log::closeLater);
         return true;
+    }
+
+    /** Under the structure lock: a truncation starts changing which segments reads see. */
+    void beginTruncation() {
+        swapSequence++;
+    }
+
+    /** Under the structure lock: the truncation's change is complete. */
+    void endTruncation() {
+        swapSequence++;
     }
 
     /**

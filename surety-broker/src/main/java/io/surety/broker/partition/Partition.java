@@ -2,6 +2,8 @@ package io.surety.broker.partition;
 
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.Log;
+import io.surety.broker.log.BatchVisitor;
+import io.surety.broker.log.LeaderEpochCache;
 import io.surety.broker.log.LogDamage;
 import io.surety.broker.log.OffsetOutOfRangeException;
 import io.surety.broker.log.ReadResult;
@@ -45,18 +47,23 @@ import org.slf4j.LoggerFactory;
 public final class Partition {
 
     private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
-    /** A single node never changes leader, so every batch carries epoch 0. */
-    public static final int LEADER_EPOCH = 0;
 
     private final TopicPartition topicPartition;
     private final Uuid topicId;
     private final Log log;
-    private final ProducerStateTable producers;
+    /** Replaced whole only by a truncation (under the lock); read by read_committed fetches for its aborted index. */
+    private volatile ProducerStateTable producers;
     private final ReentrantLock lock = new ReentrantLock();
     private final HighWatermarkListener listener;
     private volatile String offlineReason;
     /** First offset of the oldest open transaction, or -1; written under the lock, read by fetches. */
     private volatile long firstUnstableOffset = -1;
+    /**
+     * The leader epoch this node leads the partition in: stamped on every batch and marker it
+     * appends, answered in Metadata, checked against clients' current epochs. Written under the
+     * lock ({@link #becomeLeader}), read by request handlers.
+     */
+    private volatile int leaderEpoch;
 
     Partition(TopicPartition topicPartition, Uuid topicId, Log log, ProducerStateTable producers,
             HighWatermarkListener listener) {
@@ -67,6 +74,96 @@ public final class Partition {
         this.listener = listener;
         this.firstUnstableOffset = producers.firstUnstableOffset();
         this.offlineReason = log.damage().map(LogDamage::offlineReason).orElse(null);
+        this.leaderEpoch = Math.max(0, log.latestLeaderEpoch().orElse(0));
+    }
+
+    /**
+     * Makes this node the partition's leader in a new epoch, one above every epoch its log
+     * records, starting at the log end, durably, before the partition serves: what a KRaft
+     * controller does at each leader change, done here at every start (see DESIGN.md, "Leader
+     * epochs"). A new partition starts at epoch 0. An offline partition keeps its latest epoch and
+     * changes nothing on disk.
+     */
+    void becomeLeader() {
+        lock.lock();
+        try {
+            if (offlineReason != null) {
+                return;
+            }
+            int epoch = log.latestLeaderEpoch().isPresent() ? log.latestLeaderEpoch().getAsInt() + 1 : 0;
+            log.assignLeaderEpoch(epoch);
+            leaderEpoch = epoch;
+        } catch (IOException e) {
+            storageFailure("leader epoch checkpoint", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** What rebuilds producer state (and the aborted-transaction index) from a log's batches, at open and after a truncation. */
+    static BatchVisitor replayInto(ProducerStateTable producers) {
+        return (header, control) -> {
+            if (control == null) {
+                producers.replay(header);
+            } else if (header.hasProducerId()) {
+                ControlBatches.Kind kind = ControlBatches.kindOf(control);
+                if (kind != ControlBatches.Kind.OTHER) {
+                    producers.replayMarker(header, kind == ControlBatches.Kind.COMMIT);
+                }
+            }
+        };
+    }
+
+    /**
+     * Removes every batch at or after {@code offset} from the log ({@link Log#truncateTo}: the log
+     * then ends at the start of the batch holding it) and rebuilds the producer state, open
+     * transactions and aborted-transaction index from what is left, as a start does. For a replica
+     * whose log diverged from its leader's; nothing calls it on a single node. Returns the new log
+     * end. A storage error takes the partition offline.
+     *
+     * <p>Implementation notes: a read_committed fetch racing the truncation may pair the new log
+     * with the old aborted-transaction index for a moment; truncation happens above the high
+     * watermark (below it only after an unclean election), where such reads never look.
+     */
+    public long truncateTo(long offset) throws IOException {
+        lock.lock();
+        try {
+            requireOnline();
+            try {
+                long newEnd = log.truncateTo(offset);
+                rebuildProducerState();
+                return newEnd;
+            } catch (IOException e) {
+                storageFailure("truncation", e);
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: producer state, open transactions and aborted index rebuilt from the log. */
+    private void rebuildProducerState() throws IOException {
+        ProducerStateTable rebuilt = new ProducerStateTable();
+        log.scanBatches(replayInto(rebuilt));
+        rebuilt.trimBelow(log.logStartOffset());
+        producers = rebuilt;
+        firstUnstableOffset = rebuilt.firstUnstableOffset();
+    }
+
+    /** The leader epoch this node leads the partition in. */
+    public int leaderEpoch() {
+        return leaderEpoch;
+    }
+
+    /** OffsetForLeaderEpoch: where {@code requestedEpoch} ends in this partition's log, by Kafka's rules. */
+    public LeaderEpochCache.EpochEndOffset endOffsetForEpoch(int requestedEpoch) {
+        return log.endOffsetForEpoch(requestedEpoch);
+    }
+
+    /** The leader epoch of the batch holding {@code offset}, or -1 when none is known (ListOffsets). */
+    public int epochForOffset(long offset) {
+        return log.epochForOffset(offset).orElse(LeaderEpochCache.UNDEFINED_EPOCH);
     }
 
     /** Told when new data becomes visible to consumers in a partition; called without the partition lock. */
@@ -133,7 +230,7 @@ public final class Partition {
             }
             long baseOffset = log.logEndOffset();
             long appendTime = config.logAppendTime() ? nowMs : -1;
-            BatchHeader stamped = batch.stamp(baseOffset, LEADER_EPOCH, appendTime);
+            BatchHeader stamped = batch.stamp(baseOffset, leaderEpoch, appendTime);
             try {
                 log.append(stamped, batch.bytes(), nowMs);
             } catch (IOException e) {
@@ -194,7 +291,7 @@ public final class Partition {
                         + " of producer " + producerId + " is older than its epoch " + current + " in " + topicPartition);
             }
             long baseOffset = log.logEndOffset();
-            ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, LEADER_EPOCH, producerId, producerEpoch, commit);
+            ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, leaderEpoch, producerId, producerEpoch, commit);
             BatchHeader header = ControlBatches.header(marker);
             try {
                 log.append(header, marker, nowMs);

@@ -4,7 +4,6 @@ import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.Log;
 import io.surety.broker.producer.ProducerStateTable;
-import io.surety.broker.record.ControlBatches;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +46,11 @@ public final class PartitionRegistry {
     /** Opens (recovering if needed) or creates the directory of a partition and registers it. */
     public Partition open(TopicPartition tp, Uuid topicId, TopicConfig config, boolean cleanShutdown) throws IOException {
         ProducerStateTable producers = new ProducerStateTable();
-        Log log = Log.open(directoryOf(tp), config, environment, cleanShutdown, clock.millis(), (header, control) -> {
-            if (control == null) {
-                producers.replay(header);
-            } else if (header.hasProducerId()) {
-                ControlBatches.Kind kind = ControlBatches.kindOf(control);
-                if (kind != ControlBatches.Kind.OTHER) {
-                    producers.replayMarker(header, kind == ControlBatches.Kind.COMMIT);
-                }
-            }
-        });
+        Log log = Log.open(directoryOf(tp), config, environment, cleanShutdown, clock.millis(),
+                Partition.replayInto(producers));
         producers.trimBelow(log.logStartOffset());
         Partition partition = new Partition(tp, topicId, log, producers, listener);
+        partition.becomeLeader();
         partitions.put(tp, partition);
         return partition;
     }

@@ -52,4 +52,37 @@ class CheckpointStoreTest {
         assertThat(store.logStartOffset()).isZero();
         assertThat(store.cleanerCheckpoint()).isEqualTo(99);
     }
+
+    @Test
+    void shouldWriteLeaderEpochsInKafkaTextFormat() throws Exception {
+        List<String> synced = new ArrayList<>();
+        CheckpointStore store = new CheckpointStore(dir, (file, length) -> synced.add(file.getFileName() + "=" + length));
+        LeaderEpochCache epochs = LeaderEpochCache.of(List.of(new LeaderEpochCache.EpochEntry(0, 0),
+                new LeaderEpochCache.EpochEntry(2, 150), new LeaderEpochCache.EpochEntry(5, 4000)));
+
+        store.writeLeaderEpochs(epochs);
+
+        assertThat(Files.readString(dir.resolve("leader-epoch-checkpoint"), StandardCharsets.UTF_8))
+                .isEqualTo("0\n3\n0 0\n2 150\n5 4000\n");
+        assertThat(synced).containsExactly("leader-epoch-checkpoint=21");
+        assertThat(store.leaderEpochs()).contains(epochs);
+        store.writeLeaderEpochs(LeaderEpochCache.EMPTY);
+        assertThat(Files.readString(dir.resolve("leader-epoch-checkpoint"), StandardCharsets.UTF_8)).isEqualTo("0\n0\n");
+        assertThat(store.leaderEpochs()).contains(LeaderEpochCache.EMPTY);
+    }
+
+    @Test
+    void shouldReadLeaderEpochsAsAbsentWhenMissingTornOrMalformed() throws Exception {
+        CheckpointStore store = new CheckpointStore(dir, FsyncLedger.NONE);
+        assertThat(store.leaderEpochs()).isEmpty();
+        String whole = "0\n3\n0 0\n2 150\n5 4000\n";
+        for (int length = 0; length < whole.length(); length++) {
+            Files.writeString(dir.resolve("leader-epoch-checkpoint"), whole.substring(0, length));
+            assertThat(store.leaderEpochs()).as("cut at %d", length).isEmpty();
+        }
+        for (String bad : List.of("1\n0\n", "0\n1\n3 x\n", "0\n2\n5 10\n4 20\n", "0\n1\n1 2 3\n", "\u0000\u00ff\n")) {
+            Files.writeString(dir.resolve("leader-epoch-checkpoint"), bad);
+            assertThat(store.leaderEpochs()).as(bad).isEmpty();
+        }
+    }
 }

@@ -165,7 +165,7 @@ class ProducerStateTableTest {
     private static BatchHeader header(long pid, short epoch, int baseSequence, int count, long baseOffset,
             boolean control) {
         short attributes = (short) (control ? 0x30 : 0);
-        return new BatchHeader(baseOffset, 100, BatchHeader.MAGIC_V2, attributes, count - 1, T0, T0, pid, epoch,
+        return new BatchHeader(baseOffset, 100, 0, BatchHeader.MAGIC_V2, attributes, count - 1, T0, T0, pid, epoch,
                 baseSequence, count);
     }
 }
