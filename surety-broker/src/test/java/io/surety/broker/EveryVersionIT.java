@@ -156,7 +156,7 @@ class EveryVersionIT {
                     && version >= served.get(key)[0] && version <= served.get(key)[1];
             MetadataResponseData metadata = connection.call(ApiKeys.METADATA, (short) 12, new MetadataRequestData()
                     .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName("fuzz"))));
-            FrameFuzzer fuzzer = FrameFuzzer.forTopic("fuzz", metadata.topics().find("fuzz").topicId(), supported,
+            FrameFuzzer fuzzer = FrameFuzzer.forTopic(metadata.topics().find("fuzz"), supported,
                     1 << 20);
             BrokerFraming framing = new BrokerFraming(1 << 20, supported);
 

@@ -16,6 +16,7 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -51,8 +52,17 @@ final class FrameFuzzer {
         this.maxFrameBytes = maxFrameBytes;
     }
 
-    /** Templates for {@code topic} (id {@code topicId}, two partitions) at the versions the broker serves. */
-    static FrameFuzzer forTopic(String topic, Uuid topicId, BrokerFraming.Supported supported, int maxFrameBytes) {
+    /**
+     * Templates for {@code described} (two partitions, as Metadata describes it: its id, and the
+     * leader epoch a fetch names as current, which grows at every broker start) at the versions the
+     * broker serves.
+     */
+    static FrameFuzzer forTopic(MetadataResponseData.MetadataResponseTopic described, BrokerFraming.Supported supported,
+            int maxFrameBytes) {
+        String topic = described.name();
+        Uuid topicId = described.topicId();
+        int leaderEpoch = described.partitions().stream().filter(p -> p.partitionIndex() == 1).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(topic + " has no partition 1")).leaderEpoch();
         Map<ApiKeys, List<Template>> templates = new EnumMap<>(ApiKeys.class);
         for (short v = 0; v <= ApiKeys.API_VERSIONS.latestVersion(); v++) {
             short version = v;
@@ -76,7 +86,7 @@ final class FrameFuzzer {
             short version = v;
             add(templates, supported, ApiKeys.FETCH, version, () -> FetchRequest.Builder.forConsumer(version, 10, 1, Map.of(
                     new TopicPartition(topic, 0), new FetchRequest.PartitionData(topicId, 0, -1, 65_536, Optional.empty()),
-                    new TopicPartition(topic, 1), new FetchRequest.PartitionData(topicId, 3, -1, 1_000, Optional.of(0))))
+                    new TopicPartition(topic, 1), new FetchRequest.PartitionData(topicId, 3, -1, 1_000, Optional.of(leaderEpoch))))
                     .setMaxBytes(200_000).build(version).data());
         }
         for (short v = 0; v <= ApiKeys.LIST_OFFSETS.latestVersion(); v++) {

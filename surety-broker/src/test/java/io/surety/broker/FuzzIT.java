@@ -31,7 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -119,7 +118,7 @@ class FuzzIT {
             Map<ApiKeys, short[]> served = servedVersions(broker.port());
             BrokerFraming.Supported supported = (key, version) -> served.containsKey(key)
                     && version >= served.get(key)[0] && version <= served.get(key)[1];
-            FrameFuzzer fuzzer = FrameFuzzer.forTopic("fuzz", topicId(broker.port(), "fuzz"), supported, MAX_FRAME_BYTES);
+            FrameFuzzer fuzzer = FrameFuzzer.forTopic(describe(broker.port(), "fuzz"), supported, MAX_FRAME_BYTES);
             System.out.println("FuzzIT " + fuzzer.templateCount() + " request templates");
 
             Run run = fuzzWhileClientsWork(broker, fuzzer, supported, seed);
@@ -491,11 +490,11 @@ class FuzzIT {
         }
     }
 
-    private static Uuid topicId(int port, String topic) throws IOException {
+    private static MetadataResponseData.MetadataResponseTopic describe(int port, String topic) throws IOException {
         try (RawKafkaConnection connection = RawKafkaConnection.open(port)) {
             MetadataResponseData data = connection.call(ApiKeys.METADATA, (short) 12, new MetadataRequestData()
                     .setTopics(List.of(new MetadataRequestData.MetadataRequestTopic().setName(topic))));
-            return data.topics().find(topic).topicId();
+            return data.topics().find(topic);
         }
     }
 
