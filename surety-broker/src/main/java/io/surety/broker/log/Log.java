@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * One partition's log: ordered {@link LogSegment}s holding record batches, the offsets that bound
  * it, and the high watermark up to which consumers may read. It appends, reads and keeps the
  * segment list; opening ({@link LogLoader}), the checkpoint files ({@link CheckpointStore}), the
- * cleaner's swap ({@link SegmentReplacement}) and lookups by timestamp ({@link TimestampLookup})
- * are done by classes of their own.
+ * cleaner's swap ({@link SegmentReplacement}), truncation ({@link LogTruncation}) and lookups by
+ * timestamp ({@link TimestampLookup}) are done by classes of their own.
  *
  * <p>Threading: one writer at a time — the owning partition's append path, which calls
  * {@link #append}, {@link #applyRetention}, {@link #deleteRecordsBefore}, {@link #close} under its
@@ -45,11 +45,12 @@ import org.slf4j.LoggerFactory;
  *  removing or replacing closed          retention, deleteRecordsBefore,      structure lock (and the writer,
  *    segments in segments                cleaner swap (SegmentReplacement)      except for the swap)
  *  removing segments and cutting one    truncateTo, truncateFullyAndStartAt  writer + structure lock + flush lock
+ *                                        (LogTruncation)
  *  logStartOffset, log-start-offset      retention, deleteRecordsBefore,      writer + structure lock
  *                                        truncateFullyAndStartAt
  *  leaderEpochs, leader-epoch-checkpoint assignLeaderEpoch, append (a new      writer (log start moves and truncation:
  *                                        epoch), log start moves, truncation    also the structure lock)
- *  truncations (count)                   truncateTo, truncateFullyAndStartAt  structure lock
+ *  truncation count (LogTruncation)      truncateTo, truncateFullyAndStartAt  structure lock
  *  closed (no more changes by path)      close, markDeleted,                  structure lock
  *                                        closeWithoutFlush, failed swap
  *  swap sequence (SegmentReplacement)    cleaner swap                         structure lock
@@ -65,6 +66,9 @@ import org.slf4j.LoggerFactory;
  *  damage                                open                                 final
  * </pre>
  *
+ * The classes that change the log for it ({@link SegmentReplacement}, {@link LogTruncation}) take
+ * these locks only through it ({@link #underStructureLock}, {@link #underFlushLock},
+ * {@link #lowerCheckpointsTo}), so every lock is declared, and taken, in this class.
  * Readers take no lock; the fields they read are volatile, and a reader that needs the segments
  * and the state kept beside the log at one moment checks {@link #swapSequence}.
  *
@@ -74,15 +78,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files in the partition directory: segment files (see {@link SegmentFiles}) and the
  * checkpoint files {@code recovery-point}, {@code log-start-offset}, {@code cleaner-checkpoint}
- * and {@code leader-epoch-checkpoint} ({@link CheckpointStore}, {@link LeaderEpochCache}). A swap interrupted by a crash is finished or undone at start
- * ({@link SegmentSwap}).
+ * and {@code leader-epoch-checkpoint} ({@link CheckpointStore}, {@link LeaderEpochCache}). A swap
+ * interrupted by a crash is finished or undone at start ({@link SegmentSwap}).
  *
- * <p>Implementation notes: a truncation ({@link #truncateTo}) is a writer-only method that also
- * takes the structure lock, since it removes closed segments, and the flush lock, so no flush
- * forces (and publishes as durable) a snapshot of the old end; it lowers the recovery point and
- * the cleaner checkpoint through {@link CheckpointStore} first and moves {@link #swapSequence}
- * like a swap, since it changes which segments reads see. Lock order: partition lock, structure
- * lock, flush lock, recovery-point lock.
+ * <p>Implementation notes: a truncation ({@link #truncateTo}, done by {@link LogTruncation}) is a
+ * writer-only method that also takes the structure lock, since it removes closed segments, and
+ * the flush lock, so no flush forces (and publishes as durable) a snapshot of the old end; it
+ * lowers the recovery point and the cleaner checkpoint first and moves {@link #swapSequence} like
+ * a swap, since it changes which segments reads see. Lock order: partition lock, structure lock,
+ * flush lock, recovery-point lock.
  */
 public final class Log {
 
@@ -95,6 +99,7 @@ public final class Log {
     private final SegmentCloser closer;
     private final SegmentChannels channels;
     private final SegmentReplacement replacement;
+    private final LogTruncation truncation;
     /** The corruption found at open, or null; the log is then closed to every change. */
     private final LogDamage damage;
     /** By base offset. Readers use it unlocked; who changes which entries: see the table above. */
@@ -119,8 +124,6 @@ public final class Log {
     private final ReentrantLock flushLock = new ReentrantLock();
     /** Keeps the periodic recovery-point write from raising it again while a truncation lowers it. */
     private final ReentrantLock recoveryPointLock = new ReentrantLock();
-    // Structure lock (written); read by cleaner passes.
-    private volatile long truncations;
     // Structure lock.
     private boolean closed;
     private volatile long firstDirtyOffset;
@@ -147,6 +150,7 @@ public final class Log {
         this.firstDirtyOffset = loaded.firstDirtyOffset();
         this.leaderEpochs = loaded.leaderEpochs();
         this.replacement = new SegmentReplacement(this, ledger, channels);
+        this.truncation = new LogTruncation(this, segments, replacement, checkpoints, ledger, channels);
     }
 
     /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
@@ -220,12 +224,8 @@ public final class Log {
         if (!visibleOnFlush) {
             highWatermark = newEnd;
         }
-        LeaderEpochCache extended = leaderEpochs.extendedBy(batch.partitionLeaderEpoch(), batch.baseOffset());
-        if (extended != leaderEpochs) {
-            // Only the first batch of an epoch nobody assigned (a leader assigns its epoch first).
-            checkpoints.writeLeaderEpochs(extended);
-            leaderEpochs = extended;
-        }
+        // Changes only at the first batch of an epoch nobody assigned (a leader assigns its epoch first).
+        publishLeaderEpochs(leaderEpochs.extendedBy(batch.partitionLeaderEpoch(), batch.baseOffset()));
     }
 
     // ---------------------------------------------------------------- leader epochs
@@ -240,11 +240,7 @@ public final class Log {
         if (damage != null) {
             throw new IOException("Log " + dir + " is corrupt");
         }
-        LeaderEpochCache assigned = leaderEpochs.assign(epoch, end.offset());
-        if (assigned != leaderEpochs) {
-            checkpoints.writeLeaderEpochs(assigned);
-            leaderEpochs = assigned;
-        }
+        publishLeaderEpochs(leaderEpochs.assign(epoch, end.offset()));
     }
 
     /** The leader epochs as they are now (immutable). */
@@ -270,11 +266,7 @@ public final class Log {
 
     /** Under the writer and the structure lock: the leader epochs follow a log start that moved. */
     private void leaderEpochsFollowLogStart() throws IOException {
-        LeaderEpochCache moved = leaderEpochs.truncatedFromStart(logStartOffset);
-        if (moved != leaderEpochs) {
-            checkpoints.writeLeaderEpochs(moved);
-            leaderEpochs = moved;
-        }
+        publishLeaderEpochs(leaderEpochs.truncatedFromStart(logStartOffset));
     }
 
     private LogSegment roll(long nowMs) throws IOException {
@@ -489,7 +481,8 @@ public final class Log {
         }
     }
 
-    private void deleteSegment(LogSegment segment) throws IOException {
+    /** Under the structure lock: removes {@code segment} from the log, deletes its files and closes it later. */
+    void deleteSegment(LogSegment segment) throws IOException {
         segments.remove(segment.baseOffset());
         segment.deleteFiles();
         closeLater(segment);
@@ -532,50 +525,7 @@ public final class Log {
      * pass that began before it has its swaps refused ({@link #truncationCount}).
      */
     public long truncateTo(long offset) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("Cannot truncate to negative offset " + offset);
-        }
-        if (offset >= end.offset()) {
-            return end.offset();
-        }
-        if (offset < logStartOffset) {
-            truncateFullyAndStartAt(offset);
-            return offset;
-        }
-        structureLock.lock();
-        try {
-            requireChangeable();
-            LogSegment holder = segments.floorEntry(offset).getValue();
-            int position = holder.positionOf(offset, holder.size());
-            long newEnd = position >= 0 ? holder.headerAt(position).baseOffset() : offset;
-            if (newEnd < logStartOffset) {
-                // The batch holding the log start goes: nothing visible is left.
-                truncateFullyLocked(logStartOffset);
-                return logStartOffset;
-            }
-            flushLock.lock();
-            try {
-                lowerCheckpointsTo(newEnd);
-                replacement.beginTruncation();
-                truncations++;
-                try {
-                    cutSegmentsAt(newEnd);
-                } finally {
-                    replacement.endTruncation();
-                }
-                LeaderEpochCache kept = leaderEpochs.truncatedFromEnd(newEnd);
-                if (kept != leaderEpochs) {
-                    checkpoints.writeLeaderEpochs(kept);
-                    leaderEpochs = kept;
-                }
-            } finally {
-                flushLock.unlock();
-            }
-            LOG.info("Truncated {} to offset {} (asked for {})", dir.getFileName(), newEnd, offset);
-            return newEnd;
-        } finally {
-            structureLock.unlock();
-        }
+        return truncation.truncateTo(offset);
     }
 
     /**
@@ -587,126 +537,12 @@ public final class Log {
      * segment moves to {@code offset}.
      */
     public void truncateFullyAndStartAt(long offset) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("Cannot start a log at negative offset " + offset);
-        }
-        structureLock.lock();
-        try {
-            requireChangeable();
-            truncateFullyLocked(offset);
-        } finally {
-            structureLock.unlock();
-        }
-    }
-
-    private void truncateFullyLocked(long offset) throws IOException {
-        flushLock.lock();
-        try {
-            lowerCheckpointsTo(offset);
-            replacement.beginTruncation();
-            truncations++;
-            try {
-                LogSegment first = segments.firstEntry().getValue();
-                end = new LogPosition(first.baseOffset(), first, 0);
-                highWatermark = end;
-                deleteSegmentsAfter(first.baseOffset());
-                first.truncateDurably(0);
-                checkpoints.writeLogStartOffset(offset);
-                if (first.baseOffset() != offset) {
-                    LogSegment fresh = LogSegment.create(dir, offset, ledger, channels, first.createdMs());
-                    segments.put(offset, fresh);
-                    end = new LogPosition(offset, fresh, 0);
-                    highWatermark = end;
-                    deleteSegment(first);
-                    SegmentFiles.fsyncDirectory(dir);
-                }
-                logStartOffset = offset;
-                flushedOffset = offset;
-            } finally {
-                replacement.endTruncation();
-            }
-            LeaderEpochCache kept = leaderEpochs.fittedToLogEnd(offset).truncatedFromStart(offset);
-            if (kept != leaderEpochs) {
-                checkpoints.writeLeaderEpochs(kept);
-                leaderEpochs = kept;
-            }
-        } finally {
-            flushLock.unlock();
-        }
-        LOG.info("Truncated {} fully; it starts empty at offset {}", dir.getFileName(), offset);
+        truncation.truncateFullyAndStartAt(offset);
     }
 
     /** The number of truncations so far; a cleaner pass reads it before reading anything. */
     public long truncationCount() {
-        return truncations;
-    }
-
-    private void requireChangeable() throws IOException {
-        if (closed) {
-            throw new IOException("Log " + dir + " is closed to changes");
-        }
-    }
-
-    /** Under the structure and flush locks: the recovery point and the cleaner checkpoint go down to {@code offset}, durably. */
-    private void lowerCheckpointsTo(long offset) throws IOException {
-        recoveryPointLock.lock();
-        try {
-            flushedOffset = Math.min(flushedOffset, offset);
-            checkpoints.writeRecoveryPoint(flushedOffset);
-        } finally {
-            recoveryPointLock.unlock();
-        }
-        if (firstDirtyOffset > offset) {
-            checkpoints.writeCleanerCheckpoint(offset);
-            firstDirtyOffset = offset;
-        }
-    }
-
-    /** Under the structure and flush locks: the segment files and the in-memory state end at {@code newEnd}. */
-    private void cutSegmentsAt(long newEnd) throws IOException {
-        LogSegment at = segments.get(newEnd);
-        if (at != null) {
-            // A segment starts exactly there: it stays, empty, after every later one is gone.
-            publishEnd(new LogPosition(newEnd, at, 0));
-            deleteSegmentsAfter(newEnd);
-            at.truncateDurably(0);
-            return;
-        }
-        LogSegment holder = segments.floorEntry(newEnd).getValue();
-        int position = holder.positionOf(newEnd, holder.size());
-        int cutAt = position >= 0 ? position : holder.size();
-        publishEnd(new LogPosition(newEnd, holder, cutAt));
-        Long successorBase = segments.higherKey(holder.baseOffset());
-        if (successorBase == null) {
-            holder.truncateDurably(cutAt);
-            return;
-        }
-        // The holder is closed: empty its successor first, so the holder never ends the log.
-        LogSegment successor = segments.get(successorBase);
-        deleteSegmentsAfter(successorBase);
-        successor.truncateDurably(0);
-        holder.truncateDurably(cutAt);
-        LogSegment fresh = LogSegment.create(dir, newEnd, ledger, channels, successor.createdMs());
-        segments.put(newEnd, fresh);
-        publishEnd(new LogPosition(newEnd, fresh, 0));
-        deleteSegment(successor);
-        SegmentFiles.fsyncDirectory(dir);
-    }
-
-    /** The log end (and the high watermark, which never passes it) move to {@code newEnd}. */
-    private void publishEnd(LogPosition newEnd) {
-        end = newEnd;
-        if (highWatermark.offset() >= newEnd.offset()) {
-            highWatermark = newEnd;
-        }
-    }
-
-    /** Deletes the segments after {@code baseOffset}, the last one first, each unlink made durable before the next. */
-    private void deleteSegmentsAfter(long baseOffset) throws IOException {
-        while (segments.lastKey() > baseOffset) {
-            deleteSegment(segments.lastEntry().getValue());
-            SegmentFiles.fsyncDirectory(dir);
-        }
+        return truncation.truncationCount();
     }
 
     // ---------------------------------------------------------------- compaction
@@ -753,7 +589,7 @@ public final class Log {
 
     /** Starts the rewritten form of the group of closed segments that begins at {@code baseOffset}. */
     public CleanedSegment startCleanedSegment(long baseOffset) throws IOException {
-        return startCleanedSegment(baseOffset, truncations);
+        return startCleanedSegment(baseOffset, truncation.truncationCount());
     }
 
     /**
@@ -870,7 +706,7 @@ public final class Log {
         }
     }
 
-    /** A change to the segment files by path, run under the structure lock. */
+    /** A change to the segment files by path, run under the structure lock (and, for a truncation, the flush lock). */
     @FunctionalInterface
     interface StructureChange<T> {
         T apply() throws IOException;
@@ -899,6 +735,65 @@ public final class Log {
     /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
     boolean structureLockHeldByCurrentThread() {
         return structureLock.isHeldByCurrentThread();
+    }
+
+    // ---------------------------------------------------------------- for LogTruncation
+
+    /** Under the structure and flush locks: the recovery point and the cleaner checkpoint go down to {@code offset}, durably. */
+    void lowerCheckpointsTo(long offset) throws IOException {
+        recoveryPointLock.lock();
+        try {
+            flushedOffset = Math.min(flushedOffset, offset);
+            checkpoints.writeRecoveryPoint(flushedOffset);
+        } finally {
+            recoveryPointLock.unlock();
+        }
+        if (firstDirtyOffset > offset) {
+            checkpoints.writeCleanerCheckpoint(offset);
+            firstDirtyOffset = offset;
+        }
+    }
+
+    /** Under the structure and flush locks: the log end (and the high watermark, which never passes it) move to {@code newEnd}. */
+    void publishEnd(LogPosition newEnd) {
+        end = newEnd;
+        if (highWatermark.offset() >= newEnd.offset()) {
+            highWatermark = newEnd;
+        }
+    }
+
+    /** Under the structure and flush locks: the log end and the high watermark are both {@code newEnd} (a log emptied). */
+    void resetEnd(LogPosition newEnd) {
+        end = newEnd;
+        highWatermark = newEnd;
+    }
+
+    /** Under the flush lock, after {@link #lowerCheckpointsTo}: everything up to {@code offset} counts as durable (a log emptied and started there). */
+    void resetFlushedOffset(long offset) {
+        flushedOffset = offset;
+    }
+
+    /** Writer and structure lock: the log start is now {@code offset}; its checkpoint is the caller's to write first. */
+    void setLogStartOffset(long offset) {
+        logStartOffset = offset;
+    }
+
+    /** Writer only: {@code next} becomes the leader epochs, checkpointed first, when it differs from the current ones. */
+    void publishLeaderEpochs(LeaderEpochCache next) throws IOException {
+        if (next != leaderEpochs) {
+            checkpoints.writeLeaderEpochs(next);
+            leaderEpochs = next;
+        }
+    }
+
+    /** Runs {@code change} under the flush lock (inside the structure lock), waiting for a flush under way. */
+    <T> T underFlushLock(StructureChange<T> change) throws IOException {
+        flushLock.lock();
+        try {
+            return change.apply();
+        } finally {
+            flushLock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- closing
