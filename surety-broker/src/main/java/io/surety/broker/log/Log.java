@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * One partition's log: ordered {@link LogSegment}s holding record batches, the offsets that bound
  * it, and the high watermark up to which consumers may read. It appends, reads and keeps the
  * segment list; opening ({@link LogLoader}), the checkpoint files ({@link CheckpointStore}), the
- * cleaner's swap ({@link SegmentReplacement}), truncation ({@link LogTruncation}) and lookups by
- * timestamp ({@link TimestampLookup}) are done by classes of their own.
+ * cleaner's swap ({@link SegmentReplacement}), truncation ({@link LogTruncation}), retention and
+ * log-start moves ({@link LogRetention}) and lookups by timestamp ({@link TimestampLookup}) are
+ * done by classes of their own.
  *
  * <p>Threading: one writer at a time — the owning partition's append path, which calls
  * {@link #append}, {@link #applyRetention}, {@link #deleteRecordsBefore}, {@link #close} under its
@@ -42,12 +43,15 @@ import org.slf4j.LoggerFactory;
  *  state                                 changed by                           guarded by
  *  end (log end), the active segment's   append, roll                         writer
  *    bytes, adding a segment at the end
- *  removing or replacing closed          retention, deleteRecordsBefore,      structure lock (and the writer,
- *    segments in segments                cleaner swap (SegmentReplacement)      except for the swap)
+ *  removing or replacing closed          retention, deleteRecordsBefore       structure lock (and the writer,
+ *    segments in segments                (LogRetention), cleaner swap           except for the swap)
+ *                                        (SegmentReplacement)
  *  removing segments and cutting one    truncateTo, truncateFullyAndStartAt  writer + structure lock + flush lock
  *                                        (LogTruncation)
- *  logStartOffset, log-start-offset      retention, deleteRecordsBefore,      writer + structure lock
+ *  logStartOffset, log-start-offset      retention, deleteRecordsBefore       writer + structure lock
+ *                                        (LogRetention),
  *                                        truncateFullyAndStartAt
+ *                                        (LogTruncation)
  *  leaderEpochs, leader-epoch-checkpoint assignLeaderEpoch, append (a new      writer (log start moves and truncation:
  *                                        epoch), log start moves, truncation    also the structure lock)
  *  truncation count (LogTruncation)      truncateTo, truncateFullyAndStartAt  structure lock
@@ -66,9 +70,10 @@ import org.slf4j.LoggerFactory;
  *  damage                                open                                 final
  * </pre>
  *
- * The classes that change the log for it ({@link SegmentReplacement}, {@link LogTruncation}) take
- * these locks only through it ({@link #underStructureLock}, {@link #underFlushLock},
- * {@link #lowerCheckpointsTo}), so every lock is declared, and taken, in this class.
+ * The classes that change the log for it ({@link SegmentReplacement}, {@link LogTruncation},
+ * {@link LogRetention}) take these locks only through it ({@link #underStructureLock},
+ * {@link #underStructureLockIfFree}, {@link #underFlushLock}, {@link #lowerCheckpointsTo}), so
+ * every lock is declared, and taken, in this class.
  * Readers take no lock; the fields they read are volatile, and a reader that needs the segments
  * and the state kept beside the log at one moment checks {@link #swapSequence}.
  *
@@ -100,6 +105,7 @@ public final class Log {
     private final SegmentChannels channels;
     private final SegmentReplacement replacement;
     private final LogTruncation truncation;
+    private final LogRetention retention;
     /** The corruption found at open, or null; the log is then closed to every change. */
     private final LogDamage damage;
     /** By base offset. Readers use it unlocked; who changes which entries: see the table above. */
@@ -151,6 +157,7 @@ public final class Log {
         this.leaderEpochs = loaded.leaderEpochs();
         this.replacement = new SegmentReplacement(this, ledger, channels);
         this.truncation = new LogTruncation(this, segments, replacement, checkpoints, ledger, channels);
+        this.retention = new LogRetention(this, segments, checkpoints);
     }
 
     /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
@@ -262,11 +269,6 @@ public final class Log {
     /** The leader epoch that wrote {@code offset} (the latest epoch starting at or before it), if known. */
     public OptionalInt epochForOffset(long offset) {
         return leaderEpochs.epochForOffset(offset);
-    }
-
-    /** Under the writer and the structure lock: the leader epochs follow a log start that moved. */
-    private void leaderEpochsFollowLogStart() throws IOException {
-        publishLeaderEpochs(leaderEpochs.truncatedFromStart(logStartOffset));
     }
 
     private LogSegment roll(long nowMs) throws IOException {
@@ -425,42 +427,7 @@ public final class Log {
      * Returns how many segments went; does nothing (0) while a cleaner swap is under way.
      */
     public int applyRetention(long nowMs) throws IOException {
-        // The caller holds the partition lock, which appends need: never wait for a cleaner swap
-        // here. Retention runs again at the next check; a swap holds the lock only briefly.
-        if (!structureLock.tryLock()) {
-            return 0;
-        }
-        try {
-            return applyRetentionLocked(nowMs);
-        } finally {
-            structureLock.unlock();
-        }
-    }
-
-    /** Retention by time and size applies only when cleanup.policy contains delete; the log start always does. */
-    private int applyRetentionLocked(long nowMs) throws IOException {
-        TopicConfig cfg = config;
-        boolean byRetention = cfg.deleteByRetention();
-        int deleted = 0;
-        long totalBytes = sizeInBytes();
-        while (segments.size() > 1 && !closed) {
-            LogSegment oldest = segments.firstEntry().getValue();
-            LogSegment next = segments.higherEntry(oldest.baseOffset()).getValue();
-            boolean expired = byRetention && cfg.retentionMs() >= 0 && nowMs - oldest.retentionTimestamp() > cfg.retentionMs();
-            boolean oversized = byRetention && cfg.retentionBytes() >= 0 && totalBytes - oldest.size() >= cfg.retentionBytes();
-            boolean belowStart = next.baseOffset() <= logStartOffset;
-            if (!(expired || oversized || belowStart) || next.baseOffset() > highWatermark.offset()) {
-                break;
-            }
-            totalBytes -= oldest.size();
-            deleteSegment(oldest);
-            logStartOffset = Math.max(logStartOffset, next.baseOffset());
-            deleted++;
-        }
-        if (!closed) {
-            leaderEpochsFollowLogStart();
-        }
-        return deleted;
+        return retention.applyRetention(nowMs);
     }
 
     /**
@@ -468,17 +435,7 @@ public final class Log {
      * watermark), durably, and drops the segments wholly below it.
      */
     public void deleteRecordsBefore(long offset, long nowMs) throws IOException {
-        if (offset <= logStartOffset) {
-            return;
-        }
-        structureLock.lock();
-        try {
-            checkpoints.writeLogStartOffset(offset);
-            logStartOffset = offset;
-            applyRetentionLocked(nowMs);
-        } finally {
-            structureLock.unlock();
-        }
+        retention.deleteRecordsBefore(offset, nowMs);
     }
 
     /** Under the structure lock: removes {@code segment} from the log, deletes its files and closes it later. */
@@ -737,7 +694,7 @@ public final class Log {
         return structureLock.isHeldByCurrentThread();
     }
 
-    // ---------------------------------------------------------------- for LogTruncation
+    // ---------------------------------------------------------------- for LogTruncation and LogRetention
 
     /** Under the structure and flush locks: the recovery point and the cleaner checkpoint go down to {@code offset}, durably. */
     void lowerCheckpointsTo(long offset) throws IOException {
@@ -778,11 +735,29 @@ public final class Log {
         logStartOffset = offset;
     }
 
-    /** Writer only: {@code next} becomes the leader epochs, checkpointed first, when it differs from the current ones. */
+    /**
+     * Writer only (log start moves and truncation: also under the structure lock): {@code next}
+     * becomes the leader epochs, checkpointed first, when it differs from the current ones.
+     */
     void publishLeaderEpochs(LeaderEpochCache next) throws IOException {
         if (next != leaderEpochs) {
             checkpoints.writeLeaderEpochs(next);
             leaderEpochs = next;
+        }
+    }
+
+    /**
+     * Runs {@code change} under the structure lock if it is free now, else returns {@code otherwise}
+     * without waiting (retention, whose caller holds the partition lock that appends need).
+     */
+    <T> T underStructureLockIfFree(StructureChange<T> change, T otherwise) throws IOException {
+        if (!structureLock.tryLock()) {
+            return otherwise;
+        }
+        try {
+            return change.apply();
+        } finally {
+            structureLock.unlock();
         }
     }
 
