@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Compaction: the log cleaner reads closed segments without any lock and swaps a cleaned
  * segment in with {@link #replaceSegments}. Changes to the closed segments (retention, record
- * deletion, a swap, closing) are serialised by a structure lock that appends never take, so
+ * deletion, a swap, a truncation, closing) are serialised by a structure lock that appends never take, so
  * cleaning never blocks an append; a read that raced a swap still reads the old segment's file,
  * which is closed only after {@code file.delete.delay.ms}.
  *
@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *                                        truncateFullyAndStartAt
  *                                        (LogTruncation)
  *  leaderEpochs, leader-epoch-checkpoint assignLeaderEpoch, append (a new      writer (log start moves and truncation:
- *                                        epoch), log start moves, truncation    also the structure lock)
+ *                                        epoch), log start moves                also the structure lock)
+ *                                        (LogRetention), truncation
+ *                                        (LogTruncation)
  *  truncation count (LogTruncation)      truncateTo, truncateFullyAndStartAt  structure lock
  *  closed (no more changes by path)      close, markDeleted,                  structure lock
  *                                        closeWithoutFlush, failed swap
@@ -74,7 +76,8 @@ import org.slf4j.LoggerFactory;
  * {@link LogRetention}) take these locks only through it ({@link #underStructureLock},
  * {@link #underStructureLockIfFree}, {@link #underFlushLock}, {@link #lowerCheckpointsTo}), so
  * every lock is declared, and taken, in this class.
- * Readers take no lock; the fields they read are volatile, and a reader that needs the segments
+ *
+ * <p>Readers take no lock; the fields they read are volatile, and a reader that needs the segments
  * and the state kept beside the log at one moment checks {@link #swapSequence}.
  *
  * <p>Durability: with {@code visibleOnFlush} the high watermark advances only when {@link #flush}
@@ -624,7 +627,7 @@ public final class Log {
         }
     }
 
-    // ---------------------------------------------------------------- for SegmentReplacement
+    // ------------------------------- for SegmentReplacement, LogTruncation and LogRetention
 
     /** The base offset of the segment after the one at {@code baseOffset}, or null when there is none. */
     Long baseOffsetAfter(long baseOffset) {
@@ -693,8 +696,6 @@ public final class Log {
     boolean structureLockHeldByCurrentThread() {
         return structureLock.isHeldByCurrentThread();
     }
-
-    // ---------------------------------------------------------------- for LogTruncation and LogRetention
 
     /** Under the structure and flush locks: the recovery point and the cleaner checkpoint go down to {@code offset}, durably. */
     void lowerCheckpointsTo(long offset) throws IOException {
