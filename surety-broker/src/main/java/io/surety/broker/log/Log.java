@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * One partition's log: ordered {@link LogSegment}s holding record batches, the offsets that bound
  * it, and the high watermark up to which consumers may read. It appends, reads and keeps the
  * segment list; opening ({@link LogLoader}), the checkpoint files ({@link CheckpointStore}), the
- * cleaner's swap ({@link SegmentReplacement}) and lookups by timestamp ({@link TimestampLookup})
- * are done by classes of their own.
+ * cleaner's swap ({@link SegmentReplacement}), truncation ({@link LogTruncation}), retention and
+ * log-start moves ({@link LogRetention}) and lookups by timestamp ({@link TimestampLookup}) are
+ * done by classes of their own.
  *
  * <p>Threading: one writer at a time — the owning partition's append path, which calls
  * {@link #append}, {@link #applyRetention}, {@link #deleteRecordsBefore}, {@link #close} under its
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Compaction: the log cleaner reads closed segments without any lock and swaps a cleaned
  * segment in with {@link #replaceSegments}. Changes to the closed segments (retention, record
- * deletion, a swap, closing) are serialised by a structure lock that appends never take, so
+ * deletion, a swap, a truncation, closing) are serialised by a structure lock that appends never take, so
  * cleaning never blocks an append; a read that raced a swap still reads the old segment's file,
  * which is closed only after {@code file.delete.delay.ms}.
  *
@@ -42,14 +43,20 @@ import org.slf4j.LoggerFactory;
  *  state                                 changed by                           guarded by
  *  end (log end), the active segment's   append, roll                         writer
  *    bytes, adding a segment at the end
- *  removing or replacing closed          retention, deleteRecordsBefore,      structure lock (and the writer,
- *    segments in segments                cleaner swap (SegmentReplacement)      except for the swap)
+ *  removing or replacing closed          retention, deleteRecordsBefore       structure lock (and the writer,
+ *    segments in segments                (LogRetention), cleaner swap           except for the swap)
+ *                                        (SegmentReplacement)
  *  removing segments and cutting one    truncateTo, truncateFullyAndStartAt  writer + structure lock + flush lock
- *  logStartOffset, log-start-offset      retention, deleteRecordsBefore,      writer + structure lock
+ *                                        (LogTruncation)
+ *  logStartOffset, log-start-offset      retention, deleteRecordsBefore       writer + structure lock
+ *                                        (LogRetention),
  *                                        truncateFullyAndStartAt
+ *                                        (LogTruncation)
  *  leaderEpochs, leader-epoch-checkpoint assignLeaderEpoch, append (a new      writer (log start moves and truncation:
- *                                        epoch), log start moves, truncation    also the structure lock)
- *  truncations (count)                   truncateTo, truncateFullyAndStartAt  structure lock
+ *                                        epoch), log start moves                also the structure lock)
+ *                                        (LogRetention), truncation
+ *                                        (LogTruncation)
+ *  truncation count (LogTruncation)      truncateTo, truncateFullyAndStartAt  structure lock
  *  closed (no more changes by path)      close, markDeleted,                  structure lock
  *                                        closeWithoutFlush, failed swap
  *  swap sequence (SegmentReplacement)    cleaner swap                         structure lock
@@ -65,7 +72,12 @@ import org.slf4j.LoggerFactory;
  *  damage                                open                                 final
  * </pre>
  *
- * Readers take no lock; the fields they read are volatile, and a reader that needs the segments
+ * The classes that change the log for it ({@link SegmentReplacement}, {@link LogTruncation},
+ * {@link LogRetention}) take these locks only through it ({@link #underStructureLock},
+ * {@link #underStructureLockIfFree}, {@link #underFlushLock}, {@link #lowerCheckpointsTo}), so
+ * every lock is declared, and taken, in this class.
+ *
+ * <p>Readers take no lock; the fields they read are volatile, and a reader that needs the segments
  * and the state kept beside the log at one moment checks {@link #swapSequence}.
  *
  * <p>Durability: with {@code visibleOnFlush} the high watermark advances only when {@link #flush}
@@ -74,15 +86,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files in the partition directory: segment files (see {@link SegmentFiles}) and the
  * checkpoint files {@code recovery-point}, {@code log-start-offset}, {@code cleaner-checkpoint}
- * and {@code leader-epoch-checkpoint} ({@link CheckpointStore}, {@link LeaderEpochCache}). A swap interrupted by a crash is finished or undone at start
- * ({@link SegmentSwap}).
+ * and {@code leader-epoch-checkpoint} ({@link CheckpointStore}, {@link LeaderEpochCache}). A swap
+ * interrupted by a crash is finished or undone at start ({@link SegmentSwap}).
  *
- * <p>Implementation notes: a truncation ({@link #truncateTo}) is a writer-only method that also
- * takes the structure lock, since it removes closed segments, and the flush lock, so no flush
- * forces (and publishes as durable) a snapshot of the old end; it lowers the recovery point and
- * the cleaner checkpoint through {@link CheckpointStore} first and moves {@link #swapSequence}
- * like a swap, since it changes which segments reads see. Lock order: partition lock, structure
- * lock, flush lock, recovery-point lock.
+ * <p>Implementation notes: a truncation ({@link #truncateTo}, done by {@link LogTruncation}) is a
+ * writer-only method that also takes the structure lock, since it removes closed segments, and
+ * the flush lock, so no flush forces (and publishes as durable) a snapshot of the old end; it
+ * lowers the recovery point and the cleaner checkpoint first and moves {@link #swapSequence} like
+ * a swap, since it changes which segments reads see. Lock order: partition lock, structure lock,
+ * flush lock, recovery-point lock.
  */
 public final class Log {
 
@@ -95,6 +107,8 @@ public final class Log {
     private final SegmentCloser closer;
     private final SegmentChannels channels;
     private final SegmentReplacement replacement;
+    private final LogTruncation truncation;
+    private final LogRetention retention;
     /** The corruption found at open, or null; the log is then closed to every change. */
     private final LogDamage damage;
     /** By base offset. Readers use it unlocked; who changes which entries: see the table above. */
@@ -119,8 +133,6 @@ public final class Log {
     private final ReentrantLock flushLock = new ReentrantLock();
     /** Keeps the periodic recovery-point write from raising it again while a truncation lowers it. */
     private final ReentrantLock recoveryPointLock = new ReentrantLock();
-    // Structure lock (written); read by cleaner passes.
-    private volatile long truncations;
     // Structure lock.
     private boolean closed;
     private volatile long firstDirtyOffset;
@@ -147,6 +159,8 @@ public final class Log {
         this.firstDirtyOffset = loaded.firstDirtyOffset();
         this.leaderEpochs = loaded.leaderEpochs();
         this.replacement = new SegmentReplacement(this, ledger, channels);
+        this.truncation = new LogTruncation(this, segments, replacement, checkpoints, ledger, channels);
+        this.retention = new LogRetention(this, segments, checkpoints);
     }
 
     /** Closes the channels of deleted segments after a delay, so in-flight sends of their bytes finish. */
@@ -220,12 +234,8 @@ public final class Log {
         if (!visibleOnFlush) {
             highWatermark = newEnd;
         }
-        LeaderEpochCache extended = leaderEpochs.extendedBy(batch.partitionLeaderEpoch(), batch.baseOffset());
-        if (extended != leaderEpochs) {
-            // Only the first batch of an epoch nobody assigned (a leader assigns its epoch first).
-            checkpoints.writeLeaderEpochs(extended);
-            leaderEpochs = extended;
-        }
+        // Changes only at the first batch of an epoch nobody assigned (a leader assigns its epoch first).
+        publishLeaderEpochs(leaderEpochs.extendedBy(batch.partitionLeaderEpoch(), batch.baseOffset()));
     }
 
     // ---------------------------------------------------------------- leader epochs
@@ -240,11 +250,7 @@ public final class Log {
         if (damage != null) {
             throw new IOException("Log " + dir + " is corrupt");
         }
-        LeaderEpochCache assigned = leaderEpochs.assign(epoch, end.offset());
-        if (assigned != leaderEpochs) {
-            checkpoints.writeLeaderEpochs(assigned);
-            leaderEpochs = assigned;
-        }
+        publishLeaderEpochs(leaderEpochs.assign(epoch, end.offset()));
     }
 
     /** The leader epochs as they are now (immutable). */
@@ -266,15 +272,6 @@ public final class Log {
     /** The leader epoch that wrote {@code offset} (the latest epoch starting at or before it), if known. */
     public OptionalInt epochForOffset(long offset) {
         return leaderEpochs.epochForOffset(offset);
-    }
-
-    /** Under the writer and the structure lock: the leader epochs follow a log start that moved. */
-    private void leaderEpochsFollowLogStart() throws IOException {
-        LeaderEpochCache moved = leaderEpochs.truncatedFromStart(logStartOffset);
-        if (moved != leaderEpochs) {
-            checkpoints.writeLeaderEpochs(moved);
-            leaderEpochs = moved;
-        }
     }
 
     private LogSegment roll(long nowMs) throws IOException {
@@ -433,42 +430,7 @@ public final class Log {
      * Returns how many segments went; does nothing (0) while a cleaner swap is under way.
      */
     public int applyRetention(long nowMs) throws IOException {
-        // The caller holds the partition lock, which appends need: never wait for a cleaner swap
-        // here. Retention runs again at the next check; a swap holds the lock only briefly.
-        if (!structureLock.tryLock()) {
-            return 0;
-        }
-        try {
-            return applyRetentionLocked(nowMs);
-        } finally {
-            structureLock.unlock();
-        }
-    }
-
-    /** Retention by time and size applies only when cleanup.policy contains delete; the log start always does. */
-    private int applyRetentionLocked(long nowMs) throws IOException {
-        TopicConfig cfg = config;
-        boolean byRetention = cfg.deleteByRetention();
-        int deleted = 0;
-        long totalBytes = sizeInBytes();
-        while (segments.size() > 1 && !closed) {
-            LogSegment oldest = segments.firstEntry().getValue();
-            LogSegment next = segments.higherEntry(oldest.baseOffset()).getValue();
-            boolean expired = byRetention && cfg.retentionMs() >= 0 && nowMs - oldest.retentionTimestamp() > cfg.retentionMs();
-            boolean oversized = byRetention && cfg.retentionBytes() >= 0 && totalBytes - oldest.size() >= cfg.retentionBytes();
-            boolean belowStart = next.baseOffset() <= logStartOffset;
-            if (!(expired || oversized || belowStart) || next.baseOffset() > highWatermark.offset()) {
-                break;
-            }
-            totalBytes -= oldest.size();
-            deleteSegment(oldest);
-            logStartOffset = Math.max(logStartOffset, next.baseOffset());
-            deleted++;
-        }
-        if (!closed) {
-            leaderEpochsFollowLogStart();
-        }
-        return deleted;
+        return retention.applyRetention(nowMs);
     }
 
     /**
@@ -476,20 +438,11 @@ public final class Log {
      * watermark), durably, and drops the segments wholly below it.
      */
     public void deleteRecordsBefore(long offset, long nowMs) throws IOException {
-        if (offset <= logStartOffset) {
-            return;
-        }
-        structureLock.lock();
-        try {
-            checkpoints.writeLogStartOffset(offset);
-            logStartOffset = offset;
-            applyRetentionLocked(nowMs);
-        } finally {
-            structureLock.unlock();
-        }
+        retention.deleteRecordsBefore(offset, nowMs);
     }
 
-    private void deleteSegment(LogSegment segment) throws IOException {
+    /** Under the structure lock: removes {@code segment} from the log, deletes its files and closes it later. */
+    void deleteSegment(LogSegment segment) throws IOException {
         segments.remove(segment.baseOffset());
         segment.deleteFiles();
         closeLater(segment);
@@ -532,50 +485,7 @@ public final class Log {
      * pass that began before it has its swaps refused ({@link #truncationCount}).
      */
     public long truncateTo(long offset) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("Cannot truncate to negative offset " + offset);
-        }
-        if (offset >= end.offset()) {
-            return end.offset();
-        }
-        if (offset < logStartOffset) {
-            truncateFullyAndStartAt(offset);
-            return offset;
-        }
-        structureLock.lock();
-        try {
-            requireChangeable();
-            LogSegment holder = segments.floorEntry(offset).getValue();
-            int position = holder.positionOf(offset, holder.size());
-            long newEnd = position >= 0 ? holder.headerAt(position).baseOffset() : offset;
-            if (newEnd < logStartOffset) {
-                // The batch holding the log start goes: nothing visible is left.
-                truncateFullyLocked(logStartOffset);
-                return logStartOffset;
-            }
-            flushLock.lock();
-            try {
-                lowerCheckpointsTo(newEnd);
-                replacement.beginTruncation();
-                truncations++;
-                try {
-                    cutSegmentsAt(newEnd);
-                } finally {
-                    replacement.endTruncation();
-                }
-                LeaderEpochCache kept = leaderEpochs.truncatedFromEnd(newEnd);
-                if (kept != leaderEpochs) {
-                    checkpoints.writeLeaderEpochs(kept);
-                    leaderEpochs = kept;
-                }
-            } finally {
-                flushLock.unlock();
-            }
-            LOG.info("Truncated {} to offset {} (asked for {})", dir.getFileName(), newEnd, offset);
-            return newEnd;
-        } finally {
-            structureLock.unlock();
-        }
+        return truncation.truncateTo(offset);
     }
 
     /**
@@ -587,126 +497,12 @@ public final class Log {
      * segment moves to {@code offset}.
      */
     public void truncateFullyAndStartAt(long offset) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("Cannot start a log at negative offset " + offset);
-        }
-        structureLock.lock();
-        try {
-            requireChangeable();
-            truncateFullyLocked(offset);
-        } finally {
-            structureLock.unlock();
-        }
-    }
-
-    private void truncateFullyLocked(long offset) throws IOException {
-        flushLock.lock();
-        try {
-            lowerCheckpointsTo(offset);
-            replacement.beginTruncation();
-            truncations++;
-            try {
-                LogSegment first = segments.firstEntry().getValue();
-                end = new LogPosition(first.baseOffset(), first, 0);
-                highWatermark = end;
-                deleteSegmentsAfter(first.baseOffset());
-                first.truncateDurably(0);
-                checkpoints.writeLogStartOffset(offset);
-                if (first.baseOffset() != offset) {
-                    LogSegment fresh = LogSegment.create(dir, offset, ledger, channels, first.createdMs());
-                    segments.put(offset, fresh);
-                    end = new LogPosition(offset, fresh, 0);
-                    highWatermark = end;
-                    deleteSegment(first);
-                    SegmentFiles.fsyncDirectory(dir);
-                }
-                logStartOffset = offset;
-                flushedOffset = offset;
-            } finally {
-                replacement.endTruncation();
-            }
-            LeaderEpochCache kept = leaderEpochs.fittedToLogEnd(offset).truncatedFromStart(offset);
-            if (kept != leaderEpochs) {
-                checkpoints.writeLeaderEpochs(kept);
-                leaderEpochs = kept;
-            }
-        } finally {
-            flushLock.unlock();
-        }
-        LOG.info("Truncated {} fully; it starts empty at offset {}", dir.getFileName(), offset);
+        truncation.truncateFullyAndStartAt(offset);
     }
 
     /** The number of truncations so far; a cleaner pass reads it before reading anything. */
     public long truncationCount() {
-        return truncations;
-    }
-
-    private void requireChangeable() throws IOException {
-        if (closed) {
-            throw new IOException("Log " + dir + " is closed to changes");
-        }
-    }
-
-    /** Under the structure and flush locks: the recovery point and the cleaner checkpoint go down to {@code offset}, durably. */
-    private void lowerCheckpointsTo(long offset) throws IOException {
-        recoveryPointLock.lock();
-        try {
-            flushedOffset = Math.min(flushedOffset, offset);
-            checkpoints.writeRecoveryPoint(flushedOffset);
-        } finally {
-            recoveryPointLock.unlock();
-        }
-        if (firstDirtyOffset > offset) {
-            checkpoints.writeCleanerCheckpoint(offset);
-            firstDirtyOffset = offset;
-        }
-    }
-
-    /** Under the structure and flush locks: the segment files and the in-memory state end at {@code newEnd}. */
-    private void cutSegmentsAt(long newEnd) throws IOException {
-        LogSegment at = segments.get(newEnd);
-        if (at != null) {
-            // A segment starts exactly there: it stays, empty, after every later one is gone.
-            publishEnd(new LogPosition(newEnd, at, 0));
-            deleteSegmentsAfter(newEnd);
-            at.truncateDurably(0);
-            return;
-        }
-        LogSegment holder = segments.floorEntry(newEnd).getValue();
-        int position = holder.positionOf(newEnd, holder.size());
-        int cutAt = position >= 0 ? position : holder.size();
-        publishEnd(new LogPosition(newEnd, holder, cutAt));
-        Long successorBase = segments.higherKey(holder.baseOffset());
-        if (successorBase == null) {
-            holder.truncateDurably(cutAt);
-            return;
-        }
-        // The holder is closed: empty its successor first, so the holder never ends the log.
-        LogSegment successor = segments.get(successorBase);
-        deleteSegmentsAfter(successorBase);
-        successor.truncateDurably(0);
-        holder.truncateDurably(cutAt);
-        LogSegment fresh = LogSegment.create(dir, newEnd, ledger, channels, successor.createdMs());
-        segments.put(newEnd, fresh);
-        publishEnd(new LogPosition(newEnd, fresh, 0));
-        deleteSegment(successor);
-        SegmentFiles.fsyncDirectory(dir);
-    }
-
-    /** The log end (and the high watermark, which never passes it) move to {@code newEnd}. */
-    private void publishEnd(LogPosition newEnd) {
-        end = newEnd;
-        if (highWatermark.offset() >= newEnd.offset()) {
-            highWatermark = newEnd;
-        }
-    }
-
-    /** Deletes the segments after {@code baseOffset}, the last one first, each unlink made durable before the next. */
-    private void deleteSegmentsAfter(long baseOffset) throws IOException {
-        while (segments.lastKey() > baseOffset) {
-            deleteSegment(segments.lastEntry().getValue());
-            SegmentFiles.fsyncDirectory(dir);
-        }
+        return truncation.truncationCount();
     }
 
     // ---------------------------------------------------------------- compaction
@@ -753,7 +549,7 @@ public final class Log {
 
     /** Starts the rewritten form of the group of closed segments that begins at {@code baseOffset}. */
     public CleanedSegment startCleanedSegment(long baseOffset) throws IOException {
-        return startCleanedSegment(baseOffset, truncations);
+        return startCleanedSegment(baseOffset, truncation.truncationCount());
     }
 
     /**
@@ -831,7 +627,7 @@ public final class Log {
         }
     }
 
-    // ---------------------------------------------------------------- for SegmentReplacement
+    // ------------------------------- for SegmentReplacement, LogTruncation and LogRetention
 
     /** The base offset of the segment after the one at {@code baseOffset}, or null when there is none. */
     Long baseOffsetAfter(long baseOffset) {
@@ -870,7 +666,7 @@ public final class Log {
         }
     }
 
-    /** A change to the segment files by path, run under the structure lock. */
+    /** A change to the segment files by path, run under the structure lock (and, for a truncation, the flush lock). */
     @FunctionalInterface
     interface StructureChange<T> {
         T apply() throws IOException;
@@ -899,6 +695,81 @@ public final class Log {
     /** Whether the calling thread holds the structure lock (tests: what runs inside a swap). */
     boolean structureLockHeldByCurrentThread() {
         return structureLock.isHeldByCurrentThread();
+    }
+
+    /** Under the structure and flush locks: the recovery point and the cleaner checkpoint go down to {@code offset}, durably. */
+    void lowerCheckpointsTo(long offset) throws IOException {
+        recoveryPointLock.lock();
+        try {
+            flushedOffset = Math.min(flushedOffset, offset);
+            checkpoints.writeRecoveryPoint(flushedOffset);
+        } finally {
+            recoveryPointLock.unlock();
+        }
+        if (firstDirtyOffset > offset) {
+            checkpoints.writeCleanerCheckpoint(offset);
+            firstDirtyOffset = offset;
+        }
+    }
+
+    /** Under the structure and flush locks: the log end (and the high watermark, which never passes it) move to {@code newEnd}. */
+    void publishEnd(LogPosition newEnd) {
+        end = newEnd;
+        if (highWatermark.offset() >= newEnd.offset()) {
+            highWatermark = newEnd;
+        }
+    }
+
+    /** Under the structure and flush locks: the log end and the high watermark are both {@code newEnd} (a log emptied). */
+    void resetEnd(LogPosition newEnd) {
+        end = newEnd;
+        highWatermark = newEnd;
+    }
+
+    /** Under the flush lock, after {@link #lowerCheckpointsTo}: everything up to {@code offset} counts as durable (a log emptied and started there). */
+    void resetFlushedOffset(long offset) {
+        flushedOffset = offset;
+    }
+
+    /** Writer and structure lock: the log start is now {@code offset}; its checkpoint is the caller's to write first. */
+    void setLogStartOffset(long offset) {
+        logStartOffset = offset;
+    }
+
+    /**
+     * Writer only (log start moves and truncation: also under the structure lock): {@code next}
+     * becomes the leader epochs, checkpointed first, when it differs from the current ones.
+     */
+    void publishLeaderEpochs(LeaderEpochCache next) throws IOException {
+        if (next != leaderEpochs) {
+            checkpoints.writeLeaderEpochs(next);
+            leaderEpochs = next;
+        }
+    }
+
+    /**
+     * Runs {@code change} under the structure lock if it is free now, else returns {@code otherwise}
+     * without waiting (retention, whose caller holds the partition lock that appends need).
+     */
+    <T> T underStructureLockIfFree(StructureChange<T> change, T otherwise) throws IOException {
+        if (!structureLock.tryLock()) {
+            return otherwise;
+        }
+        try {
+            return change.apply();
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    /** Runs {@code change} under the flush lock (inside the structure lock), waiting for a flush under way. */
+    <T> T underFlushLock(StructureChange<T> change) throws IOException {
+        flushLock.lock();
+        try {
+            return change.apply();
+        } finally {
+            flushLock.unlock();
+        }
     }
 
     // ---------------------------------------------------------------- closing
