@@ -67,7 +67,9 @@ import org.slf4j.LoggerFactory;
  *                                        truncation (lowers it)                 of end, safe beside appends
  *  recovery-point                        open, checkpointRecoveryPoint        recovery-point lock (open: before
  *                                        (checkpoint timer), close,             publication), so the timer never
- *                                        truncation (lowers it)                 raises it past a truncation
+ *                                        truncation (lowers it)                 raises it past a truncation; the
+ *                                                                               timer also holds the structure lock,
+ *                                                                               never writing once closed
  *  config                                updateConfig                         none (one volatile write)
  *  damage                                open                                 final
  * </pre>
@@ -312,11 +314,28 @@ public final class Log {
         return end.offset() > flushedOffset && nowMs - lastFlushMs >= config.flushMs();
     }
 
-    /** Records the recovery point: every batch below it is durable and need not be CRC-checked at start. */
+    /**
+     * Records the recovery point: every batch below it is durable and need not be CRC-checked at
+     * start. Does nothing once the log is closed to changes by path: a deleted log's directory has
+     * been moved aside and its old name may already hold a new topic's partition, whose recovery
+     * point this must never become. The check and the write hold the structure lock, under which
+     * {@link #markDeleted} closes the log before the directory moves.
+     */
     public void checkpointRecoveryPoint() throws IOException {
         if (damage != null) {
             return;
         }
+        structureLock.lock();
+        try {
+            if (!closed) {
+                writeRecoveryPoint();
+            }
+        } finally {
+            structureLock.unlock();
+        }
+    }
+
+    private void writeRecoveryPoint() throws IOException {
         recoveryPointLock.lock();
         try {
             checkpoints.writeRecoveryPoint(flushedOffset);
@@ -781,7 +800,7 @@ public final class Log {
             closed = true;
             if (damage == null) {
                 flush(nowMs);
-                checkpointRecoveryPoint();
+                writeRecoveryPoint();
             }
             for (LogSegment segment : segments.values()) {
                 segment.close();

@@ -46,6 +46,26 @@ class LogTest {
     // ---------------------------------------------------------------- append and read
 
     @Test
+    void shouldNeverWriteARecoveryPointIntoTheDirectoryOfANewTopicOfTheSameName() throws Exception {
+        Log deleted = open(false, true);
+        append(deleted, 3, 10, T0);
+        deleted.flush(T0);
+        deleted.markDeleted();
+        Path aside = Files.move(dir, dir.resolveSibling(dir.getFileName() + ".deleted"));
+        Files.createDirectories(dir);
+
+        deleted.checkpointRecoveryPoint();
+
+        assertThat(dir).as("the new topic's partition directory").isEmptyDirectory();
+        deleted.closeWithoutFlush();
+        try (var files = Files.walk(aside)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Test
     void shouldReadEveryRecordBackWhenAppendsRollSegments() throws Exception {
         Random random = seeded("shouldReadEveryRecordBackWhenAppendsRollSegments");
         Log log = open(false, true);
