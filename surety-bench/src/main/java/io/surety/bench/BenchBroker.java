@@ -28,8 +28,16 @@ final class BenchBroker implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * The JVM options Kafka's start scripts give a broker: kafka-server-start.sh's heap and
+     * kafka-run-class.sh's performance options, as a user running {@code bin/kafka-server-start.sh} gets.
+     */
+    static final List<String> KAFKA_START_SCRIPT_JVM_OPTIONS = List.of("-Xmx1G", "-Xms1G", "-server", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+            "-XX:MaxInlineLevel=15", "-Djava.awt.headless=true");
+
     /** Apache Kafka 4.x in KRaft combined mode with its default flush behaviour (page cache). */
-    static BenchBroker apacheKafka(String classpath, Path workDir, String heap) throws IOException {
+    static BenchBroker apacheKafka(String classpath, Path workDir) throws IOException {
         List<Integer> ports = FreePorts.find(2);
         int port = ports.get(0);
         Path dataDir = Files.createDirectories(workDir.resolve("kafka-data"));
@@ -54,20 +62,22 @@ final class BenchBroker implements AutoCloseable {
             throw new IOException("Formatting Kafka's storage failed: " + format.output());
         }
         JvmProcess process = JvmProcess.builder().mainClass("kafka.Kafka").classpath(classpath)
-                .jvmArgs("-Xmx" + heap, "-Xms" + heap)
+                .jvmArgs(KAFKA_START_SCRIPT_JVM_OPTIONS.toArray(String[]::new))
                 .args(config.toString()).logFile(workDir.resolve("kafka.log")).build();
         return new BenchBroker("Kafka", process, port);
     }
 
     /**
-     * Surety with the given flush policy ("interval" or "fsync"), and the same group settings the
-     * Kafka broker gets (no initial rebalance delay), so the consumer workloads compare like with like.
+     * Surety with the given flush policy ("interval" or "fsync"), the JVM options its launcher uses,
+     * and the same group settings the Kafka broker gets (no initial rebalance delay), so the
+     * consumer workloads compare like with like.
      */
-    static BenchBroker surety(String classpath, Path workDir, String flushPolicy, String heap) throws IOException {
+    static BenchBroker surety(String classpath, Path workDir, String flushPolicy, List<String> jvmOptions)
+            throws IOException {
         int port = FreePorts.find();
         Path dataDir = Files.createDirectories(workDir.resolve("surety-" + flushPolicy + "-data"));
         JvmProcess process = JvmProcess.builder().mainClass("io.surety.broker.Main").classpath(classpath)
-                .jvmArgs("-Xmx" + heap, "-Xms" + heap)
+                .jvmArgs(jvmOptions.toArray(String[]::new))
                 .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                         "--override", "log.dirs=" + dataDir,
                         "--override", "flush.policy=" + flushPolicy,

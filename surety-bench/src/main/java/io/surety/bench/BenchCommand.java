@@ -7,11 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.utils.AppInfoParser;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,17 +22,24 @@ import picocli.CommandLine.Option;
         description = "Benchmark Surety against Apache Kafka with Kafka's perf tools.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A short run (about five minutes here) with fewer records.")
+
+    @Option(names = "--quick", description = "A shorter run: the same warm-up kinds and 3 repetitions, fewer records.")
     private boolean quick;
 
-    @Option(names = "--records", description = "Records per workload (overrides the quick/full default).")
+    @Option(names = "--records", description = "1 KiB records per produce or consume trial (overrides the default).")
     private Long records;
 
-    @Option(names = "--record-size", description = "Record size in bytes (default 1024).")
-    private Integer recordSize;
+    @Option(names = "--repetitions", description = "Measured repetitions (default 3).")
+    private Integer repetitions;
 
-    @Option(names = "--partitions", description = "Partitions per topic (default 3).")
-    private Integer partitions;
+    @Option(names = "--warm-up-records", description = "Records per warm-up workload (default 1,000,000; quick 300,000).")
+    private Long warmUpRecords;
+
+    @Option(names = "--profile", description = "Record a JFR of each broker during each workload's first repetition.")
+    private boolean profile;
+
+    @Option(names = "--surety-jvm-options", description = "The launcher's JVM options file Surety runs with.")
+    private Path suretyJvmOptionsFile;
 
     @Option(names = "--kafka-classpath", required = true, description = "Apache Kafka broker and tools classpath.")
     private String kafkaClasspath;
@@ -58,20 +62,34 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BenchSettings base = quick ? BenchSettings.quick() : BenchSettings.full();
-        BenchSettings settings = new BenchSettings(records != null ? records : base.records(),
-                recordSize != null ? recordSize : base.recordSize(), partitions != null ? partitions : base.partitions(),
-                base.latencyRecords(), base.toolTimeout(), base.brokerHeap());
+        BenchSettings settings = quick ? BenchSettings.quick() : BenchSettings.full();
+        if (records != null) {
+            settings = settings.withRecords(records);
+        }
+        if (repetitions != null) {
+            settings = settings.withRepetitions(repetitions);
+        }
+        if (warmUpRecords != null) {
+            settings = settings.withWarmUpRecords(warmUpRecords);
+        }
         Path runDir = Files.createDirectories(workDir.resolve("run-" + System.currentTimeMillis()));
-        Map<String, BenchRun.BrokerFactory> brokers = new LinkedHashMap<>();
-        brokers.put("Kafka", dir -> BenchBroker.apacheKafka(kafkaClasspath, dir, settings.brokerHeap()));
-        brokers.put("Surety interval", dir -> BenchBroker.surety(suretyClasspath, dir, "interval", settings.brokerHeap()));
-        brokers.put("Surety fsync", dir -> BenchBroker.surety(suretyClasspath, dir, "fsync", settings.brokerHeap()));
-        List<Workload> workloads = Workload.standard();
-        List<BrokerRun> runs = new BenchRun(settings, kafkaClasspath, System.out::println).run(brokers, workloads, runDir);
-        String report = BenchReport.render(header(), settings, runs, workloads);
+        List<String> suretyJvmOptions = suretyJvmOptionsFile == null ? List.of() : LauncherOptions.read(suretyJvmOptionsFile);
+        List<BenchRun.BrokerSpec> brokers = List.of(
+                new BenchRun.BrokerSpec(Contender.KAFKA_BROKER, BenchBroker.KAFKA_START_SCRIPT_JVM_OPTIONS,
+                        dir -> BenchBroker.apacheKafka(kafkaClasspath, dir)),
+                new BenchRun.BrokerSpec(Contender.SURETY_INTERVAL_BROKER, suretyJvmOptions,
+                        dir -> BenchBroker.surety(suretyClasspath, dir, "interval", suretyJvmOptions)),
+                new BenchRun.BrokerSpec(Contender.SURETY_FSYNC_BROKER, suretyJvmOptions,
+                        dir -> BenchBroker.surety(suretyClasspath, dir, "fsync", suretyJvmOptions)));
+        Profiler profiler = profile ? Profiler.into(runDir.resolve("profiles")) : Profiler.off();
+        WorkloadTools tools = new WorkloadTools(kafkaClasspath, System.getProperty("java.class.path"), settings.toolTimeout());
+        RunResult run = new BenchRun(settings, tools, profiler, System.out::println).run(brokers, runDir);
+        String report = BenchReport.render(header(), settings, run);
         System.out.println();
         System.out.println(report);
+        if (profile) {
+            System.out.println("Flight recordings: " + runDir.resolve("profiles"));
+        }
         Path target = output != null ? output : quick ? null : Path.of("docs", "benchmarks.md");
         if (target != null) {
             writeReport(target, report);
@@ -82,11 +100,30 @@ public final class BenchCommand implements Callable<Integer> {
 
     private String header() throws IOException {
         return String.format("## Run of %s (%s)%n%nMachine: %d cores (%s), %s memory; %s %s. Apache Kafka %s (KRaft, one "
-                        + "combined node, default flush), Surety %s. Brokers logs and data: %s.%n",
+                        + "combined node, run with its start scripts' JVM options), Surety %s (run with its launcher's JVM "
+                        + "options); both on 127.0.0.1 with a fresh data directory. Load generators: Kafka's perf tools "
+                        + "from kafka-tools %s, and Surety's small-transaction and consumer-group generators on "
+                        + "kafka-clients. Brokers' logs and data: %s.%n",
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), AppInfoParser.getVersion(),
-                suretyVersion, workDir);
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), kafkaVersion(), suretyVersion,
+                kafkaVersion(), workDir);
+    }
+
+    /** The release of Kafka's jars on the Kafka classpath (a {@code dir/*} wildcard), read from kafka-tools' file name. */
+    private String kafkaVersion() throws IOException {
+        Path dir = Path.of(kafkaClasspath.replaceAll("/\\*$", ""));
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    String name = file.getFileName().toString();
+                    if (name.startsWith("kafka-tools-") && name.endsWith(".jar") && !name.startsWith("kafka-tools-api-")) {
+                        return name.substring("kafka-tools-".length(), name.length() - ".jar".length());
+                    }
+                }
+            }
+        }
+        return "(unknown release)";
     }
 
     private static String cpuModel() throws IOException {

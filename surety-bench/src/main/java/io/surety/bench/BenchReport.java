@@ -4,61 +4,113 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders one run as Markdown: per workload a row per broker and a ratio row per Surety flavour
- * against Kafka. Ratios above 1 mean Surety does more (throughput, records per CPU-second) or
- * takes longer (latencies). Stateless.
+ * Renders one run as Markdown: the goals with their measured ratios, start-up and memory per
+ * broker, then per section and workload each contender's figures as median (min–max) over the
+ * repetitions, with the ratio of Surety's median to Kafka's. A ratio above 1 means Surety does more
+ * (throughput, records per CPU-second) or takes longer (latencies, CPU seconds). Stateless.
  */
 final class BenchReport {
+
+    private static final List<Metric> COLUMNS = List.of(Metric.values());
 
     private BenchReport() {
     }
 
-    static String render(String header, BenchSettings settings, List<BrokerRun> runs, List<Workload> workloads) {
+    static String render(String header, BenchSettings settings, RunResult run) {
         StringBuilder out = new StringBuilder();
         out.append(header).append('\n');
-        out.append(String.format(Locale.ROOT, "Settings: %,d records of %d bytes per workload (%,d for end-to-end latency), "
-                + "%d partitions, producers with linger.ms=5 and batch.size=65536, broker heap %s.%n%n",
-                settings.records(), settings.recordSize(), settings.latencyRecords(), settings.partitions(),
-                settings.brokerHeap()));
-        out.append("### Start-up and memory\n\n");
-        out.append("| broker | process start to first acks=all ack (ms) | peak resident memory (MiB) |\n|---|---:|---:|\n");
-        for (BrokerRun run : runs) {
-            out.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", run.broker(), num(run.firstAckMs(), 0),
-                    num(run.peakResidentMiB(), 0)));
-        }
-        BrokerRun kafka = runs.stream().filter(r -> r.broker().equals("Kafka")).findFirst().orElse(null);
-        for (Workload workload : workloads) {
-            out.append("\n### ").append(workload.name()).append("\n\n");
-            out.append("| broker | records/s | MB/s | p50 ms | p99 ms | p99.9 ms | broker CPU s | records per broker CPU s |\n");
-            out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-            for (BrokerRun run : runs) {
-                PerfResult r = run.result(workload.name());
-                if (r == null) {
-                    continue;
-                }
-                if (!r.ok()) {
-                    out.append("| ").append(run.broker()).append(" | not run: ").append(r.note().replace('|', '/'))
-                            .append(" | | | | | | |\n");
-                    continue;
-                }
-                out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", run.broker(),
-                        num(r.recordsPerSec(), 0), num(r.mbPerSec(), 1), num(r.p50Ms(), 1), num(r.p99Ms(), 1),
-                        num(r.p999Ms(), 1), num(r.brokerCpuSeconds(), 2), num(r.recordsPerBrokerCpuSecond(), 0)));
+        out.append(String.format(Locale.ROOT, "Method: every broker first runs a warm-up of each kind of work (%,d records "
+                        + "where records are what it is about; its figures are discarded); then %d repetitions, each running "
+                        + "every row's two contenders one after the other on fresh topics, the first contender alternating "
+                        + "between repetitions. Figures are medians with (min–max). A trial during which other processes "
+                        + "used more than %.0f%% of the machine is run again (up to %d attempts); the column *others* is the "
+                        + "largest such share among the kept trials, and * marks a row that kept a disturbed trial. Produce "
+                        + "trials write %,d records of 1 KiB (100-byte records: 4×; 64 KiB records: ÷32), with linger.ms=5 "
+                        + "and batch.size=65536 (the fsync-before-ack produce rows: ÷%d, the same for both brokers); small "
+                        + "transactions: %,d per trial; the fixed-rate trial runs %d s.%n%n",
+                settings.warmUpRecords(), settings.repetitions(), 100 * settings.maxOthersShare(), settings.attemptsPerTrial(),
+                settings.records(), BenchPlan.FSYNC_SCALE_DOWN, settings.transactions(), settings.fixedRateSeconds()));
+        goals(out, run);
+        brokers(out, run);
+        String section = null;
+        for (BenchSchedule.RowSamples row : run.rows()) {
+            if (!row.row().section().equals(section)) {
+                section = row.row().section();
+                out.append("\n### ").append(section).append('\n');
             }
-            PerfResult base = kafka == null ? null : kafka.result(workload.name());
-            for (BrokerRun run : runs) {
-                PerfResult r = run.result(workload.name());
-                if (run == kafka || r == null || !r.ok() || base == null || !base.ok()) {
-                    continue;
-                }
-                out.append(String.format(Locale.ROOT, "| %s / Kafka | %s | %s | %s | %s | %s | %s | %s |%n", run.broker(),
-                        ratio(r.recordsPerSec(), base.recordsPerSec()), ratio(r.mbPerSec(), base.mbPerSec()),
-                        ratio(r.p50Ms(), base.p50Ms()), ratio(r.p99Ms(), base.p99Ms()), ratio(r.p999Ms(), base.p999Ms()),
-                        ratio(r.brokerCpuSeconds(), base.brokerCpuSeconds()),
-                        ratio(r.recordsPerBrokerCpuSecond(), base.recordsPerBrokerCpuSecond())));
-            }
+            row(out, row);
         }
         return out.toString();
+    }
+
+    private static void goals(StringBuilder out, RunResult run) {
+        out.append("### Goals (Surety ÷ Kafka, medians)\n\n| goal | target | measured | met |\n|---|---|---:|---|\n");
+        for (Goals.Verdict verdict : Goals.check(run)) {
+            String measured = Double.isNaN(verdict.measured()) ? "not measured"
+                    : verdict.unit().equals("x") ? String.format(Locale.ROOT, "%.2fx", verdict.measured())
+                    : num(verdict.measured(), 0) + " " + verdict.unit();
+            out.append("| ").append(verdict.goal()).append(" | ").append(verdict.target()).append(" | ").append(measured)
+                    .append(" | ").append(Double.isNaN(verdict.measured()) ? "–" : verdict.met() ? "yes" : "no").append(" |\n");
+        }
+    }
+
+    private static void brokers(StringBuilder out, RunResult run) {
+        out.append("\n### Start-up and memory\n\n| broker | process start to first acks=all ack (ms) | peak resident memory "
+                + "over the run (MiB) | JVM options |\n|---|---:|---:|---|\n");
+        for (RunResult.BrokerFacts broker : run.brokers()) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | `%s` |%n", broker.broker(), num(broker.firstAckMs(), 0),
+                    num(broker.peakResidentMiB(), 0), broker.jvmOptions().isEmpty() ? "(JVM defaults)"
+                            : String.join(" ", broker.jvmOptions())));
+        }
+    }
+
+    private static void row(StringBuilder out, BenchSchedule.RowSamples row) {
+        boolean disturbed = row.kafka().stream().anyMatch(Sample::disturbed) || row.surety().stream().anyMatch(Sample::disturbed);
+        out.append("\n#### ").append(row.row().workload().name()).append(disturbed ? " *" : "").append("\n\n");
+        if (row.row().workload().kind() == Workload.Kind.SMALL_TRANSACTIONS) {
+            out.append("Latency columns are the time of `commitTransaction()`.\n\n");
+        }
+        out.append("| contender |");
+        COLUMNS.forEach(m -> out.append(' ').append(m.label()).append(" |"));
+        out.append(" others |\n|---|");
+        COLUMNS.forEach(m -> out.append("---:|"));
+        out.append("---:|\n");
+        contender(out, row.row().kafka().name(), row.kafka());
+        contender(out, row.row().surety().name(), row.surety());
+        out.append("| Surety ÷ Kafka |");
+        for (Metric metric : COLUMNS) {
+            double ratio = Goals.ratio(row, metric);
+            out.append(' ').append(Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–"
+                    : String.format(Locale.ROOT, "%.2fx", ratio)).append(" |");
+        }
+        out.append(" |\n");
+    }
+
+    private static void contender(StringBuilder out, String name, List<Sample> samples) {
+        out.append("| ").append(name).append(" |");
+        if (samples.stream().noneMatch(s -> s.result().ok())) {
+            String why = samples.isEmpty() ? "no trial" : samples.get(samples.size() - 1).result().note();
+            out.append(" not run: ").append(why == null ? "" : why.replace('|', '/')).append(" |");
+            COLUMNS.stream().skip(1).forEach(m -> out.append(" |"));
+            out.append(" |\n");
+            return;
+        }
+        for (Metric metric : COLUMNS) {
+            out.append(' ').append(spread(metric.over(samples), metric.decimals())).append(" |");
+        }
+        long failed = samples.stream().filter(s -> !s.result().ok()).count();
+        double others = samples.stream().mapToDouble(Sample::othersShare).max().orElse(0);
+        out.append(String.format(Locale.ROOT, " %.1f%%%s |%n", 100 * others, failed > 0 ? " (" + failed + " failed)" : ""));
+    }
+
+    static String spread(Spread spread, int decimals) {
+        if (!spread.known()) {
+            return "–";
+        }
+        if (spread.count() == 1) {
+            return num(spread.median(), decimals);
+        }
+        return num(spread.median(), decimals) + " (" + num(spread.min(), decimals) + "–" + num(spread.max(), decimals) + ")";
     }
 
     static String num(double value, int decimals) {
@@ -66,12 +118,5 @@ final class BenchReport {
             return "–";
         }
         return String.format(Locale.ROOT, "%,." + decimals + "f", value);
-    }
-
-    static String ratio(double value, double base) {
-        if (Double.isNaN(value) || Double.isNaN(base) || base <= 0) {
-            return "–";
-        }
-        return String.format(Locale.ROOT, "%.2fx", value / base);
     }
 }

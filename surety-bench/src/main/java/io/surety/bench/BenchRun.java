@@ -4,70 +4,64 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * One benchmark run: each broker in turn is started fresh, timed to its first acknowledged record,
- * put through every workload with its CPU time taken around each, and stopped.
+ * One benchmark run: every broker process started on a fresh data directory and timed to its first
+ * acknowledged record, all of them kept running (warm) while {@link BenchSchedule} warms them up and
+ * interleaves the measured trials, then each one's peak memory read and the processes stopped.
  */
 final class BenchRun {
 
-    /** How to make one broker of the run. */
+    /** How to make one broker process of the run, with the JVM options it runs with. */
+    record BrokerSpec(String name, List<String> jvmOptions, BrokerFactory factory) {
+    }
+
     interface BrokerFactory {
         BenchBroker create(Path workDir) throws IOException;
     }
 
     private final BenchSettings settings;
-    private final String toolsClasspath;
+    private final WorkloadTools tools;
+    private final Profiler profiler;
     private final Consumer<String> progress;
 
-    BenchRun(BenchSettings settings, String toolsClasspath, Consumer<String> progress) {
+    BenchRun(BenchSettings settings, WorkloadTools tools, Profiler profiler, Consumer<String> progress) {
         this.settings = settings;
-        this.toolsClasspath = toolsClasspath;
+        this.tools = tools;
+        this.profiler = profiler;
         this.progress = progress;
     }
 
-    List<BrokerRun> run(Map<String, BrokerFactory> brokers, List<Workload> workloads, Path workDir)
-            throws IOException, InterruptedException {
-        List<BrokerRun> runs = new ArrayList<>();
-        for (Map.Entry<String, BrokerFactory> entry : brokers.entrySet()) {
-            try (BenchBroker broker = entry.getValue().create(workDir)) {
-                progress.accept("Starting " + broker.name());
-                broker.start();
-                double firstAckMs = FirstAck.measure(broker, Duration.ofMinutes(2));
-                progress.accept(String.format("%s acknowledged its first record %.0f ms after process start",
-                        broker.name(), firstAckMs));
-                createTopics(broker, workloads);
-                List<PerfResult> results = new ArrayList<>();
-                for (Workload workload : workloads) {
-                    progress.accept(broker.name() + ": " + workload.name());
-                    double cpuBefore = broker.cpuSeconds();
-                    PerfResult result = workload.run(broker, settings, toolsClasspath);
-                    results.add(result.withCpu(broker.cpuSeconds() - cpuBefore));
-                    progress.accept("  " + (result.ok() ? String.format("%.0f records/s, p99 %.1f ms",
-                            result.recordsPerSec(), result.p99Ms()) : "not run: " + result.note()));
-                }
-                runs.add(new BrokerRun(broker.name(), firstAckMs, broker.peakResidentMiB(), results));
+    RunResult run(List<BrokerSpec> specs, Path workDir) throws IOException, InterruptedException {
+        Map<String, BenchBroker> brokers = new LinkedHashMap<>();
+        List<RunResult.BrokerFacts> facts = new ArrayList<>();
+        Map<String, Double> firstAck = new LinkedHashMap<>();
+        try {
+            for (BrokerSpec spec : specs) {
+                BenchBroker broker = spec.factory().create(workDir);
+                brokers.put(spec.name(), broker);
+                progress.accept("Starting " + spec.name());
+                double ms = FirstAck.startAndMeasure(broker, Duration.ofMinutes(2));
+                firstAck.put(spec.name(), ms);
+                progress.accept(String.format("%s acknowledged its first record %.0f ms after process start", spec.name(), ms));
             }
-        }
-        return runs;
-    }
-
-    private void createTopics(BenchBroker broker, List<Workload> workloads) throws IOException, InterruptedException {
-        Set<String> names = new java.util.LinkedHashSet<>();
-        workloads.forEach(w -> names.add(w.topic()));
-        List<NewTopic> topics = names.stream()
-                .map(name -> new NewTopic(name, name.equals("bench-e2e") ? 1 : settings.partitions(), (short) 1)).toList();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrap()))) {
-            admin.createTopics(topics).all().get();
-        } catch (ExecutionException e) {
-            throw new IOException("Could not create the benchmark topics on " + broker.name(), e.getCause());
+            BenchSchedule schedule = new BenchSchedule(settings.repetitions(), settings.maxOthersShare(),
+                    settings.attemptsPerTrial(), progress);
+            List<BenchSchedule.RowSamples> rows;
+            try (TrialRunner trials = new TrialRunner(brokers, tools, profiler, progress)) {
+                rows = schedule.run(BenchPlan.rows(settings), BenchPlan.warmUps(settings), trials);
+            }
+            for (BrokerSpec spec : specs) {
+                facts.add(new RunResult.BrokerFacts(spec.name(), firstAck.get(spec.name()),
+                        brokers.get(spec.name()).peakResidentMiB(), spec.jvmOptions()));
+            }
+            return new RunResult(rows, facts);
+        } finally {
+            brokers.values().forEach(BenchBroker::close);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.surety.bench;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,5 +70,49 @@ final class PerfOutputParser {
             }
         }
         return PerfResult.failed(workload, broker, "no percentile line in end-to-end output");
+    }
+
+    /** The small-transactions generator's summary: records/s, MB/s, and commit latency in the latency columns. */
+    static PerfResult smallTransactions(String workload, String broker, List<String> output) {
+        Map<String, String> f = keyValues("SMALL-TXN ", output);
+        if (f == null) {
+            return PerfResult.failed(workload, broker, "no summary line in small-transactions output");
+        }
+        return new PerfResult(workload, broker, Long.parseLong(f.get("records")), number(f, "records_per_sec"),
+                number(f, "mb_per_sec"), number(f, "commit_p50_ms"), number(f, "commit_p99_ms"),
+                number(f, "commit_p999_ms"), Double.NaN, null);
+    }
+
+    /** The group consumer's summary: records read (each once) per second and MB/s. */
+    static PerfResult groupConsume(String workload, String broker, List<String> output) {
+        Map<String, String> f = keyValues("GROUP-CONSUME ", output);
+        if (f == null) {
+            return PerfResult.failed(workload, broker, "no summary line in group-consume output");
+        }
+        return new PerfResult(workload, broker, Long.parseLong(f.get("records")), number(f, "records_per_sec"),
+                number(f, "mb_per_sec"), Double.NaN, Double.NaN, Double.NaN, Double.NaN, null);
+    }
+
+    /** The {@code key=value} fields of the last line starting with {@code prefix}, or null. */
+    private static Map<String, String> keyValues(String prefix, List<String> output) {
+        for (int i = output.size() - 1; i >= 0; i--) {
+            String line = output.get(i);
+            if (line.startsWith(prefix) && line.contains("=")) {
+                Map<String, String> fields = new HashMap<>();
+                for (String token : line.substring(prefix.length()).trim().split("\\s+")) {
+                    int eq = token.indexOf('=');
+                    if (eq > 0) {
+                        fields.put(token.substring(0, eq), token.substring(eq + 1));
+                    }
+                }
+                return fields;
+            }
+        }
+        return null;
+    }
+
+    private static double number(Map<String, String> fields, String key) {
+        String value = fields.get(key);
+        return value == null ? Double.NaN : Double.parseDouble(value);
     }
 }

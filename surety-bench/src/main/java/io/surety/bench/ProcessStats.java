@@ -26,12 +26,7 @@ final class ProcessStats {
     }
 
     static double cpuSecondsFromStat(String stat) {
-        String afterName = stat.substring(stat.lastIndexOf(')') + 2);
-        String[] fields = afterName.trim().split("\\s+");
-        // afterName starts at field 3 (state), so field N is at index N - 3.
-        long userTicks = Long.parseLong(fields[14 - 3]);
-        long systemTicks = Long.parseLong(fields[15 - 3]);
-        return (userTicks + systemTicks) / (double) CLOCK_TICKS_PER_SECOND;
+        return CpuMeter.statFields(stat, 14, 15);
     }
 
     /** Peak resident memory in MiB, or -1 if the process is gone. */

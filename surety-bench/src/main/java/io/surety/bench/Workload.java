@@ -1,79 +1,65 @@
 package io.surety.bench;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * One benchmark workload, run with Kafka's own perf tools against a broker: the same tool, record
- * size, partitions and client settings for every broker. A produce workload with a transaction
- * duration runs ProducerPerformance with a transactional id, committing every that many ms.
+ * One benchmark workload: what the load generator does, on a fresh topic of {@code partitions},
+ * with the same settings for every broker. Producers use acks, idempotence, {@code linger.ms=5}
+ * and {@code batch.size=65536}; {@code throughput} is the producer's fixed rate in records per
+ * second, or -1 for as fast as it can. Immutable.
+ *
+ * <p>Kinds: PRODUCE is Kafka's ProducerPerformance (transactional when {@code transactionMs > 0},
+ * committing every that many ms); SMALL_TRANSACTIONS commits every {@code recordsPerTransaction}
+ * records back to back and reports commit latency; CONSUME (ConsumerPerformance) and
+ * GROUP_CONSUME ({@code members} consumers in one group) read exactly the {@code records} a fill
+ * wrote into the topic just before, outside the measurement; END_TO_END is EndToEndLatency, one
+ * record at a time.
  */
-record Workload(String name, Kind kind, String topic, String acks, boolean idempotent, long transactionDurationMs) {
+record Workload(String name, Kind kind, long records, int recordSize, int partitions, String acks, boolean idempotent,
+        long transactionMs, int recordsPerTransaction, int throughput, int members) {
 
-    Workload(String name, Kind kind, String topic, String acks, boolean idempotent) {
-        this(name, kind, topic, acks, idempotent, 0);
+    enum Kind { PRODUCE, SMALL_TRANSACTIONS, CONSUME, GROUP_CONSUME, END_TO_END }
+
+    static Workload produce(String name, long records, int recordSize, int partitions, String acks, boolean idempotent) {
+        return new Workload(name, Kind.PRODUCE, records, recordSize, partitions, acks, idempotent, 0, 0, -1, 0);
     }
 
-    enum Kind { PRODUCE, CONSUME, END_TO_END }
-
-    /** The workloads of a run, in order; CONSUME reads what the acks=all workload wrote. */
-    static List<Workload> standard() {
-        return List.of(
-                new Workload("produce acks=0", Kind.PRODUCE, "bench-acks0", "0", false),
-                new Workload("produce acks=1", Kind.PRODUCE, "bench-acks1", "1", false),
-                new Workload("produce acks=all idempotent", Kind.PRODUCE, "bench-acksall", "all", true),
-                new Workload("produce transactional (100 ms transactions)", Kind.PRODUCE, "bench-txn", "all", true, 100),
-                new Workload("consume", Kind.CONSUME, "bench-acksall", "all", true),
-                new Workload("end-to-end latency acks=all", Kind.END_TO_END, "bench-e2e", "all", true));
+    static Workload transactional(String name, long records, int partitions, long transactionMs) {
+        return new Workload(name, Kind.PRODUCE, records, 1024, partitions, "all", true, transactionMs, 0, -1, 0);
     }
 
-    /** Runs this workload with Kafka's tools from {@code toolsClasspath}. */
-    PerfResult run(BenchBroker broker, BenchSettings settings, String toolsClasspath) throws IOException {
-        Duration limit = settings.toolTimeout();
-        switch (kind) {
-            case PRODUCE: {
-                List<String> args = new ArrayList<>(List.of("--topic", topic,
-                        "--num-records", Long.toString(settings.records()),
-                        "--record-size", Integer.toString(settings.recordSize()),
-                        "--throughput", "-1",
-                        "--producer-props", "bootstrap.servers=" + broker.bootstrap(), "acks=" + acks,
-                        "enable.idempotence=" + idempotent, "linger.ms=5", "batch.size=65536"));
-                if (transactionDurationMs > 0) {
-                    args.addAll(List.of("--transactional-id", "bench-" + broker.name() + "-" + topic,
-                            "--transaction-duration-ms", Long.toString(transactionDurationMs)));
-                }
-                ToolRun run = ToolRun.run(toolsClasspath, "org.apache.kafka.tools.ProducerPerformance", limit,
-                        args.toArray(String[]::new));
-                return PerfOutputParser.producer(name, broker.name(), run.output());
-            }
-            case CONSUME: {
-                ToolRun run = ToolRun.run(toolsClasspath, "org.apache.kafka.tools.ConsumerPerformance", limit,
-                        "--bootstrap-server", broker.bootstrap(), "--topic", topic,
-                        "--num-records", Long.toString(settings.records()),
-                        "--group", "bench-consumer", "--timeout", Long.toString(limit.toMillis() / 2));
-                PerfResult result = PerfOutputParser.consumer(name, broker.name(), run.output());
-                return result.ok() ? result : PerfResult.failed(name, broker.name(), firstError(run.output()));
-            }
-            case END_TO_END: {
-                ToolRun run = ToolRun.run(toolsClasspath, "org.apache.kafka.tools.EndToEndLatency", limit,
-                        broker.bootstrap(), topic, Long.toString(settings.latencyRecords()), acks,
-                        Integer.toString(settings.recordSize()));
-                PerfResult result = PerfOutputParser.endToEnd(name, broker.name(), settings.latencyRecords(), run.output());
-                return result.ok() ? result : PerfResult.failed(name, broker.name(), firstError(run.output()));
-            }
-            default:
-                throw new IllegalStateException(kind.toString());
-        }
+    static Workload fixedRate(String name, long records, int partitions, int recordsPerSecond) {
+        return new Workload(name, Kind.PRODUCE, records, 1024, partitions, "all", true, 0, 0, recordsPerSecond, 0);
     }
 
-    private static String firstError(List<String> output) {
-        for (String line : output) {
-            if (line.contains("Exception") || line.contains("ERROR")) {
-                return line.length() > 160 ? line.substring(0, 160) : line;
-            }
-        }
-        return output.isEmpty() ? "no output" : output.get(output.size() - 1);
+    static Workload smallTransactions(String name, long transactions, int recordsPerTransaction, int partitions) {
+        return new Workload(name, Kind.SMALL_TRANSACTIONS, transactions * recordsPerTransaction, 1024, partitions, "all",
+                true, 0, recordsPerTransaction, -1, 0);
+    }
+
+    static Workload consume(String name, long records, int partitions) {
+        return new Workload(name, Kind.CONSUME, records, 1024, partitions, "1", false, 0, 0, -1, 1);
+    }
+
+    static Workload groupConsume(String name, long records, int partitions, int members) {
+        return new Workload(name, Kind.GROUP_CONSUME, records, 1024, partitions, "1", false, 0, 0, -1, members);
+    }
+
+    static Workload endToEnd(String name, long records) {
+        return new Workload(name, Kind.END_TO_END, records, 1024, 1, "all", true, 0, 0, -1, 0);
+    }
+
+    /** True when the trial first fills the topic with the records it then reads. */
+    boolean readsFilledTopic() {
+        return kind == Kind.CONSUME || kind == Kind.GROUP_CONSUME;
+    }
+
+    /** True for the rows whose throughput goal applies: everything that produces as fast as it can. */
+    boolean producesFlatOut() {
+        return (kind == Kind.PRODUCE && throughput < 0) || kind == Kind.SMALL_TRANSACTIONS;
+    }
+
+    /** The same workload with another record count (warm-up rounds). */
+    Workload withRecords(long count) {
+        return new Workload(name, kind, count, recordSize, partitions, acks, idempotent, transactionMs,
+                recordsPerTransaction, throughput, members);
     }
 }

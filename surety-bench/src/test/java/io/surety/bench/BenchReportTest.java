@@ -4,31 +4,67 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchReportTest {
 
-    private static final Workload PRODUCE = Workload.standard().get(0);
+    private static final BenchSettings SETTINGS = BenchSettings.quick();
 
-    @Test
-    void shouldPrintRatiosAgainstKafkaWhenBothBrokersRan() {
-        BrokerRun kafka = new BrokerRun("Kafka", 3000, 700, List.of(
-                new PerfResult(PRODUCE.name(), "Kafka", 100, 1000, 1.0, 2, 10, 20, 5.0, null)));
-        BrokerRun surety = new BrokerRun("Surety interval", 800, 300, List.of(
-                new PerfResult(PRODUCE.name(), "Surety interval", 100, 1500, 1.5, 1, 5, 40, 2.5, null)));
-        String report = BenchReport.render("## Run", BenchSettings.quick(), List.of(kafka, surety), List.of(PRODUCE));
-        assertThat(report).contains("| Surety interval / Kafka | 1.50x | 1.50x | 0.50x | 0.50x | 2.00x | 0.50x | 2.00x |");
-        assertThat(report).contains("| Kafka | 3,000 | 700 |");
+    private static Sample sample(String broker, double recordsPerSec, double p99Ms, double cpuSeconds, double othersShare) {
+        return Sample.of(new PerfResult(BenchPlan.ACKS_ALL, broker, 1_000, recordsPerSec, recordsPerSec / 1000, 1, p99Ms, p99Ms,
+                cpuSeconds, null), othersShare);
+    }
+
+    private static BenchSchedule.RowSamples row(String section, String workload, List<Sample> kafka, List<Sample> surety) {
+        Row row = BenchPlan.rows(SETTINGS).stream()
+                .filter(r -> r.section().equals(section) && r.workload().name().equals(workload)).findFirst().orElseThrow();
+        return new BenchSchedule.RowSamples(row, kafka, surety);
+    }
+
+    private static RunResult run(List<BenchSchedule.RowSamples> rows) {
+        return new RunResult(rows, List.of(
+                new RunResult.BrokerFacts("Kafka", 3_000, 1_000, BenchBroker.KAFKA_START_SCRIPT_JVM_OPTIONS),
+                new RunResult.BrokerFacts("Surety interval", 250, 200, List.of("-Xmx256m"))));
     }
 
     @Test
-    void shouldShowWhyWhenAWorkloadDidNotRun() {
-        BrokerRun surety = new BrokerRun("Surety fsync", 800, 300, List.of(
-                PerfResult.failed(PRODUCE.name(), "Surety fsync", "no summary line")));
-        String report = BenchReport.render("## Run", BenchSettings.quick(), List.of(surety), List.of(PRODUCE));
-        assertThat(report).contains("| Surety fsync | not run: no summary line |");
+    void shouldShowMedianWithRangeAndTheRatioOfMediansWhenRowHasRepetitions() {
+        BenchSchedule.RowSamples acksAll = row(BenchPlan.PAGE_CACHE, BenchPlan.ACKS_ALL,
+                List.of(sample("Kafka", 1_000, 10, 2, 0.01), sample("Kafka", 1_200, 30, 2, 0.02), sample("Kafka", 900, 20, 2, 0)),
+                List.of(sample("Surety interval", 2_000, 5, 1, 0), sample("Surety interval", 1_800, 4, 1, 0.03),
+                        sample("Surety interval", 2_400, 6, 1, 0)));
+        String report = BenchReport.render("## Run", SETTINGS, run(List.of(acksAll)));
+        assertThat(report).contains("| Kafka | 1,000 (900–1,200) | 1.0 (0.9–1.2) |");
+        assertThat(report).contains("| Surety interval | 2,000 (1,800–2,400) |");
+        assertThat(report).contains("| Surety ÷ Kafka | 2.00x | 2.00x | 1.00x | 0.25x | 0.25x | 0.50x | 2.00x |");
+        assertThat(report).contains("3.0% |"); // the largest others' share among Surety's kept trials
+    }
+
+    @Test
+    void shouldJudgeEachGoalFromTheMediansWhenReportingGoals() {
+        BenchSchedule.RowSamples acksAll = row(BenchPlan.PAGE_CACHE, BenchPlan.ACKS_ALL,
+                List.of(sample("Kafka", 1_000, 10, 2, 0)), List.of(sample("Surety interval", 1_100, 5, 0.5, 0)));
+        String report = BenchReport.render("## Run", SETTINGS, run(List.of(acksAll)));
+        // 1,000 records in 0.5 CPU-s against 2 CPU-s: 4x, above the 3x goal; throughput 1.1x, below 1.2x.
+        assertThat(report).contains("| records per broker CPU-second, produce acks=all idempotent (interval) | ≥ 3.0x | 4.00x | yes |");
+        assertThat(report).contains("| throughput, produce acks=all idempotent (interval) | ≥ 1.2x | 1.10x | no |");
+        assertThat(report).contains("| records per broker CPU-second, produce acks=1 (interval) | ≥ 3.0x | not measured | – |");
+        assertThat(report).contains("| Surety start to first acknowledged record | ≤ 300 ms | 250 ms | yes |");
+        assertThat(report).contains("| peak resident memory, Surety interval ÷ Kafka | ≤ 0.25x | 0.20x | yes |");
+    }
+
+    @Test
+    void shouldMarkTheRowAndSayWhyWhenATrialWasDisturbedOrFailed() {
+        List<Sample> surety = new ArrayList<>(List.of(PerfResult.failed(BenchPlan.ACKS_ALL, "Surety interval", "no summary line"))
+                .stream().map(r -> Sample.of(r, 0)).toList());
+        BenchSchedule.RowSamples acksAll = row(BenchPlan.PAGE_CACHE, BenchPlan.ACKS_ALL,
+                List.of(sample("Kafka", 1_000, 10, 2, 0.09).markDisturbed()), surety);
+        String report = BenchReport.render("## Run", SETTINGS, run(List.of(acksAll)));
+        assertThat(report).contains("#### produce acks=all idempotent *");
+        assertThat(report).contains("| Surety interval | not run: no summary line |");
     }
 
     @Test

@@ -56,4 +56,27 @@ class PerfOutputParserTest {
                 "org.apache.kafka.common.errors.UnsupportedVersionException: The node does not support FIND_COORDINATOR"));
         assertThat(r.ok()).isFalse();
     }
+
+    @Test
+    void shouldReadCommitLatencyIntoLatencyColumnsWhenParsingSmallTransactions() {
+        PerfResult r = PerfOutputParser.smallTransactions("t", "Kafka", List.of("some log line",
+                "SMALL-TXN transactions=300 records=3000 seconds=1.500 records_per_sec=2000.0 mb_per_sec=1.953 "
+                        + "commit_p50_ms=2.10 commit_p99_ms=9.50 commit_p999_ms=12.00"));
+        assertThat(r.ok()).isTrue();
+        assertThat(r.records()).isEqualTo(3000);
+        assertThat(r.recordsPerSec()).isEqualTo(2000.0);
+        assertThat(r.p50Ms()).isEqualTo(2.10);
+        assertThat(r.p99Ms()).isEqualTo(9.50);
+        assertThat(r.p999Ms()).isEqualTo(12.00);
+    }
+
+    @Test
+    void shouldReadRecordsReadOnceWhenParsingGroupConsume() {
+        PerfResult r = PerfOutputParser.groupConsume("g", "Kafka", List.of(
+                "GROUP-CONSUME members=3 records=100000 received=100200 seconds=2.000 records_per_sec=50000.0 mb_per_sec=48.828"));
+        assertThat(r.records()).isEqualTo(100_000);
+        assertThat(r.recordsPerSec()).isEqualTo(50_000.0);
+        assertThat(PerfOutputParser.groupConsume("g", "Kafka",
+                List.of("GROUP-CONSUME failed: read 5 of 10 records within 100 ms")).ok()).isFalse();
+    }
 }

@@ -1,0 +1,86 @@
+package io.surety.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a run measures: the rows of the report and the warm-up every broker gets first. Rows in
+ * the "page cache" section compare Kafka's default flush with Surety's {@code interval} policy;
+ * rows in the "fsync before ack" section compare Kafka with {@code flush.messages=1} (every
+ * append forced before the answer) with Surety's {@code fsync} policy. Stateless.
+ */
+final class BenchPlan {
+
+    static final String PAGE_CACHE = "Page cache: Kafka (default flush) vs Surety flush.policy=interval";
+    static final String FSYNC = "fsync before ack on both: Kafka flush.messages=1 vs Surety flush.policy=fsync";
+
+    static final String ACKS_1 = "produce acks=1";
+    static final String ACKS_ALL = "produce acks=all idempotent";
+    static final String TRANSACTIONAL = "produce transactional (100 ms transactions)";
+    static final String SMALL_TRANSACTIONS = "small transactions (10 records each, back to back)";
+    static final String PARTITIONS_100 = "produce acks=all idempotent, 100 partitions";
+    static final String PARTITIONS_1000 = "produce acks=all idempotent, 1,000 partitions";
+    static final String SMALL_RECORDS = "produce acks=all idempotent, 100-byte records";
+    static final String LARGE_RECORDS = "produce acks=all idempotent, 64 KiB records";
+    static final String FIXED_RATE = "fixed rate 10,000 records/s, acks=all idempotent";
+    static final String CONSUME = "consume (one consumer)";
+    static final String GROUP_CONSUME = "consumer group (3 members, 6 partitions)";
+    static final String END_TO_END = "end-to-end latency acks=all (one record at a time)";
+
+    static final int FIXED_RATE_PER_SECOND = 10_000;
+
+    /** The produce rows with fsync before ack on both write this many times fewer records. */
+    static final int FSYNC_SCALE_DOWN = 5;
+
+    private BenchPlan() {
+    }
+
+    static List<Row> rows(BenchSettings s) {
+        long r = s.records();
+        List<Workload> pageCache = List.of(
+                Workload.produce(ACKS_1, r, 1024, 3, "1", false),
+                Workload.produce(ACKS_ALL, r, 1024, 3, "all", true),
+                Workload.transactional(TRANSACTIONAL, r, 3, 100),
+                Workload.smallTransactions(SMALL_TRANSACTIONS, s.transactions(), 10, 3),
+                Workload.produce(PARTITIONS_100, r, 1024, 100, "all", true),
+                Workload.produce(PARTITIONS_1000, r, 1024, 1000, "all", true),
+                Workload.produce(SMALL_RECORDS, r * 4, 100, 3, "all", true),
+                Workload.produce(LARGE_RECORDS, Math.max(1, r / 32), 64 * 1024, 3, "all", true),
+                fixedRate(s),
+                Workload.consume(CONSUME, r, 3),
+                Workload.groupConsume(GROUP_CONSUME, r, 6, 3),
+                Workload.endToEnd(END_TO_END, s.latencyRecords()));
+        // Kafka forcing every append to 1,000 partitions runs at a few hundred records/s here: these
+        // rows write fewer records (the same count for both brokers) to keep a run within the hour.
+        List<Workload> fsync = List.of(
+                Workload.produce(ACKS_ALL, r / FSYNC_SCALE_DOWN, 1024, 3, "all", true),
+                Workload.produce(PARTITIONS_1000, r / FSYNC_SCALE_DOWN, 1024, 1000, "all", true),
+                Workload.smallTransactions(SMALL_TRANSACTIONS, s.transactions(), 10, 3),
+                fixedRate(s),
+                Workload.endToEnd(END_TO_END, s.latencyRecords()));
+        List<Row> rows = new ArrayList<>();
+        pageCache.forEach(w -> rows.add(new Row(PAGE_CACHE, w, Contender.KAFKA, Contender.SURETY_INTERVAL)));
+        fsync.forEach(w -> rows.add(new Row(FSYNC, w, Contender.KAFKA_FLUSH_EVERY_MESSAGE, Contender.SURETY_FSYNC)));
+        return rows;
+    }
+
+    /**
+     * The warm-up every broker process runs before anything is measured: each kind of work, with
+     * at least {@code warmUpRecords} records where records are what it is about.
+     */
+    static List<Workload> warmUps(BenchSettings s) {
+        long w = s.warmUpRecords();
+        return List.of(
+                Workload.produce("warm-up produce acks=all idempotent", w, 1024, 3, "all", true),
+                Workload.consume("warm-up consume (after its fill)", w, 3),
+                Workload.transactional("warm-up transactional", w, 3, 100),
+                Workload.groupConsume("warm-up consumer group", w, 6, 3),
+                Workload.smallTransactions("warm-up small transactions", s.transactions(), 10, 3),
+                Workload.produce("warm-up 1,000 partitions", w / 4, 1024, 1000, "all", true),
+                Workload.endToEnd("warm-up end-to-end", s.latencyRecords() / 2));
+    }
+
+    private static Workload fixedRate(BenchSettings s) {
+        return Workload.fixedRate(FIXED_RATE, (long) FIXED_RATE_PER_SECOND * s.fixedRateSeconds(), 3, FIXED_RATE_PER_SECOND);
+    }
+}

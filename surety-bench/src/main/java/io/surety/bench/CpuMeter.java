@@ -1,0 +1,63 @@
+package io.surety.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Who used the machine's CPU during a trial, from Linux's {@code /proc}: the whole machine, the
+ * broker under test, the load generator (the benchmark's child processes, counted once they are
+ * waited for) and the benchmark itself. What is left belongs to other processes, which is what
+ * makes a trial disturbed. Stateless.
+ *
+ * <p>{@code /proc/stat}'s first line sums every core's time in clock ticks: user, nice, system,
+ * idle, iowait, irq, softirq, steal, ...; busy is everything but idle and iowait (steal counts:
+ * another guest on the host took the core). {@code /proc/self/stat} fields 14–17 are this
+ * process's user and system time and those of its waited-for children.
+ */
+final class CpuMeter {
+
+    /** One snapshot, all in CPU seconds except the wall clock. */
+    record Reading(long wallNanos, double machineBusy, double broker, double children, double self) {
+    }
+
+    private CpuMeter() {
+    }
+
+    static Reading read(long brokerPid) throws IOException {
+        String self = Files.readString(Path.of("/proc/self/stat"));
+        return new Reading(System.nanoTime(), machineBusyFromStat(Files.readString(Path.of("/proc/stat"))),
+                ProcessStats.cpuSeconds(brokerPid), statFields(self, 16, 17), statFields(self, 14, 15));
+    }
+
+    /** Share (0–1) of all cores' time between the readings that no measured process used. */
+    static double othersShare(Reading before, Reading after, int cores) {
+        double wallSeconds = (after.wallNanos() - before.wallNanos()) / 1e9;
+        if (wallSeconds <= 0) {
+            return 0;
+        }
+        double others = (after.machineBusy() - before.machineBusy()) - (after.broker() - before.broker())
+                - (after.children() - before.children()) - (after.self() - before.self());
+        return Math.max(0, others) / (cores * wallSeconds);
+    }
+
+    static double machineBusyFromStat(String procStat) {
+        String first = procStat.substring(0, procStat.indexOf('\n') < 0 ? procStat.length() : procStat.indexOf('\n'));
+        String[] fields = first.trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++) {
+            if (i != 4 && i != 5) {
+                busy += Long.parseLong(fields[i]);
+            }
+        }
+        return busy / (double) ProcessStats.CLOCK_TICKS_PER_SECOND;
+    }
+
+    /** The sum of two numbered fields (from 1, as proc(5) counts) of a {@code /proc/<pid>/stat} line, in seconds. */
+    static double statFields(String stat, int first, int second) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        // fields[0] is field 3 (state), so field N is at index N - 3.
+        long ticks = Long.parseLong(fields[first - 3]) + Long.parseLong(fields[second - 3]);
+        return ticks / (double) ProcessStats.CLOCK_TICKS_PER_SECOND;
+    }
+}

@@ -1,0 +1,106 @@
+package io.surety.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Runs one trial against a running broker: a fresh topic with the contender's topic configuration,
+ * filled first when the workload reads, then the load generator with the broker's CPU and the
+ * machine's read around it, then the topic deleted. Each trial has its own topic, so a consumer
+ * finds exactly the records it waits for and no trial reads another's data.
+ *
+ * <p>Not thread-safe; the benchmark thread drives it. Closing it closes its admin clients, not the brokers.
+ */
+final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
+
+    private final Map<String, BenchBroker> brokers;
+    private final WorkloadTools tools;
+    private final Profiler profiler;
+    private final Consumer<String> progress;
+    private final Map<String, Admin> admins = new HashMap<>();
+    private int topicSequence;
+
+    TrialRunner(Map<String, BenchBroker> brokers, WorkloadTools tools, Profiler profiler, Consumer<String> progress) {
+        this.brokers = Map.copyOf(brokers);
+        this.tools = tools;
+        this.profiler = profiler;
+        this.progress = progress;
+    }
+
+    @Override
+    public Sample run(Contender contender, Workload workload, BenchSchedule.Phase phase, int repetition)
+            throws IOException, InterruptedException {
+        BenchBroker broker = brokers.get(contender.broker());
+        String topic = String.format("bench-%03d-%s", ++topicSequence, phase == BenchSchedule.Phase.WARM_UP ? "warm" : "r" + repetition);
+        createTopic(broker, contender, topic, workload.partitions());
+        try {
+            if (workload.readsFilledTopic()) {
+                PerfResult fill = tools.fill(broker, topic, workload);
+                if (!fill.ok()) {
+                    return Sample.of(PerfResult.failed(workload.name(), contender.name(), "fill: " + fill.note()), 0);
+                }
+            }
+            boolean profiled = phase == BenchSchedule.Phase.MEASURED && repetition == 1;
+            if (profiled) {
+                profiler.start(broker, contender, workload);
+            }
+            CpuMeter.Reading before = CpuMeter.read(broker.pid());
+            PerfResult result = tools.run(broker, contender, topic, workload);
+            CpuMeter.Reading after = CpuMeter.read(broker.pid());
+            if (profiled) {
+                profiler.stop(broker);
+            }
+            double othersShare = CpuMeter.othersShare(before, after, Runtime.getRuntime().availableProcessors());
+            PerfResult measured = result.withCpu(after.broker() - before.broker());
+            if (measured.ok()) {
+                progress.accept(String.format("  %s records/s, p99 %s ms, %s records per broker CPU-second, others %.1f%%",
+                        BenchReport.num(measured.recordsPerSec(), 0), BenchReport.num(measured.p99Ms(), 1),
+                        BenchReport.num(measured.recordsPerBrokerCpuSecond(), 0), 100 * othersShare));
+            } else {
+                progress.accept("  not run: " + measured.note());
+            }
+            return Sample.of(measured, othersShare);
+        } finally {
+            deleteTopic(broker, topic);
+        }
+    }
+
+    private void createTopic(BenchBroker broker, Contender contender, String topic, int partitions) throws IOException {
+        NewTopic newTopic = new NewTopic(topic, partitions, (short) 1).configs(contender.topicConfigs());
+        try {
+            admin(broker).createTopics(List.of(newTopic)).all().get();
+        } catch (ExecutionException | InterruptedException e) {
+            throw new IOException("Could not create " + topic + " on " + broker.name(), e);
+        }
+    }
+
+    private void deleteTopic(BenchBroker broker, String topic) throws IOException {
+        try {
+            admin(broker).deleteTopics(Set.of(topic)).all().get();
+        } catch (ExecutionException | InterruptedException e) {
+            throw new IOException("Could not delete " + topic + " on " + broker.name(), e);
+        }
+    }
+
+    private Admin admin(BenchBroker broker) {
+        return admins.computeIfAbsent(broker.name(), name -> Admin.create(Map.of("bootstrap.servers", broker.bootstrap(),
+                "default.api.timeout.ms", (int) Duration.ofMinutes(2).toMillis(),
+                "request.timeout.ms", (int) Duration.ofMinutes(1).toMillis())));
+    }
+
+    @Override
+    public void close() {
+        List<Admin> open = new ArrayList<>(admins.values());
+        admins.clear();
+        open.forEach(Admin::close);
+    }
+}

@@ -1,0 +1,39 @@
+package io.surety.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class CpuMeterTest {
+
+    @Test
+    void shouldCountEverythingButIdleAndIowaitAsBusyWhenReadingProcStat() {
+        String stat = "cpu  100 20 30 5000 400 6 7 8 0 0\ncpu0 50 10 15 2500 200 3 3 4 0 0\n";
+        // user + nice + system + irq + softirq + steal = 100 + 20 + 30 + 6 + 7 + 8 ticks
+        assertThat(CpuMeter.machineBusyFromStat(stat)).isCloseTo(1.71, within(1e-9));
+    }
+
+    @Test
+    void shouldReadTheChildrenFieldsWhenAskedForFieldsSixteenAndSeventeen() {
+        String stat = "7 (java) S 1 7 7 0 -1 0 0 0 0 0 250 150 300 100 20 0 30 0 1000 0 0";
+        assertThat(CpuMeter.statFields(stat, 14, 15)).isCloseTo(4.0, within(1e-9));
+        assertThat(CpuMeter.statFields(stat, 16, 17)).isCloseTo(4.0, within(1e-9));
+    }
+
+    @Test
+    void shouldChargeOthersWithWhatNoMeasuredProcessUsedWhenMachineWasBusier() {
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 20, 1);
+        // 10 s on 2 cores = 20 CPU-seconds of capacity; the machine was busy 14 s, of which the broker
+        // used 4, the load generator 7 and the benchmark 1: 2 s (10 %) belonged to someone else.
+        CpuMeter.Reading after = new CpuMeter.Reading(10_000_000_000L, 114, 14, 27, 2);
+        assertThat(CpuMeter.othersShare(before, after, 2)).isCloseTo(0.10, within(1e-9));
+    }
+
+    @Test
+    void shouldChargeOthersNothingWhenMeasuredProcessesAccountForAllTheWork() {
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 20, 1);
+        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 101.5, 11, 20.6, 1);
+        assertThat(CpuMeter.othersShare(before, after, 2)).isZero();
+    }
+}
