@@ -92,6 +92,8 @@ public final class SuretyBroker implements AutoCloseable {
     private GroupCommitFlusher flusher;
     private LogCleaner cleaner;
     private Thread flusherThread;
+    /** The flusher's forcing threads under flush.policy=fsync; never interrupted (an interrupted force closes the file). */
+    private ExecutorService forcers;
     private NettyServer server;
     private GroupCoordinator groups;
     private ClusterIdentity identity;
@@ -146,8 +148,12 @@ public final class SuretyBroker implements AutoCloseable {
             reportUnknownEntries();
             Files.deleteIfExists(cleanMarker);
             SegmentFiles.fsyncDirectory(dataDir);
+            int flushThreads = config.storage().flushThreads();
+            if (config.storage().flushPolicy() == FlushPolicy.FSYNC && flushThreads > 1) {
+                forcers = Executors.newFixedThreadPool(flushThreads, threads("surety-force"));
+            }
             flusher = new GroupCommitFlusher(config.storage().flushPolicy(), clock, () -> List.copyOf(partitions.all()),
-                    metrics.fsync());
+                    metrics.fsync(), forcers != null ? forcers : Runnable::run);
             flusherThread = threads("surety-flusher").newThread(flusher);
             flusherThread.start();
             if (config.cleaner().enabled()) {
@@ -329,6 +335,15 @@ public final class SuretyBroker implements AutoCloseable {
             flusher.stop();
             try {
                 flusherThread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (forcers != null) {
+            // Forces already started finish (and complete their waiters) before the logs close.
+            forcers.shutdown();
+            try {
+                forcers.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

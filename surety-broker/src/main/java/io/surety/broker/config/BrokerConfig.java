@@ -72,6 +72,7 @@ public final class BrokerConfig {
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String FLUSH_POLICY = "flush.policy";
     public static final String FSYNC_LEDGER_ENABLE = "surety.fsync.ledger.enable";
+    public static final String FLUSH_THREADS = "surety.flush.threads";
     public static final String GROUP_MIN_SESSION_TIMEOUT_MS = "group.min.session.timeout.ms";
     public static final String GROUP_MAX_SESSION_TIMEOUT_MS = "group.max.session.timeout.ms";
     public static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "group.initial.rebalance.delay.ms";
@@ -190,6 +191,9 @@ public final class BrokerConfig {
                             + "interval: Kafka's page-cache behaviour, fsync only every log.flush.interval.ms.")
             .define(FSYNC_LEDGER_ENABLE, Type.BOOLEAN, false, Importance.LOW,
                     "Record each file's length at every fsync in fsync-ledger.log, for power-loss tests.")
+            .define(FLUSH_THREADS, Type.INT, 16, Range.between(1, 256), Importance.MEDIUM,
+                    "Threads that fsync partitions for the group commit under flush.policy=fsync: up to this many "
+                            + "partitions are forced at once. 1 forces them one after another on the flusher thread.")
             .define(GROUP_MIN_SESSION_TIMEOUT_MS, Type.INT, 6_000, Range.atLeast(1), Importance.MEDIUM,
                     "Lowest session.timeout.ms a classic group member may ask for.")
             .define(GROUP_MAX_SESSION_TIMEOUT_MS, Type.INT, 1_800_000, Range.atLeast(1), Importance.MEDIUM,

@@ -10,7 +10,7 @@ import org.apache.kafka.common.config.ConfigException;
  * The storage settings: where the data lives, how segments roll and go, when data is forced to
  * disk, and the broker-level defaults of the topic settings that shape a log. Kafka's
  * {@code log.*}, {@code message.max.bytes}, {@code file.delete.delay.ms}, and Surety's
- * {@code flush.policy} and {@code surety.fsync.ledger.enable}. Immutable.
+ * {@code flush.policy}, {@code surety.flush.threads} and {@code surety.fsync.ledger.enable}. Immutable.
  *
  * @param dataDir {@code log.dirs}, else {@code log.dir}: the one data directory
  * @param segmentBytes {@code log.segment.bytes}: size at which a segment is rolled
@@ -29,6 +29,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param recoveryCheckpointIntervalMs {@code log.flush.offset.checkpoint.interval.ms}
  * @param fileDeleteDelayMs {@code file.delete.delay.ms}: delay before a deleted segment's files go
  * @param fsyncLedgerEnabled {@code surety.fsync.ledger.enable}: record file lengths at each fsync
+ * @param flushThreads {@code surety.flush.threads}: partitions the group commit forces at once
  */
 public record StorageConfig(
         Path dataDir,
@@ -47,7 +48,8 @@ public record StorageConfig(
         long flushIntervalMs,
         long recoveryCheckpointIntervalMs,
         long fileDeleteDelayMs,
-        boolean fsyncLedgerEnabled) {
+        boolean fsyncLedgerEnabled,
+        int flushThreads) {
 
     /** Checks what spans more than one value; ranges of single values are checked when parsed. */
     public StorageConfig {
@@ -74,7 +76,8 @@ public record StorageConfig(
                 values.longValue(BrokerConfig.LOG_FLUSH_INTERVAL_MS),
                 values.longValue(BrokerConfig.LOG_FLUSH_OFFSET_CHECKPOINT_INTERVAL_MS),
                 values.longValue(BrokerConfig.FILE_DELETE_DELAY_MS),
-                values.booleanValue(BrokerConfig.FSYNC_LEDGER_ENABLE));
+                values.booleanValue(BrokerConfig.FSYNC_LEDGER_ENABLE),
+                values.intValue(BrokerConfig.FLUSH_THREADS));
     }
 
     private static Path dataDir(ParsedSettings values) {

@@ -79,7 +79,7 @@ class StorageConfigTest {
                 d.retentionBytes(), d.retentionCheckIntervalMs(), d.indexIntervalBytes(), d.messageTimestampType(),
                 d.messageTimestampBeforeMaxMs(), d.messageTimestampAfterMaxMs(), d.messageMaxBytes(), List.of("delete"),
                 d.flushPolicy(), d.flushIntervalMs(), d.recoveryCheckpointIntervalMs(), d.fileDeleteDelayMs(),
-                d.fsyncLedgerEnabled()))
+                d.fsyncLedgerEnabled(), d.flushThreads()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("log.retention.ms");
     }
 }

@@ -8,16 +8,22 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Segment files on a disk that can be made to fail: once {@link #fillUp()} is called, writes fail
  * as on a full disk (ENOSPC, after writing part of the buffer, as a real short write can), and
- * once {@link #breakFsync()} is called, fsync fails as on a failing device (EIO).
+ * once {@link #breakFsync()} is called, fsync fails as on a failing device (EIO), and between
+ * {@link #stallFsync()} and {@link #resumeFsync()} every fsync blocks, as on a device that has
+ * stopped answering. Thread-safe.
  */
 public final class FailingDisk implements SegmentChannels {
 
     private volatile boolean full;
     private volatile boolean fsyncBroken;
+    private volatile CountDownLatch stall = new CountDownLatch(0);
+    private final AtomicInteger stalledFsyncs = new AtomicInteger();
 
     public void fillUp() {
         full = true;
@@ -25,6 +31,21 @@ public final class FailingDisk implements SegmentChannels {
 
     public void breakFsync() {
         fsyncBroken = true;
+    }
+
+    /** From now on every fsync blocks until {@link #resumeFsync()}. */
+    public void stallFsync() {
+        stall = new CountDownLatch(1);
+    }
+
+    /** Lets the blocked fsyncs, and later ones, through. */
+    public void resumeFsync() {
+        stall.countDown();
+    }
+
+    /** Fsyncs blocked right now. */
+    public int stalledFsyncs() {
+        return stalledFsyncs.get();
     }
 
     @Override
@@ -72,10 +93,27 @@ public final class FailingDisk implements SegmentChannels {
 
         @Override
         public void force(boolean metaData) throws IOException {
+            waitWhileStalled();
             if (fsyncBroken) {
                 throw new IOException("Input/output error");
             }
             delegate.force(metaData);
+        }
+
+        private void waitWhileStalled() throws IOException {
+            CountDownLatch gate = stall;
+            if (gate.getCount() == 0) {
+                return;
+            }
+            stalledFsyncs.incrementAndGet();
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while the fsync was stalled", e);
+            } finally {
+                stalledFsyncs.decrementAndGet();
+            }
         }
 
         @Override
