@@ -35,6 +35,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warm-up-records", description = "Records per warm-up workload (default 1,000,000; quick 300,000).")
     private Long warmUpRecords;
 
+    @Option(names = "--only", split = ",", description = "Run only the rows whose workload name contains one of these.")
+    private List<String> only = List.of();
+
     @Option(names = "--profile", description = "Record a JFR of each broker during each workload's first repetition.")
     private boolean profile;
 
@@ -83,14 +86,15 @@ public final class BenchCommand implements Callable<Integer> {
                         dir -> BenchBroker.surety(suretyClasspath, dir, "fsync", suretyJvmOptions)));
         Profiler profiler = profile ? Profiler.into(runDir.resolve("profiles")) : Profiler.off();
         WorkloadTools tools = new WorkloadTools(kafkaClasspath, System.getProperty("java.class.path"), settings.toolTimeout());
-        RunResult run = new BenchRun(settings, tools, profiler, System.out::println).run(brokers, runDir);
+        List<Row> rows = BenchPlan.only(BenchPlan.rows(settings), only);
+        RunResult run = new BenchRun(settings, tools, profiler, System.out::println).run(brokers, rows, runDir);
         String report = BenchReport.render(header(), settings, run);
         System.out.println();
         System.out.println(report);
         if (profile) {
             System.out.println("Flight recordings: " + runDir.resolve("profiles"));
         }
-        Path target = output != null ? output : quick ? null : Path.of("docs", "benchmarks.md");
+        Path target = output != null ? output : quick || !only.isEmpty() ? null : Path.of("docs", "benchmarks.md");
         if (target != null) {
             writeReport(target, report);
             System.out.println("Written to " + target);

@@ -1,7 +1,9 @@
 package io.surety.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a run measures: the rows of the report and the warm-up every broker gets first. Rows in
@@ -62,6 +64,27 @@ final class BenchPlan {
         pageCache.forEach(w -> rows.add(new Row(PAGE_CACHE, w, Contender.KAFKA, Contender.SURETY_INTERVAL)));
         fsync.forEach(w -> rows.add(new Row(FSYNC, w, Contender.KAFKA_FLUSH_EVERY_MESSAGE, Contender.SURETY_FSYNC)));
         return rows;
+    }
+
+    /**
+     * The rows whose workload name contains one of {@code filters} (all rows when there is none):
+     * a run of only the rows an optimisation is about.
+     */
+    static List<Row> only(List<Row> rows, List<String> filters) {
+        if (filters.isEmpty()) {
+            return rows;
+        }
+        return rows.stream().filter(row -> filters.stream().anyMatch(f -> row.workload().name().contains(f))).toList();
+    }
+
+    /** The broker processes the rows use. */
+    static Set<String> brokersOf(List<Row> rows) {
+        Set<String> brokers = new LinkedHashSet<>();
+        rows.forEach(row -> {
+            brokers.add(row.kafka().broker());
+            brokers.add(row.surety().broker());
+        });
+        return brokers;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -36,7 +37,10 @@ final class BenchRun {
         this.progress = progress;
     }
 
-    RunResult run(List<BrokerSpec> specs, Path workDir) throws IOException, InterruptedException {
+    /** Runs {@code rows}, starting only the broker processes they use. */
+    RunResult run(List<BrokerSpec> allSpecs, List<Row> rows, Path workDir) throws IOException, InterruptedException {
+        Set<String> used = BenchPlan.brokersOf(rows);
+        List<BrokerSpec> specs = allSpecs.stream().filter(spec -> used.contains(spec.name())).toList();
         Map<String, BenchBroker> brokers = new LinkedHashMap<>();
         List<RunResult.BrokerFacts> facts = new ArrayList<>();
         Map<String, Double> firstAck = new LinkedHashMap<>();
@@ -51,15 +55,15 @@ final class BenchRun {
             }
             BenchSchedule schedule = new BenchSchedule(settings.repetitions(), settings.maxOthersShare(),
                     settings.attemptsPerTrial(), progress);
-            List<BenchSchedule.RowSamples> rows;
+            List<BenchSchedule.RowSamples> samples;
             try (TrialRunner trials = new TrialRunner(brokers, tools, profiler, progress)) {
-                rows = schedule.run(BenchPlan.rows(settings), BenchPlan.warmUps(settings), trials);
+                samples = schedule.run(rows, BenchPlan.warmUps(settings), trials);
             }
             for (BrokerSpec spec : specs) {
                 facts.add(new RunResult.BrokerFacts(spec.name(), firstAck.get(spec.name()),
                         brokers.get(spec.name()).peakResidentMiB(), spec.jvmOptions()));
             }
-            return new RunResult(rows, facts);
+            return new RunResult(samples, facts);
         } finally {
             brokers.values().forEach(BenchBroker::close);
         }

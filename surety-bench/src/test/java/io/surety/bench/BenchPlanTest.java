@@ -1,0 +1,36 @@
+package io.surety.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchPlanTest {
+
+    private static final List<Row> ROWS = BenchPlan.rows(BenchSettings.quick());
+
+    @Test
+    void shouldCompareLikeWithLikeInEverySection() {
+        assertThat(ROWS).filteredOn(r -> r.section().equals(BenchPlan.PAGE_CACHE))
+                .allMatch(r -> r.kafka().equals(Contender.KAFKA) && r.surety().equals(Contender.SURETY_INTERVAL));
+        assertThat(ROWS).filteredOn(r -> r.section().equals(BenchPlan.FSYNC))
+                .allMatch(r -> r.kafka().topicConfigs().get("flush.messages").equals("1")
+                        && r.surety().equals(Contender.SURETY_FSYNC));
+    }
+
+    @Test
+    void shouldKeepOnlyMatchingRowsAndTheirBrokersWhenFiltered() {
+        List<Row> rows = BenchPlan.only(ROWS, List.of("consumer group"));
+        assertThat(rows).extracting(r -> r.workload().name()).containsExactly(BenchPlan.GROUP_CONSUME);
+        assertThat(BenchPlan.brokersOf(rows)).containsExactly(Contender.KAFKA_BROKER, Contender.SURETY_INTERVAL_BROKER);
+        assertThat(BenchPlan.only(ROWS, List.of())).isEqualTo(ROWS);
+    }
+
+    @Test
+    void shouldWarmUpWithAtLeastTheWarmUpRecordsForEachKindOfRecordWork() {
+        BenchSettings full = BenchSettings.full();
+        assertThat(BenchPlan.warmUps(full)).filteredOn(w -> w.kind() != Workload.Kind.SMALL_TRANSACTIONS
+                        && w.kind() != Workload.Kind.END_TO_END && w.partitions() < 1000)
+                .allMatch(w -> w.records() >= 1_000_000);
+    }
+}
