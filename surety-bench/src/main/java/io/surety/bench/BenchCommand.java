@@ -35,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warm-up-records", description = "Records per warm-up workload (default 1,000,000; quick 300,000).")
     private Long warmUpRecords;
 
-    @Option(names = "--only", split = ",", description = "Run only the rows whose workload name contains one of these.")
+    @Option(names = "--only", split = ",", description = "Run only the rows of these workloads (names as in the report; a trailing * matches the start).")
     private List<String> only = List.of();
 
     @Option(names = "--profile", description = "Record a JFR of each broker during each workload's first repetition.")

@@ -67,14 +67,19 @@ final class BenchPlan {
     }
 
     /**
-     * The rows whose workload name contains one of {@code filters} (all rows when there is none):
-     * a run of only the rows an optimisation is about.
+     * The rows whose workload is named by one of {@code filters} (all rows when there is none): a
+     * run of only the rows an optimisation is about. A filter is a workload's name, or the start of
+     * names followed by {@code *}.
      */
     static List<Row> only(List<Row> rows, List<String> filters) {
         if (filters.isEmpty()) {
             return rows;
         }
-        return rows.stream().filter(row -> filters.stream().anyMatch(f -> row.workload().name().contains(f))).toList();
+        return rows.stream().filter(row -> filters.stream().anyMatch(f -> names(f, row.workload().name()))).toList();
+    }
+
+    private static boolean names(String filter, String name) {
+        return filter.endsWith("*") ? name.startsWith(filter.substring(0, filter.length() - 1)) : name.equals(filter);
     }
 
     /** The broker processes the rows use. */

@@ -20,8 +20,8 @@ class BenchPlanTest {
 
     @Test
     void shouldKeepOnlyMatchingRowsAndTheirBrokersWhenFiltered() {
-        List<Row> rows = BenchPlan.only(ROWS, List.of("consumer group"));
-        assertThat(rows).extracting(r -> r.workload().name()).containsExactly(BenchPlan.GROUP_CONSUME);
+        List<Row> rows = BenchPlan.only(ROWS, List.of("consumer group*", "produce acks=1"));
+        assertThat(rows).extracting(r -> r.workload().name()).containsExactly(BenchPlan.ACKS_1, BenchPlan.GROUP_CONSUME);
         assertThat(BenchPlan.brokersOf(rows)).containsExactly(Contender.KAFKA_BROKER, Contender.SURETY_INTERVAL_BROKER);
         assertThat(BenchPlan.only(ROWS, List.of())).isEqualTo(ROWS);
     }
