@@ -31,8 +31,11 @@ final class BenchPlan {
 
     static final int FIXED_RATE_PER_SECOND = 10_000;
 
-    /** The produce rows with fsync before ack on both write this many times fewer records. */
-    static final int FSYNC_SCALE_DOWN = 5;
+    /** The 3-partition produce row with fsync before ack on both writes this many times fewer records. */
+    static final int FSYNC_SCALE_DOWN = 2;
+
+    /** The 1,000-partition produce row with fsync before ack on both writes this many times fewer records. */
+    static final int FSYNC_MANY_PARTITIONS_SCALE_DOWN = 10;
 
     private BenchPlan() {
     }
@@ -56,7 +59,7 @@ final class BenchPlan {
         // rows write fewer records (the same count for both brokers) to keep a run within the hour.
         List<Workload> fsync = List.of(
                 Workload.produce(ACKS_ALL, r / FSYNC_SCALE_DOWN, 1024, 3, "all", true),
-                Workload.produce(PARTITIONS_1000, r / FSYNC_SCALE_DOWN, 1024, 1000, "all", true),
+                Workload.produce(PARTITIONS_1000, r / FSYNC_MANY_PARTITIONS_SCALE_DOWN, 1024, 1000, "all", true),
                 Workload.smallTransactions(SMALL_TRANSACTIONS, s.transactions(), 10, 3),
                 fixedRate(s),
                 Workload.endToEnd(END_TO_END, s.latencyRecords()));

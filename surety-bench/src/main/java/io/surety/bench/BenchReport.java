@@ -26,10 +26,12 @@ final class BenchReport {
                         + "used more than %.0f%% of the machine is run again (up to %d attempts); the column *others* is the "
                         + "largest such share among the kept trials, and * marks a row that kept a disturbed trial. Produce "
                         + "trials write %,d records of 1 KiB (100-byte records: 4×; 64 KiB records: ÷32), with linger.ms=5 "
-                        + "and batch.size=65536 (the fsync-before-ack produce rows: ÷%d, the same for both brokers); small "
+                        + "and batch.size=65536 (with fsync before ack on both: ÷%d at 3 partitions, ÷%d at 1,000, the same for "
+                        + "both brokers); small "
                         + "transactions: %,d per trial; the fixed-rate trial runs %d s.%n%n",
                 settings.warmUpRecords(), settings.repetitions(), 100 * settings.maxOthersShare(), settings.attemptsPerTrial(),
-                settings.records(), BenchPlan.FSYNC_SCALE_DOWN, settings.transactions(), settings.fixedRateSeconds()));
+                settings.records(), BenchPlan.FSYNC_SCALE_DOWN,
+                BenchPlan.FSYNC_MANY_PARTITIONS_SCALE_DOWN, settings.transactions(), settings.fixedRateSeconds()));
         goals(out, run);
         brokers(out, run);
         String section = null;
