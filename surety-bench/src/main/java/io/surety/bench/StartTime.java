@@ -2,6 +2,7 @@ package io.surety.bench;
 
 import io.surety.broker.SuretyBroker;
 import io.surety.harness.FreePorts;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +118,7 @@ public final class StartTime {
                 producer.send(new ProducerRecord<>("start-time", new byte[16])).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 double firstAckMs = (System.nanoTime() - launchedAtNs) / 1e6;
                 double cpuMs = ProcessStats.cpuSeconds(process.pid()) * 1000;
+                String threadCpu = breakdown ? threadCpu(process.pid()) : "";
                 long stopStartNs = System.nanoTime();
                 process.destroy();
                 if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -128,12 +130,29 @@ public final class StartTime {
                 if (breakdown) {
                     stages = StartBreakdown.read(classLog, log, launchedAtMs);
                     Files.move(classLog, dir.resolve("class-load.log"));
+                    System.out.println("  CPU by thread at the first ack: " + threadCpu);
                 }
                 return new RunResult(firstAckMs, cpuMs, stopMs, clean, stages);
             } finally {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** CPU milliseconds per thread name (numbers in names dropped, so pools add up), largest first. */
+    private static String threadCpu(long pid) throws IOException {
+        Map<String, Double> byName = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                byName.merge(name, ProcessStats.cpuSecondsFromStat(stat) * 1000, Double::sum);
+            }
+        }
+        return byName.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue()))
+                .reduce((a, b) -> a + ", " + b).orElse("");
     }
 
     /** A producer created before the broker starts, retrying every few milliseconds until it is up. */
