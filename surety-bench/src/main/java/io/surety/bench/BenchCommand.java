@@ -41,8 +41,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Record a JFR of each broker during each workload's first repetition.")
     private boolean profile;
 
-    @Option(names = "--surety-jvm-options", description = "The launcher's JVM options file Surety runs with.")
-    private Path suretyJvmOptionsFile;
+    @Option(names = "--surety-root", description = "The Surety checkout whose launcher options (config/jvm.options) "
+            + "the broker runs with.")
+    private Path suretyRoot;
 
     @Option(names = "--kafka-classpath", required = true, description = "Apache Kafka broker and tools classpath.")
     private String kafkaClasspath;
@@ -76,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
             settings = settings.withWarmUpRecords(warmUpRecords);
         }
         Path runDir = Files.createDirectories(workDir.resolve("run-" + System.currentTimeMillis()));
-        List<String> suretyJvmOptions = suretyJvmOptionsFile == null ? List.of() : LauncherOptions.read(suretyJvmOptionsFile);
+        List<String> suretyJvmOptions = suretyRoot == null ? List.of() : LauncherOptions.read(suretyRoot);
         List<BenchRun.BrokerSpec> brokers = List.of(
                 new BenchRun.BrokerSpec(Contender.KAFKA_BROKER, BenchBroker.KAFKA_START_SCRIPT_JVM_OPTIONS,
                         dir -> BenchBroker.apacheKafka(kafkaClasspath, dir)),
