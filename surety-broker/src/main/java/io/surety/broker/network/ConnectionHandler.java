@@ -34,8 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Back-pressure: with more than {@link #MAX_PENDING} requests awaiting responses the connection
  * stops reading until it is down to half, bounding the memory one client can hold.
  *
- * <p>Buffer ownership: frames arrive as {@link ByteBuf}s from the frame decoder; this handler
- * copies each into a heap buffer (request bodies keep views into it) and releases the frame at once.
+ * <p>Buffer ownership: frames arrive as {@link ByteBuf}s from the frame decoder and this handler
+ * owns them. A Produce frame is decoded in place (its records are views of the frame's memory, which
+ * the log writes to the file without another copy) and released when its handling has completed,
+ * whatever the outcome; every other frame is copied into a heap buffer (its request may keep views
+ * into it for as long as it likes) and released at once.
  *
  * <p>Logging: one INFO line when a connection opens and one when it closes, saying who closed it
  * and why, on logger {@code io.surety.broker.network.connections} (set it to WARN to silence
@@ -119,16 +122,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        ByteBuffer bytes = ByteBuffer.allocate(frame.readableBytes());
-        try {
-            frame.readBytes(bytes);
-        } finally {
-            frame.release();
-        }
-        bytes.flip();
         if (closing) {
+            frame.release();
             return;
         }
+        // held: the frame, owned until its request completes, or null once copied and released.
+        ByteBuf held = decodesInPlace(frame) ? frame : null;
+        ByteBuffer bytes = held != null ? frame.nioBuffer() : copyAndRelease(frame);
         RequestHeader header = null;
         try {
             header = decoder.header(bytes);
@@ -136,7 +136,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (decoded.trailingBytes() > 0) {
                 ignoreTrailing(header, decoded.trailingBytes());
             }
-            start(ctx, decoded.request());
+            start(ctx, decoded.request(), held);
+            held = null;
         } catch (RequestDecoder.BadRequestException e) {
             RequestHeader known = e.header() != null ? e.header() : header;
             if (known != null && known.apiKey() == ApiKeys.API_VERSIONS
@@ -145,7 +146,30 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             } else {
                 close(ctx, e.getMessage());
             }
+        } finally {
+            if (held != null) {
+                held.release();
+            }
         }
+    }
+
+    /**
+     * Produce frames carry nearly all the bytes a broker takes in; decoding them where they lie
+     * saves copying each one twice (into the heap, then into a direct buffer for the file write).
+     */
+    private static boolean decodesInPlace(ByteBuf frame) {
+        return frame.readableBytes() >= 2 && frame.getShort(frame.readerIndex()) == ApiKeys.PRODUCE.id
+                && frame.nioBufferCount() == 1;
+    }
+
+    private static ByteBuffer copyAndRelease(ByteBuf frame) {
+        ByteBuffer bytes = ByteBuffer.allocate(frame.readableBytes());
+        try {
+            frame.readBytes(bytes);
+        } finally {
+            frame.release();
+        }
+        return bytes.flip();
     }
 
     /** Bytes after a request body are ignored, as Kafka ignores them (see {@link RequestDecoder}), and counted. */
@@ -155,7 +179,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                 header.apiVersion(), clientAddress, header.clientId());
     }
 
-    private void start(ChannelHandlerContext ctx, ApiRequest request) {
+    /** Starts handling {@code request}; {@code frame}, when not null, is released once the handling has completed. */
+    private void start(ChannelHandlerContext ctx, ApiRequest request, ByteBuf frame) {
         long sequence = nextSequence++;
         if (nextSequence - nextToWrite > MAX_PENDING) {
             ctx.channel().config().setAutoRead(false);
@@ -167,8 +192,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             } catch (Throwable error) {
                 pending = CompletableFuture.failedFuture(error);
             }
-            pending.whenComplete((response, error) ->
-                    ctx.executor().execute(() -> complete(ctx, sequence, request.header(), response, error)));
+            pending.whenComplete((response, error) -> {
+                if (frame != null) {
+                    frame.release();
+                }
+                ctx.executor().execute(() -> complete(ctx, sequence, request.header(), response, error));
+            });
         });
     }
 
