@@ -24,7 +24,8 @@ final class BenchReport {
                         + "every row's two contenders one after the other on fresh topics, the first contender alternating "
                         + "between repetitions. Figures are medians with (min–max). A trial during which other processes "
                         + "used more than %.0f%% of the machine is run again (up to %d attempts); the column *others* is the "
-                        + "largest such share among the kept trials, and * marks a row that kept a disturbed trial. Produce "
+                        + "largest such share among the kept trials, and * marks a row that kept a disturbed trial. *JIT* is "
+                        + "the share of the broker's CPU its JIT compilers used during the trial (how warm it still was). Produce "
                         + "trials write %,d records of 1 KiB (100-byte records: 4×; 64 KiB records: ÷32), with linger.ms=5 "
                         + "and batch.size=65536 (with fsync before ack on both: ÷%d at 3 partitions, ÷%d at 1,000, the same for "
                         + "both brokers); small "
@@ -74,9 +75,9 @@ final class BenchReport {
         }
         out.append("| contender |");
         COLUMNS.forEach(m -> out.append(' ').append(m.label()).append(" |"));
-        out.append(" others |\n|---|");
+        out.append(" JIT | others |\n|---|");
         COLUMNS.forEach(m -> out.append("---:|"));
-        out.append("---:|\n");
+        out.append("---:|---:|\n");
         contender(out, row.row().kafka().name(), row.kafka());
         contender(out, row.row().surety().name(), row.surety());
         out.append("| Surety ÷ Kafka |");
@@ -85,7 +86,7 @@ final class BenchReport {
             out.append(' ').append(Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–"
                     : String.format(Locale.ROOT, "%.2fx", ratio)).append(" |");
         }
-        out.append(" |\n");
+        out.append(" | |\n");
     }
 
     private static void contender(StringBuilder out, String name, List<Sample> samples) {
@@ -94,7 +95,7 @@ final class BenchReport {
             String why = samples.isEmpty() ? "no trial" : samples.get(samples.size() - 1).result().note();
             out.append(" not run: ").append(why == null ? "" : why.replace('|', '/')).append(" |");
             COLUMNS.stream().skip(1).forEach(m -> out.append(" |"));
-            out.append(" |\n");
+            out.append(" | |\n");
             return;
         }
         for (Metric metric : COLUMNS) {
@@ -102,7 +103,9 @@ final class BenchReport {
         }
         long failed = samples.stream().filter(s -> !s.result().ok()).count();
         double others = samples.stream().mapToDouble(Sample::othersShare).max().orElse(0);
-        out.append(String.format(Locale.ROOT, " %.1f%%%s |%n", 100 * others, failed > 0 ? " (" + failed + " failed)" : ""));
+        Spread jit = Spread.of(samples.stream().filter(s -> s.result().ok()).map(s -> 100 * s.jitShare()).toList());
+        out.append(String.format(Locale.ROOT, " %s%% | %.1f%%%s |%n", spread(jit, 0), 100 * others,
+                failed > 0 ? " (" + failed + " failed)" : ""));
     }
 
     static String spread(Spread spread, int decimals) {

@@ -17,9 +17,17 @@ import java.nio.file.Path;
  */
 final class CpuMeter {
 
-    /** One snapshot, all in CPU seconds except the wall clock. */
-    record Reading(long wallNanos, double machineBusy, double broker, double children, double self) {
+    /**
+     * One snapshot, all in CPU seconds except the wall clock: {@code broker} from the process's clock
+     * ticks, {@code brokerLive} from its live threads to the nanosecond, {@code brokerJit} the part
+     * its JIT compilers used.
+     */
+    record Reading(long wallNanos, double machineBusy, double broker, double brokerLive, double brokerJit,
+            double children, double self) {
     }
+
+    /** Ticks are 10 ms; a difference of more than this between the two broker figures means a thread ended. */
+    private static final double TICK_SLACK_SECONDS = 0.03;
 
     private CpuMeter() {
     }
@@ -27,7 +35,8 @@ final class CpuMeter {
     static Reading read(long brokerPid) throws IOException {
         String self = Files.readString(Path.of("/proc/self/stat"));
         return new Reading(System.nanoTime(), machineBusyFromStat(Files.readString(Path.of("/proc/stat"))),
-                ProcessStats.cpuSeconds(brokerPid), statFields(self, 16, 17), statFields(self, 14, 15));
+                ProcessStats.cpuSeconds(brokerPid), ProcessStats.liveThreadsCpuSeconds(brokerPid),
+                ProcessStats.compilerCpuSeconds(brokerPid), statFields(self, 16, 17), statFields(self, 14, 15));
     }
 
     /** Share (0–1) of all cores' time between the readings that no measured process used. */
@@ -36,9 +45,26 @@ final class CpuMeter {
         if (wallSeconds <= 0) {
             return 0;
         }
-        double others = (after.machineBusy() - before.machineBusy()) - (after.broker() - before.broker())
+        double others = (after.machineBusy() - before.machineBusy()) - brokerCpu(before, after)
                 - (after.children() - before.children()) - (after.self() - before.self());
         return Math.max(0, others) / (cores * wallSeconds);
+    }
+
+    /**
+     * The broker's CPU seconds between the readings: its live threads' nanosecond figure, unless the
+     * process's tick count says more than tick rounding explains (a thread ended during the trial and
+     * took its time out of the live figure), in which case the ticks.
+     */
+    static double brokerCpu(Reading before, Reading after) {
+        double ticks = after.broker() - before.broker();
+        double live = after.brokerLive() - before.brokerLive();
+        return ticks - live > TICK_SLACK_SECONDS ? ticks : live;
+    }
+
+    /** Share (0–1) of the broker's CPU between the readings that went to compiling code, not serving. */
+    static double jitShare(Reading before, Reading after) {
+        double broker = brokerCpu(before, after);
+        return broker > 0 ? Math.max(0, after.brokerJit() - before.brokerJit()) / broker : 0;
     }
 
     static double machineBusyFromStat(String procStat) {

@@ -1,6 +1,7 @@
 package io.surety.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +28,51 @@ final class ProcessStats {
 
     static double cpuSecondsFromStat(String stat) {
         return CpuMeter.statFields(stat, 14, 15);
+    }
+
+    /**
+     * User plus system CPU seconds of the process's live threads, to the nanosecond: the sum of the
+     * first field of {@code /proc/<pid>/task/<tid>/schedstat}. Unlike {@link #cpuSeconds}, whose
+     * clock ticks are 10 ms, this resolves a trial of a third of a CPU-second to better than a
+     * percent; but a thread that ended takes its time with it (see {@link CpuMeter#brokerCpu}).
+     */
+    static double liveThreadsCpuSeconds(long pid) throws IOException {
+        long nanos = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    nanos += onCpuNanosFromSchedstat(Files.readString(task.resolve("schedstat")));
+                } catch (IOException e) {
+                    // The thread ended between listing and reading.
+                }
+            }
+        }
+        return nanos / 1e9;
+    }
+
+    static long onCpuNanosFromSchedstat(String schedstat) {
+        return Long.parseLong(schedstat.trim().split("\\s+")[0]);
+    }
+
+    /**
+     * CPU seconds the process's JIT compiler threads have used so far (threads named "C1 CompilerThre…"
+     * or "C2 CompilerThre…" in {@code /proc/<pid>/task/<tid>/comm}): how far from warm a JVM still is.
+     */
+    static double compilerCpuSeconds(long pid) throws IOException {
+        double seconds = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        seconds += cpuSecondsFromStat(Files.readString(task.resolve("stat")));
+                    }
+                } catch (IOException e) {
+                    // The thread ended between listing and reading: it has no more CPU to count.
+                }
+            }
+        }
+        return seconds;
     }
 
     /** Peak resident memory in MiB, or -1 if the process is gone. */

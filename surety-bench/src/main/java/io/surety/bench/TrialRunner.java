@@ -36,11 +36,22 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
         this.progress = progress;
     }
 
+    /** One trial; a trial that could not be run (a topic not created, a tool that failed) is a failed sample, not the end of the run. */
     @Override
     public Sample run(Contender contender, Workload workload, BenchSchedule.Phase phase, int repetition)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         BenchBroker broker = brokers.get(contender.broker());
         String topic = String.format("bench-%03d-%s", ++topicSequence, phase == BenchSchedule.Phase.WARM_UP ? "warm" : "r" + repetition);
+        try {
+            return measure(broker, contender, topic, workload, phase, repetition);
+        } catch (IOException e) {
+            progress.accept("  not run: " + e.getMessage());
+            return Sample.of(PerfResult.failed(workload.name(), contender.name(), e.getMessage()), 0);
+        }
+    }
+
+    private Sample measure(BenchBroker broker, Contender contender, String topic, Workload workload,
+            BenchSchedule.Phase phase, int repetition) throws IOException, InterruptedException {
         createTopic(broker, contender, topic, workload.partitions());
         try {
             if (workload.readsFilledTopic()) {
@@ -60,34 +71,36 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
                 profiler.stop(broker);
             }
             double othersShare = CpuMeter.othersShare(before, after, Runtime.getRuntime().availableProcessors());
-            PerfResult measured = result.withCpu(after.broker() - before.broker());
+            PerfResult measured = result.withCpu(CpuMeter.brokerCpu(before, after));
             if (measured.ok()) {
-                progress.accept(String.format("  %s records/s, p99 %s ms, %s records per broker CPU-second, others %.1f%%",
-                        BenchReport.num(measured.recordsPerSec(), 0), BenchReport.num(measured.p99Ms(), 1),
-                        BenchReport.num(measured.recordsPerBrokerCpuSecond(), 0), 100 * othersShare));
+                progress.accept(String.format("  %s records/s, p99 %s ms, %s records per broker CPU-second (JIT %.0f%%), "
+                                + "others %.1f%%", BenchReport.num(measured.recordsPerSec(), 0),
+                        BenchReport.num(measured.p99Ms(), 1), BenchReport.num(measured.recordsPerBrokerCpuSecond(), 0),
+                        100 * CpuMeter.jitShare(before, after), 100 * othersShare));
             } else {
                 progress.accept("  not run: " + measured.note());
             }
-            return Sample.of(measured, othersShare);
+            return Sample.of(measured, othersShare, CpuMeter.jitShare(before, after));
         } finally {
             deleteTopic(broker, topic);
         }
     }
 
-    private void createTopic(BenchBroker broker, Contender contender, String topic, int partitions) throws IOException {
+    private void createTopic(BenchBroker broker, Contender contender, String topic, int partitions)
+            throws IOException, InterruptedException {
         NewTopic newTopic = new NewTopic(topic, partitions, (short) 1).configs(contender.topicConfigs());
         try {
             admin(broker).createTopics(List.of(newTopic)).all().get();
-        } catch (ExecutionException | InterruptedException e) {
-            throw new IOException("Could not create " + topic + " on " + broker.name(), e);
+        } catch (ExecutionException e) {
+            throw new IOException("Could not create " + topic + " on " + broker.name() + ": " + e.getCause(), e.getCause());
         }
     }
 
-    private void deleteTopic(BenchBroker broker, String topic) throws IOException {
+    private void deleteTopic(BenchBroker broker, String topic) throws IOException, InterruptedException {
         try {
             admin(broker).deleteTopics(Set.of(topic)).all().get();
-        } catch (ExecutionException | InterruptedException e) {
-            throw new IOException("Could not delete " + topic + " on " + broker.name(), e);
+        } catch (ExecutionException e) {
+            throw new IOException("Could not delete " + topic + " on " + broker.name() + ": " + e.getCause(), e.getCause());
         }
     }
 
