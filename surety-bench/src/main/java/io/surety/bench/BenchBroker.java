@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A broker the benchmark runs as its own process on 127.0.0.1 with a fresh data directory:
@@ -74,8 +75,15 @@ final class BenchBroker implements AutoCloseable {
      */
     static BenchBroker surety(String classpath, Path workDir, String flushPolicy, List<String> jvmOptions)
             throws IOException {
+        return surety(classpath, workDir, flushPolicy, jvmOptions, "Surety " + flushPolicy);
+    }
+
+    /** The same, named {@code name} (an earlier build beside the current one keeps its own data and log). */
+    static BenchBroker surety(String classpath, Path workDir, String flushPolicy, List<String> jvmOptions, String name)
+            throws IOException {
+        String files = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
         int port = FreePorts.find();
-        Path dataDir = Files.createDirectories(workDir.resolve("surety-" + flushPolicy + "-data"));
+        Path dataDir = Files.createDirectories(workDir.resolve(files + "-data"));
         JvmProcess process = JvmProcess.builder().mainClass("io.surety.broker.Main").classpath(classpath)
                 .jvmArgs(jvmOptions.toArray(String[]::new))
                 .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
@@ -83,8 +91,8 @@ final class BenchBroker implements AutoCloseable {
                         "--override", "flush.policy=" + flushPolicy,
                         "--override", "group.initial.rebalance.delay.ms=0",
                         "--override", "metrics.port=0")
-                .logFile(workDir.resolve("surety-" + flushPolicy + ".log")).build();
-        return new BenchBroker("Surety " + flushPolicy, process, port);
+                .logFile(workDir.resolve(files + ".log")).build();
+        return new BenchBroker(name, process, port);
     }
 
     /** Starts the process; readiness is proven by the first acknowledged record (see FirstAck). */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,6 +52,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--surety-classpath", required = true, description = "Surety broker classpath.")
     private String suretyClasspath;
 
+    @Option(names = "--baseline-classpath", description = "An earlier Surety build's broker classpath: measure "
+            + "Surety against it instead of against Apache Kafka.")
+    private String baselineClasspath;
+
+    @Option(names = "--baseline-label", defaultValue = "Surety baseline", description = "How the report names the earlier build.")
+    private String baselineLabel;
+
     @Option(names = "--surety-version", defaultValue = "unknown", description = "Surety build (git commit).")
     private String suretyVersion;
 
@@ -78,16 +86,25 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path runDir = Files.createDirectories(workDir.resolve("run-" + System.currentTimeMillis()));
         List<String> suretyJvmOptions = suretyRoot == null ? List.of() : LauncherOptions.read(suretyRoot);
-        List<BenchRun.BrokerSpec> brokers = List.of(
+        List<BenchRun.BrokerSpec> brokers = new ArrayList<>(List.of(
                 new BenchRun.BrokerSpec(Contender.KAFKA_BROKER, BenchBroker.KAFKA_START_SCRIPT_JVM_OPTIONS,
                         dir -> BenchBroker.apacheKafka(kafkaClasspath, dir)),
                 new BenchRun.BrokerSpec(Contender.SURETY_INTERVAL_BROKER, suretyJvmOptions,
                         dir -> BenchBroker.surety(suretyClasspath, dir, "interval", suretyJvmOptions)),
                 new BenchRun.BrokerSpec(Contender.SURETY_FSYNC_BROKER, suretyJvmOptions,
-                        dir -> BenchBroker.surety(suretyClasspath, dir, "fsync", suretyJvmOptions)));
+                        dir -> BenchBroker.surety(suretyClasspath, dir, "fsync", suretyJvmOptions))));
+        List<Row> rows = BenchPlan.only(BenchPlan.rows(settings), only);
+        if (baselineClasspath != null) {
+            rows = BenchPlan.againstBaseline(rows, baselineLabel);
+            for (Contender candidate : List.of(Contender.SURETY_INTERVAL, Contender.SURETY_FSYNC)) {
+                Contender base = Contender.baselineOf(candidate, baselineLabel);
+                String policy = candidate.equals(Contender.SURETY_FSYNC) ? "fsync" : "interval";
+                brokers.add(new BenchRun.BrokerSpec(base.broker(), suretyJvmOptions,
+                        dir -> BenchBroker.surety(baselineClasspath, dir, policy, suretyJvmOptions, base.broker())));
+            }
+        }
         Profiler profiler = profile ? Profiler.into(runDir.resolve("profiles")) : Profiler.off();
         WorkloadTools tools = new WorkloadTools(kafkaClasspath, System.getProperty("java.class.path"), settings.toolTimeout());
-        List<Row> rows = BenchPlan.only(BenchPlan.rows(settings), only);
         RunResult run = new BenchRun(settings, tools, profiler, System.out::println).run(brokers, rows, runDir);
         String report = BenchReport.render(header(), settings, run);
         System.out.println();
@@ -95,7 +112,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (profile) {
             System.out.println("Flight recordings: " + runDir.resolve("profiles"));
         }
-        Path target = output != null ? output : quick || !only.isEmpty() ? null : Path.of("docs", "benchmarks.md");
+        Path target = output != null ? output
+                : quick || !only.isEmpty() || baselineClasspath != null ? null : Path.of("docs", "benchmarks.md");
         if (target != null) {
             writeReport(target, report);
             System.out.println("Written to " + target);

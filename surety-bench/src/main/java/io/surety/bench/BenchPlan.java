@@ -85,12 +85,21 @@ final class BenchPlan {
         return filter.endsWith("*") ? name.startsWith(filter.substring(0, filter.length() - 1)) : name.equals(filter);
     }
 
+    /**
+     * The same rows with an earlier Surety build as the base of each, under the candidate's flush
+     * policy, instead of Kafka: what a change did, measured as the bench measures everything.
+     */
+    static List<Row> againstBaseline(List<Row> rows, String label) {
+        return rows.stream().map(row -> new Row(row.section(), row.workload(),
+                Contender.baselineOf(row.candidate(), label), row.candidate())).toList();
+    }
+
     /** The broker processes the rows use. */
     static Set<String> brokersOf(List<Row> rows) {
         Set<String> brokers = new LinkedHashSet<>();
         rows.forEach(row -> {
-            brokers.add(row.kafka().broker());
-            brokers.add(row.surety().broker());
+            brokers.add(row.base().broker());
+            brokers.add(row.candidate().broker());
         });
         return brokers;
     }

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Renders one run as Markdown: the goals with their measured ratios, start-up and memory per
- * broker, then per section and workload each contender's figures as median (min–max) over the
- * repetitions, with the ratio of Surety's median to Kafka's. A ratio above 1 means Surety does more
+ * Renders one run as Markdown: the goals with their measured ratios (when the base is Kafka),
+ * start-up and memory per broker, then per section and workload each contender's figures as median
+ * (min–max) over the repetitions, with the ratio of the candidate's median to the base's (Surety ÷
+ * Kafka, or Surety ÷ an earlier Surety build). A ratio above 1 means the candidate does more
  * (throughput, records per CPU-second) or takes longer (latencies, CPU seconds). Stateless.
  */
 final class BenchReport {
@@ -33,7 +34,9 @@ final class BenchReport {
                 settings.warmUpRecords(), settings.repetitions(), 100 * settings.maxOthersShare(), settings.attemptsPerTrial(),
                 settings.records(), BenchPlan.FSYNC_SCALE_DOWN,
                 BenchPlan.FSYNC_MANY_PARTITIONS_SCALE_DOWN, settings.transactions(), settings.fixedRateSeconds()));
-        goals(out, run);
+        if (run.rows().stream().allMatch(row -> row.row().base().kafka())) {
+            goals(out, run);
+        }
         brokers(out, run);
         String section = null;
         for (BenchSchedule.RowSamples row : run.rows()) {
@@ -68,7 +71,7 @@ final class BenchReport {
     }
 
     private static void row(StringBuilder out, BenchSchedule.RowSamples row) {
-        boolean disturbed = row.kafka().stream().anyMatch(Sample::disturbed) || row.surety().stream().anyMatch(Sample::disturbed);
+        boolean disturbed = row.base().stream().anyMatch(Sample::disturbed) || row.candidate().stream().anyMatch(Sample::disturbed);
         out.append("\n#### ").append(row.row().workload().name()).append(disturbed ? " *" : "").append("\n\n");
         if (row.row().workload().kind() == Workload.Kind.SMALL_TRANSACTIONS) {
             out.append("Latency columns are the time of `commitTransaction()`.\n\n");
@@ -78,9 +81,10 @@ final class BenchReport {
         out.append(" JIT | others |\n|---|");
         COLUMNS.forEach(m -> out.append("---:|"));
         out.append("---:|---:|\n");
-        contender(out, row.row().kafka().name(), row.kafka());
-        contender(out, row.row().surety().name(), row.surety());
-        out.append("| Surety ÷ Kafka |");
+        contender(out, row.row().base().name(), row.base());
+        contender(out, row.row().candidate().name(), row.candidate());
+        out.append(row.row().base().kafka() ? "| Surety ÷ Kafka |" : "| " + row.row().candidate().name() + " ÷ "
+                + row.row().base().name() + " |");
         for (Metric metric : COLUMNS) {
             double ratio = Goals.ratio(row, metric);
             out.append(' ').append(Double.isNaN(ratio) || Double.isInfinite(ratio) ? "–"

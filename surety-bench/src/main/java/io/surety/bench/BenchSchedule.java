@@ -32,7 +32,7 @@ final class BenchSchedule {
     }
 
     /** Every measured sample of one row, per contender, in the order they ran. */
-    record RowSamples(Row row, List<Sample> kafka, List<Sample> surety) {
+    record RowSamples(Row row, List<Sample> base, List<Sample> candidate) {
     }
 
     private final int repetitions;
@@ -61,14 +61,14 @@ final class BenchSchedule {
         rows.forEach(row -> samples.put(row, new RowSamples(row, new ArrayList<>(), new ArrayList<>())));
         for (int repetition = 1; repetition <= repetitions; repetition++) {
             for (Row row : rows) {
-                boolean kafkaFirst = repetition % 2 == 1;
-                Contender first = kafkaFirst ? row.kafka() : row.surety();
-                Contender second = kafkaFirst ? row.surety() : row.kafka();
+                boolean baseFirst = repetition % 2 == 1;
+                Contender first = baseFirst ? row.base() : row.candidate();
+                Contender second = baseFirst ? row.candidate() : row.base();
                 Sample firstSample = measure(trials, first, row.workload(), repetition);
                 Sample secondSample = measure(trials, second, row.workload(), repetition);
                 RowSamples into = samples.get(row);
-                into.kafka().add(kafkaFirst ? firstSample : secondSample);
-                into.surety().add(kafkaFirst ? secondSample : firstSample);
+                into.base().add(baseFirst ? firstSample : secondSample);
+                into.candidate().add(baseFirst ? secondSample : firstSample);
             }
         }
         return List.copyOf(samples.values());
@@ -97,7 +97,7 @@ final class BenchSchedule {
         Set<String> seen = new LinkedHashSet<>();
         List<Contender> contenders = new ArrayList<>();
         for (Row row : rows) {
-            for (Contender contender : List.of(row.kafka(), row.surety())) {
+            for (Contender contender : List.of(row.base(), row.candidate())) {
                 if (seen.add(contender.broker())) {
                     contenders.add(contender);
                 }

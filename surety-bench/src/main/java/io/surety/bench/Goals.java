@@ -62,7 +62,7 @@ final class Goals {
     }
 
     static double ratio(BenchSchedule.RowSamples row, Metric metric) {
-        return metric.over(row.surety()).median() / metric.over(row.kafka()).median();
+        return metric.over(row.candidate()).median() / metric.over(row.base()).median();
     }
 
     private static double ownRatio(RunResult run, String section, String workload, String baseWorkload) {
@@ -71,7 +71,7 @@ final class Goals {
         if (row == null || base == null) {
             return Double.NaN;
         }
-        return Metric.RECORDS_PER_SEC.over(row.surety()).median() / Metric.RECORDS_PER_SEC.over(base.surety()).median();
+        return Metric.RECORDS_PER_SEC.over(row.candidate()).median() / Metric.RECORDS_PER_SEC.over(base.candidate()).median();
     }
 
     private static Verdict atLeast(String goal, double target, double measured) {

@@ -12,10 +12,10 @@ class BenchPlanTest {
     @Test
     void shouldCompareLikeWithLikeInEverySection() {
         assertThat(ROWS).filteredOn(r -> r.section().equals(BenchPlan.PAGE_CACHE))
-                .allMatch(r -> r.kafka().equals(Contender.KAFKA) && r.surety().equals(Contender.SURETY_INTERVAL));
+                .allMatch(r -> r.base().equals(Contender.KAFKA) && r.candidate().equals(Contender.SURETY_INTERVAL));
         assertThat(ROWS).filteredOn(r -> r.section().equals(BenchPlan.FSYNC))
-                .allMatch(r -> r.kafka().topicConfigs().get("flush.messages").equals("1")
-                        && r.surety().equals(Contender.SURETY_FSYNC));
+                .allMatch(r -> r.base().topicConfigs().get("flush.messages").equals("1")
+                        && r.candidate().equals(Contender.SURETY_FSYNC));
     }
 
     @Test
@@ -32,5 +32,17 @@ class BenchPlanTest {
         assertThat(BenchPlan.warmUps(full)).filteredOn(w -> w.kind() != Workload.Kind.SMALL_TRANSACTIONS
                         && w.kind() != Workload.Kind.END_TO_END && w.partitions() < 1000)
                 .allMatch(w -> w.records() >= 1_000_000);
+    }
+
+    @Test
+    void shouldPutTheEarlierBuildUnderTheSamePolicyAsTheBaseWhenMeasuringAgainstABaseline() {
+        List<Row> rows = BenchPlan.againstBaseline(ROWS, "Surety abc1234");
+        assertThat(rows).hasSameSizeAs(ROWS);
+        assertThat(rows).filteredOn(r -> r.section().equals(BenchPlan.PAGE_CACHE))
+                .allMatch(r -> r.base().name().equals("Surety abc1234 interval") && r.candidate().equals(Contender.SURETY_INTERVAL));
+        assertThat(rows).filteredOn(r -> r.section().equals(BenchPlan.FSYNC))
+                .allMatch(r -> r.base().name().equals("Surety abc1234 fsync") && r.candidate().equals(Contender.SURETY_FSYNC));
+        assertThat(BenchPlan.brokersOf(rows)).containsExactlyInAnyOrder("Surety abc1234 interval", "Surety interval",
+                "Surety abc1234 fsync", "Surety fsync");
     }
 }

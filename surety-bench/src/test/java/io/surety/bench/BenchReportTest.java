@@ -74,4 +74,14 @@ class BenchReportTest {
         BenchCommand.writeReport(file, "new table");
         assertThat(Files.readString(file)).contains("Analysis.").contains("new table").doesNotContain("old table");
     }
+
+    @Test
+    void shouldNameTheRatioAndLeaveGoalsOutWhenTheBaseIsAnEarlierBuild() {
+        Row row = BenchPlan.againstBaseline(BenchPlan.rows(SETTINGS), "Surety abc1234").get(1);
+        BenchSchedule.RowSamples samples = new BenchSchedule.RowSamples(row,
+                List.of(sample("Surety abc1234 interval", 1_000, 10, 2, 0)), List.of(sample("Surety interval", 1_100, 9, 1.8, 0)));
+        String report = BenchReport.render("## Run", SETTINGS, new RunResult(List.of(samples), List.of()));
+        assertThat(report).doesNotContain("### Goals");
+        assertThat(report).contains("| Surety interval ÷ Surety abc1234 interval | 1.10x |");
+    }
 }

@@ -58,10 +58,10 @@ class BenchScheduleTest {
     void shouldDiscardWarmUpFiguresWhenSummarising() throws Exception {
         ScriptedTrials trials = new ScriptedTrials(Map.of());
         List<BenchSchedule.RowSamples> rows = schedule(3).run(List.of(PAGE_CACHE_PRODUCE), List.of(WARM_UP), trials);
-        assertThat(rows.get(0).kafka()).hasSize(3);
-        assertThat(rows.get(0).surety()).hasSize(3);
-        assertThat(rows.get(0).kafka()).noneMatch(s -> s.result().recordsPerSec() == 1_000_000);
-        assertThat(rows.get(0).surety()).noneMatch(s -> s.result().recordsPerSec() == 1_000_000);
+        assertThat(rows.get(0).base()).hasSize(3);
+        assertThat(rows.get(0).candidate()).hasSize(3);
+        assertThat(rows.get(0).base()).noneMatch(s -> s.result().recordsPerSec() == 1_000_000);
+        assertThat(rows.get(0).candidate()).noneMatch(s -> s.result().recordsPerSec() == 1_000_000);
     }
 
     @Test
@@ -81,8 +81,8 @@ class BenchScheduleTest {
     void shouldFileEachSampleUnderItsContenderWhenSuretyRanFirst() throws Exception {
         ScriptedTrials trials = new ScriptedTrials(Map.of());
         List<BenchSchedule.RowSamples> rows = schedule(2).run(List.of(PAGE_CACHE_PRODUCE), List.of(), trials);
-        assertThat(rows.get(0).kafka()).allMatch(s -> s.result().broker().equals("Kafka"));
-        assertThat(rows.get(0).surety()).allMatch(s -> s.result().broker().equals("Surety interval"));
+        assertThat(rows.get(0).base()).allMatch(s -> s.result().broker().equals("Kafka"));
+        assertThat(rows.get(0).candidate()).allMatch(s -> s.result().broker().equals("Surety interval"));
     }
 
     @Test
@@ -91,7 +91,7 @@ class BenchScheduleTest {
         List<BenchSchedule.RowSamples> rows = schedule(1).run(List.of(PAGE_CACHE_PRODUCE), List.of(), trials);
         assertThat(trials.calls).containsExactly("MEASURED Kafka produce 1", "MEASURED Surety interval produce 1",
                 "MEASURED Surety interval produce 1");
-        Sample kept = rows.get(0).surety().get(0);
+        Sample kept = rows.get(0).candidate().get(0);
         assertThat(kept.othersShare()).isEqualTo(0.02);
         assertThat(kept.disturbed()).isFalse();
     }
@@ -101,7 +101,7 @@ class BenchScheduleTest {
         ScriptedTrials trials = new ScriptedTrials(Map.of("MEASURED Kafka produce 1", new double[] {0.30, 0.10, 0.20}));
         List<BenchSchedule.RowSamples> rows = schedule(1).run(List.of(PAGE_CACHE_PRODUCE), List.of(), trials);
         assertThat(trials.calls).filteredOn(c -> c.equals("MEASURED Kafka produce 1")).hasSize(3);
-        Sample kept = rows.get(0).kafka().get(0);
+        Sample kept = rows.get(0).base().get(0);
         assertThat(kept.othersShare()).isEqualTo(0.10);
         assertThat(kept.disturbed()).isTrue();
     }
