@@ -29,11 +29,12 @@ final class BenchReport {
                         + "the share of the broker's CPU its JIT compilers used during the trial (how warm it still was). Produce "
                         + "trials write %,d records of 1 KiB (100-byte records: 4×; 64 KiB records: ÷32), with linger.ms=5 "
                         + "and batch.size=65536 (with fsync before ack on both: ÷%d at 3 partitions, ÷%d at 1,000, the same for "
-                        + "both brokers); small "
+                        + "both brokers); reading trials read at least %,d; small "
                         + "transactions: %,d per trial; the fixed-rate trial runs %d s.%n%n",
                 settings.warmUpRecords(), settings.repetitions(), 100 * settings.maxOthersShare(), settings.attemptsPerTrial(),
                 settings.records(), BenchPlan.FSYNC_SCALE_DOWN,
-                BenchPlan.FSYNC_MANY_PARTITIONS_SCALE_DOWN, settings.transactions(), settings.fixedRateSeconds()));
+                BenchPlan.FSYNC_MANY_PARTITIONS_SCALE_DOWN, BenchPlan.MIN_READ_RECORDS, settings.transactions(),
+                settings.fixedRateSeconds()));
         if (run.rows().stream().allMatch(row -> row.row().base().kafka())) {
             goals(out, run);
         }

@@ -45,4 +45,11 @@ class BenchPlanTest {
         assertThat(BenchPlan.brokersOf(rows)).containsExactlyInAnyOrder("Surety abc1234 interval", "Surety interval",
                 "Surety abc1234 fsync", "Surety fsync");
     }
+
+    @Test
+    void shouldReadEnoughRecordsToResolveTheBrokersCpuWhenRunQuick() {
+        assertThat(ROWS).filteredOn(r -> r.workload().readsFilledTopic())
+                .isNotEmpty()
+                .allMatch(r -> r.workload().records() >= BenchPlan.MIN_READ_RECORDS);
+    }
 }
