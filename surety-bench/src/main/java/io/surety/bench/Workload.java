@@ -56,10 +56,4 @@ record Workload(String name, Kind kind, long records, int recordSize, int partit
     boolean producesFlatOut() {
         return (kind == Kind.PRODUCE && throughput < 0) || kind == Kind.SMALL_TRANSACTIONS;
     }
-
-    /** The same workload with another record count (warm-up rounds). */
-    Workload withRecords(long count) {
-        return new Workload(name, kind, count, recordSize, partitions, acks, idempotent, transactionMs,
-                recordsPerTransaction, throughput, members);
-    }
 }
