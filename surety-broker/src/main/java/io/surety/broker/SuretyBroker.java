@@ -127,6 +127,7 @@ public final class SuretyBroker implements AutoCloseable {
 
     private void startServing() throws IOException {
         try {
+            config.warnings().forEach(LOG::warn);
             // First, before anything is written: is the data directory Surety's to use?
             directory = DataDirectory.claim(dataDir, config.nodeId());
             identity = directory.identity();

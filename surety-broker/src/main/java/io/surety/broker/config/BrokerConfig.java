@@ -1,7 +1,9 @@
 package io.surety.broker.config;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,9 +20,11 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>Settings are read through one record per area, each built and checked here once:
  * {@link #storage()}, {@link #network()}, {@link #topics()}, {@link #groups()},
- * {@link #transactions()}, {@link #cleaner()} and {@link #metrics()}; a component is given the
+ * {@link #transactions()}, {@link #cleaner()}, {@link #metrics()}, {@link #cluster()} and
+ * {@link #replication()}; a component is given the
  * record of its area, not this object. Unknown keys and invalid values are refused with a
- * {@link ConfigException} that names the setting. Thread-safe (immutable).
+ * {@link ConfigException} that names the setting; Kafka keys that are accepted but change nothing
+ * here are named in {@link #warnings()}, which the broker logs at start. Thread-safe (immutable).
  *
  * <p>Implementation notes: parsing and validation use kafka-clients' {@link ConfigDef}, the same
  * machinery Kafka's own broker uses, so types, ranges and messages read the way Kafka users expect.
@@ -97,15 +101,34 @@ public final class BrokerConfig {
     public static final String TRANSACTION_REMOVE_EXPIRED_INTERVAL_MS =
             "transaction.remove.expired.transaction.cleanup.interval.ms";
     public static final String TRANSACTION_PARTITION_VERIFICATION_ENABLE = "transaction.partition.verification.enable";
+    public static final String PROCESS_ROLES = "process.roles";
+    public static final String CONTROLLER_QUORUM_VOTERS = "controller.quorum.voters";
+    public static final String CONTROLLER_QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
+    public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
+    public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
+    public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
+    public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
+    public static final String REPLICA_FETCH_MAX_BYTES = "replica.fetch.max.bytes";
+    public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
+    public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
+    public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
+    public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
+    public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
+    public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
+    public static final String CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS = "controller.quorum.election.timeout.ms";
+    public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+    public static final String UNCLEAN_LEADER_ELECTION_ENABLE = "unclean.leader.election.enable";
 
-    /** Keys Kafka accepts that have no effect on a single node; accepted so Kafka files load unchanged. */
+    /**
+     * Keys Kafka accepts that have no effect in Surety; accepted so Kafka files load unchanged, and
+     * each one set is named in a WARN at start ({@link #warnings()}).
+     */
     private static final Set<String> ACCEPTED_WITHOUT_EFFECT = Set.of(
-            "broker.id", "process.roles", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
-            "controller.listener.names", "inter.broker.listener.name", "listener.security.protocol.map",
-            "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
+            "broker.id", "socket.send.buffer.bytes", "socket.receive.buffer.bytes", "num.recovery.threads.per.data.dir",
             "offsets.topic.replication.factor", "transaction.state.log.replication.factor",
             "transaction.state.log.min.isr", "share.coordinator.state.topic.replication.factor",
-            "share.coordinator.state.topic.min.isr", "min.insync.replicas", "offsets.topic.num.partitions",
+            "share.coordinator.state.topic.min.isr", "offsets.topic.num.partitions",
             "offsets.topic.compression.codec", "offsets.load.buffer.size", "offsets.commit.timeout.ms",
             "group.coordinator.rebalance.protocols", "group.coordinator.threads", "transaction.state.log.num.partitions",
             "transaction.state.log.segment.bytes", "transaction.state.log.load.buffer.size");
@@ -120,8 +143,8 @@ public final class BrokerConfig {
             .define(LOG_DIR, Type.STRING, "./data", Importance.HIGH, "The data directory, when log.dirs is unset.")
             .define(NUM_PARTITIONS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Partitions of auto-created topics and of CreateTopics without a count.")
-            .define(DEFAULT_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.between(1, 1), Importance.MEDIUM,
-                    "Replication factor of auto-created topics; one node holds one replica.")
+            .define(DEFAULT_REPLICATION_FACTOR, Type.SHORT, (short) 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Replication factor of auto-created topics; 1 on a single node, which holds one replica.")
             .define(AUTO_CREATE_TOPICS_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Create a topic when Metadata names one that does not exist.")
             .define(DELETE_TOPIC_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM, "Allow DeleteTopics.")
@@ -241,7 +264,53 @@ public final class BrokerConfig {
                     "How often expired transactional ids are removed.")
             .define(TRANSACTION_PARTITION_VERIFICATION_ENABLE, Type.BOOLEAN, true, Importance.LOW,
                     "Refuse a transactional batch that would open a transaction in a partition the producer's "
-                            + "transaction does not include (KIP-890 part 1).");
+                            + "transaction does not include (KIP-890 part 1).")
+            .define(PROCESS_ROLES, Type.LIST, "", ConfigDef.ValidList.in("broker", "controller"), Importance.HIGH,
+                    "The roles of this node; a cluster node is broker,controller (combined), the only kind supported.")
+            .define(CONTROLLER_QUORUM_VOTERS, Type.LIST, "", Importance.HIGH,
+                    "The metadata quorum as id@host:port,...; several voters make cluster mode, this node alone "
+                            + "(or nothing) a single node.")
+            .define(CONTROLLER_QUORUM_BOOTSTRAP_SERVERS, Type.LIST, "", Importance.HIGH,
+                    "Kafka's dynamic quorum; accepted only as this node's own controller listener (a single node).")
+            .define(CONTROLLER_LISTENER_NAMES, Type.LIST, "", Importance.HIGH,
+                    "Listeners the quorum uses; the first is where this node's quorum peer listens. The broker "
+                            + "serves nothing on them.")
+            .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.MEDIUM,
+                    "The listener brokers replicate over; PLAINTEXT when unset, as in Kafka.")
+            .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, null, Importance.LOW,
+                    "Listener name to security protocol; unset, a listener named after a protocol uses it and the "
+                            + "controller listeners use PLAINTEXT. Only PLAINTEXT is served for now.")
+            .define(REPLICA_LAG_TIME_MAX_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.HIGH,
+                    "A follower that has not caught up to the log end for this long leaves the ISR.")
+            .define(REPLICA_FETCH_WAIT_MAX_MS, Type.INT, 500, Range.atLeast(0), Importance.MEDIUM,
+                    "How long a follower's fetch waits for data at most.")
+            .define(REPLICA_FETCH_MAX_BYTES, Type.INT, 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
+                    "Bytes per partition a follower fetches at most (at least one batch is always returned).")
+            .define(REPLICA_FETCH_RESPONSE_MAX_BYTES, Type.INT, 10 * 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
+                    "Bytes of a whole follower fetch response at most (at least one batch is always returned).")
+            .define(REPLICA_FETCH_MIN_BYTES, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Bytes a follower's fetch waits for before it is answered.")
+            .define(NUM_REPLICA_FETCHERS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
+                    "Fetcher threads per source broker.")
+            .define(BROKER_SESSION_TIMEOUT_MS, Type.INT, 9_000, Range.atLeast(1), Importance.MEDIUM,
+                    "A broker that has not heartbeated for this long is fenced: it leaves every ISR and leads nothing.")
+            .define(BROKER_HEARTBEAT_INTERVAL_MS, Type.INT, 2_000, Range.atLeast(1), Importance.MEDIUM,
+                    "How often a broker heartbeats to the quorum.")
+            .define(CONTROLLED_SHUTDOWN_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "On a clean stop, move leadership away before the process exits.")
+            .define(CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS, Type.INT, 1_000, Range.atLeast(1), Importance.MEDIUM,
+                    "How long the quorum waits without a leader before it elects one.")
+            .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.HIGH,
+                    "Default least ISR size for acks=all (topic key min.insync.replicas); 1 on a single node.")
+            .define(UNCLEAN_LEADER_ELECTION_ENABLE, Type.BOOLEAN, false, Importance.HIGH,
+                    "Default of the topic key: elect a replica outside the ISR when no ISR member is left, losing "
+                            + "the records it lacks.");
+
+    /** Replication keys, which change nothing on a single node. */
+    private static final Set<String> REPLICATION_KEYS = Set.of(INTER_BROKER_LISTENER_NAME, REPLICA_LAG_TIME_MAX_MS,
+            REPLICA_FETCH_WAIT_MAX_MS, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_RESPONSE_MAX_BYTES, REPLICA_FETCH_MIN_BYTES,
+            NUM_REPLICA_FETCHERS, BROKER_SESSION_TIMEOUT_MS, BROKER_HEARTBEAT_INTERVAL_MS, CONTROLLED_SHUTDOWN_ENABLE,
+            CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS, UNCLEAN_LEADER_ELECTION_ENABLE);
 
     private final Map<String, String> originals;
     private final Map<String, Object> values;
@@ -253,6 +322,8 @@ public final class BrokerConfig {
     private final TransactionConfig transactions;
     private final CleanerConfig cleaner;
     private final MetricsConfig metrics;
+    private final ClusterConfig cluster;
+    private final ReplicationConfig replication;
 
     private BrokerConfig(Map<String, String> originals) {
         this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(originals));
@@ -260,9 +331,15 @@ public final class BrokerConfig {
         this.values = DEFINITION.parse(originals);
         ParsedSettings parsed = new ParsedSettings(values);
         this.nodeId = parsed.intValue(NODE_ID);
+        this.cluster = ClusterConfig.from(parsed, nodeId);
+        this.replication = ReplicationConfig.from(parsed);
         this.storage = StorageConfig.from(parsed);
-        this.network = NetworkConfig.from(parsed);
+        this.network = NetworkConfig.from(parsed, cluster);
         this.topics = TopicsConfig.from(parsed);
+        if (!cluster.isCluster() && topics.defaultReplicationFactor() > 1) {
+            throw new ConfigException(DEFAULT_REPLICATION_FACTOR, topics.defaultReplicationFactor(), "a single node "
+                    + "holds one replica; a replication factor above 1 needs cluster mode (" + CONTROLLER_QUORUM_VOTERS + ")");
+        }
         this.groups = GroupConfig.from(parsed);
         this.transactions = TransactionConfig.from(parsed);
         this.cleaner = CleanerConfig.from(parsed);
@@ -377,6 +454,37 @@ public final class BrokerConfig {
     /** The metrics and health HTTP listener. */
     public MetricsConfig metrics() {
         return metrics;
+    }
+
+    /** Node id, roles, the metadata quorum, the named listeners, and the mode they make. */
+    public ClusterConfig cluster() {
+        return cluster;
+    }
+
+    /** Replica fetching, ISR upkeep, broker liveness and the topics' replication defaults. */
+    public ReplicationConfig replication() {
+        return replication;
+    }
+
+    /**
+     * One line for each setting that is accepted but changes nothing here, naming the key in quotes:
+     * Kafka keys Surety has no use for, and cluster keys on a single node. Logged as WARN at start.
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (String key : new TreeSet<>(originals.keySet())) {
+            if (ACCEPTED_WITHOUT_EFFECT.contains(key)) {
+                out.add("'" + key + "' is accepted for compatibility with Apache Kafka but has no effect in Surety");
+            } else if (!cluster.isCluster() && REPLICATION_KEYS.contains(key)) {
+                out.add("'" + key + "' has no effect on a single node (it matters in cluster mode)");
+            }
+        }
+        if (!cluster.isCluster() && replication.minInsyncReplicas() > 1) {
+            out.add("'" + MIN_INSYNC_REPLICAS + "'=" + replication.minInsyncReplicas() + " has no effect on a single "
+                    + "node, which holds one replica: topics use 1");
+        }
+        out.addAll(cluster.ignoredInThisMode());
+        return out;
     }
 
     /** The broker-level value of a topic config's default, as a string (what DescribeConfigs shows). */

@@ -57,7 +57,9 @@ public final class TopicConfig {
             Map.entry(MIN_CLEANABLE_DIRTY_RATIO, BrokerConfig.LOG_CLEANER_MIN_CLEANABLE_RATIO),
             Map.entry(MIN_COMPACTION_LAG_MS, BrokerConfig.LOG_CLEANER_MIN_COMPACTION_LAG_MS),
             Map.entry(MAX_COMPACTION_LAG_MS, BrokerConfig.LOG_CLEANER_MAX_COMPACTION_LAG_MS),
-            Map.entry(DELETE_RETENTION_MS, BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS));
+            Map.entry(DELETE_RETENTION_MS, BrokerConfig.LOG_CLEANER_DELETE_RETENTION_MS),
+            Map.entry(MIN_INSYNC_REPLICAS, BrokerConfig.MIN_INSYNC_REPLICAS),
+            Map.entry(UNCLEAN_LEADER_ELECTION_ENABLE, BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE));
 
     private static final ConfigDef DEFINITION = new ConfigDef()
             .define(CLEANUP_POLICY, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.ValidList.in(DELETE, COMPACT),
@@ -83,11 +85,12 @@ public final class TopicConfig {
             .define(INDEX_INTERVAL_BYTES, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(0), Importance.LOW, "")
             .define(FLUSH_MS, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(0), Importance.LOW, "")
             .define(FILE_DELETE_DELAY_MS, Type.LONG, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(0), Importance.LOW, "")
-            .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.between(1, 1), Importance.LOW,
-                    "One node holds one replica, so only 1 is meaningful.")
+            .define(MIN_INSYNC_REPLICAS, Type.INT, ConfigDef.NO_DEFAULT_VALUE, Range.atLeast(1), Importance.MEDIUM,
+                    "Least ISR size for acks=all; a single node holds one replica, so only 1 is meaningful there.")
             .define(COMPRESSION_TYPE, Type.STRING, "producer", ValidString.in("producer"), Importance.LOW,
                     "Batches are stored as the producer compressed them.")
-            .define(UNCLEAN_LEADER_ELECTION_ENABLE, Type.BOOLEAN, false, Importance.LOW, "");
+            .define(UNCLEAN_LEADER_ELECTION_ENABLE, Type.BOOLEAN, ConfigDef.NO_DEFAULT_VALUE, Importance.LOW,
+                    "Elect a replica outside the ISR when no ISR member is left, losing the records it lacks.");
 
     private final Map<String, String> overrides;
     private final Map<String, Object> values;
@@ -111,6 +114,11 @@ public final class TopicConfig {
         }
         merged.putAll(overrides);
         this.values = DEFINITION.parse(merged);
+        int minInsync = (Integer) values.get(MIN_INSYNC_REPLICAS);
+        if (!broker.cluster().isCluster() && minInsync > 1) {
+            throw new ConfigException(MIN_INSYNC_REPLICAS, minInsync, "a single node holds one replica, so only 1 is "
+                    + "meaningful; above 1 needs cluster mode");
+        }
         this.compact = cleanupPolicy().contains(COMPACT);
         this.deleteByRetention = cleanupPolicy().contains(DELETE);
     }
@@ -130,6 +138,9 @@ public final class TopicConfig {
                 return Long.toString(broker.storage().segmentMs());
             case RETENTION_MS:
                 return Long.toString(broker.storage().retentionMs());
+            case MIN_INSYNC_REPLICAS:
+                // One node holds one replica: a broker default above 1 is ignored there, with a WARN.
+                return broker.cluster().isCluster() ? Integer.toString(broker.replication().minInsyncReplicas()) : "1";
             default:
                 String brokerKey = BROKER_SOURCE.get(topicKey);
                 if (brokerKey == null) {
@@ -219,6 +230,16 @@ public final class TopicConfig {
      */
     public long rollMs() {
         return compact() ? Math.min(segmentMs(), maxCompactionLagMs()) : segmentMs();
+    }
+
+    /** {@code min.insync.replicas}: the least ISR size an acks=all produce needs. */
+    public int minInsyncReplicas() {
+        return (Integer) values.get(MIN_INSYNC_REPLICAS);
+    }
+
+    /** {@code unclean.leader.election.enable}: whether a replica outside the ISR may be elected. */
+    public boolean uncleanLeaderElectionEnable() {
+        return (Boolean) values.get(UNCLEAN_LEADER_ELECTION_ENABLE);
     }
 
     public int segmentBytes() {
