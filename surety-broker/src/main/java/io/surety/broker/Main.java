@@ -11,8 +11,10 @@ import picocli.CommandLine.Mixin;
 
 /**
  * {@code surety start [server.properties] [--override key=value ...]}: runs the broker until Ctrl-C
- * or SIGTERM. Its one subcommand, {@code recover} ({@link RecoverCommand}), works on the same
- * configuration with the broker stopped.
+ * or SIGTERM. Its subcommands work on the same configuration with the broker stopped:
+ * {@code recover} ({@link RecoverCommand}) and {@code format} ({@link FormatCommand}); and
+ * {@code random-uuid} ({@link RandomUuidCommand}) makes a cluster id. A mistake on the command line
+ * is one line on stderr and exit code 2, as every other operator mistake.
  */
 @Command(name = "start", mixinStandardHelpOptions = true, versionProvider = SuretyVersion.class,
         description = "Start a Surety broker (Kafka wire protocol) and serve until stopped.")
@@ -22,7 +24,14 @@ public final class Main implements Callable<Integer> {
     private ConfigOptions configOptions = new ConfigOptions();
 
     public static void main(String[] args) {
-        int exit = new CommandLine(new Main()).addSubcommand(new RecoverCommand()).execute(args);
+        CommandLine commandLine = new CommandLine(new Main()).addSubcommand(new RecoverCommand())
+                .addSubcommand(new FormatCommand()).addSubcommand(new RandomUuidCommand());
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            e.getCommandLine().getErr().println(e.getMessage() + " (" + e.getCommandLine().getCommandName()
+                    + " --help lists the options)");
+            return 2;
+        });
+        int exit = commandLine.execute(args);
         if (exit != 0) {
             System.exit(exit);
         }

@@ -129,7 +129,8 @@ public final class SuretyBroker implements AutoCloseable {
         try {
             config.warnings().forEach(LOG::warn);
             // First, before anything is written: is the data directory Surety's to use?
-            directory = DataDirectory.claim(dataDir, config.nodeId());
+            // A cluster node never formats its own directory: bin/surety format does, once.
+            directory = DataDirectory.claim(dataDir, config.nodeId(), !config.cluster().isCluster());
             identity = directory.identity();
             ledger = config.storage().fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
             if (config.metrics().enabled()) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,23 +32,32 @@ import org.apache.kafka.common.Uuid;
  * <p>Ownership: Surety touches only a directory it created. A directory is Surety's when its
  * {@code meta.properties} carries {@code surety.storage.version}, or — a directory written before
  * that key existed — when it has Surety's layout (a {@code topics/} directory and a coordinator
- * journal under {@code __consumer_offsets-0/}) and no sign of Apache Kafka ({@code directory.id} in
- * {@code meta.properties}, a {@code __cluster_metadata-0/} directory); such a directory gets the key
- * at this start. A missing or empty directory (a lone {@code lost+found}, which a fresh file system
- * has, counts as empty) is initialised. Anything else is refused with {@link StartRefusedException}
- * before a single byte — not even the {@code .lock} file — is written, so pointing the broker at the
- * wrong directory by mistake costs nothing.
+ * journal under {@code __consumer_offsets-0/}) and no sign of Apache Kafka; such a directory gets
+ * the key at this start. Signs of Apache Kafka: a {@code __cluster_metadata-0/} directory, or a
+ * {@code directory.id} in a {@code meta.properties} without Surety's key (Surety writes a
+ * {@code directory.id} too, always with its key). A missing or empty directory (a lone
+ * {@code lost+found}, which a fresh file system has, counts as empty) is initialised on a single
+ * node, or by {@link #format}; a cluster node never initialises one itself. Anything else is refused
+ * with {@link StartRefusedException} before a single byte — not even the {@code .lock} file — is
+ * written, so pointing the broker at the wrong directory by mistake costs nothing.
  *
- * <p>{@code meta.properties} ({@code java.util.Properties} text, replaced atomically and fsynced):
+ * <p>{@code meta.properties} ({@code java.util.Properties} text, replaced atomically and fsynced;
+ * the keys of Kafka's meta.properties v1 plus Surety's):
  * <pre>
- *   cluster.id=&lt;base64 UUID&gt;        the cluster clients see, kept across restarts
+ *   cluster.id=&lt;base64 UUID&gt;        the cluster clients see, kept across restarts; given to format
  *   node.id=&lt;int&gt;                   a directory is never reused by another node.id
+ *   directory.id=&lt;base64 UUID&gt;      this directory's own id, new at every format or first start; the
+ *                                    quorum registers it, so a replaced disk is told from the old one
  *   version=1                        the key Kafka's own meta.properties has too
  *   surety.storage.version=1         Surety's mark: this directory and its layout are Surety's
+ *   surety.replacement=true          only when formatted with --replace: this directory replaces a lost
+ *                                    one of the same node.id, and the operator said so; the quorum lets
+ *                                    a node id with a new directory.id vote and rejoin ISRs only then
  * </pre>
- * A crash while it is first written leaves no file (the write is a rename) or a complete one; the
- * file is written before the {@code .lock} file exists, so no directory is ever left holding only
- * Surety's lock.
+ * A directory written before {@code directory.id} existed gets one at its next start. A crash while
+ * the file is first written leaves no file (the write is a rename) or a complete one; the file is
+ * written before the {@code .lock} file exists, so no directory is ever left holding only Surety's
+ * lock.
  *
  * <p>The lock ({@code .lock}, an OS file lock held while the broker runs) keeps a second broker out.
  * Not thread-safe; owned by the broker that claimed it.
@@ -58,7 +68,8 @@ public final class DataDirectory implements AutoCloseable {
     public static final String LOCK_FILE = ".lock";
     static final String STORAGE_VERSION_KEY = "surety.storage.version";
     static final int STORAGE_VERSION = 1;
-    private static final String KAFKA_DIRECTORY_ID_KEY = "directory.id";
+    static final String DIRECTORY_ID_KEY = "directory.id";
+    static final String REPLACEMENT_KEY = "surety.replacement";
     private static final String KAFKA_METADATA_LOG = "__cluster_metadata-0";
     private static final String LOST_AND_FOUND = "lost+found";
     private static final String TOPICS = "topics";
@@ -78,25 +89,35 @@ public final class DataDirectory implements AutoCloseable {
     }
 
     /**
-     * Claims {@code dir} for node {@code nodeId}: checks it is Surety's (or initialises it when it is
-     * missing or empty), takes the lock and reads the identity.
+     * Claims {@code dir} for single node {@code nodeId}: checks it is Surety's (or initialises it
+     * when it is missing or empty), takes the lock and reads the identity.
      *
      * @throws StartRefusedException naming the directory and the reason when it is not Surety's, is
      *     in use, cannot be created or written, or holds a damaged {@code meta.properties}
      */
     public static DataDirectory claim(Path dir, int nodeId) throws IOException {
+        return claim(dir, nodeId, true);
+    }
+
+    /**
+     * Claims {@code dir} for node {@code nodeId} as {@link #claim(Path, int)} does, except that a
+     * missing or empty directory is initialised only when {@code mayInitialise}: a cluster node
+     * refuses it, naming {@code bin/surety format}, since it never formats itself into a cluster.
+     */
+    public static DataDirectory claim(Path dir, int nodeId, boolean mayInitialise) throws IOException {
         Path path = dir.toAbsolutePath().normalize();
         Contents contents = Contents.inspect(path);
+        if (!mayInitialise && (contents == Contents.MISSING || contents == Contents.EMPTY)) {
+            throw new StartRefusedException("The data directory " + path + " is not formatted, and a cluster node never "
+                    + "formats itself: run bin/surety format --cluster-id <id> with this configuration first (the same "
+                    + "id on every node; bin/surety random-uuid makes one)");
+        }
         switch (contents) {
-            case MISSING, EMPTY -> initialise(path, nodeId, contents == Contents.MISSING);
-            case SURETY -> { }
+            case MISSING, EMPTY -> initialise(path, newMeta(Uuid.randomUuid().toString(), nodeId, false),
+                    contents == Contents.MISSING);
+            case SURETY -> addDirectoryIdIfMissing(path, nodeId);
             case SURETY_BEFORE_MARK -> markAsSurety(path, nodeId);
-            case NOT_A_DIRECTORY -> throw new StartRefusedException("The data directory " + path
-                    + " is a file, not a directory; set log.dirs to a directory");
-            case APACHE_KAFKA -> throw new StartRefusedException("The data directory " + path + " is an Apache Kafka "
-                    + "data directory; Surety does not use or change it. Set log.dirs to an empty directory");
-            case FOREIGN -> throw new StartRefusedException("The data directory " + path + " is not empty and is not "
-                    + "a Surety data directory; Surety touches nothing in it. Set log.dirs to an empty or new directory");
+            case NOT_A_DIRECTORY, APACHE_KAFKA, FOREIGN -> refuseNotOurs(path, contents);
         }
         requireWritable(path);
         FileChannel lockChannel = lock(path);
@@ -149,11 +170,14 @@ public final class DataDirectory implements AutoCloseable {
                 return EMPTY;
             }
             Properties meta = names.contains(META_FILE) ? readProperties(path.resolve(META_FILE)) : null;
-            if (names.contains(KAFKA_METADATA_LOG) || (meta != null && meta.containsKey(KAFKA_DIRECTORY_ID_KEY))) {
+            if (names.contains(KAFKA_METADATA_LOG)) {
                 return APACHE_KAFKA;
             }
             if (meta != null && meta.containsKey(STORAGE_VERSION_KEY)) {
                 return SURETY;
+            }
+            if (meta != null && meta.containsKey(DIRECTORY_ID_KEY)) {
+                return APACHE_KAFKA;
             }
             return meta != null && hasSuretyLayout(path) ? SURETY_BEFORE_MARK : FOREIGN;
         }
@@ -167,7 +191,78 @@ public final class DataDirectory implements AutoCloseable {
         }
     }
 
-    private static void initialise(Path path, int nodeId, boolean create) throws IOException {
+    /** What {@link #format} did. */
+    public enum FormatOutcome {
+        /** The directory was empty or missing and now holds a new {@code meta.properties}. */
+        FORMATTED,
+        /** The directory was already formatted for this cluster and node, and was left as it was. */
+        ALREADY_FORMATTED
+    }
+
+    /**
+     * {@code bin/surety format}: writes a new {@code meta.properties} (cluster id, node id, a new
+     * directory id, and the replacement mark when {@code replacement}) into {@code dir} when it is
+     * missing or empty, as {@code kafka-storage format} does. Never takes the lock and never writes
+     * into a directory that holds anything.
+     *
+     * @param ignoreFormatted leave an already formatted directory as it is instead of refusing it,
+     *     if it belongs to {@code clusterId} and {@code nodeId} ({@code --ignore-formatted})
+     * @throws StartRefusedException one line: the directory is formatted already (or for another
+     *     cluster or node), is not Surety's, or cannot be written
+     */
+    public static FormatOutcome format(Path dir, String clusterId, int nodeId, boolean replacement,
+            boolean ignoreFormatted) throws IOException {
+        Path path = dir.toAbsolutePath().normalize();
+        Contents contents = Contents.inspect(path);
+        switch (contents) {
+            case MISSING, EMPTY -> {
+                initialise(path, newMeta(clusterId, nodeId, replacement), contents == Contents.MISSING);
+                return FormatOutcome.FORMATTED;
+            }
+            case SURETY, SURETY_BEFORE_MARK -> {
+                ClusterIdentity existing = identityOf(path, readProperties(path.resolve(META_FILE)), nodeId);
+                if (!existing.clusterId().equals(clusterId)) {
+                    throw new StartRefusedException("The data directory " + path + " is formatted for cluster "
+                            + existing.clusterId() + ", not " + clusterId + "; use an empty directory for this cluster");
+                }
+                if (!ignoreFormatted) {
+                    throw new StartRefusedException("The data directory " + path + " is already formatted; use "
+                            + "--ignore-formatted to leave it as it is");
+                }
+                return FormatOutcome.ALREADY_FORMATTED;
+            }
+            default -> {
+                refuseNotOurs(path, contents);
+                return FormatOutcome.ALREADY_FORMATTED;
+            }
+        }
+    }
+
+    private static void refuseNotOurs(Path path, Contents contents) throws StartRefusedException {
+        switch (contents) {
+            case NOT_A_DIRECTORY -> throw new StartRefusedException("The data directory " + path
+                    + " is a file, not a directory; set log.dirs to a directory");
+            case APACHE_KAFKA -> throw new StartRefusedException("The data directory " + path + " is an Apache Kafka "
+                    + "data directory; Surety does not use or change it. Set log.dirs to an empty directory");
+            default -> throw new StartRefusedException("The data directory " + path + " is not empty and is not "
+                    + "a Surety data directory; Surety touches nothing in it. Set log.dirs to an empty or new directory");
+        }
+    }
+
+    private static Properties newMeta(String clusterId, int nodeId, boolean replacement) {
+        Properties meta = new Properties();
+        meta.setProperty("cluster.id", clusterId);
+        meta.setProperty("node.id", Integer.toString(nodeId));
+        meta.setProperty(DIRECTORY_ID_KEY, Uuid.randomUuid().toString());
+        meta.setProperty("version", "1");
+        meta.setProperty(STORAGE_VERSION_KEY, Integer.toString(STORAGE_VERSION));
+        if (replacement) {
+            meta.setProperty(REPLACEMENT_KEY, "true");
+        }
+        return meta;
+    }
+
+    private static void initialise(Path path, Properties meta, boolean create) throws IOException {
         if (create) {
             try {
                 Files.createDirectories(path);
@@ -177,11 +272,19 @@ public final class DataDirectory implements AutoCloseable {
             }
         }
         requireWritable(path);
-        Properties meta = new Properties();
-        meta.setProperty("cluster.id", Uuid.randomUuid().toString());
-        meta.setProperty("node.id", Integer.toString(nodeId));
-        meta.setProperty("version", "1");
-        meta.setProperty(STORAGE_VERSION_KEY, Integer.toString(STORAGE_VERSION));
+        writeMeta(path, meta);
+    }
+
+    /** A directory written before directory.id existed gets one, durably, keeping everything else. */
+    private static void addDirectoryIdIfMissing(Path path, int nodeId) throws IOException {
+        Properties meta = readProperties(path.resolve(META_FILE));
+        if (meta.containsKey(DIRECTORY_ID_KEY)) {
+            return;
+        }
+        requireWritable(path);
+        // A damaged file is reported as it is, never rewritten.
+        identityOf(path, meta, nodeId);
+        meta.setProperty(DIRECTORY_ID_KEY, Uuid.randomUuid().toString());
         writeMeta(path, meta);
     }
 
@@ -192,6 +295,7 @@ public final class DataDirectory implements AutoCloseable {
         // A damaged file is reported as it is, never rewritten.
         identityOf(path, meta, nodeId);
         meta.setProperty(STORAGE_VERSION_KEY, Integer.toString(STORAGE_VERSION));
+        meta.putIfAbsent(DIRECTORY_ID_KEY, Uuid.randomUuid().toString());
         writeMeta(path, meta);
     }
 
@@ -270,7 +374,15 @@ public final class DataDirectory implements AutoCloseable {
             throw new StartRefusedException("The data directory " + path + " belongs to node.id " + stored
                     + " but this broker is node.id " + nodeId + "; set node.id=" + stored + " or use another directory");
         }
-        return new ClusterIdentity(clusterId.trim(), stored);
+        String directoryId = meta.getProperty(DIRECTORY_ID_KEY);
+        Optional<Uuid> parsedDirectoryId;
+        try {
+            parsedDirectoryId = directoryId == null ? Optional.empty() : Optional.of(Uuid.fromString(directoryId.trim()));
+        } catch (IllegalArgumentException e) {
+            throw damaged(file, "directory.id '" + directoryId + "' is not a base64 UUID");
+        }
+        return new ClusterIdentity(clusterId.trim(), stored, parsedDirectoryId,
+                Boolean.parseBoolean(meta.getProperty(REPLACEMENT_KEY, "false").trim()));
     }
 
     private static StartRefusedException damaged(Path file, String what) {
