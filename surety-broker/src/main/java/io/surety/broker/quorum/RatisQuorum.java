@@ -1,0 +1,217 @@
+package io.surety.broker.quorum;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * One member of one quorum group: a Raft group of the cluster's voters on Apache Ratis, carrying a
+ * {@link ReplicatedStateMachine}. This package is the only place that knows Ratis.
+ *
+ * <p>What it offers: {@link #propose} appends an entry through this member while it leads, fenced by
+ * the term its decision was taken in; {@link #request} sends bytes from any member to the current
+ * leader's {@link QuorumRequestHandler} and returns its answer; {@link #leaderId} names the leader
+ * this member knows of. Thread-safe.
+ *
+ * <p>Implementation notes: the group id is derived from the cluster id and the group's name, so a
+ * member started with another cluster's id cannot join this group, and a cluster can host several
+ * groups (the metadata and, later, the coordinator group) on one set of voters. The peer id of a
+ * voter is its node id. Ratis itself refuses to count the vote of a member with an empty log once
+ * anything was committed, so a member whose disk was wiped cannot help elect a leader that misses
+ * committed entries. The quorum's storage is {@code storageDir/<group id>/} (Ratis's layout: log
+ * segments, {@code raft-meta} with the term and vote, and the state machine's snapshots).
+ */
+public final class RatisQuorum implements AutoCloseable {
+
+    static final long LOG_SEGMENT_BYTES = 1024 * 1024;
+
+    private final QuorumSettings settings;
+    private final RaftGroup group;
+    private final RaftPeerId selfId;
+    private final RaftServer server;
+    private final RaftClient requestClient;
+    private final RaftClient proposeClient;
+
+    private RatisQuorum(QuorumSettings settings, RaftGroup group, RaftServer server, RaftProperties properties) {
+        this.settings = settings;
+        this.group = group;
+        this.selfId = peerId(settings.selfId());
+        this.server = server;
+        this.requestClient = client(group, properties, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                20, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)));
+        // A proposal is a decision taken as leader: it goes to this member only and is never retried
+        // elsewhere (see QuorumEntry for why a stale one is dropped anyway).
+        this.proposeClient = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+                .setClientId(ClientId.randomId()).setLeaderId(selfId).setRetryPolicy(RetryPolicies.noRetry()).build();
+    }
+
+    /**
+     * Starts this member: recovers its log and snapshot from {@code settings.storageDir()} (an empty
+     * directory starts an empty log) and joins the election of its group.
+     *
+     * @param groupName names the group; the same name on every voter
+     */
+    public static RatisQuorum start(QuorumSettings settings, String groupName, ReplicatedStateMachine machine,
+                                    QuorumRequestHandler requests, LeadershipListener leadership) throws IOException {
+        RaftProperties properties = properties(settings);
+        RaftGroup group = RaftGroup.valueOf(groupId(settings.clusterId(), groupName),
+                settings.voters().stream().map(RatisQuorum::peer).toList());
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(peerId(settings.selfId()))
+                .setGroup(group)
+                .setProperties(properties)
+                .setStateMachine(new RatisStateMachine(groupName, machine, requests, leadership))
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        return new RatisQuorum(settings, group, server, properties);
+    }
+
+    /** The Raft group id of {@code groupName} in the cluster {@code clusterId}. */
+    static RaftGroupId groupId(String clusterId, String groupName) {
+        return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+                ("surety/" + clusterId + "/" + groupName).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Proposes an entry as the leader of {@code leaderTerm}. The future completes with the entry's
+     * log index once it is committed and applied on this member, or fails when this member is not
+     * the leader, has lost leadership, or the entry was dropped because it committed in a later term
+     * than it was proposed in.
+     */
+    public CompletableFuture<Long> propose(long leaderTerm, byte[] entry) {
+        Message message = Message.valueOf(ByteString.copyFrom(QuorumEntry.frame(leaderTerm, entry)));
+        return proposeClient.async().send(message).thenApply(reply -> {
+            ByteBuffer answer = answerOf(reply);
+            long index = QuorumEntry.answeredIndex(answer);
+            if (!QuorumEntry.answeredApplied(answer)) {
+                throw new CompletionException(new StaleProposalException(leaderTerm, index));
+            }
+            return index;
+        });
+    }
+
+    /**
+     * Sends {@code request} to the current leader's {@link QuorumRequestHandler}, following
+     * leadership changes for a bounded time, and returns its answer.
+     */
+    public CompletableFuture<byte[]> request(byte[] request) {
+        return requestClient.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request)))
+                .thenApply(reply -> {
+                    ByteBuffer answer = answerOf(reply);
+                    byte[] bytes = new byte[answer.remaining()];
+                    answer.get(bytes);
+                    return bytes;
+                });
+    }
+
+    /** The leader this member knows of, if any. */
+    public OptionalInt leaderId() {
+        try {
+            Optional<RaftPeerId> leader = Optional.ofNullable(
+                    server.getDivision(group.getGroupId()).getInfo().getLeaderId());
+            return leader.map(id -> OptionalInt.of(Integer.parseInt(id.toString()))).orElse(OptionalInt.empty());
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    /** Whether this member leads its group now and is ready to take decisions. */
+    public boolean isLeader() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The index of the last entry applied on this member; -1 before any. */
+    public long lastAppliedIndex() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().getLastAppliedIndex();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    public QuorumSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            proposeClient.close();
+            requestClient.close();
+        } finally {
+            server.close();
+        }
+    }
+
+    private static ByteBuffer answerOf(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(reply.getException());
+        }
+        return reply.getMessage().getContent().asReadOnlyByteBuffer();
+    }
+
+    private static RaftClient client(RaftGroup group, RaftProperties properties, RetryPolicy retry) {
+        return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+                .setClientId(ClientId.randomId()).setRetryPolicy(retry).build();
+    }
+
+    private static RaftProperties properties(QuorumSettings settings) {
+        RaftProperties properties = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(properties, List.of(settings.storageDir().toFile()));
+        GrpcConfigKeys.Server.setHost(properties, settings.self().host());
+        GrpcConfigKeys.Server.setPort(properties, settings.self().port());
+        long electionMs = settings.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(electionMs, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(2 * electionMs, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setRequestTimeout(properties,
+                TimeDuration.valueOf(3 * electionMs, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEveryEntries());
+        RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
+        // Metadata entries are small: 1 MiB segments (not Ratis's 32 MiB) let a snapshot purge the log
+        // before it, and the purge follows every snapshot rather than every 1,024 entries.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf(LOG_SEGMENT_BYTES));
+        RaftServerConfigKeys.Log.setPurgeGap(properties,
+                (int) Math.min(RaftServerConfigKeys.Log.PURGE_GAP_DEFAULT, settings.snapshotEveryEntries()));
+        return properties;
+    }
+
+    private static RaftPeer peer(QuorumPeer voter) {
+        return RaftPeer.newBuilder().setId(peerId(voter.nodeId())).setAddress(voter.address()).build();
+    }
+
+    private static RaftPeerId peerId(int nodeId) {
+        return RaftPeerId.valueOf(Integer.toString(nodeId));
+    }
+}
