@@ -259,6 +259,18 @@ public final class Log {
         publishLeaderEpochs(leaderEpochs.assign(epoch, end.offset()));
     }
 
+    /**
+     * Writer only. Drops the leader epochs that start at or after {@code offset} but hold no batch
+     * (it is at or past the log end): what a follower does when the leader's DivergingEpoch says
+     * its log ends inside an older epoch than the latest it knows, one it led without appending.
+     * Otherwise its next fetch would name that empty epoch again and never make progress.
+     */
+    public void forgetEmptyLeaderEpochsFrom(long offset) throws IOException {
+        if (offset >= end.offset()) {
+            publishLeaderEpochs(leaderEpochs.truncatedFromEnd(end.offset()));
+        }
+    }
+
     /** The leader epochs as they are now (immutable). */
     public LeaderEpochCache leaderEpochs() {
         return leaderEpochs;

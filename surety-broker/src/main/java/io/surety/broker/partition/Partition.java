@@ -38,8 +38,12 @@ import org.slf4j.LoggerFactory;
  * transaction, or the high watermark when none is open — bounds what read_committed consumers
  * see; aborted transactions go to the index they get with their data.
  *
- * <p>Threading: appends, retention and record deletion are serialised by the partition lock (the
- * single append path); reads go straight to the log, which publishes what they may see. After a
+ * <p>Replication (cluster mode) is {@link #replication()}: the role, the leader's ISR and acks=all
+ * waiters, the follower's appends and truncations, with the table of what the partition lock
+ * guards there. A single node is a leader whose only replica is itself.
+ *
+ * <p>Threading: appends, retention, record deletion, role changes, ISR state, follower appends and
+ * truncation are serialised by the partition lock (the single append path); reads go straight to the log, which publishes what they may see. After a
  * disk error the partition goes offline: every later append or read fails with
  * KAFKA_STORAGE_ERROR, and nothing already acknowledged is touched. A log found corrupt when it
  * opened ({@link Log#damage()}) keeps the partition offline the same way from the start, until the

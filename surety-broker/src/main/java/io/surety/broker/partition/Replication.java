@@ -480,6 +480,7 @@ public final class Replication {
             long target = FollowerTruncation.offsetFor(log.leaderEpochs(), log.logEndOffset(), epoch, endOffset);
             long highWatermark = log.highWatermark();
             long newEnd = partition.truncateTo(target);
+            log.forgetEmptyLeaderEpochsFrom(newEnd);
             if (newEnd < highWatermark) {
                 LOG.warn("Truncated {} below its high watermark to match leader epoch {} ending at {}: offsets {} to {}"
                         + " that consumers may have read are gone (an unclean leader election)", partition.topicPartition(), epoch,
