@@ -138,7 +138,7 @@ final class ProduceHandler implements ApiHandler {
             return out.setErrorCode(Errors.INVALID_RECORD.code())
                     .setErrorMessage("A transactional batch must carry a producer id");
         }
-        AppendOutcome outcome = partition.append(batch, nowMs, verifier, version >= FIRST_ABORTABLE_VERSION);
+        AppendOutcome outcome = partition.append(batch, nowMs, verifier, version >= FIRST_ABORTABLE_VERSION, acks == -1);
         if (outcome.error() != Errors.NONE) {
             return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
         }

@@ -62,7 +62,9 @@ import org.slf4j.LoggerFactory;
  *  swap sequence (SegmentReplacement)    cleaner swap                         structure lock
  *  firstDirtyOffset, cleaner-checkpoint  recordCleanedUpTo (cleaner thread)   structure lock
  *  highWatermark                         append (interval policy),            writer, resp. flush; one policy
- *                                        flush (fsync policy)                   never uses both
+ *                                        flush (fsync policy); with             never uses both; set from the
+ *                                        replicas: advanceHighWatermarkTo     replicas: writer only
+ *  highWatermarkFromReplicas             setHighWatermarkFromReplicas         writer + flush lock
  *  flushedOffset, lastFlushMs            flush (flusher thread; close),       flush lock: flush forces up to a snapshot
  *                                        truncation (lowers it)                 of end, safe beside appends
  *  recovery-point                        open, checkpointRecoveryPoint        recovery-point lock (open: before
@@ -121,6 +123,8 @@ public final class Log {
     private volatile LogPosition end;
     // Writer, or flush (see the table).
     private volatile LogPosition highWatermark;
+    // Writer, under the flush lock: the high watermark is set by the partition from its replicas.
+    private volatile boolean highWatermarkFromReplicas;
     // Writer + structure lock.
     private volatile long logStartOffset;
     // Writer (assignments, appends); writer + structure lock (log start moves). Replaced whole.
@@ -233,7 +237,7 @@ public final class Log {
         }
         LogPosition newEnd = new LogPosition(batch.nextOffset(), active, active.size());
         end = newEnd;
-        if (!visibleOnFlush) {
+        if (!visibleOnFlush && !highWatermarkFromReplicas) {
             highWatermark = newEnd;
         }
         // Changes only at the first batch of an epoch nobody assigned (a leader assigns its epoch first).
@@ -253,6 +257,18 @@ public final class Log {
             throw new IOException("Log " + dir + " is corrupt");
         }
         publishLeaderEpochs(leaderEpochs.assign(epoch, end.offset()));
+    }
+
+    /**
+     * Writer only. Drops the leader epochs that start at or after {@code offset} but hold no batch
+     * (it is at or past the log end): what a follower does when the leader's DivergingEpoch says
+     * its log ends inside an older epoch than the latest it knows, one it led without appending.
+     * Otherwise its next fetch would name that empty epoch again and never make progress.
+     */
+    public void forgetEmptyLeaderEpochsFrom(long offset) throws IOException {
+        if (offset >= end.offset()) {
+            publishLeaderEpochs(leaderEpochs.truncatedFromEnd(end.offset()));
+        }
     }
 
     /** The leader epochs as they are now (immutable). */
@@ -300,13 +316,77 @@ public final class Log {
                 flushedOffset = target.offset();
             }
             lastFlushMs = nowMs;
-            if (visibleOnFlush && target.offset() > highWatermark.offset()) {
+            if (visibleOnFlush && !highWatermarkFromReplicas && target.offset() > highWatermark.offset()) {
                 highWatermark = target;
             }
             return target.offset();
         } finally {
             flushLock.unlock();
         }
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    /**
+     * Writer only. With {@code fromReplicas} the high watermark stops following this log's own end
+     * (the log end, or the durable end under {@code flush.policy=fsync}) and moves only through
+     * {@link #advanceHighWatermarkTo}: what a replicated leader and a follower do. Without it, the
+     * single-node rule is back; under the interval policy the high watermark is the log end at
+     * once, under fsync the next flush moves it. Never lowers the high watermark.
+     *
+     * <p>Implementation notes: the switch is made under the flush lock, so a flush that read the
+     * old setting never publishes its durable end after it.
+     */
+    public void setHighWatermarkFromReplicas(boolean fromReplicas) {
+        flushLock.lock();
+        try {
+            highWatermarkFromReplicas = fromReplicas;
+            if (!fromReplicas && !visibleOnFlush) {
+                highWatermark = end;
+            }
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /** Whether the high watermark is set from the replicas ({@link #setHighWatermarkFromReplicas}). */
+    public boolean highWatermarkFromReplicas() {
+        return highWatermarkFromReplicas;
+    }
+
+    /**
+     * Writer only, with the high watermark set from the replicas: moves it up to {@code offset}
+     * (at most the log end; an offset at or below the current one changes nothing). Returns whether
+     * it moved. {@code offset} is where a batch starts or the log end, as every replica's fetch
+     * offset is.
+     */
+    public boolean advanceHighWatermarkTo(long offset) throws IOException {
+        LogPosition current = highWatermark;
+        if (offset <= current.offset()) {
+            return false;
+        }
+        LogPosition logEnd = end;
+        if (offset >= logEnd.offset()) {
+            highWatermark = logEnd;
+            return true;
+        }
+        LogSegment segment = segments.floorEntry(offset).getValue();
+        int position = segment.positionOf(offset, segment.size());
+        highWatermark = new LogPosition(offset, segment, position >= 0 ? position : segment.size());
+        return true;
+    }
+
+    /**
+     * What this log alone would make visible: its end, or under {@code flush.policy=fsync} its
+     * durable end. A replicated leader's contribution to the high watermark.
+     */
+    public long localHighWatermark() {
+        return visibleOnFlush ? flushedOffset : end.offset();
+    }
+
+    /** Everything below this offset has been forced to disk (a follower under fsync reports only this far). */
+    public long durableEndOffset() {
+        return flushedOffset;
     }
 
     /** Whether appended bytes have waited longer than {@code flush.ms} for an fsync (interval policy). */
@@ -362,22 +442,38 @@ public final class Log {
     public ReadResult read(long offset, int maxBytes, boolean minOneBatch, long maxOffset)
             throws IOException, OffsetOutOfRangeException {
         LogPosition hw = highWatermark;
-        long start = logStartOffset;
+        return read(offset, maxBytes, minOneBatch, maxOffset, hw, hw.offset());
+    }
+
+    /**
+     * As {@link #read(long, int, boolean)}, but up to the log end rather than the high watermark:
+     * what a follower's fetch reads (the result still reports the high watermark).
+     */
+    public ReadResult readForReplica(long offset, int maxBytes, boolean minOneBatch)
+            throws IOException, OffsetOutOfRangeException {
+        long hwOffset = highWatermark.offset();
+        return read(offset, maxBytes, minOneBatch, Long.MAX_VALUE, end, hwOffset);
+    }
+
+    /** Reads below {@code upTo} (the high watermark, or the log end for a follower); reports {@code hwOffset}. */
+    private ReadResult read(long offset, int maxBytes, boolean minOneBatch, long maxOffset, LogPosition upTo,
+            long hwOffset) throws IOException, OffsetOutOfRangeException {
+                long start = logStartOffset;
         LogPosition logEnd = end;
         if (offset < start || offset > logEnd.offset()) {
             throw new OffsetOutOfRangeException("Offset " + offset + " is outside [" + start + ", " + logEnd.offset() + "]");
         }
-        long bound = Math.min(hw.offset(), maxOffset);
+        long bound = Math.min(upTo.offset(), maxOffset);
         if (offset >= bound) {
-            return new ReadResult(null, hw.offset(), start, logEnd.offset(), bound);
+            return new ReadResult(null, hwOffset, start, logEnd.offset(), bound);
         }
         Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
         while (entry != null) {
             LogSegment segment = entry.getValue();
-            if (segment.baseOffset() > hw.offset() || segment.baseOffset() >= bound) {
+            if (segment.baseOffset() > upTo.offset() || segment.baseOffset() >= bound) {
                 break;
             }
-            int limit = limitIn(segment, hw, bound);
+            int limit = limitIn(segment, upTo, bound);
             int position = segment.positionOf(offset, limit);
             if (position >= 0) {
                 int available = limit - position;
@@ -388,11 +484,11 @@ public final class Log {
                     size = 0;
                 }
                 FileSlice slice = size == 0 ? null : new FileSlice(segment.channel(), position, size);
-                return new ReadResult(slice, hw.offset(), start, logEnd.offset(), Math.min(bound, segment.nextOffset()));
+                return new ReadResult(slice, hwOffset, start, logEnd.offset(), Math.min(bound, segment.nextOffset()));
             }
             entry = segments.higherEntry(entry.getKey());
         }
-        return new ReadResult(null, hw.offset(), start, logEnd.offset(), bound);
+        return new ReadResult(null, hwOffset, start, logEnd.offset(), bound);
     }
 
     /** The byte limit of a read in {@code segment}: the high watermark, or the batch starting at {@code bound}. */

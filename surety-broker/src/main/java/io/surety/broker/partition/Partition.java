@@ -20,6 +20,7 @@ import io.surety.broker.record.ProducedBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -37,8 +38,12 @@ import org.slf4j.LoggerFactory;
  * transaction, or the high watermark when none is open — bounds what read_committed consumers
  * see; aborted transactions go to the index they get with their data.
  *
- * <p>Threading: appends, retention and record deletion are serialised by the partition lock (the
- * single append path); reads go straight to the log, which publishes what they may see. After a
+ * <p>Replication (cluster mode) is {@link #replication()}: the role, the leader's ISR and acks=all
+ * waiters, the follower's appends and truncations, with the table of what the partition lock
+ * guards there. A single node is a leader whose only replica is itself.
+ *
+ * <p>Threading: appends, retention, record deletion, role changes, ISR state, follower appends and
+ * truncation are serialised by the partition lock (the single append path); reads go straight to the log, which publishes what they may see. After a
  * disk error the partition goes offline: every later append or read fails with
  * KAFKA_STORAGE_ERROR, and nothing already acknowledged is touched. A log found corrupt when it
  * opened ({@link Log#damage()}) keeps the partition offline the same way from the start, until the
@@ -59,11 +64,12 @@ public final class Partition {
     /** First offset of the oldest open transaction, or -1; written under the lock, read by fetches. */
     private volatile long firstUnstableOffset = -1;
     /**
-     * The leader epoch this node leads the partition in: stamped on every batch and marker it
-     * appends, answered in Metadata, checked against clients' current epochs. Written under the
-     * lock ({@link #becomeLeader}), read by request handlers.
+     * What this node is for the partition, with its leader epoch (stamped on every batch and
+     * marker a leader appends, answered in Metadata, checked against clients' current epochs).
+     * Replaced under the lock; read by request handlers. A {@link PartitionRole.Leader}'s state is
+     * read and changed under the lock only.
      */
-    private volatile int leaderEpoch;
+    private final Replication replication;
 
     Partition(TopicPartition topicPartition, Uuid topicId, Log log, ProducerStateTable producers,
             HighWatermarkListener listener) {
@@ -74,7 +80,7 @@ public final class Partition {
         this.listener = listener;
         this.firstUnstableOffset = producers.firstUnstableOffset();
         this.offlineReason = log.damage().map(LogDamage::offlineReason).orElse(null);
-        this.leaderEpoch = Math.max(0, log.latestLeaderEpoch().orElse(0));
+        this.replication = new Replication(this, log, lock);
     }
 
     /**
@@ -92,7 +98,7 @@ public final class Partition {
             }
             int epoch = log.latestLeaderEpoch().isPresent() ? log.latestLeaderEpoch().getAsInt() + 1 : 0;
             log.assignLeaderEpoch(epoch);
-            leaderEpoch = epoch;
+            replication.becomeSolo(epoch);
         } catch (IOException e) {
             storageFailure("leader epoch checkpoint", e);
         } finally {
@@ -143,7 +149,7 @@ public final class Partition {
     }
 
     /** Under the lock: producer state, open transactions and aborted index rebuilt from the log. */
-    private void rebuildProducerState() throws IOException {
+    void rebuildProducerState() throws IOException {
         ProducerStateTable rebuilt = new ProducerStateTable();
         log.scanBatches(replayInto(rebuilt));
         rebuilt.trimBelow(log.logStartOffset());
@@ -151,9 +157,31 @@ public final class Partition {
         firstUnstableOffset = rebuilt.firstUnstableOffset();
     }
 
-    /** The leader epoch this node leads the partition in. */
+    /** The replication side: role changes, the leader's ISR and acks=all waits, follower appends. */
+    public Replication replication() {
+        return replication;
+    }
+
+    /** Without the lock, after the high watermark moved: wakes fetches and completes acks=all waiters it reached. */
+    void highWatermarkAdvanced() {
+        listener.advanced(topicPartition);
+        replication.completeReached();
+    }
+
+    /** Under the lock: what replays batches this partition appended into its producer state. */
+    BatchVisitor producerReplay() {
+        return replayInto(producers);
+    }
+
+    /** Under the lock, after a replay or a log start move: producer state below the log start goes, the LSO follows. */
+    void producerStateChanged(long logStartOffset) {
+        producers.trimBelow(logStartOffset);
+        firstUnstableOffset = producers.firstUnstableOffset();
+    }
+
+    /** The leader epoch the partition is in (whichever role this node has in it). */
     public int leaderEpoch() {
-        return leaderEpoch;
+        return replication.leaderEpoch();
     }
 
     /** OffsetForLeaderEpoch: where {@code requestedEpoch} ends in this partition's log, by Kafka's rules. */
@@ -186,22 +214,34 @@ public final class Partition {
      * know it (Produce v11+), INVALID_TXN_STATE for older ones.
      */
     public AppendOutcome append(ProducedBatch batch, long nowMs, TransactionVerifier verifier, boolean abortableErrors) {
+        return append(batch, nowMs, verifier, abortableErrors, false);
+    }
+
+    /**
+     * As {@link #append(ProducedBatch, long, TransactionVerifier, boolean)}; with {@code acksAll}
+     * the batch is refused with NOT_ENOUGH_REPLICAS, before anything is appended, while the ISR is
+     * below the effective {@code min.insync.replicas}. Only the leader appends
+     * (NOT_LEADER_OR_FOLLOWER otherwise). On a replicated leader an acks=all answer then waits for
+     * {@link #awaitReplication}; on a single node, for the flush as before.
+     */
+    public AppendOutcome append(ProducedBatch batch, long nowMs, TransactionVerifier verifier, boolean abortableErrors,
+            boolean acksAll) {
         long visibleBefore = log.highWatermark();
-        AppendOutcome outcome = appendLocked(batch, nowMs, verifier, abortableErrors);
+        AppendOutcome outcome = appendLocked(batch, nowMs, verifier, abortableErrors, acksAll);
         if (log.highWatermark() > visibleBefore) {
-            listener.advanced(topicPartition);
+            highWatermarkAdvanced();
         }
         return outcome;
     }
 
     private AppendOutcome appendLocked(ProducedBatch batch, long nowMs, TransactionVerifier verifier,
-            boolean abortableErrors) {
+            boolean abortableErrors, boolean acksAll) {
         TopicConfig config = log.config();
         if (batch.sizeInBytes() > config.maxMessageBytes()) {
             return AppendOutcome.failed(Errors.MESSAGE_TOO_LARGE, "Batch of " + batch.sizeInBytes()
                     + " bytes exceeds max.message.bytes " + config.maxMessageBytes() + " of " + topicPartition);
         }
-        String badTimestamp = timestampProblem(batch, config, nowMs);
+        String badTimestamp = AppendRules.timestampProblem(batch, config, nowMs);
         if (badTimestamp != null) {
             return AppendOutcome.failed(Errors.INVALID_TIMESTAMP, badTimestamp);
         }
@@ -209,6 +249,14 @@ public final class Partition {
         try {
             if (offlineReason != null) {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, offlineReason);
+            }
+            if (!(replication.role() instanceof PartitionRole.Leader leader)) {
+                return AppendOutcome.failed(Errors.NOT_LEADER_OR_FOLLOWER, "This node does not lead " + topicPartition);
+            }
+            LeaderState state = leader.state();
+            if (acksAll && state.underMinIsr()) {
+                return AppendOutcome.failed(Errors.NOT_ENOUGH_REPLICAS, "The ISR " + state.isr() + " of " + topicPartition
+                        + " is below min.insync.replicas " + state.effectiveMinIsr());
             }
             if (batch.hasProducerId()) {
                 SequenceCheck check = producers.check(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
@@ -223,16 +271,20 @@ public final class Partition {
                 } else if (check instanceof SequenceCheck.OutOfOrder outOfOrder) {
                     return AppendOutcome.failed(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, outOfOrder.message());
                 }
-                AppendOutcome refused = transactionProblem(batch, verifier, abortableErrors);
+                AppendOutcome refused = AppendRules.transactionProblem(producers, batch, verifier, abortableErrors,
+                        topicPartition);
                 if (refused != null) {
                     return refused;
                 }
             }
             long baseOffset = log.logEndOffset();
             long appendTime = config.logAppendTime() ? nowMs : -1;
-            BatchHeader stamped = batch.stamp(baseOffset, leaderEpoch, appendTime);
+            BatchHeader stamped = batch.stamp(baseOffset, state.leaderEpoch(), appendTime);
             try {
                 log.append(stamped, batch.bytes(), nowMs);
+                if (state.replicated()) {
+                    replication.advanceLeaderHighWatermark(state);
+                }
             } catch (IOException e) {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, storageFailure("append", e));
             }
@@ -248,30 +300,6 @@ public final class Partition {
         }
     }
 
-    /** Why a batch may not join (or start) its producer's transaction here, or null. Under the lock. */
-    private AppendOutcome transactionProblem(ProducedBatch batch, TransactionVerifier verifier, boolean abortableErrors) {
-        boolean open = producers.hasOpenTransaction(batch.producerId());
-        if (!batch.isTransactional()) {
-            return open ? AppendOutcome.failed(Errors.INVALID_TXN_STATE, "Producer " + batch.producerId()
-                    + " wrote a non-transactional batch to " + topicPartition + " while its transaction is open") : null;
-        }
-        if (open) {
-            return null;
-        }
-        Errors verified = verifier.verify(batch.producerId(), batch.producerEpoch(), topicPartition);
-        return switch (verified) {
-            case NONE -> null;
-            case INVALID_TXN_STATE, TRANSACTION_ABORTABLE -> AppendOutcome.failed(
-                    abortableErrors ? Errors.TRANSACTION_ABORTABLE : Errors.INVALID_TXN_STATE,
-                    "Partition " + topicPartition + " was not added to the transaction");
-            case CONCURRENT_TRANSACTIONS -> AppendOutcome.failed(Errors.NOT_ENOUGH_REPLICAS,
-                    "Unable to verify the partition has been added to the transaction: it is completing");
-            case PRODUCER_FENCED -> AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH,
-                    "Producer epoch " + batch.producerEpoch() + " of producer " + batch.producerId() + " is fenced");
-            default -> AppendOutcome.failed(verified, "Transaction verification failed for " + topicPartition);
-        };
-    }
-
     /**
      * Appends the coordinator's COMMIT or ABORT marker for {@code producerId}: its transaction here
      * (if one is open) ends, and the marker's epoch fences older epochs of the producer. The
@@ -285,16 +313,23 @@ public final class Partition {
             if (offlineReason != null) {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, offlineReason);
             }
+            if (!(replication.role() instanceof PartitionRole.Leader leader)) {
+                return AppendOutcome.failed(Errors.NOT_LEADER_OR_FOLLOWER, "This node does not lead " + topicPartition);
+            }
             short current = producers.epochOf(producerId);
             if (producerEpoch < current) {
                 return AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH, "Marker epoch " + producerEpoch
                         + " of producer " + producerId + " is older than its epoch " + current + " in " + topicPartition);
             }
             long baseOffset = log.logEndOffset();
-            ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, leaderEpoch, producerId, producerEpoch, commit);
+            ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, leader.leaderEpoch(), producerId, producerEpoch,
+                    commit);
             BatchHeader header = ControlBatches.header(marker);
             try {
                 log.append(header, marker, nowMs);
+                if (leader.state().replicated()) {
+                    replication.advanceLeaderHighWatermark(leader.state());
+                }
             } catch (IOException e) {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, storageFailure("marker append", e));
             }
@@ -304,29 +339,19 @@ public final class Partition {
         } finally {
             lock.unlock();
         }
-        if (log.highWatermark() > visibleBefore || firstUnstableOffset < 0) {
+        if (log.highWatermark() > visibleBefore) {
+            highWatermarkAdvanced();
+        } else if (firstUnstableOffset < 0) {
             listener.advanced(topicPartition);
         }
         return outcome;
     }
 
-    private static String timestampProblem(ProducedBatch batch, TopicConfig config, long nowMs) {
-        if (config.logAppendTime()) {
-            return null;
-        }
-        if (batch.maxTimestamp() - nowMs > config.timestampAfterMaxMs()) {
-            return "Timestamp " + batch.maxTimestamp() + " is more than message.timestamp.after.max.ms ahead of the broker";
-        }
-        if (config.timestampBeforeMaxMs() != Long.MAX_VALUE && nowMs - batch.baseTimestamp() > config.timestampBeforeMaxMs()) {
-            return "Timestamp " + batch.baseTimestamp() + " is older than message.timestamp.before.max.ms allows";
-        }
-        return null;
-    }
-
-    private String storageFailure(String what, IOException e) {
+    String storageFailure(String what, IOException e) {
         String reason = "Storage error during " + what + " on " + topicPartition + ": " + e;
         LOG.error("{}; the partition is offline until restart, acknowledged data is untouched", reason, e);
         offlineReason = reason;
+        replication.failWaiters(Errors.KAFKA_STORAGE_ERROR);
         return reason;
     }
 
@@ -347,8 +372,11 @@ public final class Partition {
         long visibleBefore = log.highWatermark();
         try {
             long durable = log.flush(nowMs);
+            if (log.highWatermarkFromReplicas() && replication.waitsForReplicas()) {
+                replication.advanceLeaderHighWatermarkLocked();
+            }
             if (log.highWatermark() > visibleBefore) {
-                listener.advanced(topicPartition);
+                highWatermarkAdvanced();
             }
             return durable;
         } catch (IOException e) {
@@ -448,7 +476,7 @@ public final class Partition {
         return batch == null ? null : BatchRecords.maxTimestamp(batch);
     }
 
-    private void requireOnline() throws IOException {
+    void requireOnline() throws IOException {
         if (offlineReason != null) {
             throw new IOException(offlineReason);
         }

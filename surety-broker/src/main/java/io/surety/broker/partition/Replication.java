@@ -1,0 +1,525 @@
+package io.surety.broker.partition;
+
+import io.surety.broker.log.BatchVisitor;
+import io.surety.broker.log.Log;
+import io.surety.broker.log.OffsetOutOfRangeException;
+import io.surety.broker.log.ReadResult;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication side of one {@link Partition}: its role (leader, follower, no leader), the
+ * leader's ISR and followers' progress ({@link LeaderState}), the acks=all waiters
+ * ({@link DelayedProduce}), and the follower's appends and truncations. Pure logic over the
+ * partition's log: it opens no socket, starts no thread and sends nothing; ISR changes are
+ * returned as {@link IsrProposal}s for the caller to send (AlterPartition), and times are passed
+ * in (monotonic milliseconds for lag, the caller's clock for deadlines). See
+ * replication-design.md, section 6.4, for the rules, which are Kafka's.
+ *
+ * <p>A single node is a leader whose only replica and ISR is itself ({@link Partition#becomeLeader()}):
+ * its high watermark follows the log as before, appends do no replication work, and acks=all is
+ * answered after the flush.
+ *
+ * <p>What guards what (the partition lock is the one lock of {@link Partition}; lock order:
+ * partition lock, then the waiters' monitor, then the log's own locks):
+ * <pre>
+ *  state                                  changed by                          guarded by
+ *  role (which object)                    becomeLeader, becomeFollower        partition lock; volatile for readers
+ *  LeaderState: ISR, proposal in flight,  becomeLeader, fetch updates,        partition lock (read and written)
+ *    partition epoch, followers' progress   ISR checks and answers
+ *  the log's high watermark (replicated)  fetch updates, ISR answers, leader  partition lock (the log's writer)
+ *                                           appends and flushes, follower
+ *                                           appends, truncation
+ *  follower appends, truncation           appendAsFollower, truncate*         partition lock (the log's writer)
+ *  acks=all waiters                       awaitReplication, completion,       the waiters' own monitor; futures
+ *                                           expiry                              completed outside every lock
+ * </pre>
+ */
+public final class Replication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+
+    private final Partition partition;
+    private final Log log;
+    private final ReentrantLock lock;
+    /** Replaced under the lock; read by request handlers (see the table above). */
+    private volatile PartitionRole role;
+    private final ProduceWaiters waiters = new ProduceWaiters();
+
+    Replication(Partition partition, Log log, ReentrantLock lock) {
+        this.partition = partition;
+        this.log = log;
+        this.lock = lock;
+        this.role = new PartitionRole.NoLeader(Math.max(0, log.latestLeaderEpoch().orElse(0)));
+    }
+
+    /** The current role (its leader state is only for use under the partition lock). */
+    PartitionRole role() {
+        return role;
+    }
+
+    /** Under the lock: the single node leads in {@code epoch}, already assigned in the log. */
+    void becomeSolo(int epoch) {
+        log.setHighWatermarkFromReplicas(false);
+        role = new PartitionRole.Leader(LeaderState.solo(epoch, log.logEndOffset()));
+    }
+
+    /** The leader epoch the partition is in (whichever role this node has in it). */
+    public int leaderEpoch() {
+        return role.leaderEpoch();
+    }
+
+    /**
+     * Makes this node the leader as the metadata says. A leader epoch above the current one starts
+     * a new epoch: it is recorded at the log end in the epoch cache and its checkpoint made durable
+     * before anything is served, that offset becomes the leader epoch start offset (LESO), and
+     * every follower starts unknown. The same leader epoch with a partition epoch at or above ours
+     * only updates the replicas and ISR. A stale state, an epoch below one the log has seen, or an
+     * offline partition changes nothing; returns whether the state was applied. With one replica
+     * the partition behaves as the single node does (the high watermark follows the log).
+     */
+    public boolean becomeLeader(LeaderAndIsr state, IsrSettings settings, IsrEligibility eligibility, long nowMs) {
+        boolean advanced;
+        lock.lock();
+        try {
+            PartitionRole current = role;
+            if (partition.isOffline() || state.leaderEpoch() < current.leaderEpoch()) {
+                return false;
+            }
+            if (current instanceof PartitionRole.Leader leader && leader.leaderEpoch() == state.leaderEpoch()) {
+                if (state.partitionEpoch() < leader.state().partitionEpoch()) {
+                    return false;
+                }
+                leader.state().update(state, nowMs, false);
+                leader.state().updateSettings(settings, eligibility);
+            } else {
+                if (log.latestLeaderEpoch().orElse(-1) > state.leaderEpoch()) {
+                    LOG.error("Refusing to lead {} in epoch {}: its log has seen epoch {}", partition.topicPartition(),
+                            state.leaderEpoch(), log.latestLeaderEpoch().getAsInt());
+                    return false;
+                }
+                log.assignLeaderEpoch(state.leaderEpoch());
+                role = new PartitionRole.Leader(LeaderState.start(state, log.logEndOffset(), settings, eligibility, nowMs));
+                LOG.info("Leading {} in epoch {} from offset {}, ISR {}", partition.topicPartition(), state.leaderEpoch(),
+                        log.logEndOffset(), state.isr());
+            }
+            LeaderState leader = ((PartitionRole.Leader) role).state();
+            log.setHighWatermarkFromReplicas(leader.replicated());
+            long before = log.highWatermark();
+            if (leader.replicated()) {
+                advanceLeaderHighWatermark(leader);
+            }
+            advanced = log.highWatermark() > before;
+        } catch (IOException e) {
+            partition.storageFailure("leader epoch checkpoint", e);
+            return false;
+        } finally {
+            lock.unlock();
+        }
+        if (advanced) {
+            partition.highWatermarkAdvanced();
+        }
+        return true;
+    }
+
+    /**
+     * Makes this node a follower of {@code leaderId} in {@code leaderEpoch} (or, with leader -1, a
+     * replica of a partition with no leader): produce is refused from now on, and acks=all appends
+     * waiting here are answered NOT_LEADER_OR_FOLLOWER. A stale epoch changes nothing; returns
+     * whether the role changed. The log is not touched: the follower finds where it diverges from
+     * its leader's by fetching ({@link #truncateOnDivergence}).
+     */
+    public boolean becomeFollower(int leaderId, int leaderEpoch) {
+        List<DelayedProduce> orphaned;
+        lock.lock();
+        try {
+            PartitionRole current = role;
+            if (leaderEpoch < current.leaderEpoch() || leaderEpoch == current.leaderEpoch()
+                    && !(current instanceof PartitionRole.NoLeader)) {
+                return false;
+            }
+            role = leaderId < 0 ? new PartitionRole.NoLeader(leaderEpoch) : new PartitionRole.Follower(leaderId, leaderEpoch);
+            log.setHighWatermarkFromReplicas(true);
+            orphaned = waiters.takeAll();
+            LOG.info("Following {} for {} in epoch {}", leaderId < 0 ? "no leader" : "broker " + leaderId, partition.topicPartition(),
+                    leaderEpoch);
+        } finally {
+            lock.unlock();
+        }
+        ProduceWaiters.complete(orphaned, Errors.NOT_LEADER_OR_FOLLOWER);
+        return true;
+    }
+
+    /** Changes the ISR settings of a leader (a topic or broker configuration change). */
+    public void updateIsrSettings(IsrSettings settings, IsrEligibility eligibility) {
+        lock.lock();
+        try {
+            if (role instanceof PartitionRole.Leader leader) {
+                leader.state().updateSettings(settings, eligibility);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether this node leads the partition. */
+    public boolean isLeader() {
+        return role instanceof PartitionRole.Leader;
+    }
+
+    /** Whether acks=all waits for other replicas ({@link #awaitReplication}) rather than for the flush alone. */
+    public boolean waitsForReplicas() {
+        return role instanceof PartitionRole.Leader leader && leader.state().replicated();
+    }
+
+    /** The committed ISR while this node leads; empty otherwise. */
+    public List<Integer> isr() {
+        lock.lock();
+        try {
+            return role instanceof PartitionRole.Leader leader ? List.copyOf(leader.state().isr()) : List.of();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The ISR change in flight while this node leads. */
+    public Optional<IsrProposal> pendingIsrChange() {
+        lock.lock();
+        try {
+            return role instanceof PartitionRole.Leader leader ? leader.state().pending() : Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The leader epoch start offset while this node leads, else -1. */
+    public long leaderEpochStartOffset() {
+        return role instanceof PartitionRole.Leader leader ? leader.state().epochStartOffset() : -1;
+    }
+
+    /**
+     * Leader side of a follower's fetch, before reading: Kafka's epoch checks and KIP-279 divergence
+     * check ({@code Partition.fetchRecords}). {@code currentLeaderEpoch} -1 skips the epoch check,
+     * {@code lastFetchedEpoch} -1 the divergence check. See {@link ReplicaFetchCheck}.
+     */
+    public ReplicaFetchCheck checkReplicaFetch(int replicaId, int currentLeaderEpoch, int lastFetchedEpoch, long fetchOffset) {
+        lock.lock();
+        try {
+            return ReplicaFetchRules.check(role, log, partition.isOffline(), replicaId, currentLeaderEpoch,
+                    lastFetchedEpoch, fetchOffset);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reads for a follower: up to the log end, not the high watermark. */
+    public ReadResult readForReplica(long offset, int maxBytes, boolean minOneBatch)
+            throws IOException, OffsetOutOfRangeException {
+        partition.requireOnline();
+        return log.readForReplica(offset, maxBytes, minOneBatch);
+    }
+
+    /** What {@link #updateFollowerFetchState} found: an error for the fetch, and an ISR change to send. */
+    public record FollowerFetchUpdate(Errors error, Optional<IsrProposal> isrChange) {
+    }
+
+    /**
+     * Records that follower {@code replicaId} (broker epoch {@code brokerEpoch}, -1 if unknown)
+     * fetched from {@code fetchOffset} at {@code nowMs} (monotonic): its log reaches that far. May
+     * advance the high watermark (waking fetches and completing acks=all waiters) and may return
+     * the proposal adding it to the ISR, for the caller to send. Refused with
+     * NOT_LEADER_OR_FOLLOWER when this node does not lead, the replica is not assigned, or the
+     * fetch comes from an older incarnation of the broker. Call it only for a fetch that
+     * {@link #checkReplicaFetch} let read.
+     */
+    public FollowerFetchUpdate updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset, long nowMs) {
+        Optional<IsrProposal> proposal;
+        boolean advanced;
+        lock.lock();
+        try {
+            FollowerProgress follower = role instanceof PartitionRole.Leader leader
+                    ? leader.state().follower(replicaId) : null;
+            if (follower == null || partition.isOffline()
+                    || ((PartitionRole.Leader) role).state().isStaleFetch(replicaId, brokerEpoch)) {
+                return new FollowerFetchUpdate(Errors.NOT_LEADER_OR_FOLLOWER, Optional.empty());
+            }
+            LeaderState state = ((PartitionRole.Leader) role).state();
+            long logEnd = log.logEndOffset();
+            follower.recordFetch(Math.min(fetchOffset, logEnd), logEnd, nowMs, brokerEpoch);
+            proposal = state.maybeExpand(follower, log.highWatermark(), logEnd, nowMs);
+            proposal.ifPresent(p -> LOG.info("Proposing ISR {} for {}: replica {} caught up", p.newIsr(),
+                    partition.topicPartition(), replicaId));
+            advanced = advanceLeaderHighWatermark(state);
+        } catch (IOException e) {
+            partition.storageFailure("high watermark update", e);
+            return new FollowerFetchUpdate(Errors.KAFKA_STORAGE_ERROR, Optional.empty());
+        } finally {
+            lock.unlock();
+        }
+        if (advanced) {
+            partition.highWatermarkAdvanced();
+        }
+        return new FollowerFetchUpdate(Errors.NONE, proposal);
+    }
+
+    /**
+     * The periodic ISR check at {@code nowMs} (monotonic): the proposal removing the followers that
+     * have not caught up to the log end within {@code replica.lag.time.max.ms}, if any and nothing
+     * is in flight. The caller sends it.
+     */
+    public Optional<IsrProposal> maybeShrinkIsr(long nowMs) {
+        Optional<IsrProposal> proposal;
+        boolean advanced;
+        lock.lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader) || !leader.state().replicated() || partition.isOffline()) {
+                return Optional.empty();
+            }
+            proposal = leader.state().maybeShrink(log.logEndOffset(), nowMs);
+            proposal.ifPresent(p -> LOG.info("Proposing ISR {} for {}: {} fell behind", p.newIsr(), partition.topicPartition(),
+                    leader.state()));
+            advanced = advanceLeaderHighWatermark(leader.state());
+        } catch (IOException e) {
+            partition.storageFailure("high watermark update", e);
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+        if (advanced) {
+            partition.highWatermarkAdvanced();
+        }
+        return proposal;
+    }
+
+    /**
+     * The controller committed {@code proposal} as {@code newIsr} in {@code newPartitionEpoch}. The
+     * high watermark may move (a slow member left); if the ISR is now below its minimum, acks=all
+     * waiters are answered NOT_ENOUGH_REPLICAS_AFTER_APPEND. Ignored (false) when the proposal is no
+     * longer the one in flight or the metadata already moved past it.
+     */
+    public boolean isrChangeCommitted(IsrProposal proposal, int newPartitionEpoch, List<Integer> newIsr) {
+        List<DelayedProduce> belowMin = List.of();
+        boolean advanced;
+        lock.lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader) || !leader.state().committed(proposal, newPartitionEpoch, newIsr)) {
+                return false;
+            }
+            LeaderState state = leader.state();
+            LOG.info("ISR of {} is now {} (partition epoch {}){}", partition.topicPartition(), state.isr(), newPartitionEpoch,
+                    state.underMinIsr() ? ", below min.insync.replicas " + state.effectiveMinIsr() : "");
+            if (state.underMinIsr()) {
+                belowMin = waiters.takeAll();
+            }
+            advanced = advanceLeaderHighWatermark(state);
+        } catch (IOException e) {
+            partition.storageFailure("high watermark update", e);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+        ProduceWaiters.complete(belowMin, Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+        if (advanced) {
+            partition.highWatermarkAdvanced();
+        }
+        return true;
+    }
+
+    /**
+     * The controller refused {@code proposal} ({@code error}): the committed ISR stands and a later
+     * fetch or check may propose again. Ignored (false) when it is no longer the one in flight.
+     */
+    public boolean isrChangeRefused(IsrProposal proposal, Errors error) {
+        lock.lock();
+        try {
+            boolean cleared = role instanceof PartitionRole.Leader leader && leader.state().refused(proposal);
+            if (cleared) {
+                LOG.info("ISR change {} of {} refused: {}", proposal.newIsr(), partition.topicPartition(), error);
+            }
+            return cleared;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The acks=all wait of an append ending at {@code requiredOffset} (its last offset + 1) on a
+     * replicated leader, answered by {@link DelayedProduce#deadlineMs} at the latest when the caller's
+     * timer calls {@link DelayedProduce#expire}. Already answered when the high watermark is there,
+     * the ISR is below its minimum, this node does not lead, or the partition is offline.
+     */
+    public DelayedProduce awaitReplication(long requiredOffset, long deadlineMs) {
+        lock.lock();
+        try {
+            if (partition.isOffline()) {
+                return DelayedProduce.completed(requiredOffset, Errors.KAFKA_STORAGE_ERROR);
+            }
+            if (!(role instanceof PartitionRole.Leader leader)) {
+                return DelayedProduce.completed(requiredOffset, Errors.NOT_LEADER_OR_FOLLOWER);
+            }
+            boolean belowMin = leader.state().maximalIsr().size() < leader.state().effectiveMinIsr();
+            if (log.highWatermark() >= requiredOffset || leader.state().underMinIsr()) {
+                return DelayedProduce.completed(requiredOffset, log.highWatermark() >= requiredOffset && !belowMin
+                        ? Errors.NONE : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+            }
+            return waiters.add(requiredOffset, deadlineMs);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Under the lock: the high watermark moves up to what the leader's replicas allow; returns whether it moved. */
+    boolean advanceLeaderHighWatermark(LeaderState state) throws IOException {
+        long candidate = state.highWatermarkCandidate(log.localHighWatermark());
+        return candidate > log.highWatermark() && log.advanceHighWatermarkTo(candidate);
+    }
+
+    /** Takes the lock to move a replicated leader's high watermark (after a flush moved its durable end). */
+    void advanceLeaderHighWatermarkLocked() throws IOException {
+        lock.lock();
+        try {
+            if (role instanceof PartitionRole.Leader leader && leader.state().replicated() && partition.offlineReason() == null) {
+                advanceLeaderHighWatermark(leader.state());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Without the lock, after the high watermark moved: completes the acks=all waiters it reached. */
+    void completeReached() {
+        if (waitsForReplicas()) {
+            ProduceWaiters.complete(waiters.takeUpTo(log.highWatermark()), Errors.NONE);
+        }
+    }
+
+    /** Answers every acks=all waiter with {@code error} (the partition went offline; rare, so under the lock is fine). */
+    void failWaiters(Errors error) {
+        ProduceWaiters.complete(waiters.takeAll(), error);
+    }
+
+    // ------------------------------------------------------------------ follower side
+
+    /** What {@link #appendAsFollower} did: the error (NONE when appended), and the log end and high watermark after. */
+    public record FollowerAppendOutcome(Errors error, String message, int batches, long logEndOffset, long highWatermark) {
+    }
+
+    /**
+     * Appends the batches of a fetch response from the leader as they are, keeping their offsets,
+     * leader epochs and bytes (a partial batch at the end waits for the next fetch). Each batch's
+     * CRC is checked, the first must start at the log end and each next where the previous ended;
+     * otherwise nothing is appended and the outcome is CORRUPT_MESSAGE. New leader epochs in the
+     * batches extend the epoch cache; producer state, open transactions and the aborted-transaction
+     * index are replayed from the appended batches as at start-up. Then the high watermark becomes
+     * min({@code leaderHighWatermark}, log end) if that is higher, and the log start moves up to
+     * {@code leaderLogStartOffset} (at most the high watermark). Only a follower appends this way
+     * (NOT_LEADER_OR_FOLLOWER otherwise).
+     */
+    public FollowerAppendOutcome appendAsFollower(ByteBuffer records, long leaderHighWatermark, long leaderLogStartOffset,
+            long nowMs) {
+        boolean advanced;
+        int count;
+        lock.lock();
+        try {
+            if (partition.isOffline()) {
+                return followerOutcome(Errors.KAFKA_STORAGE_ERROR, partition.offlineReason(), 0);
+            }
+            if (!(role instanceof PartitionRole.Follower)) {
+                return followerOutcome(Errors.NOT_LEADER_OR_FOLLOWER, "This node does not follow a leader of "
+                        + partition.topicPartition(), 0);
+            }
+            FollowerBatches.Parsed parsed = FollowerBatches.parse(records, log.logEndOffset());
+            if (parsed.problem() != null) {
+                LOG.warn("Refused records from the leader of {}: {}", partition.topicPartition(), parsed.problem());
+                return followerOutcome(Errors.CORRUPT_MESSAGE, parsed.problem(), 0);
+            }
+            BatchVisitor replay = partition.producerReplay();
+            for (FollowerBatches.Batch batch : parsed.batches()) {
+                log.append(batch.header(), batch.bytes().duplicate(), nowMs);
+                replay.visit(batch.header(), batch.header().isControl() ? batch.bytes().duplicate() : null);
+            }
+            partition.producerStateChanged(log.logStartOffset());
+            count = parsed.batches().size();
+            advanced = log.advanceHighWatermarkTo(Math.min(leaderHighWatermark, log.logEndOffset()));
+            long newStart = Math.min(leaderLogStartOffset, log.highWatermark());
+            if (newStart > log.logStartOffset()) {
+                log.deleteRecordsBefore(newStart, nowMs);
+                partition.producerStateChanged(log.logStartOffset());
+            }
+        } catch (IOException e) {
+            return followerOutcome(Errors.KAFKA_STORAGE_ERROR, partition.storageFailure("follower append", e), 0);
+        } finally {
+            lock.unlock();
+        }
+        if (advanced) {
+            partition.highWatermarkAdvanced();
+        }
+        return followerOutcome(Errors.NONE, null, count);
+    }
+
+    private FollowerAppendOutcome followerOutcome(Errors error, String message, int batches) {
+        return new FollowerAppendOutcome(error, message, batches, log.logEndOffset(), log.highWatermark());
+    }
+
+    /**
+     * The leader answered a fetch with DivergingEpoch{{@code epoch}, {@code endOffset}}: truncates
+     * to where this log and the leader's part ({@link FollowerTruncation}) and rebuilds producer
+     * state. Removing offsets below the high watermark (only after an unclean election) is logged
+     * as a WARN naming them. Returns the new log end.
+     */
+    public long truncateOnDivergence(int epoch, long endOffset) throws IOException {
+        lock.lock();
+        try {
+            partition.requireOnline();
+            long target = FollowerTruncation.offsetFor(log.leaderEpochs(), log.logEndOffset(), epoch, endOffset);
+            long highWatermark = log.highWatermark();
+            long newEnd = partition.truncateTo(target);
+            log.forgetEmptyLeaderEpochsFrom(newEnd);
+            if (newEnd < highWatermark) {
+                LOG.warn("Truncated {} below its high watermark to match leader epoch {} ending at {}: offsets {} to {}"
+                        + " that consumers may have read are gone (an unclean leader election)", partition.topicPartition(), epoch,
+                        endOffset, newEnd, highWatermark - 1);
+            }
+            return newEnd;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The leader's log no longer holds this follower's fetch offset (OFFSET_OUT_OF_RANGE): the log
+     * is emptied and starts again at {@code offset}, producer state with it.
+     */
+    public void truncateFullyAndStartAt(long offset) throws IOException {
+        lock.lock();
+        try {
+            partition.requireOnline();
+            long highWatermark = log.highWatermark();
+            log.truncateFullyAndStartAt(offset);
+            partition.rebuildProducerState();
+            if (offset < highWatermark) {
+                LOG.warn("Restarted {} at offset {} below its high watermark {}", partition.topicPartition(), offset, highWatermark);
+            }
+        } catch (IOException e) {
+            partition.storageFailure("truncation", e);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Everything below this offset is on disk. Under {@code flush.policy=fsync} a follower reports
+     * only this far in its next fetch, so an acks=all acknowledgement means durable on every ISR
+     * member (see replication-design.md, section 6.4, rule 4).
+     */
+    public long durableEndOffset() {
+        return log.durableEndOffset();
+    }
+}
