@@ -75,7 +75,6 @@ final class BrokerLifecycleRules {
         if (existing != null && existing.incarnationId().equals(request.incarnationId())) {
             RegisterBroker amended = new RegisterBroker(brokerId, existing.incarnationId(), existing.brokerEpoch(),
                     directoryId, endpoints, rack, existing.fenced(), existing.inControlledShutdown(), pending);
-            sessions.touch(brokerId, nowNs, -1);
             return new Decision<>(List.of(amended),
                     new BrokerRegistrationResponseData().setBrokerEpoch(existing.brokerEpoch()));
         }

@@ -3,7 +3,6 @@ package io.surety.broker.cluster;
 import static io.surety.broker.config.TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE;
 
 import io.surety.broker.cluster.ClusterImage.PartitionRef;
-import io.surety.broker.cluster.ClusterRecord.PartitionChange;
 import io.surety.broker.cluster.PartitionChangeBuilder.Election;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,10 +69,5 @@ final class Elections {
                     .build().ifPresent(out::add);
         }
         return out;
-    }
-
-    /** Whether {@code change} elects a leader from outside the ISR (it sets the leader RECOVERING). */
-    static boolean isUnclean(PartitionChange change) {
-        return change.leaderRecoveryState().filter(s -> s == LeaderRecoveryState.RECOVERING).isPresent();
     }
 }
