@@ -1,0 +1,220 @@
+package io.surety.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.surety.broker.cluster.ClusterRecord.AcceptBrokerDirectory;
+import io.surety.broker.cluster.ClusterRecord.BrokerControlledShutdown;
+import io.surety.broker.cluster.ClusterRecord.ClusterId;
+import io.surety.broker.cluster.ClusterRecord.Endpoint;
+import io.surety.broker.cluster.ClusterRecord.FenceBroker;
+import io.surety.broker.cluster.ClusterRecord.Partition;
+import io.surety.broker.cluster.ClusterRecord.PartitionChange;
+import io.surety.broker.cluster.ClusterRecord.ProducerIds;
+import io.surety.broker.cluster.ClusterRecord.RegisterBroker;
+import io.surety.broker.cluster.ClusterRecord.RemoveTopic;
+import io.surety.broker.cluster.ClusterRecord.Topic;
+import io.surety.broker.cluster.ClusterRecord.TopicConfig;
+import io.surety.broker.cluster.ClusterRecord.UnfenceBroker;
+import io.surety.broker.cluster.ClusterRecordCodec.UndecodableEntryException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.Uuid;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The metadata entry's byte layout pinned down: the exact bytes of one record of every kind. A
+ * failure here means the committed format changed: existing quorum logs and snapshots would no
+ * longer replay as written. Change the layout only with a new entry version, and then add
+ * goldens for it rather than editing these.
+ *
+ * <p>Each golden is written one field a line: the hex, two or more spaces, then what it is.
+ */
+class ClusterRecordCodecTest {
+
+    private static final Uuid ID = new Uuid(1, 2);
+
+    private static void assertGolden(ClusterRecord record, String golden) throws Exception {
+        String recordHex = golden.lines().map(line -> line.strip().split("\\s{2,}")[0].replace(" ", ""))
+                .collect(Collectors.joining());
+        String entryHex = "01" + "00000001" + recordHex;
+
+        assertThat(HexFormat.of().formatHex(ClusterRecordCodec.encode(List.of(record)))).isEqualTo(entryHex);
+        assertThat(ClusterRecordCodec.decode(HexFormat.of().parseHex(entryHex))).containsExactly(record);
+    }
+
+    @Test
+    void shouldHaveAGoldenTestForEveryRecordKind() {
+        Set<String> kinds = Arrays.stream(ClusterRecord.class.getPermittedSubclasses()).map(Class::getSimpleName)
+                .collect(Collectors.toSet());
+        Set<String> goldens = Arrays.stream(ClusterRecordCodecTest.class.getDeclaredMethods()).map(Method::getName)
+                .filter(name -> name.startsWith("shouldEncode") && name.endsWith("AsGolden"))
+                .map(name -> name.substring("shouldEncode".length(), name.length() - "AsGolden".length()))
+                .collect(Collectors.toSet());
+        assertThat(kinds).hasSize(12);
+        assertThat(goldens).as("record kinds with a golden test").isEqualTo(kinds);
+    }
+
+    @Test
+    void shouldEncodeClusterIdAsGolden() throws Exception {
+        assertGolden(new ClusterId("c"), """
+                01                   type ClusterId
+                00000001 63          clusterId "c"
+                """);
+    }
+
+    @Test
+    void shouldEncodeRegisterBrokerAsGolden() throws Exception {
+        assertGolden(new RegisterBroker(3, ID, -1, new Uuid(0, 200), List.of(new Endpoint("P", "h", 9092, (short) 0)),
+                Optional.empty(), true, false, true), """
+                02                                   type RegisterBroker
+                00000003                             brokerId 3
+                0000000000000001 0000000000000002    incarnationId
+                ffffffffffffffff                     brokerEpoch -1 (assigned at replay)
+                0000000000000000 00000000000000c8    directoryId
+                00000001                             endpoint count 1
+                00000001 50                          name "P"
+                00000001 68                          host "h"
+                00002384                             port 9092
+                0000                                 securityProtocol 0
+                ffffffff                             rack none
+                01                                   fenced
+                00                                   inControlledShutdown
+                01                                   directoryPendingReplace
+                """);
+    }
+
+    @Test
+    void shouldEncodeFenceBrokerAsGolden() throws Exception {
+        assertGolden(new FenceBroker(3, 7), """
+                03                   type FenceBroker
+                00000003             brokerId 3
+                0000000000000007     brokerEpoch 7
+                """);
+    }
+
+    @Test
+    void shouldEncodeUnfenceBrokerAsGolden() throws Exception {
+        assertGolden(new UnfenceBroker(3, 7), """
+                04                   type UnfenceBroker
+                00000003             brokerId 3
+                0000000000000007     brokerEpoch 7
+                """);
+    }
+
+    @Test
+    void shouldEncodeBrokerControlledShutdownAsGolden() throws Exception {
+        assertGolden(new BrokerControlledShutdown(3, 7), """
+                05                   type BrokerControlledShutdown
+                00000003             brokerId 3
+                0000000000000007     brokerEpoch 7
+                """);
+    }
+
+    @Test
+    void shouldEncodeAcceptBrokerDirectoryAsGolden() throws Exception {
+        assertGolden(new AcceptBrokerDirectory(3, 7, ID), """
+                06                                   type AcceptBrokerDirectory
+                00000003                             brokerId 3
+                0000000000000007                     brokerEpoch 7
+                0000000000000001 0000000000000002    directoryId
+                """);
+    }
+
+    @Test
+    void shouldEncodeTopicAsGolden() throws Exception {
+        assertGolden(new Topic("t", ID), """
+                07                                   type Topic
+                00000001 74                          name "t"
+                0000000000000001 0000000000000002    topicId
+                """);
+    }
+
+    @Test
+    void shouldEncodePartitionAsGolden() throws Exception {
+        assertGolden(new Partition(ID, 4, List.of(1, 2), List.of(2), 2, LeaderRecoveryState.RECOVERING, 5, 6), """
+                08                                   type Partition
+                0000000000000001 0000000000000002    topicId
+                00000004                             partitionId 4
+                00000002 00000001 00000002           replicas [1, 2]
+                00000001 00000002                    isr [2]
+                00000002                             leader 2
+                01                                   leaderRecoveryState RECOVERING
+                00000005                             leaderEpoch 5
+                00000006                             partitionEpoch 6
+                """);
+    }
+
+    @Test
+    void shouldEncodePartitionChangeAsGolden() throws Exception {
+        assertGolden(new PartitionChange(ID, 4, Optional.of(List.of(3)), OptionalInt.of(-1), Optional.empty(),
+                Optional.of(LeaderRecoveryState.RECOVERED)), """
+                09                                   type PartitionChange
+                0000000000000001 0000000000000002    topicId
+                00000004                             partitionId 4
+                0b                                   present: isr, leader, leaderRecoveryState
+                00000001 00000003                    isr [3]
+                ffffffff                             leader -1 (none)
+                00                                   leaderRecoveryState RECOVERED
+                """);
+    }
+
+    @Test
+    void shouldEncodeTopicConfigAsGolden() throws Exception {
+        assertGolden(new TopicConfig(ID, "k", Optional.empty()), """
+                0a                                   type TopicConfig
+                0000000000000001 0000000000000002    topicId
+                00000001 6b                          key "k"
+                ffffffff                             value removed
+                """);
+    }
+
+    @Test
+    void shouldEncodeRemoveTopicAsGolden() throws Exception {
+        assertGolden(new RemoveTopic(ID), """
+                0b                                   type RemoveTopic
+                0000000000000001 0000000000000002    topicId
+                """);
+    }
+
+    @Test
+    void shouldEncodeProducerIdsAsGolden() throws Exception {
+        assertGolden(new ProducerIds(3, 7, 2000), """
+                0c                   type ProducerIds
+                00000003             brokerId 3
+                0000000000000007     brokerEpoch 7
+                00000000000007d0     nextProducerId 2000
+                """);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownVersionRecordTypeOrFlag() {
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("0200000000")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("version 2");
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("01000000017f")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("unknown record type 127");
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
+                "0100000001" + "09" + "00000000000000010000000000000002" + "00000004" + "10")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("flags 16");
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
+                "0100000001" + "0b" + "00000000000000010000000000000002" + "00")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("bytes left");
+    }
+
+    @Test
+    void shouldRefuseEveryTruncationOfAnEntry() {
+        byte[] entry = ClusterRecordCodec.encode(List.of(new ClusterId("c"), new Topic("t", ID),
+                new Partition(ID, 0, List.of(1, 2), List.of(1, 2), 1, LeaderRecoveryState.RECOVERED, 0, 0)));
+        for (int length = 0; length < entry.length; length++) {
+            byte[] cut = Arrays.copyOf(entry, length);
+            assertThatThrownBy(() -> ClusterRecordCodec.decode(cut)).as("cut at %d", length)
+                    .isInstanceOf(UndecodableEntryException.class);
+        }
+    }
+}
