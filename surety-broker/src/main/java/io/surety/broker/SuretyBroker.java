@@ -16,7 +16,9 @@ import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
+import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.metadata.ClusterIdentity;
+import io.surety.broker.node.ClusterNode;
 import io.surety.broker.metadata.DataDirectory;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
@@ -38,6 +40,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,6 +99,7 @@ public final class SuretyBroker implements AutoCloseable {
     private ExecutorService forcers;
     private NettyServer server;
     private GroupCoordinator groups;
+    private ClusterNode clusterNode;
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
@@ -184,6 +188,11 @@ public final class SuretyBroker implements AutoCloseable {
                     config.network().networkThreads(), config.network().socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()), handlerPool,
                     metrics.connections());
             groups.startTimers();
+            if (config.cluster().isCluster()) {
+                ListenerEndpoint client = config.cluster().listeners().clientListener();
+                clusterNode = ClusterNode.start(config, identity, dataDir, new ListenerEndpoint(client.name(),
+                        config.network().advertisedListener().host(), port()));
+            }
             ready = true;
             LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
                     config.network().listener().host(), port(), identity.clusterId(), dataDir, config.storage().flushPolicy().name().toLowerCase());
@@ -218,7 +227,7 @@ public final class SuretyBroker implements AutoCloseable {
      */
     private void reportUnknownEntries() throws IOException {
         Set<String> known = new HashSet<>(Set.of(TopicRegistry.directoryName(), GroupCoordinator.DATA_DIRECTORY,
-                CLEAN_SHUTDOWN_FILE, PRODUCER_IDS_FILE, FSYNC_LEDGER_FILE));
+                CLEAN_SHUTDOWN_FILE, PRODUCER_IDS_FILE, FSYNC_LEDGER_FILE, ClusterNode.QUORUM_DIRECTORY));
         for (Partition partition : partitions.all()) {
             known.add(PartitionRegistry.directoryName(partition.topicPartition()));
         }
@@ -266,6 +275,11 @@ public final class SuretyBroker implements AutoCloseable {
     }
 
     /** The port the broker listens on (the bound one when configured with port 0). */
+    /** This node's part of the cluster; empty on a single node. */
+    public Optional<ClusterNode> clusterNode() {
+        return Optional.ofNullable(clusterNode);
+    }
+
     public int port() {
         return server.port();
     }
@@ -330,6 +344,9 @@ public final class SuretyBroker implements AutoCloseable {
         }
         closed = true;
         ready = false;
+        if (clusterNode != null) {
+            clusterNode.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -398,7 +415,7 @@ public final class SuretyBroker implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try (var files = Files.walk(dir)) {
             for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(file);

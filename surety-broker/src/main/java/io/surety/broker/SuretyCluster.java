@@ -1,0 +1,178 @@
+package io.surety.broker;
+
+import io.surety.broker.metadata.DataDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A cluster of Surety nodes in this JVM, each a combined broker and controller with its own data
+ * directory and its own ports on 127.0.0.1, formatted with one cluster id before the first start:
+ * for tests that need replication without child processes.
+ *
+ * <pre>{@code
+ * try (SuretyCluster cluster = SuretyCluster.builder().nodes(3).start()) {
+ *     String bootstrap = cluster.bootstrapServers();
+ *     cluster.stop(2);      // clean stop of node 2
+ *     cluster.restart(2);   // the same data directory and ports
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safety: one thread drives the cluster (starts, stops and restarts nodes).
+ */
+public final class SuretyCluster implements AutoCloseable {
+
+    private final String clusterId;
+    private final Map<Integer, NodeSlot> slots;
+    private final boolean deleteDataOnClose;
+    private final Path root;
+
+    private record NodeSlot(int nodeId, Path dataDir, int clientPort, int controllerPort, Map<String, String> config) {
+    }
+
+    private final Map<Integer, SuretyBroker> running = new LinkedHashMap<>();
+
+    private SuretyCluster(String clusterId, Map<Integer, NodeSlot> slots, Path root, boolean deleteDataOnClose) {
+        this.clusterId = clusterId;
+        this.slots = slots;
+        this.root = root;
+        this.deleteDataOnClose = deleteDataOnClose;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String clusterId() {
+        return clusterId;
+    }
+
+    /** Node ids, in order. */
+    public List<Integer> nodeIds() {
+        return List.copyOf(slots.keySet());
+    }
+
+    /** The running node {@code nodeId}; empty while it is stopped. */
+    public Optional<SuretyBroker> node(int nodeId) {
+        return Optional.ofNullable(running.get(nodeId));
+    }
+
+    /** The client addresses of every node, running or not. */
+    public String bootstrapServers() {
+        StringJoiner joined = new StringJoiner(",");
+        slots.values().forEach(slot -> joined.add("127.0.0.1:" + slot.clientPort()));
+        return joined.toString();
+    }
+
+    /** Stops node {@code nodeId} cleanly; its data directory stays. */
+    public void stop(int nodeId) {
+        SuretyBroker broker = running.remove(nodeId);
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** Starts node {@code nodeId} again on its data directory and ports. */
+    public SuretyBroker restart(int nodeId) throws IOException {
+        stop(nodeId);
+        NodeSlot slot = slots.get(nodeId);
+        SuretyBroker broker = SuretyBroker.builder().dataDir(slot.dataDir()).port(slot.clientPort())
+                .configs(slot.config()).start();
+        running.put(nodeId, broker);
+        return broker;
+    }
+
+    @Override
+    public void close() {
+        List.copyOf(running.keySet()).forEach(this::stop);
+        if (deleteDataOnClose) {
+            SuretyBroker.deleteRecursively(root);
+        }
+    }
+
+    /** Builds and starts a cluster. */
+    public static final class Builder {
+        private int nodes = 3;
+        private Path dataRoot;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        /** How many nodes, every one a voter of the quorum (default 3). */
+        public Builder nodes(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("a cluster has at least one node");
+            }
+            this.nodes = count;
+            return this;
+        }
+
+        /** Where node data directories go ({@code node-<id>}); default a temporary directory deleted at close. */
+        public Builder dataRoot(Path dir) {
+            this.dataRoot = dir;
+            return this;
+        }
+
+        /** A setting given to every node (Kafka's key names). */
+        public Builder config(String key, String value) {
+            settings.put(key, value);
+            return this;
+        }
+
+        public SuretyCluster start() throws IOException {
+            boolean temporary = dataRoot == null;
+            Path root = temporary ? Files.createTempDirectory("surety-cluster-") : dataRoot;
+            String clusterId = Uuid.randomUuid().toString();
+            List<int[]> ports = new ArrayList<>();
+            StringJoiner voters = new StringJoiner(",");
+            for (int id = 1; id <= nodes; id++) {
+                int[] pair = {freePort(), freePort()};
+                ports.add(pair);
+                voters.add(id + "@127.0.0.1:" + pair[1]);
+            }
+            Map<Integer, NodeSlot> slots = new LinkedHashMap<>();
+            for (int id = 1; id <= nodes; id++) {
+                int[] pair = ports.get(id - 1);
+                Path dir = root.resolve("node-" + id);
+                Map<String, String> config = new LinkedHashMap<>();
+                config.put("node.id", Integer.toString(id));
+                config.put("process.roles", "broker,controller");
+                config.put("listeners", "PLAINTEXT://127.0.0.1:" + pair[0] + ",CONTROLLER://127.0.0.1:" + pair[1]);
+                config.put("controller.listener.names", "CONTROLLER");
+                config.put("controller.quorum.voters", voters.toString());
+                config.put("log.dirs", dir.toString());
+                config.put("metrics.port", "0");
+                config.putAll(settings);
+                DataDirectory.format(dir, clusterId, id, false, false);
+                slots.put(id, new NodeSlot(id, dir, pair[0], pair[1], Map.copyOf(config)));
+            }
+            SuretyCluster cluster = new SuretyCluster(clusterId, slots, root, temporary);
+            try {
+                for (int id : slots.keySet()) {
+                    cluster.restart(id);
+                }
+            } catch (IOException | RuntimeException e) {
+                cluster.close();
+                throw e;
+            }
+            return cluster;
+        }
+
+        private static int freePort() {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+                return socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("No free port on 127.0.0.1", e);
+            }
+        }
+    }
+}

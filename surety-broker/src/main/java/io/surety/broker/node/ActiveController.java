@@ -1,0 +1,208 @@
+package io.surety.broker.node;
+
+import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.ClusterRecordCodec;
+import io.surety.broker.cluster.ControllerConfig;
+import io.surety.broker.cluster.ControllerRules;
+import io.surety.broker.cluster.Decision;
+import io.surety.broker.cluster.TopicConfigCheck;
+import io.surety.broker.quorum.LeadershipListener;
+import io.surety.broker.quorum.QuorumRequestHandler;
+import io.surety.broker.quorum.RatisQuorum;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
+import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.message.BrokerRegistrationResponseData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller while this node leads the metadata quorum: takes every decision that needs
+ * agreement ({@link ControllerRules}) one at a time, proposes its records, and answers once they are
+ * applied, so each decision reads everything decided before it.
+ *
+ * <p>Threading: one decision thread per term, created when leadership starts and shut down when it
+ * ends; requests from the quorum's transport threads are queued onto it. Liveness is checked on the
+ * same thread every {@link #TICK_MS} ms (session expiry, then unclean elections where a topic allows
+ * them), on the monotonic clock given. A request arriving while this node does not lead fails with
+ * {@link NotControllerException}; the sender retries.
+ *
+ * <p>Implementation notes: a decision waits for its own records to apply before the next one starts.
+ * Metadata traffic is a few entries a second, so this costs nothing and leaves no speculative state
+ * to undo when leadership is lost mid-decision; an entry proposed in a term that ended is dropped by
+ * every member ({@code RatisQuorum.propose}).
+ */
+final class ActiveController implements QuorumRequestHandler, LeadershipListener {
+
+    static final long TICK_MS = 500;
+    private static final long COMMIT_TIMEOUT_MS = 15_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ActiveController.class);
+
+    private final int nodeId;
+    private final String clusterId;
+    private final ControllerConfig config;
+    private final TopicConfigCheck topicConfigCheck;
+    private final MetadataStateMachine metadata;
+    private final LongSupplier nanoClock;
+    private volatile RatisQuorum quorum;
+    private volatile Term current;
+
+    private record Term(long term, ControllerRules rules, ScheduledExecutorService thread) {
+    }
+
+    ActiveController(int nodeId, String clusterId, ControllerConfig config, TopicConfigCheck topicConfigCheck,
+                     MetadataStateMachine metadata, LongSupplier nanoClock) {
+        this.nodeId = nodeId;
+        this.clusterId = clusterId;
+        this.config = config;
+        this.topicConfigCheck = topicConfigCheck;
+        this.metadata = metadata;
+        this.nanoClock = nanoClock;
+    }
+
+    /** The quorum this controller proposes through; set once, right after the quorum starts. */
+    void attach(RatisQuorum started) {
+        this.quorum = started;
+    }
+
+    /** Whether this node is the active controller now. */
+    boolean isActive() {
+        return current != null;
+    }
+
+    @Override
+    public void becameLeader(long term) {
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "surety-controller-" + nodeId);
+            t.setDaemon(true);
+            return t;
+        });
+        Term next = new Term(term, new ControllerRules(config, topicConfigCheck, Uuid::randomUuid, new Random()), thread);
+        current = next;
+        LOG.info("Node {} is the active controller (quorum term {})", nodeId, term);
+        thread.execute(() -> start(next));
+        thread.scheduleWithFixedDelay(() -> tick(next), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void lostLeadership() {
+        Term ended = current;
+        current = null;
+        if (ended != null) {
+            LOG.info("Node {} is no longer the active controller (quorum term {})", nodeId, ended.term);
+            ended.thread.shutdownNow();
+        }
+    }
+
+    void close() {
+        lostLeadership();
+    }
+
+    @Override
+    public CompletableFuture<byte[]> handle(byte[] bytes) {
+        Term term = current;
+        if (term == null) {
+            return CompletableFuture.failedFuture(new NotControllerException("Node " + nodeId + " is not the controller"));
+        }
+        ControllerMessages.Request request = ControllerMessages.readRequest(bytes);
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        try {
+            term.thread.execute(() -> {
+                try {
+                    answer.complete(ControllerMessages.answer(decide(term, request.data()), request.version()));
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            answer.completeExceptionally(new NotControllerException("Node " + nodeId + " is no longer the controller"));
+        }
+        return answer;
+    }
+
+    private ApiMessage decide(Term term, ApiMessage request) {
+        long nowNs = nanoClock.getAsLong();
+        ControllerRules rules = term.rules;
+        ClusterImage image = metadata.image();
+        if (request instanceof BrokerRegistrationRequestData registration) {
+            BrokerRegistrationResponseData answer = commit(term, rules.register(image, registration, nowNs));
+            if (answer.errorCode() == 0) {
+                // The broker epoch is the index the registration committed at, known only now.
+                answer.setBrokerEpoch(metadata.image().broker(registration.brokerId()).brokerEpoch());
+            }
+            return answer;
+        }
+        if (request instanceof BrokerHeartbeatRequestData heartbeat) {
+            return commit(term, rules.heartbeat(image, heartbeat, nowNs));
+        }
+        if (request instanceof AlterPartitionRequestData alter) {
+            return commit(term, rules.alterPartition(image, alter));
+        }
+        if (request instanceof CreateTopicsRequestData create) {
+            return commit(term, rules.createTopics(image, create));
+        }
+        if (request instanceof DeleteTopicsRequestData delete) {
+            return commit(term, rules.deleteTopics(image, delete));
+        }
+        if (request instanceof CreatePartitionsRequestData create) {
+            return commit(term, rules.createPartitions(image, create));
+        }
+        if (request instanceof ElectLeadersRequestData elect) {
+            return commit(term, rules.electLeaders(image, elect));
+        }
+        if (request instanceof AllocateProducerIdsRequestData allocate) {
+            return commit(term, rules.allocateProducerIds(image, allocate));
+        }
+        throw new IllegalArgumentException("The controller does not take " + request.getClass().getSimpleName());
+    }
+
+    private void start(Term term) {
+        term.rules.sessions().activate(metadata.image(), nanoClock.getAsLong());
+        commit(term, term.rules.formCluster(metadata.image(), clusterId));
+    }
+
+    private void tick(Term term) {
+        try {
+            long nowNs = nanoClock.getAsLong();
+            while (term == current && commit(term, term.rules.fenceExpired(metadata.image(), nowNs)).isPresent()) {
+                // One fenced broker per decision; the next sees the image after it.
+            }
+            commit(term, term.rules.electUncleanLeaders(metadata.image()));
+        } catch (RuntimeException e) {
+            LOG.warn("The controller's liveness check failed; it runs again in {} ms: {}", TICK_MS, e.toString());
+        }
+    }
+
+    /** Proposes the decision's records, waits until they are applied here, and returns its answer. */
+    private <T> T commit(Term term, Decision<T> decision) {
+        if (decision.records().isEmpty()) {
+            return decision.answer();
+        }
+        try {
+            quorum.propose(term.term, ClusterRecordCodec.encode(decision.records()))
+                    .get(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return decision.answer();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotControllerException("Node " + nodeId + " stopped being the controller");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new NotControllerException("Node " + nodeId + " could not commit a decision: " + e.getMessage());
+        }
+    }
+}

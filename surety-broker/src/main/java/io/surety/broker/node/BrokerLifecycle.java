@@ -1,0 +1,150 @@
+package io.surety.broker.node;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
+import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
+import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.message.BrokerRegistrationResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node as a broker of the cluster, in the controller's eyes: it registers (a new incarnation
+ * each process start, with its directory id and listeners), then sends a heartbeat every
+ * {@code broker.heartbeat.interval.ms} carrying how far it has applied the metadata, and learns
+ * whether it is fenced. At shutdown it asks to leave ({@code WantShutDown}) and waits until the
+ * controller has moved its leaderships away.
+ *
+ * <p>Threading: every step runs on the given single-thread scheduler; at most one request is in
+ * flight; the state read by other threads is volatile.
+ */
+final class BrokerLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerLifecycle.class);
+
+    private final int nodeId;
+    private final String clusterId;
+    private final Uuid directoryId;
+    private final List<BrokerRegistrationRequestData.Listener> listeners;
+    private final long heartbeatIntervalMs;
+    private final MetadataStateMachine metadata;
+    private final Function<byte[], CompletableFuture<byte[]>> controller;
+    private final ScheduledExecutorService thread;
+    private final Uuid incarnationId = Uuid.randomUuid();
+    private final CountDownLatch shutdownGranted = new CountDownLatch(1);
+    private volatile long brokerEpoch = -1;
+    private volatile boolean fenced = true;
+    private volatile boolean leaving;
+    private boolean inFlight;
+
+    BrokerLifecycle(int nodeId, String clusterId, Uuid directoryId, List<BrokerRegistrationRequestData.Listener> listeners,
+                    long heartbeatIntervalMs, MetadataStateMachine metadata,
+                    Function<byte[], CompletableFuture<byte[]>> controller, ScheduledExecutorService thread) {
+        this.nodeId = nodeId;
+        this.clusterId = clusterId;
+        this.directoryId = directoryId;
+        this.listeners = List.copyOf(listeners);
+        this.heartbeatIntervalMs = heartbeatIntervalMs;
+        this.metadata = metadata;
+        this.controller = controller;
+        this.thread = thread;
+    }
+
+    void start() {
+        thread.scheduleWithFixedDelay(this::step, 0, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The epoch the controller gave this incarnation; -1 until registered. */
+    long brokerEpoch() {
+        return brokerEpoch;
+    }
+
+    boolean isFenced() {
+        return fenced;
+    }
+
+    /**
+     * Asks the controller to let this broker leave (its leaderships moved, its replicas out of every
+     * ISR) and waits for the grant.
+     *
+     * @return whether the controller granted it within {@code timeoutMs}
+     */
+    boolean leave(long timeoutMs) throws InterruptedException {
+        leaving = true;
+        thread.execute(this::step);
+        return shutdownGranted.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void step() {
+        if (inFlight) {
+            return;
+        }
+        inFlight = true;
+        CompletableFuture<Void> done = brokerEpoch < 0 ? register() : heartbeat();
+        done.whenCompleteAsync((ignored, failure) -> {
+            inFlight = false;
+            if (failure != null) {
+                LOG.debug("Node {}: the controller did not answer: {}", nodeId, failure.toString());
+            }
+        }, thread);
+    }
+
+    private CompletableFuture<Void> register() {
+        BrokerRegistrationRequestData request = new BrokerRegistrationRequestData()
+                .setBrokerId(nodeId)
+                .setClusterId(clusterId)
+                .setIncarnationId(incarnationId)
+                .setLogDirs(List.of(directoryId))
+                .setRack(null);
+        listeners.forEach(listener -> request.listeners().add(listener.duplicate()));
+        return controller.apply(ControllerMessages.request(ApiKeys.BROKER_REGISTRATION, request)).thenAccept(bytes -> {
+            BrokerRegistrationResponseData answer = ControllerMessages.readAnswer(ApiKeys.BROKER_REGISTRATION, bytes);
+            Errors error = Errors.forCode(answer.errorCode());
+            if (error == Errors.NONE) {
+                brokerEpoch = answer.brokerEpoch();
+                LOG.info("Node {} registered with the controller: broker epoch {}", nodeId, brokerEpoch);
+            } else {
+                LOG.warn("Node {}: the controller refused its registration: {}", nodeId, error);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> heartbeat() {
+        BrokerHeartbeatRequestData request = new BrokerHeartbeatRequestData()
+                .setBrokerId(nodeId)
+                .setBrokerEpoch(brokerEpoch)
+                .setCurrentMetadataOffset(metadata.image().appliedIndex())
+                .setWantFence(false)
+                .setWantShutDown(leaving);
+        return controller.apply(ControllerMessages.request(ApiKeys.BROKER_HEARTBEAT, request)).thenAccept(bytes -> {
+            BrokerHeartbeatResponseData answer = ControllerMessages.readAnswer(ApiKeys.BROKER_HEARTBEAT, bytes);
+            Errors error = Errors.forCode(answer.errorCode());
+            if (error == Errors.STALE_BROKER_EPOCH || error == Errors.BROKER_ID_NOT_REGISTERED) {
+                LOG.info("Node {}: the controller no longer knows broker epoch {} ({}); registering again",
+                        nodeId, brokerEpoch, error);
+                brokerEpoch = -1;
+                fenced = true;
+                return;
+            }
+            if (error != Errors.NONE) {
+                LOG.warn("Node {}: heartbeat refused: {}", nodeId, error);
+                return;
+            }
+            if (fenced != answer.isFenced()) {
+                LOG.info("Node {} is {} by the controller", nodeId, answer.isFenced() ? "fenced" : "unfenced");
+            }
+            fenced = answer.isFenced();
+            if (answer.shouldShutDown()) {
+                shutdownGranted.countDown();
+            }
+        });
+    }
+}

@@ -1,0 +1,176 @@
+package io.surety.broker.node;
+
+import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.ControllerConfig;
+import io.surety.broker.cluster.TopicConfigCheck;
+import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.ListenerEndpoint;
+import io.surety.broker.config.ReplicationConfig;
+import io.surety.broker.config.TopicConfig;
+import io.surety.broker.metadata.ClusterIdentity;
+import io.surety.broker.quorum.QuorumPeer;
+import io.surety.broker.quorum.QuorumSettings;
+import io.surety.broker.quorum.RatisQuorum;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's part of the cluster: its member of the metadata quorum (on the CONTROLLER listener),
+ * the controller it runs while it leads that quorum, and its life as a broker in the controller's
+ * eyes (registration, heartbeats, controlled shutdown). Started by the broker in cluster mode only.
+ *
+ * <p>Threading: the quorum's own threads; one metadata-publisher thread for image listeners; one
+ * lifecycle thread; the controller's decision thread while it leads. {@link #image()} from any thread.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    /** The quorum's storage, under the data directory. */
+    public static final String QUORUM_DIRECTORY = "__metadata-raft";
+    static final String GROUP = "metadata";
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final int nodeId;
+    private final ExecutorService publisher;
+    private final ScheduledExecutorService lifecycleThread;
+    private final MetadataStateMachine metadata;
+    private final ActiveController controller;
+    private RatisQuorum quorum;
+    private BrokerLifecycle lifecycle;
+
+    private ClusterNode(int nodeId, ExecutorService publisher, ScheduledExecutorService lifecycleThread,
+                        MetadataStateMachine metadata, ActiveController controller) {
+        this.nodeId = nodeId;
+        this.publisher = publisher;
+        this.lifecycleThread = lifecycleThread;
+        this.metadata = metadata;
+        this.controller = controller;
+    }
+
+    /**
+     * Joins the quorum and starts registering. Returns without waiting for a leader: the node serves
+     * what it can while the quorum forms.
+     *
+     * @param clientListener where clients reach this broker, as bound (a port 0 resolved)
+     */
+    public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir,
+                                    ListenerEndpoint clientListener) throws IOException {
+        int nodeId = identity.nodeId();
+        ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
+        ScheduledExecutorService lifecycleThread =
+                Executors.newSingleThreadScheduledExecutor(daemon("surety-broker-lifecycle-" + nodeId));
+        MetadataStateMachine metadata = new MetadataStateMachine(publisher);
+        ReplicationConfig replication = config.replication();
+        ControllerConfig controllerConfig = new ControllerConfig(replication.brokerSessionTimeoutMs(),
+                replication.uncleanLeaderElectionEnable(), config.topics().numPartitions(),
+                config.topics().defaultReplicationFactor());
+        TopicConfigCheck topicConfigCheck = overrides -> TopicConfig.of(config, overrides);
+        ActiveController controller = new ActiveController(nodeId, identity.clusterId(), controllerConfig,
+                topicConfigCheck, metadata, System::nanoTime);
+        ClusterNode node = new ClusterNode(nodeId, publisher, lifecycleThread, metadata, controller);
+        try {
+            List<QuorumPeer> voters = config.cluster().voters().stream()
+                    .map(v -> new QuorumPeer(v.nodeId(), v.host(), v.port())).toList();
+            QuorumSettings settings = new QuorumSettings(identity.clusterId(), nodeId, voters,
+                    dataDir.resolve(QUORUM_DIRECTORY), Duration.ofMillis(replication.quorumElectionTimeoutMs()),
+                    QuorumSettings.DEFAULT_SNAPSHOT_EVERY_ENTRIES);
+            node.quorum = RatisQuorum.start(settings, GROUP, metadata, controller, controller);
+            controller.attach(node.quorum);
+            node.lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(),
+                    identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
+                    registeredListeners(config, clientListener), replication.brokerHeartbeatIntervalMs(), metadata,
+                    node.quorum::request, lifecycleThread);
+            node.lifecycle.start();
+            LOG.info("Node {} joined the metadata quorum {} on {}", nodeId, voters,
+                    config.cluster().controllerListener().map(ListenerEndpoint::toString).orElse("?"));
+            return node;
+        } catch (IOException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    /** The newest committed metadata this node has applied. */
+    public ClusterImage image() {
+        return metadata.image();
+    }
+
+    /** Whether this node is the active controller. */
+    public boolean isController() {
+        return controller.isActive();
+    }
+
+    /** The epoch the controller gave this broker's incarnation; -1 while unregistered. */
+    public long brokerEpoch() {
+        return lifecycle == null ? -1 : lifecycle.brokerEpoch();
+    }
+
+    /** Whether the controller has this broker fenced (true until its first answered heartbeat). */
+    public boolean isFenced() {
+        return lifecycle == null || lifecycle.isFenced();
+    }
+
+    /**
+     * Controlled shutdown: asks the controller to move this broker's leaderships away and waits up to
+     * {@code timeoutMs} for it.
+     *
+     * @return whether the controller confirmed in time
+     */
+    public boolean leave(long timeoutMs) throws InterruptedException {
+        return lifecycle != null && lifecycle.leave(timeoutMs);
+    }
+
+    @Override
+    public void close() {
+        lifecycleThread.shutdownNow();
+        controller.close();
+        if (quorum != null) {
+            try {
+                quorum.close();
+            } catch (IOException e) {
+                LOG.warn("Node {}: the quorum member did not close cleanly: {}", nodeId, e.toString());
+            }
+        }
+        publisher.shutdownNow();
+        try {
+            publisher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The listeners other brokers and clients reach this broker on: the client and inter-broker ones. */
+    private static List<BrokerRegistrationRequestData.Listener> registeredListeners(BrokerConfig config,
+                                                                                     ListenerEndpoint client) {
+        Map<String, ListenerEndpoint> byName = new LinkedHashMap<>();
+        byName.put(client.name(), client);
+        config.cluster().advertisedInterBrokerListener().ifPresent(l -> byName.putIfAbsent(l.name(), l));
+        List<BrokerRegistrationRequestData.Listener> listeners = new ArrayList<>();
+        for (ListenerEndpoint endpoint : byName.values()) {
+            listeners.add(new BrokerRegistrationRequestData.Listener().setName(endpoint.name()).setHost(endpoint.host())
+                    .setPort(endpoint.port()).setSecurityProtocol(SecurityProtocol.PLAINTEXT.id));
+        }
+        return listeners;
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
