@@ -191,7 +191,7 @@ public final class SuretyBroker implements AutoCloseable {
             if (config.cluster().isCluster()) {
                 ListenerEndpoint client = config.cluster().listeners().clientListener();
                 clusterNode = ClusterNode.start(config, identity, dataDir, new ListenerEndpoint(client.name(),
-                        config.network().advertisedListener().host(), port()));
+                        config.network().advertisedListener().host(), port()), topics, partitions);
             }
             ready = true;
             LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
@@ -209,9 +209,16 @@ public final class SuretyBroker implements AutoCloseable {
     private void recoverPartitions(TopicRegistry topics, boolean cleanShutdown) throws IOException {
         long startNs = System.nanoTime();
         int count = 0;
+        boolean cluster = config.cluster().isCluster();
         for (TopicInfo topic : topics.all()) {
             for (int p = 0; p < topic.partitionCount(); p++) {
-                partitions.open(new TopicPartition(topic.name(), p), topic.id(), topic.config(), cleanShutdown);
+                TopicPartition tp = new TopicPartition(topic.name(), p);
+                // A cluster node hosts only the replicas the metadata gives it: those it has a directory of
+                // wait, without a leader, for their role; the others are created when assigned.
+                if (cluster && !partitions.hasDirectory(tp)) {
+                    continue;
+                }
+                partitions.open(tp, topic.id(), topic.config(), cleanShutdown, !cluster);
                 count++;
             }
         }

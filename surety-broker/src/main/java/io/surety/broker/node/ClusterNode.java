@@ -8,6 +8,9 @@ import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.config.ReplicationConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.ClusterIdentity;
+import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.quorum.QuorumPeer;
 import io.surety.broker.quorum.QuorumSettings;
 import io.surety.broker.quorum.RatisQuorum;
@@ -18,11 +21,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
@@ -50,6 +55,8 @@ public final class ClusterNode implements AutoCloseable {
     private final ActiveController controller;
     private RatisQuorum quorum;
     private BrokerLifecycle lifecycle;
+    private IsrChanges isrChanges;
+    private PartitionRegistry partitions;
 
     private ClusterNode(int nodeId, ExecutorService publisher, ScheduledExecutorService lifecycleThread,
                         MetadataStateMachine metadata, ActiveController controller) {
@@ -65,9 +72,12 @@ public final class ClusterNode implements AutoCloseable {
      * what it can while the quorum forms.
      *
      * @param clientListener where clients reach this broker, as bound (a port 0 resolved)
+     * @param topics the topics the request handlers see; replicas assigned here are recorded in it
+     * @param partitions where this node's replicas are opened and given their roles
      */
     public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir,
-                                    ListenerEndpoint clientListener) throws IOException {
+                                    ListenerEndpoint clientListener, TopicRegistry topics, PartitionRegistry partitions)
+            throws IOException {
         int nodeId = identity.nodeId();
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
         ScheduledExecutorService lifecycleThread =
@@ -81,6 +91,9 @@ public final class ClusterNode implements AutoCloseable {
         ActiveController controller = new ActiveController(nodeId, identity.clusterId(), controllerConfig,
                 topicConfigCheck, metadata, System::nanoTime);
         ClusterNode node = new ClusterNode(nodeId, publisher, lifecycleThread, metadata, controller);
+        node.partitions = partitions;
+        metadata.addListener(new ReplicaRoles(nodeId, config, topics, partitions, FollowerFetching.NONE,
+                System::currentTimeMillis));
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
                     .map(v -> new QuorumPeer(v.nodeId(), v.host(), v.port())).toList();
@@ -94,6 +107,12 @@ public final class ClusterNode implements AutoCloseable {
                     registeredListeners(config, clientListener), replication.brokerHeartbeatIntervalMs(), metadata,
                     node.quorum::request, lifecycleThread);
             node.lifecycle.start();
+            BrokerLifecycle lifecycle = node.lifecycle;
+            node.isrChanges = new IsrChanges(nodeId, lifecycle::brokerEpoch, partitions, node.quorum::request,
+                    System::currentTimeMillis);
+            long isrCheckMs = Math.max(1, replication.replicaLagTimeMaxMs() / 2);
+            lifecycleThread.scheduleWithFixedDelay(node.isrChanges::checkLaggingFollowers, isrCheckMs, isrCheckMs,
+                    TimeUnit.MILLISECONDS);
             LOG.info("Node {} joined the metadata quorum {} on {}", nodeId, voters,
                     config.cluster().controllerListener().map(ListenerEndpoint::toString).orElse("?"));
             return node;
@@ -106,6 +125,16 @@ public final class ClusterNode implements AutoCloseable {
     /** The newest committed metadata this node has applied. */
     public ClusterImage image() {
         return metadata.image();
+    }
+
+    /** Sends an encoded request ({@link ControllerMessages}) to the active controller. */
+    CompletableFuture<byte[]> controllerRequest(byte[] request) {
+        return quorum.request(request);
+    }
+
+    /** This node's replica of {@code tp}; null when it hosts none. */
+    Partition localReplica(TopicPartition tp) {
+        return partitions.get(tp);
     }
 
     /** Whether this node is the active controller. */

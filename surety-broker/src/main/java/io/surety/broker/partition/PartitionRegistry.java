@@ -43,16 +43,35 @@ public final class PartitionRegistry {
         this.listener = listener;
     }
 
-    /** Opens (recovering if needed) or creates the directory of a partition and registers it. */
+    /**
+     * Opens (recovering if needed) or creates the directory of a partition and registers it; on a
+     * single node the partition leads at once, in a leader epoch above every one its log has seen.
+     */
     public Partition open(TopicPartition tp, Uuid topicId, TopicConfig config, boolean cleanShutdown) throws IOException {
+        return open(tp, topicId, config, cleanShutdown, true);
+    }
+
+    /**
+     * Opens or creates a partition; with {@code solo} false (a replica of a cluster) it has no leader
+     * until the cluster metadata gives it a role ({@link Partition#replication()}).
+     */
+    public Partition open(TopicPartition tp, Uuid topicId, TopicConfig config, boolean cleanShutdown, boolean solo)
+            throws IOException {
         ProducerStateTable producers = new ProducerStateTable();
         Log log = Log.open(directoryOf(tp), config, environment, cleanShutdown, clock.millis(),
                 Partition.replayInto(producers));
         producers.trimBelow(log.logStartOffset());
         Partition partition = new Partition(tp, topicId, log, producers, listener);
-        partition.becomeLeader();
+        if (solo) {
+            partition.becomeLeader();
+        }
         partitions.put(tp, partition);
         return partition;
+    }
+
+    /** Whether the partition's directory exists (a replica this node hosts or hosted). */
+    public boolean hasDirectory(TopicPartition tp) {
+        return java.nio.file.Files.isDirectory(directoryOf(tp));
     }
 
     public Partition get(TopicPartition tp) {

@@ -1,0 +1,132 @@
+package io.surety.broker.node;
+
+import io.surety.broker.cluster.BrokerRegistration;
+import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.PartitionState;
+import io.surety.broker.cluster.TopicImage;
+import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.TopicConfig;
+import io.surety.broker.metadata.TopicInfo;
+import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.partition.IsrEligibility;
+import io.surety.broker.partition.IsrSettings;
+import io.surety.broker.partition.LeaderAndIsr;
+import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
+import java.io.IOException;
+import java.util.function.LongSupplier;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each committed metadata image into this node's replicas and their roles: a topic with a
+ * replica here is recorded locally (its id and configs, so the request handlers find it), the
+ * partition is opened, and it leads or follows as the image says. Nothing polls: this runs for every
+ * image, in commit order, on the node's metadata-publisher thread ({@link ImageListener}).
+ *
+ * <p>Implementation notes: every step is idempotent — a role the partition already has in the same
+ * epoch is a no-op inside {@code Replication} — so handling the whole image each time keeps the code
+ * free of delta bookkeeping; a cluster of a few thousand partitions costs microseconds per image.
+ * Replicas of deleted or moved topics are not removed here yet (their data stays until a later step
+ * can prove by topic id that they are no longer wanted).
+ */
+final class ReplicaRoles implements ImageListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaRoles.class);
+
+    private final int nodeId;
+    private final BrokerConfig config;
+    private final TopicRegistry topics;
+    private final PartitionRegistry partitions;
+    private final FollowerFetching fetching;
+    private final LongSupplier nowMs;
+
+    ReplicaRoles(int nodeId, BrokerConfig config, TopicRegistry topics, PartitionRegistry partitions,
+                 FollowerFetching fetching, LongSupplier nowMs) {
+        this.nodeId = nodeId;
+        this.config = config;
+        this.topics = topics;
+        this.partitions = partitions;
+        this.fetching = fetching;
+        this.nowMs = nowMs;
+    }
+
+    @Override
+    public void imageChanged(ClusterImage previous, ClusterImage current) {
+        IsrEligibility eligibility = eligibilityOf(current);
+        for (TopicImage topic : current.topicsByName().values()) {
+            if (topic.partitions().values().stream().noneMatch(p -> p.replicas().contains(nodeId))) {
+                continue;
+            }
+            try {
+                TopicInfo local = recordTopic(topic);
+                topic.partitions().forEach((id, state) -> {
+                    if (state.replicas().contains(nodeId)) {
+                        applyRole(new TopicPartition(topic.name(), id), local, state, eligibility);
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
+                LOG.error("Node {} could not take up its replicas of {}: {}", nodeId, topic.name(), e.toString());
+            }
+        }
+    }
+
+    /** The topic as the handlers see it locally, recorded (durably) when new or changed. */
+    private TopicInfo recordTopic(TopicImage topic) throws IOException {
+        TopicInfo known = topics.get(topic.name());
+        TopicConfig topicConfig = TopicConfig.of(config, topic.configs());
+        TopicInfo wanted = new TopicInfo(topic.name(), topic.id(), topic.partitions().size(), topicConfig);
+        if (!wanted.equals(known)) {
+            if (known != null && !known.id().equals(topic.id())) {
+                LOG.warn("Node {} holds topic {} with id {}, but the cluster's is {}; the cluster's replaces it",
+                        nodeId, topic.name(), known.id(), topic.id());
+            }
+            topics.put(wanted);
+        }
+        return wanted;
+    }
+
+    private void applyRole(TopicPartition tp, TopicInfo topic, PartitionState state, IsrEligibility eligibility) {
+        try {
+            Partition partition = partitions.get(tp);
+            if (partition == null) {
+                partition = partitions.open(tp, topic.id(), topic.config(), true, false);
+            } else if (!partition.config().equals(topic.config())) {
+                partition.updateConfig(topic.config());
+            }
+            if (state.leader() == nodeId) {
+                fetching.stopFollowing(tp);
+                IsrSettings settings = new IsrSettings(topic.config().minInsyncReplicas(),
+                        config.replication().replicaLagTimeMaxMs());
+                partition.replication().becomeLeader(new LeaderAndIsr(nodeId, state.leaderEpoch(),
+                        state.partitionEpoch(), state.replicas(), state.isr()), settings, eligibility, nowMs.getAsLong());
+            } else {
+                partition.replication().becomeFollower(state.leader(), state.leaderEpoch());
+                if (state.hasLeader()) {
+                    fetching.follow(tp, state.leader(), state.leaderEpoch());
+                } else {
+                    fetching.stopFollowing(tp);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Node {} could not take up its role in {}: {}", nodeId, tp, e.toString());
+        }
+    }
+
+    private static IsrEligibility eligibilityOf(ClusterImage image) {
+        return new IsrEligibility() {
+            @Override
+            public long registeredEpoch(int brokerId) {
+                BrokerRegistration broker = image.broker(brokerId);
+                return broker == null ? -1 : broker.brokerEpoch();
+            }
+
+            @Override
+            public boolean isActive(int brokerId) {
+                BrokerRegistration broker = image.broker(brokerId);
+                return broker != null && broker.eligible();
+            }
+        };
+    }
+}
