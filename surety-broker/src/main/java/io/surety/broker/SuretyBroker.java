@@ -77,6 +77,7 @@ public final class SuretyBroker implements AutoCloseable {
     static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
     private static final String PRODUCER_IDS_FILE = "producer-ids";
     private static final String FSYNC_LEDGER_FILE = "fsync-ledger.log";
+    private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 10_000;
 
     private final BrokerConfig config;
     private final Path dataDir;
@@ -194,8 +195,10 @@ public final class SuretyBroker implements AutoCloseable {
                         config.network().advertisedListener().host(), port()), topics, partitions);
             }
             ready = true;
-            LOG.info("Surety broker {} serving on {}:{} (cluster {}, data {}, flush.policy={})", identity.nodeId(),
-                    config.network().listener().host(), port(), identity.clusterId(), dataDir, config.storage().flushPolicy().name().toLowerCase());
+            LOG.info("Surety broker {} serving on {}:{} (cluster {}, {}, data {}, flush.policy={})", identity.nodeId(),
+                    config.network().listener().host(), port(), identity.clusterId(), clusterNode == null ? "single node"
+                            : "broker and controller, quorum " + config.cluster().voters(),
+                    dataDir, config.storage().flushPolicy().name().toLowerCase());
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -282,6 +285,30 @@ public final class SuretyBroker implements AutoCloseable {
     }
 
     /** The port the broker listens on (the bound one when configured with port 0). */
+    /**
+     * Controlled shutdown (controlled.shutdown.enable): before anything stops, the controller moves
+     * this broker's leaderships to other in-sync replicas, so producers see a new leader rather
+     * than a dead one. Bounded, so a stop without a reachable controller still exits.
+     */
+    private void leaveCluster() {
+        if (!config.replication().controlledShutdownEnable() || clusterNode.isFenced()) {
+            return;
+        }
+        long startNs = System.nanoTime();
+        try {
+            boolean granted = clusterNode.leave(CONTROLLED_SHUTDOWN_TIMEOUT_MS);
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            if (granted) {
+                LOG.info("Controlled shutdown: node {} handed over its leaderships in {} ms", identity.nodeId(), tookMs);
+            } else {
+                LOG.warn("Controlled shutdown: the controller did not confirm within {} ms; stopping anyway (the "
+                        + "controller moves leaderships once this node's session expires)", tookMs);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** This node's part of the cluster; empty on a single node. */
     public Optional<ClusterNode> clusterNode() {
         return Optional.ofNullable(clusterNode);
@@ -320,7 +347,7 @@ public final class SuretyBroker implements AutoCloseable {
 
     /** Whether log recovery is done and the Kafka listener accepts clients (what {@code /ready} says). */
     public boolean isReady() {
-        return ready;
+        return ready && (clusterNode == null || clusterNode.isMember());
     }
 
     /**
@@ -329,7 +356,7 @@ public final class SuretyBroker implements AutoCloseable {
      */
     public BrokerHealth health() {
         PartitionRegistry registry = partitions;
-        if (!ready || registry == null) {
+        if (!isReady() || registry == null) {
             return BrokerHealth.NOT_STARTED;
         }
         List<String> offline = new ArrayList<>();
@@ -345,11 +372,26 @@ public final class SuretyBroker implements AutoCloseable {
 
     /** Stops serving, flushes and closes every log, and marks the shutdown clean. Idempotent. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(true);
+    }
+
+    /**
+     * Stops as {@link #close()} does but without the controlled shutdown of a cluster node: for
+     * stopping a whole cluster at once, where no other broker could take the leaderships over.
+     */
+    void closeWithoutHandover() {
+        close(false);
+    }
+
+    private synchronized void close(boolean handOver) {
         if (closed) {
             return;
         }
         closed = true;
+        if (clusterNode != null && handOver) {
+            leaveCluster();
+        }
         ready = false;
         if (clusterNode != null) {
             clusterNode.close();

@@ -74,7 +74,10 @@ public final class SuretyCluster implements AutoCloseable {
         return joined.toString();
     }
 
-    /** Stops node {@code nodeId} cleanly; its data directory stays. */
+    /**
+     * Stops node {@code nodeId} cleanly, as SIGTERM does: its leaderships move to other replicas
+     * first (controlled shutdown); its data directory stays.
+     */
     public void stop(int nodeId) {
         SuretyBroker broker = running.remove(nodeId);
         if (broker != null) {
@@ -92,9 +95,11 @@ public final class SuretyCluster implements AutoCloseable {
         return broker;
     }
 
+    /** Stops every node (without handing leaderships over: nobody would be left to take them). */
     @Override
     public void close() {
-        List.copyOf(running.keySet()).forEach(this::stop);
+        running.values().forEach(SuretyBroker::closeWithoutHandover);
+        running.clear();
         if (deleteDataOnClose) {
             SuretyBroker.deleteRecursively(root);
         }

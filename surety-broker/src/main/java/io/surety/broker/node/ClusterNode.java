@@ -147,6 +147,14 @@ public final class ClusterNode implements AutoCloseable {
         return lifecycle == null ? -1 : lifecycle.brokerEpoch();
     }
 
+    /**
+     * Whether this node has joined the cluster: registered and unfenced by the controller, after
+     * applying the metadata up to its registration (so its replicas have their roles).
+     */
+    public boolean isMember() {
+        return lifecycle != null && lifecycle.brokerEpoch() >= 0 && !lifecycle.isFenced();
+    }
+
     /** Whether the controller has this broker fenced (true until its first answered heartbeat). */
     public boolean isFenced() {
         return lifecycle == null || lifecycle.isFenced();

@@ -49,6 +49,30 @@ class ReplicaRolesIT {
         }
     }
 
+    @Test
+    void shouldMoveLeadershipAwayBeforeACleanStopExits() throws IOException {
+        // Sessions far longer than the wait below: only the controlled shutdown can move leadership in time.
+        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
+                .config("broker.heartbeat.interval.ms", "200")
+                .config("broker.session.timeout.ms", "60000")
+                .start()) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
+                    .allMatch(id -> !node(cluster, id).isFenced()));
+            create(cluster, "handover", 1, (short) 3);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> rolesMatchImage(cluster, "handover", 1));
+            int leader = node(cluster, 1).image().topic("handover").partition(0).leader();
+
+            long startNs = System.nanoTime();
+            cluster.stop(leader);
+
+            await().atMost(10, TimeUnit.SECONDS).until(() -> {
+                PartitionState now = anyRunning(cluster).image().topic("handover").partition(0);
+                return now.hasLeader() && now.leader() != leader && rolesMatchImage(cluster, "handover", 1);
+            });
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs)).isLessThan(60_000);
+        }
+    }
+
     private static CreateTopicsResponseData create(SuretyCluster cluster, String name, int partitions, short rf) {
         CreateTopicsRequestData request = new CreateTopicsRequestData().setTimeoutMs(30_000);
         request.topics().add(new CreateTopicsRequestData.CreatableTopic().setName(name).setNumPartitions(partitions)
