@@ -30,6 +30,7 @@ import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
+import io.surety.broker.producer.ProducerIdsUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -170,8 +171,10 @@ public final class SuretyBroker implements AutoCloseable {
                 metrics.cleanerGauges(cleaner::stats);
             }
             Path producerIdsFile = dataDir.resolve(PRODUCER_IDS_FILE);
-            ProducerIdAllocator producerIds = ProducerIdAllocator.open(producerIdsFile,
-                    next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
+            ProducerIdAllocator producerIds = config.cluster().isCluster()
+                    ? ProducerIdAllocator.fromBlocks(this::reserveProducerIds)
+                    : ProducerIdAllocator.open(producerIdsFile,
+                            next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
             groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
                     producerIds::nextId, new PartitionMarkerWriter(partitions, flusher, clock), topicView(topics), clock,
@@ -307,6 +310,15 @@ public final class SuretyBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A cluster node's producer ids come in blocks from the controller, once the node has joined. */
+    private ProducerIdAllocator.Block reserveProducerIds() throws IOException {
+        ClusterNode node = clusterNode;
+        if (node == null) {
+            throw new ProducerIdsUnavailableException("Node " + config.nodeId() + " is still starting", null);
+        }
+        return node.reserveProducerIds();
     }
 
     /** This node's part of the cluster; empty on a single node. */

@@ -2,6 +2,7 @@ package io.surety.broker.api;
 
 import io.surety.broker.coordinator.TransactionCoordinator;
 import io.surety.broker.producer.ProducerIdAllocator;
+import io.surety.broker.producer.ProducerIdsUnavailableException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -47,6 +48,9 @@ final class InitProducerIdHandler implements ApiHandler {
         try {
             response.setProducerId(producerIds.nextId()).setProducerEpoch((short) 0)
                     .setErrorCode(Errors.NONE.code());
+        } catch (ProducerIdsUnavailableException e) {
+            // As Kafka's broker answers while it has no block from the controller: the producer retries.
+            response.setErrorCode(Errors.COORDINATOR_LOAD_IN_PROGRESS.code());
         } catch (IOException e) {
             response.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
         }

@@ -10,6 +10,8 @@ import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.producer.ProducerIdAllocator;
+import io.surety.broker.producer.ProducerIdsUnavailableException;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.quorum.QuorumPeer;
 import io.surety.broker.quorum.QuorumSettings;
@@ -22,13 +24,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
+import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +54,7 @@ public final class ClusterNode implements AutoCloseable {
     /** The quorum's storage, under the data directory. */
     public static final String QUORUM_DIRECTORY = "__metadata-raft";
     static final String GROUP = "metadata";
+    private static final long PRODUCER_ID_BLOCK_TIMEOUT_MS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
     private final int nodeId;
@@ -125,6 +134,37 @@ public final class ClusterNode implements AutoCloseable {
     /** The newest committed metadata this node has applied. */
     public ClusterImage image() {
         return metadata.image();
+    }
+
+    /**
+     * Reserves a block of producer ids for this broker from the controller (AllocateProducerIds), so
+     * no two brokers of the cluster give out the same id.
+     *
+     * @throws ProducerIdsUnavailableException while this broker is unregistered or the controller does
+     *     not answer in time
+     */
+    public ProducerIdAllocator.Block reserveProducerIds() throws ProducerIdsUnavailableException {
+        long epoch = brokerEpoch();
+        if (epoch < 0) {
+            throw new ProducerIdsUnavailableException("Node " + nodeId + " has not joined the cluster yet", null);
+        }
+        AllocateProducerIdsRequestData request = new AllocateProducerIdsRequestData().setBrokerId(nodeId)
+                .setBrokerEpoch(epoch);
+        try {
+            byte[] bytes = quorum.request(ControllerMessages.request(ApiKeys.ALLOCATE_PRODUCER_IDS, request))
+                    .get(PRODUCER_ID_BLOCK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            AllocateProducerIdsResponseData answer = ControllerMessages.readAnswer(ApiKeys.ALLOCATE_PRODUCER_IDS, bytes);
+            Errors error = Errors.forCode(answer.errorCode());
+            if (error != Errors.NONE) {
+                throw new ProducerIdsUnavailableException("The controller refused a producer id block: " + error, null);
+            }
+            return new ProducerIdAllocator.Block(answer.producerIdStart(), answer.producerIdLen());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProducerIdsUnavailableException("Interrupted while reserving producer ids", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ProducerIdsUnavailableException("The controller did not hand out producer ids: " + e, e);
+        }
     }
 
     /** Sends an encoded request ({@link ControllerMessages}) to the active controller. */

@@ -7,6 +7,7 @@ import io.surety.broker.SuretyBroker;
 import io.surety.broker.SuretyCluster;
 import io.surety.broker.cluster.BrokerRegistration;
 import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.producer.ProducerIdAllocator;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,26 @@ class ClusterFormationIT {
             cluster.restart(controller);
             await().atMost(30, TimeUnit.SECONDS).until(() -> everyNodeSees(cluster, List.of(1, 2, 3), List.of()));
             assertThat(node(cluster, controller).image().broker(controller).brokerEpoch()).isGreaterThan(oldEpoch);
+        }
+    }
+
+    @Test
+    void shouldHandOutDisjointProducerIdBlocksToEveryNode() throws Exception {
+        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3).config("broker.heartbeat.interval.ms", "200").start()) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> everyNodeSees(cluster, List.of(1, 2, 3), List.of()));
+            java.util.TreeMap<Long, Long> blocks = new java.util.TreeMap<>();
+            for (int round = 0; round < 3; round++) {
+                for (int id : cluster.nodeIds()) {
+                    ProducerIdAllocator.Block block = node(cluster, id).reserveProducerIds();
+                    assertThat(blocks.put(block.firstId(), block.firstId() + block.size())).isNull();
+                }
+            }
+            long end = -1;
+            for (var block : blocks.entrySet()) {
+                assertThat(block.getKey()).as("blocks never overlap").isGreaterThanOrEqualTo(end);
+                end = block.getValue();
+            }
+            assertThat(blocks).hasSize(9);
         }
     }
 
