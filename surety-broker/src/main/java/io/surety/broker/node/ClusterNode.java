@@ -1,5 +1,6 @@
 package io.surety.broker.node;
 
+import io.surety.broker.api.ClusterView;
 import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.cluster.ControllerConfig;
 import io.surety.broker.cluster.TopicConfigCheck;
@@ -18,12 +19,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,26 +39,34 @@ import org.slf4j.LoggerFactory;
  * eyes (registration, heartbeats, controlled shutdown). Started by the broker in cluster mode only.
  *
  * <p>Threading: the quorum's own threads; one metadata-publisher thread for image listeners; one
- * lifecycle thread; the controller's decision thread while it leads. {@link #image()} from any thread.
+ * lifecycle thread; the controller's decision thread while it leads. The {@link ClusterView} methods
+ * from any thread.
  */
-public final class ClusterNode implements AutoCloseable {
+public final class ClusterNode implements ClusterView, AutoCloseable {
 
     /** The quorum's storage, under the data directory. */
     public static final String QUORUM_DIRECTORY = "__metadata-raft";
     static final String GROUP = "metadata";
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
+    private final BrokerConfig config;
+    private final ClusterIdentity identity;
     private final int nodeId;
+    private final String clientListenerName;
     private final ExecutorService publisher;
     private final ScheduledExecutorService lifecycleThread;
     private final MetadataStateMachine metadata;
     private final ActiveController controller;
-    private RatisQuorum quorum;
-    private BrokerLifecycle lifecycle;
+    private volatile RatisQuorum quorum;
+    private volatile BrokerLifecycle lifecycle;
 
-    private ClusterNode(int nodeId, ExecutorService publisher, ScheduledExecutorService lifecycleThread,
-                        MetadataStateMachine metadata, ActiveController controller) {
-        this.nodeId = nodeId;
+    private ClusterNode(BrokerConfig config, ClusterIdentity identity, ExecutorService publisher,
+                        ScheduledExecutorService lifecycleThread, MetadataStateMachine metadata,
+                        ActiveController controller) {
+        this.config = config;
+        this.identity = identity;
+        this.nodeId = identity.nodeId();
+        this.clientListenerName = config.cluster().listeners().clientListener().name();
         this.publisher = publisher;
         this.lifecycleThread = lifecycleThread;
         this.metadata = metadata;
@@ -61,13 +74,11 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * Joins the quorum and starts registering. Returns without waiting for a leader: the node serves
-     * what it can while the quorum forms.
-     *
-     * @param clientListener where clients reach this broker, as bound (a port 0 resolved)
+     * Joins the quorum and runs the controller while this node leads it. Returns without waiting for
+     * a leader: the node serves what it can while the quorum forms. The node registers as a broker
+     * only once {@link #register} is called, when its client listener is bound.
      */
-    public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir,
-                                    ListenerEndpoint clientListener) throws IOException {
+    public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir) throws IOException {
         int nodeId = identity.nodeId();
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
         ScheduledExecutorService lifecycleThread =
@@ -80,7 +91,7 @@ public final class ClusterNode implements AutoCloseable {
         TopicConfigCheck topicConfigCheck = overrides -> TopicConfig.of(config, overrides);
         ActiveController controller = new ActiveController(nodeId, identity.clusterId(), controllerConfig,
                 topicConfigCheck, metadata, System::nanoTime);
-        ClusterNode node = new ClusterNode(nodeId, publisher, lifecycleThread, metadata, controller);
+        ClusterNode node = new ClusterNode(config, identity, publisher, lifecycleThread, metadata, controller);
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
                     .map(v -> new QuorumPeer(v.nodeId(), v.host(), v.port())).toList();
@@ -89,11 +100,6 @@ public final class ClusterNode implements AutoCloseable {
                     QuorumSettings.DEFAULT_SNAPSHOT_EVERY_ENTRIES);
             node.quorum = RatisQuorum.start(settings, GROUP, metadata, controller, controller);
             controller.attach(node.quorum);
-            node.lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(),
-                    identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
-                    registeredListeners(config, clientListener), replication.brokerHeartbeatIntervalMs(), metadata,
-                    node.quorum::request, lifecycleThread);
-            node.lifecycle.start();
             LOG.info("Node {} joined the metadata quorum {} on {}", nodeId, voters,
                     config.cluster().controllerListener().map(ListenerEndpoint::toString).orElse("?"));
             return node;
@@ -103,9 +109,52 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts this node's life as a broker: registers with the controller, then heartbeats. Called
+     * once, after the client listener is bound.
+     *
+     * @param clientListener where clients reach this broker, as bound (a port 0 resolved)
+     */
+    public synchronized void register(ListenerEndpoint clientListener) throws IOException {
+        if (lifecycle != null) {
+            throw new IllegalStateException("Node " + nodeId + " registers once");
+        }
+        lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(),
+                identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
+                registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(), metadata,
+                quorum::request, lifecycleThread);
+        lifecycle.start();
+    }
+
     /** The newest committed metadata this node has applied. */
+    @Override
     public ClusterImage image() {
         return metadata.image();
+    }
+
+    @Override
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** The quorum leader this member knows of: the node that runs the controller. */
+    @Override
+    public OptionalInt activeControllerId() {
+        RatisQuorum started = quorum;
+        return started == null ? OptionalInt.empty() : started.leaderId();
+    }
+
+    @Override
+    public String clientListenerName() {
+        return clientListenerName;
+    }
+
+    /** See {@link ClusterView#sendToController}; the failures are mapped by {@link ControllerFailures}. */
+    @Override
+    public CompletableFuture<ApiMessage> sendToController(ApiKeys api, ApiMessage request) {
+        return quorum.request(ControllerMessages.request(api, request))
+                .<ApiMessage>thenApply(bytes -> ControllerMessages.readAnswer(api, bytes))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(ControllerFailures.toKafka(failure)));
     }
 
     /** Whether this node is the active controller. */
