@@ -183,8 +183,12 @@ public final class SuretyBroker implements AutoCloseable {
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
+            if (config.cluster().isCluster()) {
+                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions);
+            }
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
-                    watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics);
+                    watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
+                    Optional.ofNullable(clusterNode));
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -192,10 +196,10 @@ public final class SuretyBroker implements AutoCloseable {
                     config.network().networkThreads(), config.network().socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()), handlerPool,
                     metrics.connections());
             groups.startTimers();
-            if (config.cluster().isCluster()) {
+            if (clusterNode != null) {
                 ListenerEndpoint client = config.cluster().listeners().clientListener();
-                clusterNode = ClusterNode.start(config, identity, dataDir, new ListenerEndpoint(client.name(),
-                        config.network().advertisedListener().host(), port()), topics, partitions);
+                clusterNode.register(new ListenerEndpoint(client.name(), config.network().advertisedListener().host(),
+                        port()));
             }
             ready = true;
             LOG.info("Surety broker {} serving on {}:{} (cluster {}, {}, data {}, flush.policy={})", identity.nodeId(),

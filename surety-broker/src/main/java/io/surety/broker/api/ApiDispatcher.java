@@ -8,11 +8,13 @@ import io.surety.broker.metrics.RequestMetrics;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.partition.TransactionVerifier;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -49,25 +51,28 @@ public final class ApiDispatcher {
         GroupCoordinator groups = services.groups();
         TransactionCoordinator transactions = services.transactions();
         Clock clock = services.clock();
-        register(List.of(
+        Optional<ClusterView> cluster = services.cluster();
+        List<ApiHandler> all = new ArrayList<>(List.of(
                 apiVersions,
-                new MetadataHandler(services.config().topics(), topics, partitions, topicOperations, localNode),
+                cluster.<ApiHandler>map(view -> new ClusterMetadataHandler(services.config().topics(), view))
+                        .orElseGet(() -> new MetadataHandler(services.config().topics(), topics, partitions,
+                                topicOperations, localNode)),
                 new ProduceHandler(topics, partitions, services.flusher(), services.metrics().topics(),
                         transactionVerifier(services.config().transactions(), transactions), clock),
                 new FetchHandler(topics, partitions, services.metrics().topics(),
                         new FetchWaiting(clock, services.timer(), services.handlerPool(), services.watchers())),
                 new ListOffsetsHandler(topics, partitions),
                 new InitProducerIdHandler(services.producerIds(), transactions),
-                new CreateTopicsHandler(services.config(), topics, topicOperations, localNode),
-                new DeleteTopicsHandler(services.config().topics(), topics, topicOperations),
-                new CreatePartitionsHandler(topics, topicOperations, localNode),
-                new DescribeConfigsHandler(services.config(), topics, localNode),
-                new IncrementalAlterConfigsHandler(services.config(), topics, topicOperations, localNode),
-                new DescribeClusterHandler(localNode),
+                new CreateTopicsHandler(services.config(), topics, topicOperations, localNode, cluster),
+                new DeleteTopicsHandler(services.config().topics(), topics, topicOperations, cluster),
+                new CreatePartitionsHandler(topics, topicOperations, localNode, cluster),
+                new DescribeConfigsHandler(services.config(), topics, localNode, cluster),
+                new IncrementalAlterConfigsHandler(services.config(), topics, topicOperations, localNode, cluster),
+                new DescribeClusterHandler(localNode, cluster),
                 new OffsetForLeaderEpochHandler(topics, partitions),
                 new DeleteRecordsHandler(topics, partitions, clock),
-                new DescribeTopicPartitionsHandler(topics, partitions, localNode),
-                new FindCoordinatorHandler(localNode),
+                new DescribeTopicPartitionsHandler(topics, partitions, localNode, cluster),
+                new FindCoordinatorHandler(localNode, cluster),
                 new JoinGroupHandler(groups),
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
@@ -88,6 +93,8 @@ public final class ApiDispatcher {
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(partitions),
                 new WriteTxnMarkersHandler(partitions, services.flusher(), clock)));
+        cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
+        register(all, ServedVersions.served(cluster.isPresent()));
         metrics.serve(handlers.keySet());
     }
 
@@ -105,24 +112,27 @@ public final class ApiDispatcher {
         return (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch, partition);
     }
 
-    /** Registers one handler per API key; the keys must be exactly the rows of {@link ServedVersions}. */
-    private void register(Collection<ApiHandler> all) {
+    /** Registers one handler per API key; the keys must be exactly the {@code served} rows of {@link ServedVersions}. */
+    private void register(Collection<ApiHandler> all, List<ServedVersions.Range> served) {
         for (ApiHandler handler : all) {
-            if (ServedVersions.of(handler.apiKey()).isEmpty()) {
-                throw new IllegalStateException("No ServedVersions row for " + handler.apiKey());
+            if (served.stream().noneMatch(range -> range.api() == handler.apiKey())) {
+                throw new IllegalStateException("No ServedVersions row for " + handler.apiKey() + " in this mode");
             }
             handlers.put(handler.apiKey(), handler);
         }
-        for (ServedVersions.Range range : ServedVersions.all()) {
+        for (ServedVersions.Range range : served) {
             if (!handlers.containsKey(range.api())) {
                 throw new IllegalStateException("No handler for " + range.api() + ", which ServedVersions lists");
             }
         }
     }
 
-    /** Whether {@code version} of {@code key} is served ({@link ServedVersions}); if not, the connection closes. */
+    /**
+     * Whether {@code version} of {@code key} is served ({@link ServedVersions}, and the key in this
+     * node's mode); if not, the connection closes.
+     */
     public boolean supports(ApiKeys key, short version) {
-        return ServedVersions.serves(key, version);
+        return handlers.containsKey(key) && ServedVersions.serves(key, version);
     }
 
     Collection<ApiHandler> handlers() {

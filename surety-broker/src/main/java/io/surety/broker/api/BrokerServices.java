@@ -11,6 +11,7 @@ import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.IntSupplier;
@@ -18,7 +19,9 @@ import java.util.function.IntSupplier;
 /**
  * Everything the api layer is built from, wired once by the broker. Only {@link ApiDispatcher}
  * reads it: it gives each handler, as constructor parameters, just the services that handler
- * uses. Immutable holder; each service states its own thread-safety.
+ * uses. Immutable holder; each service states its own thread-safety. {@code cluster} is present in
+ * cluster mode only: the handlers that describe or change the cluster then answer from the
+ * committed metadata and the controller instead of this node's registries.
  */
 public record BrokerServices(
         BrokerConfig config,
@@ -35,5 +38,6 @@ public record BrokerServices(
         ScheduledExecutorService timer,
         Executor handlerPool,
         IntSupplier boundPort,
-        BrokerMetrics metrics) {
+        BrokerMetrics metrics,
+        Optional<ClusterView> cluster) {
 }

@@ -5,6 +5,7 @@ import io.surety.broker.metadata.TopicRegistry;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.errors.ApiException;
@@ -26,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * (INVALID_PARTITIONS otherwise). Manual assignments, when given, must cover exactly the new
  * partitions and name only this node. Nothing changes under {@code validateOnly}; a topic named
  * twice in one request gets INVALID_REQUEST.
+ *
+ * <p>In cluster mode the request goes to the controller as it came, which checks it the same way
+ * (assignments naming registered brokers, one of them live per partition; new replicas placed
+ * round-robin otherwise) and answers once the partitions are committed.
  */
 final class CreatePartitionsHandler implements ApiHandler {
 
@@ -34,11 +39,14 @@ final class CreatePartitionsHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final TopicOperations topicOperations;
     private final BrokerNode localNode;
+    private final Optional<ClusterView> cluster;
 
-    CreatePartitionsHandler(TopicRegistry topics, TopicOperations topicOperations, BrokerNode localNode) {
+    CreatePartitionsHandler(TopicRegistry topics, TopicOperations topicOperations, BrokerNode localNode,
+            Optional<ClusterView> cluster) {
         this.topics = topics;
         this.topicOperations = topicOperations;
         this.localNode = localNode;
+        this.cluster = cluster;
     }
 
     @Override
@@ -49,6 +57,9 @@ final class CreatePartitionsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         CreatePartitionsRequestData data = ((CreatePartitionsRequest) request.body()).data();
+        if (cluster.isPresent()) {
+            return cluster.get().sendToController(ApiKeys.CREATE_PARTITIONS, data).thenApply(ApiResponse.Send::new);
+        }
         Set<String> seen = new HashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
         for (CreatePartitionsTopic topic : data.topics()) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
@@ -44,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * INVALID_REQUEST, once. On a single node the replication factor is 1 and a manual assignment may
  * only name this node. From v5 a created topic comes back with its partition count, replication
  * factor and every config with its source; from v7 with its id.
+ *
+ * <p>In cluster mode the request goes to the controller as it came, which checks and places each
+ * topic (replication factor up to the live brokers, replica assignments, configs, validateOnly;
+ * Kafka's errors), and the answer comes back once the topics are committed, with the configs
+ * added here. A controller that cannot be reached is answered, per topic, as
+ * {@link ClusterView#sendToController} says.
  */
 final class CreateTopicsHandler implements ApiHandler {
 
@@ -54,13 +61,15 @@ final class CreateTopicsHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final TopicOperations topicOperations;
     private final BrokerNode localNode;
+    private final Optional<ClusterView> cluster;
 
     CreateTopicsHandler(BrokerConfig brokerConfig, TopicRegistry topics, TopicOperations topicOperations,
-            BrokerNode localNode) {
+            BrokerNode localNode, Optional<ClusterView> cluster) {
         this.brokerConfig = brokerConfig;
         this.topics = topics;
         this.topicOperations = topicOperations;
         this.localNode = localNode;
+        this.cluster = cluster;
     }
 
     @Override
@@ -71,6 +80,10 @@ final class CreateTopicsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         CreateTopicsRequestData data = ((CreateTopicsRequest) request.body()).data();
+        if (cluster.isPresent()) {
+            return cluster.get().sendToController(ApiKeys.CREATE_TOPICS, data)
+                    .thenApply(answer -> new ApiResponse.Send(withConfigs(data, (CreateTopicsResponseData) answer)));
+        }
         Set<String> seen = new HashSet<>();
         Set<String> duplicates = new LinkedHashSet<>();
         for (CreatableTopic topic : data.topics()) {
@@ -194,9 +207,38 @@ final class CreateTopicsHandler implements ApiHandler {
         return indexes.size();
     }
 
+    /**
+     * The controller's answer as this broker gives it: each created (or, under validateOnly,
+     * accepted) topic with every config and its source, as a single node gives them from v5; no id
+     * for a topic that validateOnly did not create.
+     */
+    private CreateTopicsResponseData withConfigs(CreateTopicsRequestData request, CreateTopicsResponseData answer) {
+        for (CreatableTopicResult result : answer.topics()) {
+            CreatableTopic asked = request.topics().find(result.name());
+            if (result.errorCode() != Errors.NONE.code() || asked == null) {
+                continue;
+            }
+            if (request.validateOnly()) {
+                result.setTopicId(Uuid.ZERO_UUID);
+            }
+            Map<String, String> overrides = new LinkedHashMap<>();
+            asked.configs().forEach(c -> overrides.put(c.name(), c.value()));
+            try {
+                addConfigs(result.setTopicConfigErrorCode(Errors.NONE.code()), TopicConfig.of(brokerConfig, overrides));
+            } catch (ConfigException e) {
+                result.setTopicConfigErrorCode(Errors.INVALID_CONFIG.code());
+            }
+        }
+        return answer;
+    }
+
     private CreatableTopicResult describe(CreatableTopicResult result, int partitionCount, TopicConfig config) {
         result.setErrorCode(Errors.NONE.code()).setErrorMessage(null).setTopicConfigErrorCode(Errors.NONE.code())
                 .setNumPartitions(partitionCount).setReplicationFactor(SINGLE_REPLICA);
+        return addConfigs(result, config);
+    }
+
+    private CreatableTopicResult addConfigs(CreatableTopicResult result, TopicConfig config) {
         for (ConfigEntries.Entry entry : ConfigEntries.ofTopic(brokerConfig, config)) {
             result.configs().add(new CreatableTopicConfigs().setName(entry.name()).setValue(entry.value())
                     .setReadOnly(entry.readOnly()).setConfigSource(entry.source().id()).setIsSensitive(false));

@@ -8,10 +8,12 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
@@ -26,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * ids UNKNOWN_TOPIC_ID; a name or id given twice, both or neither in one entry, INVALID_REQUEST.
  * With {@code delete.topic.enable=false} every topic gets TOPIC_DELETION_DISABLED (INVALID_REQUEST
  * before v3, which has no such code). Deletion is durable before the response.
+ *
+ * <p>In cluster mode the well-formed entries go to the controller in one request and are answered
+ * with its answer, once the deletion is committed; the checks above stay on this broker.
  */
 final class DeleteTopicsHandler implements ApiHandler {
 
@@ -35,11 +40,14 @@ final class DeleteTopicsHandler implements ApiHandler {
     private final TopicsConfig topicsConfig;
     private final TopicRegistry topics;
     private final TopicOperations topicOperations;
+    private final Optional<ClusterView> cluster;
 
-    DeleteTopicsHandler(TopicsConfig topicsConfig, TopicRegistry topics, TopicOperations topicOperations) {
+    DeleteTopicsHandler(TopicsConfig topicsConfig, TopicRegistry topics, TopicOperations topicOperations,
+            Optional<ClusterView> cluster) {
         this.topicsConfig = topicsConfig;
         this.topics = topics;
         this.topicOperations = topicOperations;
+        this.cluster = cluster;
     }
 
     @Override
@@ -62,6 +70,7 @@ final class DeleteTopicsHandler implements ApiHandler {
         Set<String> duplicateNames = duplicates(requested.stream().map(DeleteTopicState::name).filter(Objects::nonNull).toList());
         Set<Uuid> duplicateIds = duplicates(requested.stream().filter(t -> t.name() == null)
                 .map(DeleteTopicState::topicId).filter(id -> !Uuid.ZERO_UUID.equals(id)).toList());
+        DeleteTopicsRequestData forwarded = new DeleteTopicsRequestData().setTimeoutMs(0);
         for (DeleteTopicState topic : requested) {
             String name = topic.name();
             Uuid id = topic.topicId();
@@ -71,15 +80,31 @@ final class DeleteTopicsHandler implements ApiHandler {
             } else if (name != null && hasId) {
                 response.responses().add(result(name, id, Errors.INVALID_REQUEST, "You may not specify both topic name and topic id."));
             } else if (name != null && !duplicateNames.contains(name)) {
-                response.responses().add(delete(topics.get(name), name, Uuid.ZERO_UUID));
+                if (cluster.isPresent()) {
+                    forwarded.topics().add(new DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
+                } else {
+                    response.responses().add(delete(topics.get(name), name, Uuid.ZERO_UUID));
+                }
             } else if (name == null && !duplicateIds.contains(id)) {
-                response.responses().add(delete(topics.get(id), null, id));
+                if (cluster.isPresent()) {
+                    forwarded.topics().add(new DeleteTopicState().setName(null).setTopicId(id));
+                } else {
+                    response.responses().add(delete(topics.get(id), null, id));
+                }
             }
         }
         duplicateNames.forEach(name -> response.responses().add(
                 result(name, Uuid.ZERO_UUID, Errors.INVALID_REQUEST, "Duplicate topic name.")));
         duplicateIds.forEach(id -> response.responses().add(result(null, id, Errors.INVALID_REQUEST, "Duplicate topic id.")));
-        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+        if (cluster.isEmpty() || forwarded.topics().isEmpty()) {
+            return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+        }
+        return cluster.get().sendToController(ApiKeys.DELETE_TOPICS, forwarded).thenApply(answer -> {
+            for (DeletableTopicResult result : ((DeleteTopicsResponseData) answer).responses()) {
+                response.responses().add(result.duplicate());
+            }
+            return new ApiResponse.Send(response);
+        });
     }
 
     /** Deletes {@code topic}, looked up by {@code requestedName} or else {@code requestedId}. */

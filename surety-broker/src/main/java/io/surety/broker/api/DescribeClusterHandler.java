@@ -1,15 +1,21 @@
 package io.surety.broker.api;
 
+import io.surety.broker.cluster.BrokerRegistration;
+import io.surety.broker.cluster.ClusterImage;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.admin.EndpointType;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeClusterResponseData.DescribeClusterBroker;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeClusterRequest;
 
 /**
- * DescribeCluster: this node as the only broker and as the controller id. The node serves the
+ * DescribeCluster: this node as the only broker and as the controller id; in cluster mode the live
+ * brokers of the committed image (the fenced ones too when v2 asks) at their client endpoints, and
+ * the controller id {@link ClusterDescription#controllerId} gives. The node serves the
  * broker endpoint only: a request for the controller endpoint gets MISMATCHED_ENDPOINT_TYPE and
  * an unknown endpoint type UNSUPPORTED_ENDPOINT_TYPE (both INVALID_REQUEST at v0), as from a
  * Kafka broker. Authorized operations are not computed.
@@ -19,9 +25,11 @@ final class DescribeClusterHandler implements ApiHandler {
     private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
     private final BrokerNode localNode;
+    private final Optional<ClusterView> cluster;
 
-    DescribeClusterHandler(BrokerNode localNode) {
+    DescribeClusterHandler(BrokerNode localNode, Optional<ClusterView> cluster) {
         this.localNode = localNode;
+        this.cluster = cluster;
     }
 
     @Override
@@ -48,8 +56,28 @@ final class DescribeClusterHandler implements ApiHandler {
                     .setClusterId(localNode.clusterId())
                     .setControllerId(localNode.nodeId())
                     .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-            response.brokers().add(localNode.describeClusterBroker());
+            if (cluster.isPresent()) {
+                describe(cluster.get(), data.includeFencedBrokers(), response);
+            } else {
+                response.brokers().add(localNode.describeClusterBroker());
+            }
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    /** The cluster's brokers from the committed image: the live ones, and with v2's flag the fenced ones too. */
+    private static void describe(ClusterView view, boolean includeFenced, DescribeClusterResponseData response) {
+        ClusterImage image = view.image();
+        response.setControllerId(ClusterDescription.controllerId(view, image));
+        image.clusterId().ifPresent(response::setClusterId);
+        for (BrokerRegistration broker : image.brokers().values()) {
+            if (broker.fenced() && !includeFenced) {
+                continue;
+            }
+            broker.endpoints().stream().filter(e -> e.name().equals(view.clientListenerName())).findFirst()
+                    .ifPresent(endpoint -> response.brokers().add(new DescribeClusterBroker()
+                            .setBrokerId(broker.brokerId()).setHost(endpoint.host()).setPort(endpoint.port())
+                            .setRack(broker.rack().orElse(null)).setIsFenced(broker.fenced())));
+        }
     }
 }

@@ -1,13 +1,19 @@
 package io.surety.broker.api;
 
+import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
@@ -25,18 +31,22 @@ import org.apache.kafka.common.requests.DescribeConfigsRequest;
  * override or the broker's default; the broker (named by its node id) shows its static settings.
  * The cluster-wide default broker resource (empty name) and the broker loggers have no entries:
  * there are no dynamic configs and log levels are not exposed. Synonyms come only when asked for
- * (v1+), the value type from v3; documentation is never included.
+ * (v1+), the value type from v3; documentation is never included. In cluster mode a topic's
+ * overrides are those of the committed image, so every node describes the same configs.
  */
 final class DescribeConfigsHandler implements ApiHandler {
 
     private final BrokerConfig brokerConfig;
     private final TopicRegistry topics;
     private final BrokerNode localNode;
+    private final Optional<ClusterView> cluster;
 
-    DescribeConfigsHandler(BrokerConfig brokerConfig, TopicRegistry topics, BrokerNode localNode) {
+    DescribeConfigsHandler(BrokerConfig brokerConfig, TopicRegistry topics, BrokerNode localNode,
+            Optional<ClusterView> cluster) {
         this.brokerConfig = brokerConfig;
         this.topics = topics;
         this.localNode = localNode;
+        this.cluster = cluster;
     }
 
     @Override
@@ -71,6 +81,9 @@ final class DescribeConfigsHandler implements ApiHandler {
         ConfigResource.Type type = ConfigResource.Type.forId(resource.resourceType());
         if (type == ConfigResource.Type.TOPIC) {
             TopicOperations.validateName(name);
+            if (cluster.isPresent()) {
+                return ofImageTopic(cluster.get().image(), name);
+            }
             TopicInfo topic = topics.get(name);
             if (topic == null) {
                 throw new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
@@ -92,6 +105,20 @@ final class DescribeConfigsHandler implements ApiHandler {
             return List.of();
         }
         throw new InvalidRequestException("Unsupported resource type: " + type);
+    }
+
+    /** A topic's configs in cluster mode: the overrides the committed image holds, over this broker's defaults. */
+    private List<ConfigEntries.Entry> ofImageTopic(ClusterImage image, String name) {
+        TopicImage topic = image.topic(name);
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
+        }
+        try {
+            return ConfigEntries.ofTopic(brokerConfig, TopicConfig.of(brokerConfig, topic.configs()));
+        } catch (ConfigException e) {
+            throw new InvalidConfigurationException("The committed configs of topic " + name + " are not valid here: "
+                    + e.getMessage());
+        }
     }
 
     private void checkThisNode(String name, String alternative) {

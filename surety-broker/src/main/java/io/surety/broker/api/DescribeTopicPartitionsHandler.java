@@ -1,11 +1,15 @@
 package io.surety.broker.api;
 
+import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.PartitionState;
+import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -25,7 +29,9 @@ import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
 /**
  * DescribeTopicPartitions (what Admin#describeTopics uses): the requested topics, or all of them
  * when none are named, in name order, with their partitions (this node leads and alone replicates
- * each, in epoch 0). Paged as in Kafka: at most {@code responsePartitionLimit} partitions (capped
+ * each, in epoch 0; in cluster mode, as the committed image describes them: leader, or -1 with
+ * LEADER_NOT_AVAILABLE, leader epoch, replicas, ISR, and the replicas on brokers that are not live).
+ * Paged as in Kafka: at most {@code responsePartitionLimit} partitions (capped
  * at {@value #MAX_PARTITIONS_PER_RESPONSE}) per response, starting at the request's cursor, with a
  * next cursor where the response stopped. Named topics that do not exist come back with an error.
  */
@@ -39,11 +45,14 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final PartitionRegistry partitions;
     private final BrokerNode localNode;
+    private final Optional<ClusterView> cluster;
 
-    DescribeTopicPartitionsHandler(TopicRegistry topics, PartitionRegistry partitions, BrokerNode localNode) {
+    DescribeTopicPartitionsHandler(TopicRegistry topics, PartitionRegistry partitions, BrokerNode localNode,
+            Optional<ClusterView> cluster) {
         this.topics = topics;
         this.partitions = partitions;
         this.localNode = localNode;
+        this.cluster = cluster;
     }
 
     @Override
@@ -57,9 +66,14 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
         DescribeTopicPartitionsRequestData.Cursor cursor = data.cursor();
         String cursorTopic = cursor != null ? cursor.topicName() : "";
         boolean allTopics = data.topics().isEmpty();
+        ClusterImage image = cluster.map(ClusterView::image).orElse(null);
         TreeSet<String> names = new TreeSet<>();
         if (allTopics) {
-            topics.all().forEach(topic -> names.add(topic.name()));
+            if (image != null) {
+                names.addAll(image.topicsByName().keySet());
+            } else {
+                topics.all().forEach(topic -> names.add(topic.name()));
+            }
         } else {
             for (TopicRequest topic : data.topics()) {
                 names.add(topic.name());
@@ -79,23 +93,55 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
                 break;
             }
-            TopicInfo topic = topics.get(name);
-            if (topic == null) {
+            int partitionCount = partitionCount(image, name);
+            if (partitionCount < 0) {
                 if (!allTopics) {
                     response.topics().add(missing(name));
                 }
                 continue;
             }
             int start = name.equals(cursorTopic) ? cursor.partitionIndex() : 0;
-            int end = Math.min(topic.partitionCount(), start + remaining);
-            response.topics().add(describe(topic, start, end));
-            if (end < topic.partitionCount()) {
+            int end = Math.min(partitionCount, start + remaining);
+            response.topics().add(image != null ? describe(image, image.topic(name), start, end)
+                    : describe(topics.get(name), start, end));
+            if (end < partitionCount) {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(end));
                 break;
             }
             remaining -= Math.max(0, end - start);
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    /** The partition count of topic {@code name} in the image, or locally on a single node; -1 if it does not exist. */
+    private int partitionCount(ClusterImage image, String name) {
+        if (image != null) {
+            TopicImage topic = image.topic(name);
+            return topic == null ? -1 : topic.partitions().size();
+        }
+        TopicInfo topic = topics.get(name);
+        return topic == null ? -1 : topic.partitionCount();
+    }
+
+    /** Partitions {@code start} to {@code end} (exclusive) of {@code topic} as the committed image describes them. */
+    private static DescribeTopicPartitionsResponseTopic describe(ClusterImage image, TopicImage topic, int start, int end) {
+        DescribeTopicPartitionsResponseTopic out = new DescribeTopicPartitionsResponseTopic()
+                .setErrorCode(Errors.NONE.code()).setName(topic.name()).setTopicId(topic.id()).setIsInternal(false)
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        for (int p = start; p < end; p++) {
+            PartitionState state = topic.partition(p);
+            out.partitions().add(new DescribeTopicPartitionsResponsePartition()
+                    .setErrorCode((state.hasLeader() ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
+                    .setPartitionIndex(p)
+                    .setLeaderId(state.leader())
+                    .setLeaderEpoch(state.leaderEpoch())
+                    .setReplicaNodes(new ArrayList<>(state.replicas()))
+                    .setIsrNodes(new ArrayList<>(state.isr()))
+                    .setEligibleLeaderReplicas(new ArrayList<>())
+                    .setLastKnownElr(new ArrayList<>())
+                    .setOfflineReplicas(ClusterDescription.offlineReplicas(image, state)));
+        }
+        return out;
     }
 
     private static DescribeTopicPartitionsResponseTopic missing(String name) {

@@ -1,6 +1,8 @@
 package io.surety.broker.api;
 
-import java.util.List;
+import io.surety.broker.api.ClusterDescription.LiveBroker;
+import io.surety.broker.cluster.ClusterImage;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
@@ -12,15 +14,20 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
  * FindCoordinator (v0-6; v4+ batches keys): this node coordinates every group and every
- * transactional id. Share-group keys (v6) get INVALID_REQUEST, as Kafka answers when share
+ * transactional id. In cluster mode, for now, one node's local coordinators serve the whole
+ * cluster (the interim choice of {@link ClusterDescription#coordinatorId}): every node answers with
+ * that node's client endpoint, so clients connect there, and COORDINATOR_NOT_AVAILABLE (which they
+ * retry) while no broker is live. Share-group keys (v6) get INVALID_REQUEST, as Kafka answers when share
  * groups are disabled.
  */
 final class FindCoordinatorHandler implements ApiHandler {
 
     private final BrokerNode localNode;
+    private final Optional<ClusterView> cluster;
 
-    FindCoordinatorHandler(BrokerNode localNode) {
+    FindCoordinatorHandler(BrokerNode localNode, Optional<ClusterView> cluster) {
         this.localNode = localNode;
+        this.cluster = cluster;
     }
 
     @Override
@@ -59,9 +66,26 @@ final class FindCoordinatorHandler implements ApiHandler {
             return out.setErrorCode(Errors.INVALID_REQUEST.code())
                     .setErrorMessage(type == CoordinatorType.GROUP ? "Empty group id" : "Empty transactional id");
         }
+        if (cluster.isPresent()) {
+            return inCluster(cluster.get(), out);
+        }
         var node = localNode.metadataBroker();
         return out.setNodeId(node.nodeId()).setHost(node.host()).setPort(node.port()).setErrorCode(Errors.NONE.code())
                 .setErrorMessage(null);
+    }
+
+    /** The coordinator node {@link ClusterDescription#coordinatorId} names, at its client endpoint. */
+    private static Coordinator inCluster(ClusterView view, Coordinator out) {
+        ClusterImage image = view.image();
+        String listener = view.clientListenerName();
+        Optional<LiveBroker> node = ClusterDescription.liveBroker(image,
+                ClusterDescription.coordinatorId(image, listener), listener);
+        if (node.isEmpty()) {
+            return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    .setErrorMessage("No broker of the cluster is live yet");
+        }
+        return out.setNodeId(node.get().brokerId()).setHost(node.get().endpoint().host())
+                .setPort(node.get().endpoint().port()).setErrorCode(Errors.NONE.code()).setErrorMessage(null);
     }
 
 }

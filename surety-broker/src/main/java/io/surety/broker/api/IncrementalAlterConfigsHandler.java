@@ -1,5 +1,7 @@
 package io.surety.broker.api;
 
+import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.TopicInfo;
@@ -13,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -29,6 +33,7 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.requests.IncrementalAlterConfigsRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * (unless {@code validateOnly}) before the response. Broker configs are static: changing them is
  * refused with INVALID_CONFIG. Malformed resources (named twice, a key twice, a null value to set,
  * an unknown operation) get INVALID_REQUEST, as in Kafka.
+ *
+ * <p>In cluster mode a topic's change is checked here against the committed image, then sent to
+ * the controller as SET and DELETE operations ({@link #asControllerChange}), all the request's
+ * topics in one request, and each is answered with the controller's answer once committed, so
+ * every node shows the new configs. Broker resources are answered here as on a single node.
  */
 final class IncrementalAlterConfigsHandler implements ApiHandler {
 
@@ -48,13 +58,15 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final TopicOperations topicOperations;
     private final BrokerNode localNode;
+    private final Optional<ClusterView> cluster;
 
     IncrementalAlterConfigsHandler(BrokerConfig brokerConfig, TopicRegistry topics, TopicOperations topicOperations,
-            BrokerNode localNode) {
+            BrokerNode localNode, Optional<ClusterView> cluster) {
         this.brokerConfig = brokerConfig;
         this.topics = topics;
         this.topicOperations = topicOperations;
         this.localNode = localNode;
+        this.cluster = cluster;
     }
 
     @Override
@@ -70,12 +82,22 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
             occurrences.merge(resourceOf(resource), 1, Integer::sum);
         }
         IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        IncrementalAlterConfigsRequestData forwarded = new IncrementalAlterConfigsRequestData()
+                .setValidateOnly(data.validateOnly());
+        Map<String, AlterConfigsResourceResponse> awaiting = new HashMap<>();
         for (AlterConfigsResource resource : data.resources()) {
             AlterConfigsResourceResponse result = new AlterConfigsResourceResponse()
                     .setResourceType(resource.resourceType()).setResourceName(resource.resourceName());
             try {
                 if (occurrences.get(resourceOf(resource)) > 1) {
                     throw new InvalidRequestException("Each resource must appear at most once.");
+                }
+                if (cluster.isPresent() && resource.resourceType() == ConfigResource.Type.TOPIC.id()) {
+                    checkOperations(resource.configs());
+                    forwarded.resources().add(asControllerChange(cluster.get().image(), resource));
+                    awaiting.put(resource.resourceName(), result);
+                    response.responses().add(result);
+                    continue;
                 }
                 alter(resource, data.validateOnly());
                 result.setErrorCode(Errors.NONE.code()).setErrorMessage(null);
@@ -88,7 +110,56 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
             }
             response.responses().add(result);
         }
-        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+        if (awaiting.isEmpty()) {
+            return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+        }
+        return cluster.get().sendToController(ApiKeys.INCREMENTAL_ALTER_CONFIGS, forwarded).handle((answer, failure) -> {
+            if (failure != null) {
+                ApiError error = ApiError.fromThrowable(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+                awaiting.values().forEach(r -> r.setErrorCode(error.error().code()).setErrorMessage(error.message()));
+            } else {
+                for (AlterConfigsResourceResponse decided : ((IncrementalAlterConfigsResponseData) answer).responses()) {
+                    AlterConfigsResourceResponse result = awaiting.get(decided.resourceName());
+                    if (result != null) {
+                        result.setErrorCode(decided.errorCode()).setErrorMessage(decided.errorMessage());
+                    }
+                }
+            }
+            return new ApiResponse.Send(response);
+        });
+    }
+
+    /**
+     * A topic's change as the controller takes it: SET and DELETE as asked, APPEND and SUBTRACT
+     * turned into the SET of the list they make from the override the image shows (or the
+     * broker's default). Checked here against the image first: the topic must exist, and the
+     * resulting overrides must be valid.
+     */
+    private AlterConfigsResource asControllerChange(ClusterImage image, AlterConfigsResource resource) {
+        String name = resource.resourceName();
+        TopicOperations.validateName(name);
+        TopicImage topic = image.topic(name);
+        if (topic == null) {
+            throw new UnknownTopicOrPartitionException("The topic '" + name + "' does not exist.");
+        }
+        Map<String, String> overrides = new LinkedHashMap<>(topic.configs());
+        AlterConfigsResource change = new AlterConfigsResource().setResourceType(resource.resourceType())
+                .setResourceName(name);
+        for (AlterableConfig config : resource.configs()) {
+            OpType op = OpType.forId(config.configOperation());
+            apply(overrides, List.of(config));
+            boolean deleted = op == OpType.DELETE;
+            change.configs().add(new AlterableConfig().setName(config.name())
+                    .setConfigOperation((deleted ? OpType.DELETE : OpType.SET).id())
+                    .setValue(deleted ? null : overrides.get(config.name())));
+        }
+        try {
+            TopicConfig.of(brokerConfig, overrides);
+        } catch (ConfigException e) {
+            throw new InvalidConfigurationException(e.getMessage());
+        }
+        return change;
     }
 
     private static ConfigResource resourceOf(AlterConfigsResource resource) {

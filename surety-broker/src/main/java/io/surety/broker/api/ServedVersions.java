@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -96,14 +97,31 @@ public final class ServedVersions {
             row(ApiKeys.DESCRIBE_PRODUCERS,                  0,      0,      0,      0),
             row(ApiKeys.WRITE_TXN_MARKERS,                   1,      1,      2,      2));
 
-    private static final Map<ApiKeys, Range> BY_API = index(TABLE);
+    /**
+     * Rows served in cluster mode only, on top of {@link #TABLE}: a single node neither advertises
+     * nor serves them (ElectLeaders: one replica has no other to elect).
+     */
+    private static final List<Range> CLUSTER_ONLY = List.of(
+            row(ApiKeys.ELECT_LEADERS,                       0,      0,      2,      2));
+
+    private static final Map<ApiKeys, Range> BY_API = index(concat(TABLE, CLUSTER_ONLY));
 
     private ServedVersions() {
     }
 
-    /** Every row, in table order. */
+    /** Every row a single node serves, in table order. */
     public static List<Range> all() {
         return TABLE;
+    }
+
+    /** The rows served in cluster mode only. */
+    public static List<Range> clusterOnly() {
+        return CLUSTER_ONLY;
+    }
+
+    /** Every row a node serves: {@link #all()}, plus {@link #clusterOnly()} in cluster mode. */
+    public static List<Range> served(boolean clusterMode) {
+        return clusterMode ? concat(TABLE, CLUSTER_ONLY) : TABLE;
     }
 
     /** The row for {@code api}, or empty if Surety does not serve it at all. */
@@ -111,7 +129,10 @@ public final class ServedVersions {
         return Optional.ofNullable(BY_API.get(api));
     }
 
-    /** Whether a request for {@code api} at {@code version} is served (else the connection closes). */
+    /**
+     * Whether a request for {@code api} at {@code version} is served in some mode (else the
+     * connection closes); {@link ApiDispatcher#supports} also asks whether this node's mode has it.
+     */
     public static boolean serves(ApiKeys api, short version) {
         Range range = BY_API.get(api);
         return range != null && range.serves(version);
@@ -119,6 +140,12 @@ public final class ServedVersions {
 
     private static Range row(ApiKeys api, int advertisedMin, int min, int max, int reviewedLatest) {
         return new Range(api, (short) advertisedMin, (short) min, (short) max, (short) reviewedLatest);
+    }
+
+    private static List<Range> concat(List<Range> first, List<Range> second) {
+        List<Range> all = new ArrayList<>(first);
+        all.addAll(second);
+        return Collections.unmodifiableList(all);
     }
 
     private static Map<ApiKeys, Range> index(List<Range> rows) {

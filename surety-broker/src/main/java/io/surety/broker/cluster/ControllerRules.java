@@ -24,6 +24,8 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
@@ -136,6 +138,12 @@ public final class ControllerRules {
     public Decision<ApiError> alterTopicConfigs(ClusterImage image, String topicName, Map<String, String> overrides,
             boolean validateOnly) {
         return topics.alterTopicConfigs(image, topicName, overrides, validateOnly);
+    }
+
+    /** See {@link TopicRules#alterTopicConfigs(ClusterImage, IncrementalAlterConfigsRequestData)}. */
+    public Decision<IncrementalAlterConfigsResponseData> alterTopicConfigs(ClusterImage image,
+            IncrementalAlterConfigsRequestData request) {
+        return topics.alterTopicConfigs(image, request);
     }
 
     /** See {@link ProducerIdRules#allocate}. */

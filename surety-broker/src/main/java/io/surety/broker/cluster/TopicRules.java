@@ -14,7 +14,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
@@ -39,6 +41,11 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicResult;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
@@ -324,6 +331,49 @@ final class TopicRules {
                 .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> records.add(new TopicConfig(topic.id(), e.getKey(), Optional.of(e.getValue()))));
         return new Decision<>(validateOnly ? List.of() : records, ApiError.NONE);
+    }
+
+    /**
+     * The request form of {@link #alterTopicConfigs} as a broker forwards it: Kafka's
+     * IncrementalAlterConfigs with TOPIC resources only, each operation SET or DELETE (the broker
+     * has already turned APPEND and SUBTRACT into the SET of the resulting list). The operations
+     * apply to the overrides this image holds, so changes to other keys made meanwhile are kept.
+     * Every resource is answered on its own; the records of all of them form one decision.
+     * INVALID_REQUEST for another resource type or operation.
+     */
+    Decision<IncrementalAlterConfigsResponseData> alterTopicConfigs(ClusterImage image,
+            IncrementalAlterConfigsRequestData request) {
+        IncrementalAlterConfigsResponseData response = new IncrementalAlterConfigsResponseData();
+        List<ClusterRecord> records = new ArrayList<>();
+        for (AlterConfigsResource resource : request.resources()) {
+            ApiError error = alterOne(image, resource, request.validateOnly(), records);
+            response.responses().add(new AlterConfigsResourceResponse().setResourceType(resource.resourceType())
+                    .setResourceName(resource.resourceName()).setErrorCode(error.error().code())
+                    .setErrorMessage(error.message()));
+        }
+        return new Decision<>(records, response);
+    }
+
+    private ApiError alterOne(ClusterImage image, AlterConfigsResource resource, boolean validateOnly,
+            List<ClusterRecord> records) {
+        if (resource.resourceType() != ConfigResource.Type.TOPIC.id()) {
+            return new ApiError(Errors.INVALID_REQUEST, "The controller changes topic configs only");
+        }
+        TopicImage topic = image.topic(resource.resourceName());
+        Map<String, String> overrides = new HashMap<>(topic == null ? Map.of() : topic.configs());
+        for (AlterableConfig config : resource.configs()) {
+            if (config.configOperation() == AlterConfigOp.OpType.SET.id() && config.value() != null) {
+                overrides.put(config.name(), config.value());
+            } else if (config.configOperation() == AlterConfigOp.OpType.DELETE.id()) {
+                overrides.remove(config.name());
+            } else {
+                return new ApiError(Errors.INVALID_REQUEST, "The controller takes SET with a value or DELETE, not "
+                        + "operation " + config.configOperation() + " on " + config.name());
+            }
+        }
+        Decision<ApiError> decision = alterTopicConfigs(image, resource.resourceName(), overrides, validateOnly);
+        records.addAll(decision.records());
+        return decision.answer();
     }
 
     private void checkConfigs(Map<String, String> overrides) {

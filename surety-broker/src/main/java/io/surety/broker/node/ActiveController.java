@@ -28,6 +28,7 @@ import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,9 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
         if (request instanceof ElectLeadersRequestData elect) {
             return commit(term, rules.electLeaders(image, elect));
+        }
+        if (request instanceof IncrementalAlterConfigsRequestData alter) {
+            return commit(term, rules.alterTopicConfigs(image, alter));
         }
         if (request instanceof AllocateProducerIdsRequestData allocate) {
             return commit(term, rules.allocateProducerIds(image, allocate));

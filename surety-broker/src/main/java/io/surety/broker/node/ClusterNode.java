@@ -1,5 +1,6 @@
 package io.surety.broker.node;
 
+import io.surety.broker.api.ClusterView;
 import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.cluster.ControllerConfig;
 import io.surety.broker.cluster.TopicConfigCheck;
@@ -10,9 +11,9 @@ import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
-import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.quorum.QuorumPeer;
 import io.surety.broker.quorum.QuorumSettings;
 import io.surety.broker.quorum.RatisQuorum;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +38,7 @@ import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.slf4j.Logger;
@@ -47,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * eyes (registration, heartbeats, controlled shutdown). Started by the broker in cluster mode only.
  *
  * <p>Threading: the quorum's own threads; one metadata-publisher thread for image listeners; one
- * lifecycle thread; the controller's decision thread while it leads. {@link #image()} from any thread.
+ * lifecycle thread; the controller's decision thread while it leads. The {@link ClusterView} methods
+ * from any thread.
  */
-public final class ClusterNode implements AutoCloseable {
+public final class ClusterNode implements ClusterView, AutoCloseable {
 
     /** The quorum's storage, under the data directory. */
     public static final String QUORUM_DIRECTORY = "__metadata-raft";
@@ -57,19 +61,27 @@ public final class ClusterNode implements AutoCloseable {
     private static final long PRODUCER_ID_BLOCK_TIMEOUT_MS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
 
+    private final BrokerConfig config;
+    private final ClusterIdentity identity;
     private final int nodeId;
+    private final String clientListenerName;
     private final ExecutorService publisher;
     private final ScheduledExecutorService lifecycleThread;
     private final MetadataStateMachine metadata;
     private final ActiveController controller;
-    private RatisQuorum quorum;
-    private BrokerLifecycle lifecycle;
-    private IsrChanges isrChanges;
-    private PartitionRegistry partitions;
+    private volatile RatisQuorum quorum;
+    private volatile BrokerLifecycle lifecycle;
+    private volatile IsrChanges isrChanges;
+    private final PartitionRegistry partitions;
 
-    private ClusterNode(int nodeId, ExecutorService publisher, ScheduledExecutorService lifecycleThread,
-                        MetadataStateMachine metadata, ActiveController controller) {
-        this.nodeId = nodeId;
+    private ClusterNode(BrokerConfig config, ClusterIdentity identity, ExecutorService publisher,
+                        ScheduledExecutorService lifecycleThread, MetadataStateMachine metadata,
+                        ActiveController controller, PartitionRegistry partitions) {
+        this.config = config;
+        this.partitions = partitions;
+        this.identity = identity;
+        this.nodeId = identity.nodeId();
+        this.clientListenerName = config.cluster().listeners().clientListener().name();
         this.publisher = publisher;
         this.lifecycleThread = lifecycleThread;
         this.metadata = metadata;
@@ -77,16 +89,15 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * Joins the quorum and starts registering. Returns without waiting for a leader: the node serves
-     * what it can while the quorum forms.
+     * Joins the quorum and runs the controller while this node leads it. Returns without waiting for
+     * a leader: the node serves what it can while the quorum forms. The node registers as a broker
+     * only once {@link #register} is called, when its client listener is bound.
      *
-     * @param clientListener where clients reach this broker, as bound (a port 0 resolved)
      * @param topics the topics the request handlers see; replicas assigned here are recorded in it
      * @param partitions where this node's replicas are opened and given their roles
      */
-    public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir,
-                                    ListenerEndpoint clientListener, TopicRegistry topics, PartitionRegistry partitions)
-            throws IOException {
+    public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir, TopicRegistry topics,
+                                    PartitionRegistry partitions) throws IOException {
         int nodeId = identity.nodeId();
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
         ScheduledExecutorService lifecycleThread =
@@ -99,8 +110,8 @@ public final class ClusterNode implements AutoCloseable {
         TopicConfigCheck topicConfigCheck = overrides -> TopicConfig.of(config, overrides);
         ActiveController controller = new ActiveController(nodeId, identity.clusterId(), controllerConfig,
                 topicConfigCheck, metadata, System::nanoTime);
-        ClusterNode node = new ClusterNode(nodeId, publisher, lifecycleThread, metadata, controller);
-        node.partitions = partitions;
+        ClusterNode node = new ClusterNode(config, identity, publisher, lifecycleThread, metadata, controller,
+                partitions);
         metadata.addListener(new ReplicaRoles(nodeId, config, topics, partitions, FollowerFetching.NONE,
                 System::currentTimeMillis));
         try {
@@ -111,17 +122,6 @@ public final class ClusterNode implements AutoCloseable {
                     QuorumSettings.DEFAULT_SNAPSHOT_EVERY_ENTRIES);
             node.quorum = RatisQuorum.start(settings, GROUP, metadata, controller, controller);
             controller.attach(node.quorum);
-            node.lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(),
-                    identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
-                    registeredListeners(config, clientListener), replication.brokerHeartbeatIntervalMs(), metadata,
-                    node.quorum::request, lifecycleThread);
-            node.lifecycle.start();
-            BrokerLifecycle lifecycle = node.lifecycle;
-            node.isrChanges = new IsrChanges(nodeId, lifecycle::brokerEpoch, partitions, node.quorum::request,
-                    System::currentTimeMillis);
-            long isrCheckMs = Math.max(1, replication.replicaLagTimeMaxMs() / 2);
-            lifecycleThread.scheduleWithFixedDelay(node.isrChanges::checkLaggingFollowers, isrCheckMs, isrCheckMs,
-                    TimeUnit.MILLISECONDS);
             LOG.info("Node {} joined the metadata quorum {} on {}", nodeId, voters,
                     config.cluster().controllerListener().map(ListenerEndpoint::toString).orElse("?"));
             return node;
@@ -131,9 +131,58 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts this node's life as a broker: registers with the controller, then heartbeats. Called
+     * once, after the client listener is bound.
+     *
+     * @param clientListener where clients reach this broker, as bound (a port 0 resolved)
+     */
+    public synchronized void register(ListenerEndpoint clientListener) throws IOException {
+        if (lifecycle != null) {
+            throw new IllegalStateException("Node " + nodeId + " registers once");
+        }
+        lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(),
+                identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
+                registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(), metadata,
+                quorum::request, lifecycleThread);
+        lifecycle.start();
+        BrokerLifecycle registered = lifecycle;
+        isrChanges = new IsrChanges(nodeId, registered::brokerEpoch, partitions, quorum::request,
+                System::currentTimeMillis);
+        long isrCheckMs = Math.max(1, config.replication().replicaLagTimeMaxMs() / 2);
+        lifecycleThread.scheduleWithFixedDelay(isrChanges::checkLaggingFollowers, isrCheckMs, isrCheckMs,
+                TimeUnit.MILLISECONDS);
+    }
+
     /** The newest committed metadata this node has applied. */
+    @Override
     public ClusterImage image() {
         return metadata.image();
+    }
+
+    @Override
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /** The quorum leader this member knows of: the node that runs the controller. */
+    @Override
+    public OptionalInt activeControllerId() {
+        RatisQuorum started = quorum;
+        return started == null ? OptionalInt.empty() : started.leaderId();
+    }
+
+    @Override
+    public String clientListenerName() {
+        return clientListenerName;
+    }
+
+    /** See {@link ClusterView#sendToController}; the failures are mapped by {@link ControllerFailures}. */
+    @Override
+    public CompletableFuture<ApiMessage> sendToController(ApiKeys api, ApiMessage request) {
+        return quorum.request(ControllerMessages.request(api, request))
+                .<ApiMessage>thenApply(bytes -> ControllerMessages.readAnswer(api, bytes))
+                .exceptionallyCompose(failure -> CompletableFuture.failedFuture(ControllerFailures.toKafka(failure)));
     }
 
     /**

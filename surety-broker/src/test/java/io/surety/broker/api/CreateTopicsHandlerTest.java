@@ -8,6 +8,7 @@ import io.surety.broker.metadata.TopicInfo;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableReplicaAssignment;
@@ -41,7 +42,8 @@ class CreateTopicsHandlerTest {
     @BeforeEach
     void start() throws Exception {
         fixture = new HandlerFixture(dataDir, Map.of(BrokerConfig.NUM_PARTITIONS, "2"));
-        handler = new CreateTopicsHandler(fixture.config, fixture.topics, fixture.topicOperations, fixture.localNode);
+        handler = new CreateTopicsHandler(fixture.config, fixture.topics, fixture.topicOperations, fixture.localNode,
+                Optional.empty());
     }
 
     @AfterEach

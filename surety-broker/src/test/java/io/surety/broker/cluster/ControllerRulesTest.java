@@ -1,11 +1,14 @@
 package io.surety.broker.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
@@ -17,6 +20,10 @@ import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicRe
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData.TopicPartitions;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 import org.junit.jupiter.api.Test;
@@ -454,6 +461,34 @@ class ControllerRulesTest {
         AllocateProducerIdsResponseData stale = controller.commit(controller.rules.allocateProducerIds(controller.image(),
                 new AllocateProducerIdsRequestData().setBrokerId(1).setBrokerEpoch(-5)));
         assertThat(stale.errorCode()).isEqualTo(Errors.STALE_BROKER_EPOCH.code());
+        assertReplayRebuildsTheImage();
+    }
+
+    @Test
+    void shouldApplySetAndDeleteToTheOverridesItHoldsWhenAlteringConfigsIncrementally() {
+        controller.startBrokers(3);
+        controller.createTopic(TOPIC, 1, 3, Map.of("retention.ms", "1000", "segment.ms", "5000"));
+        IncrementalAlterConfigsRequestData request = new IncrementalAlterConfigsRequestData();
+        AlterConfigsResource topic = new AlterConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id())
+                .setResourceName(TOPIC);
+        topic.configs().add(new AlterableConfig().setName("retention.ms").setConfigOperation(OpType.DELETE.id()));
+        topic.configs().add(new AlterableConfig().setName("cleanup.policy").setConfigOperation(OpType.SET.id())
+                .setValue("compact"));
+        request.resources().add(topic);
+        AlterConfigsResource append = new AlterConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id())
+                .setResourceName("other");
+        append.configs().add(new AlterableConfig().setName("cleanup.policy").setConfigOperation(OpType.APPEND.id())
+                .setValue("compact"));
+        request.resources().add(append);
+
+        IncrementalAlterConfigsResponseData answer = controller.commit(controller.rules.alterTopicConfigs(
+                controller.image(), request));
+
+        assertThat(answer.responses()).extracting(r -> r.resourceName(), r -> Errors.forCode(r.errorCode()))
+                .containsExactly(tuple(TOPIC, Errors.NONE),
+                        tuple("other", Errors.INVALID_REQUEST));
+        assertThat(controller.image().topic(TOPIC).configs()).isEqualTo(Map.of("segment.ms", "5000",
+                "cleanup.policy", "compact"));
         assertReplayRebuildsTheImage();
     }
 }

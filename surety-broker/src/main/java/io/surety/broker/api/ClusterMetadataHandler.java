@@ -1,0 +1,152 @@
+package io.surety.broker.api;
+
+import io.surety.broker.api.ClusterDescription.LiveBroker;
+import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.PartitionState;
+import io.surety.broker.cluster.TopicImage;
+import io.surety.broker.config.TopicsConfig;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData.CreatableTopic;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicResult;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
+import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponsePartition;
+import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Metadata in cluster mode, every version, from the committed image ({@link ClusterView}): the live
+ * brokers at their client endpoints, the controller id ({@link ClusterDescription#controllerId}),
+ * the cluster id, and the requested topics with their ids and, per partition, the leader (-1 with
+ * LEADER_NOT_AVAILABLE when there is none), leader epoch, replicas, ISR and the replicas on brokers
+ * that are not live. Unknown names get UNKNOWN_TOPIC_OR_PARTITION, unknown ids UNKNOWN_TOPIC_ID.
+ *
+ * <p>Auto-creation ({@code auto.create.topics.enable}, and the client allows it): the topic is
+ * asked of the controller with {@code num.partitions} and {@code default.replication.factor}, and
+ * answered LEADER_NOT_AVAILABLE at once, as Kafka does; the client asks again and finds it once it
+ * is committed. One creation per name is in flight at a time.
+ *
+ * <p>Thread-safe: the image is read once per request; the in-flight set is concurrent.
+ */
+final class ClusterMetadataHandler implements ApiHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMetadataHandler.class);
+    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
+
+    private final TopicsConfig topicsConfig;
+    private final ClusterView cluster;
+    private final Set<String> creating = ConcurrentHashMap.newKeySet();
+
+    ClusterMetadataHandler(TopicsConfig topicsConfig, ClusterView cluster) {
+        this.topicsConfig = topicsConfig;
+        this.cluster = cluster;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.METADATA;
+    }
+
+    @Override
+    public CompletableFuture<ApiResponse> handle(ApiRequest request) {
+        MetadataRequest body = (MetadataRequest) request.body();
+        MetadataRequestData data = body.data();
+        ClusterImage image = cluster.image();
+        MetadataResponseData response = new MetadataResponseData()
+                .setClusterId(image.clusterId().orElse(null))
+                .setControllerId(ClusterDescription.controllerId(cluster, image))
+                .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        for (LiveBroker broker : ClusterDescription.liveBrokers(image, cluster.clientListenerName())) {
+            response.brokers().add(new MetadataResponseBroker().setNodeId(broker.brokerId())
+                    .setHost(broker.endpoint().host()).setPort(broker.endpoint().port()).setRack(broker.rack().orElse(null)));
+        }
+        if (body.isAllTopics()) {
+            image.topicsByName().values().forEach(topic -> response.topics().add(describe(image, topic)));
+        } else {
+            boolean mayCreate = topicsConfig.autoCreateTopicsEnable() && (request.version() < 4 || data.allowAutoTopicCreation());
+            for (MetadataRequestTopic requested : data.topics()) {
+                response.topics().add(lookup(image, requested, mayCreate));
+            }
+        }
+        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+    }
+
+    private MetadataResponseTopic lookup(ClusterImage image, MetadataRequestTopic requested, boolean mayCreate) {
+        String name = requested.name();
+        if (name == null) {
+            TopicImage topic = image.topic(requested.topicId());
+            return topic != null ? describe(image, topic) : new MetadataResponseTopic().setTopicId(requested.topicId())
+                    .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+        }
+        TopicImage topic = image.topic(name);
+        if (topic != null) {
+            return describe(image, topic);
+        }
+        MetadataResponseTopic missing = new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        try {
+            TopicOperations.validateName(name);
+        } catch (InvalidTopicException e) {
+            return missing.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
+        }
+        if (!mayCreate) {
+            return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        create(name);
+        return missing.setErrorCode(Errors.LEADER_NOT_AVAILABLE.code());
+    }
+
+    /** Asks the controller for {@code name} with the broker's defaults, unless that is already under way. */
+    private void create(String name) {
+        if (!creating.add(name)) {
+            return;
+        }
+        CreateTopicsRequestData create = new CreateTopicsRequestData().setTimeoutMs(0).setValidateOnly(false);
+        create.topics().add(new CreatableTopic().setName(name).setNumPartitions(topicsConfig.numPartitions())
+                .setReplicationFactor(topicsConfig.defaultReplicationFactor()));
+        cluster.sendToController(ApiKeys.CREATE_TOPICS, create).whenComplete((answer, failure) -> {
+            creating.remove(name);
+            if (failure != null) {
+                LOG.debug("Could not auto-create topic {}: {}", name, failure.toString());
+                return;
+            }
+            CreatableTopicResult result = ((CreateTopicsResponseData) answer).topics().find(name);
+            Errors error = result == null ? Errors.UNKNOWN_SERVER_ERROR : Errors.forCode(result.errorCode());
+            if (error != Errors.NONE && error != Errors.TOPIC_ALREADY_EXISTS) {
+                LOG.warn("Could not auto-create topic {}: {} {}", name, error, result == null ? "" : result.errorMessage());
+            }
+        });
+    }
+
+    private static MetadataResponseTopic describe(ClusterImage image, TopicImage topic) {
+        MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
+                .setIsInternal(false).setErrorCode(Errors.NONE.code())
+                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+        for (Map.Entry<Integer, PartitionState> entry : topic.partitions().entrySet()) {
+            PartitionState state = entry.getValue();
+            out.partitions().add(new MetadataResponsePartition()
+                    .setPartitionIndex(entry.getKey())
+                    .setErrorCode((state.hasLeader() ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
+                    .setLeaderId(state.leader())
+                    .setLeaderEpoch(state.leaderEpoch())
+                    .setReplicaNodes(new ArrayList<>(state.replicas()))
+                    .setIsrNodes(new ArrayList<>(state.isr()))
+                    .setOfflineReplicas(ClusterDescription.offlineReplicas(image, state)));
+        }
+        return out;
+    }
+}
