@@ -233,11 +233,12 @@ public final class ReplicaFetcher {
 
     private void handleAnswer(Answered answered, long nowMs) {
         long retryAtMs = nowMs + config.replicaFetchBackoffMs();
-        FetchResponse response = answered.failure() == null ? (FetchResponse) answered.response() : null;
+        FetchResponse response = answered.response() instanceof FetchResponse fetch ? fetch : null;
         if (response == null || response.error() != Errors.NONE) {
             if (!connectionFailing) {
-                LOG.warn("Fetch from {} failed ({}); retrying every {} ms", leader, response == null
-                        ? answered.failure().toString() : response.error(), config.replicaFetchBackoffMs());
+                LOG.warn("Fetch from {} failed ({}); retrying every {} ms", leader, response != null ? response.error()
+                        : answered.failure() != null ? answered.failure().toString() : "no Fetch answer",
+                        config.replicaFetchBackoffMs());
             }
             connectionFailing = true;
             answered.request().sent().forEach(sent -> sent.state().backOff(retryAtMs));
