@@ -19,6 +19,8 @@ import io.surety.broker.log.SegmentFiles;
 import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.node.ClusterNode;
+import io.surety.broker.network.InterBrokerClient;
+import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.metadata.DataDirectory;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
@@ -102,6 +104,7 @@ public final class SuretyBroker implements AutoCloseable {
     private NettyServer server;
     private GroupCoordinator groups;
     private ClusterNode clusterNode;
+    private InterBrokerClient peers;
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
@@ -183,12 +186,16 @@ public final class SuretyBroker implements AutoCloseable {
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
+            ReplicaServing replicaServing = ReplicaServing.singleNode();
             if (config.cluster().isCluster()) {
-                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions);
+                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
+                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable);
+                replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
+                        () -> System.nanoTime() / 1_000_000);
             }
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
-                    Optional.ofNullable(clusterNode));
+                    Optional.ofNullable(clusterNode), replicaServing);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -411,6 +418,9 @@ public final class SuretyBroker implements AutoCloseable {
         ready = false;
         if (clusterNode != null) {
             clusterNode.close();
+        }
+        if (peers != null) {
+            peers.close();
         }
         if (server != null) {
             server.close();

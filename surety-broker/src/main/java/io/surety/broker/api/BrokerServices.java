@@ -39,5 +39,15 @@ public record BrokerServices(
         Executor handlerPool,
         IntSupplier boundPort,
         BrokerMetrics metrics,
-        Optional<ClusterView> cluster) {
+        Optional<ClusterView> cluster,
+        ReplicaServing replicaServing) {
+
+    /** The services of a single node: no follower fetches from it and nothing is proposed. */
+    public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
+            TopicOperations topicOperations, GroupCommitFlusher flusher, PartitionWatchers watchers,
+            ProducerIdAllocator producerIds, GroupCoordinator groups, TransactionCoordinator transactions, Clock clock,
+            ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics) {
+        this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
+                clock, timer, handlerPool, boundPort, metrics, Optional.empty(), ReplicaServing.singleNode());
+    }
 }

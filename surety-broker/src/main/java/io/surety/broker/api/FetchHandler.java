@@ -16,10 +16,15 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
 
 /**
- * Fetch: reads each requested partition from its offset up to the high watermark, within the
- * partition and response byte limits, and sends the bytes straight from the segment files. When
- * less than {@code min_bytes} is available it waits, up to {@code max_wait_ms}, for new data
- * ({@link PendingFetch}).
+ * Fetch: reads each requested partition from its offset, within the partition and response byte
+ * limits, and sends the bytes straight from the segment files. When less than {@code min_bytes} is
+ * available it waits, up to {@code max_wait_ms}, for new data ({@link PendingFetch}).
+ *
+ * <p>Two kinds of fetch: a consumer's, served by the leader up to the high watermark
+ * ({@link ConsumerFetchReader}), and a follower's, which names its broker id (from Fetch v15 in the
+ * tagged {@code ReplicaState} with its broker epoch, before that in {@code ReplicaId}) and is read up
+ * to the log end, moving the follower's position and with it the high watermark
+ * ({@link ReplicaFetchReader}). A follower's fetch is not counted in the topics' bytes out.
  *
  * <p>Fetch sessions (KIP-227) are declined: every response carries session id 0, so clients send
  * full fetch requests, which Kafka clients support.
@@ -29,13 +34,24 @@ final class FetchHandler implements ApiHandler {
     private final TopicRegistry topics;
     private final PartitionRegistry partitions;
     private final TopicMetrics topicMetrics;
-    private final FetchWaiting waiting;
+    /** Fetch v15 moved the follower's id into the tagged ReplicaState, with its broker epoch (KIP-903). */
+    private static final short FIRST_REPLICA_STATE_VERSION = 15;
 
+    private final FetchWaiting waiting;
+    private final ReplicaServing replicas;
+
+    /** A handler whose followers' fetches, if any, go nowhere (tests of the consumer path). */
     FetchHandler(TopicRegistry topics, PartitionRegistry partitions, TopicMetrics topicMetrics, FetchWaiting waiting) {
+        this(topics, partitions, topicMetrics, waiting, ReplicaServing.singleNode());
+    }
+
+    FetchHandler(TopicRegistry topics, PartitionRegistry partitions, TopicMetrics topicMetrics, FetchWaiting waiting,
+            ReplicaServing replicas) {
         this.topics = topics;
         this.partitions = partitions;
         this.topicMetrics = topicMetrics;
         this.waiting = waiting;
+        this.replicas = replicas;
     }
 
     @Override
@@ -71,9 +87,16 @@ final class FetchHandler implements ApiHandler {
                 targets.add(new FetchTarget(topic.topic(), topic.topicId(), found, partition));
             }
         }
+        int replicaId = FetchRequest.replicaId(data);
+        long deadlineMs = waiting.clock().millis() + Math.max(0, data.maxWaitMs());
+        if (replicaId >= 0) {
+            long replicaEpoch = request.version() >= FIRST_REPLICA_STATE_VERSION ? data.replicaState().replicaEpoch() : -1;
+            return new PendingFetch(waiting, targets, data.minBytes(), data.maxBytes(),
+                    new ReplicaFetchReader(replicaId, replicaEpoch, replicas), deadlineMs).start();
+        }
         boolean readCommitted = request.version() >= 4 && data.isolationLevel() == 1;
-        PendingFetch pending = new PendingFetch(waiting, targets, data.minBytes(), data.maxBytes(), readCommitted,
-                request.version(), waiting.clock().millis() + Math.max(0, data.maxWaitMs()));
+        PendingFetch pending = new PendingFetch(waiting, targets, data.minBytes(), data.maxBytes(),
+                new ConsumerFetchReader(readCommitted, waiting.watchers()), deadlineMs);
         return pending.start().thenApply(this::countBytesOut);
     }
 }

@@ -23,8 +23,9 @@ import org.apache.kafka.common.requests.OffsetsForLeaderEpochRequest;
  * cache by Kafka's rules ({@link io.surety.broker.log.LeaderEpochCache#endOffsetFor}): the
  * requested epoch, or the largest known one below it, and where it ends. A current leader epoch
  * above the partition's is UNKNOWN_LEADER_EPOCH, below it (other than -1, "no check")
- * FENCED_LEADER_EPOCH; an unknown partition UNKNOWN_TOPIC_OR_PARTITION, an offline one
- * KAFKA_STORAGE_ERROR.
+ * FENCED_LEADER_EPOCH; then only the leader answers (NOT_LEADER_OR_FOLLOWER on a follower, as
+ * Kafka's {@code ReplicaManager.lastOffsetForLeaderEpoch}); an unknown partition
+ * UNKNOWN_TOPIC_OR_PARTITION, an offline one KAFKA_STORAGE_ERROR.
  */
 final class OffsetForLeaderEpochHandler implements ApiHandler {
 
@@ -73,6 +74,9 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
         Errors fenced = LeaderEpochCheck.check(requested.currentLeaderEpoch(), partition);
         if (fenced != Errors.NONE) {
             return out.setErrorCode(fenced.code());
+        }
+        if (!partition.replication().isLeader()) {
+            return out.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
         }
         LeaderEpochCache.EpochEndOffset found = partition.endOffsetForEpoch(requested.leaderEpoch());
         return out.setErrorCode(Errors.NONE.code()).setLeaderEpoch(found.epoch()).setEndOffset(found.endOffset());

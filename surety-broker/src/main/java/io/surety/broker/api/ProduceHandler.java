@@ -4,9 +4,11 @@ import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.TopicMetrics;
 import io.surety.broker.partition.AppendOutcome;
+import io.surety.broker.partition.DelayedProduce;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
+import io.surety.broker.partition.Replication;
 import io.surety.broker.partition.TransactionVerifier;
 import io.surety.broker.record.InvalidBatchException;
 import io.surety.broker.record.ProducedBatch;
@@ -14,6 +16,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -29,9 +34,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Produce: validates and appends each partition's batch, then answers once the appended data is
- * durable (acks=1 and acks=all; a single node is the whole ISR). acks=0 gets no response, but its
- * data is made durable (and so visible) all the same; if any partition failed, the connection is
- * closed instead so the producer refreshes its metadata.
+ * durable (acks=1, and acks=all on a single node, which is the whole ISR). acks=0 gets no response,
+ * but its data is made durable (and so visible) all the same; if any partition failed, the
+ * connection is closed instead so the producer refreshes its metadata. Only the partition's leader
+ * appends (NOT_LEADER_OR_FOLLOWER elsewhere).
+ *
+ * <p>On a leader with other replicas, acks=all is refused with NOT_ENOUGH_REPLICAS while the ISR is
+ * below {@code min.insync.replicas}; otherwise the answer waits until the high watermark reaches the
+ * end of the appended batch ({@link DelayedProduce}): REQUEST_TIMED_OUT when the request's
+ * {@code timeout.ms} passes first (a timer task on the broker's timer, cancelled when answered),
+ * NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below the minimum meanwhile,
+ * NOT_LEADER_OR_FOLLOWER when leadership is lost. Every append on such a leader wakes the
+ * followers' fetches waiting for data.
  *
  * <p>Per batch: one CRC pass, one pass over the record headers (keys and values skipped) and a
  * header rewrite. A transactional batch that would open its producer's transaction in a
@@ -52,15 +66,30 @@ final class ProduceHandler implements ApiHandler {
     private final TopicMetrics topicMetrics;
     private final TransactionVerifier verifier;
     private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final ReplicaServing replicas;
 
+    /** A handler for partitions without other replicas (tests of the single-node path). */
     ProduceHandler(TopicRegistry topics, PartitionRegistry partitions, GroupCommitFlusher flusher,
             TopicMetrics topicMetrics, TransactionVerifier verifier, Clock clock) {
+        this(topics, partitions, flusher, topicMetrics, verifier, clock, null, ReplicaServing.singleNode());
+    }
+
+    /**
+     * @param timer    where acks=all waits on replicated leaders are timed out
+     * @param replicas the watchers of followers' fetches, woken by appends on replicated leaders
+     */
+    ProduceHandler(TopicRegistry topics, PartitionRegistry partitions, GroupCommitFlusher flusher,
+            TopicMetrics topicMetrics, TransactionVerifier verifier, Clock clock, ScheduledExecutorService timer,
+            ReplicaServing replicas) {
         this.topics = topics;
         this.partitions = partitions;
         this.flusher = flusher;
         this.topicMetrics = topicMetrics;
         this.verifier = verifier;
         this.clock = clock;
+        this.timer = timer;
+        this.replicas = replicas;
     }
 
     @Override
@@ -87,7 +116,7 @@ final class ProduceHandler implements ApiHandler {
                     .setTopicId(topicData.topicId());
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse result = appendOne(topic, topicData, partitionData, nowMs, acks,
-                        request.version(), durable);
+                        request.version(), nowMs + Math.max(0, data.timeoutMs()), durable);
                 anyFailed |= result.errorCode() != Errors.NONE.code();
                 topicResponse.partitionResponses().add(result);
             }
@@ -105,7 +134,7 @@ final class ProduceHandler implements ApiHandler {
 
     private PartitionProduceResponse appendOne(TopicInfo topic, ProduceRequestData.TopicProduceData topicData,
             ProduceRequestData.PartitionProduceData partitionData, long nowMs, short acks, short version,
-            List<CompletableFuture<Void>> durable) {
+            long deadlineMs, List<CompletableFuture<Void>> durable) {
         PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partitionData.index())
                 .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
         Partition partition = topic == null ? null
@@ -146,11 +175,41 @@ final class ProduceHandler implements ApiHandler {
         // Every append asks for an fsync, acks=0 included: under flush.policy=fsync the high
         // watermark moves only when the flusher forces the data, so nothing else would publish it.
         CompletableFuture<Void> madeDurable = flusher.awaitDurable(partition, outcome.endOffset());
-        if (acks != 0) {
+        out.setBaseOffset(outcome.baseOffset()).setLogAppendTimeMs(outcome.logAppendTimeMs())
+                .setLogStartOffset(outcome.logStartOffset());
+        Replication replication = partition.replication();
+        boolean replicated = replication.waitsForReplicas() || !replication.isLeader();
+        if (replicated) {
+            replicas.logEndWatchers().wake(partition.topicPartition());
+        }
+        if (acks == -1 && replicated) {
+            durable.add(madeDurable.thenCombine(awaitReplication(replication, outcome.endOffset(), nowMs, deadlineMs, out),
+                    (flushed, replicatedToIsr) -> null));
+        } else if (acks != 0) {
             durable.add(madeDurable);
         }
-        return out.setBaseOffset(outcome.baseOffset()).setLogAppendTimeMs(outcome.logAppendTimeMs())
-                .setLogStartOffset(outcome.logStartOffset());
+        return out;
+    }
+
+    /**
+     * The acks=all wait of a replicated leader for its high watermark to reach {@code endOffset},
+     * timed out at {@code deadlineMs} by a task on the broker's timer. Completes when answered; an
+     * error is written into {@code out} (which is read only after every wait of the request ends).
+     */
+    private CompletableFuture<Void> awaitReplication(Replication replication, long endOffset, long nowMs, long deadlineMs,
+            PartitionProduceResponse out) {
+        DelayedProduce waiter = replication.awaitReplication(endOffset, deadlineMs);
+        if (!waiter.result().isDone()) {
+            // The timer measures the delay on a monotonic clock, so when it runs the deadline has come.
+            ScheduledFuture<?> expiry = timer.schedule(() -> waiter.expire(waiter.deadlineMs()),
+                    Math.max(0, deadlineMs - nowMs), TimeUnit.MILLISECONDS);
+            waiter.result().whenComplete((error, failure) -> expiry.cancel(false));
+        }
+        return waiter.result().thenAccept(error -> {
+            if (error != Errors.NONE) {
+                out.setErrorCode(error.code()).setErrorMessage(error.message()).setBaseOffset(-1).setLogAppendTimeMs(-1);
+            }
+        });
     }
 
     private static boolean isEmpty(String name) {

@@ -113,6 +113,7 @@ public final class BrokerConfig {
     public static final String REPLICA_FETCH_RESPONSE_MAX_BYTES = "replica.fetch.response.max.bytes";
     public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
+    public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
@@ -292,6 +293,8 @@ public final class BrokerConfig {
                     "Bytes a follower's fetch waits for before it is answered.")
             .define(NUM_REPLICA_FETCHERS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Fetcher threads per source broker.")
+            .define(REPLICA_FETCH_BACKOFF_MS, Type.INT, 1_000, Range.atLeast(0), Importance.MEDIUM,
+                    "How long a follower waits before fetching a partition again after an error.")
             .define(BROKER_SESSION_TIMEOUT_MS, Type.INT, 9_000, Range.atLeast(1), Importance.MEDIUM,
                     "A broker that has not heartbeated for this long is fenced: it leaves every ISR and leads nothing.")
             .define(BROKER_HEARTBEAT_INTERVAL_MS, Type.INT, 2_000, Range.atLeast(1), Importance.MEDIUM,
@@ -309,7 +312,7 @@ public final class BrokerConfig {
     /** Replication keys, which change nothing on a single node. */
     private static final Set<String> REPLICATION_KEYS = Set.of(INTER_BROKER_LISTENER_NAME, REPLICA_LAG_TIME_MAX_MS,
             REPLICA_FETCH_WAIT_MAX_MS, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_RESPONSE_MAX_BYTES, REPLICA_FETCH_MIN_BYTES,
-            NUM_REPLICA_FETCHERS, BROKER_SESSION_TIMEOUT_MS, BROKER_HEARTBEAT_INTERVAL_MS, CONTROLLED_SHUTDOWN_ENABLE,
+            NUM_REPLICA_FETCHERS, REPLICA_FETCH_BACKOFF_MS, BROKER_SESSION_TIMEOUT_MS, BROKER_HEARTBEAT_INTERVAL_MS, CONTROLLED_SHUTDOWN_ENABLE,
             CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS, UNCLEAN_LEADER_ELECTION_ENABLE);
 
     private final Map<String, String> originals;

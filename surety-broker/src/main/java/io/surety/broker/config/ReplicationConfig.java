@@ -20,6 +20,8 @@ import org.apache.kafka.common.config.ConfigException;
  * @param minInsyncReplicas {@code min.insync.replicas}: the topics' default least ISR size for acks=all
  * @param uncleanLeaderElectionEnable {@code unclean.leader.election.enable}: the topics' default for electing
  *     a replica outside the ISR, losing records
+ * @param replicaFetchBackoffMs {@code replica.fetch.backoff.ms}: how long a follower waits before fetching a
+ *     partition again after an error (a lost connection, a corrupt batch, a leader not ready)
  */
 public record ReplicationConfig(
         long replicaLagTimeMaxMs,
@@ -33,7 +35,8 @@ public record ReplicationConfig(
         boolean controlledShutdownEnable,
         int quorumElectionTimeoutMs,
         int minInsyncReplicas,
-        boolean uncleanLeaderElectionEnable) {
+        boolean uncleanLeaderElectionEnable,
+        int replicaFetchBackoffMs) {
 
     /** Checks what spans several keys, as Kafka does at start. */
     public ReplicationConfig {
@@ -61,6 +64,7 @@ public record ReplicationConfig(
                 values.booleanValue(BrokerConfig.CONTROLLED_SHUTDOWN_ENABLE),
                 values.intValue(BrokerConfig.CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS),
                 values.intValue(BrokerConfig.MIN_INSYNC_REPLICAS),
-                values.booleanValue(BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE));
+                values.booleanValue(BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE),
+                values.intValue(BrokerConfig.REPLICA_FETCH_BACKOFF_MS));
     }
 }

@@ -10,11 +10,14 @@ import io.surety.broker.config.ReplicationConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.partition.IsrChangeSink;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
 import io.surety.broker.quorum.QuorumPeer;
+import io.surety.broker.replication.FollowerFlush;
+import io.surety.broker.replication.PeerRequests;
 import io.surety.broker.quorum.QuorumSettings;
 import io.surety.broker.quorum.RatisQuorum;
 import java.io.IOException;
@@ -71,7 +74,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final ActiveController controller;
     private volatile RatisQuorum quorum;
     private volatile BrokerLifecycle lifecycle;
-    private volatile IsrChanges isrChanges;
+    private IsrChanges isrChanges;
+    private ReplicaFetchers fetchers;
     private final PartitionRegistry partitions;
 
     private ClusterNode(BrokerConfig config, ClusterIdentity identity, ExecutorService publisher,
@@ -95,9 +99,13 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      *
      * @param topics the topics the request handlers see; replicas assigned here are recorded in it
      * @param partitions where this node's replicas are opened and given their roles
+     * @param peers how this node's followers reach their leaders
+     * @param flush makes a followed log durable (under {@code flush.policy=fsync} a follower reports
+     *     only what is on disk)
      */
     public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir, TopicRegistry topics,
-                                    PartitionRegistry partitions) throws IOException {
+                                    PartitionRegistry partitions, PeerRequests peers, FollowerFlush flush)
+            throws IOException {
         int nodeId = identity.nodeId();
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
         ScheduledExecutorService lifecycleThread =
@@ -112,7 +120,13 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 topicConfigCheck, metadata, System::nanoTime);
         ClusterNode node = new ClusterNode(config, identity, publisher, lifecycleThread, metadata, controller,
                 partitions);
-        metadata.addListener(new ReplicaRoles(nodeId, config, topics, partitions, FollowerFetching.NONE,
+        String interBrokerListener = config.cluster().listeners().interBrokerListener()
+                .map(ListenerEndpoint::name).orElse(node.clientListenerName);
+        node.fetchers = new ReplicaFetchers(nodeId, interBrokerListener, node::brokerEpoch, metadata::image, partitions,
+                peers, config.replication(), config.storage().flushPolicy(), flush);
+        node.isrChanges = new IsrChanges(nodeId, node::brokerEpoch, partitions, request -> node.quorum.request(request),
+                System::currentTimeMillis);
+        metadata.addListener(new ReplicaRoles(nodeId, config, topics, partitions, node.fetchers,
                 System::currentTimeMillis));
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
@@ -146,9 +160,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(), metadata,
                 quorum::request, lifecycleThread);
         lifecycle.start();
-        BrokerLifecycle registered = lifecycle;
-        isrChanges = new IsrChanges(nodeId, registered::brokerEpoch, partitions, quorum::request,
-                System::currentTimeMillis);
         long isrCheckMs = Math.max(1, config.replication().replicaLagTimeMaxMs() / 2);
         lifecycleThread.scheduleWithFixedDelay(isrChanges::checkLaggingFollowers, isrCheckMs, isrCheckMs,
                 TimeUnit.MILLISECONDS);
@@ -226,6 +237,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         return partitions.get(tp);
     }
 
+    /** Where this node's leaders send their ISR proposals: AlterPartition to the controller. */
+    public IsrChangeSink isrChangeSink() {
+        return (partition, proposal) -> isrChanges.submit(partition.topicPartition(), proposal);
+    }
+
     /** Whether this node is the active controller. */
     public boolean isController() {
         return controller.isActive();
@@ -262,6 +278,10 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     @Override
     public void close() {
         lifecycleThread.shutdownNow();
+        if (fetchers != null) {
+            // On the publisher thread, which owns the fetchers' maps; waits for it below.
+            publisher.execute(fetchers::close);
+        }
         controller.close();
         if (quorum != null) {
             try {
@@ -270,9 +290,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 LOG.warn("Node {}: the quorum member did not close cleanly: {}", nodeId, e.toString());
             }
         }
-        publisher.shutdownNow();
+        publisher.shutdown();
         try {
-            publisher.awaitTermination(5, TimeUnit.SECONDS);
+            publisher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

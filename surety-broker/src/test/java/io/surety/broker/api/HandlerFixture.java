@@ -10,6 +10,9 @@ import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.partition.GroupCommitFlusher;
+import io.surety.broker.partition.IsrEligibility;
+import io.surety.broker.partition.IsrSettings;
+import io.surety.broker.partition.LeaderAndIsr;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import java.io.IOException;
@@ -21,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 
@@ -71,6 +75,30 @@ final class HandlerFixture implements AutoCloseable {
 
     TopicInfo createTopic(String name, int partitionCount) throws IOException {
         return topicOperations.createNew(name, partitionCount, TopicConfig.of(config, Map.of()));
+    }
+
+    /** A topic with a given id, as every replica of a cluster holds it. */
+    TopicInfo createTopic(String name, Uuid id, int partitionCount) throws IOException {
+        TopicConfig topicConfig = TopicConfig.of(config, Map.of());
+        TopicInfo topic = new TopicInfo(name, id, partitionCount, topicConfig);
+        topics.put(topic, () -> {
+            for (int p = 0; p < partitionCount; p++) {
+                partitions.open(new TopicPartition(name, p), id, topicConfig, false);
+            }
+        });
+        return topic;
+    }
+
+    /**
+     * Makes this node ({@value #NODE_ID}) lead {@code partition} in {@code leaderEpoch} with
+     * {@code replicas} and {@code isr}, as the cluster metadata would; {@code min.insync.replicas}
+     * is {@code minIsr}, followers fall out of the ISR after 10 s without catching up.
+     */
+    static void lead(Partition partition, int leaderEpoch, List<Integer> replicas, List<Integer> isr, int minIsr) {
+        if (!partition.replication().becomeLeader(new LeaderAndIsr(NODE_ID, leaderEpoch, leaderEpoch, replicas, isr),
+                new IsrSettings(minIsr, 10_000), IsrEligibility.ANY, 0)) {
+            throw new AssertionError("Could not lead " + partition.topicPartition() + " in epoch " + leaderEpoch);
+        }
     }
 
     Partition partition(String topic, int index) {

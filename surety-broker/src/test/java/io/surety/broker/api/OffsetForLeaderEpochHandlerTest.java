@@ -62,6 +62,17 @@ class OffsetForLeaderEpochHandlerTest {
     }
 
     @Test
+    void shouldAnswerFromTheCacheOnALeaderAndNotLeaderOnAFollower() throws Exception {
+        HandlerFixture.lead(fixture.partition("events", 0), 2, List.of(1, 2), List.of(1, 2), 1);
+        assertThat(ask("events", 0, 2, 0)).isEqualTo(answer(Errors.NONE, 0, 8));
+        assertThat(ask("events", 0, 2, 2)).isEqualTo(answer(Errors.NONE, 2, 8));
+
+        assertThat(fixture.partition("events", 0).replication().becomeFollower(2, 3)).isTrue();
+        assertThat(ask("events", 0, 2, 0)).isEqualTo(answer(Errors.FENCED_LEADER_EPOCH, -1, -1));
+        assertThat(ask("events", 0, 3, 0)).isEqualTo(answer(Errors.NOT_LEADER_OR_FOLLOWER, -1, -1));
+    }
+
+    @Test
     void shouldAnswerErrorForUnknownPartition() throws Exception {
         assertThat(ask("events", 5, -1, 0)).isEqualTo(answer(Errors.UNKNOWN_TOPIC_OR_PARTITION, -1, -1));
         assertThat(ask("missing", 0, -1, 0)).isEqualTo(answer(Errors.UNKNOWN_TOPIC_OR_PARTITION, -1, -1));

@@ -14,7 +14,7 @@ class ReplicationConfigTest {
         ReplicationConfig replication = BrokerConfig.of(Map.of()).replication();
 
         assertThat(replication).isEqualTo(new ReplicationConfig(30_000L, 500, 1_048_576, 10_485_760, 1, 1, 9_000, 2_000,
-                true, 1_000, 1, false));
+                true, 1_000, 1, false, 1_000));
     }
 
     @Test
@@ -25,10 +25,11 @@ class ReplicationConfigTest {
                 Map.entry("num.replica.fetchers", "2"), Map.entry("broker.session.timeout.ms", "6000"),
                 Map.entry("broker.heartbeat.interval.ms", "500"), Map.entry("controlled.shutdown.enable", "false"),
                 Map.entry("controller.quorum.election.timeout.ms", "700"), Map.entry("min.insync.replicas", "2"),
-                Map.entry("unclean.leader.election.enable", "true"))).replication();
+                Map.entry("unclean.leader.election.enable", "true"), Map.entry("replica.fetch.backoff.ms", "250")))
+                .replication();
 
         assertThat(replication).isEqualTo(new ReplicationConfig(10_000L, 100, 2048, 4096, 8, 2, 6_000, 500, false, 700, 2,
-                true));
+                true, 250));
     }
 
     @Test
