@@ -17,7 +17,6 @@ import io.surety.broker.metrics.PrometheusText;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
@@ -46,7 +45,7 @@ class ConnectionHandlerTest {
      */
     private final BrokerMetrics metrics = BrokerMetrics.create();
     private final ApiDispatcher dispatcher = new ApiDispatcher(new BrokerServices(BrokerConfig.of(Map.of()), null, null,
-            null, null, null, null, null, null, null, null, null, null, () -> 0, metrics, Optional.empty()),
+            null, null, null, null, null, null, null, null, null, null, () -> 0, metrics),
             metrics.requests());
     private final LogCapture log = LogCapture.attach(ConnectionHandler.class.getName(), true);
     private final List<EmbeddedChannel> channels = new ArrayList<>();
