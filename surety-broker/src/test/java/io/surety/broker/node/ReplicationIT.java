@@ -1,0 +1,146 @@
+package io.surety.broker.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.surety.broker.SuretyBroker;
+import io.surety.broker.SuretyCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records produced with acks=all to a three-node cluster (replication factor 3, min.insync.replicas
+ * 2) with the official clients: every acknowledged record is read back in order, and the three
+ * replicas of each partition hold byte-identical logs (the same batches at the same offsets, with
+ * the same leader epochs and CRCs).
+ */
+class ReplicationIT {
+
+    private static final String TOPIC = "replicated";
+    private static final int PARTITIONS = 2;
+    private static final int RECORDS = 20_000;
+
+    @Test
+    void shouldReplicateAcknowledgedRecordsToEveryReplicaByteForByte() throws Exception {
+        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
+                .config("broker.heartbeat.interval.ms", "200")
+                .config("broker.session.timeout.ms", "3000")
+                .start()) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
+                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
+                        .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+            }
+
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(cluster))) {
+                for (int i = 0; i < RECORDS; i++) {
+                    acks.add(producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, "k" + i, "v" + i)));
+                }
+                producer.flush();
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                assertThat(ack.get().offset()).isNotNegative();
+            }
+
+            assertThat(readAll(cluster)).hasSize(RECORDS);
+
+            for (int p = 0; p < PARTITIONS; p++) {
+                TopicPartition tp = new TopicPartition(TOPIC, p);
+                await().atMost(30, TimeUnit.SECONDS).until(() -> logEnds(cluster, tp).stream().distinct().count() == 1);
+                byte[] first = logBytes(cluster, 1, tp);
+                assertThat(first.length).isPositive();
+                for (int id = 2; id <= 3; id++) {
+                    assertThat(logBytes(cluster, id, tp)).as("replica on node %d of %s", id, tp).isEqualTo(first);
+                }
+            }
+        }
+    }
+
+    private static Properties producerProperties(SuretyCluster cluster) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return props;
+    }
+
+    private static List<String> readAll(SuretyCluster cluster) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(TOPIC, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int[] next = new int[PARTITIONS];
+            while (values.size() < RECORDS && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    int i = Integer.parseInt(record.value().substring(1));
+                    assertThat(i % PARTITIONS).isEqualTo(record.partition());
+                    assertThat(i).as("order within the partition").isEqualTo(next[record.partition()] * PARTITIONS
+                            + record.partition());
+                    next[record.partition()]++;
+                    values.add(record.value());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static List<Long> logEnds(SuretyCluster cluster, TopicPartition tp) {
+        List<Long> ends = new ArrayList<>();
+        for (int id : cluster.nodeIds()) {
+            ends.add(cluster.node(id).flatMap(SuretyBroker::clusterNode).map(n -> n.localReplica(tp).logEndOffset())
+                    .orElse(-1L));
+        }
+        return ends;
+    }
+
+    /** The concatenated segment files of node {@code id}'s replica. */
+    private static byte[] logBytes(SuretyCluster cluster, int id, TopicPartition tp) throws IOException {
+        Path dir = cluster.node(id).orElseThrow().dataDir().resolve(tp.topic() + "-" + tp.partition());
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path segment : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                all.write(Files.readAllBytes(segment));
+            }
+        }
+        return all.toByteArray();
+    }
+}
