@@ -85,6 +85,18 @@ public final class SuretyCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops node {@code nodeId} without a controlled shutdown: to the other nodes it is gone as after
+     * a crash, and its leaderships move only once its broker session expires. (Its own logs still
+     * close cleanly; a {@code kill -9} needs the broker in a child process.)
+     */
+    public void halt(int nodeId) {
+        SuretyBroker broker = running.remove(nodeId);
+        if (broker != null) {
+            broker.closeWithoutHandover();
+        }
+    }
+
     /** Starts node {@code nodeId} again on its data directory and ports. */
     public SuretyBroker restart(int nodeId) throws IOException {
         stop(nodeId);

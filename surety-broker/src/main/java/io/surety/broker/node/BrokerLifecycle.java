@@ -38,18 +38,20 @@ final class BrokerLifecycle {
     private final MetadataStateMachine metadata;
     private final Function<byte[], CompletableFuture<byte[]>> controller;
     private final ScheduledExecutorService thread;
-    private final Uuid incarnationId = Uuid.randomUuid();
+    private final Uuid incarnationId;
     private final CountDownLatch shutdownGranted = new CountDownLatch(1);
     private volatile long brokerEpoch = -1;
     private volatile boolean fenced = true;
     private volatile boolean leaving;
     private boolean inFlight;
 
-    BrokerLifecycle(int nodeId, String clusterId, Uuid directoryId, List<BrokerRegistrationRequestData.Listener> listeners,
+    BrokerLifecycle(int nodeId, String clusterId, Uuid incarnationId, Uuid directoryId,
+                    List<BrokerRegistrationRequestData.Listener> listeners,
                     long heartbeatIntervalMs, MetadataStateMachine metadata,
                     Function<byte[], CompletableFuture<byte[]>> controller, ScheduledExecutorService thread) {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
+        this.incarnationId = incarnationId;
         this.directoryId = directoryId;
         this.listeners = List.copyOf(listeners);
         this.heartbeatIntervalMs = heartbeatIntervalMs;

@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
@@ -68,6 +69,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final ClusterIdentity identity;
     private final int nodeId;
     private final String clientListenerName;
+    /** This process's incarnation of the broker: what it registers with, new at every start. */
+    private final Uuid incarnationId = Uuid.randomUuid();
     private final ExecutorService publisher;
     private final ScheduledExecutorService lifecycleThread;
     private final MetadataStateMachine metadata;
@@ -126,7 +129,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 peers, config.replication(), config.storage().flushPolicy(), flush);
         node.isrChanges = new IsrChanges(nodeId, node::brokerEpoch, partitions, request -> node.quorum.request(request),
                 System::currentTimeMillis);
-        metadata.addListener(new ReplicaRoles(nodeId, config, topics, partitions, node.fetchers,
+        metadata.addListener(new ReplicaRoles(nodeId, node.incarnationId, config, topics, partitions, node.fetchers,
                 System::currentTimeMillis));
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
@@ -155,7 +158,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         if (lifecycle != null) {
             throw new IllegalStateException("Node " + nodeId + " registers once");
         }
-        lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(),
+        lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(), incarnationId,
                 identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
                 registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(), metadata,
                 quorum::request, lifecycleThread);

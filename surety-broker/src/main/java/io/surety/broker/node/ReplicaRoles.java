@@ -16,6 +16,7 @@ import io.surety.broker.partition.PartitionRegistry;
 import java.io.IOException;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +37,17 @@ final class ReplicaRoles implements ImageListener {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaRoles.class);
 
     private final int nodeId;
+    private final Uuid incarnationId;
     private final BrokerConfig config;
     private final TopicRegistry topics;
     private final PartitionRegistry partitions;
     private final FollowerFetching fetching;
     private final LongSupplier nowMs;
 
-    ReplicaRoles(int nodeId, BrokerConfig config, TopicRegistry topics, PartitionRegistry partitions,
+    ReplicaRoles(int nodeId, Uuid incarnationId, BrokerConfig config, TopicRegistry topics, PartitionRegistry partitions,
                  FollowerFetching fetching, LongSupplier nowMs) {
         this.nodeId = nodeId;
+        this.incarnationId = incarnationId;
         this.config = config;
         this.topics = topics;
         this.partitions = partitions;
@@ -54,6 +57,9 @@ final class ReplicaRoles implements ImageListener {
 
     @Override
     public void imageChanged(ClusterImage previous, ClusterImage current) {
+        if (!caughtUp(current)) {
+            return;
+        }
         IsrEligibility eligibility = eligibilityOf(current);
         for (TopicImage topic : current.topicsByName().values()) {
             if (topic.partitions().values().stream().noneMatch(p -> p.replicas().contains(nodeId))) {
@@ -70,6 +76,18 @@ final class ReplicaRoles implements ImageListener {
                 LOG.error("Node {} could not take up its replicas of {}: {}", nodeId, topic.name(), e.toString());
             }
         }
+    }
+
+    /**
+     * Whether {@code image} is recent enough to act on: it holds this process's own registration. A
+     * restarting node replays the metadata log from its last snapshot, and the images on the way
+     * are history (it led partitions that others lead now); acting on them would make it a leader
+     * of a past epoch. Its registration is committed only after it started, so an image that holds
+     * it holds everything decided before — as Kafka's broker waits for its metadata to catch up.
+     */
+    private boolean caughtUp(ClusterImage image) {
+        BrokerRegistration self = image.broker(nodeId);
+        return self != null && self.incarnationId().equals(incarnationId);
     }
 
     /** The topic as the handlers see it locally, recorded (durably) when new or changed. */

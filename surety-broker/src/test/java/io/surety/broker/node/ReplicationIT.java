@@ -3,6 +3,7 @@ package io.surety.broker.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.broker.LogCapture;
 import io.surety.broker.SuretyBroker;
 import io.surety.broker.SuretyCluster;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -43,6 +46,7 @@ class ReplicationIT {
     private static final String TOPIC = "replicated";
     private static final int PARTITIONS = 2;
     private static final int RECORDS = 20_000;
+    private static final Pattern LEADING = Pattern.compile("Leading " + TOPIC + "-0 in epoch (\\d+)");
 
     @Test
     void shouldReplicateAcknowledgedRecordsToEveryReplicaByteForByte() throws Exception {
@@ -80,6 +84,68 @@ class ReplicationIT {
                 }
             }
         }
+    }
+
+    @Test
+    void shouldLoseAndDuplicateNothingAcknowledgedWhenTheLeaderFailsUnderAcksAll() throws Exception {
+        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
+                .config("broker.heartbeat.interval.ms", "200")
+                .config("broker.session.timeout.ms", "2000")
+                .start()) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
+                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
+                        .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+            }
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            int epochBeforeRestart = -1;
+            int haltedNode = -1;
+            int linesBeforeRestart = 0;
+            try (LogCapture roles = LogCapture.attach("io.surety.broker.partition.Replication", false);
+                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(cluster))) {
+                for (int i = 0; i < RECORDS; i++) {
+                    if (i == RECORDS / 3) {
+                        producer.flush();
+                        int leader = anyNode(cluster).image().topic(TOPIC).partition(0).leader();
+                        cluster.halt(leader);
+                    }
+                    if (i == 2 * RECORDS / 3) {
+                        producer.flush();
+                        for (int id : cluster.nodeIds()) {
+                            if (cluster.node(id).isEmpty()) {
+                                epochBeforeRestart = anyNode(cluster).image().topic(TOPIC).partition(0).leaderEpoch();
+                                haltedNode = id;
+                                linesBeforeRestart = roles.keptOthers().size();
+                                cluster.restart(id);
+                            }
+                        }
+                    }
+                    acks.add(producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, "k" + i, "v" + i)));
+                }
+                producer.flush();
+                // The restarted node replays the metadata log: it must never act on a past image and lead
+                // partition 0 in an epoch that is over.
+                String publisher = "[surety-metadata-publisher-" + haltedNode + "]";
+                List<String> lines = roles.keptOthers();
+                for (String line : lines.subList(linesBeforeRestart, lines.size())) {
+                    Matcher leading = LEADING.matcher(line);
+                    if (line.contains(publisher) && leading.find()) {
+                        assertThat(Integer.parseInt(leading.group(1))).as(line).isGreaterThanOrEqualTo(epochBeforeRestart);
+                    }
+                }
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                assertThat(ack.get().offset()).isNotNegative();
+            }
+            // Every acknowledged record exactly once, in order (readAll checks the order).
+            assertThat(readAll(cluster)).hasSize(RECORDS).doesNotHaveDuplicates();
+        }
+    }
+
+    private static ClusterNode anyNode(SuretyCluster cluster) {
+        return cluster.nodeIds().stream().map(cluster::node).flatMap(java.util.Optional::stream)
+                .map(b -> b.clusterNode().orElseThrow()).findFirst().orElseThrow();
     }
 
     private static Properties producerProperties(SuretyCluster cluster) {
