@@ -191,7 +191,7 @@ public final class SuretyBroker implements AutoCloseable {
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
-                        () -> System.nanoTime() / 1_000_000);
+                        ClusterNode::monotonicMs);
             }
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,

@@ -128,9 +128,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         node.fetchers = new ReplicaFetchers(nodeId, interBrokerListener, node::brokerEpoch, metadata::image, partitions,
                 peers, config.replication(), config.storage().flushPolicy(), flush);
         node.isrChanges = new IsrChanges(nodeId, node::brokerEpoch, partitions, request -> node.quorum.request(request),
-                System::currentTimeMillis);
+                ClusterNode::monotonicMs);
         metadata.addListener(new ReplicaRoles(nodeId, node.incarnationId, config, topics, partitions, node.fetchers,
-                System::currentTimeMillis));
+                ClusterNode::monotonicMs));
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
                     .map(v -> new QuorumPeer(v.nodeId(), v.host(), v.port())).toList();
@@ -166,6 +166,15 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         long isrCheckMs = Math.max(1, config.replication().replicaLagTimeMaxMs() / 2);
         lifecycleThread.scheduleWithFixedDelay(isrChanges::checkLaggingFollowers, isrCheckMs, isrCheckMs,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The one clock of the replication state on this node: follower progress, ISR lag and acks=all
+     * deadlines are compared across the fetch path, the metadata path and the ISR check, so they
+     * must all read the same monotonic milliseconds (never the wall clock, which can jump).
+     */
+    public static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /** The newest committed metadata this node has applied. */

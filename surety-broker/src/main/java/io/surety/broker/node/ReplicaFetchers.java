@@ -116,7 +116,7 @@ final class ReplicaFetchers implements FollowerFetching {
     }
 
     private Source start(BrokerEndpoint leader) {
-        ReplicaFetcherRunner runner = new ReplicaFetcherRunner(() -> System.nanoTime() / 1_000_000);
+        ReplicaFetcherRunner runner = new ReplicaFetcherRunner(ClusterNode::monotonicMs);
         ReplicaFetcher fetcher = new ReplicaFetcher(nodeId, brokerEpoch, leader, peers, config, flushPolicy, flush,
                 runner::signal);
         runner.drive(fetcher);
