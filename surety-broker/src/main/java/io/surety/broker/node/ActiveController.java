@@ -1,14 +1,18 @@
 package io.surety.broker.node;
 
 import io.surety.broker.cluster.ClusterImage;
+import io.surety.broker.cluster.ClusterRecord;
 import io.surety.broker.cluster.ClusterRecordCodec;
 import io.surety.broker.cluster.ControllerConfig;
 import io.surety.broker.cluster.ControllerRules;
 import io.surety.broker.cluster.Decision;
+import io.surety.broker.cluster.LeaderRecoveryState;
 import io.surety.broker.cluster.TopicConfigCheck;
+import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.quorum.LeadershipListener;
 import io.surety.broker.quorum.QuorumRequestHandler;
 import io.surety.broker.quorum.RatisQuorum;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -193,14 +197,33 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
     }
 
+    /**
+     * An unclean election trades data for availability: the new leader lacks whatever only the old
+     * ISR held. Said loudly, once per partition, with the leader that lost it.
+     */
+    private static void reportUnclean(ClusterImage before, List<ClusterRecord> records) {
+        for (ClusterRecord record : records) {
+            if (record instanceof ClusterRecord.PartitionChange change && change.leader().isPresent()
+                    && change.leaderRecoveryState().orElse(null) == LeaderRecoveryState.RECOVERING) {
+                TopicImage topic = before.topic(change.topicId());
+                String name = topic == null ? change.topicId().toString() : topic.name();
+                List<Integer> oldIsr = topic == null ? List.of() : topic.partition(change.partitionId()).isr();
+                LOG.warn("Unclean leader election for {}-{}: broker {} leads from outside the ISR {}; records only the "
+                        + "ISR held are lost", name, change.partitionId(), change.leader().getAsInt(), oldIsr);
+            }
+        }
+    }
+
     /** Proposes the decision's records, waits until they are applied here, and returns its answer. */
     private <T> T commit(Term term, Decision<T> decision) {
         if (decision.records().isEmpty()) {
             return decision.answer();
         }
+        ClusterImage before = metadata.image();
         try {
             quorum.propose(term.term, ClusterRecordCodec.encode(decision.records()))
                     .get(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            reportUnclean(before, decision.records());
             return decision.answer();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
