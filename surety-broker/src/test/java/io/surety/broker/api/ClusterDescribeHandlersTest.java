@@ -171,10 +171,23 @@ class ClusterDescribeHandlersTest {
         FakeClusterView forming = new FakeClusterView(1, config).broker(1, true);
 
         FindCoordinatorResponseData response = (FindCoordinatorResponseData) send(forming, new FindCoordinatorRequest.Builder(
-                new FindCoordinatorRequestData().setKeyType(CoordinatorType.TRANSACTION.id()).setKey("txn"))
+                new FindCoordinatorRequestData().setKeyType(CoordinatorType.GROUP.id()).setKey("g"))
                 .build((short) 3));
 
         assertThat(response.errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
+    }
+
+    @Test
+    void shouldRefuseTransactionalProducersWhileTransactionsAreSingleNodeOnly() {
+        FakeClusterView live = new FakeClusterView(1, config).broker(1, false).broker(2, false);
+
+        FindCoordinatorResponseData response = (FindCoordinatorResponseData) send(live, new FindCoordinatorRequest.Builder(
+                new FindCoordinatorRequestData().setKeyType(CoordinatorType.TRANSACTION.id())
+                        .setCoordinatorKeys(List.of("txn"))).build((short) 4));
+
+        assertThat(response.coordinators()).extracting(c -> c.errorCode(), c -> c.errorMessage())
+                .containsExactly(tuple(Errors.COORDINATOR_NOT_AVAILABLE.code(),
+                        "Transactions are not supported in cluster mode yet"));
     }
 
     @Test
