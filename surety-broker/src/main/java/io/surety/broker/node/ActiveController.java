@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
 final class ActiveController implements QuorumRequestHandler, LeadershipListener {
 
     static final long TICK_MS = 500;
+    /**
+     * Named in a registration's features by a broker whose data directory was formatted with
+     * {@code bin/surety format --replace}: the operator's word that its new directory id replaces a
+     * lost one, so it may lead and join ISRs again.
+     */
+    static final String DIRECTORY_REPLACEMENT_FEATURE = "surety.directory.replacement";
     private static final long COMMIT_TIMEOUT_MS = 15_000;
     private static final Logger LOG = LoggerFactory.getLogger(ActiveController.class);
 
@@ -150,6 +156,7 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
             if (answer.errorCode() == 0) {
                 // The broker epoch is the index the registration committed at, known only now.
                 answer.setBrokerEpoch(metadata.image().broker(registration.brokerId()).brokerEpoch());
+                settleDirectory(term, registration);
             }
             return answer;
         }
@@ -178,6 +185,27 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
             return commit(term, rules.allocateProducerIds(image, allocate));
         }
         throw new IllegalArgumentException("The controller does not take " + request.getClass().getSimpleName());
+    }
+
+    /**
+     * A broker that came back with a new data directory (a wiped or replaced disk) is trusted again
+     * only when its directory was formatted as a replacement; otherwise it stays out of every ISR and
+     * leadership, and this says so.
+     */
+    private void settleDirectory(Term term, BrokerRegistrationRequestData registration) {
+        int brokerId = registration.brokerId();
+        if (!metadata.image().broker(brokerId).directoryPendingReplace()) {
+            return;
+        }
+        Uuid directoryId = registration.logDirs().get(0);
+        if (registration.features().find(DIRECTORY_REPLACEMENT_FEATURE) != null) {
+            commit(term, term.rules.acceptDirectory(metadata.image(), brokerId, directoryId));
+            LOG.info("Broker {}'s new data directory {} replaces its lost one (formatted with --replace): it may lead "
+                    + "and join ISRs once caught up", brokerId, directoryId);
+        } else {
+            LOG.warn("Broker {} came back with a new data directory {}; it will not lead or join an ISR until that "
+                    + "directory is formatted with bin/surety format --replace", brokerId, directoryId);
+        }
     }
 
     private void start(Term term) {

@@ -39,19 +39,21 @@ final class BrokerLifecycle {
     private final Function<byte[], CompletableFuture<byte[]>> controller;
     private final ScheduledExecutorService thread;
     private final Uuid incarnationId;
+    private final boolean replacementDirectory;
     private final CountDownLatch shutdownGranted = new CountDownLatch(1);
     private volatile long brokerEpoch = -1;
     private volatile boolean fenced = true;
     private volatile boolean leaving;
     private boolean inFlight;
 
-    BrokerLifecycle(int nodeId, String clusterId, Uuid incarnationId, Uuid directoryId,
+    BrokerLifecycle(int nodeId, String clusterId, Uuid incarnationId, Uuid directoryId, boolean replacementDirectory,
                     List<BrokerRegistrationRequestData.Listener> listeners,
                     long heartbeatIntervalMs, MetadataStateMachine metadata,
                     Function<byte[], CompletableFuture<byte[]>> controller, ScheduledExecutorService thread) {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
         this.incarnationId = incarnationId;
+        this.replacementDirectory = replacementDirectory;
         this.directoryId = directoryId;
         this.listeners = List.copyOf(listeners);
         this.heartbeatIntervalMs = heartbeatIntervalMs;
@@ -107,6 +109,12 @@ final class BrokerLifecycle {
                 .setLogDirs(List.of(directoryId))
                 .setRack(null);
         listeners.forEach(listener -> request.listeners().add(listener.duplicate()));
+        if (replacementDirectory) {
+            // The operator's replace step (bin/surety format --replace): this new directory may be trusted.
+            request.features().add(new BrokerRegistrationRequestData.Feature()
+                    .setName(ActiveController.DIRECTORY_REPLACEMENT_FEATURE)
+                    .setMinSupportedVersion((short) 1).setMaxSupportedVersion((short) 1));
+        }
         return controller.apply(ControllerMessages.request(ApiKeys.BROKER_REGISTRATION, request)).thenAccept(bytes -> {
             BrokerRegistrationResponseData answer = ControllerMessages.readAnswer(ApiKeys.BROKER_REGISTRATION, bytes);
             Errors error = Errors.forCode(answer.errorCode());

@@ -129,7 +129,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 peers, config.replication(), config.storage().flushPolicy(), flush);
         node.isrChanges = new IsrChanges(nodeId, node::brokerEpoch, partitions, request -> node.quorum.request(request),
                 ClusterNode::monotonicMs);
-        metadata.addListener(new ReplicaRoles(nodeId, node.incarnationId, config, topics, partitions, node.fetchers,
+        metadata.addListener(new ReplicaRoles(nodeId, node.incarnationId, identity.formattedAsReplacement(), config,
+                topics, partitions, node.fetchers,
                 ClusterNode::monotonicMs));
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
@@ -160,6 +161,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
         lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(), incarnationId,
                 identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
+                identity.formattedAsReplacement(),
                 registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(), metadata,
                 quorum::request, lifecycleThread);
         lifecycle.start();

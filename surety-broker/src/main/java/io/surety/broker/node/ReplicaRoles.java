@@ -43,10 +43,14 @@ final class ReplicaRoles implements ImageListener {
     private final PartitionRegistry partitions;
     private final FollowerFetching fetching;
     private final LongSupplier nowMs;
+    private boolean pendingReported;
+    /** Formatted with --replace: the controller accepts the directory right after registering it. */
+    private final boolean replacementDirectory;
 
-    ReplicaRoles(int nodeId, Uuid incarnationId, BrokerConfig config, TopicRegistry topics, PartitionRegistry partitions,
-                 FollowerFetching fetching, LongSupplier nowMs) {
+    ReplicaRoles(int nodeId, Uuid incarnationId, boolean replacementDirectory, BrokerConfig config, TopicRegistry topics,
+                 PartitionRegistry partitions, FollowerFetching fetching, LongSupplier nowMs) {
         this.nodeId = nodeId;
+        this.replacementDirectory = replacementDirectory;
         this.incarnationId = incarnationId;
         this.config = config;
         this.topics = topics;
@@ -59,6 +63,12 @@ final class ReplicaRoles implements ImageListener {
     public void imageChanged(ClusterImage previous, ClusterImage current) {
         if (!caughtUp(current)) {
             return;
+        }
+        if (current.broker(nodeId).directoryPendingReplace() && !pendingReported && !replacementDirectory) {
+            pendingReported = true;
+            LOG.warn("Node {}'s data directory is new to the cluster (directory.id {}): its replicas catch up but do "
+                    + "not lead or join an ISR until the directory is formatted with bin/surety format --replace",
+                    nodeId, current.broker(nodeId).directoryId());
         }
         IsrEligibility eligibility = eligibilityOf(current);
         for (TopicImage topic : current.topicsByName().values()) {
