@@ -144,11 +144,11 @@ final class ChildCluster implements AutoCloseable {
         node(id).awaitStarted();
     }
 
-    /** Starts every stopped node again side by side; returns once each has printed its banner. */
-    void restartStopped() {
-        List<ChildBroker> stopped = nodes.values().stream().filter(node -> !node.isAlive()).toList();
-        stopped.forEach(ChildBroker::relaunch);
-        stopped.forEach(ChildBroker::awaitStarted);
+    /** Starts the nodes {@code ids} again side by side; returns once each has printed its banner. */
+    void restart(List<Integer> ids) {
+        List<ChildBroker> starting = ids.stream().map(this::node).toList();
+        starting.forEach(ChildBroker::relaunch);
+        starting.forEach(ChildBroker::awaitStarted);
     }
 
     /** Throws if a node that should be running has exited on its own. */

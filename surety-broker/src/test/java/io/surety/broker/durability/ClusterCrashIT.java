@@ -88,7 +88,7 @@ class ClusterCrashIT {
             List<String> changed = OffsetChanges.between(liveReader.seen(), log);
             Map<Integer, Set<Integer>> leadersByEpoch = LeaderEpochs.ledBy(logs(cluster), TOPIC, 0);
             for (int p = 0; p < PARTITIONS; p++) {
-                awaitIdenticalReplicas(cluster, TOPIC + "-" + p);
+                ReplicaBatches.awaitIdentical(cluster, TOPIC + "-" + p, STEP_TIMEOUT);
             }
             System.out.printf("ClusterCrashIT: kills=%d %s live-reads=%d live-read-errors=%d leaders-by-epoch=%s "
                     + "duration=%ds%n", KILLS, report.summary(), liveReader.reads(), liveReader.errors(),
@@ -127,17 +127,6 @@ class ClusterCrashIT {
             return leader[0] >= 0 && leader[0] != oldLeader;
         });
         return leader[0];
-    }
-
-    private static void awaitIdenticalReplicas(ChildCluster cluster, String partitionDir) {
-        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            List<ReplicaBatches.Batch> first = ReplicaBatches.read(cluster.node(1).dataDir().resolve(partitionDir));
-            assertThat(first).isNotEmpty();
-            for (int id : cluster.nodeIds()) {
-                assertThat(ReplicaBatches.read(cluster.node(id).dataDir().resolve(partitionDir)))
-                        .as("batches of %s on node %d against node 1", partitionDir, id).isEqualTo(first);
-            }
-        });
     }
 
     private static Map<Integer, Path> logs(ChildCluster cluster) {
