@@ -47,7 +47,19 @@ final class ChildBroker implements AutoCloseable {
      * returns once it has printed its start banner.
      */
     static ChildBroker start(Path dataDir, Path logFile, Map<String, String> settings) {
-        int port = FreePorts.find();
+        ChildBroker broker = launch(dataDir, logFile, FreePorts.find(), settings, List.of());
+        broker.awaitStarted();
+        return broker;
+    }
+
+    /**
+     * Starts a broker serving clients on {@code port} with {@code log.dirs=dataDir} and the given
+     * settings (which may replace {@code listeners}, to add a controller listener), without waiting
+     * for it: call {@link #awaitStarted()}. Lets several brokers start side by side. {@code jvmArgs}
+     * are added to the child's JVM options.
+     */
+    static ChildBroker launch(Path dataDir, Path logFile, int port, Map<String, String> settings,
+            List<String> jvmArgs) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
         all.put("log.dirs", dataDir.toAbsolutePath().toString());
@@ -58,14 +70,17 @@ final class ChildBroker implements AutoCloseable {
             args.add("--override");
             args.add(key + "=" + value);
         });
+        List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
+        options.addAll(jvmArgs);
+        options.add("@" + classpathArgFile(logFile));
         JvmProcess process = JvmProcess.builder()
                 .mainClass(Main.class.getName())
-                .jvmArgs("-Xmx256m", "-XX:+UseSerialGC", "@" + classpathArgFile(logFile))
+                .jvmArgs(options.toArray(String[]::new))
                 .args(args.toArray(String[]::new))
                 .logFile(logFile)
                 .build();
         ChildBroker broker = new ChildBroker(process, port, dataDir);
-        broker.launch();
+        process.start();
         return broker;
     }
 
@@ -104,8 +119,8 @@ final class ChildBroker implements AutoCloseable {
         return argFile.toAbsolutePath();
     }
 
-    private void launch() {
-        process.start();
+    /** Waits until the current run has printed its start banner. */
+    void awaitStarted() {
         process.awaitLogLine(STARTED, START_TIMEOUT);
     }
 
@@ -130,12 +145,23 @@ final class ChildBroker implements AutoCloseable {
 
     /** Starts the broker again on the same port and data; returns once it serves. */
     void restart() {
-        launch();
+        relaunch();
+        awaitStarted();
+    }
+
+    /** Starts the broker again on the same port and data without waiting: call {@link #awaitStarted()}. */
+    void relaunch() {
+        process.start();
     }
 
     /** How many times {@link #kill9()} was called. */
     int kills() {
         return kills;
+    }
+
+    /** Whether the broker's process is running. */
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Throws if the broker died on its own (it should only ever die by {@link #kill9()}). */

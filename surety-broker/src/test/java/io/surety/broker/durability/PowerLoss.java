@@ -21,6 +21,11 @@ import java.util.stream.Stream;
  *
  * <p>Ledger format: one line per fsync, {@code <length> <absolute path>}; later lines win.
  *
+ * <p>Files the broker does not write through the ledger are left whole. In cluster mode that is
+ * the metadata quorum's storage ({@code __metadata-raft}): Ratis forces its own log before it
+ * counts an entry as flushed, the ledger never sees those fsyncs, and none of its files is named
+ * like a segment; cutting it blindly would model a disk that loses synced data, not a power loss.
+ *
  * <p>Run only on a directory no process is writing. Stateless.
  */
 final class PowerLoss {
