@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surety.broker.coordinator.GroupCoordinator;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -112,14 +113,22 @@ class InternalLogsBoundedIT {
         return broker.dataDir().resolve(GroupCoordinator.DATA_DIRECTORY);
     }
 
+    /**
+     * The journal's size on disk. The coordinator may replace the journal (its rewrite) between the
+     * listing and the sizing of a file; the sum is then taken again from a fresh listing.
+     */
     private static long journalBytes(SuretyBroker broker) throws IOException {
-        long total = 0;
-        try (Stream<Path> files = Files.list(journalDir(broker))) {
-            for (Path file : files.toList()) {
-                total += Files.size(file);
+        while (true) {
+            long total = 0;
+            try (Stream<Path> files = Files.list(journalDir(broker))) {
+                for (Path file : files.toList()) {
+                    total += Files.size(file);
+                }
+                return total;
+            } catch (NoSuchFileException replacedMeanwhile) {
+                // Listed, then replaced by the rewrite before it was sized: list again.
             }
         }
-        return total;
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> committed(SuretyBroker broker, String group) {

@@ -4,21 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.surety.broker.SuretyBroker;
 import io.surety.broker.SuretyCluster;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,17 +26,8 @@ class MinInsyncReplicasIT {
 
     @Test
     void shouldRefuseAcksAllButTakeAcksOneWhileTheIsrIsBelowTheMinimum() throws Exception {
-        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
-                .config("broker.heartbeat.interval.ms", "200")
-                .config("broker.session.timeout.ms", "3000")
-                .config("replica.lag.time.max.ms", "1500")
-                .start()) {
-            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3)
-                        .configs(Map.of("min.insync.replicas", "3")))).all().get(30, TimeUnit.SECONDS);
-            }
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 3000, "replica.lag.time.max.ms", "1500")) {
+            ClusterFixtures.createTopic(cluster, TOPIC, 1, (short) 3, Map.of("min.insync.replicas", "3"));
             try (KafkaProducer<String, String> all = producer(cluster, "all");
                  KafkaProducer<String, String> one = producer(cluster, "1")) {
                 assertThat(all.send(new ProducerRecord<>(TOPIC, "before")).get(30, TimeUnit.SECONDS).offset()).isZero();
@@ -60,8 +44,8 @@ class MinInsyncReplicasIT {
                 cluster.restart(follower);
                 // The leader's own view: the restarted node's image replays history and shows the old ISR for a while.
                 await().atMost(30, TimeUnit.SECONDS).until(() -> image(cluster, leader).topic(TOPIC).partition(0).isr().size() == 3
-                        && cluster.node(leader).orElseThrow().clusterNode().orElseThrow()
-                                .localReplica(new org.apache.kafka.common.TopicPartition(TOPIC, 0)).replication().isr().size() == 3);
+                        && ClusterFixtures.replica(cluster, leader, new org.apache.kafka.common.TopicPartition(TOPIC, 0))
+                                .replication().isr().size() == 3);
                 assertThat(all.send(new ProducerRecord<>(TOPIC, "after")).get(30, TimeUnit.SECONDS).offset()).isEqualTo(2);
                 assertThat(image(cluster, leader).topic(TOPIC).partition(0).partitionEpoch())
                         .as("two ISR changes: the stopped follower out, then back; the healthy one never left")
@@ -71,23 +55,17 @@ class MinInsyncReplicasIT {
     }
 
     private static KafkaProducer<String, String> producer(SuretyCluster cluster, String acks) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, acks);
         // No retries, so the broker's answer reaches the test as it is (not as a delivery timeout).
-        props.put(ProducerConfig.RETRIES_CONFIG, "0");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(props);
+        return ClusterFixtures.producer(cluster, acks, ProducerConfig.RETRIES_CONFIG, "0",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     }
 
     private static io.surety.broker.cluster.ClusterImage image(SuretyCluster cluster) {
-        return cluster.nodeIds().stream().map(cluster::node).flatMap(java.util.Optional::stream)
-                .map(b -> b.clusterNode().orElseThrow().image()).findFirst().orElseThrow();
+        return ClusterFixtures.image(cluster, cluster.nodeIds().stream().filter(id -> cluster.node(id).isPresent())
+                .findFirst().orElseThrow());
     }
 
     private static io.surety.broker.cluster.ClusterImage image(SuretyCluster cluster, int node) {
-        return cluster.node(node).orElseThrow().clusterNode().orElseThrow().image();
+        return ClusterFixtures.image(cluster, node);
     }
 }

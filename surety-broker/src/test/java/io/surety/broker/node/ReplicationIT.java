@@ -20,9 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,7 +29,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,19 +46,11 @@ class ReplicationIT {
 
     @Test
     void shouldReplicateAcknowledgedRecordsToEveryReplicaByteForByte() throws Exception {
-        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
-                .config("broker.heartbeat.interval.ms", "200")
-                .config("broker.session.timeout.ms", "3000")
-                .start()) {
-            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
-                        .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
-            }
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 3000)) {
+            ClusterFixtures.createTopic(cluster, TOPIC, PARTITIONS, (short) 3, Map.of("min.insync.replicas", "2"));
 
             List<Future<RecordMetadata>> acks = new ArrayList<>();
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(cluster))) {
+            try (KafkaProducer<String, String> producer = producer(cluster)) {
                 for (int i = 0; i < RECORDS; i++) {
                     acks.add(producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, "k" + i, "v" + i)));
                 }
@@ -88,22 +76,14 @@ class ReplicationIT {
 
     @Test
     void shouldLoseAndDuplicateNothingAcknowledgedWhenTheLeaderFailsUnderAcksAll() throws Exception {
-        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
-                .config("broker.heartbeat.interval.ms", "200")
-                .config("broker.session.timeout.ms", "2000")
-                .start()) {
-            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
-                        .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
-            }
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 2000)) {
+            ClusterFixtures.createTopic(cluster, TOPIC, PARTITIONS, (short) 3, Map.of("min.insync.replicas", "2"));
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             int epochBeforeRestart = -1;
             int haltedNode = -1;
             int linesBeforeRestart = 0;
             try (LogCapture roles = LogCapture.attach("io.surety.broker.partition.Replication", false);
-                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(cluster))) {
+                 KafkaProducer<String, String> producer = producer(cluster)) {
                 for (int i = 0; i < RECORDS; i++) {
                     if (i == RECORDS / 3) {
                         producer.flush();
@@ -144,19 +124,13 @@ class ReplicationIT {
     }
 
     private static ClusterNode anyNode(SuretyCluster cluster) {
-        return cluster.nodeIds().stream().map(cluster::node).flatMap(java.util.Optional::stream)
-                .map(b -> b.clusterNode().orElseThrow()).findFirst().orElseThrow();
+        return ClusterFixtures.node(cluster, cluster.nodeIds().stream().filter(id -> cluster.node(id).isPresent())
+                .findFirst().orElseThrow());
     }
 
-    private static Properties producerProperties(SuretyCluster cluster) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return props;
+    private static KafkaProducer<String, String> producer(SuretyCluster cluster) {
+        return ClusterFixtures.producer(cluster, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true",
+                ProducerConfig.LINGER_MS_CONFIG, "5");
     }
 
     private static List<String> readAll(SuretyCluster cluster) {

@@ -14,18 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,27 +86,19 @@ class UncleanLeaderElectionIT {
     private static SuretyCluster cluster() throws java.io.IOException {
         // Five voters: with the partition's two followers stopped, and then its leader, the metadata quorum
         // still has (or regains) a majority, so fencing and elections go on.
-        SuretyCluster cluster = SuretyCluster.builder().nodes(5)
-                .config("broker.heartbeat.interval.ms", "200")
-                .config("broker.session.timeout.ms", "2000")
-                .start();
-        await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-        return cluster;
+        return ClusterFixtures.startReady(5, 2000);
     }
 
     /** Acknowledged records with the full ISR, then with the leader alone in it; then the leader stops. */
     private static Scenario shrinkToLeaderThenStopIt(SuretyCluster cluster, boolean unclean) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3).configs(Map.of("min.insync.replicas", "1",
-                    "unclean.leader.election.enable", Boolean.toString(unclean))))).all().get(30, TimeUnit.SECONDS);
-        }
+        ClusterFixtures.createTopic(cluster, TOPIC, 1, (short) 3, Map.of("min.insync.replicas", "1",
+                "unclean.leader.election.enable", Boolean.toString(unclean)));
         await().atMost(30, TimeUnit.SECONDS).until(() -> image(cluster, 1).topic(TOPIC) != null);
         PartitionState created = image(cluster, 1).topic(TOPIC).partition(0);
         int leader = created.leader();
         List<Integer> followers = created.replicas().stream().filter(id -> id != leader).toList();
         List<String> acknowledged = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = producer(cluster)) {
+        try (KafkaProducer<String, String> producer = ClusterFixtures.producer(cluster, "all")) {
             for (int i = 0; i < 100; i++) {
                 producer.send(new ProducerRecord<>(TOPIC, "together-" + i)).get(30, TimeUnit.SECONDS);
                 acknowledged.add("together-" + i);
@@ -135,15 +122,6 @@ class UncleanLeaderElectionIT {
                 .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
     }
 
-    private static KafkaProducer<String, String> producer(SuretyCluster cluster) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(props);
-    }
-
     private static List<String> readAll(SuretyCluster cluster) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -164,7 +142,7 @@ class UncleanLeaderElectionIT {
     }
 
     private static ClusterImage image(SuretyCluster cluster, int node) {
-        return cluster.node(node).orElseThrow().clusterNode().orElseThrow().image();
+        return ClusterFixtures.image(cluster, node);
     }
 
     private static PartitionState state(SuretyCluster cluster, int node) {
@@ -172,6 +150,6 @@ class UncleanLeaderElectionIT {
     }
 
     private static io.surety.broker.partition.Partition replica(SuretyCluster cluster, int node) {
-        return cluster.node(node).orElseThrow().clusterNode().orElseThrow().localReplica(TP);
+        return ClusterFixtures.replica(cluster, node, TP);
     }
 }

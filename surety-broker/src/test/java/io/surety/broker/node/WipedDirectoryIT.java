@@ -3,7 +3,6 @@ package io.surety.broker.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.surety.broker.SuretyBroker;
 import io.surety.broker.SuretyCluster;
 import io.surety.broker.cluster.PartitionState;
 import io.surety.broker.metadata.DataDirectory;
@@ -12,19 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,16 +32,9 @@ class WipedDirectoryIT {
 
     @Test
     void shouldKeepANodeWithAWipedDirectoryOutOfTheIsrUntilTheReplaceStep() throws Exception {
-        try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
-                .config("broker.heartbeat.interval.ms", "200")
-                .config("broker.session.timeout.ms", "2000")
-                .start()) {
-            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
-            }
-            try (KafkaProducer<String, String> producer = producer(cluster)) {
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 2000)) {
+            ClusterFixtures.createTopic(cluster, TOPIC, 1, (short) 3, Map.of());
+            try (KafkaProducer<String, String> producer = ClusterFixtures.producer(cluster, "all")) {
                 for (int i = 0; i < 1000; i++) {
                     producer.send(new ProducerRecord<>(TOPIC, "r" + i));
                 }
@@ -85,20 +70,11 @@ class WipedDirectoryIT {
         DataDirectory.format(dir, cluster.clusterId(), id, replacement, false);
     }
 
-    private static KafkaProducer<String, String> producer(SuretyCluster cluster) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(props);
-    }
-
     private static PartitionState state(SuretyCluster cluster, int node) {
-        return cluster.node(node).orElseThrow().clusterNode().orElseThrow().image().topic(TOPIC).partition(0);
+        return ClusterFixtures.state(cluster, node, TOPIC, 0);
     }
 
     private static Partition replica(SuretyCluster cluster, int node) {
-        return cluster.node(node).flatMap(SuretyBroker::clusterNode).map(n -> n.localReplica(TP)).orElse(null);
+        return ClusterFixtures.replica(cluster, node, TP);
     }
 }
