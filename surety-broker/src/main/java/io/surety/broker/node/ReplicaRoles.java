@@ -14,6 +14,8 @@ import io.surety.broker.partition.LeaderAndIsr;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -44,6 +46,8 @@ final class ReplicaRoles implements ImageListener {
     private final FollowerFetching fetching;
     private final LongSupplier nowMs;
     private boolean pendingReported;
+    /** Topics whose replicas could not be taken up, each reported once (this runs for every image). */
+    private final Set<Uuid> reportedFailures = new HashSet<>();
     /** Formatted with --replace: the controller accepts the directory right after registering it. */
     private final boolean replacementDirectory;
 
@@ -83,7 +87,9 @@ final class ReplicaRoles implements ImageListener {
                     }
                 });
             } catch (IOException | RuntimeException e) {
-                LOG.error("Node {} could not take up its replicas of {}: {}", nodeId, topic.name(), e.toString());
+                if (reportedFailures.add(topic.id())) {
+                    LOG.error("Node {} could not take up its replicas of {}: {}", nodeId, topic.name(), e.toString());
+                }
             }
         }
     }
@@ -105,11 +111,14 @@ final class ReplicaRoles implements ImageListener {
         TopicInfo known = topics.get(topic.name());
         TopicConfig topicConfig = TopicConfig.of(config, topic.configs());
         TopicInfo wanted = new TopicInfo(topic.name(), topic.id(), topic.partitions().size(), topicConfig);
+        if (known != null && !known.id().equals(topic.id())) {
+            // Another topic's data under the same name (an older topic of this name, or a directory that
+            // was a single node's): never served, truncated or replaced as the cluster's topic.
+            throw new IllegalStateException("this node holds topic " + topic.name() + " with id " + known.id()
+                    + ", but the cluster's has id " + topic.id() + "; its data is kept and this node does not "
+                    + "host the cluster's topic until the old one's directories are moved out of the data directory");
+        }
         if (!wanted.equals(known)) {
-            if (known != null && !known.id().equals(topic.id())) {
-                LOG.warn("Node {} holds topic {} with id {}, but the cluster's is {}; the cluster's replaces it",
-                        nodeId, topic.name(), known.id(), topic.id());
-            }
             topics.put(wanted);
         }
         return wanted;
