@@ -38,6 +38,9 @@ public final class JvmProcess implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JvmProcess.class);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(30);
+    /** The last line of a HotSpot thread dump. */
+    private static final Pattern END_OF_THREAD_DUMP = Pattern.compile("^JNI global refs");
+    private static final Duration THREAD_DUMP_TIMEOUT = Duration.ofSeconds(10);
     private static final long POLL_MS = 20;
     private static final int TAIL_LINES = 40;
 
@@ -155,6 +158,31 @@ public final class JvmProcess implements AutoCloseable {
         }
         return awaitExit(p, KILL_TIMEOUT).orElseThrow(
             () -> new IllegalStateException("pid " + p.pid() + " still alive " + KILL_TIMEOUT + " after SIGKILL"));
+    }
+
+    /**
+     * Asks a running child for a thread dump (SIGQUIT): the JVM prints every thread's stack to its
+     * standard output, which is the log file, and keeps running. For a test that timed out waiting
+     * on a child, so the log says where each thread was. Returns once the dump is written (at most
+     * 10 s). Does nothing to a child already dead.
+     */
+    public synchronized void dumpThreads() {
+        Process p = started();
+        if (!p.isAlive()) {
+            return;
+        }
+        LOG.info("asking pid {} for a thread dump (SIGQUIT) into {}", p.pid(), logFile);
+        try {
+            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill.destroyForcibly();
+            }
+            awaitLogLine(END_OF_THREAD_DUMP, THREAD_DUMP_TIMEOUT);
+        } catch (IllegalStateException | IOException e) {
+            LOG.warn("no thread dump of pid {}: {}", p.pid(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

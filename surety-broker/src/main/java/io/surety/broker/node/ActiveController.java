@@ -13,10 +13,14 @@ import io.surety.broker.quorum.LeadershipListener;
 import io.surety.broker.quorum.QuorumRequestHandler;
 import io.surety.broker.quorum.RatisQuorum;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -74,7 +78,15 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
     private volatile RatisQuorum quorum;
     private volatile Term current;
 
-    private record Term(long term, ControllerRules rules, ScheduledExecutorService thread) {
+    /** One term of leadership: its rules (with their soft state), its decision thread, and the answers it owes. */
+    private record Term(long term, ControllerRules rules, ScheduledExecutorService thread,
+                        Set<CompletableFuture<byte[]>> owed) {
+
+        /** Stops deciding; every request still queued is answered NOT_CONTROLLER so its sender retries elsewhere. */
+        void end(String why) {
+            thread.shutdownNow();
+            owed.forEach(answer -> answer.completeExceptionally(new NotControllerException(why)));
+        }
     }
 
     ActiveController(int nodeId, String clusterId, ControllerConfig config, TopicConfigCheck topicConfigCheck,
@@ -104,8 +116,13 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
             t.setDaemon(true);
             return t;
         });
-        Term next = new Term(term, new ControllerRules(config, topicConfigCheck, Uuid::randomUuid, new Random()), thread);
+        Term next = new Term(term, new ControllerRules(config, topicConfigCheck, Uuid::randomUuid, new Random()), thread,
+                ConcurrentHashMap.newKeySet());
+        Term previous = current;
         current = next;
+        if (previous != null) {
+            previous.end("Node " + nodeId + " leads quorum term " + term + " now, not " + previous.term);
+        }
         LOG.info("Node {} is the active controller (quorum term {})", nodeId, term);
         thread.execute(() -> start(next));
         thread.scheduleWithFixedDelay(() -> tick(next), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
@@ -117,7 +134,7 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         current = null;
         if (ended != null) {
             LOG.info("Node {} is no longer the active controller (quorum term {})", nodeId, ended.term);
-            ended.thread.shutdownNow();
+            ended.end("Node " + nodeId + " is no longer the controller");
         }
     }
 
@@ -133,6 +150,8 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
         ControllerMessages.Request request = ControllerMessages.readRequest(bytes);
         CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        term.owed.add(answer);
+        answer.whenComplete((ignored, failure) -> term.owed.remove(answer));
         try {
             term.thread.execute(() -> {
                 try {
@@ -141,7 +160,7 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
                     answer.completeExceptionally(e);
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             answer.completeExceptionally(new NotControllerException("Node " + nodeId + " is no longer the controller"));
         }
         return answer;
@@ -216,8 +235,12 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
     private void tick(Term term) {
         try {
             long nowNs = nanoClock.getAsLong();
-            while (term == current && commit(term, term.rules.fenceExpired(metadata.image(), nowNs)).isPresent()) {
-                // One fenced broker per decision; the next sees the image after it.
+            // One fenced broker per decision; the next sees the image after it.
+            OptionalInt fenced = OptionalInt.of(-1);
+            while (term == current && fenced.isPresent()) {
+                fenced = commit(term, term.rules.fenceExpired(metadata.image(), nowNs));
+                fenced.ifPresent(id -> LOG.warn("Broker {} is fenced: no heartbeat within broker.session.timeout.ms ({} ms); "
+                        + "it leaves every ISR and leadership until it is heard from again", id, config.sessionTimeoutMs()));
             }
             commit(term, term.rules.electUncleanLeaders(metadata.image()));
         } catch (RuntimeException e) {

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * whether it is fenced. At shutdown it asks to leave ({@code WantShutDown}) and waits until the
  * controller has moved its leaderships away.
  *
+ * <p>A request the controller leaves unanswered for {@code broker.session.timeout.ms} is given up
+ * and sent again, so no lost answer can stop the heartbeats; silence that long is said once, with
+ * its cause, since the controller fences a broker it has not heard from for that long.
+ *
  * <p>Threading: every step runs on the given single-thread scheduler; at most one request is in
  * flight; the state read by other threads is volatile.
  */
@@ -35,6 +39,7 @@ final class BrokerLifecycle {
     private final Uuid directoryId;
     private final List<BrokerRegistrationRequestData.Listener> listeners;
     private final long heartbeatIntervalMs;
+    private final long sessionTimeoutMs;
     private final MetadataStateMachine metadata;
     private final Function<byte[], CompletableFuture<byte[]>> controller;
     private final ScheduledExecutorService thread;
@@ -45,10 +50,13 @@ final class BrokerLifecycle {
     private volatile boolean fenced = true;
     private volatile boolean leaving;
     private boolean inFlight;
+    /** When the controller last answered (monotonic ms), and whether the silence since was reported. */
+    private long lastAnswerMs = ClusterNode.monotonicMs();
+    private boolean silenceReported;
 
     BrokerLifecycle(int nodeId, String clusterId, Uuid incarnationId, Uuid directoryId, boolean replacementDirectory,
                     List<BrokerRegistrationRequestData.Listener> listeners,
-                    long heartbeatIntervalMs, MetadataStateMachine metadata,
+                    long heartbeatIntervalMs, long sessionTimeoutMs, MetadataStateMachine metadata,
                     Function<byte[], CompletableFuture<byte[]>> controller, ScheduledExecutorService thread) {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
@@ -57,6 +65,7 @@ final class BrokerLifecycle {
         this.directoryId = directoryId;
         this.listeners = List.copyOf(listeners);
         this.heartbeatIntervalMs = heartbeatIntervalMs;
+        this.sessionTimeoutMs = sessionTimeoutMs;
         this.metadata = metadata;
         this.controller = controller;
         this.thread = thread;
@@ -92,13 +101,39 @@ final class BrokerLifecycle {
             return;
         }
         inFlight = true;
-        CompletableFuture<Void> done = brokerEpoch < 0 ? register() : heartbeat();
+        CompletableFuture<Void> done;
+        try {
+            done = (brokerEpoch < 0 ? register() : heartbeat()).orTimeout(sessionTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
         done.whenCompleteAsync((ignored, failure) -> {
             inFlight = false;
-            if (failure != null) {
-                LOG.debug("Node {}: the controller did not answer: {}", nodeId, failure.toString());
+            if (failure == null) {
+                answered();
+            } else {
+                unanswered(failure);
             }
         }, thread);
+    }
+
+    private void answered() {
+        if (silenceReported) {
+            LOG.info("Node {}: the controller answers again after {} ms", nodeId, ClusterNode.monotonicMs() - lastAnswerMs);
+        }
+        lastAnswerMs = ClusterNode.monotonicMs();
+        silenceReported = false;
+    }
+
+    private void unanswered(Throwable failure) {
+        long silentMs = ClusterNode.monotonicMs() - lastAnswerMs;
+        if (silentMs >= sessionTimeoutMs && !silenceReported) {
+            silenceReported = true;
+            LOG.warn("Node {}: no answer from the controller for {} ms (broker.session.timeout.ms={}), so it may be "
+                    + "fenced; still trying: {}", nodeId, silentMs, sessionTimeoutMs, failure.toString());
+        } else {
+            LOG.debug("Node {}: the controller did not answer: {}", nodeId, failure.toString());
+        }
     }
 
     private CompletableFuture<Void> register() {

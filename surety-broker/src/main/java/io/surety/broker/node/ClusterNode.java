@@ -162,7 +162,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(), incarnationId,
                 identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
                 identity.formattedAsReplacement(),
-                registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(), metadata,
+                registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(),
+                config.replication().brokerSessionTimeoutMs(), metadata,
                 quorum::request, lifecycleThread);
         lifecycle.start();
         long isrCheckMs = Math.max(1, config.replication().replicaLagTimeMaxMs() / 2);

@@ -220,6 +220,8 @@ final class ManualController {
             check(Set.copyOf(p.replicas()).size() == p.replicas().size() && p.replicas().containsAll(p.isr()), key, p,
                     () -> "ISR not a subset of duplicate-free replicas");
             check(!p.hasLeader() || p.isr().contains(p.leader()), key, p, () -> "leader outside the ISR");
+            check(p.hasLeader() || p.isr().stream().noneMatch(image()::eligible), key, p,
+                    () -> "no leader while an ISR member may lead: " + image().brokers());
             check(p.leaderRecoveryState() != LeaderRecoveryState.RECOVERING || p.isr().size() == 1, key, p,
                     () -> "a recovering leader with more than itself in the ISR");
             PartitionState before = lastSeen.put(key, p);

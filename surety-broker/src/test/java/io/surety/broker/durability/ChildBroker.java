@@ -164,6 +164,11 @@ final class ChildBroker implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Has the running broker print its threads' stacks into its log (see {@link JvmProcess#dumpThreads()}). */
+    void dumpThreads() {
+        process.dumpThreads();
+    }
+
     /** Throws if the broker died on its own (it should only ever die by {@link #kill9()}). */
     void requireAlive() {
         if (!process.isAlive()) {

@@ -111,6 +111,11 @@ final class ChildCluster implements AutoCloseable {
         node(id).kill9();
     }
 
+    /** Has every running node print its threads' stacks into its log: for a test that timed out waiting on the cluster. */
+    void dumpThreads() {
+        nodes.values().forEach(ChildBroker::dumpThreads);
+    }
+
     /** Kills every node with SIGKILL at once (signals sent before any wait). */
     void kill9All() {
         List<Thread> killers = new ArrayList<>();
