@@ -15,6 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -30,6 +33,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.utils.Exit;
+import org.apache.kafka.tools.LeaderElectionCommand;
+import org.apache.kafka.tools.MetadataQuorumCommand;
 import org.apache.kafka.tools.TopicCommand;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,7 +104,7 @@ class ClusterAdminIT {
     }
 
     @Test
-    void shouldCreateAndDescribeATopicWithLeaderReplicasAndIsrWithKafkaTopics() throws Exception {
+    void shouldServeKafkaTopicsMetadataQuorumAndLeaderElectionTools() throws Exception {
         try (SuretyCluster cluster = SuretyCluster.builder().nodes(3)
                 .config("broker.heartbeat.interval.ms", "200").start();
                 Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
@@ -117,6 +122,23 @@ class ClusterAdminIT {
                     + "\\s+Isr: [123],[123],[123]");
             assertThat(describe).containsPattern("Partition: 1\\s+Leader: [123]\\s+Replicas: [123],[123],[123]"
                     + "\\s+Isr: [123],[123],[123]");
+
+            String quorum = run(MetadataQuorumCommand::main, "--bootstrap-server", bootstrap, "describe", "--status");
+            Matcher leader = Pattern.compile("LeaderId:\\s+([123])\\b").matcher(quorum);
+            assertThat(leader.find()).as("a voter leads: %s", quorum).isTrue();
+            String controller = leader.group(1);
+            assertThat(quorum).contains("ClusterId:")
+                    .containsPattern("LeaderEpoch:\\s+[1-9]").containsPattern("HighWatermark:\\s+[1-9]")
+                    .containsPattern("CurrentVoters:\\s+\\[.*\"id\":\\s*1.*\"id\":\\s*2.*\"id\":\\s*3");
+            String replication = run(MetadataQuorumCommand::main, "--bootstrap-server", bootstrap, "describe",
+                    "--replication");
+            assertThat(replication).containsPattern("(?m)^" + controller + "\\s.*\\sLeader\\s*$");
+            assertThat(replication.lines().filter(line -> line.matches("\\d+\\s.*\\sFollower\\s*"))).hasSize(2);
+
+            String election = run(LeaderElectionCommand::main, "--bootstrap-server", bootstrap, "--election-type",
+                    "preferred", "--topic", "cli", "--partition", "0");
+            assertThat(election).containsAnyOf("Valid replica already elected for partitions cli-0",
+                    "Successfully completed leader election (PREFERRED) for partitions cli-0");
         }
     }
 
@@ -143,9 +165,17 @@ class ClusterAdminIT {
 
     /**
      * Runs kafka-topics with {@code args}; returns what it printed, or fails if it exited non-zero.
-     * The tool exits from inside its own error handling too, so the first exit status is its answer.
      */
     private static String run(String... args) {
+        return run(TopicCommand::main, args);
+    }
+
+    /**
+     * Runs a Kafka tool's {@code main} with {@code args}; returns what it printed, or fails if it
+     * exited non-zero. A tool exits from inside its own error handling too, so the first exit status
+     * is its answer.
+     */
+    private static String run(Consumer<String[]> tool, String... args) {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         List<Integer> statuses = new ArrayList<>();
@@ -155,9 +185,9 @@ class ClusterAdminIT {
         });
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            TopicCommand.main(args);
+            tool.accept(args);
         } catch (ToolExit exit) {
-            assertThat(statuses.get(0)).as("kafka-topics exit status; it printed:%n%s", captured).isZero();
+            assertThat(statuses.get(0)).as("exit status; it printed:%n%s", captured).isZero();
         } finally {
             System.setOut(original);
         }

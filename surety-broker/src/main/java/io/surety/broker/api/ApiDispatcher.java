@@ -96,6 +96,7 @@ public final class ApiDispatcher {
                 new DescribeProducersHandler(partitions),
                 new WriteTxnMarkersHandler(partitions, services.flusher(), clock)));
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
+        cluster.ifPresent(view -> all.add(new DescribeQuorumHandler(view)));
         register(all, ServedVersions.served(cluster.isPresent()));
         metrics.serve(handlers.keySet());
     }

@@ -99,10 +99,11 @@ public final class ServedVersions {
 
     /**
      * Rows served in cluster mode only, on top of {@link #TABLE}: a single node neither advertises
-     * nor serves them (ElectLeaders: one replica has no other to elect).
+     * nor serves them (ElectLeaders: one replica has no other to elect; DescribeQuorum: there is no quorum).
      */
     private static final List<Range> CLUSTER_ONLY = List.of(
-            row(ApiKeys.ELECT_LEADERS,                       0,      0,      2,      2));
+            row(ApiKeys.ELECT_LEADERS,                       0,      0,      2,      2),
+            row(ApiKeys.DESCRIBE_QUORUM,                     0,      0,      2,      2));
 
     private static final Map<ApiKeys, Range> BY_API = index(concat(TABLE, CLUSTER_ONLY));
 

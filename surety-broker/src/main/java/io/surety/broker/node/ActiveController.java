@@ -35,6 +35,7 @@ import org.apache.kafka.common.message.BrokerRegistrationResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeQuorumRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -75,6 +76,7 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
     private final TopicConfigCheck topicConfigCheck;
     private final MetadataStateMachine metadata;
     private final LongSupplier nanoClock;
+    private final String controllerListener;
     private volatile RatisQuorum quorum;
     private volatile Term current;
 
@@ -89,14 +91,16 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
     }
 
+    /** @param controllerListener the name of the listener the quorum's voters listen on, for DescribeQuorum */
     ActiveController(int nodeId, String clusterId, ControllerConfig config, TopicConfigCheck topicConfigCheck,
-                     MetadataStateMachine metadata, LongSupplier nanoClock) {
+                     MetadataStateMachine metadata, LongSupplier nanoClock, String controllerListener) {
         this.nodeId = nodeId;
         this.clusterId = clusterId;
         this.config = config;
         this.topicConfigCheck = topicConfigCheck;
         this.metadata = metadata;
         this.nanoClock = nanoClock;
+        this.controllerListener = controllerListener;
     }
 
     /** The quorum this controller proposes through; set once, right after the quorum starts. */
@@ -202,6 +206,11 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
         if (request instanceof AllocateProducerIdsRequestData allocate) {
             return commit(term, rules.allocateProducerIds(image, allocate));
+        }
+        if (request instanceof DescribeQuorumRequestData describe) {
+            // Kafka's timestamps here are wall-clock milliseconds.
+            return QuorumDescription.describe(describe, quorum.status(), quorum.settings().voters(), controllerListener,
+                    image, System.currentTimeMillis());
         }
         throw new IllegalArgumentException("The controller does not take " + request.getClass().getSimpleName());
     }

@@ -120,7 +120,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 config.topics().defaultReplicationFactor());
         TopicConfigCheck topicConfigCheck = overrides -> TopicConfig.of(config, overrides);
         ActiveController controller = new ActiveController(nodeId, identity.clusterId(), controllerConfig,
-                topicConfigCheck, metadata, System::nanoTime);
+                topicConfigCheck, metadata, System::nanoTime,
+                config.cluster().listeners().controllerNames().stream().findFirst().orElse("CONTROLLER"));
         ClusterNode node = new ClusterNode(config, identity, publisher, lifecycleThread, metadata, controller,
                 partitions);
         String interBrokerListener = config.cluster().listeners().interBrokerListener()

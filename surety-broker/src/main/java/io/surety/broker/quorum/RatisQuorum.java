@@ -3,6 +3,7 @@ package io.surety.broker.quorum;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -12,6 +13,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -22,8 +25,10 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.retry.RetryPolicy;
+import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
@@ -138,6 +143,35 @@ public final class RatisQuorum implements AutoCloseable {
             return leader.map(id -> OptionalInt.of(Integer.parseInt(id.toString()))).orElse(OptionalInt.empty());
         } catch (IOException e) {
             return OptionalInt.empty();
+        }
+    }
+
+    /**
+     * The quorum's state as this member knows it; the followers' progress only while it leads
+     * (see {@link QuorumStatus}).
+     */
+    public QuorumStatus status() {
+        try {
+            RaftServer.Division division = server.getDivision(group.getGroupId());
+            DivisionInfo info = division.getInfo();
+            RaftLog log = division.getRaftLog();
+            Optional<Integer> leader = Optional.ofNullable(info.getLeaderId()).map(id -> Integer.parseInt(id.toString()));
+            List<QuorumStatus.Member> members = new ArrayList<>();
+            RoleInfoProto role = info.getRoleInfoProto();
+            if (info.isLeader() && role.hasLeaderInfo()) {
+                members.add(new QuorumStatus.Member(settings.selfId(), log.getNextIndex() - 1, 0));
+                // Ratis lists the followers and their match indices in the same order.
+                List<ServerRpcProto> followers = role.getLeaderInfo().getFollowerInfoList();
+                long[] matchIndices = info.getFollowerMatchIndices();
+                for (int i = 0; i < followers.size() && i < matchIndices.length; i++) {
+                    ServerRpcProto follower = followers.get(i);
+                    members.add(new QuorumStatus.Member(Integer.parseInt(follower.getId().getId().toStringUtf8()),
+                            matchIndices[i], follower.getLastRpcElapsedTimeMs()));
+                }
+            }
+            return new QuorumStatus(leader, info.getCurrentTerm(), log.getLastCommittedIndex(), members);
+        } catch (IOException e) {
+            return new QuorumStatus(Optional.empty(), -1, -1, List.of());
         }
     }
 

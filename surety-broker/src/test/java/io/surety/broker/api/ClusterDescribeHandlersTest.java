@@ -191,7 +191,7 @@ class ClusterDescribeHandlersTest {
     }
 
     @Test
-    void shouldAdvertiseElectLeadersInClusterModeOnly() {
+    void shouldAdvertiseElectLeadersAndDescribeQuorumInClusterModeOnly() {
         ApiVersionsRequest request = new ApiVersionsRequest(new ApiVersionsRequestData()
                 .setClientSoftwareName("test").setClientSoftwareVersion("1"), (short) 3);
         ApiVersionsResponseData inCluster = (ApiVersionsResponseData) send(request);
@@ -203,7 +203,9 @@ class ClusterDescribeHandlersTest {
         assertThat(inCluster.apiKeys().find(ApiKeys.ELECT_LEADERS.id)).isNotNull();
         assertThat(alone.apiKeys().find(ApiKeys.ELECT_LEADERS.id)).isNull();
         assertThat(single.supports(ApiKeys.ELECT_LEADERS, (short) 2)).isFalse();
-        assertThat(alone.apiKeys()).hasSize(inCluster.apiKeys().size() - 1);
+        assertThat(inCluster.apiKeys().find(ApiKeys.DESCRIBE_QUORUM.id)).isNotNull();
+        assertThat(alone.apiKeys().find(ApiKeys.DESCRIBE_QUORUM.id)).isNull();
+        assertThat(alone.apiKeys()).hasSize(inCluster.apiKeys().size() - ServedVersions.clusterOnly().size());
     }
 
     private ApiMessage send(AbstractRequest body) {
