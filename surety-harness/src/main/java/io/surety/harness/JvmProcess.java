@@ -173,15 +173,57 @@ public final class JvmProcess implements AutoCloseable {
         }
         LOG.info("asking pid {} for a thread dump (SIGQUIT) into {}", p.pid(), logFile);
         try {
-            Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).redirectErrorStream(true).start();
-            if (!kill.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                kill.destroyForcibly();
-            }
+            signal(p, "QUIT");
             awaitLogLine(END_OF_THREAD_DUMP, THREAD_DUMP_TIMEOUT);
-        } catch (IllegalStateException | IOException e) {
+        } catch (IllegalStateException | UncheckedIOException e) {
             LOG.warn("no thread dump of pid {}: {}", p.pid(), e.toString());
+        }
+    }
+
+    /**
+     * Freezes the child (SIGSTOP): every thread stops at once and nothing it holds is released, as
+     * in a long GC pause or a VM migration; its sockets stay open. {@link #resume} lets it go on.
+     *
+     * @throws IllegalStateException if never started or the child is dead
+     */
+    public synchronized void pause() {
+        Process p = requireAlive();
+        LOG.info("pausing pid {} (SIGSTOP)", p.pid());
+        signal(p, "STOP");
+    }
+
+    /**
+     * Lets a paused child run again (SIGCONT).
+     *
+     * @throws IllegalStateException if never started or the child is dead
+     */
+    public synchronized void resume() {
+        Process p = requireAlive();
+        LOG.info("resuming pid {} (SIGCONT)", p.pid());
+        signal(p, "CONT");
+    }
+
+    private Process requireAlive() {
+        Process p = started();
+        if (!p.isAlive()) {
+            throw new IllegalStateException("pid " + p.pid() + " is not running");
+        }
+        return p;
+    }
+
+    /** Sends signal {@code name} to {@code p} with the system's {@code kill}, as Java has no call for it. */
+    private static void signal(Process p, String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(p.pid())).redirectErrorStream(true).start();
+            if (!kill.waitFor(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+                kill.destroyForcibly();
+                throw new IllegalStateException("kill -" + name + " " + p.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + name + " to " + p.pid(), e);
         }
     }
 

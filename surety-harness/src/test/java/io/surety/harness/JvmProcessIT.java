@@ -2,7 +2,9 @@ package io.surety.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +35,38 @@ class JvmProcessIT {
             assertThat(exitCode).isEqualTo(137);
             assertThat(child.exitCode()).hasValue(137);
         }
+    }
+
+    @Test
+    void shouldStopAndContinueTheChildWhenPausedAndResumed() throws Exception {
+        try (JvmProcess child = serving().build().start()) {
+            child.awaitLogLine(Pattern.compile("^ready$"), START_TIMEOUT);
+
+            child.pause();
+            await().atMost(START_TIMEOUT).until(() -> state(child.pid()) == 'T');
+            child.resume();
+
+            await().atMost(START_TIMEOUT).until(() -> state(child.pid()) != 'T');
+            assertThat(child.isAlive()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldPrintEveryThreadIntoTheLogWhenAskedForAThreadDump() throws Exception {
+        try (JvmProcess child = serving().build().start()) {
+            child.awaitLogLine(Pattern.compile("^ready$"), START_TIMEOUT);
+
+            child.dumpThreads();
+
+            assertThat(Files.readString(child.logFile())).contains("Full thread dump").contains("\"main\"");
+            assertThat(child.isAlive()).isTrue();
+        }
+    }
+
+    /** The scheduler state of {@code pid} from /proc: R, S, T (stopped), ... */
+    private static char state(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.charAt(stat.lastIndexOf(')') + 2);
     }
 
     @Test

@@ -164,6 +164,16 @@ final class ChildBroker implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Freezes the broker's process (SIGSTOP); see {@link JvmProcess#pause()}. */
+    void pause() {
+        process.pause();
+    }
+
+    /** Lets a paused broker run again (SIGCONT). */
+    void resume() {
+        process.resume();
+    }
+
     /** Has the running broker print its threads' stacks into its log (see {@link JvmProcess#dumpThreads()}). */
     void dumpThreads() {
         process.dumpThreads();

@@ -111,6 +111,16 @@ final class ChildCluster implements AutoCloseable {
         node(id).kill9();
     }
 
+    /** Freezes node {@code id} (SIGSTOP): it neither answers nor heartbeats until {@link #resume}. */
+    void pause(int id) {
+        node(id).pause();
+    }
+
+    /** Lets paused node {@code id} run again (SIGCONT). */
+    void resume(int id) {
+        node(id).resume();
+    }
+
     /** Has every running node print its threads' stacks into its log: for a test that timed out waiting on the cluster. */
     void dumpThreads() {
         nodes.values().forEach(ChildBroker::dumpThreads);

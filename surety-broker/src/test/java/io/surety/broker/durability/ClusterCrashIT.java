@@ -3,10 +3,7 @@ package io.surety.broker.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,23 +32,20 @@ class ClusterCrashIT {
     private static final int RECORDS_PER_SECOND = 1_500;
     private static final long MAX_RECORDS = 200_000;
     private static final int VALUE_BYTES = 100;
-    private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
     @Test
     void shouldKeepEveryAcknowledgedRecordExactlyOnceWhenTheLeaderIsKilledRepeatedly() throws Exception {
         long seed = Long.getLong("surety.seed", System.nanoTime());
         Random random = new Random(seed);
         System.out.printf("ClusterCrashIT seed=%d (repeat with -Dsurety.seed=%d)%n", seed, seed);
-        long startNs = System.nanoTime();
         RunDirectory run = RunDirectory.create("ClusterCrashIT");
-        SendHistory history = new SendHistory();
         try (ChildCluster cluster = ChildCluster.start(run, 3, Map.of(
                 "broker.session.timeout.ms", "3000",
                 "broker.heartbeat.interval.ms", "500",
                 "log.segment.bytes", String.valueOf(256 * 1024)));
              PartitionStates states = new PartitionStates(cluster.bootstrapServers())) {
             try {
-                killLeaderRepeatedly(cluster, states, random, history, startNs);
+                killLeaderRepeatedly(cluster, states, random);
             } catch (Throwable failure) {
                 cluster.dumpThreads();
                 throw failure;
@@ -60,10 +54,11 @@ class ClusterCrashIT {
         run.passed();
     }
 
-    private static void killLeaderRepeatedly(ChildCluster cluster, PartitionStates states, Random random,
-            SendHistory history, long startNs) throws Exception {
-        List<String> failovers = new ArrayList<>();
-        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+    private static void killLeaderRepeatedly(ChildCluster cluster, PartitionStates states, Random random)
+            throws Exception {
+        long startNs = System.nanoTime();
+        SendHistory history = new SendHistory();
+        await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
                 states.createTopic(TOPIC, PARTITIONS, (short) 3, Map.of("min.insync.replicas", "2")));
         LiveReader liveReader = new LiveReader(cluster.bootstrapServers(), TOPIC, PARTITIONS);
         liveReader.start();
@@ -72,80 +67,25 @@ class ClusterCrashIT {
             SequenceWriter writer = new SequenceWriter(producer, TOPIC, history, 5_000, VALUE_BYTES);
             writer.startStream(List.of(0, 1, 2), RECORDS_PER_SECOND, MAX_RECORDS);
             for (int kill = 1; kill <= KILLS; kill++) {
-                int leader = awaitFullIsrAndProgress(cluster, states, history, 500);
+                int leader = ClusterRun.awaitFullIsrAndProgress(cluster, states, TOPIC, history, 500, MAX_RECORDS);
                 Thread.sleep(random.nextInt(30)); // the kill moment: a random phase of replication
                 long killNs = System.nanoTime();
                 long acksAtKill = history.ackCount();
                 cluster.kill9(leader);
                 cluster.relaunch(leader); // boots while its broker session runs out
-                int newLeader = awaitNewLeader(states, leader);
+                int newLeader = ClusterRun.awaitNewLeader(states, TOPIC, leader);
                 long electedMs = Duration.ofNanos(System.nanoTime() - killNs).toMillis();
                 cluster.awaitStarted(leader);
-                failovers.add(String.format("kill %d: node %d -> node %d, new leader after %d ms, %d acks before",
-                        kill, leader, newLeader, electedMs, acksAtKill));
-                System.out.println(failovers.get(failovers.size() - 1));
+                System.out.printf("kill %d: node %d -> node %d, new leader after %d ms, %d acks before%n",
+                        kill, leader, newLeader, electedMs, acksAtKill);
             }
-            awaitFullIsrAndProgress(cluster, states, history, 1_000);
+            ClusterRun.awaitFullIsrAndProgress(cluster, states, TOPIC, history, 1_000, MAX_RECORDS);
             writer.stopStream();
             producer.flush();
         }
-        assertThat(history.pendingCount()).as("sends still pending after flush and close").isZero();
-        assertThat(history.failureCount()).as("failed sends: %s", history.someFailures(5)).isZero();
-
-        Map<Integer, List<TopicReader.Stored>> log = TopicReader.readAll(cluster.bootstrapServers(), TOPIC,
-                PARTITIONS, STEP_TIMEOUT);
-        DeliveryReport report = DeliveryReport.check(history, log);
-        await().atMost(STEP_TIMEOUT).until(() -> liveReader.reads() >= report.stored());
-        liveReader.stop();
-        List<String> changed = OffsetChanges.between(liveReader.seen(), log);
-        Map<Integer, Set<Integer>> leadersByEpoch = LeaderEpochs.ledBy(logs(cluster), TOPIC, 0);
-        for (int p = 0; p < PARTITIONS; p++) {
-            ReplicaBatches.awaitIdentical(cluster, TOPIC + "-" + p, STEP_TIMEOUT);
-        }
-        System.out.printf("ClusterCrashIT: kills=%d %s live-reads=%d live-read-errors=%d leaders-by-epoch=%s "
-                + "duration=%ds%n", KILLS, report.summary(), liveReader.reads(), liveReader.errors(),
-                leadersByEpoch, Duration.ofNanos(System.nanoTime() - startNs).toSeconds());
-        assertThat(report.lost()).as(report.summary()).isZero();
-        assertThat(report.misplaced()).as(report.summary()).isZero();
-        assertThat(report.duplicates()).as(report.summary()).isZero();
-        assertThat(report.reordered()).as(report.summary()).isZero();
-        assertThat(report.phantoms()).as(report.summary()).isZero();
-        assertThat(liveReader.conflicts()).as("offsets read with two values: %s", liveReader.examples()).isZero();
-        assertThat(changed).as("offsets read during the run that hold something else at the end").isEmpty();
-        assertThat(leadersByEpoch).as("leader epochs of %s-0 and the nodes that led them", TOPIC)
-                .hasSizeGreaterThanOrEqualTo(KILLS + 1).allSatisfy((epoch, nodes) -> assertThat(nodes).hasSize(1));
-    }
-
-    /**
-     * Waits until partition 0 has a leader and a full ISR and {@code moreAcks} more records are
-     * acknowledged (fewer when the stream ends sooner); returns the leader.
-     */
-    private static int awaitFullIsrAndProgress(ChildCluster cluster, PartitionStates states, SendHistory history,
-            long moreAcks) {
-        long acks = Math.min(history.ackCount() + moreAcks, MAX_RECORDS);
-        int[] leader = {-1};
-        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .ignoreExceptionsMatching(e -> !(e instanceof IllegalStateException)).until(() -> {
-            cluster.nodeIds().forEach(cluster::requireAlive);
-            PartitionStates.State state = states.of(TOPIC, 0);
-            leader[0] = state.leader();
-            return state.leader() >= 0 && state.isr().size() == 3 && history.ackCount() >= acks;
-        });
-        return leader[0];
-    }
-
-    private static int awaitNewLeader(PartitionStates states, int oldLeader) {
-        int[] leader = {-1};
-        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
-            leader[0] = states.of(TOPIC, 0).leader();
-            return leader[0] >= 0 && leader[0] != oldLeader;
-        });
-        return leader[0];
-    }
-
-    private static Map<Integer, Path> logs(ChildCluster cluster) {
-        Map<Integer, Path> logs = new LinkedHashMap<>();
-        cluster.nodeIds().forEach(id -> logs.put(id, cluster.node(id).logFile()));
-        return logs;
+        Map<Integer, Set<Integer>> leadersByEpoch = ClusterRun.assertNothingLost(cluster, TOPIC, PARTITIONS, history,
+                liveReader, String.format("ClusterCrashIT: kills=%d duration=%ds", KILLS,
+                        Duration.ofNanos(System.nanoTime() - startNs).toSeconds()));
+        assertThat(leadersByEpoch).as("a new leader epoch of %s-0 per kill", TOPIC).hasSizeGreaterThanOrEqualTo(KILLS + 1);
     }
 }

@@ -53,6 +53,11 @@ final class PartitionStates implements AutoCloseable {
         return new State(leader == null || leader.isEmpty() ? -1 : leader.id(), ids(info.replicas()), ids(info.isr()));
     }
 
+    /** The node leading the metadata quorum, so running the controller, as a node describes it now (DescribeQuorum). */
+    int quorumLeader() throws ExecutionException, InterruptedException, TimeoutException {
+        return admin.describeMetadataQuorum().quorumInfo().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).leaderId();
+    }
+
     private static List<Integer> ids(List<Node> nodes) {
         return nodes.stream().map(Node::id).toList();
     }

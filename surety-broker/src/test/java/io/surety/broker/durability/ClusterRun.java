@@ -1,0 +1,99 @@
+package io.surety.broker.durability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The steps and final checks shared by the cluster fault tests: an idempotent acks=all stream of
+ * sequence records into one topic of a {@link ChildCluster} while nodes fail. Waits poll what
+ * clients are told ({@link PartitionStates}); the checks read the whole topic back at the end.
+ * Stateless.
+ */
+final class ClusterRun {
+
+    static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+
+    private ClusterRun() {
+    }
+
+    /**
+     * Waits until partition 0 of {@code topic} has a leader and a full ISR, every node is alive, and
+     * {@code moreAcks} more records are acknowledged (fewer when the stream of {@code streamLength}
+     * records ends sooner); returns the leader.
+     */
+    static int awaitFullIsrAndProgress(ChildCluster cluster, PartitionStates states, String topic, SendHistory history,
+            long moreAcks, long streamLength) {
+        long acks = Math.min(history.ackCount() + moreAcks, streamLength);
+        int[] leader = {-1};
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptionsMatching(e -> !(e instanceof IllegalStateException)).until(() -> {
+            cluster.nodeIds().forEach(cluster::requireAlive);
+            PartitionStates.State state = states.of(topic, 0);
+            leader[0] = state.leader();
+            return state.leader() >= 0 && state.isr().size() == cluster.nodeIds().size() && history.ackCount() >= acks;
+        });
+        return leader[0];
+    }
+
+    /** Waits until partition 0 of {@code topic} is led by a node other than {@code oldLeader}; returns it. */
+    static int awaitNewLeader(PartitionStates states, String topic, int oldLeader) {
+        int[] leader = {-1};
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(50)).ignoreExceptions().until(() -> {
+            leader[0] = states.of(topic, 0).leader();
+            return leader[0] >= 0 && leader[0] != oldLeader;
+        });
+        return leader[0];
+    }
+
+    /**
+     * Reads {@code topic} back and asserts what the cluster owes its producer and consumers: every
+     * acknowledged record stored exactly once, in send order, at the offset it was acknowledged with,
+     * nothing stored that was never sent; no offset the live reader was given changed its value; the
+     * replicas of every partition hold identical batches; every leader epoch of every partition had
+     * one leader. Stops {@code liveReader}. Returns the leaders by epoch of partition 0, for checks
+     * of the test's own.
+     */
+    static Map<Integer, Set<Integer>> assertNothingLost(ChildCluster cluster, String topic, int partitions,
+            SendHistory history, LiveReader liveReader, String label) throws IOException, InterruptedException {
+        assertThat(history.pendingCount()).as("sends still pending after flush and close").isZero();
+        assertThat(history.failureCount()).as("failed sends: %s", history.someFailures(5)).isZero();
+        Map<Integer, List<TopicReader.Stored>> log = TopicReader.readAll(cluster.bootstrapServers(), topic, partitions,
+                STEP_TIMEOUT);
+        DeliveryReport report = DeliveryReport.check(history, log);
+        await().atMost(STEP_TIMEOUT).until(() -> liveReader.reads() >= report.stored());
+        liveReader.stop();
+        List<String> changed = OffsetChanges.between(liveReader.seen(), log);
+        Map<Integer, Map<Integer, Set<Integer>>> leadersByEpoch = new LinkedHashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            ReplicaBatches.awaitIdentical(cluster, topic + "-" + p, STEP_TIMEOUT);
+            leadersByEpoch.put(p, LeaderEpochs.ledBy(logs(cluster), topic, p));
+        }
+        System.out.printf("%s: %s live-reads=%d live-read-errors=%d leaders-by-epoch=%s%n", label, report.summary(),
+                liveReader.reads(), liveReader.errors(), leadersByEpoch);
+        assertThat(report.lost()).as(report.summary()).isZero();
+        assertThat(report.misplaced()).as(report.summary()).isZero();
+        assertThat(report.duplicates()).as(report.summary()).isZero();
+        assertThat(report.reordered()).as(report.summary()).isZero();
+        assertThat(report.phantoms()).as(report.summary()).isZero();
+        assertThat(liveReader.conflicts()).as("offsets read with two values: %s", liveReader.examples()).isZero();
+        assertThat(changed).as("offsets read during the run that hold something else at the end").isEmpty();
+        leadersByEpoch.forEach((partition, byEpoch) -> assertThat(byEpoch)
+                .as("leader epochs of %s-%d and the nodes that led them", topic, partition)
+                .allSatisfy((epoch, nodes) -> assertThat(nodes).hasSize(1)));
+        return leadersByEpoch.get(0);
+    }
+
+    private static Map<Integer, Path> logs(ChildCluster cluster) {
+        Map<Integer, Path> logs = new LinkedHashMap<>();
+        cluster.nodeIds().forEach(id -> logs.put(id, cluster.node(id).logFile()));
+        return logs;
+    }
+}
