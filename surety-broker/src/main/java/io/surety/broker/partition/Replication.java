@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *  role (which object)                    becomeLeader, becomeFollower        partition lock; volatile for readers
  *  LeaderState: ISR, proposal in flight,  becomeLeader, fetch updates,        partition lock (read and written)
  *    partition epoch, followers' progress   ISR checks and answers
- *  the log's high watermark (replicated)  fetch updates, ISR answers, leader  partition lock (the log's writer)
+ *  the log's high watermark (replicated)  the open (restoreHighWatermark),   partition lock (the log's writer)
+ *                                           fetch updates, ISR answers, leader
  *                                           appends and flushes, follower
  *                                           appends, truncation
  *  follower appends, truncation           appendAsFollower, truncate*         partition lock (the log's writer)
