@@ -29,6 +29,8 @@ import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.partition.GroupCommitFlusher;
+import io.surety.broker.partition.HighWatermarkCheckpoint;
+import io.surety.broker.partition.HighWatermarkStore;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
@@ -152,7 +154,9 @@ public final class SuretyBroker implements AutoCloseable {
             PartitionWatchers watchers = new PartitionWatchers();
             LogEnvironment environment = LogEnvironment.of(ledger, closer, config.storage().flushPolicy() == FlushPolicy.FSYNC)
                     .withChannels(segmentChannels);
-            partitions = new PartitionRegistry(dataDir, environment, clock, watchers::wake);
+            // Cluster mode: replicas open at the high watermark checkpointed last, never at their log end.
+            partitions = new PartitionRegistry(dataDir, environment, clock, watchers::wake, config.cluster().isCluster()
+                    ? Optional.of(HighWatermarkStore.load(dataDir, ledger)) : Optional.empty());
             TopicRegistry topics = TopicRegistry.load(dataDir, config, ledger);
             TopicOperations.finishRecordedDeletes(topics, partitions);
             recoverPartitions(topics, cleanShutdown);
@@ -251,7 +255,8 @@ public final class SuretyBroker implements AutoCloseable {
      */
     private void reportUnknownEntries() throws IOException {
         Set<String> known = new HashSet<>(Set.of(TopicRegistry.directoryName(), GroupCoordinator.DATA_DIRECTORY,
-                CLEAN_SHUTDOWN_FILE, PRODUCER_IDS_FILE, FSYNC_LEDGER_FILE, ClusterNode.QUORUM_DIRECTORY));
+                CLEAN_SHUTDOWN_FILE, PRODUCER_IDS_FILE, FSYNC_LEDGER_FILE, ClusterNode.QUORUM_DIRECTORY,
+                HighWatermarkCheckpoint.FILE_NAME, HighWatermarkCheckpoint.FILE_NAME + ".tmp"));
         for (Partition partition : partitions.all()) {
             known.add(PartitionRegistry.directoryName(partition.topicPartition()));
         }
@@ -296,6 +301,11 @@ public final class SuretyBroker implements AutoCloseable {
         long checkpointEvery = config.storage().recoveryCheckpointIntervalMs();
         timer.scheduleWithFixedDelay(() -> handlerPool.execute(() -> partitions.all()
                 .forEach(Partition::checkpointRecoveryPoint)), checkpointEvery, checkpointEvery, TimeUnit.MILLISECONDS);
+        long highWatermarksEvery = config.replication().replicaHighWatermarkCheckpointIntervalMs();
+        if (config.cluster().isCluster() && highWatermarksEvery > 0) {
+            timer.scheduleWithFixedDelay(() -> handlerPool.execute(partitions::checkpointHighWatermarks),
+                    highWatermarksEvery, highWatermarksEvery, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The port the broker listens on (the bound one when configured with port 0). */

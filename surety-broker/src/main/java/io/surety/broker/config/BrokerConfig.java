@@ -114,6 +114,7 @@ public final class BrokerConfig {
     public static final String REPLICA_FETCH_MIN_BYTES = "replica.fetch.min.bytes";
     public static final String NUM_REPLICA_FETCHERS = "num.replica.fetchers";
     public static final String REPLICA_FETCH_BACKOFF_MS = "replica.fetch.backoff.ms";
+    public static final String REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS = "replica.high.watermark.checkpoint.interval.ms";
     public static final String BROKER_SESSION_TIMEOUT_MS = "broker.session.timeout.ms";
     public static final String BROKER_HEARTBEAT_INTERVAL_MS = "broker.heartbeat.interval.ms";
     public static final String CONTROLLED_SHUTDOWN_ENABLE = "controlled.shutdown.enable";
@@ -295,6 +296,10 @@ public final class BrokerConfig {
                     "Fetcher threads per source broker.")
             .define(REPLICA_FETCH_BACKOFF_MS, Type.INT, 1_000, Range.atLeast(0), Importance.MEDIUM,
                     "How long a follower waits before fetching a partition again after an error.")
+            // As in Kafka, any value is accepted; at 0 or below the file is written only at a clean stop.
+            .define(REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS, Type.LONG, 5_000L, Importance.HIGH,
+                    "How often the replicas' high watermarks are written to replication-offset-checkpoint (when one "
+                            + "changed); at 0 or below only at a clean stop.")
             .define(BROKER_SESSION_TIMEOUT_MS, Type.INT, 9_000, Range.atLeast(1), Importance.MEDIUM,
                     "A broker that has not heartbeated for this long is fenced: it leaves every ISR and leads nothing.")
             .define(BROKER_HEARTBEAT_INTERVAL_MS, Type.INT, 2_000, Range.atLeast(1), Importance.MEDIUM,
@@ -312,7 +317,8 @@ public final class BrokerConfig {
     /** Replication keys, which change nothing on a single node. */
     private static final Set<String> REPLICATION_KEYS = Set.of(INTER_BROKER_LISTENER_NAME, REPLICA_LAG_TIME_MAX_MS,
             REPLICA_FETCH_WAIT_MAX_MS, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_RESPONSE_MAX_BYTES, REPLICA_FETCH_MIN_BYTES,
-            NUM_REPLICA_FETCHERS, REPLICA_FETCH_BACKOFF_MS, BROKER_SESSION_TIMEOUT_MS, BROKER_HEARTBEAT_INTERVAL_MS, CONTROLLED_SHUTDOWN_ENABLE,
+            NUM_REPLICA_FETCHERS, REPLICA_FETCH_BACKOFF_MS, REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
+            BROKER_SESSION_TIMEOUT_MS, BROKER_HEARTBEAT_INTERVAL_MS, CONTROLLED_SHUTDOWN_ENABLE,
             CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS, UNCLEAN_LEADER_ELECTION_ENABLE);
 
     private final Map<String, String> originals;

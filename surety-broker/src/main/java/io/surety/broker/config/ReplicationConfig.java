@@ -22,6 +22,9 @@ import org.apache.kafka.common.config.ConfigException;
  *     a replica outside the ISR, losing records
  * @param replicaFetchBackoffMs {@code replica.fetch.backoff.ms}: how long a follower waits before fetching a
  *     partition again after an error (a lost connection, a corrupt batch, a leader not ready)
+ * @param replicaHighWatermarkCheckpointIntervalMs {@code replica.high.watermark.checkpoint.interval.ms}: how
+ *     often the replicas' high watermarks are written to {@code replication-offset-checkpoint} when one
+ *     changed; 0 or below, only at a clean stop (Kafka's scheduler runs such a task once)
  */
 public record ReplicationConfig(
         long replicaLagTimeMaxMs,
@@ -36,7 +39,8 @@ public record ReplicationConfig(
         int quorumElectionTimeoutMs,
         int minInsyncReplicas,
         boolean uncleanLeaderElectionEnable,
-        int replicaFetchBackoffMs) {
+        int replicaFetchBackoffMs,
+        long replicaHighWatermarkCheckpointIntervalMs) {
 
     /** Checks what spans several keys, as Kafka does at start. */
     public ReplicationConfig {
@@ -65,6 +69,7 @@ public record ReplicationConfig(
                 values.intValue(BrokerConfig.CONTROLLER_QUORUM_ELECTION_TIMEOUT_MS),
                 values.intValue(BrokerConfig.MIN_INSYNC_REPLICAS),
                 values.booleanValue(BrokerConfig.UNCLEAN_LEADER_ELECTION_ENABLE),
-                values.intValue(BrokerConfig.REPLICA_FETCH_BACKOFF_MS));
+                values.intValue(BrokerConfig.REPLICA_FETCH_BACKOFF_MS),
+                values.longValue(BrokerConfig.REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS));
     }
 }

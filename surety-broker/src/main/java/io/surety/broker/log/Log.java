@@ -64,7 +64,8 @@ import org.slf4j.LoggerFactory;
  *  highWatermark                         append (interval policy),            writer, resp. flush; one policy
  *                                        flush (fsync policy); with             never uses both; set from the
  *                                        replicas: advanceHighWatermarkTo     replicas: writer only
- *  highWatermarkFromReplicas             setHighWatermarkFromReplicas         writer + flush lock
+ *  highWatermarkFromReplicas             setHighWatermarkFromReplicas,        writer + flush lock
+ *                                        startHighWatermarkFromReplicasAt
  *  flushedOffset, lastFlushMs            flush (flusher thread; close),       flush lock: flush forces up to a snapshot
  *                                        truncation (lowers it)                 of end, safe beside appends
  *  recovery-point                        open, checkpointRecoveryPoint        recovery-point lock (open: before
@@ -332,7 +333,8 @@ public final class Log {
      * (the log end, or the durable end under {@code flush.policy=fsync}) and moves only through
      * {@link #advanceHighWatermarkTo}: what a replicated leader and a follower do. Without it, the
      * single-node rule is back; under the interval policy the high watermark is the log end at
-     * once, under fsync the next flush moves it. Never lowers the high watermark.
+     * once, under fsync too when everything appended is durable, else the next flush moves it.
+     * Never lowers the high watermark.
      *
      * <p>Implementation notes: the switch is made under the flush lock, so a flush that read the
      * old setting never publishes its durable end after it.
@@ -341,9 +343,29 @@ public final class Log {
         flushLock.lock();
         try {
             highWatermarkFromReplicas = fromReplicas;
-            if (!fromReplicas && !visibleOnFlush) {
+            if (!fromReplicas && (!visibleOnFlush || flushedOffset == end.offset())) {
+                // Under fsync with everything durable (a replica that opened below its end from the
+                // checkpoint and now leads alone): visible at once rather than at the next flush.
                 highWatermark = end;
             }
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /**
+     * Writer only, before the log serves: the high watermark is set from the replicas from now on
+     * ({@link #setHighWatermarkFromReplicas}) and starts at {@code offset} clamped to [log start,
+     * log end] — a replica of a cluster opening, with the value its node checkpointed last (Kafka's
+     * {@code replication-offset-checkpoint}), or the log start when none was. Unlike every other
+     * change of the high watermark this one may lower it: at open it is the log end, which may hold
+     * records no other replica has.
+     */
+    public void startHighWatermarkFromReplicasAt(long offset) throws IOException {
+        flushLock.lock();
+        try {
+            highWatermarkFromReplicas = true;
+            highWatermark = positionAt(Math.max(logStartOffset, Math.min(offset, end.offset())));
         } finally {
             flushLock.unlock();
         }
@@ -365,15 +387,20 @@ public final class Log {
         if (offset <= current.offset()) {
             return false;
         }
+        highWatermark = positionAt(offset);
+        return true;
+    }
+
+    /** Where a high watermark at {@code offset} (at most the log end) lies: the start of the batch holding it. */
+    private LogPosition positionAt(long offset) throws IOException {
         LogPosition logEnd = end;
         if (offset >= logEnd.offset()) {
-            highWatermark = logEnd;
-            return true;
+            return logEnd;
         }
-        LogSegment segment = segments.floorEntry(offset).getValue();
+        Map.Entry<Long, LogSegment> floor = segments.floorEntry(offset);
+        LogSegment segment = floor != null ? floor.getValue() : segments.firstEntry().getValue();
         int position = segment.positionOf(offset, segment.size());
-        highWatermark = new LogPosition(offset, segment, position >= 0 ? position : segment.size());
-        return true;
+        return new LogPosition(offset, segment, position >= 0 ? position : segment.size());
     }
 
     /**

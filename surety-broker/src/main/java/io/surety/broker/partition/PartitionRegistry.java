@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -34,13 +36,27 @@ public final class PartitionRegistry {
     private final Clock clock;
     private final Partition.HighWatermarkListener listener;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    /** Cluster mode only: where replicas' high watermarks are kept across restarts. */
+    private final Optional<HighWatermarkStore> highWatermarks;
 
+    /** A single node's partitions (no high-watermark checkpoint). */
     public PartitionRegistry(Path dataDir, LogEnvironment environment, Clock clock,
             Partition.HighWatermarkListener listener) {
+        this(dataDir, environment, clock, listener, Optional.empty());
+    }
+
+    /**
+     * With {@code highWatermarks} present (cluster mode), a replica opened with {@code solo} false
+     * starts at the high watermark checkpointed for it, and {@link #checkpointHighWatermarks} and
+     * {@link #closeAll} write them.
+     */
+    public PartitionRegistry(Path dataDir, LogEnvironment environment, Clock clock,
+            Partition.HighWatermarkListener listener, Optional<HighWatermarkStore> highWatermarks) {
         this.dataDir = dataDir;
         this.environment = environment;
         this.clock = clock;
         this.listener = listener;
+        this.highWatermarks = highWatermarks;
     }
 
     /**
@@ -53,7 +69,9 @@ public final class PartitionRegistry {
 
     /**
      * Opens or creates a partition; with {@code solo} false (a replica of a cluster) it has no leader
-     * until the cluster metadata gives it a role ({@link Partition#replication()}).
+     * until the cluster metadata gives it a role ({@link Partition#replication()}), and its high
+     * watermark starts at the value checkpointed for it, or at its log start
+     * ({@link Replication#restoreHighWatermark}).
      */
     public Partition open(TopicPartition tp, Uuid topicId, TopicConfig config, boolean cleanShutdown, boolean solo)
             throws IOException {
@@ -64,6 +82,8 @@ public final class PartitionRegistry {
         Partition partition = new Partition(tp, topicId, log, producers, listener);
         if (solo) {
             partition.becomeLeader();
+        } else if (highWatermarks.isPresent()) {
+            partition.replication().restoreHighWatermark(highWatermarks.get().takeStartingHighWatermark(tp));
         }
         partitions.put(tp, partition);
         return partition;
@@ -163,12 +183,32 @@ public final class PartitionRegistry {
         }
     }
 
-    /** Flushes, checkpoints and closes every partition (clean shutdown). */
+    /**
+     * Cluster mode: writes the high watermarks of every hosted, online replica to the data
+     * directory's checkpoint, all in one file, when one changed since the last write (the periodic
+     * task, every {@code replica.high.watermark.checkpoint.interval.ms}). Does nothing on a single node.
+     */
+    public void checkpointHighWatermarks() {
+        highWatermarks.ifPresent(store -> store.checkpoint(currentHighWatermarks()));
+    }
+
+    private Map<TopicPartition, Long> currentHighWatermarks() {
+        Map<TopicPartition, Long> current = new HashMap<>();
+        for (Partition partition : partitions.values()) {
+            if (!partition.isOffline()) {
+                current.put(partition.topicPartition(), partition.highWatermark());
+            }
+        }
+        return current;
+    }
+
+    /** Flushes, checkpoints and closes every partition, then (cluster mode) checkpoints their high watermarks (clean shutdown). */
     public void closeAll() {
         long now = clock.millis();
         for (Partition partition : partitions.values()) {
             partition.close(now);
         }
+        checkpointHighWatermarks();
         partitions.clear();
     }
 }

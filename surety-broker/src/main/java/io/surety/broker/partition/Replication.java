@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *  role (which object)                    becomeLeader, becomeFollower        partition lock; volatile for readers
  *  LeaderState: ISR, proposal in flight,  becomeLeader, fetch updates,        partition lock (read and written)
  *    partition epoch, followers' progress   ISR checks and answers
- *  the log's high watermark (replicated)  fetch updates, ISR answers, leader  partition lock (the log's writer)
+ *  the log's high watermark (replicated)  the open (restoreHighWatermark),   partition lock (the log's writer)
+ *                                           fetch updates, ISR answers, leader
  *                                           appends and flushes, follower
  *                                           appends, truncation
  *  follower appends, truncation           appendAsFollower, truncate*         partition lock (the log's writer)
@@ -73,6 +75,27 @@ public final class Replication {
     /** The leader epoch the partition is in (whichever role this node has in it). */
     public int leaderEpoch() {
         return role.leaderEpoch();
+    }
+
+    /**
+     * A replica of a cluster opening, before it has a role or serves: its high watermark is set
+     * from the replicas from now on and starts at {@code checkpointed} (what this node last wrote
+     * to its {@link HighWatermarkCheckpoint}), clamped to the log, or at the log start when the
+     * checkpoint has no entry for it. Never the log end, which may hold records only this replica
+     * has: the leader raises it as followers fetch, a follower takes it from its leader. An offline
+     * partition is left as it is (it serves nothing, and is not checkpointed).
+     */
+    void restoreHighWatermark(OptionalLong checkpointed) {
+        lock.lock();
+        try {
+            if (!partition.isOffline()) {
+                log.startHighWatermarkFromReplicasAt(checkpointed.orElse(log.logStartOffset()));
+            }
+        } catch (IOException e) {
+            partition.storageFailure("high watermark restore", e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -483,8 +506,9 @@ public final class Replication {
             log.forgetEmptyLeaderEpochsFrom(newEnd);
             if (newEnd < highWatermark) {
                 LOG.warn("Truncated {} below its high watermark to match leader epoch {} ending at {}: offsets {} to {}"
-                        + " that consumers may have read are gone (an unclean leader election)", partition.topicPartition(), epoch,
-                        endOffset, newEnd, highWatermark - 1);
+                        + " that consumers may have read are gone (the leader's log lacks records it had committed: an"
+                        + " unclean leader election, or a leader that lost unflushed records in a crash)",
+                        partition.topicPartition(), epoch, endOffset, newEnd, highWatermark - 1);
             }
             return newEnd;
         } finally {

@@ -14,7 +14,7 @@ class ReplicationConfigTest {
         ReplicationConfig replication = BrokerConfig.of(Map.of()).replication();
 
         assertThat(replication).isEqualTo(new ReplicationConfig(30_000L, 500, 1_048_576, 10_485_760, 1, 1, 9_000, 2_000,
-                true, 1_000, 1, false, 1_000));
+                true, 1_000, 1, false, 1_000, 5_000L));
     }
 
     @Test
@@ -25,11 +25,20 @@ class ReplicationConfigTest {
                 Map.entry("num.replica.fetchers", "2"), Map.entry("broker.session.timeout.ms", "6000"),
                 Map.entry("broker.heartbeat.interval.ms", "500"), Map.entry("controlled.shutdown.enable", "false"),
                 Map.entry("controller.quorum.election.timeout.ms", "700"), Map.entry("min.insync.replicas", "2"),
-                Map.entry("unclean.leader.election.enable", "true"), Map.entry("replica.fetch.backoff.ms", "250")))
+                Map.entry("unclean.leader.election.enable", "true"), Map.entry("replica.fetch.backoff.ms", "250"),
+                Map.entry("replica.high.watermark.checkpoint.interval.ms", "750")))
                 .replication();
 
         assertThat(replication).isEqualTo(new ReplicationConfig(10_000L, 100, 2048, 4096, 8, 2, 6_000, 500, false, 700, 2,
-                true, 250));
+                true, 250, 750L));
+    }
+
+    @Test
+    void shouldAcceptAnyHighWatermarkCheckpointIntervalAsKafkaDoesButRefuseANonNumber() {
+        assertThat(BrokerConfig.of(Map.of("replica.high.watermark.checkpoint.interval.ms", "0")).replication()
+                .replicaHighWatermarkCheckpointIntervalMs()).isZero();
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("replica.high.watermark.checkpoint.interval.ms", "soon")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("replica.high.watermark.checkpoint.interval.ms");
     }
 
     @Test

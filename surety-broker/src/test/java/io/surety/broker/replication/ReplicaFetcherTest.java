@@ -53,7 +53,7 @@ class ReplicaFetcherTest {
     private static final Uuid TOPIC_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAQ");
     private static final int BACKOFF_MS = 1_000;
     private static final ReplicationConfig CONFIG = new ReplicationConfig(30_000L, 0, 16 * 1024, 64 * 1024, 1, 1, 9_000,
-            2_000, true, 1_000, 2, false, BACKOFF_MS);
+            2_000, true, 1_000, 2, false, BACKOFF_MS, 5_000L);
 
     @TempDir
     Path dir;
