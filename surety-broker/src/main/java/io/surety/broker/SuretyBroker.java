@@ -7,6 +7,7 @@ import io.surety.broker.api.TopicOperations;
 import io.surety.broker.cleaner.LogCleaner;
 import io.surety.broker.cleaner.PartitionCompactionTarget;
 import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.NetworkConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.TopicView;
 import io.surety.broker.coordinator.TransactionView;
@@ -44,6 +45,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -72,8 +74,10 @@ import org.slf4j.LoggerFactory;
  * point recorded, so the next start skips recovery. Thread-safe.
  *
  * <p>Start order: the metrics/health HTTP listener ({@code metrics.port}) first, so operators see a
- * live process while logs recover; then log recovery; then the Kafka listener, and only then does
- * {@code /ready} answer 200.
+ * live process while logs recover; then log recovery; then the Kafka listeners (every broker
+ * listener of a cluster node, each on its own port; the one client listener of a single node); a
+ * cluster node then registers them all with the controller, and only then does {@code /ready}
+ * answer 200.
  */
 public final class SuretyBroker implements AutoCloseable {
 
@@ -203,18 +207,16 @@ public final class SuretyBroker implements AutoCloseable {
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
-            server = NettyServer.start(config.network().listener().host(), config.network().listener().port(),
-                    config.network().networkThreads(), config.network().socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()), handlerPool,
-                    metrics.connections());
+            server = NettyServer.start(bindings(), config.network().networkThreads(),
+                    config.network().socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()),
+                    handlerPool, metrics.connections());
             groups.startTimers();
             if (clusterNode != null) {
-                ListenerEndpoint client = config.cluster().listeners().clientListener();
-                clusterNode.register(new ListenerEndpoint(client.name(), config.network().advertisedListener().host(),
-                        port()));
+                clusterNode.register(advertisedListeners());
             }
             ready = true;
-            LOG.info("Surety broker {} serving on {}:{} (cluster {}, {}, data {}, flush.policy={})", identity.nodeId(),
-                    config.network().listener().host(), port(), identity.clusterId(), clusterNode == null ? "single node"
+            LOG.info("Surety broker {} serving on {} (cluster {}, {}, data {}, flush.policy={})", identity.nodeId(),
+                    servedListeners(), identity.clusterId(), clusterNode == null ? "single node"
                             : "broker and controller, quorum " + config.cluster().voters(),
                     dataDir, config.storage().flushPolicy().name().toLowerCase());
         } catch (IOException | RuntimeException e) {
@@ -225,6 +227,31 @@ public final class SuretyBroker implements AutoCloseable {
             close();
             throw new IOException("Interrupted while starting", e);
         }
+    }
+
+    /** Every broker listener to bind: the client one alone on a single node, every one on a cluster node. */
+    private List<NettyServer.Binding> bindings() {
+        return config.network().brokerListeners().stream()
+                .map(l -> new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port())).toList();
+    }
+
+    /**
+     * Every broker listener at the address others are told, as the controller registers them: the
+     * advertised host, and the advertised port or, when that is 0, the port bound.
+     */
+    private List<ListenerEndpoint> advertisedListeners() {
+        return config.network().brokerListeners().stream()
+                .map(l -> new ListenerEndpoint(l.name(), l.advertised().host(), advertisedPort(l))).toList();
+    }
+
+    private int advertisedPort(NetworkConfig.BrokerListener listener) {
+        return listener.advertised().port() == 0 ? server.port(listener.name()) : listener.advertised().port();
+    }
+
+    /** {@code NAME://host:port} of every listener served, ports as bound, for the start line. */
+    private String servedListeners() {
+        return String.join(", ", config.network().brokerListeners().stream()
+                .map(l -> l.name() + "://" + l.bound().host() + ":" + server.port(l.name())).toList());
     }
 
     private void recoverPartitions(TopicRegistry topics, boolean cleanShutdown) throws IOException {
@@ -308,7 +335,6 @@ public final class SuretyBroker implements AutoCloseable {
         }
     }
 
-    /** The port the broker listens on (the bound one when configured with port 0). */
     /**
      * Controlled shutdown (controlled.shutdown.enable): before anything stops, the controller moves
      * this broker's leaderships to other in-sync replicas, so producers see a new leader rather
@@ -347,13 +373,37 @@ public final class SuretyBroker implements AutoCloseable {
         return Optional.ofNullable(clusterNode);
     }
 
+    /** The port the client listener is bound to (the one picked when configured with port 0). */
     public int port() {
-        return server.port();
+        return server.port(config.network().clientListenerName());
     }
 
-    /** {@code host:port} for clients' {@code bootstrap.servers}. */
+    /**
+     * The port broker listener {@code listenerName} is bound to.
+     *
+     * @throws IllegalArgumentException when the broker serves no such listener
+     */
+    public int port(String listenerName) {
+        return server.port(listenerName.toUpperCase(Locale.ROOT));
+    }
+
+    /** {@code host:port} for clients' {@code bootstrap.servers}: the client listener's advertised address. */
     public String bootstrapServers() {
-        return config.network().advertisedListener().host() + ":" + port();
+        return bootstrapServers(config.network().clientListenerName());
+    }
+
+    /**
+     * {@code host:port} of broker listener {@code listenerName} as advertised (its bound port when
+     * advertised with port 0): what a client of that listener bootstraps from.
+     *
+     * @throws IllegalArgumentException when the broker serves no such listener
+     */
+    public String bootstrapServers(String listenerName) {
+        String name = listenerName.toUpperCase(Locale.ROOT);
+        NetworkConfig.BrokerListener listener = config.network().brokerListeners().stream()
+                .filter(l -> l.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No broker listener " + listenerName));
+        return listener.advertised().host() + ":" + advertisedPort(listener);
     }
 
     public Path dataDir() {

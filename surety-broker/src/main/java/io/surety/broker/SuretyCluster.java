@@ -28,9 +28,17 @@ import org.apache.kafka.common.Uuid;
  * }
  * }</pre>
  *
+ * <p>By default each node has one broker listener, {@code PLAINTEXT}, for clients and replication
+ * alike. {@link Builder#interBrokerListener(ListenerAddress)} gives every node a second one,
+ * {@value #INTER_BROKER_LISTENER}, that the brokers replicate over, advertised wherever the test
+ * likes: in front of a fault proxy, say, to cut the followers' fetches and nothing else.
+ *
  * <p>Thread-safety: one thread drives the cluster (starts, stops and restarts nodes).
  */
 public final class SuretyCluster implements AutoCloseable {
+
+    /** The name of the inter-broker listener {@link Builder#interBrokerListener(ListenerAddress)} adds. */
+    public static final String INTER_BROKER_LISTENER = "INTERNAL";
 
     private final String clusterId;
     private final Map<Integer, NodeSlot> slots;
@@ -38,6 +46,16 @@ public final class SuretyCluster implements AutoCloseable {
     private final Path root;
 
     private record NodeSlot(int nodeId, Path dataDir, int clientPort, int controllerPort, Map<String, String> config) {
+    }
+
+    /** Where a node's inter-broker listener is advertised. */
+    @FunctionalInterface
+    public interface ListenerAddress {
+        /**
+         * The {@code host:port} to advertise node {@code nodeId}'s listener at, given the port on
+         * 127.0.0.1 it binds; called once per node as the cluster is built.
+         */
+        String advertised(int nodeId, int boundPort);
     }
 
     private final Map<Integer, SuretyBroker> running = new LinkedHashMap<>();
@@ -122,6 +140,7 @@ public final class SuretyCluster implements AutoCloseable {
         private int nodes = 3;
         private Path dataRoot;
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private ListenerAddress interBroker;
 
         /** How many nodes, every one a voter of the quorum (default 3). */
         public Builder nodes(int count) {
@@ -135,6 +154,16 @@ public final class SuretyCluster implements AutoCloseable {
         /** Where node data directories go ({@code node-<id>}); default a temporary directory deleted at close. */
         public Builder dataRoot(Path dir) {
             this.dataRoot = dir;
+            return this;
+        }
+
+        /**
+         * Gives every node a second broker listener, {@value #INTER_BROKER_LISTENER}, on its own port
+         * of 127.0.0.1, and makes it the inter-broker listener (followers fetch over it), advertised
+         * at the address {@code advertise} returns. Clients keep using {@code PLAINTEXT}.
+         */
+        public Builder interBrokerListener(ListenerAddress advertise) {
+            this.interBroker = advertise;
             return this;
         }
 
@@ -164,6 +193,14 @@ public final class SuretyCluster implements AutoCloseable {
                 config.put("process.roles", "broker,controller");
                 config.put("listeners", "PLAINTEXT://127.0.0.1:" + pair[0] + ",CONTROLLER://127.0.0.1:" + pair[1]);
                 config.put("controller.listener.names", "CONTROLLER");
+                if (interBroker != null) {
+                    int port = freePort();
+                    config.put("listeners", config.get("listeners") + "," + INTER_BROKER_LISTENER + "://127.0.0.1:" + port);
+                    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                            + INTER_BROKER_LISTENER + ":PLAINTEXT");
+                    config.put("inter.broker.listener.name", INTER_BROKER_LISTENER);
+                    config.put("advertised.listeners", INTER_BROKER_LISTENER + "://" + interBroker.advertised(id, port));
+                }
                 config.put("controller.quorum.voters", voters.toString());
                 config.put("log.dirs", dir.toString());
                 config.put("metrics.port", "0");

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.apache.kafka.common.protocol.Errors;
 
 /**
  * The cluster as responses describe it in cluster mode, read from one committed image: the brokers
@@ -15,9 +16,10 @@ import java.util.OptionalInt;
  * Stateless; every method reads only the image (and view) it is given.
  *
  * <p>A broker is <em>live</em> when it is registered and unfenced (Kafka's alive brokers; one in
- * controlled shutdown still is), and is described by its endpoint on the client listener
- * ({@link ClusterView#clientListenerName()}); a live broker without that listener is left out, as
- * Kafka leaves out brokers without the listener a request came on.
+ * controlled shutdown still is), and is described by its endpoint on the listener the request came
+ * in on ({@link ApiRequest#listenerName()}), so a client of the inter-broker listener is given
+ * inter-broker addresses and a client of the client listener client addresses. As in Kafka, a live
+ * broker without that listener is left out, and counts as an offline replica.
  */
 final class ClusterDescription {
 
@@ -27,11 +29,11 @@ final class ClusterDescription {
     private ClusterDescription() {
     }
 
-    /** A live broker with its client endpoint. */
+    /** A live broker with its endpoint on one listener. */
     record LiveBroker(int brokerId, Endpoint endpoint, Optional<String> rack) {
     }
 
-    /** Every live broker with a client endpoint, in id order. */
+    /** Every live broker with an endpoint on listener {@code listenerName}, in id order. */
     static List<LiveBroker> liveBrokers(ClusterImage image, String listenerName) {
         List<LiveBroker> out = new ArrayList<>();
         for (BrokerRegistration broker : image.brokers().values()) {
@@ -42,7 +44,7 @@ final class ClusterDescription {
         return out;
     }
 
-    /** Broker {@code brokerId} if it is live and has a client endpoint. */
+    /** Broker {@code brokerId} if it is live and has an endpoint on listener {@code listenerName}. */
     static Optional<LiveBroker> liveBroker(ClusterImage image, int brokerId, String listenerName) {
         BrokerRegistration broker = image.broker(brokerId);
         if (broker == null || broker.fenced()) {
@@ -56,10 +58,10 @@ final class ClusterDescription {
      * broker; otherwise this node when live, else the first live broker, else {@link #NO_NODE}.
      * Any broker forwards what only the controller decides, so a client that sends
      * controller-bound requests to the fallback is still served (Kafka's brokers in KRaft mode give
-     * a live broker for the same reason).
+     * a live broker for the same reason). Only brokers with an endpoint on {@code listener} qualify,
+     * since the client can reach no other.
      */
-    static int controllerId(ClusterView view, ClusterImage image) {
-        String listener = view.clientListenerName();
+    static int controllerId(ClusterView view, ClusterImage image, String listener) {
         OptionalInt leader = view.activeControllerId();
         if (leader.isPresent() && liveBroker(image, leader.getAsInt(), listener).isPresent()) {
             return leader.getAsInt();
@@ -79,23 +81,54 @@ final class ClusterDescription {
      * are each node's own, unreplicated, so every node must send clients to the same one. The
      * lowest live id is a choice every node makes alike from the same image. When that broker is
      * fenced the choice moves to the next one, whose coordinator does not have the groups' offsets
-     * or the transactions' state: there is no failover yet.
+     * or the transactions' state: there is no failover yet. The choice does not depend on the
+     * listener a request came in on; a client of a listener the chosen node lacks gets
+     * COORDINATOR_NOT_AVAILABLE, as from Kafka.
      */
-    static int coordinatorId(ClusterImage image, String listenerName) {
-        List<LiveBroker> live = liveBrokers(image, listenerName);
-        return live.isEmpty() ? NO_NODE : live.get(0).brokerId();
+    static int coordinatorId(ClusterImage image) {
+        return image.brokers().values().stream().filter(broker -> !broker.fenced())
+                .mapToInt(BrokerRegistration::brokerId).min().orElse(NO_NODE);
     }
 
-    /** The replicas of {@code partition} on brokers that are not live (fenced or not registered). */
-    static List<Integer> offlineReplicas(ClusterImage image, PartitionState partition) {
+    /**
+     * The replicas of {@code partition} a client of listener {@code listenerName} cannot use: on
+     * brokers that are not live (fenced or not registered) or have no endpoint on that listener.
+     */
+    static List<Integer> offlineReplicas(ClusterImage image, PartitionState partition, String listenerName) {
         List<Integer> out = new ArrayList<>();
         for (int replica : partition.replicas()) {
             BrokerRegistration broker = image.broker(replica);
-            if (broker == null || broker.fenced()) {
+            if (broker == null || broker.fenced() || endpointOf(broker, listenerName).isEmpty()) {
                 out.add(replica);
             }
         }
         return out;
+    }
+
+    /**
+     * The endpoint on listener {@code listenerName} of the partition's leader, fenced or not, as
+     * Kafka looks a leader up; empty when there is no leader, the leader is not registered, or it
+     * has no such listener (see {@link #leaderMissingError}).
+     */
+    static Optional<Endpoint> leaderEndpoint(ClusterImage image, PartitionState partition, String listenerName) {
+        BrokerRegistration leader = partition.hasLeader() ? image.broker(partition.leader()) : null;
+        return leader == null ? Optional.empty() : endpointOf(leader, listenerName);
+    }
+
+    /**
+     * Kafka's error for a partition whose leader has no endpoint for the client: LEADER_NOT_AVAILABLE
+     * when there is no leader or it is not registered; when the leader lacks the request's listener,
+     * LISTENER_NOT_FOUND from Metadata v6 on ({@code listenerNotFound}), so the misconfiguration
+     * shows, and LEADER_NOT_AVAILABLE before.
+     */
+    static Errors leaderMissingError(ClusterImage image, PartitionState partition, boolean listenerNotFound) {
+        boolean registered = partition.hasLeader() && image.broker(partition.leader()) != null;
+        return registered && listenerNotFound ? Errors.LISTENER_NOT_FOUND : Errors.LEADER_NOT_AVAILABLE;
+    }
+
+    /** Whether broker {@code brokerId} is live and has an endpoint on listener {@code listenerName}. */
+    static boolean reachable(ClusterImage image, int brokerId, String listenerName) {
+        return liveBroker(image, brokerId, listenerName).isPresent();
     }
 
     private static Optional<Endpoint> endpointOf(BrokerRegistration broker, String listenerName) {

@@ -6,6 +6,7 @@ import io.surety.broker.cluster.PartitionState;
 import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.config.TopicsConfig;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +31,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Metadata in cluster mode, every version, from the committed image ({@link ClusterView}): the live
- * brokers at their client endpoints, the controller id ({@link ClusterDescription#controllerId}),
- * the cluster id, and the requested topics with their ids and, per partition, the leader (-1 with
- * LEADER_NOT_AVAILABLE when there is none), leader epoch, replicas, ISR and the replicas on brokers
- * that are not live. Unknown names get UNKNOWN_TOPIC_OR_PARTITION, unknown ids UNKNOWN_TOPIC_ID.
+ * brokers at their endpoints on the listener the request came in on, the controller id
+ * ({@link ClusterDescription#controllerId}), the cluster id, and the requested topics with their ids
+ * and, per partition, the leader, leader epoch, replicas, ISR and the replicas the client cannot use
+ * (on brokers not live or without its listener). Unknown names get UNKNOWN_TOPIC_OR_PARTITION,
+ * unknown ids UNKNOWN_TOPIC_ID.
+ *
+ * <p>Per listener, as Kafka's metadata cache answers: a broker without the request's listener is left
+ * out of the brokers; a partition whose leader has none (or that has no leader) shows leader -1 with
+ * the error {@link ClusterDescription#leaderMissingError} gives (LEADER_NOT_AVAILABLE, or
+ * LISTENER_NOT_FOUND from v6 on when the leader lacks the listener). Version 0 alone also leaves out
+ * of the replicas and ISR the brokers the client cannot use, and says REPLICA_NOT_AVAILABLE when it
+ * did.
  *
  * <p>Auto-creation ({@code auto.create.topics.enable}, and the client allows it): the topic is
  * asked of the controller with {@code num.partitions} and {@code default.replication.factor}, and
@@ -68,33 +77,48 @@ final class ClusterMetadataHandler implements ApiHandler {
         ClusterImage image = cluster.image();
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId().orElse(null))
-                .setControllerId(ClusterDescription.controllerId(cluster, image))
+                .setControllerId(ClusterDescription.controllerId(cluster, image, request.listenerName()))
                 .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
-        for (LiveBroker broker : ClusterDescription.liveBrokers(image, cluster.clientListenerName())) {
+        Listener listener = new Listener(request.listenerName(), request.version());
+        for (LiveBroker broker : ClusterDescription.liveBrokers(image, listener.name())) {
             response.brokers().add(new MetadataResponseBroker().setNodeId(broker.brokerId())
                     .setHost(broker.endpoint().host()).setPort(broker.endpoint().port()).setRack(broker.rack().orElse(null)));
         }
         if (body.isAllTopics()) {
-            image.topicsByName().values().forEach(topic -> response.topics().add(describe(image, topic)));
+            image.topicsByName().values().forEach(topic -> response.topics().add(describe(image, topic, listener)));
         } else {
             boolean mayCreate = topicsConfig.autoCreateTopicsEnable() && (request.version() < 4 || data.allowAutoTopicCreation());
             for (MetadataRequestTopic requested : data.topics()) {
-                response.topics().add(lookup(image, requested, mayCreate));
+                response.topics().add(lookup(image, requested, mayCreate, listener));
             }
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }
 
-    private MetadataResponseTopic lookup(ClusterImage image, MetadataRequestTopic requested, boolean mayCreate) {
+    /** The listener a request came in on, and what its version asks of the answer. */
+    private record Listener(String name, short version) {
+        /** Version 0 leaves the replicas the client cannot use out of the replica and ISR lists. */
+        boolean filtersReplicas() {
+            return version == 0;
+        }
+
+        /** From version 6 on, a leader without the listener is LISTENER_NOT_FOUND rather than LEADER_NOT_AVAILABLE. */
+        boolean saysListenerNotFound() {
+            return version >= 6;
+        }
+    }
+
+    private MetadataResponseTopic lookup(ClusterImage image, MetadataRequestTopic requested, boolean mayCreate,
+                                         Listener listener) {
         String name = requested.name();
         if (name == null) {
             TopicImage topic = image.topic(requested.topicId());
-            return topic != null ? describe(image, topic) : new MetadataResponseTopic().setTopicId(requested.topicId())
+            return topic != null ? describe(image, topic, listener) : new MetadataResponseTopic().setTopicId(requested.topicId())
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
         }
         TopicImage topic = image.topic(name);
         if (topic != null) {
-            return describe(image, topic);
+            return describe(image, topic, listener);
         }
         MetadataResponseTopic missing = new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
                 .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
@@ -132,21 +156,41 @@ final class ClusterMetadataHandler implements ApiHandler {
         });
     }
 
-    private static MetadataResponseTopic describe(ClusterImage image, TopicImage topic) {
+    private static MetadataResponseTopic describe(ClusterImage image, TopicImage topic, Listener listener) {
         MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
                 .setIsInternal(false).setErrorCode(Errors.NONE.code())
                 .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (Map.Entry<Integer, PartitionState> entry : topic.partitions().entrySet()) {
-            PartitionState state = entry.getValue();
-            out.partitions().add(new MetadataResponsePartition()
-                    .setPartitionIndex(entry.getKey())
-                    .setErrorCode((state.hasLeader() ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
-                    .setLeaderId(state.leader())
-                    .setLeaderEpoch(state.leaderEpoch())
-                    .setReplicaNodes(new ArrayList<>(state.replicas()))
-                    .setIsrNodes(new ArrayList<>(state.isr()))
-                    .setOfflineReplicas(ClusterDescription.offlineReplicas(image, state)));
+            out.partitions().add(describe(image, entry.getKey(), entry.getValue(), listener));
         }
         return out;
+    }
+
+    private static MetadataResponsePartition describe(ClusterImage image, int index, PartitionState state,
+                                                      Listener listener) {
+        List<Integer> replicas = usable(image, state.replicas(), listener);
+        List<Integer> isr = usable(image, state.isr(), listener);
+        MetadataResponsePartition out = new MetadataResponsePartition()
+                .setPartitionIndex(index)
+                .setLeaderEpoch(state.leaderEpoch())
+                .setReplicaNodes(replicas)
+                .setIsrNodes(isr)
+                .setOfflineReplicas(ClusterDescription.offlineReplicas(image, state, listener.name()));
+        if (ClusterDescription.leaderEndpoint(image, state, listener.name()).isEmpty()) {
+            return out.setLeaderId(ClusterDescription.NO_NODE).setErrorCode(ClusterDescription.leaderMissingError(
+                    image, state, listener.saysListenerNotFound()).code());
+        }
+        boolean filtered = replicas.size() < state.replicas().size() || isr.size() < state.isr().size();
+        return out.setLeaderId(state.leader())
+                .setErrorCode((filtered ? Errors.REPLICA_NOT_AVAILABLE : Errors.NONE).code());
+    }
+
+    /** {@code brokers}, less those the client cannot use when the version asks for that. */
+    private static List<Integer> usable(ClusterImage image, List<Integer> brokers, Listener listener) {
+        if (!listener.filtersReplicas()) {
+            return new ArrayList<>(brokers);
+        }
+        return new ArrayList<>(brokers.stream()
+                .filter(id -> ClusterDescription.reachable(image, id, listener.name())).toList());
     }
 }

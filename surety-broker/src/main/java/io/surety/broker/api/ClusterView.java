@@ -25,12 +25,6 @@ public interface ClusterView {
     OptionalInt activeControllerId();
 
     /**
-     * The name of the listener whose endpoints clients are given: the one the broker serves them on
-     * ({@code Listeners.clientListener()}), looked up in each broker's registration.
-     */
-    String clientListenerName();
-
-    /**
      * Sends {@code request} (Kafka's request message of {@code api}) to the active controller,
      * wherever it runs, and completes with its answer (the response message of {@code api}) once the
      * decision is committed.

@@ -14,7 +14,8 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
 
 /**
  * DescribeCluster: this node as the only broker and as the controller id; in cluster mode the live
- * brokers of the committed image (the fenced ones too when v2 asks) at their client endpoints, and
+ * brokers of the committed image (the fenced ones too when v2 asks) at their endpoints on the
+ * listener the request came in on, and
  * the controller id {@link ClusterDescription#controllerId} gives. The node serves the
  * broker endpoint only: a request for the controller endpoint gets MISMATCHED_ENDPOINT_TYPE and
  * an unknown endpoint type UNSUPPORTED_ENDPOINT_TYPE (both INVALID_REQUEST at v0), as from a
@@ -57,7 +58,7 @@ final class DescribeClusterHandler implements ApiHandler {
                     .setControllerId(localNode.nodeId())
                     .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
             if (cluster.isPresent()) {
-                describe(cluster.get(), data.includeFencedBrokers(), response);
+                describe(cluster.get(), request.listenerName(), data.includeFencedBrokers(), response);
             } else {
                 response.brokers().add(localNode.describeClusterBroker());
             }
@@ -65,16 +66,21 @@ final class DescribeClusterHandler implements ApiHandler {
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }
 
-    /** The cluster's brokers from the committed image: the live ones, and with v2's flag the fenced ones too. */
-    private static void describe(ClusterView view, boolean includeFenced, DescribeClusterResponseData response) {
+    /**
+     * The cluster's brokers from the committed image at their endpoints on {@code listener} (those
+     * without it left out, as Kafka leaves them out): the live ones, and with v2's flag the fenced
+     * ones too.
+     */
+    private static void describe(ClusterView view, String listener, boolean includeFenced,
+                                 DescribeClusterResponseData response) {
         ClusterImage image = view.image();
-        response.setControllerId(ClusterDescription.controllerId(view, image));
+        response.setControllerId(ClusterDescription.controllerId(view, image, listener));
         image.clusterId().ifPresent(response::setClusterId);
         for (BrokerRegistration broker : image.brokers().values()) {
             if (broker.fenced() && !includeFenced) {
                 continue;
             }
-            broker.endpoints().stream().filter(e -> e.name().equals(view.clientListenerName())).findFirst()
+            broker.endpoints().stream().filter(e -> e.name().equals(listener)).findFirst()
                     .ifPresent(endpoint -> response.brokers().add(new DescribeClusterBroker()
                             .setBrokerId(broker.brokerId()).setHost(endpoint.host()).setPort(endpoint.port())
                             .setRack(broker.rack().orElse(null)).setIsFenced(broker.fenced())));

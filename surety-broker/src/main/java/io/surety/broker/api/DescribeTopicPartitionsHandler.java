@@ -102,7 +102,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
             }
             int start = name.equals(cursorTopic) ? cursor.partitionIndex() : 0;
             int end = Math.min(partitionCount, start + remaining);
-            response.topics().add(image != null ? describe(image, image.topic(name), start, end)
+            response.topics().add(image != null ? describe(image, image.topic(name), start, end, request.listenerName())
                     : describe(topics.get(name), start, end));
             if (end < partitionCount) {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(end));
@@ -123,23 +123,29 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
         return topic == null ? -1 : topic.partitionCount();
     }
 
-    /** Partitions {@code start} to {@code end} (exclusive) of {@code topic} as the committed image describes them. */
-    private static DescribeTopicPartitionsResponseTopic describe(ClusterImage image, TopicImage topic, int start, int end) {
+    /**
+     * Partitions {@code start} to {@code end} (exclusive) of {@code topic} as the committed image
+     * describes them to a client of listener {@code listener}: as Kafka does, a leader without that
+     * listener shows as no leader, and replicas without it as offline.
+     */
+    private static DescribeTopicPartitionsResponseTopic describe(ClusterImage image, TopicImage topic, int start, int end,
+                                                                 String listener) {
         DescribeTopicPartitionsResponseTopic out = new DescribeTopicPartitionsResponseTopic()
                 .setErrorCode(Errors.NONE.code()).setName(topic.name()).setTopicId(topic.id()).setIsInternal(false)
                 .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
         for (int p = start; p < end; p++) {
             PartitionState state = topic.partition(p);
+            boolean led = ClusterDescription.leaderEndpoint(image, state, listener).isPresent();
             out.partitions().add(new DescribeTopicPartitionsResponsePartition()
-                    .setErrorCode((state.hasLeader() ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
+                    .setErrorCode((led ? Errors.NONE : Errors.LEADER_NOT_AVAILABLE).code())
                     .setPartitionIndex(p)
-                    .setLeaderId(state.leader())
+                    .setLeaderId(led ? state.leader() : ClusterDescription.NO_NODE)
                     .setLeaderEpoch(state.leaderEpoch())
                     .setReplicaNodes(new ArrayList<>(state.replicas()))
                     .setIsrNodes(new ArrayList<>(state.isr()))
                     .setEligibleLeaderReplicas(new ArrayList<>())
                     .setLastKnownElr(new ArrayList<>())
-                    .setOfflineReplicas(ClusterDescription.offlineReplicas(image, state)));
+                    .setOfflineReplicas(ClusterDescription.offlineReplicas(image, state, listener)));
         }
         return out;
     }

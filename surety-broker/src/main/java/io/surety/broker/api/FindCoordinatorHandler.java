@@ -20,7 +20,7 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
  * FindCoordinator (v0-6; v4+ batches keys): this node coordinates every group and every
  * transactional id. In cluster mode, for now, one node's local coordinators serve the whole
  * cluster (the interim choice of {@link ClusterDescription#coordinatorId}): every node answers with
- * that node's client endpoint, so clients connect there, and COORDINATOR_NOT_AVAILABLE (which they
+ * that node's endpoint on the listener the request came in on, so clients connect there, and COORDINATOR_NOT_AVAILABLE (which they
  * retry) while no broker is live. Share-group keys (v6) get INVALID_REQUEST, as Kafka answers when share
  * groups are disabled.
  */
@@ -49,17 +49,17 @@ final class FindCoordinatorHandler implements ApiHandler {
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (request.version() >= 4) {
             for (String key : data.coordinatorKeys()) {
-                response.coordinators().add(lookup(data.keyType(), key));
+                response.coordinators().add(lookup(data.keyType(), key, request.listenerName()));
             }
         } else {
-            Coordinator only = lookup(data.keyType(), data.key());
+            Coordinator only = lookup(data.keyType(), data.key(), request.listenerName());
             response.setErrorCode(only.errorCode()).setErrorMessage(only.errorMessage()).setNodeId(only.nodeId())
                     .setHost(only.host()).setPort(only.port());
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }
 
-    private Coordinator lookup(byte keyType, String key) {
+    private Coordinator lookup(byte keyType, String key, String listener) {
         Coordinator out = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
         CoordinatorType type;
         try {
@@ -78,7 +78,7 @@ final class FindCoordinatorHandler implements ApiHandler {
             return refuseTransactions(key, out);
         }
         if (cluster.isPresent()) {
-            return inCluster(cluster.get(), out);
+            return inCluster(cluster.get(), listener, out);
         }
         var node = localNode.metadataBroker();
         return out.setNodeId(node.nodeId()).setHost(node.host()).setPort(node.port()).setErrorCode(Errors.NONE.code())
@@ -102,15 +102,18 @@ final class FindCoordinatorHandler implements ApiHandler {
                 .setErrorMessage("Transactions are not supported in cluster mode yet");
     }
 
-    /** The coordinator node {@link ClusterDescription#coordinatorId} names, at its client endpoint. */
-    private static Coordinator inCluster(ClusterView view, Coordinator out) {
+    /** The coordinator node {@link ClusterDescription#coordinatorId} names, at its endpoint on {@code listener}. */
+    private static Coordinator inCluster(ClusterView view, String listener, Coordinator out) {
         ClusterImage image = view.image();
-        String listener = view.clientListenerName();
-        Optional<LiveBroker> node = ClusterDescription.liveBroker(image,
-                ClusterDescription.coordinatorId(image, listener), listener);
-        if (node.isEmpty()) {
+        int coordinator = ClusterDescription.coordinatorId(image);
+        if (coordinator == ClusterDescription.NO_NODE) {
             return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
                     .setErrorMessage("No broker of the cluster is live yet");
+        }
+        Optional<LiveBroker> node = ClusterDescription.liveBroker(image, coordinator, listener);
+        if (node.isEmpty()) {
+            return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+                    .setErrorMessage("The coordinator, node " + coordinator + ", has no listener " + listener);
         }
         return out.setNodeId(node.get().brokerId()).setHost(node.get().endpoint().host())
                 .setPort(node.get().endpoint().port()).setErrorCode(Errors.NONE.code()).setErrorMessage(null);

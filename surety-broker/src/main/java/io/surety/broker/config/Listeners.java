@@ -21,13 +21,15 @@ import org.apache.kafka.common.config.ConfigException;
  * <ul>
  *   <li>controller listeners: those named in {@code controller.listener.names}; the first is where
  *       this node's quorum peer listens. The broker serves nothing on them.
- *   <li>broker listeners: every other listener.
+ *   <li>broker listeners: every other listener. A cluster node serves every one, each on its own
+ *       port; a single node has exactly one.
  *   <li>inter-broker listener: {@code inter.broker.listener.name}, by default the listener named
  *       {@code PLAINTEXT} (Kafka's default, from {@code security.inter.broker.protocol=PLAINTEXT}).
- *   <li>client listener: the listener the broker serves and advertises in Metadata: the first broker
- *       listener that is not the inter-broker one, or the inter-broker one when it is the only broker
- *       listener. So {@code PLAINTEXT} for clients and {@code REPLICATION} between brokers can be
- *       listed in either order.
+ *   <li>client listener: the listener a single node serves, and the one a cluster node's
+ *       in-process API hands out as its bootstrap address: the first broker listener that is not
+ *       the inter-broker one, or the inter-broker one when it is the only broker listener. So
+ *       {@code PLAINTEXT} for clients and {@code REPLICATION} between brokers can be listed in either
+ *       order. (Responses name brokers on whichever listener the request came in on.)
  * </ul>
  *
  * <p>Implementation notes: the security protocol of a listener comes from the map. Left unset, the
@@ -169,7 +171,7 @@ public record Listeners(
         return bound.stream().filter(endpoint -> !controllerNames.contains(endpoint.name())).toList();
     }
 
-    /** The listener clients use (see the class comment): served, and advertised in Metadata. */
+    /** The listener clients use (see the class comment). */
     public ListenerEndpoint clientListener() {
         List<ListenerEndpoint> brokers = brokerListeners();
         return brokers.stream().filter(endpoint -> !endpoint.name().equals(interBrokerName)).findFirst()

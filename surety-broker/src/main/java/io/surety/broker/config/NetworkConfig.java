@@ -1,17 +1,26 @@
 package io.surety.broker.config;
 
+import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The network settings: where the broker serves clients, the address clients are given, the
- * largest request frame, and the thread counts of the event loops and the request handlers.
- * Immutable. The named listeners behind them (controller, inter-broker) are in {@link ClusterConfig}.
+ * The network settings: where the broker serves clients, the address clients are given, every
+ * broker listener it serves, the largest request frame, and the thread counts of the event loops
+ * and the request handlers. Immutable. The named listeners behind them (controller, inter-broker)
+ * are in {@link ClusterConfig}.
+ *
+ * <p>A single node serves exactly one broker listener, the client one. A cluster node serves every
+ * broker listener (every entry of {@code listeners} that is not a controller listener), each on its
+ * own port, as a Kafka broker does: typically one for clients and one for replication.
  *
  * @param listener the client listener of {@code listeners} (see {@link Listeners#clientListener()}),
  *     with the host to bind: every interface for an empty host (port 0 picks a free port)
  * @param advertisedListener its address in {@code advertised.listeners}, else in {@code listeners};
  *     an empty host is advertised as this machine's canonical host name, as Kafka does
+ * @param clientListenerName the client listener's name
+ * @param brokerListeners every broker listener, in the order of {@code listeners}, the client one
+ *     among them
  * @param socketRequestMaxBytes {@code socket.request.max.bytes}: largest request frame
  * @param ioThreads {@code num.io.threads}: threads that run request handlers
  * @param networkThreads {@code num.network.threads}: network event-loop threads
@@ -19,6 +28,8 @@ import org.apache.kafka.common.config.ConfigException;
 public record NetworkConfig(
         Listener listener,
         Listener advertisedListener,
+        String clientListenerName,
+        List<BrokerListener> brokerListeners,
         int socketRequestMaxBytes,
         int ioThreads,
         int networkThreads) {
@@ -26,6 +37,12 @@ public record NetworkConfig(
     public NetworkConfig {
         Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(advertisedListener, "advertisedListener");
+        Objects.requireNonNull(clientListenerName, "clientListenerName");
+        brokerListeners = List.copyOf(brokerListeners);
+        if (brokerListeners.stream().noneMatch(l -> l.name().equals(clientListenerName))) {
+            throw new IllegalArgumentException("the client listener " + clientListenerName + " is not among "
+                    + brokerListeners);
+        }
     }
 
     static NetworkConfig from(ParsedSettings values, ClusterConfig cluster) {
@@ -36,12 +53,33 @@ public record NetworkConfig(
                     "exactly one broker listener is supported on a single node (several need cluster mode, with "
                             + BrokerConfig.CONTROLLER_QUORUM_VOTERS + ")");
         }
-        ListenerEndpoint advertised = listeners.advertisedFor(client.name()).orElseThrow();
-        return new NetworkConfig(new Listener(client.bindHost(), client.port()),
-                new Listener(advertised.host(), advertised.port()),
+        List<BrokerListener> brokers = listeners.brokerListeners().stream().map(bound -> {
+            ListenerEndpoint advertised = listeners.advertisedFor(bound.name()).orElseThrow();
+            return new BrokerListener(bound.name(), new Listener(bound.bindHost(), bound.port()),
+                    new Listener(advertised.host(), advertised.port()));
+        }).toList();
+        BrokerListener clientListener = brokers.stream().filter(l -> l.name().equals(client.name())).findFirst()
+                .orElseThrow();
+        return new NetworkConfig(clientListener.bound(), clientListener.advertised(), client.name(), brokers,
                 values.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),
                 values.intValue(BrokerConfig.NUM_IO_THREADS),
                 values.intValue(BrokerConfig.NUM_NETWORK_THREADS));
+    }
+
+    /**
+     * One broker listener.
+     *
+     * @param name its name, upper case
+     * @param bound the host and port to bind (every interface for an empty host; port 0 picks one)
+     * @param advertised where others are told to reach it: its {@code advertised.listeners} entry,
+     *     else its {@code listeners} one (port 0 there means the port it binds)
+     */
+    public record BrokerListener(String name, Listener bound, Listener advertised) {
+        public BrokerListener {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(bound, "bound");
+            Objects.requireNonNull(advertised, "advertised");
+        }
     }
 
     /** A listener's host and port. */

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: decodes each frame, starts its handling in arrival order, and writes the
  * responses strictly in request order (clients match responses to their oldest request in flight).
+ * Every request carries the name of the listener the connection came in on, so the handlers can
+ * answer with the brokers' endpoints on that listener.
  *
  * <p>Threading: all fields are confined to the channel's event loop. Handling runs on a
  * per-connection {@link SerialExecutor}; completions hop back to the event loop.
@@ -64,6 +66,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ApiDispatcher dispatcher;
     private final SerialExecutor serial;
     private final ConnectionMetrics metrics;
+    private final String listenerName;
     private final Map<Long, Completed> completed = new HashMap<>();
     private String clientAddress = "unknown";
     private long nextSequence;
@@ -73,7 +76,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private String closeReason = "by the client";
     private long openedNs;
 
-    ConnectionHandler(ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics) {
+    ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics) {
+        this.listenerName = listenerName;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
         this.decoder = new RequestDecoder(dispatcher::supports);
@@ -132,7 +136,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         RequestHeader header = null;
         try {
             header = decoder.header(bytes);
-            RequestDecoder.Decoded decoded = decoder.body(header, bytes.slice(), clientAddress);
+            RequestDecoder.Decoded decoded = decoder.body(header, bytes.slice(), clientAddress, listenerName);
             if (decoded.trailingBytes() > 0) {
                 ignoreTrailing(header, decoded.trailingBytes());
             }

@@ -16,57 +16,92 @@ import io.surety.broker.metrics.ConnectionMetrics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Kafka listener: a Netty server whose pipeline is frame decoder (4-byte size, bounded by
- * {@code socket.request.max.bytes}) then {@link ConnectionHandler}. NIO transport, so fetches can
- * send segment bytes with {@code FileChannel.transferTo} (sendfile).
+ * The Kafka listeners: one Netty server channel per broker listener, all on the same event loops
+ * and the same request handling. Each connection's pipeline is frame decoder (4-byte size, bounded
+ * by {@code socket.request.max.bytes}) then {@link ConnectionHandler}, which tags every request with
+ * the listener it came in on. NIO transport, so fetches can send segment bytes with
+ * {@code FileChannel.transferTo} (sendfile).
  *
- * <p>Threading: event loops only decode, order and write; request handling runs on the handler pool.
+ * <p>Threading: one acceptor thread for every listener; event loops only decode, order and write;
+ * request handling runs on the handler pool.
  */
 public final class NettyServer implements AutoCloseable {
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
-    private final Channel serverChannel;
+    private final Map<String, Channel> serverChannels;
 
-    private NettyServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Channel serverChannel) {
+    /**
+     * One listener to bind.
+     *
+     * @param listenerName the listener's name, upper case, as requests are tagged with it
+     * @param host the address to bind
+     * @param port the port; 0 picks a free one
+     */
+    public record Binding(String listenerName, String host, int port) {
+        public Binding {
+            Objects.requireNonNull(listenerName, "listenerName");
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    private NettyServer(EventLoopGroup bossGroup, EventLoopGroup workerGroup, Map<String, Channel> serverChannels) {
         this.bossGroup = bossGroup;
         this.workerGroup = workerGroup;
-        this.serverChannel = serverChannel;
+        this.serverChannels = serverChannels;
     }
 
     /**
-     * Binds and starts serving; {@code port} 0 picks a free port.
+     * Binds every listener of {@code bindings}, in order, and starts serving; when one cannot be
+     * bound, those bound before it are closed again.
      *
-     * @throws IOException naming the address when it cannot be bound (in use, not local, ...)
+     * @throws IOException naming the address when a listener cannot be bound (in use, not local, ...)
      */
-    public static NettyServer start(String host, int port, int networkThreads, int maxFrameBytes, ApiDispatcher dispatcher,
-            Executor handlerPool, ConnectionMetrics connections) throws InterruptedException, IOException {
+    public static NettyServer start(List<Binding> bindings, int networkThreads, int maxFrameBytes,
+            ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics connections)
+            throws InterruptedException, IOException {
+        if (bindings.isEmpty()) {
+            throw new IllegalArgumentException("no listener to bind");
+        }
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(networkThreads, NioIoHandler.newFactory());
+        Map<String, Channel> bound = new LinkedHashMap<>();
+        Binding binding = bindings.get(0);
         try {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            configure(ch.pipeline(), maxFrameBytes, dispatcher, handlerPool, connections);
-                        }
-                    });
-            Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
-            return new NettyServer(boss, workers, channel);
+            for (Binding next : bindings) {
+                binding = next;
+                String listenerName = next.listenerName();
+                ServerBootstrap bootstrap = new ServerBootstrap()
+                        .group(boss, workers)
+                        .channel(NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_REUSEADDR, true)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel ch) {
+                                configure(ch.pipeline(), listenerName, maxFrameBytes, dispatcher, handlerPool,
+                                        connections);
+                            }
+                        });
+                bound.put(listenerName, bootstrap.bind(new InetSocketAddress(next.host(), next.port())).sync().channel());
+            }
+            return new NettyServer(boss, workers, bound);
         } catch (Exception e) {
             // sync() rethrows the socket's checked exceptions (BindException) without declaring them.
+            bound.values().forEach(channel -> channel.close().syncUninterruptibly());
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             if (e instanceof SocketException socket) {
-                throw new IOException("Could not listen on " + host + ":" + port + ": " + bindProblem(socket)
+                throw new IOException("Could not listen on " + binding.host() + ":" + binding.port() + " (listener "
+                        + binding.listenerName() + "): " + bindProblem(socket)
                         + "; stop what uses it or choose another address in listeners", e);
             }
             if (e instanceof InterruptedException interrupted) {
@@ -81,22 +116,35 @@ public final class NettyServer implements AutoCloseable {
         return message.toLowerCase(java.util.Locale.ROOT).contains("in use") ? "the address is already in use" : message;
     }
 
-    /** Installs one connection's pipeline: size-prefixed frames of at most {@code maxFrameBytes}, then the requests. */
-    static void configure(ChannelPipeline pipeline, int maxFrameBytes, ApiDispatcher dispatcher, Executor handlerPool,
-            ConnectionMetrics connections) {
+    /**
+     * Installs the pipeline of one connection to listener {@code listenerName}: size-prefixed frames
+     * of at most {@code maxFrameBytes}, then the requests.
+     */
+    static void configure(ChannelPipeline pipeline, String listenerName, int maxFrameBytes, ApiDispatcher dispatcher,
+            Executor handlerPool, ConnectionMetrics connections) {
         int maxWithSizeField = (int) Math.min((long) maxFrameBytes + 4, Integer.MAX_VALUE);
         pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4))
-                .addLast("requests", new ConnectionHandler(dispatcher, handlerPool, connections));
+                .addLast("requests", new ConnectionHandler(listenerName, dispatcher, handlerPool, connections));
     }
 
-    public int port() {
-        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    /**
+     * The port listener {@code listenerName} is bound to (the one picked for port 0).
+     *
+     * @throws IllegalArgumentException when this server has no such listener
+     */
+    public int port(String listenerName) {
+        Channel channel = serverChannels.get(listenerName);
+        if (channel == null) {
+            throw new IllegalArgumentException("No listener " + listenerName + "; this server has "
+                    + serverChannels.keySet());
+        }
+        return ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
-    /** Stops accepting and closes every connection. */
+    /** Stops accepting on every listener and closes every connection. */
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
+        serverChannels.values().forEach(channel -> channel.close().syncUninterruptibly());
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -64,8 +64,12 @@ final class RequestDecoder {
         }
     }
 
-    /** Parses the body for {@code header} from {@code body}, the rest of the frame after the header. */
-    Decoded body(RequestHeader header, ByteBuffer body, String clientAddress) throws BadRequestException {
+    /**
+     * Parses the body for {@code header} from {@code body}, the rest of the frame after the header,
+     * for a request from {@code clientAddress} that arrived on listener {@code listenerName}.
+     */
+    Decoded body(RequestHeader header, ByteBuffer body, String clientAddress, String listenerName)
+            throws BadRequestException {
         ApiKeys key = header.apiKey();
         if (!supported.supports(key, header.apiVersion())) {
             throw new BadRequestException("unsupported " + key + " version " + header.apiVersion(), header);
@@ -76,6 +80,6 @@ final class RequestDecoder {
         } catch (RuntimeException e) {
             throw new BadRequestException("unparsable " + key + " v" + header.apiVersion() + " body (" + e + ")", header);
         }
-        return new Decoded(new ApiRequest(header, parsed.request, clientAddress), body.remaining());
+        return new Decoded(new ApiRequest(header, parsed.request, clientAddress, listenerName), body.remaining());
     }
 }

@@ -24,9 +24,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -68,7 +66,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final BrokerConfig config;
     private final ClusterIdentity identity;
     private final int nodeId;
-    private final String clientListenerName;
     /** This process's incarnation of the broker: what it registers with, new at every start. */
     private final Uuid incarnationId = Uuid.randomUuid();
     private final ExecutorService publisher;
@@ -88,7 +85,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.partitions = partitions;
         this.identity = identity;
         this.nodeId = identity.nodeId();
-        this.clientListenerName = config.cluster().listeners().clientListener().name();
         this.publisher = publisher;
         this.lifecycleThread = lifecycleThread;
         this.metadata = metadata;
@@ -98,7 +94,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /**
      * Joins the quorum and runs the controller while this node leads it. Returns without waiting for
      * a leader: the node serves what it can while the quorum forms. The node registers as a broker
-     * only once {@link #register} is called, when its client listener is bound.
+     * only once {@link #register} is called, when its listeners are bound.
      *
      * @param topics the topics the request handlers see; replicas assigned here are recorded in it
      * @param partitions where this node's replicas are opened and given their roles
@@ -124,10 +120,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 config.cluster().listeners().controllerNames().stream().findFirst().orElse("CONTROLLER"));
         ClusterNode node = new ClusterNode(config, identity, publisher, lifecycleThread, metadata, controller,
                 partitions);
-        String interBrokerListener = config.cluster().listeners().interBrokerListener()
-                .map(ListenerEndpoint::name).orElse(node.clientListenerName);
-        node.fetchers = new ReplicaFetchers(nodeId, interBrokerListener, node::brokerEpoch, metadata::image, partitions,
-                peers, config.replication(), config.storage().flushPolicy(), flush);
+        node.fetchers = new ReplicaFetchers(nodeId, config.cluster().listeners().interBrokerName(), node::brokerEpoch,
+                metadata::image, partitions, peers, config.replication(), config.storage().flushPolicy(), flush);
         node.isrChanges = new IsrChanges(nodeId, node::brokerEpoch, partitions, request -> node.quorum.request(request),
                 ClusterNode::monotonicMs);
         metadata.addListener(new ReplicaRoles(nodeId, node.incarnationId, identity.formattedAsReplacement(), config,
@@ -152,18 +146,19 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
 
     /**
      * Starts this node's life as a broker: registers with the controller, then heartbeats. Called
-     * once, after the client listener is bound.
+     * once, after the broker listeners are bound.
      *
-     * @param clientListener where clients reach this broker, as bound (a port 0 resolved)
+     * @param listeners every broker listener at its advertised address (a port 0 resolved to the
+     *     bound one): where clients and the other brokers reach this one, each on its listener
      */
-    public synchronized void register(ListenerEndpoint clientListener) throws IOException {
+    public synchronized void register(List<ListenerEndpoint> listeners) throws IOException {
         if (lifecycle != null) {
             throw new IllegalStateException("Node " + nodeId + " registers once");
         }
         lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(), incarnationId,
                 identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
                 identity.formattedAsReplacement(),
-                registeredListeners(config, clientListener), config.replication().brokerHeartbeatIntervalMs(),
+                registeredListeners(listeners), config.replication().brokerHeartbeatIntervalMs(),
                 config.replication().brokerSessionTimeoutMs(), metadata,
                 quorum::request, lifecycleThread);
         lifecycle.start();
@@ -197,11 +192,6 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     public OptionalInt activeControllerId() {
         RatisQuorum started = quorum;
         return started == null ? OptionalInt.empty() : started.leaderId();
-    }
-
-    @Override
-    public String clientListenerName() {
-        return clientListenerName;
     }
 
     /** See {@link ClusterView#sendToController}; the failures are mapped by {@link ControllerFailures}. */
@@ -314,18 +304,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
     }
 
-    /** The listeners other brokers and clients reach this broker on: the client and inter-broker ones. */
-    private static List<BrokerRegistrationRequestData.Listener> registeredListeners(BrokerConfig config,
-                                                                                     ListenerEndpoint client) {
-        Map<String, ListenerEndpoint> byName = new LinkedHashMap<>();
-        byName.put(client.name(), client);
-        config.cluster().advertisedInterBrokerListener().ifPresent(l -> byName.putIfAbsent(l.name(), l));
-        List<BrokerRegistrationRequestData.Listener> listeners = new ArrayList<>();
-        for (ListenerEndpoint endpoint : byName.values()) {
-            listeners.add(new BrokerRegistrationRequestData.Listener().setName(endpoint.name()).setHost(endpoint.host())
+    /** The registration's form of {@code listeners}, every one PLAINTEXT (the only protocol served). */
+    private static List<BrokerRegistrationRequestData.Listener> registeredListeners(List<ListenerEndpoint> listeners) {
+        List<BrokerRegistrationRequestData.Listener> out = new ArrayList<>();
+        for (ListenerEndpoint endpoint : listeners) {
+            out.add(new BrokerRegistrationRequestData.Listener().setName(endpoint.name()).setHost(endpoint.host())
                     .setPort(endpoint.port()).setSecurityProtocol(SecurityProtocol.PLAINTEXT.id));
         }
-        return listeners;
+        return out;
     }
 
     private static ThreadFactory daemon(String name) {

@@ -110,7 +110,7 @@ public final class BrokerStack implements AutoCloseable {
             case PRODUCE -> produce;
             default -> throw new IllegalArgumentException(request.apiKey() + " is not served here");
         };
-        return handler.handle(new ApiRequest(parsedHeader, parsed, "/127.0.0.1:1"))
+        return handler.handle(new ApiRequest(parsedHeader, parsed, "/127.0.0.1:1", "PLAINTEXT"))
                 .thenApply(response -> asPeerReadsIt(request.apiKey(), ((ApiResponse.Send) response).body(),
                         request.version()));
     }

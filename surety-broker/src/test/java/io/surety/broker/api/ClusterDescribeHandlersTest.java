@@ -217,7 +217,11 @@ class ClusterDescribeHandlersTest {
     }
 
     static ApiMessage send(ApiDispatcher dispatcher, AbstractRequest body) {
-        ApiResponse response = dispatcher.dispatch(HandlerFixture.request(body)).join();
+        return send(dispatcher, HandlerFixture.request(body));
+    }
+
+    static ApiMessage send(ApiDispatcher dispatcher, ApiRequest request) {
+        ApiResponse response = dispatcher.dispatch(request).join();
         return ((ApiResponse.Send) response).body();
     }
 

@@ -57,11 +57,24 @@ final class FakeClusterView implements ClusterView {
         commit(List.of(new ClusterRecord.ClusterId(CLUSTER_ID)));
     }
 
-    /** Registers broker {@code id} and, unless {@code fenced}, unfences it. */
+    /** Registers broker {@code id} on {@link #LISTENER} and, unless {@code fenced}, unfences it. */
     FakeClusterView broker(int id, boolean fenced) {
+        return broker(id, fenced, List.of(LISTENER));
+    }
+
+    /**
+     * Registers broker {@code id} with an endpoint on each of {@code listeners}, listener {@code i}
+     * at {@code <lower-case name>-<id>:<9092 + i>}, and unless {@code fenced}, unfences it.
+     */
+    FakeClusterView broker(int id, boolean fenced, List<String> listeners) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            String name = listeners.get(i);
+            String host = name.equals(LISTENER) ? "broker-" + id : name.toLowerCase(java.util.Locale.ROOT) + "-" + id;
+            endpoints.add(new Endpoint(name, host, 9092 + i, (short) 0));
+        }
         commit(List.of(new ClusterRecord.RegisterBroker(id, Uuid.randomUuid(), ClusterRecord.UNASSIGNED_EPOCH,
-                Uuid.randomUuid(), List.of(new Endpoint(LISTENER, "broker-" + id, 9092, (short) 0)), Optional.empty(),
-                true, false, false)));
+                Uuid.randomUuid(), endpoints, Optional.empty(), true, false, false)));
         if (!fenced) {
             commit(List.of(new ClusterRecord.UnfenceBroker(id, image().broker(id).brokerEpoch())));
         }
@@ -124,11 +137,6 @@ final class FakeClusterView implements ClusterView {
     @Override
     public OptionalInt activeControllerId() {
         return controllerId;
-    }
-
-    @Override
-    public String clientListenerName() {
-        return LISTENER;
     }
 
     @Override

@@ -105,10 +105,15 @@ final class HandlerFixture implements AutoCloseable {
         return partitions.get(new TopicPartition(topic, index));
     }
 
-    /** {@code body} as the network layer hands it to a handler. */
+    /** {@code body} as the network layer hands it to a handler, from a client of the PLAINTEXT listener. */
     static ApiRequest request(AbstractRequest body) {
+        return request(body, "PLAINTEXT");
+    }
+
+    /** {@code body} as the network layer hands it to a handler, from a client of listener {@code listenerName}. */
+    static ApiRequest request(AbstractRequest body, String listenerName) {
         return new ApiRequest(new RequestHeader(body.apiKey(), body.version(), "handler-test", 42), body,
-                "/127.0.0.1:50000");
+                "/127.0.0.1:50000", listenerName);
     }
 
     @Override

@@ -295,7 +295,7 @@ class ConnectionHandlerTest {
         EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                NettyServer.configure(ch.pipeline(), maxFrameBytes, dispatcher, Runnable::run, metrics.connections());
+                NettyServer.configure(ch.pipeline(), "PLAINTEXT", maxFrameBytes, dispatcher, Runnable::run, metrics.connections());
             }
         });
         channels.add(channel);
