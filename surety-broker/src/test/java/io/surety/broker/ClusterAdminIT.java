@@ -129,7 +129,9 @@ class ClusterAdminIT {
             String controller = leader.group(1);
             assertThat(quorum).contains("ClusterId:")
                     .containsPattern("LeaderEpoch:\\s+[1-9]").containsPattern("HighWatermark:\\s+[1-9]")
-                    .containsPattern("CurrentVoters:\\s+\\[.*\"id\":\\s*1.*\"id\":\\s*2.*\"id\":\\s*3");
+                    .containsPattern("CurrentVoters:\\s+\\[.*\"id\":\\s*1\\b")
+                    .containsPattern("CurrentVoters:\\s+\\[.*\"id\":\\s*2\\b")
+                    .containsPattern("CurrentVoters:\\s+\\[.*\"id\":\\s*3\\b");
             String replication = run(MetadataQuorumCommand::main, "--bootstrap-server", bootstrap, "describe",
                     "--replication");
             assertThat(replication).containsPattern("(?m)^" + controller + "\\s.*\\sLeader\\s*$");

@@ -54,6 +54,9 @@ import org.apache.ratis.util.TimeDuration;
 public final class RatisQuorum implements AutoCloseable {
 
     static final long LOG_SEGMENT_BYTES = 1024 * 1024;
+    /** How many times {@link #request} tries (Ratis's client: a 3 s timeout each). */
+    static final int REQUEST_ATTEMPTS = 20;
+    static final long REQUEST_RETRY_MS = 250;
 
     private final QuorumSettings settings;
     private final RaftGroup group;
@@ -68,7 +71,7 @@ public final class RatisQuorum implements AutoCloseable {
         this.selfId = peerId(settings.selfId());
         this.server = server;
         this.requestClient = client(group, properties, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                20, TimeDuration.valueOf(250, TimeUnit.MILLISECONDS)));
+                REQUEST_ATTEMPTS, TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)));
         // A proposal is a decision taken as leader: it goes to this member only and is never retried
         // elsewhere (see QuorumEntry for why a stale one is dropped anyway).
         this.proposeClient = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
@@ -123,10 +126,16 @@ public final class RatisQuorum implements AutoCloseable {
 
     /**
      * Sends {@code request} to the current leader's {@link QuorumRequestHandler}, following
-     * leadership changes for a bounded time, and returns its answer.
+     * leadership changes for a bounded time ({@value #REQUEST_ATTEMPTS} attempts, {@value
+     * #REQUEST_RETRY_MS} ms apart), and returns its answer.
+     *
+     * <p>Implementation notes: requests travel on Ratis's unordered path, each on its own. On the
+     * ordered path (Ratis's default) a request stuck on a leader that froze held back every request
+     * behind it in the client's window, heartbeats included, until its retries ran out: the brokers
+     * then fell silent for the new controller, which fenced them all.
      */
     public CompletableFuture<byte[]> request(byte[] request) {
-        return requestClient.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request)))
+        return requestClient.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(request)))
                 .thenApply(reply -> {
                     ByteBuffer answer = answerOf(reply);
                     byte[] bytes = new byte[answer.remaining()];

@@ -111,6 +111,11 @@ final class ChildCluster implements AutoCloseable {
         node(id).kill9();
     }
 
+    /** Stops node {@code id} as an operator does (SIGTERM, then SIGKILL after 15 s); {@link #restart(int)} starts it again. */
+    void stop(int id) {
+        node(id).stop();
+    }
+
     /** Freezes node {@code id} (SIGSTOP): it neither answers nor heartbeats until {@link #resume}. */
     void pause(int id) {
         node(id).pause();
