@@ -1,5 +1,6 @@
 package io.surety.broker.node;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.surety.broker.SuretyBroker;
@@ -8,6 +9,8 @@ import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.cluster.PartitionState;
 import io.surety.broker.partition.Partition;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -17,9 +20,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the in-process cluster tests share: a ready cluster, topics, producers and each node's view. */
@@ -85,5 +92,27 @@ final class ClusterFixtures {
     /** Node {@code id}'s replica of {@code tp}; null when the node is stopped or hosts none. */
     static Partition replica(SuretyCluster cluster, int id, TopicPartition tp) {
         return cluster.node(id).flatMap(SuretyBroker::clusterNode).map(n -> n.localReplica(tp)).orElse(null);
+    }
+
+    /** Every value of {@code tp} up to its high watermark, read through the cluster's client listeners within a minute. */
+    static List<String> readAll(SuretyCluster cluster, TopicPartition tp) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (consumer.position(tp) < end) {
+                assertThat(System.nanoTime()).as("read up to %d within a minute", end).isLessThan(deadlineNs);
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(record.value());
+                }
+            }
+        }
+        return values;
     }
 }

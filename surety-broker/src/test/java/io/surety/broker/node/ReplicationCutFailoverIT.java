@@ -89,7 +89,7 @@ class ReplicationCutFailoverIT {
                                 ClusterFixtures.state(cluster, followers.get(0), TOPIC, 0).replicas());
 
                 int newLeader = killLeaderAndAwaitFailover(cluster, leader, followers);
-                List<String> readBack = readAll(cluster);
+                List<String> readBack = ClusterFixtures.readAll(cluster, TP);
                 List<String> lost = acknowledgedDuringCut.stream().filter(v -> !readBack.contains(v)).toList();
                 System.out.printf("acks=1: acknowledged %d, read back %d, lost %d (old leader's log end %d)%n",
                         REPLICATED + acknowledgedDuringCut.size(), readBack.size(), lost.size(), leaderEndBeforeKill);
@@ -105,7 +105,7 @@ class ReplicationCutFailoverIT {
                             .isEqualTo(ClusterFixtures.replica(cluster, newLeader, TP).logEndOffset())
                             .isEqualTo(REPLICATED);
                 });
-                assertThat(readAll(cluster)).containsExactlyElementsOf(replicated);
+                assertThat(ClusterFixtures.readAll(cluster, TP)).containsExactlyElementsOf(replicated);
             }
         }
     }
@@ -164,7 +164,7 @@ class ReplicationCutFailoverIT {
                 assertThat(returned).isNotNull();
                 assertThat(returned.logEndOffset()).isEqualTo(ClusterFixtures.replica(cluster, newLeader, TP).logEndOffset());
             });
-            List<String> readBack = readAll(cluster);
+            List<String> readBack = ClusterFixtures.readAll(cluster, TP);
             List<String> lost = acknowledged.stream().filter(v -> !readBack.contains(v)).toList();
             System.out.printf("acks=all: acknowledged %d (%d before the cut, 0 during, %d after the failover), "
                     + "read back %d, lost %d%n", acknowledged.size(), 1_000, acknowledged.size() - 1_000,
@@ -237,27 +237,5 @@ class ReplicationCutFailoverIT {
         assertThat(followers).as("a clean election: a follower of the ISR leads").contains(newLeader);
         proxies.get(leader).heal();
         return newLeader;
-    }
-
-    /** Every record of the partition up to its high watermark, through the cluster's client listeners. */
-    private static List<String> readAll(SuretyCluster cluster) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.assign(List.of(TP));
-            consumer.seekToBeginning(List.of(TP));
-            long end = consumer.endOffsets(List.of(TP), Duration.ofSeconds(30)).get(TP);
-            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (consumer.position(TP) < end) {
-                assertThat(System.nanoTime()).as("read up to %d within a minute", end).isLessThan(deadlineNs);
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    values.add(record.value());
-                }
-            }
-        }
-        return values;
     }
 }

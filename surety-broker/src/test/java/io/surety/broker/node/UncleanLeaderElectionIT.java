@@ -47,7 +47,7 @@ class UncleanLeaderElectionIT {
 
             cluster.restart(run.leader);
             await().atMost(30, TimeUnit.SECONDS).until(() -> state(cluster, run.leader).leader() == run.leader);
-            assertThat(readAll(cluster)).containsAll(run.acknowledged);
+            assertThat(ClusterFixtures.readAll(cluster, TP)).containsAll(run.acknowledged);
         }
     }
 
@@ -67,7 +67,7 @@ class UncleanLeaderElectionIT {
             int newLeader = state(cluster, run.follower()).leader();
             await().atMost(30, TimeUnit.SECONDS).until(() -> replica(cluster, run.leader).logEndOffset()
                     == replica(cluster, newLeader).logEndOffset());
-            List<String> read = readAll(cluster);
+            List<String> read = ClusterFixtures.readAll(cluster, TP);
             List<String> lost = run.acknowledged.stream().filter(v -> !read.contains(v)).toList();
             assertThat(lost).as("acknowledged while the ISR was the old leader alone, then lost").isNotEmpty()
                     .allMatch(v -> v.startsWith("alone-"));
@@ -120,25 +120,6 @@ class UncleanLeaderElectionIT {
         }
         await().atMost(30, TimeUnit.SECONDS).until(() -> run.followers.stream()
                 .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-    }
-
-    private static List<String> readAll(SuretyCluster cluster) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
-            consumer.assign(List.of(TP));
-            consumer.seekToBeginning(List.of(TP));
-            long end = consumer.endOffsets(List.of(TP), Duration.ofSeconds(30)).get(TP);
-            while (consumer.position(TP) < end) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    values.add(record.value());
-                }
-            }
-        }
-        return values;
     }
 
     private static ClusterImage image(SuretyCluster cluster, int node) {
