@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * expand) and from {@link #checkLaggingFollowers} (a follower behind for longer than
  * {@code replica.lag.time.max.ms}: shrink), which the node runs every half of that time as Kafka does.
  *
- * <p>Each change the controller commits is counted as a shrink and/or an expand ({@link ClusterMetrics}),
- * as Kafka counts them: against the ISR the proposal was made from.
+ * <p>Each change the controller commits is counted as a shrink and/or an expand ({@link ClusterMetrics})
+ * against the ISR the proposal was made from: that ISR cannot change while the proposal is in flight
+ * without the controller refusing it for a stale partition epoch.
  *
  * <p>Threading: {@link #submit} from any thread; answers complete on the quorum's threads and only
  * call the partition's own thread-safe methods.
@@ -94,9 +95,10 @@ final class IsrChanges {
                 AlterPartitionResponseData.PartitionData result = answer.topics().get(0).partitions().get(0);
                 error = Errors.forCode(result.errorCode());
                 if (error == Errors.NONE) {
-                    if (partition.replication().isrChangeCommitted(proposal, result.partitionEpoch(), result.isr())) {
-                        metrics.isrChanged(!result.isr().containsAll(base), !base.containsAll(result.isr()));
-                    }
+                    // Counted even when the partition already took this ISR from the metadata, which may
+                    // arrive before the answer: either way the controller committed this proposal.
+                    metrics.isrChanged(!result.isr().containsAll(base), !base.containsAll(result.isr()));
+                    partition.replication().isrChangeCommitted(proposal, result.partitionEpoch(), result.isr());
                     return;
                 }
             }

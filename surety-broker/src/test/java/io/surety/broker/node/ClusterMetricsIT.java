@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * A cluster node's replication and controller series and its {@code /ready}, on three in-process
  * nodes: a follower that stops makes its leader's partition under-replicated and under its
  * minimum ISR and counts one ISR shrink; when it rejoins both go back to 0 and one expand is
- * counted; exactly one node reports itself the active controller; and a restarted node answers
+ * counted; exactly one node reports itself the active controller, and it counts the election that
+ * follows the leader's crash; and a restarted node answers
  * {@code /ready} 503, naming its missing registration, until a quorum majority lets it register.
  */
 class ClusterMetricsIT {
@@ -55,7 +56,8 @@ class ClusterMetricsIT {
                     one.send(new ProducerRecord<>(TOPIC, 0, "k", "while-" + i)).get(30, TimeUnit.SECONDS);
                 }
                 await().atMost(30, TimeUnit.SECONDS).until(() -> scrape(cluster, leader)
-                        .value("surety_under_min_isr_partitions").orElse(0) == 1);
+                        .value("surety_under_min_isr_partitions").orElse(0) == 1
+                        && scrape(cluster, leader).value("surety_isr_shrinks_total").orElse(0) == shrinks + 1);
                 PrometheusText degraded = scrape(cluster, leader);
                 assertThat(degraded.value("surety_under_replicated_partitions")).hasValue(1);
                 assertThat(degraded.value("surety_partition_isr_size", "topic", TOPIC, "partition", "0")).hasValue(2);
@@ -68,8 +70,10 @@ class ClusterMetricsIT {
                 assertThat(activeControllers(cluster)).isEqualTo(1);
 
                 cluster.restart(follower);
+                // The counter moves just after the partition takes the committed ISR: await both.
                 await().atMost(30, TimeUnit.SECONDS).until(() -> scrape(cluster, leader)
-                        .value("surety_under_replicated_partitions").orElse(1) == 0);
+                        .value("surety_under_replicated_partitions").orElse(1) == 0
+                        && scrape(cluster, leader).value("surety_isr_expands_total").orElse(0) == expands + 1);
                 PrometheusText recovered = scrape(cluster, leader);
                 assertThat(recovered.value("surety_under_min_isr_partitions")).hasValue(0);
                 assertThat(recovered.value("surety_partition_isr_size", "topic", TOPIC, "partition", "0")).hasValue(3);
@@ -77,6 +81,15 @@ class ClusterMetricsIT {
                 assertThat(recovered.value("surety_isr_shrinks_total")).hasValue(shrinks + 1);
                 await().atMost(30, TimeUnit.SECONDS).until(() -> sumOverRunning(cluster, "surety_controller_fenced_brokers") == 0);
                 assertThat(activeControllers(cluster)).isEqualTo(1);
+                assertThat(sumOverRunning(cluster, "surety_controller_offline_partitions")).isZero();
+                assertThat(sumOverRunning(cluster, "surety_controller_leader_elections_total"))
+                        .as("removing and adding ISR members elects nobody").isZero();
+
+                // The leader stops without handing over: past its session the controller elects another from the ISR.
+                cluster.halt(leader);
+                await().atMost(30, TimeUnit.SECONDS).until(() -> sumOverRunning(cluster,
+                        "surety_controller_leader_elections_total") >= 1);
+                assertThat(sumOverRunning(cluster, "surety_controller_unclean_leader_elections_total")).isZero();
                 assertThat(sumOverRunning(cluster, "surety_controller_offline_partitions")).isZero();
             }
         }
