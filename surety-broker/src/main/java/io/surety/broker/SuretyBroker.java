@@ -197,7 +197,8 @@ public final class SuretyBroker implements AutoCloseable {
             ReplicaServing replicaServing = ReplicaServing.singleNode();
             if (config.cluster().isCluster()) {
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
-                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable);
+                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
+                        metrics);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
             }
@@ -428,19 +429,30 @@ public final class SuretyBroker implements AutoCloseable {
         return cleaner == null ? Map.of() : cleaner.stats();
     }
 
-    /** Whether log recovery is done and the Kafka listener accepts clients (what {@code /ready} says). */
+    /**
+     * Whether log recovery is done and the Kafka listener accepts clients, and in cluster mode the
+     * node has joined the cluster ({@link ClusterNode#notJoinedBecause()}): what {@code /ready} says.
+     */
     public boolean isReady() {
         return ready && (clusterNode == null || clusterNode.isMember());
     }
 
     /**
-     * What {@code /ready} reports: started or not, the partitions kept offline and why, and the
-     * entries of the data directory that belong to nothing the broker knows.
+     * What {@code /ready} reports: started or not, what a cluster node still waits for to join, the
+     * partitions kept offline and why, and the entries of the data directory that belong to nothing
+     * the broker knows.
      */
     public BrokerHealth health() {
         PartitionRegistry registry = partitions;
-        if (!isReady() || registry == null) {
+        if (!ready || registry == null) {
             return BrokerHealth.NOT_STARTED;
+        }
+        ClusterNode node = clusterNode;
+        if (node != null) {
+            List<String> missing = node.notJoinedBecause();
+            if (!missing.isEmpty()) {
+                return BrokerHealth.joining(missing);
+            }
         }
         List<String> offline = new ArrayList<>();
         for (Partition partition : registry.all()) {

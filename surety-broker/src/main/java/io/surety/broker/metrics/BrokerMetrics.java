@@ -60,7 +60,8 @@ public final class BrokerMetrics {
      */
     public void health(Supplier<BrokerHealth> health) {
         GaugeWithCallback.builder().name("surety_broker_ready")
-                .help("1 once log recovery is done and the Kafka listener accepts clients, 0 before and while stopping")
+                .help("1 once log recovery is done and the Kafka listener accepts clients (a cluster node: and has joined "
+                        + "the cluster), 0 before and while stopping")
                 .callback(callback -> callback.call(health.get().started() ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("surety_data_directory_unknown_entries")
                 .help("Entries of the data directory that belong to no topic or file Surety knows (kept, never deleted)")
@@ -83,6 +84,16 @@ public final class BrokerMetrics {
      */
     public void cleanerGauges(Supplier<Map<String, Long>> stats) {
         CleanerMetrics.register(registry, stats);
+    }
+
+    /**
+     * Adds the series of a cluster node ({@link ClusterMetrics}): replication of the partitions it
+     * leads, read from {@code ledPartitions} at each scrape, and the controller, from
+     * {@code controller}. Called once, in cluster mode only.
+     */
+    public ClusterMetrics clusterGauges(Supplier<? extends Collection<ReplicationStats>> ledPartitions,
+                                        Supplier<ControllerStats> controller) {
+        return new ClusterMetrics(registry, ledPartitions, controller);
     }
 
     public PrometheusRegistry registry() {

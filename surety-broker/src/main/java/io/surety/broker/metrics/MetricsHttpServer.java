@@ -20,8 +20,10 @@ import java.util.function.Supplier;
  *   <li>{@code GET /metrics}: every series of the registry, in Prometheus text format (or
  *       OpenMetrics / protobuf when the scraper asks for it);</li>
  *   <li>{@code GET /health}: 200 while the process serves HTTP at all (liveness);</li>
- *   <li>{@code GET /ready}: 200 once log recovery is done and the Kafka listener accepts clients,
- *       503 before that and from the start of shutdown (readiness). The 200 body lists what needs
+ *   <li>{@code GET /ready}: 200 once log recovery is done and the Kafka listener accepts clients
+ *       (and, on a cluster node, once it has joined the cluster: registered, unfenced, and its
+ *       registration applied; the 503 body names what is missing), 503 before that and from the
+ *       start of shutdown (readiness). The 200 body lists what needs
  *       an operator while the broker serves: offline partitions and unknown entries of the data
  *       directory ({@link BrokerHealth}); they never turn the answer into 503.</li>
  * </ul>

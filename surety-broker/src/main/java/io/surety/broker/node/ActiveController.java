@@ -24,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotControllerException;
@@ -79,6 +80,7 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
     private final String controllerListener;
     private volatile RatisQuorum quorum;
     private volatile Term current;
+    private volatile Consumer<ElectionCount> electionsCommitted = count -> { };
 
     /** One term of leadership: its rules (with their soft state), its decision thread, and the answers it owes. */
     private record Term(long term, ControllerRules rules, ScheduledExecutorService thread,
@@ -106,6 +108,11 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
     /** The quorum this controller proposes through; set once, right after the quorum starts. */
     void attach(RatisQuorum started) {
         this.quorum = started;
+    }
+
+    /** Tells {@code listener} the leader elections of each decision this controller commits. */
+    void onElectionsCommitted(Consumer<ElectionCount> listener) {
+        this.electionsCommitted = listener;
     }
 
     /** Whether this node is the active controller now. */
@@ -284,6 +291,7 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
             quorum.propose(term.term, ClusterRecordCodec.encode(decision.records()))
                     .get(COMMIT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             reportUnclean(before, decision.records());
+            electionsCommitted.accept(ElectionCount.of(before, decision.records()));
             return decision.answer();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

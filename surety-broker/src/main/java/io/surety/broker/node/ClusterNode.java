@@ -10,6 +10,8 @@ import io.surety.broker.config.ReplicationConfig;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
+import io.surety.broker.metrics.BrokerMetrics;
+import io.surety.broker.metrics.ClusterMetrics;
 import io.surety.broker.partition.IsrChangeSink;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
@@ -74,6 +76,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private final ActiveController controller;
     private volatile RatisQuorum quorum;
     private volatile BrokerLifecycle lifecycle;
+    /** The newest image whose replica roles this node has applied (set on the publisher thread). */
+    private volatile ClusterImage rolesApplied = ClusterImage.EMPTY;
     private IsrChanges isrChanges;
     private ReplicaFetchers fetchers;
     private final PartitionRegistry partitions;
@@ -101,9 +105,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      * @param peers how this node's followers reach their leaders
      * @param flush makes a followed log durable (under {@code flush.policy=fsync} a follower reports
      *     only what is on disk)
+     * @param metrics where the node's replication and controller series are added ({@link ClusterMetrics})
      */
     public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir, TopicRegistry topics,
-                                    PartitionRegistry partitions, PeerRequests peers, FollowerFlush flush)
+                                    PartitionRegistry partitions, PeerRequests peers, FollowerFlush flush,
+                                    BrokerMetrics metrics)
             throws IOException {
         int nodeId = identity.nodeId();
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
@@ -120,13 +126,18 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 config.cluster().listeners().controllerNames().stream().findFirst().orElse("CONTROLLER"));
         ClusterNode node = new ClusterNode(config, identity, publisher, lifecycleThread, metadata, controller,
                 partitions);
+        ClusterMetrics clusterMetrics = metrics.clusterGauges(() -> ReplicationGauges.ledPartitions(partitions),
+                () -> ReplicationGauges.controller(controller.isActive(), metadata.image()));
+        controller.onElectionsCommitted(count -> clusterMetrics.electionsCommitted(count.elections(), count.unclean()));
         node.fetchers = new ReplicaFetchers(nodeId, config.cluster().listeners().interBrokerName(), node::brokerEpoch,
                 metadata::image, partitions, peers, config.replication(), config.storage().flushPolicy(), flush);
         node.isrChanges = new IsrChanges(nodeId, node::brokerEpoch, partitions, request -> node.quorum.request(request),
-                ClusterNode::monotonicMs);
+                ClusterNode::monotonicMs, clusterMetrics);
         metadata.addListener(new ReplicaRoles(nodeId, node.incarnationId, identity.formattedAsReplacement(), config,
                 topics, partitions, node.fetchers,
                 ClusterNode::monotonicMs));
+        // After the roles: listeners run in order, so this image's roles are applied when it is recorded.
+        metadata.addListener((previous, current) -> node.rolesApplied = current);
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
                     .map(v -> new QuorumPeer(v.nodeId(), v.host(), v.port())).toList();
@@ -263,7 +274,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      * applying the metadata up to its registration (so its replicas have their roles).
      */
     public boolean isMember() {
-        return lifecycle != null && lifecycle.brokerEpoch() >= 0 && !lifecycle.isFenced();
+        return notJoinedBecause().isEmpty();
+    }
+
+    /** What this node still lacks to be joined ({@link ClusterReadiness}), one line each; empty once joined. */
+    public List<String> notJoinedBecause() {
+        BrokerLifecycle started = lifecycle;
+        return ClusterReadiness.missing(nodeId, started == null ? -1 : started.brokerEpoch(),
+                started == null || started.isFenced(), rolesApplied);
     }
 
     /** Whether the controller has this broker fenced (true until its first answered heartbeat). */

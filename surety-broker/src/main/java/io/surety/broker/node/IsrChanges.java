@@ -1,5 +1,6 @@
 package io.surety.broker.node;
 
+import io.surety.broker.metrics.ClusterMetrics;
 import io.surety.broker.partition.IsrProposal;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
@@ -22,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * expand) and from {@link #checkLaggingFollowers} (a follower behind for longer than
  * {@code replica.lag.time.max.ms}: shrink), which the node runs every half of that time as Kafka does.
  *
+ * <p>Each change the controller commits is counted as a shrink and/or an expand ({@link ClusterMetrics})
+ * against the ISR the proposal was made from: that ISR cannot change while the proposal is in flight
+ * without the controller refusing it for a stale partition epoch.
+ *
  * <p>Threading: {@link #submit} from any thread; answers complete on the quorum's threads and only
  * call the partition's own thread-safe methods.
  */
@@ -34,14 +39,16 @@ final class IsrChanges {
     private final PartitionRegistry partitions;
     private final Function<byte[], CompletableFuture<byte[]>> controller;
     private final LongSupplier nowMs;
+    private final ClusterMetrics metrics;
 
     IsrChanges(int nodeId, LongSupplier brokerEpoch, PartitionRegistry partitions,
-               Function<byte[], CompletableFuture<byte[]>> controller, LongSupplier nowMs) {
+               Function<byte[], CompletableFuture<byte[]>> controller, LongSupplier nowMs, ClusterMetrics metrics) {
         this.nodeId = nodeId;
         this.brokerEpoch = brokerEpoch;
         this.partitions = partitions;
         this.controller = controller;
         this.nowMs = nowMs;
+        this.metrics = metrics;
     }
 
     /** Asks every partition this node leads whether a follower fell behind, and sends the shrinks. */
@@ -60,6 +67,8 @@ final class IsrChanges {
         if (partition == null) {
             return;
         }
+        // The proposal's base: the committed ISR cannot change while it is in flight without voiding it.
+        List<Integer> base = partition.replication().isr();
         List<AlterPartitionRequestData.BrokerState> members = new ArrayList<>();
         for (int member : proposal.newIsr()) {
             members.add(new AlterPartitionRequestData.BrokerState().setBrokerId(member)
@@ -86,6 +95,9 @@ final class IsrChanges {
                 AlterPartitionResponseData.PartitionData result = answer.topics().get(0).partitions().get(0);
                 error = Errors.forCode(result.errorCode());
                 if (error == Errors.NONE) {
+                    // Counted even when the partition already took this ISR from the metadata, which may
+                    // arrive before the answer: either way the controller committed this proposal.
+                    metrics.isrChanged(!result.isr().containsAll(base), !base.containsAll(result.isr()));
                     partition.replication().isrChangeCommitted(proposal, result.partitionEpoch(), result.isr());
                     return;
                 }

@@ -279,6 +279,13 @@ final class LeaderState {
         return true;
     }
 
+    /** The state a metrics scrape reports, with the leader's log bounds given. */
+    LeaderSnapshot snapshot(long logStartOffset, long logEndOffset) {
+        Map<Integer, Long> ends = new HashMap<>();
+        followers.values().forEach(f -> ends.put(f.brokerId(), f.logEndOffset()));
+        return new LeaderSnapshot(replicas, List.copyOf(isr), effectiveMinIsr(), logStartOffset, logEndOffset, ends);
+    }
+
     @Override
     public String toString() {
         return "leader " + localId + " in epoch " + leaderEpoch + " (partition epoch " + partitionEpoch + ", LESO "

@@ -221,6 +221,22 @@ public final class Replication {
         }
     }
 
+    /**
+     * The replication state while this node leads a replicated partition (more than one replica),
+     * for the metrics scrape; empty otherwise. Takes the partition lock for the copy.
+     */
+    public Optional<LeaderSnapshot> leaderSnapshot() {
+        lock.lock();
+        try {
+            if (!(role instanceof PartitionRole.Leader leader) || !leader.state().replicated()) {
+                return Optional.empty();
+            }
+            return Optional.of(leader.state().snapshot(log.logStartOffset(), log.logEndOffset()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The leader epoch start offset while this node leads, else -1. */
     public long leaderEpochStartOffset() {
         return role instanceof PartitionRole.Leader leader ? leader.state().epochStartOffset() : -1;
