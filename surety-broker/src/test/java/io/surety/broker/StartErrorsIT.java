@@ -50,7 +50,7 @@ class StartErrorsIT {
             String output = refusedStart("--override", "listeners=PLAINTEXT://" + address);
 
             assertThat(output).contains("Surety could not start: Could not listen on " + address
-                    + ": the address is already in use");
+                    + " (listener PLAINTEXT): the address is already in use");
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -57,12 +58,15 @@ public final class RatisQuorum implements AutoCloseable {
     /** How many times {@link #request} tries (Ratis's client: a 3 s timeout each). */
     static final int REQUEST_ATTEMPTS = 20;
     static final long REQUEST_RETRY_MS = 250;
+    static final long REQUEST_TIMEOUT_MS = 10_000;
 
     private final QuorumSettings settings;
     private final RaftGroup group;
     private final RaftPeerId selfId;
     private final RaftServer server;
-    private final RaftClient requestClient;
+    private final RaftProperties properties;
+    /** Replaced after a failed request (see {@link #request}); the propose client never is. */
+    private final AtomicReference<RaftClient> requestClient = new AtomicReference<>();
     private final RaftClient proposeClient;
 
     private RatisQuorum(QuorumSettings settings, RaftGroup group, RaftServer server, RaftProperties properties) {
@@ -70,8 +74,8 @@ public final class RatisQuorum implements AutoCloseable {
         this.group = group;
         this.selfId = peerId(settings.selfId());
         this.server = server;
-        this.requestClient = client(group, properties, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                REQUEST_ATTEMPTS, TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)));
+        this.properties = properties;
+        this.requestClient.set(newRequestClient());
         // A proposal is a decision taken as leader: it goes to this member only and is never retried
         // elsewhere (see QuorumEntry for why a stale one is dropped anyway).
         this.proposeClient = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
@@ -127,21 +131,56 @@ public final class RatisQuorum implements AutoCloseable {
     /**
      * Sends {@code request} to the current leader's {@link QuorumRequestHandler}, following
      * leadership changes for a bounded time ({@value #REQUEST_ATTEMPTS} attempts, {@value
-     * #REQUEST_RETRY_MS} ms apart), and returns its answer.
+     * #REQUEST_RETRY_MS} ms apart, at most {@value #REQUEST_TIMEOUT_MS} ms in all), and returns its
+     * answer.
      *
-     * <p>Implementation notes: requests travel on Ratis's unordered path, each on its own. On the
-     * ordered path (Ratis's default) a request stuck on a leader that froze held back every request
-     * behind it in the client's window, heartbeats included, until its retries ran out: the brokers
-     * then fell silent for the new controller, which fenced them all.
+     * <p>Implementation notes: requests travel on Ratis's ordered path, whose window delivers
+     * replies in order, so one request stuck on a leader that froze or died holds back the ones
+     * behind it, heartbeats included, for as long as its retries last (about a minute). The overall
+     * bound cuts that short: a request unanswered for {@value #REQUEST_TIMEOUT_MS} ms fails, and a
+     * failed request replaces the client, whose new window starts empty. (Ratis's unordered path
+     * would avoid the wait, but a node restarted in a running cluster could then not reach the
+     * leader at all in some runs; that is not understood yet.)
      */
     public CompletableFuture<byte[]> request(byte[] request) {
-        return requestClient.async().sendReadOnlyUnordered(Message.valueOf(ByteString.copyFrom(request)))
+        RaftClient client = requestClient.get();
+        return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request)))
+                .orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .whenComplete((reply, failure) -> {
+                    if (failure != null) {
+                        renew(client);
+                    }
+                })
                 .thenApply(reply -> {
                     ByteBuffer answer = answerOf(reply);
                     byte[] bytes = new byte[answer.remaining()];
                     answer.get(bytes);
                     return bytes;
                 });
+    }
+
+    /**
+     * Replaces the request client after a request on {@code failed} failed or timed out, unless that
+     * was done already: a new client starts with an empty window and no stale guess of the leader. Requests still in flight on the old
+     * client fail, and their senders retry as after any failure.
+     */
+    private void renew(RaftClient failed) {
+        RaftClient fresh = newRequestClient();
+        RaftClient unused = requestClient.compareAndSet(failed, fresh) ? failed : fresh;
+        CompletableFuture.runAsync(() -> closeQuietly(unused));
+    }
+
+    private RaftClient newRequestClient() {
+        return client(group, properties, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                REQUEST_ATTEMPTS, TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)));
+    }
+
+    private static void closeQuietly(RaftClient client) {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // Nothing to keep: it served its last request.
+        }
     }
 
     /** The leader this member knows of, if any. */
@@ -210,7 +249,7 @@ public final class RatisQuorum implements AutoCloseable {
     public void close() throws IOException {
         try {
             proposeClient.close();
-            requestClient.close();
+            requestClient.get().close();
         } finally {
             server.close();
         }
