@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -67,7 +68,8 @@ public final class RatisQuorum implements AutoCloseable {
     private final RaftProperties properties;
     /** Replaced after a failed request (see {@link #request}); the propose client never is. */
     private final AtomicReference<RaftClient> requestClient = new AtomicReference<>();
-    private final RaftClient proposeClient;
+    /** Replaced after a failed proposal (see {@link #propose}). */
+    private final AtomicReference<RaftClient> proposeClient = new AtomicReference<>();
 
     private RatisQuorum(QuorumSettings settings, RaftGroup group, RaftServer server, RaftProperties properties) {
         this.settings = settings;
@@ -76,10 +78,7 @@ public final class RatisQuorum implements AutoCloseable {
         this.server = server;
         this.properties = properties;
         this.requestClient.set(newRequestClient());
-        // A proposal is a decision taken as leader: it goes to this member only and is never retried
-        // elsewhere (see QuorumEntry for why a stale one is dropped anyway).
-        this.proposeClient = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                .setClientId(ClientId.randomId()).setLeaderId(selfId).setRetryPolicy(RetryPolicies.noRetry()).build();
+        this.proposeClient.set(newProposeClient());
     }
 
     /**
@@ -115,10 +114,20 @@ public final class RatisQuorum implements AutoCloseable {
      * log index once it is committed and applied on this member, or fails when this member is not
      * the leader, has lost leadership, or the entry was dropped because it committed in a later term
      * than it was proposed in.
+     *
+     * <p>Implementation notes: a failed proposal replaces the client. Without retries, Ratis's ordered
+     * client closes its window on the first failure, so after a lost leadership every later proposal
+     * failed at once ("SlidingWindow ... is closed"), and a member that led again could commit nothing:
+     * no fencing, no registration, no ISR change.
      */
     public CompletableFuture<Long> propose(long leaderTerm, byte[] entry) {
         Message message = Message.valueOf(ByteString.copyFrom(QuorumEntry.frame(leaderTerm, entry)));
-        return proposeClient.async().send(message).thenApply(reply -> {
+        RaftClient client = proposeClient.get();
+        return client.async().send(message).whenComplete((reply, failure) -> {
+            if (failure != null) {
+                renew(proposeClient, client, this::newProposeClient);
+            }
+        }).thenApply(reply -> {
             ByteBuffer answer = answerOf(reply);
             long index = QuorumEntry.answeredIndex(answer);
             if (!QuorumEntry.answeredApplied(answer)) {
@@ -148,7 +157,7 @@ public final class RatisQuorum implements AutoCloseable {
                 .orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
                     if (failure != null) {
-                        renew(client);
+                        renew(requestClient, client, this::newRequestClient);
                     }
                 })
                 .thenApply(reply -> {
@@ -160,14 +169,21 @@ public final class RatisQuorum implements AutoCloseable {
     }
 
     /**
-     * Replaces the request client after a request on {@code failed} failed or timed out, unless that
-     * was done already: a new client starts with an empty window and no stale guess of the leader. Requests still in flight on the old
-     * client fail, and their senders retry as after any failure.
+     * Replaces {@code failed}, the client in {@code current}, after a call on it failed or timed out,
+     * unless that was done already: a new client starts with an empty window and no stale guess of
+     * the leader. Calls still in flight on the old client fail, and their senders retry as after any
+     * failure.
      */
-    private void renew(RaftClient failed) {
-        RaftClient fresh = newRequestClient();
-        RaftClient unused = requestClient.compareAndSet(failed, fresh) ? failed : fresh;
+    private static void renew(AtomicReference<RaftClient> current, RaftClient failed, Supplier<RaftClient> fresh) {
+        RaftClient replacement = fresh.get();
+        RaftClient unused = current.compareAndSet(failed, replacement) ? failed : replacement;
         CompletableFuture.runAsync(() -> closeQuietly(unused));
+    }
+
+    /** A proposal is a decision taken as leader: it goes to this member only and is never retried elsewhere. */
+    private RaftClient newProposeClient() {
+        return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+                .setClientId(ClientId.randomId()).setLeaderId(selfId).setRetryPolicy(RetryPolicies.noRetry()).build();
     }
 
     private RaftClient newRequestClient() {
@@ -248,7 +264,7 @@ public final class RatisQuorum implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            proposeClient.close();
+            proposeClient.get().close();
             requestClient.get().close();
         } finally {
             server.close();
