@@ -122,6 +122,26 @@ class RatisQuorumIT {
     }
 
     @Test
+    void shouldCommitOnANewLeaderWhoseProposalsFailedWhileItFollowed() throws IOException {
+        Member first = awaitLeader();
+        first.proposeNow("before");
+        for (Member member : members) {
+            if (member != first) {
+                assertThatThrownBy(() -> member.quorum.propose(first.term.get(), bytes("from a follower")).join())
+                        .as("node %d does not lead", member.nodeId).isNotNull();
+            }
+        }
+
+        first.quorum.close();
+        members[first.nodeId - 1] = null;
+        Member second = awaitLeader();
+        second.proposeNow("after");
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> second.machine.entries.contains("after"));
+        assertThat(second.machine.entries).containsExactly("before", "after");
+    }
+
+    @Test
     void shouldBringAMemberBackFromASnapshotWhenTheLogItMissedWasPurged() throws IOException {
         Member leader = awaitLeader();
         Member lagging = Arrays.stream(members).filter(m -> m != leader).findFirst().orElseThrow();
