@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
         description = "Benchmark Surety against Apache Kafka with Kafka's perf tools.")
 public final class BenchCommand implements Callable<Integer> {
 
+    /** The nodes of each cluster of a {@code --replicated} run. */
+    static final int CLUSTER_NODES = 3;
 
     @Option(names = "--quick", description = "A shorter run: the same warm-up kinds and 3 repetitions, fewer records.")
     private boolean quick;
@@ -39,6 +41,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",(?! )", description = "Run only the rows of these workloads, comma-separated (names "
             + "as in the report, whose own commas are followed by a space; a trailing * matches the start).")
     private List<String> only = List.of();
+
+    @Option(names = "--replicated", description = "Compare clusters of three nodes with replication factor 3 "
+            + "(acks=1, acks=all, consume, latency, failover) instead of single nodes.")
+    private boolean replicated;
 
     @Option(names = "--profile", description = "Record a JFR of each broker during each workload's first repetition.")
     private boolean profile;
@@ -92,34 +98,34 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Path runDir = Files.createDirectories(workDir.resolve("run-" + System.currentTimeMillis()));
         List<String> suretyJvmOptions = suretyRoot == null ? List.of() : LauncherOptions.read(suretyRoot);
-        List<BenchRun.BrokerSpec> brokers = new ArrayList<>(List.of(
-                new BenchRun.BrokerSpec(Contender.KAFKA_BROKER, BenchBroker.KAFKA_START_SCRIPT_JVM_OPTIONS,
-                        dir -> BenchBroker.apacheKafka(kafkaClasspath, dir)),
-                new BenchRun.BrokerSpec(Contender.SURETY_INTERVAL_BROKER, suretyJvmOptions,
-                        dir -> BenchBroker.surety(suretyClasspath, dir, "interval", suretyJvmOptions)),
-                new BenchRun.BrokerSpec(Contender.SURETY_FSYNC_BROKER, suretyJvmOptions,
-                        dir -> BenchBroker.surety(suretyClasspath, dir, "fsync", suretyJvmOptions))));
-        List<Row> rows = BenchPlan.only(BenchPlan.rows(settings), only);
+        List<BenchRun.BrokerSpec> brokers = new ArrayList<>(replicated ? clusters(suretyJvmOptions)
+                : singleNodes(suretyJvmOptions));
+        List<Row> rows = BenchPlan.only(replicated ? BenchPlan.replicatedRows(settings) : BenchPlan.rows(settings), only);
+        List<Workload> warmUps = replicated ? BenchPlan.replicatedWarmUps(settings) : BenchPlan.warmUps(settings);
         if (baselineClasspath != null) {
             rows = BenchPlan.againstBaseline(rows, baselineLabel);
             for (Contender candidate : List.of(Contender.SURETY_INTERVAL, Contender.SURETY_FSYNC)) {
                 Contender base = Contender.baselineOf(candidate, baselineLabel);
                 String policy = candidate.equals(Contender.SURETY_FSYNC) ? "fsync" : "interval";
-                brokers.add(new BenchRun.BrokerSpec(base.broker(), suretyJvmOptions,
-                        dir -> BenchBroker.surety(baselineClasspath, dir, policy, suretyJvmOptions, base.broker())));
+                brokers.add(new BenchRun.BrokerSpec(base.broker(), suretyJvmOptions, replicated
+                        ? dir -> BenchBroker.suretyCluster(baselineClasspath, dir, policy, suretyJvmOptions, CLUSTER_NODES,
+                                base.broker())
+                        : dir -> BenchBroker.surety(baselineClasspath, dir, policy, suretyJvmOptions, base.broker())));
             }
         }
         Profiler profiler = profile ? Profiler.into(runDir.resolve("profiles")) : Profiler.off();
         WorkloadTools tools = new WorkloadTools(kafkaClasspath, System.getProperty("java.class.path"), settings.toolTimeout());
-        RunResult run = new BenchRun(settings, tools, profiler, System.out::println).run(brokers, rows, runDir);
-        String report = BenchReport.render(header(), settings, run);
+        RunResult run = new BenchRun(settings, tools, profiler, System.out::println).run(brokers, rows, warmUps, runDir);
+        String report = replicated ? BenchReport.renderReplicated(header(), settings, run)
+                : BenchReport.render(header(), settings, run);
         System.out.println();
         System.out.println(report);
         if (profile) {
             System.out.println("Flight recordings: " + runDir.resolve("profiles"));
         }
         Path target = output != null ? output
-                : quick || !only.isEmpty() || baselineClasspath != null ? null : Path.of("docs", "benchmarks.md");
+                : quick || !only.isEmpty() || baselineClasspath != null ? null
+                : Path.of("docs", replicated ? "benchmarks-replicated.md" : "benchmarks.md");
         if (target != null) {
             writeReport(target, report);
             System.out.println("Written to " + target);
@@ -127,16 +133,44 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Kafka and Surety (both flush policies) as single nodes. */
+    private List<BenchRun.BrokerSpec> singleNodes(List<String> suretyJvmOptions) {
+        return List.of(
+                new BenchRun.BrokerSpec(Contender.KAFKA_BROKER, BenchBroker.KAFKA_START_SCRIPT_JVM_OPTIONS,
+                        dir -> BenchBroker.apacheKafka(kafkaClasspath, dir)),
+                new BenchRun.BrokerSpec(Contender.SURETY_INTERVAL_BROKER, suretyJvmOptions,
+                        dir -> BenchBroker.surety(suretyClasspath, dir, "interval", suretyJvmOptions)),
+                new BenchRun.BrokerSpec(Contender.SURETY_FSYNC_BROKER, suretyJvmOptions,
+                        dir -> BenchBroker.surety(suretyClasspath, dir, "fsync", suretyJvmOptions)));
+    }
+
+    /** Kafka and Surety (both flush policies) as clusters of {@link #CLUSTER_NODES} combined nodes. */
+    private List<BenchRun.BrokerSpec> clusters(List<String> suretyJvmOptions) {
+        return List.of(
+                new BenchRun.BrokerSpec(Contender.KAFKA_BROKER, BenchBroker.KAFKA_START_SCRIPT_JVM_OPTIONS,
+                        dir -> BenchBroker.apacheKafka(kafkaClasspath, dir, CLUSTER_NODES, Contender.KAFKA_BROKER)),
+                new BenchRun.BrokerSpec(Contender.SURETY_INTERVAL_BROKER, suretyJvmOptions,
+                        dir -> BenchBroker.suretyCluster(suretyClasspath, dir, "interval", suretyJvmOptions, CLUSTER_NODES,
+                                Contender.SURETY_INTERVAL_BROKER)),
+                new BenchRun.BrokerSpec(Contender.SURETY_FSYNC_BROKER, suretyJvmOptions,
+                        dir -> BenchBroker.suretyCluster(suretyClasspath, dir, "fsync", suretyJvmOptions, CLUSTER_NODES,
+                                Contender.SURETY_FSYNC_BROKER)));
+    }
+
     private String header() throws IOException {
-        return String.format("## Run of %s (%s)%n%nMachine: %d cores (%s), %s memory; %s %s. Apache Kafka %s (KRaft, one "
-                        + "combined node, run with its start scripts' JVM options), Surety %s (run with its launcher's JVM "
-                        + "options); both on 127.0.0.1 with a fresh data directory. Load generators: Kafka's perf tools "
+        return String.format("## Run of %s (%s)%n%nMachine: %d cores (%s), %s memory; %s %s. Apache Kafka %s (KRaft, %s, "
+                        + "run with its start scripts' JVM options), Surety %s (%s, run with its launcher's JVM "
+                        + "options); both on 127.0.0.1 with fresh data directories. Load generators: Kafka's perf tools "
                         + "from kafka-tools %s, and Surety's small-transaction and consumer-group generators on "
                         + "kafka-clients. Brokers' logs and data: %s.%n",
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME), quick ? "quick" : "full",
                 Runtime.getRuntime().availableProcessors(), cpuModel(), memTotal(),
-                System.getProperty("java.vm.name"), System.getProperty("java.version"), kafkaVersion(), suretyVersion,
-                kafkaVersion(), workDir);
+                System.getProperty("java.vm.name"), System.getProperty("java.version"), kafkaVersion(), nodes(),
+                suretyVersion, nodes(), kafkaVersion(), workDir);
+    }
+
+    private String nodes() {
+        return replicated ? CLUSTER_NODES + " combined nodes" : "one combined node";
     }
 
     /** The release of Kafka's jars on the Kafka classpath (a {@code dir/*} wildcard), read from kafka-tools' file name. */

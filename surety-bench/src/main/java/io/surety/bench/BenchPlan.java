@@ -28,6 +28,7 @@ final class BenchPlan {
     static final String CONSUME = "consume (one consumer)";
     static final String GROUP_CONSUME = "consumer group (3 members, 6 partitions)";
     static final String END_TO_END = "end-to-end latency acks=all (one record at a time)";
+    static final String FAILOVER = "failover: leader kill -9 to the first acks=all acknowledgement";
 
     static final int FIXED_RATE_PER_SECOND = 10_000;
 
@@ -43,6 +44,9 @@ final class BenchPlan {
 
     /** The 1,000-partition produce row with fsync before ack on both writes this many times fewer records. */
     static final int FSYNC_MANY_PARTITIONS_SCALE_DOWN = 10;
+
+    /** A cluster's end-to-end row with fsync before ack on both sends this many times fewer records. */
+    static final int FSYNC_REPLICATED_LATENCY_SCALE_DOWN = 5;
 
     private BenchPlan() {
     }
@@ -74,6 +78,39 @@ final class BenchPlan {
         pageCache.forEach(w -> rows.add(new Row(PAGE_CACHE, w, Contender.KAFKA, Contender.SURETY_INTERVAL)));
         fsync.forEach(w -> rows.add(new Row(FSYNC, w, Contender.KAFKA_FLUSH_EVERY_MESSAGE, Contender.SURETY_FSYNC)));
         return rows;
+    }
+
+    /**
+     * The rows of {@code --replicated}, run on clusters of three combined nodes with one replica of
+     * every partition on each: the seeds' acks=1 and acks=all, reading, latency, and how long a
+     * leader's death stops producers. The fsync section's latency row sends fewer records: on a
+     * cluster each one waits for three forced writes.
+     */
+    static List<Row> replicatedRows(BenchSettings s) {
+        long r = s.records();
+        List<Workload> pageCache = List.of(
+                Workload.produce(ACKS_1, r, 1024, 3, "1", false),
+                Workload.produce(ACKS_ALL, r, 1024, 3, "all", true),
+                Workload.consume(CONSUME, Math.max(r, MIN_READ_RECORDS), 3),
+                Workload.endToEnd(END_TO_END, s.latencyRecords()),
+                Workload.failover(FAILOVER));
+        List<Workload> fsync = List.of(
+                Workload.produce(ACKS_ALL, r / FSYNC_SCALE_DOWN, 1024, 3, "all", true),
+                Workload.endToEnd(END_TO_END, s.latencyRecords() / FSYNC_REPLICATED_LATENCY_SCALE_DOWN));
+        List<Row> rows = new ArrayList<>();
+        pageCache.forEach(w -> rows.add(new Row(PAGE_CACHE, w, Contender.KAFKA, Contender.SURETY_INTERVAL)));
+        fsync.forEach(w -> rows.add(new Row(FSYNC, w, Contender.KAFKA_FLUSH_EVERY_MESSAGE, Contender.SURETY_FSYNC)));
+        return rows;
+    }
+
+    /** The warm-up of a cluster: each kind of work its rows do, with at least {@code warmUpRecords} records. */
+    static List<Workload> replicatedWarmUps(BenchSettings s) {
+        long w = s.warmUpRecords();
+        return List.of(
+                Workload.produce("warm-up produce acks=all idempotent", w, 1024, 3, "all", true),
+                Workload.produce("warm-up produce acks=1", w, 1024, 3, "1", false),
+                Workload.consume("warm-up consume (after its fill)", w, 3),
+                Workload.endToEnd("warm-up end-to-end", s.latencyRecords() / 2));
     }
 
     /**

@@ -37,8 +37,9 @@ final class BenchRun {
         this.progress = progress;
     }
 
-    /** Runs {@code rows}, starting only the broker processes they use. */
-    RunResult run(List<BrokerSpec> allSpecs, List<Row> rows, Path workDir) throws IOException, InterruptedException {
+    /** Runs {@code rows} after {@code warmUps}, starting only the brokers they use. */
+    RunResult run(List<BrokerSpec> allSpecs, List<Row> rows, List<Workload> warmUps, Path workDir)
+            throws IOException, InterruptedException {
         Set<String> used = BenchPlan.brokersOf(rows);
         List<BrokerSpec> specs = allSpecs.stream().filter(spec -> used.contains(spec.name())).toList();
         Map<String, BenchBroker> brokers = new LinkedHashMap<>();
@@ -57,7 +58,7 @@ final class BenchRun {
                     settings.attemptsPerTrial(), progress);
             List<BenchSchedule.RowSamples> samples;
             try (TrialRunner trials = new TrialRunner(brokers, tools, profiler, progress)) {
-                samples = schedule.run(rows, BenchPlan.warmUps(settings), trials);
+                samples = schedule.run(rows, warmUps, trials);
             }
             for (BrokerSpec spec : specs) {
                 facts.add(new RunResult.BrokerFacts(spec.name(), firstAck.get(spec.name()),

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
  * workload, and those figures are thrown away (a JVM's JIT needs far longer to settle than one
  * trial; Kafka's most). Then, {@code repetitions} times, each row runs its two contenders one after
  * the other on fresh topics, the row's first contender alternating from one repetition to the next
- * so neither always runs right after the other's load. A trial during which other processes used
+ * so neither always runs right after the other's load. Rows whose trial kills a node run after all
+ * the others, repetitions and all, so no other trial meets a node restarted cold. A trial during which other processes used
  * more than {@code maxOthersShare} of the machine is run again, up to {@code attemptsPerTrial}
  * attempts; if every attempt was disturbed the quietest is kept and marked.
  *
@@ -59,6 +60,16 @@ final class BenchSchedule {
         }
         Map<Row, RowSamples> samples = new LinkedHashMap<>();
         rows.forEach(row -> samples.put(row, new RowSamples(row, new ArrayList<>(), new ArrayList<>())));
+        List<Row> steady = rows.stream().filter(row -> !row.workload().killsANode()).toList();
+        List<Row> killing = rows.stream().filter(row -> row.workload().killsANode()).toList();
+        for (List<Row> group : List.of(steady, killing)) {
+            repeat(group, trials, samples);
+        }
+        return List.copyOf(samples.values());
+    }
+
+    private void repeat(List<Row> rows, Trials trials, Map<Row, RowSamples> samples)
+            throws IOException, InterruptedException {
         for (int repetition = 1; repetition <= repetitions; repetition++) {
             for (Row row : rows) {
                 boolean baseFirst = repetition % 2 == 1;
@@ -71,7 +82,6 @@ final class BenchSchedule {
                 into.candidate().add(baseFirst ? secondSample : firstSample);
             }
         }
-        return List.copyOf(samples.values());
     }
 
     private Sample measure(Trials trials, Contender contender, Workload workload, int repetition)

@@ -3,12 +3,14 @@ package io.surety.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Who used the machine's CPU during a trial, from Linux's {@code /proc}: the whole machine, the
- * broker under test, the load generator (the benchmark's child processes, counted once they are
- * waited for) and the benchmark itself. What is left belongs to other processes, which is what
- * makes a trial disturbed. Stateless.
+ * broker under test (the sum over its nodes), the run's other brokers (idle, kept warm for their
+ * own trials), the load generator (the benchmark's child processes, counted once they are waited
+ * for) and the benchmark itself. What is left belongs to other processes, which is what makes a
+ * trial disturbed. Stateless.
  *
  * <p>{@code /proc/stat}'s first line sums every core's time in clock ticks: user, nice, system,
  * idle, iowait, irq, softirq, steal, ...; busy is everything but idle and iowait (steal counts:
@@ -20,10 +22,10 @@ final class CpuMeter {
     /**
      * One snapshot, all in CPU seconds except the wall clock: {@code broker} from the process's clock
      * ticks, {@code brokerLive} from its live threads to the nanosecond, {@code brokerJit} the part
-     * its JIT compilers used.
+     * its JIT compilers used, {@code idleBrokers} the run's other broker processes.
      */
     record Reading(long wallNanos, double machineBusy, double broker, double brokerLive, double brokerJit,
-            double children, double self) {
+            double idleBrokers, double children, double self) {
     }
 
     /** Ticks are 10 ms; a difference of more than this between the two broker figures means a thread ended. */
@@ -32,11 +34,23 @@ final class CpuMeter {
     private CpuMeter() {
     }
 
-    static Reading read(long brokerPid) throws IOException {
+    /** A snapshot of the broker under test's processes ({@code brokerPids}) and the run's idle ones ({@code idlePids}). */
+    static Reading read(List<Long> brokerPids, List<Long> idlePids) throws IOException {
         String self = Files.readString(Path.of("/proc/self/stat"));
+        double broker = 0;
+        double brokerLive = 0;
+        double brokerJit = 0;
+        for (long pid : brokerPids) {
+            broker += ProcessStats.cpuSeconds(pid);
+            brokerLive += ProcessStats.liveThreadsCpuSeconds(pid);
+            brokerJit += ProcessStats.compilerCpuSeconds(pid);
+        }
+        double idle = 0;
+        for (long pid : idlePids) {
+            idle += ProcessStats.cpuSeconds(pid);
+        }
         return new Reading(System.nanoTime(), machineBusyFromStat(Files.readString(Path.of("/proc/stat"))),
-                ProcessStats.cpuSeconds(brokerPid), ProcessStats.liveThreadsCpuSeconds(brokerPid),
-                ProcessStats.compilerCpuSeconds(brokerPid), statFields(self, 16, 17), statFields(self, 14, 15));
+                broker, brokerLive, brokerJit, idle, statFields(self, 16, 17), statFields(self, 14, 15));
     }
 
     /** Share (0–1) of all cores' time between the readings that no measured process used. */
@@ -46,7 +60,7 @@ final class CpuMeter {
             return 0;
         }
         double others = (after.machineBusy() - before.machineBusy()) - brokerCpu(before, after)
-                - (after.children() - before.children()) - (after.self() - before.self());
+                - (after.idleBrokers() - before.idleBrokers()) - (after.children() - before.children()) - (after.self() - before.self());
         return Math.max(0, others) / (cores * wallSeconds);
     }
 

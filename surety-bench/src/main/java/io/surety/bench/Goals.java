@@ -56,6 +56,30 @@ final class Goals {
         return verdicts;
     }
 
+    /**
+     * The goals of a cluster run ({@code --replicated}): Surety interval at least Kafka's throughput
+     * for at most 0.7 of its broker CPU per record; Surety fsync at least 0.8 of Kafka's page-cache
+     * throughput and 3 times Kafka's with {@code flush.messages=1}.
+     */
+    static List<Verdict> checkReplicated(RunResult run) {
+        List<Verdict> verdicts = new ArrayList<>();
+        for (String workload : List.of(BenchPlan.ACKS_1, BenchPlan.ACKS_ALL)) {
+            verdicts.add(atLeast("throughput, " + workload + " (interval)", 1,
+                    ratio(run, BenchPlan.PAGE_CACHE, workload, Metric.RECORDS_PER_SEC)));
+            verdicts.add(atMost("broker CPU per record, " + workload + " (interval)", 0.7,
+                    1 / ratio(run, BenchPlan.PAGE_CACHE, workload, Metric.RECORDS_PER_BROKER_CPU_SECOND)));
+        }
+        BenchSchedule.RowSamples fsync = run.row(BenchPlan.FSYNC, BenchPlan.ACKS_ALL);
+        BenchSchedule.RowSamples pageCache = run.row(BenchPlan.PAGE_CACHE, BenchPlan.ACKS_ALL);
+        double againstPageCache = fsync == null || pageCache == null ? Double.NaN
+                : Metric.RECORDS_PER_SEC.over(fsync.candidate()).median() / Metric.RECORDS_PER_SEC.over(pageCache.base()).median();
+        verdicts.add(atLeast("throughput, " + BenchPlan.ACKS_ALL + ", Surety fsync ÷ Kafka page cache", 0.8,
+                againstPageCache));
+        verdicts.add(atLeast("throughput with fsync before ack on both, " + BenchPlan.ACKS_ALL, 3,
+                ratio(run, BenchPlan.FSYNC, BenchPlan.ACKS_ALL, Metric.RECORDS_PER_SEC)));
+        return verdicts;
+    }
+
     private static double ratio(RunResult run, String section, String workload, Metric metric) {
         BenchSchedule.RowSamples row = run.row(section, workload);
         return row == null ? Double.NaN : ratio(row, metric);

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * {@code --profile}: a JDK Flight Recording of the broker during the first measured trial of each
  * workload, started and stopped with {@code jcmd} (JFR's "profile" settings: CPU samples every
  * 10 ms, allocations, locks, I/O), written as {@code <broker>-<workload>.jfr} under the run's
- * directory. Off, it does nothing. Not thread-safe.
+ * directory (one per node of a cluster, as {@code <broker>-<workload>-<pid>.jfr}). Off, it does nothing. Not thread-safe.
  */
 final class Profiler {
 
@@ -39,18 +39,24 @@ final class Profiler {
         if (directory == null) {
             return;
         }
-        String file = (contender.name() + "-" + workload.name()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".jfr";
-        jcmd(broker, "JFR.start", "name=" + RECORDING, "settings=profile", "filename=" + directory.resolve(file));
+        String file = (contender.name() + "-" + workload.name()).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        List<Long> pids = broker.pids();
+        for (long pid : pids) {
+            String suffix = pids.size() == 1 ? ".jfr" : "-" + pid + ".jfr";
+            jcmd(pid, "JFR.start", "name=" + RECORDING, "settings=profile", "filename=" + directory.resolve(file + suffix));
+        }
     }
 
     void stop(BenchBroker broker) throws IOException {
         if (directory != null) {
-            jcmd(broker, "JFR.stop", "name=" + RECORDING);
+            for (long pid : broker.pids()) {
+                jcmd(pid, "JFR.stop", "name=" + RECORDING);
+            }
         }
     }
 
-    private void jcmd(BenchBroker broker, String... command) throws IOException {
-        List<String> args = new ArrayList<>(List.of(jcmd.toString(), Long.toString(broker.pid())));
+    private void jcmd(long pid, String... command) throws IOException {
+        List<String> args = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
         args.addAll(List.of(command));
         Process process = new ProcessBuilder(args).redirectErrorStream(true).start();
         try {

@@ -13,9 +13,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * Runs one trial against a running broker: a fresh topic with the contender's topic configuration,
- * filled first when the workload reads, then the load generator with the broker's CPU and the
- * machine's read around it, then the topic deleted. Each trial has its own topic, so a consumer
+ * Runs one trial against a running broker: a fresh topic with the contender's topic configuration
+ * (one replica on each of the broker's nodes), filled first when the workload reads, then the load
+ * generator with the broker's CPU and the machine's read around it, then the topic deleted. The
+ * failover trial makes its own topic and measures time only ({@link FailoverTrial}). Each trial has its own topic, so a consumer
  * finds exactly the records it waits for and no trial reads another's data.
  *
  * <p>Not thread-safe; the benchmark thread drives it. Closing it closes its admin clients, not the brokers.
@@ -26,6 +27,7 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
     private final WorkloadTools tools;
     private final Profiler profiler;
     private final Consumer<String> progress;
+    private final FailoverTrial failover;
     private final Map<String, Admin> admins = new HashMap<>();
     private int topicSequence;
 
@@ -34,6 +36,7 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
         this.tools = tools;
         this.profiler = profiler;
         this.progress = progress;
+        this.failover = new FailoverTrial(progress);
     }
 
     /** One trial; a trial that could not be run (a topic not created, a tool that failed) is a failed sample, not the end of the run. */
@@ -52,6 +55,13 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
 
     private Sample measure(BenchBroker broker, Contender contender, String topic, Workload workload,
             BenchSchedule.Phase phase, int repetition) throws IOException, InterruptedException {
+        if (workload.kind() == Workload.Kind.FAILOVER) {
+            try {
+                return Sample.of(failover.run(broker, admin(broker), contender, topic, workload), 0);
+            } finally {
+                deleteTopic(broker, topic);
+            }
+        }
         createTopic(broker, contender, topic, workload.partitions());
         try {
             if (workload.readsFilledTopic()) {
@@ -64,9 +74,10 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
             if (profiled) {
                 profiler.start(broker, contender, workload);
             }
-            CpuMeter.Reading before = CpuMeter.read(broker.pid());
+            List<Long> idle = idlePids(broker);
+            CpuMeter.Reading before = CpuMeter.read(broker.pids(), idle);
             PerfResult result = tools.run(broker, contender, topic, workload);
-            CpuMeter.Reading after = CpuMeter.read(broker.pid());
+            CpuMeter.Reading after = CpuMeter.read(broker.pids(), idle);
             if (profiled) {
                 profiler.stop(broker);
             }
@@ -88,7 +99,7 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
 
     private void createTopic(BenchBroker broker, Contender contender, String topic, int partitions)
             throws IOException, InterruptedException {
-        NewTopic newTopic = new NewTopic(topic, partitions, (short) 1).configs(contender.topicConfigs());
+        NewTopic newTopic = new NewTopic(topic, partitions, broker.replicationFactor()).configs(contender.topicConfigs());
         try {
             admin(broker).createTopics(List.of(newTopic)).all().get();
         } catch (ExecutionException e) {
@@ -102,6 +113,13 @@ final class TrialRunner implements BenchSchedule.Trials, AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException("Could not delete " + topic + " on " + broker.name() + ": " + e.getCause(), e.getCause());
         }
+    }
+
+    /** The processes of the run's other brokers, idle while {@code measured} runs a trial. */
+    private List<Long> idlePids(BenchBroker measured) {
+        List<Long> pids = new ArrayList<>();
+        brokers.values().stream().filter(broker -> broker != measured).forEach(broker -> pids.addAll(broker.pids()));
+        return pids;
     }
 
     private Admin admin(BenchBroker broker) {

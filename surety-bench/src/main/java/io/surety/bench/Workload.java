@@ -11,12 +11,13 @@ package io.surety.bench;
  * records back to back and reports commit latency; CONSUME (ConsumerPerformance) and
  * GROUP_CONSUME ({@code members} consumers in one group) read exactly the {@code records} a fill
  * wrote into the topic just before, outside the measurement; END_TO_END is EndToEndLatency, one
- * record at a time.
+ * record at a time; FAILOVER (a cluster only) kills the leader of a one-partition topic with
+ * {@code kill -9} and times the first acks=all send after it (see {@link FailoverTrial}).
  */
 record Workload(String name, Kind kind, long records, int recordSize, int partitions, String acks, boolean idempotent,
         long transactionMs, int recordsPerTransaction, int throughput, int members) {
 
-    enum Kind { PRODUCE, SMALL_TRANSACTIONS, CONSUME, GROUP_CONSUME, END_TO_END }
+    enum Kind { PRODUCE, SMALL_TRANSACTIONS, CONSUME, GROUP_CONSUME, END_TO_END, FAILOVER }
 
     static Workload produce(String name, long records, int recordSize, int partitions, String acks, boolean idempotent) {
         return new Workload(name, Kind.PRODUCE, records, recordSize, partitions, acks, idempotent, 0, 0, -1, 0);
@@ -45,6 +46,18 @@ record Workload(String name, Kind kind, long records, int recordSize, int partit
 
     static Workload endToEnd(String name, long records) {
         return new Workload(name, Kind.END_TO_END, records, 1024, 1, "all", true, 0, 0, -1, 0);
+    }
+
+    static Workload failover(String name) {
+        return new Workload(name, Kind.FAILOVER, 1, 1024, 1, "all", true, 0, 0, -1, 0);
+    }
+
+    /**
+     * True for the trial that kills a node: the schedule runs it after every other trial, so no other
+     * trial meets a node that was just restarted and is not warm again.
+     */
+    boolean killsANode() {
+        return kind == Kind.FAILOVER;
     }
 
     /** True when the trial first fills the topic with the records it then reads. */

@@ -19,6 +19,19 @@ class BenchPlanTest {
     }
 
     @Test
+    void shouldCompareLikeWithLikeAndTimeAFailoverWhenReplicated() {
+        List<Row> rows = BenchPlan.replicatedRows(BenchSettings.quick());
+        assertThat(rows).filteredOn(r -> r.section().equals(BenchPlan.PAGE_CACHE))
+                .allMatch(r -> r.base().equals(Contender.KAFKA) && r.candidate().equals(Contender.SURETY_INTERVAL))
+                .extracting(r -> r.workload().name())
+                .contains(BenchPlan.ACKS_1, BenchPlan.ACKS_ALL, BenchPlan.CONSUME, BenchPlan.END_TO_END, BenchPlan.FAILOVER);
+        assertThat(rows).filteredOn(r -> r.section().equals(BenchPlan.FSYNC))
+                .allMatch(r -> r.base().equals(Contender.KAFKA_FLUSH_EVERY_MESSAGE) && r.candidate().equals(Contender.SURETY_FSYNC));
+        assertThat(BenchPlan.replicatedWarmUps(BenchSettings.full()))
+                .filteredOn(w -> w.kind() != Workload.Kind.END_TO_END).allMatch(w -> w.records() >= 1_000_000);
+    }
+
+    @Test
     void shouldKeepOnlyMatchingRowsAndTheirBrokersWhenFiltered() {
         List<Row> rows = BenchPlan.only(ROWS, List.of("consumer group*", "produce acks=1"));
         assertThat(rows).extracting(r -> r.workload().name()).containsExactly(BenchPlan.ACKS_1, BenchPlan.GROUP_CONSUME);

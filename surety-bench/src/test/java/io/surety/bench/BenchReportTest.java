@@ -57,6 +57,32 @@ class BenchReportTest {
     }
 
     @Test
+    void shouldJudgeTheClusterGoalsAcrossSectionsWhenReportingAReplicatedRun() {
+        List<Row> rows = BenchPlan.replicatedRows(SETTINGS);
+        Row pageCacheAcksAll = rows.stream().filter(r -> r.section().equals(BenchPlan.PAGE_CACHE)
+                && r.workload().name().equals(BenchPlan.ACKS_ALL)).findFirst().orElseThrow();
+        Row fsyncAcksAll = rows.stream().filter(r -> r.section().equals(BenchPlan.FSYNC)
+                && r.workload().name().equals(BenchPlan.ACKS_ALL)).findFirst().orElseThrow();
+        Row failover = rows.stream().filter(r -> r.workload().kind() == Workload.Kind.FAILOVER).findFirst().orElseThrow();
+        RunResult run = run(List.of(
+                new BenchSchedule.RowSamples(pageCacheAcksAll, List.of(sample("Kafka", 1_000, 10, 2, 0)),
+                        List.of(sample("Surety interval", 1_100, 5, 1.3, 0))),
+                new BenchSchedule.RowSamples(fsyncAcksAll, List.of(sample("Kafka flush.messages=1", 200, 10, 2, 0)),
+                        List.of(sample("Surety fsync", 900, 5, 1, 0))),
+                new BenchSchedule.RowSamples(failover, List.of(sample("Kafka", Double.NaN, 9_500, Double.NaN, 0)),
+                        List.of(sample("Surety interval", Double.NaN, 9_200, Double.NaN, 0)))));
+        String report = BenchReport.renderReplicated("## Run", SETTINGS, run);
+        // CPU per record: 1.3 s against 2 s for the same 1,000 records is 0.65x, within 0.7x.
+        assertThat(report).contains("| broker CPU per record, produce acks=all idempotent (interval) | ≤ 0.70x | 0.65x | yes |");
+        assertThat(report).contains("| throughput, produce acks=all idempotent (interval) | ≥ 1.0x | 1.10x | yes |");
+        // Surety fsync's 900 records/s against Kafka's page cache's 1,000 and its flush.messages=1's 200.
+        assertThat(report).contains("Surety fsync ÷ Kafka page cache | ≥ 0.8x | 0.90x | yes |");
+        assertThat(report).contains("| throughput with fsync before ack on both, produce acks=all idempotent | ≥ 3.0x | 4.50x | yes |");
+        assertThat(report).contains("time from the leader's `kill -9`").contains("| Kafka | – | – | 1.0 | 9,500.0 | 9,500.0 | – | – | – | – |");
+        assertThat(report).contains("three combined broker-and-controller nodes");
+    }
+
+    @Test
     void shouldMarkTheRowAndSayWhyWhenATrialWasDisturbedOrFailed() {
         List<Sample> surety = new ArrayList<>(List.of(PerfResult.failed(BenchPlan.ACKS_ALL, "Surety interval", "no summary line"))
                 .stream().map(r -> Sample.of(r, 0)).toList());

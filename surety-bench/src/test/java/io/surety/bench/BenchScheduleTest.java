@@ -78,6 +78,20 @@ class BenchScheduleTest {
     }
 
     @Test
+    void shouldRunTheNodeKillingRowAfterEveryRepetitionOfTheOthersWhenItIsListedFirst() throws Exception {
+        ScriptedTrials trials = new ScriptedTrials(Map.of());
+        Row failover = new Row("page cache", Workload.failover("failover"), Contender.KAFKA, Contender.SURETY_INTERVAL);
+        List<BenchSchedule.RowSamples> rows = schedule(2).run(List.of(failover, PAGE_CACHE_PRODUCE), List.of(), trials);
+        assertThat(trials.calls).containsExactly(
+                "MEASURED Kafka produce 1", "MEASURED Surety interval produce 1",
+                "MEASURED Surety interval produce 2", "MEASURED Kafka produce 2",
+                "MEASURED Kafka failover 1", "MEASURED Surety interval failover 1",
+                "MEASURED Surety interval failover 2", "MEASURED Kafka failover 2");
+        assertThat(rows).extracting(r -> r.row().workload().name()).containsExactly("failover", "produce");
+        assertThat(rows.get(0).base()).hasSize(2);
+    }
+
+    @Test
     void shouldFileEachSampleUnderItsContenderWhenSuretyRanFirst() throws Exception {
         ScriptedTrials trials = new ScriptedTrials(Map.of());
         List<BenchSchedule.RowSamples> rows = schedule(2).run(List.of(PAGE_CACHE_PRODUCE), List.of(), trials);

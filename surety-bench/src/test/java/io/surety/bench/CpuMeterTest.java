@@ -23,24 +23,32 @@ class CpuMeterTest {
 
     @Test
     void shouldChargeOthersWithWhatNoMeasuredProcessUsedWhenMachineWasBusier() {
-        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 10, 0, 20, 1);
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 10, 0, 0, 20, 1);
         // 10 s on 2 cores = 20 CPU-seconds of capacity; the machine was busy 14 s, of which the broker
         // used 4, the load generator 7 and the benchmark 1: 2 s (10 %) belonged to someone else.
-        CpuMeter.Reading after = new CpuMeter.Reading(10_000_000_000L, 114, 14, 14, 1, 27, 2);
+        CpuMeter.Reading after = new CpuMeter.Reading(10_000_000_000L, 114, 14, 14, 1, 0, 27, 2);
         assertThat(CpuMeter.othersShare(before, after, 2)).isCloseTo(0.10, within(1e-9));
     }
 
     @Test
+    void shouldNotChargeOthersWithTheRunsIdleBrokersWhenTheyAccountForTheRest() {
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 10, 0, 50, 20, 1);
+        // As above, but the 2 s went to the run's other brokers, kept warm for their own trials.
+        CpuMeter.Reading after = new CpuMeter.Reading(10_000_000_000L, 114, 14, 14, 1, 52, 27, 2);
+        assertThat(CpuMeter.othersShare(before, after, 2)).isZero();
+    }
+
+    @Test
     void shouldChargeOthersNothingWhenMeasuredProcessesAccountForAllTheWork() {
-        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 10, 0, 20, 1);
-        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 101.5, 11, 11, 0, 20.6, 1);
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 10, 0, 0, 20, 1);
+        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 101.5, 11, 11, 0, 0, 20.6, 1);
         assertThat(CpuMeter.othersShare(before, after, 2)).isZero();
     }
 
     @Test
     void shouldReportTheCompilersPartOfTheBrokersCpuWhenMeasuringWarmth() {
-        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 10, 3, 20, 1);
-        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 104, 14, 14, 4, 20, 1);
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10, 10, 3, 0, 20, 1);
+        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 104, 14, 14, 4, 0, 20, 1);
         assertThat(CpuMeter.jitShare(before, after)).isCloseTo(0.25, within(1e-9));
     }
 
@@ -51,16 +59,16 @@ class CpuMeterTest {
 
     @Test
     void shouldTakeTheNanosecondFigureWhenTicksOnlyDifferByRounding() {
-        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10.00, 5.000, 0, 0, 0);
-        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 101, 10.33, 5.312, 0, 0, 0);
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10.00, 5.000, 0, 0, 0, 0);
+        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 101, 10.33, 5.312, 0, 0, 0, 0);
         assertThat(CpuMeter.brokerCpu(before, after)).isCloseTo(0.312, within(1e-9));
     }
 
     @Test
     void shouldTakeTheTicksWhenAThreadEndedDuringTheTrial() {
-        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10.00, 5.0, 0, 0, 0);
+        CpuMeter.Reading before = new CpuMeter.Reading(0, 100, 10.00, 5.0, 0, 0, 0, 0);
         // A thread that used 0.2 s ended: the live threads' figure lost it, the process's ticks did not.
-        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 101, 10.50, 5.3, 0, 0, 0);
+        CpuMeter.Reading after = new CpuMeter.Reading(1_000_000_000L, 101, 10.50, 5.3, 0, 0, 0, 0);
         assertThat(CpuMeter.brokerCpu(before, after)).isCloseTo(0.50, within(1e-9));
     }
 
