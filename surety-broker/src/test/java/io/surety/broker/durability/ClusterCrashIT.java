@@ -1,7 +1,6 @@
 package io.surety.broker.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -38,30 +37,18 @@ class ClusterCrashIT {
         long seed = Long.getLong("surety.seed", System.nanoTime());
         Random random = new Random(seed);
         System.out.printf("ClusterCrashIT seed=%d (repeat with -Dsurety.seed=%d)%n", seed, seed);
-        RunDirectory run = RunDirectory.create("ClusterCrashIT");
-        try (ChildCluster cluster = ChildCluster.start(run, 3, Map.of(
+        ClusterRun.inThreeNodes("ClusterCrashIT", Map.of(
                 "broker.session.timeout.ms", "3000",
                 "broker.heartbeat.interval.ms", "500",
-                "log.segment.bytes", String.valueOf(256 * 1024)));
-             PartitionStates states = new PartitionStates(cluster.bootstrapServers())) {
-            try {
-                killLeaderRepeatedly(cluster, states, random);
-            } catch (Throwable failure) {
-                cluster.dumpThreads();
-                throw failure;
-            }
-        }
-        run.passed();
+                "log.segment.bytes", String.valueOf(256 * 1024)),
+                (cluster, states) -> killLeaderRepeatedly(cluster, states, random));
     }
 
     private static void killLeaderRepeatedly(ChildCluster cluster, PartitionStates states, Random random)
             throws Exception {
         long startNs = System.nanoTime();
         SendHistory history = new SendHistory();
-        await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
-                states.createTopic(TOPIC, PARTITIONS, (short) 3, Map.of("min.insync.replicas", "2")));
-        LiveReader liveReader = new LiveReader(cluster.bootstrapServers(), TOPIC, PARTITIONS);
-        liveReader.start();
+        LiveReader liveReader = ClusterRun.createTopicAndRead(cluster, states, TOPIC, PARTITIONS);
         try (KafkaProducer<String, String> producer = TestProducers.acksAll(cluster.bootstrapServers(), 120_000,
                 Map.of())) {
             SequenceWriter writer = new SequenceWriter(producer, TOPIC, history, 5_000, VALUE_BYTES);

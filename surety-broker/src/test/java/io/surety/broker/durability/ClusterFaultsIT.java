@@ -46,27 +46,14 @@ class ClusterFaultsIT {
 
     @Test
     void shouldSurviveFrozenNodesAKilledControllerAndAStoppedLeaderWithoutLosingAnAcknowledgedRecord() throws Exception {
-        RunDirectory run = RunDirectory.create("ClusterFaultsIT");
-        try (ChildCluster cluster = ChildCluster.start(run, 3, Map.of(
+        ClusterRun.inThreeNodes("ClusterFaultsIT", Map.of(
                 "broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
-                "broker.heartbeat.interval.ms", "500"));
-             PartitionStates states = new PartitionStates(cluster.bootstrapServers())) {
-            try {
-                freezeKillAndStop(cluster, states);
-            } catch (Throwable failure) {
-                cluster.dumpThreads();
-                throw failure;
-            }
-        }
-        run.passed();
+                "broker.heartbeat.interval.ms", "500"), ClusterFaultsIT::freezeKillAndStop);
     }
 
     private static void freezeKillAndStop(ChildCluster cluster, PartitionStates states) throws Exception {
         SendHistory history = new SendHistory();
-        await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
-                states.createTopic(TOPIC, PARTITIONS, (short) 3, Map.of("min.insync.replicas", "2")));
-        LiveReader liveReader = new LiveReader(cluster.bootstrapServers(), TOPIC, PARTITIONS);
-        liveReader.start();
+        LiveReader liveReader = ClusterRun.createTopicAndRead(cluster, states, TOPIC, PARTITIONS);
         // Requests stuck on the frozen node are given up on sooner than the default 30 s.
         try (KafkaProducer<String, String> producer = TestProducers.acksAll(cluster.bootstrapServers(), 120_000,
                 Map.of("request.timeout.ms", 10_000))) {
@@ -87,35 +74,29 @@ class ClusterFaultsIT {
                     .contains("Following broker " + newLeader + " for " + TOPIC + "-0");
             System.out.printf("frozen leader %d replaced by %d after %d ms, back in the ISR%n", frozen, newLeader, fencedMs);
 
-            int frozenController = quorumLeader(states);
+            int frozenController = ClusterRun.awaitQuorumLeaderOtherThan(states, -1);
             cluster.pause(frozenController);
-            await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                    .until(() -> states.quorumLeader() != frozenController);
+            ClusterRun.awaitQuorumLeaderOtherThan(states, frozenController);
             long acksWithoutController = history.ackCount() + 200;
             await().atMost(ClusterRun.STEP_TIMEOUT).until(() -> history.ackCount() >= acksWithoutController);
             cluster.resume(frozenController);
             ClusterRun.awaitFullIsrAndProgress(cluster, states, TOPIC, history, 500, MAX_RECORDS);
             System.out.printf("frozen controller %d replaced, back in every ISR%n", frozenController);
 
-            AtomicInteger controller = new AtomicInteger(quorumLeader(states));
+            int controller = ClusterRun.awaitQuorumLeaderOtherThan(states, -1);
             long killNs = System.nanoTime();
-            cluster.kill9(controller.get());
-            cluster.relaunch(controller.get());
-            AtomicInteger nextController = new AtomicInteger(-1);
-            await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-                nextController.set(states.quorumLeader());
-                return nextController.get() > 0 && nextController.get() != controller.get();
-            });
+            cluster.kill9(controller);
+            cluster.relaunch(controller);
+            int nextController = ClusterRun.awaitQuorumLeaderOtherThan(states, controller);
             long electedMs = Duration.ofNanos(System.nanoTime() - killNs).toMillis();
-            cluster.awaitStarted(controller.get());
+            cluster.awaitStarted(controller);
             ClusterRun.awaitFullIsrAndProgress(cluster, states, TOPIC, history, 1_000, MAX_RECORDS);
             for (int p = 1; p < PARTITIONS; p++) {
                 int partition = p;
                 await().atMost(ClusterRun.STEP_TIMEOUT).ignoreExceptions()
                         .until(() -> states.of(TOPIC, partition).isr().size() == 3);
             }
-            System.out.printf("controller %d killed, node %d controls after %d ms%n", controller.get(),
-                    nextController.get(), electedMs);
+            System.out.printf("controller %d killed, node %d controls after %d ms%n", controller, nextController, electedMs);
 
             int stopped = ClusterRun.awaitFullIsrAndProgress(cluster, states, TOPIC, history, 1_000, MAX_RECORDS);
             long stopNs = System.nanoTime();
@@ -138,14 +119,5 @@ class ClusterFaultsIT {
             producer.flush();
         }
         ClusterRun.assertNothingLost(cluster, TOPIC, PARTITIONS, history, liveReader, "ClusterFaultsIT");
-    }
-
-    private static int quorumLeader(PartitionStates states) {
-        AtomicInteger leader = new AtomicInteger(-1);
-        await().atMost(ClusterRun.STEP_TIMEOUT).ignoreExceptions().until(() -> {
-            leader.set(states.quorumLeader());
-            return leader.get() > 0;
-        });
-        return leader.get();
     }
 }

@@ -21,7 +21,53 @@ final class ClusterRun {
 
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
 
+    /** What a test does with its running cluster. */
+    interface Scenario {
+        void run(ChildCluster cluster, PartitionStates states) throws Exception;
+    }
+
     private ClusterRun() {
+    }
+
+    /**
+     * Starts three nodes with {@code settings} in a {@link RunDirectory} named {@code testName},
+     * runs {@code scenario}, and kills the nodes; a failing scenario first has every node dump its
+     * threads into its log, and the run directory is kept.
+     */
+    static void inThreeNodes(String testName, Map<String, String> settings, Scenario scenario) throws Exception {
+        RunDirectory run = RunDirectory.create(testName);
+        try (ChildCluster cluster = ChildCluster.start(run, 3, settings);
+             PartitionStates states = new PartitionStates(cluster.bootstrapServers())) {
+            try {
+                scenario.run(cluster, states);
+            } catch (Throwable failure) {
+                cluster.dumpThreads();
+                throw failure;
+            }
+        }
+        run.passed();
+    }
+
+    /**
+     * Creates {@code topic} with replication factor 3 and {@code min.insync.replicas=2} (retried
+     * while the cluster forms) and starts a {@link LiveReader} on it.
+     */
+    static LiveReader createTopicAndRead(ChildCluster cluster, PartitionStates states, String topic, int partitions) {
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                states.createTopic(topic, partitions, (short) 3, Map.of("min.insync.replicas", "2")));
+        LiveReader liveReader = new LiveReader(cluster.bootstrapServers(), topic, partitions);
+        liveReader.start();
+        return liveReader;
+    }
+
+    /** Waits until the metadata quorum has a leader other than {@code oldLeader} (any leader when -1); returns it. */
+    static int awaitQuorumLeaderOtherThan(PartitionStates states, int oldLeader) {
+        int[] leader = {-1};
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            leader[0] = states.quorumLeader();
+            return leader[0] > 0 && leader[0] != oldLeader;
+        });
+        return leader[0];
     }
 
     /**
