@@ -75,7 +75,8 @@ class MetricsIT {
                     && line.contains("correlation-id=") && line.contains(" ms, error NONE"));
             assertThat(requests.keptOthers()).anyMatch(line -> line.contains("DeleteTopics v6")
                     && line.contains("error UNKNOWN_TOPIC_OR_PARTITION"));
-            assertThat(connections.keptOthers()).anyMatch(line -> line.contains("Connection opened from"));
+            assertThat(connections.keptOthers()).anyMatch(line -> line.contains("Connection opened from")
+                    && line.contains("on listener PLAINTEXT"));
             assertThat(connections.keptOthers()).anyMatch(line -> line.contains("closed by the client ("));
         } finally {
             requestLog.setLevel(null);

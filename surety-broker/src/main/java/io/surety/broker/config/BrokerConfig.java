@@ -293,7 +293,7 @@ public final class BrokerConfig {
             .define(REPLICA_FETCH_MIN_BYTES, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
                     "Bytes a follower's fetch waits for before it is answered.")
             .define(NUM_REPLICA_FETCHERS, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM,
-                    "Fetcher threads per source broker.")
+                    "Fetcher threads per source broker; Surety runs one (Kafka's default) and warns at start above that.")
             .define(REPLICA_FETCH_BACKOFF_MS, Type.INT, 1_000, Range.atLeast(0), Importance.MEDIUM,
                     "How long a follower waits before fetching a partition again after an error.")
             // As in Kafka, any value is accepted; at 0 or below the file is written only at a clean stop.
@@ -491,6 +491,11 @@ public final class BrokerConfig {
         if (!cluster.isCluster() && replication.minInsyncReplicas() > 1) {
             out.add("'" + MIN_INSYNC_REPLICAS + "'=" + replication.minInsyncReplicas() + " has no effect on a single "
                     + "node, which holds one replica: topics use 1");
+        }
+        if (cluster.isCluster() && replication.numReplicaFetchers() > 1) {
+            // One fetcher per source broker shares one connection to it; more would need a connection each.
+            out.add("'" + NUM_REPLICA_FETCHERS + "'=" + replication.numReplicaFetchers() + " is accepted, but Surety runs "
+                    + "one replica fetcher per source broker");
         }
         out.addAll(cluster.ignoredInThisMode());
         return out;

@@ -89,7 +89,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         clientAddress = String.valueOf(ctx.channel().remoteAddress());
         openedNs = System.nanoTime();
         metrics.opened();
-        logConnection(openedNs, "Connection opened from {}", clientAddress);
+        logConnection(openedNs, "Connection opened from {} on listener {}", clientAddress, listenerName);
         ctx.fireChannelActive();
     }
 
@@ -101,8 +101,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         metrics.closed(closedBy);
         long nowNs = System.nanoTime();
-        logConnection(nowNs, "Connection from {} closed {} ({} requests, open {} ms)", clientAddress, closeReason,
-                nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
+        logConnection(nowNs, "Connection from {} on listener {} closed {} ({} requests, open {} ms)", clientAddress,
+                listenerName, closeReason, nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
         completed.clear();
         ctx.fireChannelInactive();
     }

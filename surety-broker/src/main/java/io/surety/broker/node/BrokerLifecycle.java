@@ -129,8 +129,15 @@ final class BrokerLifecycle {
         long silentMs = ClusterNode.monotonicMs() - lastAnswerMs;
         if (silentMs >= sessionTimeoutMs && !silenceReported) {
             silenceReported = true;
-            LOG.warn("Node {}: no answer from the controller for {} ms (broker.session.timeout.ms={}), so it may be "
-                    + "fenced; still trying: {}", nodeId, silentMs, sessionTimeoutMs, failure.toString());
+            if (brokerEpoch < 0) {
+                // Not registered yet: nothing to be fenced from; the quorum is forming or lacks a majority.
+                LOG.warn("Node {}: no controller has taken its registration for {} ms; it serves once a majority of "
+                        + "controller.quorum.voters is running and has a leader; still trying: {}", nodeId, silentMs,
+                        failure.toString());
+            } else {
+                LOG.warn("Node {}: no answer from the controller for {} ms (broker.session.timeout.ms={}), so it may be "
+                        + "fenced; still trying: {}", nodeId, silentMs, sessionTimeoutMs, failure.toString());
+            }
         } else {
             LOG.debug("Node {}: the controller did not answer: {}", nodeId, failure.toString());
         }

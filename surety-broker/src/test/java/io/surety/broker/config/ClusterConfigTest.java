@@ -212,4 +212,11 @@ class ClusterConfigTest {
                 "'process.roles'=broker has no effect on a single node, which is always broker and controller");
         assertThat(BrokerConfig.of(clusterNode("replica.lag.time.max.ms", "10000")).warnings()).isEmpty();
     }
+
+    @Test
+    void shouldWarnThatOneFetcherPerSourceBrokerRunsWhenMoreAreConfigured() {
+        assertThat(BrokerConfig.of(clusterNode("num.replica.fetchers", "4")).warnings()).containsExactly(
+                "'num.replica.fetchers'=4 is accepted, but Surety runs one replica fetcher per source broker");
+        assertThat(BrokerConfig.of(clusterNode("num.replica.fetchers", "1")).warnings()).isEmpty();
+    }
 }
