@@ -1,5 +1,6 @@
 package io.surety.broker.node;
 
+import io.surety.broker.quorum.RatisQuorum;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request the controller leaves unanswered for {@code broker.session.timeout.ms} is given up
  * and sent again, so no lost answer can stop the heartbeats; silence that long is said once, with
- * its cause, since the controller fences a broker it has not heard from for that long.
+ * its cause, since the controller fences a broker it has not heard from for that long. The channel
+ * to the controller gives up sooner, after {@link #requestTimeoutMs} (a third of the session): a
+ * new controller starts every session afresh when it takes over, and a heartbeat stuck on the old,
+ * frozen one must fail early enough for the next to reach the new one within that session.
  *
  * <p>Threading: every step runs on the given single-thread scheduler; at most one request is in
  * flight; the state read by other threads is volatile.
@@ -73,6 +77,18 @@ final class BrokerLifecycle {
 
     void start() {
         thread.scheduleWithFixedDelay(this::step, 0, heartbeatIntervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The shortest bound of one request to the controller, whatever the session: a busy quorum's answer may take a while. */
+    static final long MIN_REQUEST_TIMEOUT_MS = 1_000;
+
+    /**
+     * How long one registration or heartbeat may wait for its answer: a third of the session (two
+     * thirds remain for the next attempt to reach a new controller), at least {@value
+     * #MIN_REQUEST_TIMEOUT_MS} ms and at most {@code RatisQuorum.REQUEST_TIMEOUT_MS}.
+     */
+    static long requestTimeoutMs(long sessionTimeoutMs) {
+        return Math.min(RatisQuorum.REQUEST_TIMEOUT_MS, Math.max(MIN_REQUEST_TIMEOUT_MS, sessionTimeoutMs / 3));
     }
 
     /** The epoch the controller gave this incarnation; -1 until registered. */

@@ -171,7 +171,9 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 identity.formattedAsReplacement(),
                 registeredListeners(listeners), config.replication().brokerHeartbeatIntervalMs(),
                 config.replication().brokerSessionTimeoutMs(), metadata,
-                quorum::request, lifecycleThread);
+                request -> quorum.livenessRequest(request,
+                        BrokerLifecycle.requestTimeoutMs(config.replication().brokerSessionTimeoutMs())),
+                lifecycleThread);
         lifecycle.start();
         long isrCheckMs = Math.max(1, config.replication().replicaLagTimeMaxMs() / 2);
         lifecycleThread.scheduleWithFixedDelay(isrChanges::checkLaggingFollowers, isrCheckMs, isrCheckMs,

@@ -26,7 +26,6 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -42,8 +41,8 @@ import org.apache.ratis.util.TimeDuration;
  *
  * <p>What it offers: {@link #propose} appends an entry through this member while it leads, fenced by
  * the term its decision was taken in; {@link #request} sends bytes from any member to the current
- * leader's {@link QuorumRequestHandler} and returns its answer; {@link #leaderId} names the leader
- * this member knows of. Thread-safe.
+ * leader's {@link QuorumRequestHandler} and returns its answer ({@link #livenessRequest} the same on a
+ * channel of its own); {@link #leaderId} names the leader this member knows of. Thread-safe.
  *
  * <p>Implementation notes: the group id is derived from the cluster id and the group's name, so a
  * member started with another cluster's id cannot join this group, and a cluster can host several
@@ -59,15 +58,18 @@ public final class RatisQuorum implements AutoCloseable {
     /** How many times {@link #request} tries (Ratis's client: a 3 s timeout each). */
     static final int REQUEST_ATTEMPTS = 20;
     static final long REQUEST_RETRY_MS = 250;
-    static final long REQUEST_TIMEOUT_MS = 10_000;
+    /** The bound of one {@link #request}: a leader that froze holds nothing back for longer. */
+    public static final long REQUEST_TIMEOUT_MS = 10_000;
 
     private final QuorumSettings settings;
     private final RaftGroup group;
     private final RaftPeerId selfId;
     private final RaftServer server;
     private final RaftProperties properties;
-    /** Replaced after a failed request (see {@link #request}); the propose client never is. */
+    /** Replaced after a failed request (see {@link #request}). */
     private final AtomicReference<RaftClient> requestClient = new AtomicReference<>();
+    /** The same, for {@link #livenessRequest} only. */
+    private final AtomicReference<RaftClient> livenessClient = new AtomicReference<>();
     /** Replaced after a failed proposal (see {@link #propose}). */
     private final AtomicReference<RaftClient> proposeClient = new AtomicReference<>();
 
@@ -78,6 +80,7 @@ public final class RatisQuorum implements AutoCloseable {
         this.server = server;
         this.properties = properties;
         this.requestClient.set(newRequestClient());
+        this.livenessClient.set(newRequestClient());
         this.proposeClient.set(newProposeClient());
     }
 
@@ -152,12 +155,28 @@ public final class RatisQuorum implements AutoCloseable {
      * leader at all in some runs; that is not understood yet.)
      */
     public CompletableFuture<byte[]> request(byte[] request) {
-        RaftClient client = requestClient.get();
+        return send(requestClient, request, REQUEST_TIMEOUT_MS);
+    }
+
+    /**
+     * {@link #request} on a channel of its own, bounded by {@code timeoutMs}: for a broker's
+     * registration and heartbeats. On the shared channel a heartbeat could wait behind any request
+     * stuck on a frozen leader for the whole {@value #REQUEST_TIMEOUT_MS} ms bound, longer than a
+     * short broker session, and a new controller would fence a live broker; here it waits behind
+     * nothing but earlier heartbeats (one is in flight at a time), and gives up soon enough for the
+     * next one to reach the new leader within the session.
+     */
+    public CompletableFuture<byte[]> livenessRequest(byte[] request, long timeoutMs) {
+        return send(livenessClient, request, timeoutMs);
+    }
+
+    private CompletableFuture<byte[]> send(AtomicReference<RaftClient> channel, byte[] request, long timeoutMs) {
+        RaftClient client = channel.get();
         return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(request)))
-                .orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .orTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                 .whenComplete((reply, failure) -> {
                     if (failure != null) {
-                        renew(requestClient, client, this::newRequestClient);
+                        renew(channel, client, this::newRequestClient);
                     }
                 })
                 .thenApply(reply -> {
@@ -186,9 +205,18 @@ public final class RatisQuorum implements AutoCloseable {
                 .setClientId(ClientId.randomId()).setLeaderId(selfId).setRetryPolicy(RetryPolicies.noRetry()).build();
     }
 
+    /**
+     * A client for requests, starting at the leader this member knows of. Without that hint a new
+     * client starts at the group's first peer; were that one frozen, each attempt would wait out
+     * Ratis's 3 s call timeout there before trying another, and a request bounded more tightly than
+     * that (a heartbeat) would never get past it, however often its client were replaced.
+     */
     private RaftClient newRequestClient() {
-        return client(group, properties, RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-                REQUEST_ATTEMPTS, TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)));
+        RaftClient.Builder builder = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+                .setClientId(ClientId.randomId()).setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        REQUEST_ATTEMPTS, TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)));
+        leaderId().ifPresent(leader -> builder.setLeaderId(peerId(leader)));
+        return builder.build();
     }
 
     private static void closeQuietly(RaftClient client) {
@@ -266,6 +294,7 @@ public final class RatisQuorum implements AutoCloseable {
         try {
             proposeClient.get().close();
             requestClient.get().close();
+            livenessClient.get().close();
         } finally {
             server.close();
         }
@@ -276,11 +305,6 @@ public final class RatisQuorum implements AutoCloseable {
             throw new CompletionException(reply.getException());
         }
         return reply.getMessage().getContent().asReadOnlyByteBuffer();
-    }
-
-    private static RaftClient client(RaftGroup group, RaftProperties properties, RetryPolicy retry) {
-        return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
-                .setClientId(ClientId.randomId()).setRetryPolicy(retry).build();
     }
 
     private static RaftProperties properties(QuorumSettings settings) {

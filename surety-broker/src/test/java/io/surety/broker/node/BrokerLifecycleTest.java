@@ -3,6 +3,7 @@ package io.surety.broker.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.broker.quorum.RatisQuorum;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +30,13 @@ class BrokerLifecycleTest {
     void stopThreads() {
         thread.shutdownNow();
         publisher.shutdownNow();
+    }
+
+    @Test
+    void shouldGiveARequestAThirdOfTheSessionWithinBoundsWhenAskingTheController() {
+        assertThat(BrokerLifecycle.requestTimeoutMs(9_000)).as("Kafka's default session").isEqualTo(3_000);
+        assertThat(BrokerLifecycle.requestTimeoutMs(2_000)).isEqualTo(BrokerLifecycle.MIN_REQUEST_TIMEOUT_MS);
+        assertThat(BrokerLifecycle.requestTimeoutMs(60_000)).isEqualTo(RatisQuorum.REQUEST_TIMEOUT_MS);
     }
 
     @Test

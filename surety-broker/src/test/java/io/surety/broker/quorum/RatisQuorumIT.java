@@ -89,6 +89,22 @@ class RatisQuorumIT {
     }
 
     @Test
+    void shouldAnswerALivenessRequestWhileAnotherRequestIsStuckOnTheLeader() throws Exception {
+        Member leader = awaitLeader();
+        Member follower = Arrays.stream(members).filter(m -> m != leader).findFirst().orElseThrow();
+        follower.quorum.request(bytes("who")).get(10, TimeUnit.SECONDS);
+
+        CompletableFuture<byte[]> stuck = follower.quorum.request(bytes("stall"));
+        CompletableFuture<byte[]> behindIt = follower.quorum.request(bytes("heartbeat"));
+        byte[] heartbeat = follower.quorum.livenessRequest(bytes("heartbeat"), 5_000).get(5, TimeUnit.SECONDS);
+
+        assertThat(new String(heartbeat, StandardCharsets.UTF_8)).isEqualTo("node " + leader.nodeId + " answers heartbeat");
+        // On the shared channel replies come in order: the one behind the stuck request waits with it.
+        assertThat(stuck).isNotDone();
+        assertThat(behindIt).isNotDone();
+    }
+
+    @Test
     void shouldNotApplyAProposalDecidedInAnotherTerm() {
         Member leader = awaitLeader();
         long staleTerm = leader.term.get() - 1;
@@ -175,10 +191,12 @@ class RatisQuorumIT {
                 ELECTION, snapshotEvery);
         ListMachine machine = new ListMachine();
         Member member = new Member(nodeId, machine);
-        member.quorum = RatisQuorum.start(settings, "metadata", machine,
-                request -> CompletableFuture.completedFuture(bytes("node " + nodeId + " answers "
-                        + new String(request, StandardCharsets.UTF_8))),
-                member);
+        member.quorum = RatisQuorum.start(settings, "metadata", machine, request -> {
+            String text = new String(request, StandardCharsets.UTF_8);
+            // "stall" is never answered: a request stuck on its leader, as on a leader that froze.
+            return text.equals("stall") ? new CompletableFuture<>()
+                    : CompletableFuture.completedFuture(bytes("node " + nodeId + " answers " + text));
+        }, member);
         return member;
     }
 
