@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +128,7 @@ public final class PartitionRegistry {
      * the same name starts clean), and the files are closed and deleted after
      * {@code fileDeleteDelayMs}, which lets in-flight reads finish; then {@code whenGone} runs. If
      * removing fails, the record stays and the next start finishes the job ({@link #finishDelete}).
+     * acks=all appends still waiting on a removed partition are answered NOT_LEADER_OR_FOLLOWER.
      */
     public void deleteTopic(String topic, Uuid topicId, int partitionCount, long fileDeleteDelayMs, Runnable whenGone)
             throws IOException {
@@ -155,6 +157,8 @@ public final class PartitionRegistry {
             Partition partition = partitions.remove(tp);
             if (partition != null) {
                 partition.log().markDeleted();
+                // acks=all appends waiting for followers will never be committed here: answer them now.
+                partition.replication().failWaiters(Errors.NOT_LEADER_OR_FOLLOWER);
                 removed.add(partition);
             }
             Path dir = directoryOf(tp);
@@ -210,6 +214,7 @@ public final class PartitionRegistry {
         }
         if (open != null) {
             partitions.remove(tp);
+            open.replication().failWaiters(Errors.NOT_LEADER_OR_FOLLOWER);
             open.close(clock.millis());
         }
         Path dir = directoryOf(tp);

@@ -80,6 +80,20 @@ class ReplicaRemovalTest {
     }
 
     @Test
+    void shouldMoveAsideAtStartAReplicaNoLongerAssignedHereAndKeepAnAssignedOne() throws IOException {
+        ClusterImage image = new ClusterImages().topic(List.of(1, 2, 3), 1);
+        host(ClusterImages.TOPIC_ID);
+
+        removal(1).moveStraysAside(image);
+        assertThat(partitions.get(T0)).as("node 1 is a replica").isNotNull();
+
+        removal(4).moveStraysAside(image);
+        assertThat(dataDir.resolve("t-0." + ClusterImages.TOPIC_ID + "-stray")).isDirectory();
+        assertThat(partitions.get(T0)).isNull();
+        assertThat(topics.get("t")).isNull();
+    }
+
+    @Test
     void shouldMoveAsideAtStartADirectoryNoTopicAccountsForWhenItsIdIsGone() throws IOException {
         Path orphan = Files.createDirectories(dataDir.resolve("u-3"));
         Files.writeString(orphan.resolve(PartitionMetadataFile.FILE_NAME), "version: 0\ntopic_id: " + OLD_ID + "\n");
