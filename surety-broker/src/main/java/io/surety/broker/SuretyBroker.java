@@ -33,6 +33,7 @@ import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.HighWatermarkCheckpoint;
 import io.surety.broker.partition.HighWatermarkStore;
 import io.surety.broker.partition.Partition;
+import io.surety.broker.partition.PartitionMetadataFile;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
@@ -56,6 +57,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,7 +266,7 @@ public final class SuretyBroker implements AutoCloseable {
                 TopicPartition tp = new TopicPartition(topic.name(), p);
                 // A cluster node hosts only the replicas the metadata gives it: those it has a directory of
                 // wait, without a leader, for their role; the others are created when assigned.
-                if (cluster && !partitions.hasDirectory(tp)) {
+                if (cluster && (!partitions.hasDirectory(tp) || !holdsTopic(tp, topic))) {
                     continue;
                 }
                 partitions.open(tp, topic.id(), topic.config(), cleanShutdown, !cluster);
@@ -274,6 +276,28 @@ public final class SuretyBroker implements AutoCloseable {
         LOG.info("Loaded {} partitions of {} topics in {} ms ({})", count, topics.all().size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
                 cleanShutdown ? "clean shutdown: logs trusted" : "no clean-shutdown marker: unflushed data checked");
+    }
+
+    /**
+     * Cluster mode: whether {@code tp}'s directory may be opened as {@code topic}'s replica — its
+     * {@code partition.metadata} names the topic's id, or is missing (written at open). A directory
+     * that names another id, or whose file cannot be read, is kept unopened with an ERROR; the
+     * first committed metadata decides whether it is a stray ({@code ReplicaRemoval}).
+     */
+    private boolean holdsTopic(TopicPartition tp, TopicInfo topic) {
+        try {
+            Optional<Uuid> held = partitions.heldTopicId(tp);
+            if (held.isEmpty() || held.get().equals(topic.id())) {
+                return true;
+            }
+            LOG.error("{} holds topic id {} ({}), but topic {} has id {}: it is not opened, and kept",
+                    dataDir.resolve(PartitionRegistry.directoryName(tp)), held.get(), PartitionMetadataFile.FILE_NAME,
+                    topic.name(), topic.id());
+        } catch (IOException e) {
+            LOG.error("{} is not opened, and kept: {}", dataDir.resolve(PartitionRegistry.directoryName(tp)),
+                    e.getMessage());
+        }
+        return false;
     }
 
     /**

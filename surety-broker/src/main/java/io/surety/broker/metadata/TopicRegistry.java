@@ -80,6 +80,16 @@ public final class TopicRegistry {
         byId.remove(topic.id());
     }
 
+    /**
+     * Durably drops {@code topic}'s definition and hides it, leaving no deletion to finish: for a
+     * cluster node whose replicas of the topic are already gone or moved aside (it no longer hosts
+     * any of them, or they are strays).
+     */
+    public synchronized void forget(TopicInfo topic) throws IOException {
+        remove(topic);
+        store.forgetDeleted(new DeletedTopic(topic.name(), topic.id(), topic.partitionCount()));
+    }
+
     /** Deletions recorded by {@link #remove} whose data may not be gone yet (a stop or crash came first). */
     public synchronized List<DeletedTopic> pendingDeletes() throws IOException {
         return store.pendingDeletes();

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * <p>Implementation notes: every step is idempotent — a role the partition already has in the same
  * epoch is a no-op inside {@code Replication} — so handling the whole image each time keeps the code
  * free of delta bookkeeping; a cluster of a few thousand partitions costs microseconds per image.
- * Replicas of deleted or moved topics are not removed here yet (their data stays until a later step
- * can prove by topic id that they are no longer wanted).
+ * Before the roles, {@link ReplicaRemoval} takes away what the image no longer gives this node (a
+ * deleted topic, a partition moved away; at start, stray replicas), and only on proof by topic id,
+ * so a topic created again under a deleted one's name is hosted on a clean directory.
  */
 final class ReplicaRoles implements ImageListener {
 
@@ -45,6 +46,9 @@ final class ReplicaRoles implements ImageListener {
     private final PartitionRegistry partitions;
     private final FollowerFetching fetching;
     private final LongSupplier nowMs;
+    private final ReplicaRemoval removal;
+    /** Whether an image has been acted on yet: the first one finds the strays, later ones removals. */
+    private boolean started;
     private boolean pendingReported;
     /** Topics whose replicas could not be taken up, each reported once (this runs for every image). */
     private final Set<Uuid> reportedFailures = new HashSet<>();
@@ -61,6 +65,7 @@ final class ReplicaRoles implements ImageListener {
         this.partitions = partitions;
         this.fetching = fetching;
         this.nowMs = nowMs;
+        this.removal = new ReplicaRemoval(nodeId, topics, partitions, fetching);
     }
 
     @Override
@@ -73,6 +78,12 @@ final class ReplicaRoles implements ImageListener {
             LOG.warn("Node {}'s data directory is new to the cluster (directory.id {}): its replicas catch up but do "
                     + "not lead or join an ISR until the directory is formatted with bin/surety format --replace",
                     nodeId, current.broker(nodeId).directoryId());
+        }
+        if (started) {
+            removal.removeUnassigned(current);
+        } else {
+            started = true;
+            removal.moveStraysAside(current);
         }
         IsrEligibility eligibility = eligibilityOf(current);
         for (TopicImage topic : current.topicsByName().values()) {

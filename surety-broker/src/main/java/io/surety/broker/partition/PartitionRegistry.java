@@ -3,6 +3,7 @@ package io.surety.broker.partition;
 import io.surety.broker.config.TopicConfig;
 import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.Log;
+import io.surety.broker.log.SegmentFiles;
 import io.surety.broker.producer.ProducerStateTable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,8 @@ public final class PartitionRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(PartitionRegistry.class);
     private static final String DELETE_SUFFIX = "-delete";
+    /** Kafka's suffix for a replica the metadata no longer gives this node, found at start: kept, not deleted. */
+    private static final String STRAY_SUFFIX = "-stray";
 
     private final Path dataDir;
     private final LogEnvironment environment;
@@ -71,13 +75,29 @@ public final class PartitionRegistry {
      * Opens or creates a partition; with {@code solo} false (a replica of a cluster) it has no leader
      * until the cluster metadata gives it a role ({@link Partition#replication()}), and its high
      * watermark starts at the value checkpointed for it, or at its log start
-     * ({@link Replication#restoreHighWatermark}).
+     * ({@link Replication#restoreHighWatermark}). Such a replica's directory records
+     * {@code topicId} in its {@link PartitionMetadataFile} before anything is appended; a directory
+     * whose file names another id is not opened (an {@link IOException} saying so) and is left as it is.
      */
     public Partition open(TopicPartition tp, Uuid topicId, TopicConfig config, boolean cleanShutdown, boolean solo)
             throws IOException {
+        Path dir = directoryOf(tp);
+        boolean idRecorded = false;
+        if (!solo) {
+            Optional<Uuid> recorded = PartitionMetadataFile.read(dir);
+            if (recorded.isPresent() && !recorded.get().equals(topicId)) {
+                throw new IOException(dir + " holds topic id " + recorded.get() + " (its " + PartitionMetadataFile.FILE_NAME
+                        + "), not " + topicId + "; it is kept and not opened");
+            }
+            idRecorded = recorded.isPresent();
+        }
         ProducerStateTable producers = new ProducerStateTable();
-        Log log = Log.open(directoryOf(tp), config, environment, cleanShutdown, clock.millis(),
+        Log log = Log.open(dir, config, environment, cleanShutdown, clock.millis(),
                 Partition.replayInto(producers));
+        if (!solo && !idRecorded) {
+            // Before any append: from here on the directory proves whose data it holds.
+            PartitionMetadataFile.write(dir, topicId, environment.ledger());
+        }
         producers.trimBelow(log.logStartOffset());
         Partition partition = new Partition(tp, topicId, log, producers, listener);
         if (solo) {
@@ -108,16 +128,37 @@ public final class PartitionRegistry {
      * the same name starts clean), and the files are closed and deleted after
      * {@code fileDeleteDelayMs}, which lets in-flight reads finish; then {@code whenGone} runs. If
      * removing fails, the record stays and the next start finishes the job ({@link #finishDelete}).
+     * acks=all appends still waiting on a removed partition are answered NOT_LEADER_OR_FOLLOWER.
      */
     public void deleteTopic(String topic, Uuid topicId, int partitionCount, long fileDeleteDelayMs, Runnable whenGone)
             throws IOException {
+        List<TopicPartition> all = new ArrayList<>();
+        for (int p = 0; p < partitionCount; p++) {
+            all.add(new TopicPartition(topic, p));
+        }
+        deleteReplicas(topicId, all, fileDeleteDelayMs, whenGone);
+    }
+
+    /**
+     * Like {@link #deleteTopic}, for some replicas of topic {@code topicId} (a cluster node's replicas
+     * of a deleted topic, or moved away from it). A replica open under another topic id, or a
+     * directory whose {@code partition.metadata} names another id, is not this topic's data: it is
+     * left alone with a WARN.
+     */
+    public void deleteReplicas(Uuid topicId, List<TopicPartition> replicas, long fileDeleteDelayMs, Runnable whenGone)
+            throws IOException {
         List<Partition> removed = new ArrayList<>();
         List<Path> asides = new ArrayList<>();
-        for (int p = 0; p < partitionCount; p++) {
-            TopicPartition tp = new TopicPartition(topic, p);
+        String topic = replicas.isEmpty() ? "?" : replicas.get(0).topic();
+        for (TopicPartition tp : replicas) {
+            if (!mayHold(tp, topicId)) {
+                continue;
+            }
             Partition partition = partitions.remove(tp);
             if (partition != null) {
                 partition.log().markDeleted();
+                // acks=all appends waiting for followers will never be committed here: answer them now.
+                partition.replication().failWaiters(Errors.NOT_LEADER_OR_FOLLOWER);
                 removed.add(partition);
             }
             Path dir = directoryOf(tp);
@@ -153,11 +194,103 @@ public final class PartitionRegistry {
         for (int p = 0; p < partitionCount; p++) {
             TopicPartition tp = new TopicPartition(topic, p);
             deleteRecursively(asideOf(tp, topicId));
-            if (!nameTaken) {
+            if (!nameTaken && mayHold(tp, topicId)) {
                 deleteRecursively(directoryOf(tp));
             }
         }
         LOG.info("Finished the recorded deletion of topic {} (id {})", topic, topicId);
+    }
+
+    /**
+     * Cluster mode: moves a stray replica of topic {@code topicId} out of the way without deleting
+     * it — unregistered and closed if open, its directory renamed to
+     * {@code <topic>-<p>.<topic id>-stray} — and returns the bytes it holds. The caller has proved,
+     * by {@code partition.metadata}, that the directory holds {@code topicId}'s data.
+     */
+    public long moveStrayAside(TopicPartition tp, Uuid topicId) throws IOException {
+        Partition open = partitions.get(tp);
+        if (open != null && !open.topicId().equals(topicId)) {
+            throw new IllegalStateException(tp + " is open as topic id " + open.topicId() + ", not " + topicId);
+        }
+        if (open != null) {
+            partitions.remove(tp);
+            open.replication().failWaiters(Errors.NOT_LEADER_OR_FOLLOWER);
+            open.close(clock.millis());
+        }
+        Path dir = directoryOf(tp);
+        long sizeBytes = sizeOf(dir);
+        Files.move(dir, dataDir.resolve(directoryName(tp) + "." + topicId + STRAY_SUFFIX));
+        SegmentFiles.fsyncDirectory(dataDir);
+        return sizeBytes;
+    }
+
+    /**
+     * The topic id of {@code tp}'s replica here: the one it is open under, else the one its
+     * directory's {@code partition.metadata} names; empty when it has neither.
+     *
+     * @throws IOException when the file exists but cannot be read
+     */
+    public Optional<Uuid> heldTopicId(TopicPartition tp) throws IOException {
+        Partition open = partitions.get(tp);
+        return open != null ? Optional.of(open.topicId()) : PartitionMetadataFile.read(directoryOf(tp));
+    }
+
+    /**
+     * The replicas whose directories ({@code <topic>-<partition>}) hold a {@code partition.metadata}
+     * file but that are not open: data no topic definition of this node accounts for.
+     */
+    public List<TopicPartition> unopenedDirectoriesWithTopicId() throws IOException {
+        List<TopicPartition> found = new ArrayList<>();
+        try (var entries = Files.list(dataDir)) {
+            for (Path dir : entries.filter(Files::isDirectory).toList()) {
+                Optional<TopicPartition> tp = parseDirectoryName(dir.getFileName().toString());
+                if (tp.isPresent() && !partitions.containsKey(tp.get())
+                        && Files.exists(dir.resolve(PartitionMetadataFile.FILE_NAME))) {
+                    found.add(tp.get());
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Whether {@code tp}'s replica here may be topic {@code topicId}'s data: open under that id, or a
+     * directory whose {@code partition.metadata} names it or is absent (a single node's directories
+     * have none; their deletions are recorded by topic). Anything else is reported and kept.
+     */
+    private boolean mayHold(TopicPartition tp, Uuid topicId) {
+        try {
+            Optional<Uuid> held = heldTopicId(tp);
+            if (held.isEmpty() || held.get().equals(topicId)) {
+                return true;
+            }
+            LOG.warn("{} is not removed with topic id {}: it holds topic id {}", directoryOf(tp), topicId, held.get());
+        } catch (IOException e) {
+            LOG.warn("{} is not removed with topic id {}: {}", directoryOf(tp), topicId, e.getMessage());
+        }
+        return false;
+    }
+
+    private static Optional<TopicPartition> parseDirectoryName(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return Optional.empty();
+        }
+        String digits = name.substring(dash + 1);
+        if (digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
+            return Optional.empty();
+        }
+        return Optional.of(new TopicPartition(name.substring(0, dash), Integer.parseInt(digits)));
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            long total = 0;
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                total += Files.size(file);
+            }
+            return total;
+        }
     }
 
     private Path asideOf(TopicPartition tp, Uuid topicId) {
