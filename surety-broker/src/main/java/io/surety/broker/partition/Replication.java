@@ -286,8 +286,7 @@ public final class Replication {
      * watermark (completing DeleteRecords waiters), and may return the proposal adding it to the
      * ISR, for the caller to send. Refused with NOT_LEADER_OR_FOLLOWER when this node does not
      * lead, the replica is not assigned, or the fetch comes from an older incarnation of the
-     * broker. Call it only for a fetch that
-     * {@link #checkReplicaFetch} let read.
+     * broker. Call it only for a fetch that {@link #checkReplicaFetch} let read.
      */
     public FollowerFetchUpdate updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset,
             long logStartOffset, long nowMs) {
