@@ -72,7 +72,7 @@ public final class ApiDispatcher {
                 new IncrementalAlterConfigsHandler(services.config(), topics, topicOperations, localNode, cluster),
                 new DescribeClusterHandler(localNode, cluster),
                 new OffsetForLeaderEpochHandler(topics, partitions),
-                new DeleteRecordsHandler(topics, partitions, clock),
+                new DeleteRecordsHandler(topics, partitions, clock, services.timer()),
                 new DescribeTopicPartitionsHandler(topics, partitions, localNode, cluster),
                 new FindCoordinatorHandler(localNode, cluster),
                 new JoinGroupHandler(groups),

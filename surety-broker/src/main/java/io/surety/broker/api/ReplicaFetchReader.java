@@ -23,7 +23,9 @@ import org.apache.kafka.common.protocol.Errors;
  * <li>a read up to the log end, not the high watermark;</li>
  * <li>{@link Replication#updateFollowerFetchState}: the fetch offset is how far the follower's log
  *     reaches, which may move the high watermark (waking consumers and acks=all waiters) and may
- *     produce an ISR proposal, handed to the {@link io.surety.broker.partition.IsrChangeSink}.</li>
+ *     produce an ISR proposal, handed to the {@link io.surety.broker.partition.IsrChangeSink}; its
+ *     LogStartOffset is where the follower's log starts, which may move the low watermark
+ *     (answering DeleteRecords waiters).</li>
  * </ol>
  * The answer carries the high watermark as it is after that update, the log start offset and the
  * last stable offset. A waiting follower fetch is woken when the log end moves. Immutable; one per
@@ -82,7 +84,7 @@ final class ReplicaFetchReader implements FetchReader {
             return out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
         }
         Replication.FollowerFetchUpdate update = replication.updateFollowerFetchState(replicaId, replicaEpoch, fetchOffset,
-                serving.monotonicMs().getAsLong());
+                request.logStartOffset(), serving.monotonicMs().getAsLong());
         if (update.error() != Errors.NONE) {
             return out.setErrorCode(update.error().code());
         }

@@ -175,6 +175,12 @@ final class ReplicaRoles implements ImageListener {
                 BrokerRegistration broker = image.broker(brokerId);
                 return broker != null && broker.eligible();
             }
+
+            @Override
+            public boolean isAlive(int brokerId) {
+                BrokerRegistration broker = image.broker(brokerId);
+                return broker != null && !broker.fenced();
+            }
         };
     }
 }

@@ -2,8 +2,8 @@ package io.surety.broker.partition;
 
 /**
  * What a leader knows of one follower, from that follower's fetches (Kafka's {@code ReplicaState}):
- * how far its log reaches, when it was last caught up with the leader's log end, and the broker
- * epoch it fetched with. Reset whenever the leader starts a new leader epoch.
+ * how far its log reaches and where it starts, when it was last caught up with the leader's log
+ * end, and the broker epoch it fetched with. Reset whenever the leader starts a new leader epoch.
  *
  * <p>Thread-safety: none; guarded by the partition lock (it lives in a {@link LeaderState}).
  *
@@ -16,6 +16,8 @@ final class FollowerProgress {
 
     private final int brokerId;
     private long logEndOffset = UNKNOWN;
+    /** The log start offset the follower reported in its last fetch (its {@code LogStartOffset}). */
+    private long logStartOffset = UNKNOWN;
     private long lastFetchLeaderLogEndOffset = UNKNOWN;
     private long lastFetchTimeMs;
     private long lastCaughtUpTimeMs;
@@ -37,6 +39,15 @@ final class FollowerProgress {
 
     long logEndOffset() {
         return logEndOffset;
+    }
+
+    long logStartOffset() {
+        return logStartOffset;
+    }
+
+    /** The follower's last fetch said its log starts at {@code offset} (-1: it did not say). */
+    void recordLogStart(long offset) {
+        logStartOffset = offset;
     }
 
     long brokerEpoch() {
@@ -84,6 +95,7 @@ final class FollowerProgress {
      */
     void reset(long nowMs, boolean inIsr) {
         logEndOffset = UNKNOWN;
+        logStartOffset = UNKNOWN;
         lastFetchLeaderLogEndOffset = UNKNOWN;
         lastFetchTimeMs = 0;
         lastCaughtUpTimeMs = inIsr ? nowMs : 0;

@@ -189,6 +189,23 @@ final class LeaderState {
     }
 
     /**
+     * The partition's low watermark (Kafka's {@code Partition.lowWatermarkIfLeader}): the lowest of
+     * {@code leaderLogStartOffset} and the log start offsets that the followers on alive brokers
+     * ({@link IsrEligibility#isAlive}) reported in this leader epoch, in the ISR or not. A follower
+     * that has not fetched in this epoch counts as -1, so the low watermark waits for it. A single
+     * node's is its own log start.
+     */
+    long lowWatermark(long leaderLogStartOffset) {
+        long lowest = leaderLogStartOffset;
+        for (FollowerProgress follower : followers.values()) {
+            if (follower.logStartOffset() < lowest && eligibility.isAlive(follower.brokerId())) {
+                lowest = follower.logStartOffset();
+            }
+        }
+        return lowest;
+    }
+
+    /**
      * After {@code follower}'s fetch: the proposal adding it to the ISR if it may join (see the
      * class comment), recorded as in flight. Also refreshes whether it holds the high watermark.
      */

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The replication side of one {@link Partition}: its role (leader, follower, no leader), the
  * leader's ISR and followers' progress ({@link LeaderState}), the acks=all waiters
- * ({@link DelayedProduce}), and the follower's appends and truncations. Pure logic over the
- * partition's log: it opens no socket, starts no thread and sends nothing; ISR changes are
- * returned as {@link IsrProposal}s for the caller to send (AlterPartition), and times are passed
- * in (monotonic milliseconds for lag, the caller's clock for deadlines). See
+ * ({@link DelayedProduce}) and DeleteRecords waiters ({@link DelayedDeleteRecords}), and the
+ * follower's appends and truncations. Pure logic over the partition's log: it opens no socket,
+ * starts no thread and sends nothing; ISR changes are returned as {@link IsrProposal}s for the
+ * caller to send (AlterPartition), and times are passed in (monotonic milliseconds for lag, the
+ * caller's clock for deadlines). See
  * replication-design.md, section 6.4, for the rules, which are Kafka's.
  *
  * <p>A single node is a leader whose only replica and ISR is itself ({@link Partition#becomeLeader()}):
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *  follower appends, truncation           appendAsFollower, truncate*         partition lock (the log's writer)
  *  acks=all waiters                       awaitReplication, completion,       the waiters' own monitor; futures
  *                                           expiry                              completed outside every lock
+ *  DeleteRecords waiters                  deleteRecords, completion, expiry   the same
  * </pre>
  */
 public final class Replication {
@@ -53,6 +55,7 @@ public final class Replication {
     /** Replaced under the lock; read by request handlers (see the table above). */
     private volatile PartitionRole role;
     private final ProduceWaiters waiters = new ProduceWaiters();
+    private final DeleteRecordsWaiters deletions = new DeleteRecordsWaiters();
 
     Replication(Partition partition, Log log, ReentrantLock lock) {
         this.partition = partition;
@@ -109,6 +112,7 @@ public final class Replication {
      */
     public boolean becomeLeader(LeaderAndIsr state, IsrSettings settings, IsrEligibility eligibility, long nowMs) {
         boolean advanced;
+        LowWatermarkReached deleted;
         lock.lock();
         try {
             PartitionRole current = role;
@@ -139,12 +143,15 @@ public final class Replication {
                 advanceLeaderHighWatermark(leader);
             }
             advanced = log.highWatermark() > before;
+            // The metadata may have fenced the broker of a replica that held the low watermark back.
+            deleted = takeReachedDeletions(leader);
         } catch (IOException e) {
             partition.storageFailure("leader epoch checkpoint", e);
             return false;
         } finally {
             lock.unlock();
         }
+        deleted.complete();
         if (advanced) {
             partition.highWatermarkAdvanced();
         }
@@ -154,12 +161,13 @@ public final class Replication {
     /**
      * Makes this node a follower of {@code leaderId} in {@code leaderEpoch} (or, with leader -1, a
      * replica of a partition with no leader): produce is refused from now on, and acks=all appends
-     * waiting here are answered NOT_LEADER_OR_FOLLOWER. A stale epoch changes nothing; returns
-     * whether the role changed. The log is not touched: the follower finds where it diverges from
-     * its leader's by fetching ({@link #truncateOnDivergence}).
+     * and DeleteRecords requests waiting here are answered NOT_LEADER_OR_FOLLOWER. A stale epoch
+     * changes nothing; returns whether the role changed. The log is not touched: the follower finds
+     * where it diverges from its leader's by fetching ({@link #truncateOnDivergence}).
      */
     public boolean becomeFollower(int leaderId, int leaderEpoch) {
         List<DelayedProduce> orphaned;
+        List<DelayedDeleteRecords> orphanedDeletions;
         lock.lock();
         try {
             PartitionRole current = role;
@@ -170,12 +178,14 @@ public final class Replication {
             role = leaderId < 0 ? new PartitionRole.NoLeader(leaderEpoch) : new PartitionRole.Follower(leaderId, leaderEpoch);
             log.setHighWatermarkFromReplicas(true);
             orphaned = waiters.takeAll();
+            orphanedDeletions = deletions.takeAll();
             LOG.info("Following {} for {} in epoch {}", leaderId < 0 ? "no leader" : "broker " + leaderId, partition.topicPartition(),
                     leaderEpoch);
         } finally {
             lock.unlock();
         }
         ProduceWaiters.complete(orphaned, Errors.NOT_LEADER_OR_FOLLOWER);
+        DeleteRecordsWaiters.fail(orphanedDeletions, Errors.NOT_LEADER_OR_FOLLOWER);
         return true;
     }
 
@@ -270,16 +280,19 @@ public final class Replication {
 
     /**
      * Records that follower {@code replicaId} (broker epoch {@code brokerEpoch}, -1 if unknown)
-     * fetched from {@code fetchOffset} at {@code nowMs} (monotonic): its log reaches that far. May
-     * advance the high watermark (waking fetches and completing acks=all waiters) and may return
-     * the proposal adding it to the ISR, for the caller to send. Refused with
-     * NOT_LEADER_OR_FOLLOWER when this node does not lead, the replica is not assigned, or the
-     * fetch comes from an older incarnation of the broker. Call it only for a fetch that
-     * {@link #checkReplicaFetch} let read.
+     * fetched from {@code fetchOffset} at {@code nowMs} (monotonic): its log reaches that far and
+     * starts at {@code logStartOffset} (the fetch's LogStartOffset, -1 if it did not say). May
+     * advance the high watermark (waking fetches and completing acks=all waiters) and the low
+     * watermark (completing DeleteRecords waiters), and may return the proposal adding it to the
+     * ISR, for the caller to send. Refused with NOT_LEADER_OR_FOLLOWER when this node does not
+     * lead, the replica is not assigned, or the fetch comes from an older incarnation of the
+     * broker. Call it only for a fetch that {@link #checkReplicaFetch} let read.
      */
-    public FollowerFetchUpdate updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset, long nowMs) {
+    public FollowerFetchUpdate updateFollowerFetchState(int replicaId, long brokerEpoch, long fetchOffset,
+            long logStartOffset, long nowMs) {
         Optional<IsrProposal> proposal;
         boolean advanced;
+        LowWatermarkReached deleted;
         lock.lock();
         try {
             FollowerProgress follower = role instanceof PartitionRole.Leader leader
@@ -291,16 +304,19 @@ public final class Replication {
             LeaderState state = ((PartitionRole.Leader) role).state();
             long logEnd = log.logEndOffset();
             follower.recordFetch(Math.min(fetchOffset, logEnd), logEnd, nowMs, brokerEpoch);
+            follower.recordLogStart(logStartOffset);
             proposal = state.maybeExpand(follower, log.highWatermark(), logEnd, nowMs);
             proposal.ifPresent(p -> LOG.info("Proposing ISR {} for {}: replica {} caught up", p.newIsr(),
                     partition.topicPartition(), replicaId));
             advanced = advanceLeaderHighWatermark(state);
+            deleted = takeReachedDeletions(state);
         } catch (IOException e) {
             partition.storageFailure("high watermark update", e);
             return new FollowerFetchUpdate(Errors.KAFKA_STORAGE_ERROR, Optional.empty());
         } finally {
             lock.unlock();
         }
+        deleted.complete();
         if (advanced) {
             partition.highWatermarkAdvanced();
         }
@@ -413,6 +429,61 @@ public final class Replication {
         }
     }
 
+    /**
+     * DeleteRecords on this node: as the leader, moves the log start offset up to {@code offset}
+     * (-1: the high watermark), durably, and returns the wait for the low watermark (the lowest
+     * log start over this log and the replicas on alive brokers) to reach it, answered by
+     * {@code deadlineMs} at the latest when the caller's timer calls
+     * {@link DelayedDeleteRecords#expire}. The followers move their log start when their next fetch
+     * answer carries the leader's ({@link #appendAsFollower}) and report it in the fetch after;
+     * that fetch completes the wait ({@link #updateFollowerFetchState}). Already answered when the
+     * low watermark is there (always on a single node), with OFFSET_OUT_OF_RANGE for an offset
+     * beyond the high watermark or negative other than -1, NOT_LEADER_OR_FOLLOWER when this node
+     * does not lead, and KAFKA_STORAGE_ERROR when the partition is offline or the deletion fails.
+     */
+    public DelayedDeleteRecords deleteRecords(long offset, long deadlineMs, long nowMs) {
+        lock.lock();
+        try {
+            if (partition.isOffline()) {
+                return DelayedDeleteRecords.completed(Errors.KAFKA_STORAGE_ERROR, -1);
+            }
+            if (!(role instanceof PartitionRole.Leader leader)) {
+                return DelayedDeleteRecords.completed(Errors.NOT_LEADER_OR_FOLLOWER, -1);
+            }
+            long highWatermark = log.highWatermark();
+            long target = offset == -1 ? highWatermark : offset;
+            if (target < 0 || target > highWatermark) {
+                return DelayedDeleteRecords.completed(Errors.OFFSET_OUT_OF_RANGE, -1);
+            }
+            log.deleteRecordsBefore(target, nowMs);
+            partition.producerStateChanged(log.logStartOffset());
+            long lowWatermark = leader.state().lowWatermark(log.logStartOffset());
+            return lowWatermark >= target ? DelayedDeleteRecords.completed(Errors.NONE, lowWatermark)
+                    : deletions.add(target, deadlineMs);
+        } catch (IOException e) {
+            LOG.warn("Could not delete records of {} before offset {}", partition.topicPartition(), offset, e);
+            return DelayedDeleteRecords.completed(Errors.KAFKA_STORAGE_ERROR, -1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** DeleteRecords waiters taken out once the low watermark reached them, to complete outside the lock. */
+    private record LowWatermarkReached(List<DelayedDeleteRecords> reached, long lowWatermark) {
+        void complete() {
+            DeleteRecordsWaiters.complete(reached, lowWatermark);
+        }
+    }
+
+    /** Under the lock: takes out the DeleteRecords waiters that the leader's low watermark has reached. */
+    private LowWatermarkReached takeReachedDeletions(LeaderState state) {
+        if (deletions.isEmpty()) {
+            return new LowWatermarkReached(List.of(), -1);
+        }
+        long lowWatermark = state.lowWatermark(log.logStartOffset());
+        return new LowWatermarkReached(deletions.takeUpTo(lowWatermark), lowWatermark);
+    }
+
     /** Under the lock: the high watermark moves up to what the leader's replicas allow; returns whether it moved. */
     boolean advanceLeaderHighWatermark(LeaderState state) throws IOException {
         long candidate = state.highWatermarkCandidate(log.localHighWatermark());
@@ -438,9 +509,13 @@ public final class Replication {
         }
     }
 
-    /** Answers every acks=all waiter with {@code error} (the partition went offline; rare, so under the lock is fine). */
+    /**
+     * Answers every acks=all and DeleteRecords waiter with {@code error} (the partition went
+     * offline; rare, so under the lock is fine).
+     */
     void failWaiters(Errors error) {
         ProduceWaiters.complete(waiters.takeAll(), error);
+        DeleteRecordsWaiters.fail(deletions.takeAll(), error);
     }
 
     // ------------------------------------------------------------------ follower side

@@ -158,7 +158,7 @@ class ReplicatedProduceHandlerTest {
 
     /** Follower {@code id}'s fetch from {@code offset} reached the leader. */
     private void followerFetched(int id, long offset) {
-        assertThat(partition.replication().updateFollowerFetchState(id, -1, offset, monotonicMs.get()).error())
+        assertThat(partition.replication().updateFollowerFetchState(id, -1, offset, 0, monotonicMs.get()).error())
                 .isEqualTo(Errors.NONE);
     }
 

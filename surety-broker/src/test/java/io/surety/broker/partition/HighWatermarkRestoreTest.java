@@ -100,9 +100,9 @@ class HighWatermarkRestoreTest {
         assertThat(replica.highWatermark()).as("follower 2's position is unknown").isEqualTo(3);
         assertThat(visibleOffsets(replica)).containsExactly(0L, 1L, 2L);
 
-        leader.updateFollowerFetchState(2, -1, 4, T0);
+        leader.updateFollowerFetchState(2, -1, 4, 0, T0);
         assertThat(visibleOffsets(replica)).containsExactly(0L, 1L, 2L, 3L);
-        leader.updateFollowerFetchState(2, -1, 5, T0);
+        leader.updateFollowerFetchState(2, -1, 5, 0, T0);
         assertThat(replica.highWatermark()).isEqualTo(5);
     }
 
@@ -131,7 +131,7 @@ class HighWatermarkRestoreTest {
         registry.open(new TopicPartition("orders", 3), ID, config(), true, false).replication().becomeFollower(2, 1);
         replica.replication().becomeLeader(new LeaderAndIsr(1, 4, 9, List.of(1, 2), List.of(1, 2)), MIN_ISR_ONE,
                 IsrEligibility.ANY, T0);
-        replica.replication().updateFollowerFetchState(2, -1, 5, T0);
+        replica.replication().updateFollowerFetchState(2, -1, 5, 0, T0);
         registry.checkpointHighWatermarks();
         registry.checkpointHighWatermarks();
 

@@ -130,7 +130,8 @@ final class ReplicaSet {
         if (check instanceof ReplicaFetchCheck.Diverging diverging) {
             replication(id).truncateOnDivergence(diverging.epoch(), diverging.endOffset());
         } else if (check instanceof ReplicaFetchCheck.ReadFrom) {
-            Replication.FollowerFetchUpdate update = replication(leaderId).updateFollowerFetchState(id, -1, fetchOffset, nowMs);
+            Replication.FollowerFetchUpdate update = replication(leaderId).updateFollowerFetchState(id, -1, fetchOffset,
+                    follower.logStartOffset(), nowMs);
             assertThat(update.error()).isEqualTo(Errors.NONE);
             commit(update.isrChange());
             ReadResult read = replication(leaderId).readForReplica(fetchOffset, maxBytes, true);

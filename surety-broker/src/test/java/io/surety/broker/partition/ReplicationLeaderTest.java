@@ -33,14 +33,14 @@ class ReplicationLeaderTest {
         ReplicaSet set = cluster(1, List.of(1, 2));
         set.produce(4);
         // Broker 3 catches up to the high watermark (0) and the LESO (0): its addition is proposed, not yet committed.
-        Replication.FollowerFetchUpdate update = set.replication(1).updateFollowerFetchState(3, -1, 0, set.nowMs);
+        Replication.FollowerFetchUpdate update = set.replication(1).updateFollowerFetchState(3, -1, 0, 0, set.nowMs);
         assertThat(update.isrChange()).map(IsrProposal::newIsr).contains(List.of(1, 2, 3));
-        set.replication(1).updateFollowerFetchState(2, -1, 4, set.nowMs);
+        set.replication(1).updateFollowerFetchState(2, -1, 4, 0, set.nowMs);
 
         assertThat(set.leader().highWatermark()).as("the pending member 3 is at 0").isZero();
-        set.replication(1).updateFollowerFetchState(3, -1, 3, set.nowMs);
+        set.replication(1).updateFollowerFetchState(3, -1, 3, 0, set.nowMs);
         assertThat(set.leader().highWatermark()).isEqualTo(3);
-        set.replication(1).updateFollowerFetchState(3, -1, 4, set.nowMs);
+        set.replication(1).updateFollowerFetchState(3, -1, 4, 0, set.nowMs);
         assertThat(set.leader().highWatermark()).isEqualTo(4);
     }
 
@@ -48,11 +48,11 @@ class ReplicationLeaderTest {
     void shouldNotAdvanceHighWatermarkWhileIsrIsBelowMinimum() throws Exception {
         ReplicaSet set = cluster(3, List.of(1, 2));
         set.produce(3);
-        set.replication(1).updateFollowerFetchState(2, -1, 3, set.nowMs);
+        set.replication(1).updateFollowerFetchState(2, -1, 3, 0, set.nowMs);
         assertThat(set.leader().highWatermark()).isZero();
 
         // Broker 3 joins (caught up to the LESO; the applied-HWM rule is waived below the minimum).
-        set.commit(set.replication(1).updateFollowerFetchState(3, -1, 3, set.nowMs).isrChange());
+        set.commit(set.replication(1).updateFollowerFetchState(3, -1, 3, 0, set.nowMs).isrChange());
         assertThat(set.isr).containsExactly(1, 2, 3);
         assertThat(set.leader().highWatermark()).isEqualTo(3);
     }
@@ -72,12 +72,12 @@ class ReplicationLeaderTest {
         Replication leader = set.replication(1);
         assertThat(leader.leaderEpochStartOffset()).isEqualTo(5);
 
-        assertThat(leader.updateFollowerFetchState(3, -1, 3, set.nowMs).isrChange()).as("below the LESO").isEmpty();
-        assertThat(leader.updateFollowerFetchState(3, -1, 5, set.nowMs).isrChange())
+        assertThat(leader.updateFollowerFetchState(3, -1, 3, 0, set.nowMs).isrChange()).as("below the LESO").isEmpty();
+        assertThat(leader.updateFollowerFetchState(3, -1, 5, 0, set.nowMs).isrChange())
                 .as("at the LESO, but the high watermark (0) has not reached it").isEmpty();
-        leader.updateFollowerFetchState(2, -1, 5, set.nowMs);
+        leader.updateFollowerFetchState(2, -1, 5, 0, set.nowMs);
         assertThat(set.leader().highWatermark()).isEqualTo(5);
-        assertThat(leader.updateFollowerFetchState(3, -1, 5, set.nowMs).isrChange()).map(IsrProposal::newIsr)
+        assertThat(leader.updateFollowerFetchState(3, -1, 5, 0, set.nowMs).isrChange()).map(IsrProposal::newIsr)
                 .contains(List.of(1, 2, 3));
     }
 
@@ -87,9 +87,9 @@ class ReplicationLeaderTest {
         Replication leader = set.replication(1);
         long start = set.nowMs;
         set.produce(2);
-        leader.updateFollowerFetchState(2, -1, 0, start);
-        leader.updateFollowerFetchState(3, -1, 0, start);
-        leader.updateFollowerFetchState(2, -1, 2, start + LAG_MS);
+        leader.updateFollowerFetchState(2, -1, 0, 0, start);
+        leader.updateFollowerFetchState(3, -1, 0, 0, start);
+        leader.updateFollowerFetchState(2, -1, 2, 0, start + LAG_MS);
 
         assertThat(leader.maybeShrinkIsr(start + LAG_MS)).isEmpty();
         Optional<IsrProposal> shrink = leader.maybeShrinkIsr(start + LAG_MS + 1);
