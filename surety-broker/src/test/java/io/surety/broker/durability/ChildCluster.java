@@ -1,5 +1,6 @@
 package io.surety.broker.durability;
 
+import io.surety.broker.SuretyCluster.ListenerAddress;
 import io.surety.broker.metadata.DataDirectory;
 import io.surety.harness.FreePorts;
 import java.io.IOException;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import org.apache.kafka.common.Uuid;
 
@@ -16,6 +18,11 @@ import org.apache.kafka.common.Uuid;
  * controller (Ratis) port on 127.0.0.1 chosen once, and a data directory formatted for one cluster
  * id before the first start, as {@code bin/surety format} does. Any node can be killed with
  * {@code kill -9} and started again on the same ports and data.
+ *
+ * <p>By default a node's {@code PLAINTEXT} listener serves clients and replication alike.
+ * {@link #startWithReplicationListener} gives every node a third listener, {@value #REPLICATION_LISTENER},
+ * that followers fetch over, advertised wherever the test likes: at a fault proxy in front of it,
+ * say, to cut the followers' fetches and nothing else.
  *
  * <p>Data directories ({@code node-<id>}) and logs ({@code node-<id>.log}) live in the test's
  * {@link RunDirectory}, so a failing run keeps both.
@@ -29,6 +36,12 @@ final class ChildCluster implements AutoCloseable {
      * so a quick start is worth more than peak speed.
      */
     private static final List<String> NODE_JVM_ARGS = List.of("-XX:TieredStopAtLevel=1");
+
+    /** Client, controller and (when asked for) replication: reserved whether used or not. */
+    private static final int PORTS_PER_NODE = 3;
+
+    /** The name of the inter-broker listener {@link #startWithReplicationListener} adds. */
+    static final String REPLICATION_LISTENER = "REPLICATION";
 
     private final String clusterId;
     private final Map<Integer, ChildBroker> nodes;
@@ -44,27 +57,40 @@ final class ChildCluster implements AutoCloseable {
      * after the cluster keys, so they may replace them.
      */
     static ChildCluster start(RunDirectory run, int nodeCount, Map<String, String> settings) throws IOException {
+        return start(run, nodeCount, settings, Optional.empty());
+    }
+
+    /**
+     * As {@link #start(RunDirectory, int, Map)}, and every node also binds a listener
+     * {@value #REPLICATION_LISTENER} on a port of 127.0.0.1 of its own, made the inter-broker
+     * listener (followers fetch over it) and advertised at the address {@code advertise} returns for
+     * it; called once per node, before any node starts. Clients and the metadata quorum keep their
+     * listeners.
+     */
+    static ChildCluster startWithReplicationListener(RunDirectory run, int nodeCount, Map<String, String> settings,
+            ListenerAddress advertise) throws IOException {
+        return start(run, nodeCount, settings, Optional.of(advertise));
+    }
+
+    private static ChildCluster start(RunDirectory run, int nodeCount, Map<String, String> settings,
+            Optional<ListenerAddress> replication) throws IOException {
         String clusterId = Uuid.randomUuid().toString();
-        List<Integer> ports = FreePorts.find(2 * nodeCount);
+        List<Integer> ports = FreePorts.find(PORTS_PER_NODE * nodeCount);
         StringJoiner voters = new StringJoiner(",");
         for (int id = 1; id <= nodeCount; id++) {
             voters.add(id + "@127.0.0.1:" + controllerPort(ports, id));
+        }
+        Map<Integer, Map<String, String>> configs = new LinkedHashMap<>();
+        for (int id = 1; id <= nodeCount; id++) {
+            configs.put(id, nodeConfig(id, ports, voters.toString(), replication, settings));
         }
         Map<Integer, ChildBroker> nodes = new LinkedHashMap<>();
         try {
             for (int id = 1; id <= nodeCount; id++) {
                 var dataDir = run.dataDir("node-" + id);
                 DataDirectory.format(dataDir, clusterId, id, false, false);
-                Map<String, String> config = new LinkedHashMap<>();
-                config.put("node.id", Integer.toString(id));
-                config.put("process.roles", "broker,controller");
-                config.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort(ports, id)
-                        + ",CONTROLLER://127.0.0.1:" + controllerPort(ports, id));
-                config.put("controller.listener.names", "CONTROLLER");
-                config.put("controller.quorum.voters", voters.toString());
-                config.putAll(settings);
-                nodes.put(id, ChildBroker.launch(dataDir, run.logFile("node-" + id), clientPort(ports, id), config,
-                        NODE_JVM_ARGS));
+                nodes.put(id, ChildBroker.launch(dataDir, run.logFile("node-" + id), clientPort(ports, id),
+                        configs.get(id), NODE_JVM_ARGS));
             }
             nodes.values().forEach(ChildBroker::awaitStarted);
         } catch (RuntimeException e) {
@@ -74,12 +100,39 @@ final class ChildCluster implements AutoCloseable {
         return new ChildCluster(clusterId, nodes);
     }
 
+    /** The cluster keys of node {@code id}, then {@code settings}. */
+    private static Map<String, String> nodeConfig(int id, List<Integer> ports, String voters,
+            Optional<ListenerAddress> replication, Map<String, String> settings) {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("node.id", Integer.toString(id));
+        config.put("process.roles", "broker,controller");
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort(ports, id)
+                + ",CONTROLLER://127.0.0.1:" + controllerPort(ports, id));
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("controller.quorum.voters", voters);
+        if (replication.isPresent()) {
+            int port = replicationPort(ports, id);
+            config.put("listeners", config.get("listeners") + "," + REPLICATION_LISTENER + "://127.0.0.1:" + port);
+            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                    + REPLICATION_LISTENER + ":PLAINTEXT");
+            config.put("inter.broker.listener.name", REPLICATION_LISTENER);
+            config.put("advertised.listeners", REPLICATION_LISTENER + "://"
+                    + replication.get().advertised(id, port));
+        }
+        config.putAll(settings);
+        return config;
+    }
+
     private static int clientPort(List<Integer> ports, int id) {
-        return ports.get(2 * (id - 1));
+        return ports.get(PORTS_PER_NODE * (id - 1));
     }
 
     private static int controllerPort(List<Integer> ports, int id) {
-        return ports.get(2 * (id - 1) + 1);
+        return ports.get(PORTS_PER_NODE * (id - 1) + 1);
+    }
+
+    private static int replicationPort(List<Integer> ports, int id) {
+        return ports.get(PORTS_PER_NODE * (id - 1) + 2);
     }
 
     String clusterId() {

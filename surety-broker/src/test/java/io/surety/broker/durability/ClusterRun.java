@@ -3,6 +3,7 @@ package io.surety.broker.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.broker.SuretyCluster.ListenerAddress;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,25 @@ final class ClusterRun {
      * threads into its log, and the run directory is kept.
      */
     static void inThreeNodes(String testName, Map<String, String> settings, Scenario scenario) throws Exception {
-        RunDirectory run = RunDirectory.create(testName);
-        try (ChildCluster cluster = ChildCluster.start(run, 3, settings);
+        in(RunDirectory.create(testName), run -> ChildCluster.start(run, 3, settings), scenario);
+    }
+
+    /**
+     * As {@link #inThreeNodes}, with every node's replication listener advertised at the address
+     * {@code replication} returns (see {@link ChildCluster#startWithReplicationListener}).
+     */
+    static void inThreeNodesReplicatingThrough(String testName, Map<String, String> settings,
+            ListenerAddress replication, Scenario scenario) throws Exception {
+        in(RunDirectory.create(testName),
+                run -> ChildCluster.startWithReplicationListener(run, 3, settings, replication), scenario);
+    }
+
+    private interface Starter {
+        ChildCluster start(RunDirectory run) throws IOException;
+    }
+
+    private static void in(RunDirectory run, Starter starter, Scenario scenario) throws Exception {
+        try (ChildCluster cluster = starter.start(run);
              PartitionStates states = new PartitionStates(cluster.bootstrapServers())) {
             try {
                 scenario.run(cluster, states);

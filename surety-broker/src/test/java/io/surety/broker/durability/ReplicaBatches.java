@@ -47,6 +47,16 @@ final class ReplicaBatches {
     }
 
     /**
+     * The replica's log end offset as its segment files in {@code partitionDir} show it: the offset
+     * after the last complete batch, or 0 when there is none (a log that starts at 0). May be polled
+     * while the replica runs: a batch still being written is not counted yet.
+     */
+    static long logEndOffset(Path partitionDir) throws IOException {
+        List<Batch> batches = read(partitionDir);
+        return batches.isEmpty() ? 0 : batches.get(batches.size() - 1).lastOffset() + 1;
+    }
+
+    /**
      * The sequence number ({@link SequenceWriter}) each offset of {@code partitionDir} holds on disk,
      * from the complete batches of its segment files. Read only while no process writes there.
      */
