@@ -1,11 +1,9 @@
 package io.surety.broker.partition;
 
-import io.surety.broker.log.BatchVisitor;
 import io.surety.broker.log.Log;
 import io.surety.broker.log.OffsetOutOfRangeException;
 import io.surety.broker.log.ReadResult;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The replication side of one {@link Partition}: its role (leader, follower, no leader), the
  * leader's ISR and followers' progress ({@link LeaderState}), the acks=all waiters
- * ({@link DelayedProduce}) and DeleteRecords waiters ({@link DelayedDeleteRecords}), and the
- * follower's appends and truncations. Pure logic over the partition's log: it opens no socket,
+ * ({@link DelayedProduce}) and DeleteRecords waiters ({@link DelayedDeleteRecords}), and, through
+ * {@link FollowerLog}, the follower's appends and truncations. Pure logic over the partition's log: it opens no socket,
  * starts no thread and sends nothing; ISR changes are returned as {@link IsrProposal}s for the
  * caller to send (AlterPartition), and times are passed in (monotonic milliseconds for lag, the
  * caller's clock for deadlines). See
@@ -39,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *                                           fetch updates, ISR answers, leader
  *                                           appends and flushes, follower
  *                                           appends, truncation
- *  follower appends, truncation           appendAsFollower, truncate*         partition lock (the log's writer)
+ *  follower appends, truncation           FollowerLog                         partition lock (the log's writer)
  *  acks=all waiters                       awaitReplication, completion,       the waiters' own monitor; futures
  *                                           expiry                              completed outside every lock
  *  DeleteRecords waiters                  deleteRecords, completion, expiry   the same
@@ -56,12 +54,14 @@ public final class Replication {
     private volatile PartitionRole role;
     private final ProduceWaiters waiters = new ProduceWaiters();
     private final DeleteRecordsWaiters deletions = new DeleteRecordsWaiters();
+    private final FollowerLog follower;
 
     Replication(Partition partition, Log log, ReentrantLock lock) {
         this.partition = partition;
         this.log = log;
         this.lock = lock;
         this.role = new PartitionRole.NoLeader(Math.max(0, log.latestLeaderEpoch().orElse(0)));
+        this.follower = new FollowerLog(partition, log, lock, () -> role instanceof PartitionRole.Follower);
     }
 
     /** The current role (its leader state is only for use under the partition lock). */
@@ -435,7 +435,7 @@ public final class Replication {
      * log start over this log and the replicas on alive brokers) to reach it, answered by
      * {@code deadlineMs} at the latest when the caller's timer calls
      * {@link DelayedDeleteRecords#expire}. The followers move their log start when their next fetch
-     * answer carries the leader's ({@link #appendAsFollower}) and report it in the fetch after;
+     * answer carries the leader's ({@link FollowerLog#append}) and report it in the fetch after;
      * that fetch completes the wait ({@link #updateFollowerFetchState}). Already answered when the
      * low watermark is there (always on a single node), with OFFSET_OUT_OF_RANGE for an offset
      * beyond the high watermark or negative other than -1, NOT_LEADER_OR_FOLLOWER when this node
@@ -520,113 +520,9 @@ public final class Replication {
 
     // ------------------------------------------------------------------ follower side
 
-    /** What {@link #appendAsFollower} did: the error (NONE when appended), and the log end and high watermark after. */
-    public record FollowerAppendOutcome(Errors error, String message, int batches, long logEndOffset, long highWatermark) {
-    }
-
-    /**
-     * Appends the batches of a fetch response from the leader as they are, keeping their offsets,
-     * leader epochs and bytes (a partial batch at the end waits for the next fetch). Each batch's
-     * CRC is checked, the first must start at the log end and each next where the previous ended;
-     * otherwise nothing is appended and the outcome is CORRUPT_MESSAGE. New leader epochs in the
-     * batches extend the epoch cache; producer state, open transactions and the aborted-transaction
-     * index are replayed from the appended batches as at start-up. Then the high watermark becomes
-     * min({@code leaderHighWatermark}, log end) if that is higher, and the log start moves up to
-     * {@code leaderLogStartOffset} (at most the high watermark). Only a follower appends this way
-     * (NOT_LEADER_OR_FOLLOWER otherwise).
-     */
-    public FollowerAppendOutcome appendAsFollower(ByteBuffer records, long leaderHighWatermark, long leaderLogStartOffset,
-            long nowMs) {
-        boolean advanced;
-        int count;
-        lock.lock();
-        try {
-            if (partition.isOffline()) {
-                return followerOutcome(Errors.KAFKA_STORAGE_ERROR, partition.offlineReason(), 0);
-            }
-            if (!(role instanceof PartitionRole.Follower)) {
-                return followerOutcome(Errors.NOT_LEADER_OR_FOLLOWER, "This node does not follow a leader of "
-                        + partition.topicPartition(), 0);
-            }
-            FollowerBatches.Parsed parsed = FollowerBatches.parse(records, log.logEndOffset());
-            if (parsed.problem() != null) {
-                LOG.warn("Refused records from the leader of {}: {}", partition.topicPartition(), parsed.problem());
-                return followerOutcome(Errors.CORRUPT_MESSAGE, parsed.problem(), 0);
-            }
-            BatchVisitor replay = partition.producerReplay();
-            for (FollowerBatches.Batch batch : parsed.batches()) {
-                log.append(batch.header(), batch.bytes().duplicate(), nowMs);
-                replay.visit(batch.header(), batch.header().isControl() ? batch.bytes().duplicate() : null);
-            }
-            partition.producerStateChanged(log.logStartOffset());
-            count = parsed.batches().size();
-            advanced = log.advanceHighWatermarkTo(Math.min(leaderHighWatermark, log.logEndOffset()));
-            long newStart = Math.min(leaderLogStartOffset, log.highWatermark());
-            if (newStart > log.logStartOffset()) {
-                log.deleteRecordsBefore(newStart, nowMs);
-                partition.producerStateChanged(log.logStartOffset());
-            }
-        } catch (IOException e) {
-            return followerOutcome(Errors.KAFKA_STORAGE_ERROR, partition.storageFailure("follower append", e), 0);
-        } finally {
-            lock.unlock();
-        }
-        if (advanced) {
-            partition.highWatermarkAdvanced();
-        }
-        return followerOutcome(Errors.NONE, null, count);
-    }
-
-    private FollowerAppendOutcome followerOutcome(Errors error, String message, int batches) {
-        return new FollowerAppendOutcome(error, message, batches, log.logEndOffset(), log.highWatermark());
-    }
-
-    /**
-     * The leader answered a fetch with DivergingEpoch{{@code epoch}, {@code endOffset}}: truncates
-     * to where this log and the leader's part ({@link FollowerTruncation}) and rebuilds producer
-     * state. Removing offsets below the high watermark (only after an unclean election) is logged
-     * as a WARN naming them. Returns the new log end.
-     */
-    public long truncateOnDivergence(int epoch, long endOffset) throws IOException {
-        lock.lock();
-        try {
-            partition.requireOnline();
-            long target = FollowerTruncation.offsetFor(log.leaderEpochs(), log.logEndOffset(), epoch, endOffset);
-            long highWatermark = log.highWatermark();
-            long newEnd = partition.truncateTo(target);
-            log.forgetEmptyLeaderEpochsFrom(newEnd);
-            if (newEnd < highWatermark) {
-                LOG.warn("Truncated {} below its high watermark to match leader epoch {} ending at {}: offsets {} to {}"
-                        + " that consumers may have read are gone (the leader's log lacks records it had committed: an"
-                        + " unclean leader election, or a leader that lost unflushed records in a crash)",
-                        partition.topicPartition(), epoch, endOffset, newEnd, highWatermark - 1);
-            }
-            return newEnd;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * The leader's log no longer holds this follower's fetch offset (OFFSET_OUT_OF_RANGE): the log
-     * is emptied and starts again at {@code offset}, producer state with it.
-     */
-    public void truncateFullyAndStartAt(long offset) throws IOException {
-        lock.lock();
-        try {
-            partition.requireOnline();
-            long highWatermark = log.highWatermark();
-            log.truncateFullyAndStartAt(offset);
-            partition.rebuildProducerState();
-            if (offset < highWatermark) {
-                LOG.warn("Restarted {} at offset {} below its high watermark {}", partition.topicPartition(), offset, highWatermark);
-            }
-        } catch (IOException e) {
-            partition.storageFailure("truncation", e);
-            throw e;
-        } finally {
-            lock.unlock();
-        }
+    /** The follower's writes to this replica: appending what the leader sent, truncating to match it. */
+    public FollowerLog follower() {
+        return follower;
     }
 
     /**

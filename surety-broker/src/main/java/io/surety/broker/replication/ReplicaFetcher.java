@@ -2,6 +2,7 @@ package io.surety.broker.replication;
 
 import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.config.ReplicationConfig;
+import io.surety.broker.partition.FollowerLog;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.Replication;
 import java.io.IOException;
@@ -29,14 +30,14 @@ import org.slf4j.LoggerFactory;
  * {@code ReplicaFetcherThread}, with truncation on the fetch response, KIP-279). One Fetch is in
  * flight at a time ({@link FollowerFetchRequest} says what it asks). Each answer, per partition:
  * <ul>
- * <li>records: appended as the leader wrote them ({@link Replication#appendAsFollower}: CRC-checked,
+ * <li>records: appended as the leader wrote them ({@link FollowerLog#append}: CRC-checked,
  *     offsets contiguous from the log end), with the leader's high watermark and log start; a
  *     corrupt batch appends nothing, is counted ({@link #corruptResponses}) and the partition backs
  *     off and fetches it again;</li>
  * <li>DivergingEpoch: the log is truncated to where it and the leader's part
- *     ({@link Replication#truncateOnDivergence}) and fetched again at once;</li>
+ *     ({@link FollowerLog#truncateOnDivergence}) and fetched again at once;</li>
  * <li>OFFSET_OUT_OF_RANGE: when the log ends below the leader's log start it is emptied and starts
- *     there ({@link Replication#truncateFullyAndStartAt}); otherwise it backs off and retries;</li>
+ *     there ({@link FollowerLog#truncateFullyAndStartAt}); otherwise it backs off and retries;</li>
  * <li>FENCED_LEADER_EPOCH (our epoch is stale), or a local storage error or role change: the
  *     partition is paused until {@link #addPartitions} gives it a new start;</li>
  * <li>any other error (UNKNOWN_LEADER_EPOCH and NOT_LEADER_OR_FOLLOWER while the leader catches up
@@ -266,7 +267,7 @@ public final class ReplicaFetcher {
             switch (error) {
                 case NONE -> {
                     if (FetchResponse.isDivergingEpoch(data)) {
-                        replication.truncateOnDivergence(data.divergingEpoch().epoch(), data.divergingEpoch().endOffset());
+                        replication.follower().truncateOnDivergence(data.divergingEpoch().epoch(), data.divergingEpoch().endOffset());
                     } else {
                         append(state, data, nowMs, retryAtMs);
                     }
@@ -276,7 +277,7 @@ public final class ReplicaFetcher {
                     if (leaderStart >= 0 && state.partition().logEndOffset() < leaderStart) {
                         LOG.warn("{} ends at {}, below the leader's log start {}: starting over there", state,
                                 state.partition().logEndOffset(), leaderStart);
-                        replication.truncateFullyAndStartAt(leaderStart);
+                        replication.follower().truncateFullyAndStartAt(leaderStart);
                     } else {
                         LOG.warn("Offset {} of {} is out of range at {}; retrying", state.partition().logEndOffset(),
                                 state, leader);
@@ -300,7 +301,7 @@ public final class ReplicaFetcher {
 
     private void append(FollowedPartition state, PartitionData data, long nowMs, long retryAtMs) {
         ByteBuffer records = data.records() instanceof MemoryRecords memory ? memory.buffer() : ByteBuffer.allocate(0);
-        Replication.FollowerAppendOutcome outcome = state.partition().replication().appendAsFollower(records,
+        FollowerLog.AppendOutcome outcome = state.partition().replication().follower().append(records,
                 data.highWatermark(), data.logStartOffset(), nowMs);
         switch (outcome.error()) {
             case NONE -> awaitDurability(state);

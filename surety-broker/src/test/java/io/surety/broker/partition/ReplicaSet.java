@@ -128,14 +128,14 @@ final class ReplicaSet {
         int lastEpoch = follower.log().latestLeaderEpoch().orElse(-1);
         ReplicaFetchCheck check = replication(leaderId).checkReplicaFetch(id, leaderEpoch, lastEpoch, fetchOffset);
         if (check instanceof ReplicaFetchCheck.Diverging diverging) {
-            replication(id).truncateOnDivergence(diverging.epoch(), diverging.endOffset());
+            replication(id).follower().truncateOnDivergence(diverging.epoch(), diverging.endOffset());
         } else if (check instanceof ReplicaFetchCheck.ReadFrom) {
             Replication.FollowerFetchUpdate update = replication(leaderId).updateFollowerFetchState(id, -1, fetchOffset,
                     follower.logStartOffset(), nowMs);
             assertThat(update.error()).isEqualTo(Errors.NONE);
             commit(update.isrChange());
             ReadResult read = replication(leaderId).readForReplica(fetchOffset, maxBytes, true);
-            Replication.FollowerAppendOutcome appended = replication(id).appendAsFollower(bytes(read),
+            FollowerLog.AppendOutcome appended = replication(id).follower().append(bytes(read),
                     read.highWatermark(), read.logStartOffset(), nowMs);
             assertThat(appended.error()).as(appended.message()).isEqualTo(Errors.NONE);
         }

@@ -47,22 +47,22 @@ class ReplicationFollowerTest {
         ReplicaSet set = cluster();
         set.produce(2);
         ByteBuffer records = ReplicaSet.wholeLog(set.get(1));
-        Replication follower = set.replication(2);
+        FollowerLog follower = set.replication(2).follower();
 
         ByteBuffer corrupt = ByteBuffer.allocate(records.remaining()).put(records.duplicate()).flip();
         corrupt.put(corrupt.limit() - 1, (byte) (corrupt.get(corrupt.limit() - 1) ^ 1));
-        assertThat(follower.appendAsFollower(corrupt, 2, 0, set.nowMs).error()).isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(follower.append(corrupt, 2, 0, set.nowMs).error()).isEqualTo(Errors.CORRUPT_MESSAGE);
         assertThat(set.get(2).logEndOffset()).isZero();
 
         int firstSize = records.getInt(8) + 12;
         ByteBuffer gap = records.duplicate().position(firstSize).slice();
-        assertThat(follower.appendAsFollower(gap, 2, 0, set.nowMs).error()).isEqualTo(Errors.CORRUPT_MESSAGE);
+        assertThat(follower.append(gap, 2, 0, set.nowMs).error()).isEqualTo(Errors.CORRUPT_MESSAGE);
         assertThat(set.get(2).logEndOffset()).isZero();
 
-        assertThat(follower.appendAsFollower(records.duplicate(), 1, 0, set.nowMs).error()).isEqualTo(Errors.NONE);
+        assertThat(follower.append(records.duplicate(), 1, 0, set.nowMs).error()).isEqualTo(Errors.NONE);
         assertThat(set.get(2).logEndOffset()).isEqualTo(2);
         assertThat(set.get(2).highWatermark()).isEqualTo(1);
-        assertThat(set.replication(1).appendAsFollower(records.duplicate(), 1, 0, set.nowMs).error())
+        assertThat(set.replication(1).follower().append(records.duplicate(), 1, 0, set.nowMs).error())
                 .as("the leader does not append as a follower").isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
     }
 
