@@ -57,6 +57,8 @@ final class BrokerLifecycle {
     /** When the controller last answered (monotonic ms), and whether the silence since was reported. */
     private long lastAnswerMs = ClusterNode.monotonicMs();
     private boolean silenceReported;
+    /** The last registration refusal, said once until it changes. */
+    private volatile Errors lastRefusal = Errors.NONE;
 
     BrokerLifecycle(int nodeId, String clusterId, Uuid incarnationId, Uuid directoryId, boolean replacementDirectory,
                     List<BrokerRegistrationRequestData.Listener> listeners,
@@ -179,10 +181,28 @@ final class BrokerLifecycle {
             if (error == Errors.NONE) {
                 brokerEpoch = answer.brokerEpoch();
                 LOG.info("Node {} registered with the controller: broker epoch {}", nodeId, brokerEpoch);
-            } else {
-                LOG.warn("Node {}: the controller refused its registration: {}", nodeId, error);
+            } else if (error != lastRefusal) {
+                LOG.warn("Node {}: the controller refused its registration ({}): {}; still trying", nodeId, error,
+                        refusalCause(error));
             }
+            lastRefusal = error;
         });
+    }
+
+    /** Why a registration was refused, for the operator: the usual causes named, others as the controller put them. */
+    private String refusalCause(Errors error) {
+        switch (error) {
+            case DUPLICATE_BROKER_REGISTRATION:
+                return "another running node has node.id " + nodeId + "; give every node its own node.id (this one "
+                        + "registers once the other's session has expired)";
+            case INCONSISTENT_CLUSTER_ID:
+                return "this node's data directory was formatted for cluster " + clusterId + ", not the quorum's; "
+                        + "format it with the cluster's id (bin/surety format --cluster-id)";
+            case INVALID_REGISTRATION:
+                return "its directory.id is reserved or used by another node; format this node's data directory again";
+            default:
+                return error.message();
+        }
     }
 
     private CompletableFuture<Void> heartbeat() {

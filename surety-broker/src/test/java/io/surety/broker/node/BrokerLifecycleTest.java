@@ -3,6 +3,7 @@ package io.surety.broker.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.broker.LogCapture;
 import io.surety.broker.quorum.RatisQuorum;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.function.Function;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.BrokerRegistrationResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +69,25 @@ class BrokerLifecycleTest {
         lifecycle.start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> lifecycle.brokerEpoch() == 7);
+    }
+
+    @Test
+    void shouldSayOnceThatAnotherNodeHasItsIdWhileTheRegistrationIsRefused() {
+        AtomicInteger sent = new AtomicInteger();
+        try (LogCapture log = LogCapture.attach(BrokerLifecycle.class.getName(), true)) {
+            BrokerLifecycle lifecycle = lifecycle(request -> CompletableFuture.completedFuture(ControllerMessages.answer(
+                    sent.incrementAndGet() <= 5
+                            ? new BrokerRegistrationResponseData().setErrorCode(Errors.DUPLICATE_BROKER_REGISTRATION.code())
+                                    .setBrokerEpoch(-1)
+                            : new BrokerRegistrationResponseData().setBrokerEpoch(3),
+                    ApiKeys.BROKER_REGISTRATION.latestVersion())));
+
+            lifecycle.start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> lifecycle.brokerEpoch() == 3);
+            assertThat(log.keptWarnings()).singleElement().asString()
+                    .contains("DUPLICATE_BROKER_REGISTRATION").contains("another running node has node.id 1");
+        }
     }
 
     private BrokerLifecycle lifecycle(Function<byte[], CompletableFuture<byte[]>> controller) {
