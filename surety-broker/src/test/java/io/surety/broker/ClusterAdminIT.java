@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import kafka.admin.ConfigCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -141,6 +142,24 @@ class ClusterAdminIT {
                     "preferred", "--topic", "cli", "--partition", "0");
             assertThat(election).containsAnyOf("Valid replica already elected for partitions cli-0",
                     "Successfully completed leader election (PREFERRED) for partitions cli-0");
+            String unclean = run(LeaderElectionCommand::main, "--bootstrap-server", bootstrap, "--election-type",
+                    "unclean", "--topic", "cli", "--partition", "1");
+            assertThat(unclean).as("a partition with a leader needs no unclean election")
+                    .contains("Valid replica already elected for partitions cli-1");
+
+            String altered = run(ConfigCommand::main, "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                    "--entity-name", "cli", "--alter", "--add-config", "retention.ms=4321000,min.insync.replicas=2");
+            assertThat(altered).contains("Completed updating config for topic cli.");
+            String configs = run(ConfigCommand::main, "--bootstrap-server", bootstrap, "--entity-type", "topics",
+                    "--entity-name", "cli", "--describe");
+            assertThat(configs).contains("retention.ms=4321000").contains("min.insync.replicas=2");
+            for (int id : cluster.nodeIds()) {
+                try (Admin one = adminOf(cluster, id)) {
+                    await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(one.describeConfigs(
+                            List.of(new ConfigResource(ConfigResource.Type.TOPIC, "cli"))).all().get().values()
+                            .iterator().next().get("retention.ms").value()).as("node %d", id).isEqualTo("4321000"));
+                }
+            }
         }
     }
 
