@@ -1,5 +1,6 @@
 package io.surety.broker.partition;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -27,18 +28,35 @@ public final class DelayedDeleteRecords {
     public record Answer(Errors error, long lowWatermark) {
     }
 
-    private final DeleteRecordsWaiters waiters;
+    private final OffsetWaiters<DelayedDeleteRecords> waiters;
     private final long requiredOffset;
     private final long deadlineMs;
     /** Orders waiters with the same required offset (assigned under the waiters' monitor). */
-    final long sequence;
+    private final long arrival;
     private final CompletableFuture<Answer> result = new CompletableFuture<>();
 
-    DelayedDeleteRecords(DeleteRecordsWaiters waiters, long requiredOffset, long deadlineMs, long sequence) {
+    private DelayedDeleteRecords(OffsetWaiters<DelayedDeleteRecords> waiters, long requiredOffset, long deadlineMs,
+            long arrival) {
         this.waiters = waiters;
         this.requiredOffset = requiredOffset;
         this.deadlineMs = deadlineMs;
-        this.sequence = sequence;
+        this.arrival = arrival;
+    }
+
+    /** The DeleteRecords waiters of one partition. */
+    static OffsetWaiters<DelayedDeleteRecords> waiters() {
+        return new OffsetWaiters<>(DelayedDeleteRecords::requiredOffset, waiter -> waiter.arrival,
+                DelayedDeleteRecords::new);
+    }
+
+    /** Answers {@code reached} with {@code lowWatermark}; call without any lock. */
+    static void reachAll(List<DelayedDeleteRecords> reached, long lowWatermark) {
+        reached.forEach(waiter -> waiter.reached(lowWatermark));
+    }
+
+    /** Answers {@code waiters} with {@code error}; call without any lock. */
+    static void failAll(List<DelayedDeleteRecords> waiters, Errors error) {
+        waiters.forEach(waiter -> waiter.fail(error));
     }
 
     /** A request already answered with {@code error} and {@code lowWatermark}. */

@@ -1,5 +1,6 @@
 package io.surety.broker.partition;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -27,18 +28,28 @@ import org.apache.kafka.common.protocol.Errors;
  */
 public final class DelayedProduce {
 
-    private final ProduceWaiters waiters;
+    private final OffsetWaiters<DelayedProduce> waiters;
     private final long requiredOffset;
     private final long deadlineMs;
     /** Orders waiters with the same required offset (assigned under the waiters' monitor). */
-    final long sequence;
+    private final long arrival;
     private final CompletableFuture<Errors> result = new CompletableFuture<>();
 
-    DelayedProduce(ProduceWaiters waiters, long requiredOffset, long deadlineMs, long sequence) {
+    private DelayedProduce(OffsetWaiters<DelayedProduce> waiters, long requiredOffset, long deadlineMs, long arrival) {
         this.waiters = waiters;
         this.requiredOffset = requiredOffset;
         this.deadlineMs = deadlineMs;
-        this.sequence = sequence;
+        this.arrival = arrival;
+    }
+
+    /** The acks=all waiters of one partition. */
+    static OffsetWaiters<DelayedProduce> waiters() {
+        return new OffsetWaiters<>(DelayedProduce::requiredOffset, waiter -> waiter.arrival, DelayedProduce::new);
+    }
+
+    /** Completes {@code waiters} with {@code error}; call without any lock. */
+    static void completeAll(List<DelayedProduce> waiters, Errors error) {
+        waiters.forEach(waiter -> waiter.complete(error));
     }
 
     /** A waiter already answered with {@code error}. */

@@ -52,8 +52,8 @@ public final class Replication {
     private final ReentrantLock lock;
     /** Replaced under the lock; read by request handlers (see the table above). */
     private volatile PartitionRole role;
-    private final ProduceWaiters waiters = new ProduceWaiters();
-    private final DeleteRecordsWaiters deletions = new DeleteRecordsWaiters();
+    private final OffsetWaiters<DelayedProduce> waiters = DelayedProduce.waiters();
+    private final OffsetWaiters<DelayedDeleteRecords> deletions = DelayedDeleteRecords.waiters();
     private final FollowerLog follower;
 
     Replication(Partition partition, Log log, ReentrantLock lock) {
@@ -184,8 +184,8 @@ public final class Replication {
         } finally {
             lock.unlock();
         }
-        ProduceWaiters.complete(orphaned, Errors.NOT_LEADER_OR_FOLLOWER);
-        DeleteRecordsWaiters.fail(orphanedDeletions, Errors.NOT_LEADER_OR_FOLLOWER);
+        DelayedProduce.completeAll(orphaned, Errors.NOT_LEADER_OR_FOLLOWER);
+        DelayedDeleteRecords.failAll(orphanedDeletions, Errors.NOT_LEADER_OR_FOLLOWER);
         return true;
     }
 
@@ -379,7 +379,7 @@ public final class Replication {
         } finally {
             lock.unlock();
         }
-        ProduceWaiters.complete(belowMin, Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+        DelayedProduce.completeAll(belowMin, Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
         if (advanced) {
             partition.highWatermarkAdvanced();
         }
@@ -471,7 +471,7 @@ public final class Replication {
     /** DeleteRecords waiters taken out once the low watermark reached them, to complete outside the lock. */
     private record LowWatermarkReached(List<DelayedDeleteRecords> reached, long lowWatermark) {
         void complete() {
-            DeleteRecordsWaiters.complete(reached, lowWatermark);
+            DelayedDeleteRecords.reachAll(reached, lowWatermark);
         }
     }
 
@@ -505,7 +505,7 @@ public final class Replication {
     /** Without the lock, after the high watermark moved: completes the acks=all waiters it reached. */
     void completeReached() {
         if (waitsForReplicas()) {
-            ProduceWaiters.complete(waiters.takeUpTo(log.highWatermark()), Errors.NONE);
+            DelayedProduce.completeAll(waiters.takeUpTo(log.highWatermark()), Errors.NONE);
         }
     }
 
@@ -514,8 +514,8 @@ public final class Replication {
      * offline; rare, so under the lock is fine).
      */
     void failWaiters(Errors error) {
-        ProduceWaiters.complete(waiters.takeAll(), error);
-        DeleteRecordsWaiters.fail(deletions.takeAll(), error);
+        DelayedProduce.completeAll(waiters.takeAll(), error);
+        DelayedDeleteRecords.failAll(deletions.takeAll(), error);
     }
 
     // ------------------------------------------------------------------ follower side
