@@ -74,10 +74,7 @@ final class BenchPlan {
                 Workload.smallTransactions(SMALL_TRANSACTIONS, s.transactions(), 10, 3),
                 fixedRate(s),
                 Workload.endToEnd(END_TO_END, s.latencyRecords()));
-        List<Row> rows = new ArrayList<>();
-        pageCache.forEach(w -> rows.add(new Row(PAGE_CACHE, w, Contender.KAFKA, Contender.SURETY_INTERVAL)));
-        fsync.forEach(w -> rows.add(new Row(FSYNC, w, Contender.KAFKA_FLUSH_EVERY_MESSAGE, Contender.SURETY_FSYNC)));
-        return rows;
+        return likeWithLike(pageCache, fsync);
     }
 
     /**
@@ -97,10 +94,7 @@ final class BenchPlan {
         List<Workload> fsync = List.of(
                 Workload.produce(ACKS_ALL, r / FSYNC_SCALE_DOWN, 1024, 3, "all", true),
                 Workload.endToEnd(END_TO_END, s.latencyRecords() / FSYNC_REPLICATED_LATENCY_SCALE_DOWN));
-        List<Row> rows = new ArrayList<>();
-        pageCache.forEach(w -> rows.add(new Row(PAGE_CACHE, w, Contender.KAFKA, Contender.SURETY_INTERVAL)));
-        fsync.forEach(w -> rows.add(new Row(FSYNC, w, Contender.KAFKA_FLUSH_EVERY_MESSAGE, Contender.SURETY_FSYNC)));
-        return rows;
+        return likeWithLike(pageCache, fsync);
     }
 
     /** The warm-up of a cluster: each kind of work its rows do, with at least {@code warmUpRecords} records. */
@@ -111,6 +105,14 @@ final class BenchPlan {
                 Workload.produce("warm-up produce acks=1", w, 1024, 3, "1", false),
                 Workload.consume("warm-up consume (after its fill)", w, 3),
                 Workload.endToEnd("warm-up end-to-end", s.latencyRecords() / 2));
+    }
+
+    /** The page-cache section's workloads as Kafka against Surety interval, the fsync section's as flush.messages=1 against fsync. */
+    private static List<Row> likeWithLike(List<Workload> pageCache, List<Workload> fsync) {
+        List<Row> rows = new ArrayList<>();
+        pageCache.forEach(w -> rows.add(new Row(PAGE_CACHE, w, Contender.KAFKA, Contender.SURETY_INTERVAL)));
+        fsync.forEach(w -> rows.add(new Row(FSYNC, w, Contender.KAFKA_FLUSH_EVERY_MESSAGE, Contender.SURETY_FSYNC)));
+        return rows;
     }
 
     /**
