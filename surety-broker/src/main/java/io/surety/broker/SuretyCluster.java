@@ -4,6 +4,7 @@ import io.surety.broker.metadata.DataDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -137,6 +139,10 @@ public final class SuretyCluster implements AutoCloseable {
 
     /** Builds and starts a cluster. */
     public static final class Builder {
+        /** Linux's default first ephemeral port, where the range cannot be read; ports are drawn below it. */
+        private static final int DEFAULT_EPHEMERAL_LOW = 32_768;
+        private static final int LOWEST_PORT = 10_000;
+
         private int nodes = 3;
         private Path dataRoot;
         private final Map<String, String> settings = new LinkedHashMap<>();
@@ -177,12 +183,16 @@ public final class SuretyCluster implements AutoCloseable {
             boolean temporary = dataRoot == null;
             Path root = temporary ? Files.createTempDirectory("surety-cluster-") : dataRoot;
             String clusterId = Uuid.randomUuid().toString();
+            int perNode = interBroker == null ? 2 : 3;
+            List<Integer> free = freePorts(nodes * perNode);
             List<int[]> ports = new ArrayList<>();
             StringJoiner voters = new StringJoiner(",");
             for (int id = 1; id <= nodes; id++) {
-                int[] pair = {freePort(), freePort()};
-                ports.add(pair);
-                voters.add(id + "@127.0.0.1:" + pair[1]);
+                int first = (id - 1) * perNode;
+                int[] node = perNode == 2 ? new int[] {free.get(first), free.get(first + 1)}
+                        : new int[] {free.get(first), free.get(first + 1), free.get(first + 2)};
+                ports.add(node);
+                voters.add(id + "@127.0.0.1:" + node[1]);
             }
             Map<Integer, NodeSlot> slots = new LinkedHashMap<>();
             for (int id = 1; id <= nodes; id++) {
@@ -194,7 +204,7 @@ public final class SuretyCluster implements AutoCloseable {
                 config.put("listeners", "PLAINTEXT://127.0.0.1:" + pair[0] + ",CONTROLLER://127.0.0.1:" + pair[1]);
                 config.put("controller.listener.names", "CONTROLLER");
                 if (interBroker != null) {
-                    int port = freePort();
+                    int port = pair[2];
                     config.put("listeners", config.get("listeners") + "," + INTER_BROKER_LISTENER + "://127.0.0.1:" + port);
                     config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
                             + INTER_BROKER_LISTENER + ":PLAINTEXT");
@@ -220,12 +230,50 @@ public final class SuretyCluster implements AutoCloseable {
             return cluster;
         }
 
-        private static int freePort() {
-            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                socket.setReuseAddress(true);
-                return socket.getLocalPort();
+        /**
+         * {@code count} distinct free ports on 127.0.0.1, drawn from below the ephemeral range
+         * ({@code ip_local_port_range} on Linux): a port from inside it could be handed to an
+         * outgoing connection (a started node reaching for peers not yet up) before its node binds
+         * it. Each is checked by binding it, and all are held until all are found.
+         */
+        private static List<Integer> freePorts(int count) {
+            int high = ephemeralLow();
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int attempt = 0; held.size() < count && attempt < 100 * count; attempt++) {
+                    int port = ThreadLocalRandom.current().nextInt(LOWEST_PORT, high);
+                    ServerSocket socket = new ServerSocket();
+                    try {
+                        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                        held.add(socket);
+                    } catch (IOException taken) {
+                        socket.close();
+                    }
+                }
+                if (held.size() < count) {
+                    throw new IOException("found only " + held.size() + " of " + count + " free ports on 127.0.0.1");
+                }
+                return held.stream().map(ServerSocket::getLocalPort).toList();
             } catch (IOException e) {
-                throw new UncheckedIOException("No free port on 127.0.0.1", e);
+                throw new UncheckedIOException("No free ports for the cluster's listeners", e);
+            } finally {
+                for (ServerSocket socket : held) {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // an unconnected listening socket: nothing to recover
+                    }
+                }
+            }
+        }
+
+        private static int ephemeralLow() {
+            try {
+                String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+                int low = Integer.parseInt(range.split("\\s+")[0]);
+                return low > LOWEST_PORT + 1_000 ? low : DEFAULT_EPHEMERAL_LOW;
+            } catch (IOException | RuntimeException e) {
+                return DEFAULT_EPHEMERAL_LOW;
             }
         }
     }
