@@ -105,8 +105,7 @@ class ClusterPowerLossIT {
         Outcome outcome;
         try (ChildCluster cluster = ChildCluster.start(run, 3, settings);
              PartitionStates states = new PartitionStates(cluster.bootstrapServers())) {
-            await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
-                    states.createTopic(TOPIC, PARTITIONS, (short) 3, Map.of("min.insync.replicas", "2")));
+            ClusterRun.createTopic(states, TOPIC, PARTITIONS);
             KafkaProducer<String, String> producer = TestProducers.acksAll(cluster.bootstrapServers(), 120_000,
                     Map.of());
             try {

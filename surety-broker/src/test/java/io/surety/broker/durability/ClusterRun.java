@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The steps and final checks shared by the cluster fault tests: an idempotent acks=all stream of
@@ -71,11 +73,28 @@ final class ClusterRun {
      * while the cluster forms) and starts a {@link LiveReader} on it.
      */
     static LiveReader createTopicAndRead(ChildCluster cluster, PartitionStates states, String topic, int partitions) {
-        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
-                states.createTopic(topic, partitions, (short) 3, Map.of("min.insync.replicas", "2")));
+        createTopic(states, topic, partitions);
         LiveReader liveReader = new LiveReader(cluster.bootstrapServers(), topic, partitions);
         liveReader.start();
         return liveReader;
+    }
+
+    /**
+     * Creates {@code topic} with replication factor 3 and {@code min.insync.replicas=2} (retried
+     * while the cluster forms) and waits until each partition's leader serves it.
+     */
+    static void createTopic(PartitionStates states, String topic, int partitions) {
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+            try {
+                states.createTopic(topic, partitions, (short) 3, Map.of("min.insync.replicas", "2"));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) { // an earlier try that timed out succeeded
+                    throw e;
+                }
+            }
+        });
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
+                states.requireLeadersServe(topic, partitions));
     }
 
     /** Waits until the metadata quorum has a leader other than {@code oldLeader} (any leader when -1); returns it. */

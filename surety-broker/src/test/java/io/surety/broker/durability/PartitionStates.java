@@ -3,6 +3,7 @@ package io.surety.broker.durability;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -11,8 +12,10 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
@@ -53,6 +56,21 @@ final class PartitionStates implements AutoCloseable {
             throws ExecutionException, InterruptedException, TimeoutException {
         ask(admin -> admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configs)))
                 .all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Returns once every partition's leader answers ListOffsets for it; fails otherwise. A topic's
+     * leaders are named to clients as soon as the controller commits it, a moment before each
+     * leader has taken its partition up; a burst of pipelined sends in that moment may have its
+     * first batches refused and later ones taken, which an idempotent producer can never repair.
+     */
+    void requireLeadersServe(String topic, int partitions)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        ask(admin -> admin.listOffsets(latest).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
     }
 
     /** The partition {@code partition} of {@code topic} as a node describes it now. */

@@ -228,6 +228,8 @@ class ReplicationCutKillIT {
             leader[0] = state.leader();
             return state.leader() >= 0 && state.isr().size() == 3;
         });
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
+                states.requireLeadersServe(TOPIC, 1));
         return leader[0];
     }
 
