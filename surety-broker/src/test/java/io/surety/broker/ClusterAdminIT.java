@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -191,39 +187,7 @@ class ClusterAdminIT {
         return run(TopicCommand::main, args);
     }
 
-    /**
-     * Runs a Kafka tool's {@code main} with {@code args}; returns what it printed, or fails if it
-     * exited non-zero. A tool exits from inside its own error handling too, so the first exit status
-     * is its answer.
-     */
     private static String run(Consumer<String[]> tool, String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        List<Integer> statuses = new ArrayList<>();
-        Exit.setExitProcedure((status, message) -> {
-            statuses.add(status);
-            throw new ToolExit(status);
-        });
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            tool.accept(args);
-        } catch (ToolExit exit) {
-            assertThat(statuses.get(0)).as("exit status; it printed:%n%s", captured).isZero();
-        } finally {
-            System.setOut(original);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
-        original.println(out);
-        return out;
-    }
-
-    private static final class ToolExit extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-
-        ToolExit(int status) {
-            super("tool exited with " + status);
-            this.status = status;
-        }
+        return KafkaToolMain.run(tool, args);
     }
 }

@@ -94,9 +94,12 @@ public final class ApiDispatcher {
                 new DescribeTransactionsHandler(transactions),
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(partitions),
+                new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
                 new WriteTxnMarkersHandler(partitions, services.flusher(), clock)));
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
         cluster.ifPresent(view -> all.add(new DescribeQuorumHandler(view)));
+        cluster.ifPresent(view -> all.add(new AlterPartitionReassignmentsHandler(view)));
+        cluster.ifPresent(view -> all.add(new ListPartitionReassignmentsHandler(view)));
         register(all, ServedVersions.served(cluster.isPresent()));
         metrics.serve(handlers.keySet());
     }

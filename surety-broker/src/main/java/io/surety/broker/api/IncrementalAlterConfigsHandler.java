@@ -173,6 +173,11 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
             alterTopic(resource.resourceName(), resource.configs(), validateOnly);
         } else if (type == ConfigResource.Type.BROKER) {
             checkThisNode(resource.resourceName());
+            if (resource.configs().stream().allMatch(c -> OpType.forId(c.configOperation()) == OpType.DELETE)) {
+                // No broker config is ever set while running, so there is nothing to delete: what
+                // kafka-reassign-partitions --verify sends to clear replication throttles.
+                return;
+            }
             throw new InvalidConfigurationException(
                     "Broker configs cannot be changed while the broker runs; set them in server.properties");
         } else if (type == ConfigResource.Type.BROKER_LOGGER) {

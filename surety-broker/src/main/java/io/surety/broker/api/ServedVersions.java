@@ -95,15 +95,20 @@ public final class ServedVersions {
             row(ApiKeys.DESCRIBE_TRANSACTIONS,               0,      0,      0,      0),
             row(ApiKeys.LIST_TRANSACTIONS,                   0,      0,      2,      2),
             row(ApiKeys.DESCRIBE_PRODUCERS,                  0,      0,      0,      0),
+            // v5 reports cordoned directories (KIP-1066): not served.
+            row(ApiKeys.DESCRIBE_LOG_DIRS,                   1,      1,      4,      5),
             row(ApiKeys.WRITE_TXN_MARKERS,                   1,      1,      2,      2));
 
     /**
      * Rows served in cluster mode only, on top of {@link #TABLE}: a single node neither advertises
-     * nor serves them (ElectLeaders: one replica has no other to elect; DescribeQuorum: there is no quorum).
+     * nor serves them (ElectLeaders: one replica has no other to elect; DescribeQuorum: there is no quorum;
+     * partition reassignments: there is no other broker to move a replica to).
      */
     private static final List<Range> CLUSTER_ONLY = List.of(
             row(ApiKeys.ELECT_LEADERS,                       0,      0,      2,      2),
-            row(ApiKeys.DESCRIBE_QUORUM,                     0,      0,      2,      2));
+            row(ApiKeys.DESCRIBE_QUORUM,                     0,      0,      2,      2),
+            row(ApiKeys.ALTER_PARTITION_REASSIGNMENTS,       0,      0,      1,      1),
+            row(ApiKeys.LIST_PARTITION_REASSIGNMENTS,        0,      0,      0,      0));
 
     private static final Map<ApiKeys, Range> BY_API = index(concat(TABLE, CLUSTER_ONLY));
 

@@ -14,7 +14,7 @@ import org.apache.kafka.common.Uuid;
  *
  * <p>Each kind mirrors one of Kafka's KRaft metadata records field by field where Kafka has the
  * field (named in each javadoc), minus what Surety does not support (ZooKeeper migration,
- * features, reassignment, eligible leader replicas, JBOD). The byte layout of each kind is in
+ * features, eligible leader replicas, JBOD). The byte layout of each kind is in
  * {@link ClusterRecordCodec}.
  */
 public sealed interface ClusterRecord {
@@ -104,14 +104,31 @@ public sealed interface ClusterRecord {
      *
      * @param replicas in preferred order: the first is the preferred leader
      * @param leader a broker id, or {@link ClusterImage#NO_LEADER}
+     * @param addingReplicas the replicas a reassignment in progress is adding, else empty
+     * @param removingReplicas the replicas a reassignment in progress is removing, else empty
      */
     record Partition(Uuid topicId, int partitionId, List<Integer> replicas, List<Integer> isr, int leader,
-            LeaderRecoveryState leaderRecoveryState, int leaderEpoch, int partitionEpoch) implements ClusterRecord {
+            LeaderRecoveryState leaderRecoveryState, int leaderEpoch, int partitionEpoch, List<Integer> addingReplicas,
+            List<Integer> removingReplicas) implements ClusterRecord {
         public Partition {
             Objects.requireNonNull(topicId, "topicId");
             replicas = List.copyOf(replicas);
             isr = List.copyOf(isr);
             Objects.requireNonNull(leaderRecoveryState, "leaderRecoveryState");
+            addingReplicas = List.copyOf(addingReplicas);
+            removingReplicas = List.copyOf(removingReplicas);
+        }
+
+        /** A partition with no reassignment in progress. */
+        public Partition(Uuid topicId, int partitionId, List<Integer> replicas, List<Integer> isr, int leader,
+                LeaderRecoveryState leaderRecoveryState, int leaderEpoch, int partitionEpoch) {
+            this(topicId, partitionId, replicas, isr, leader, leaderRecoveryState, leaderEpoch, partitionEpoch, List.of(),
+                    List.of());
+        }
+
+        /** Whether this record carries a reassignment in progress (it then needs entry version 2). */
+        boolean reassigning() {
+            return !addingReplicas.isEmpty() || !removingReplicas.isEmpty();
         }
     }
 
@@ -122,9 +139,12 @@ public sealed interface ClusterRecord {
      * new epoch).
      *
      * @param leader the new leader, {@link ClusterImage#NO_LEADER} for none, or empty if unchanged
+     * @param addingReplicas the replicas being added by a reassignment (empty list: none), or empty if unchanged
+     * @param removingReplicas the replicas being removed by a reassignment (empty list: none), or empty if unchanged
      */
     record PartitionChange(Uuid topicId, int partitionId, Optional<List<Integer>> isr, OptionalInt leader,
-            Optional<List<Integer>> replicas, Optional<LeaderRecoveryState> leaderRecoveryState)
+            Optional<List<Integer>> replicas, Optional<LeaderRecoveryState> leaderRecoveryState,
+            Optional<List<Integer>> addingReplicas, Optional<List<Integer>> removingReplicas)
             implements ClusterRecord {
         public PartitionChange {
             Objects.requireNonNull(topicId, "topicId");
@@ -132,6 +152,19 @@ public sealed interface ClusterRecord {
             Objects.requireNonNull(leader, "leader");
             replicas = replicas.map(List::copyOf);
             Objects.requireNonNull(leaderRecoveryState, "leaderRecoveryState");
+            addingReplicas = addingReplicas.map(List::copyOf);
+            removingReplicas = removingReplicas.map(List::copyOf);
+        }
+
+        /** A change that leaves any reassignment as it is. */
+        public PartitionChange(Uuid topicId, int partitionId, Optional<List<Integer>> isr, OptionalInt leader,
+                Optional<List<Integer>> replicas, Optional<LeaderRecoveryState> leaderRecoveryState) {
+            this(topicId, partitionId, isr, leader, replicas, leaderRecoveryState, Optional.empty(), Optional.empty());
+        }
+
+        /** Whether this record changes a reassignment's replicas (it then needs entry version 2). */
+        boolean changesReassignment() {
+            return addingReplicas.isPresent() || removingReplicas.isPresent();
         }
     }
 

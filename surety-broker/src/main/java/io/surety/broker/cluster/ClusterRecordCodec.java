@@ -34,7 +34,7 @@ import org.apache.kafka.common.Uuid;
  * <p>Entry, all integers big-endian:
  * <pre>
  *  size  field
- *   1    version        1
+ *   1    version        1, or 2 when a record carries a reassignment (see below)
  *   4    recordCount
  *   -    records        each: type (1 byte) then the type's fields, in the order below
  * </pre>
@@ -65,6 +65,19 @@ import org.apache.kafka.common.Uuid;
  * </pre>
  * {@code leaderRecoveryState} is {@link LeaderRecoveryState#code()}: 0 RECOVERED, 1 RECOVERING.
  *
+ * <p>Version 2 adds a partition reassignment in progress (Kafka's {@code AddingReplicas} and
+ * {@code RemovingReplicas}), and is otherwise version 1:
+ * <pre>
+ *  type  record                    change from version 1
+ *   8    Partition                 two more fields at the end: addingReplicas ints, removingReplicas ints
+ *   9    PartitionChange           present bit 4 removingReplicas, bit 5 addingReplicas; those fields
+ *                                  follow the version 1 ones in that order: removingReplicas ints,
+ *                                  addingReplicas ints
+ * </pre>
+ * An entry is written at version 1 unless one of its records carries reassignment state, so
+ * everything a build without reassignment could write keeps its exact bytes, and such a build
+ * refuses (by version) only the entries it could not apply.
+ *
  * <p>Record types and enum codes are fixed numbers written down here and in the code, never
  * ordinals, so reordering or adding a constant cannot change what is committed; a number once
  * given is never reused. A new field or record kind means a new version byte. A reader refuses a
@@ -78,6 +91,7 @@ import org.apache.kafka.common.Uuid;
 public final class ClusterRecordCodec {
 
     static final byte VERSION = 1;
+    static final byte VERSION_WITH_REASSIGNMENT = 2;
 
     private static final byte CLUSTER_ID = 1;
     private static final byte REGISTER_BROKER = 2;
@@ -96,7 +110,10 @@ public final class ClusterRecordCodec {
     private static final int LEADER_PRESENT = 2;
     private static final int REPLICAS_PRESENT = 4;
     private static final int RECOVERY_PRESENT = 8;
+    private static final int REMOVING_PRESENT = 16;
+    private static final int ADDING_PRESENT = 32;
     private static final int KNOWN_PRESENT_BITS = ISR_PRESENT | LEADER_PRESENT | REPLICAS_PRESENT | RECOVERY_PRESENT;
+    private static final int KNOWN_PRESENT_BITS_V2 = KNOWN_PRESENT_BITS | REMOVING_PRESENT | ADDING_PRESENT;
 
     private ClusterRecordCodec() {
     }
@@ -117,12 +134,19 @@ public final class ClusterRecordCodec {
     public static byte[] encode(List<ClusterRecord> records) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 32 * records.size());
         Writer out = new Writer(new DataOutputStream(bytes));
-        out.i8(VERSION).i32(records.size());
-        records.forEach(record -> encodeOne(record, out));
+        byte version = records.stream().anyMatch(ClusterRecordCodec::needsReassignmentVersion)
+                ? VERSION_WITH_REASSIGNMENT : VERSION;
+        out.i8(version).i32(records.size());
+        records.forEach(record -> encodeOne(record, out, version));
         return bytes.toByteArray();
     }
 
-    private static void encodeOne(ClusterRecord record, Writer out) {
+    private static boolean needsReassignmentVersion(ClusterRecord record) {
+        return record instanceof Partition p && p.reassigning()
+                || record instanceof PartitionChange c && c.changesReassignment();
+    }
+
+    private static void encodeOne(ClusterRecord record, Writer out, byte version) {
         if (record instanceof ClusterId r) {
             out.i8(CLUSTER_ID).str(r.clusterId());
         } else if (record instanceof RegisterBroker r) {
@@ -143,15 +167,22 @@ public final class ClusterRecordCodec {
         } else if (record instanceof Partition r) {
             out.i8(PARTITION).uuid(r.topicId()).i32(r.partitionId()).ints(r.replicas()).ints(r.isr()).i32(r.leader())
                     .i8(r.leaderRecoveryState().code()).i32(r.leaderEpoch()).i32(r.partitionEpoch());
+            if (version >= VERSION_WITH_REASSIGNMENT) {
+                out.ints(r.addingReplicas()).ints(r.removingReplicas());
+            }
         } else if (record instanceof PartitionChange r) {
             int present = (r.isr().isPresent() ? ISR_PRESENT : 0) | (r.leader().isPresent() ? LEADER_PRESENT : 0)
                     | (r.replicas().isPresent() ? REPLICAS_PRESENT : 0)
-                    | (r.leaderRecoveryState().isPresent() ? RECOVERY_PRESENT : 0);
+                    | (r.leaderRecoveryState().isPresent() ? RECOVERY_PRESENT : 0)
+                    | (r.removingReplicas().isPresent() ? REMOVING_PRESENT : 0)
+                    | (r.addingReplicas().isPresent() ? ADDING_PRESENT : 0);
             out.i8(PARTITION_CHANGE).uuid(r.topicId()).i32(r.partitionId()).i8(present);
             r.isr().ifPresent(out::ints);
             r.leader().ifPresent(out::i32);
             r.replicas().ifPresent(out::ints);
             r.leaderRecoveryState().ifPresent(s -> out.i8(s.code()));
+            r.removingReplicas().ifPresent(out::ints);
+            r.addingReplicas().ifPresent(out::ints);
         } else if (record instanceof TopicConfig r) {
             out.i8(TOPIC_CONFIG).uuid(r.topicId()).str(r.key()).str(r.value().orElse(null));
         } else if (record instanceof RemoveTopic r) {
@@ -173,10 +204,10 @@ public final class ClusterRecordCodec {
         ByteBuffer buf = ByteBuffer.wrap(entry);
         try {
             byte version = buf.get();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITH_REASSIGNMENT) {
                 throw new UndecodableEntryException("unknown metadata entry version " + version);
             }
-            Reader in = new Reader(buf);
+            Reader in = new Reader(buf, version);
             int count = in.count();
             List<ClusterRecord> records = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -217,8 +248,7 @@ public final class ClusterRecordCodec {
             case TOPIC:
                 return new Topic(in.str(), in.uuid());
             case PARTITION:
-                return new Partition(in.uuid(), in.i32(), in.ints(), in.ints(), in.i32(),
-                        LeaderRecoveryState.fromCode(in.buf.get()), in.i32(), in.i32());
+                return decodePartition(in);
             case PARTITION_CHANGE:
                 return decodePartitionChange(in);
             case TOPIC_CONFIG:
@@ -246,11 +276,23 @@ public final class ClusterRecordCodec {
                 in.bool(), in.bool(), in.bool());
     }
 
+    private static Partition decodePartition(Reader in) throws UndecodableEntryException {
+        Partition partition = new Partition(in.uuid(), in.i32(), in.ints(), in.ints(), in.i32(),
+                LeaderRecoveryState.fromCode(in.buf.get()), in.i32(), in.i32());
+        if (in.version < VERSION_WITH_REASSIGNMENT) {
+            return partition;
+        }
+        return new Partition(partition.topicId(), partition.partitionId(), partition.replicas(), partition.isr(),
+                partition.leader(), partition.leaderRecoveryState(), partition.leaderEpoch(), partition.partitionEpoch(),
+                in.ints(), in.ints());
+    }
+
     private static PartitionChange decodePartitionChange(Reader in) throws UndecodableEntryException {
         Uuid topicId = in.uuid();
         int partitionId = in.i32();
         int present = in.buf.get();
-        if ((present & ~KNOWN_PRESENT_BITS) != 0) {
+        int known = in.version >= VERSION_WITH_REASSIGNMENT ? KNOWN_PRESENT_BITS_V2 : KNOWN_PRESENT_BITS;
+        if ((present & ~known) != 0) {
             throw new UndecodableEntryException("unknown partition change flags " + present);
         }
         Optional<List<Integer>> isr = (present & ISR_PRESENT) != 0 ? Optional.of(in.ints()) : Optional.empty();
@@ -258,7 +300,9 @@ public final class ClusterRecordCodec {
         Optional<List<Integer>> replicas = (present & REPLICAS_PRESENT) != 0 ? Optional.of(in.ints()) : Optional.empty();
         Optional<LeaderRecoveryState> recovery = (present & RECOVERY_PRESENT) != 0
                 ? Optional.of(LeaderRecoveryState.fromCode(in.buf.get())) : Optional.empty();
-        return new PartitionChange(topicId, partitionId, isr, leader, replicas, recovery);
+        Optional<List<Integer>> removing = (present & REMOVING_PRESENT) != 0 ? Optional.of(in.ints()) : Optional.empty();
+        Optional<List<Integer>> adding = (present & ADDING_PRESENT) != 0 ? Optional.of(in.ints()) : Optional.empty();
+        return new PartitionChange(topicId, partitionId, isr, leader, replicas, recovery, adding, removing);
     }
 
     /** A big-endian writer over an in-memory stream, which never throws. */
@@ -322,9 +366,11 @@ public final class ClusterRecordCodec {
     /** Reads from one entry, bounding every length by what is left of it. */
     private static final class Reader {
         final ByteBuffer buf;
+        final byte version;
 
-        Reader(ByteBuffer buf) {
+        Reader(ByteBuffer buf, byte version) {
             this.buf = buf;
+            this.version = version;
         }
 
         int i32() {

@@ -74,7 +74,7 @@ public final class ClusterStateMachine {
             out.add(new Topic(topic.name(), topic.id()));
             topic.configs().forEach((key, value) -> out.add(new TopicConfig(topic.id(), key, Optional.of(value))));
             topic.partitions().forEach((id, p) -> out.add(new Partition(topic.id(), id, p.replicas(), p.isr(), p.leader(),
-                    p.leaderRecoveryState(), p.leaderEpoch(), p.partitionEpoch())));
+                    p.leaderRecoveryState(), p.leaderEpoch(), p.partitionEpoch(), p.addingReplicas(), p.removingReplicas())));
         }
         if (image.nextProducerId() > 0) {
             out.add(new ProducerIds(-1, -1, image.nextProducerId()));

@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ApiError;
 
@@ -39,8 +43,8 @@ import org.apache.kafka.common.requests.ApiError;
  *
  * <p>The rules themselves live by area: {@link BrokerLifecycleRules} (registration, heartbeats,
  * fencing, controlled shutdown, the directory replace step), {@link PartitionRules}
- * (AlterPartition, elections), {@link TopicRules} (topics and their configs) and
- * {@link ProducerIdRules}.
+ * (AlterPartition, elections), {@link Reassignments} (moving partitions between brokers),
+ * {@link TopicRules} (topics and their configs) and {@link ProducerIdRules}.
  *
  * <p>Threading: the controller's single decision thread. The {@link #sessions()} are soft state
  * of this controller's term: create a new {@code ControllerRules} (or call
@@ -117,6 +121,18 @@ public final class ControllerRules {
     /** See {@link PartitionRules#electUncleanLeaders}. */
     public Decision<Integer> electUncleanLeaders(ClusterImage image) {
         return partitions.electUncleanLeaders(image);
+    }
+
+    /** See {@link Reassignments#alter}. */
+    public Decision<AlterPartitionReassignmentsResponseData> alterPartitionReassignments(ClusterImage image,
+            AlterPartitionReassignmentsRequestData request) {
+        return Reassignments.alter(image, request);
+    }
+
+    /** See {@link Reassignments#list}: an answer only, nothing to commit. */
+    public ListPartitionReassignmentsResponseData listPartitionReassignments(ClusterImage image,
+            ListPartitionReassignmentsRequestData request) {
+        return Reassignments.list(image, request);
     }
 
     /** See {@link TopicRules#createTopics}. */

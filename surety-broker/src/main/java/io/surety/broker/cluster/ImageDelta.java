@@ -118,7 +118,8 @@ final class ImageDelta {
             topics.put(r.topicId(), topic.toImage());
         } else if (record instanceof Partition r) {
             topic(record, r.topicId()).partitions.put(r.partitionId(), new PartitionState(r.replicas(), r.isr(),
-                    r.leader(), r.leaderEpoch(), r.partitionEpoch(), r.leaderRecoveryState()));
+                    r.leader(), r.leaderEpoch(), r.partitionEpoch(), r.leaderRecoveryState(), r.addingReplicas(),
+                    r.removingReplicas()));
         } else if (record instanceof PartitionChange r) {
             MutableTopic topic = topic(record, r.topicId());
             PartitionState current = topic.partitions.get(r.partitionId());

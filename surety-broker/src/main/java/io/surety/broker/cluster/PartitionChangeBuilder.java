@@ -1,6 +1,7 @@
 package io.surety.broker.cluster;
 
 import io.surety.broker.cluster.ClusterRecord.PartitionChange;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,12 +12,17 @@ import org.apache.kafka.common.Uuid;
 /**
  * Works out the one {@link PartitionChange} that takes a partition from its current state to a
  * target ISR and recovery state, electing a leader on the way: the rules of Kafka's
- * {@code PartitionChangeBuilder} without reassignment or eligible leader replicas. Used once per
- * partition per decision; not thread-safe.
+ * {@code PartitionChangeBuilder} without eligible leader replicas. Used once per partition per
+ * decision; not thread-safe.
+ *
+ * <p>Reassignment: a change may set new replicas with the ones being added and removed
+ * ({@link #targetReassignment}), and every change completes a reassignment in progress once its
+ * target replicas are all in the target ISR: the replicas become the target, the removed ones
+ * leave the ISR, and if the leader was one of them a leader is elected from what remains.
  *
  * <p>Election, in order:
  * <ul>
- *   <li>{@link Election#PREFERRED}: the first replica if it is in the target ISR and acceptable;
+ *   <li>{@link Election#PREFERRED}: the first (target) replica if it is in the target ISR and acceptable;
  *       else the current leader if still valid; else the first valid replica in assignment order.</li>
  *   <li>{@link Election#ONLINE} and {@link Election#UNCLEAN}: the current leader if still valid;
  *       else the first valid replica in assignment order; and only for UNCLEAN, when none is
@@ -45,6 +51,9 @@ final class PartitionChangeBuilder {
     private final PartitionState current;
     private final IntPredicate acceptableLeader;
     private List<Integer> targetIsr;
+    private List<Integer> targetReplicas;
+    private List<Integer> targetAdding;
+    private List<Integer> targetRemoving;
     private LeaderRecoveryState targetRecoveryState;
     private Election election = Election.ONLINE;
     private boolean unclean;
@@ -55,11 +64,25 @@ final class PartitionChangeBuilder {
         this.current = current;
         this.acceptableLeader = acceptableLeader;
         this.targetIsr = current.isr();
+        this.targetReplicas = current.replicas();
+        this.targetAdding = current.addingReplicas();
+        this.targetRemoving = current.removingReplicas();
         this.targetRecoveryState = current.leaderRecoveryState();
     }
 
     PartitionChangeBuilder targetIsr(List<Integer> isr) {
         this.targetIsr = List.copyOf(isr);
+        return this;
+    }
+
+    /**
+     * New replicas with the reassignment they describe: {@code adding} and {@code removing} are
+     * subsets of {@code replicas} (both empty: no reassignment).
+     */
+    PartitionChangeBuilder targetReassignment(List<Integer> replicas, List<Integer> adding, List<Integer> removing) {
+        this.targetReplicas = List.copyOf(replicas);
+        this.targetAdding = List.copyOf(adding);
+        this.targetRemoving = List.copyOf(removing);
         return this;
     }
 
@@ -80,6 +103,7 @@ final class PartitionChangeBuilder {
 
     /** The change, or empty when the partition would stay as it is. */
     Optional<PartitionChange> build() {
+        completeReassignmentIfCaughtUp();
         int leader = electLeader();
         OptionalInt newLeader = leader != current.leader() ? OptionalInt.of(leader) : OptionalInt.empty();
         Optional<List<Integer>> isr = Optional.empty();
@@ -97,27 +121,57 @@ final class PartitionChangeBuilder {
                 recovery = Optional.of(targetRecoveryState);
             }
         }
-        if (newLeader.isEmpty() && isr.isEmpty() && recovery.isEmpty()) {
+        Optional<List<Integer>> replicas = changed(targetReplicas, current.replicas());
+        Optional<List<Integer>> adding = changed(targetAdding, current.addingReplicas());
+        Optional<List<Integer>> removing = changed(targetRemoving, current.removingReplicas());
+        if (newLeader.isEmpty() && isr.isEmpty() && recovery.isEmpty() && replicas.isEmpty() && adding.isEmpty()
+                && removing.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PartitionChange(topicId, partitionId, isr, newLeader, Optional.empty(), recovery));
+        return Optional.of(new PartitionChange(topicId, partitionId, isr, newLeader, replicas, recovery, adding,
+                removing));
+    }
+
+    private static Optional<List<Integer>> changed(List<Integer> target, List<Integer> current) {
+        return target.equals(current) ? Optional.empty() : Optional.of(target);
+    }
+
+    /**
+     * Kafka's {@code completeReassignmentIfNeeded}: once every target replica is in the target ISR,
+     * the removing replicas leave both the replicas and the ISR, and nothing is being added.
+     */
+    private void completeReassignmentIfCaughtUp() {
+        if (targetAdding.isEmpty() && targetRemoving.isEmpty()) {
+            return;
+        }
+        List<Integer> target = new ArrayList<>(targetReplicas);
+        target.removeAll(targetRemoving);
+        if (target.isEmpty() || !targetIsr.containsAll(target)) {
+            return;
+        }
+        List<Integer> isr = new ArrayList<>(targetIsr);
+        isr.removeAll(targetRemoving);
+        targetReplicas = List.copyOf(target);
+        targetIsr = List.copyOf(isr);
+        targetAdding = List.of();
+        targetRemoving = List.of();
     }
 
     private int electLeader() {
         unclean = false;
-        if (election == Election.PREFERRED && valid(current.preferredLeader())) {
-            return current.preferredLeader();
+        if (election == Election.PREFERRED && valid(targetReplicas.get(0))) {
+            return targetReplicas.get(0);
         }
         if (valid(current.leader())) {
             return current.leader();
         }
-        for (int replica : current.replicas()) {
+        for (int replica : targetReplicas) {
             if (valid(replica)) {
                 return replica;
             }
         }
         if (election == Election.UNCLEAN) {
-            for (int replica : current.replicas()) {
+            for (int replica : targetReplicas) {
                 if (acceptableLeader.test(replica)) {
                     unclean = true;
                     return replica;

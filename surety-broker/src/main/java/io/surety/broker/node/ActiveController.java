@@ -29,6 +29,7 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
@@ -39,6 +40,7 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeQuorumRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -207,6 +209,12 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
         if (request instanceof ElectLeadersRequestData elect) {
             return commit(term, rules.electLeaders(image, elect));
+        }
+        if (request instanceof AlterPartitionReassignmentsRequestData reassign) {
+            return commit(term, rules.alterPartitionReassignments(image, reassign));
+        }
+        if (request instanceof ListPartitionReassignmentsRequestData list) {
+            return rules.listPartitionReassignments(image, list);
         }
         if (request instanceof IncrementalAlterConfigsRequestData alter) {
             return commit(term, rules.alterTopicConfigs(image, alter));

@@ -41,9 +41,13 @@ class ClusterRecordCodecTest {
     private static final Uuid ID = new Uuid(1, 2);
 
     private static void assertGolden(ClusterRecord record, String golden) throws Exception {
+        assertGolden("01", record, golden);
+    }
+
+    private static void assertGolden(String versionHex, ClusterRecord record, String golden) throws Exception {
         String recordHex = golden.lines().map(line -> line.strip().split("\\s{2,}")[0].replace(" ", ""))
                 .collect(Collectors.joining());
-        String entryHex = "01" + "00000001" + recordHex;
+        String entryHex = versionHex + "00000001" + recordHex;
 
         assertThat(HexFormat.of().formatHex(ClusterRecordCodec.encode(List.of(record)))).isEqualTo(entryHex);
         assertThat(ClusterRecordCodec.decode(HexFormat.of().parseHex(entryHex))).containsExactly(record);
@@ -166,6 +170,48 @@ class ClusterRecordCodecTest {
     }
 
     @Test
+    void shouldWriteAPartitionWithAReassignmentAtVersion2() throws Exception {
+        assertGolden("02", new Partition(ID, 4, List.of(2, 3, 1), List.of(1, 2), 1, LeaderRecoveryState.RECOVERED, 5, 6,
+                List.of(3), List.of(1)), """
+                08                                   type Partition
+                0000000000000001 0000000000000002    topicId
+                00000004                             partitionId 4
+                00000003 00000002 00000003 00000001  replicas [2, 3, 1]
+                00000002 00000001 00000002           isr [1, 2]
+                00000001                             leader 1
+                00                                   leaderRecoveryState RECOVERED
+                00000005                             leaderEpoch 5
+                00000006                             partitionEpoch 6
+                00000001 00000003                    addingReplicas [3]
+                00000001 00000001                    removingReplicas [1]
+                """);
+    }
+
+    @Test
+    void shouldWriteAPartitionChangeOfAReassignmentAtVersion2() throws Exception {
+        assertGolden("02", new PartitionChange(ID, 4, Optional.empty(), OptionalInt.empty(), Optional.of(List.of(2, 3)),
+                Optional.empty(), Optional.of(List.of()), Optional.of(List.of())), """
+                09                                   type PartitionChange
+                0000000000000001 0000000000000002    topicId
+                00000004                             partitionId 4
+                34                                   present: replicas, removingReplicas, addingReplicas
+                00000002 00000002 00000003           replicas [2, 3]
+                00000000                             removingReplicas [] (none)
+                00000000                             addingReplicas [] (none)
+                """);
+    }
+
+    @Test
+    void shouldReadAVersion1PartitionAsOneWithNoReassignment() throws Exception {
+        Partition plain = new Partition(ID, 0, List.of(1, 2), List.of(1, 2), 1, LeaderRecoveryState.RECOVERED, 0, 0);
+        byte[] entry = ClusterRecordCodec.encode(List.of(plain));
+        assertThat(entry[0]).as("written at the lowest version that holds it").isEqualTo((byte) 1);
+        Partition read = (Partition) ClusterRecordCodec.decode(entry).get(0);
+        assertThat(read.addingReplicas()).isEmpty();
+        assertThat(read.removingReplicas()).isEmpty();
+    }
+
+    @Test
     void shouldEncodeTopicConfigAsGolden() throws Exception {
         assertGolden(new TopicConfig(ID, "k", Optional.empty()), """
                 0a                                   type TopicConfig
@@ -195,13 +241,16 @@ class ClusterRecordCodecTest {
 
     @Test
     void shouldRefuseAnUnknownVersionRecordTypeOrFlag() {
-        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("0200000000")))
-                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("version 2");
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("0300000000")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("version 3");
         assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("01000000017f")))
                 .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("unknown record type 127");
         assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
                 "0100000001" + "09" + "00000000000000010000000000000002" + "00000004" + "10")))
                 .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("flags 16");
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
+                "0200000001" + "09" + "00000000000000010000000000000002" + "00000004" + "40")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("flags 64");
         assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
                 "0100000001" + "0b" + "00000000000000010000000000000002" + "00")))
                 .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("bytes left");

@@ -35,7 +35,8 @@ import org.apache.kafka.common.protocol.Errors;
  * can replay it from scratch or from a snapshot.
  *
  * <p>Invariants: every leader is in its ISR or there is no leader; the ISR is a non-empty,
- * duplicate-free subset of the replicas; leader and partition epochs never go down; a leader
+ * duplicate-free subset of the replicas; the replicas being added and removed are disjoint subsets
+ * of the replicas; leader and partition epochs never go down; a leader
  * epoch, once used for a partition, always names the same leader; a partition's epoch rises by
  * exactly one per change.
  */
@@ -220,6 +221,9 @@ final class ManualController {
             check(Set.copyOf(p.replicas()).size() == p.replicas().size() && p.replicas().containsAll(p.isr()), key, p,
                     () -> "ISR not a subset of duplicate-free replicas");
             check(!p.hasLeader() || p.isr().contains(p.leader()), key, p, () -> "leader outside the ISR");
+            check(p.replicas().containsAll(p.addingReplicas()) && p.replicas().containsAll(p.removingReplicas())
+                    && p.addingReplicas().stream().noneMatch(p.removingReplicas()::contains), key, p,
+                    () -> "adding or removing replicas outside the replicas, or both adding and removing one");
             check(p.hasLeader() || p.isr().stream().noneMatch(image()::eligible), key, p,
                     () -> "no leader while an ISR member may lead: " + image().brokers());
             check(p.leaderRecoveryState() != LeaderRecoveryState.RECOVERING || p.isr().size() == 1, key, p,
