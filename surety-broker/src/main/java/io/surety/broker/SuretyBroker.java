@@ -8,6 +8,7 @@ import io.surety.broker.cleaner.LogCleaner;
 import io.surety.broker.cleaner.PartitionCompactionTarget;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.NetworkConfig;
+import io.surety.broker.coordinator.CommittedCoordinatorState;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.TopicView;
 import io.surety.broker.coordinator.TransactionView;
@@ -20,6 +21,7 @@ import io.surety.broker.log.SegmentFiles;
 import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.node.ClusterNode;
+import io.surety.broker.node.CoordinatorGroupMember;
 import io.surety.broker.network.InterBrokerClient;
 import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.metadata.DataDirectory;
@@ -189,9 +191,20 @@ public final class SuretyBroker implements AutoCloseable {
                     : ProducerIdAllocator.open(producerIdsFile,
                             next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
-            groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
-                    producerIds::nextId, new PartitionMarkerWriter(partitions, flusher, clock), topicView(topics), clock,
-                    coordinatorLoop, timer);
+            PartitionMarkerWriter markers = new PartitionMarkerWriter(partitions, flusher, clock);
+            // A cluster's coordinators serve from the coordinator quorum group, on the node that leads it.
+            CoordinatorGroupMember coordinatorGroup = null;
+            if (config.cluster().isCluster()) {
+                coordinatorGroup = new CoordinatorGroupMember(
+                        new CommittedCoordinatorState(config.groups(), topicView(topics), clock));
+                groups = GroupCoordinator.replicated(coordinatorGroup.committed(), coordinatorGroup, config.groups(),
+                        config.transactions(), producerIds::nextId, markers, topicView(topics), clock, coordinatorLoop,
+                        timer);
+                coordinatorGroup.serve(groups);
+            } else {
+                groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
+                        producerIds::nextId, markers, topicView(topics), clock, coordinatorLoop, timer);
+            }
             TransactionView transactionView = groups.transactions().view();
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
@@ -200,7 +213,7 @@ public final class SuretyBroker implements AutoCloseable {
             if (config.cluster().isCluster()) {
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
-                        metrics);
+                        metrics, coordinatorGroup);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
             }

@@ -74,23 +74,6 @@ final class ClusterDescription {
     }
 
     /**
-     * The node whose local group and transaction coordinators serve the cluster, or
-     * {@link #NO_NODE} while no broker is live: the live broker with the lowest id.
-     *
-     * <p>Interim (issue 16 item 6, until the coordinators move onto the quorum): the coordinators
-     * are each node's own, unreplicated, so every node must send clients to the same one. The
-     * lowest live id is a choice every node makes alike from the same image. When that broker is
-     * fenced the choice moves to the next one, whose coordinator does not have the groups' offsets
-     * or the transactions' state: there is no failover yet. The choice does not depend on the
-     * listener a request came in on; a client of a listener the chosen node lacks gets
-     * COORDINATOR_NOT_AVAILABLE, as from Kafka.
-     */
-    static int coordinatorId(ClusterImage image) {
-        return image.brokers().values().stream().filter(broker -> !broker.fenced())
-                .mapToInt(BrokerRegistration::brokerId).min().orElse(NO_NODE);
-    }
-
-    /**
      * The replicas of {@code partition} a client of listener {@code listenerName} cannot use: on
      * brokers that are not live (fenced or not registered) or have no endpoint on that listener.
      */

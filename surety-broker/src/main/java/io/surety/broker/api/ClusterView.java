@@ -24,6 +24,9 @@ public interface ClusterView {
     /** The node that leads the metadata quorum and so runs the controller, if this node knows of one. */
     OptionalInt activeControllerId();
 
+    /** The node that leads the coordinator quorum group and so coordinates groups and transactions, if known. */
+    OptionalInt coordinatorId();
+
     /**
      * Sends {@code request} (Kafka's request message of {@code api}) to the active controller,
      * wherever it runs, and completes with its answer (the response message of {@code api}) once the

@@ -1,8 +1,8 @@
 package io.surety.broker.api;
 
 import io.surety.broker.api.ClusterDescription.LiveBroker;
-import io.surety.broker.cluster.ClusterImage;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -17,11 +17,11 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
 /**
- * FindCoordinator (v0-6; v4+ batches keys): this node coordinates every group and every
- * transactional id. In cluster mode, for now, one node's local coordinators serve the whole
- * cluster (the interim choice of {@link ClusterDescription#coordinatorId}): every node answers with
- * that node's endpoint on the listener the request came in on, so clients connect there, and COORDINATOR_NOT_AVAILABLE (which they
- * retry) while no broker is live. Share-group keys (v6) get INVALID_REQUEST, as Kafka answers when share
+ * FindCoordinator (v0-6; v4+ batches keys): one node coordinates every group and every
+ * transactional id: this one on a single node; in a cluster, the leader of the coordinator quorum
+ * group ({@link ClusterView#coordinatorId}), named at its endpoint on the listener the request came
+ * in on, or COORDINATOR_NOT_AVAILABLE (which clients retry) while the group has no leader that is a
+ * live broker. Share-group keys (v6) get INVALID_REQUEST, as Kafka answers when share
  * groups are disabled.
  */
 final class FindCoordinatorHandler implements ApiHandler {
@@ -102,18 +102,18 @@ final class FindCoordinatorHandler implements ApiHandler {
                 .setErrorMessage("Transactions are not supported in cluster mode yet");
     }
 
-    /** The coordinator node {@link ClusterDescription#coordinatorId} names, at its endpoint on {@code listener}. */
+    /** The node leading the coordinator quorum group, at its endpoint on {@code listener}. */
     private static Coordinator inCluster(ClusterView view, String listener, Coordinator out) {
-        ClusterImage image = view.image();
-        int coordinator = ClusterDescription.coordinatorId(image);
-        if (coordinator == ClusterDescription.NO_NODE) {
+        OptionalInt coordinator = view.coordinatorId();
+        if (coordinator.isEmpty()) {
             return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
-                    .setErrorMessage("No broker of the cluster is live yet");
+                    .setErrorMessage("The coordinator quorum group has no leader yet");
         }
-        Optional<LiveBroker> node = ClusterDescription.liveBroker(image, coordinator, listener);
+        Optional<LiveBroker> node = ClusterDescription.liveBroker(view.image(), coordinator.getAsInt(), listener);
         if (node.isEmpty()) {
             return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
-                    .setErrorMessage("The coordinator, node " + coordinator + ", has no listener " + listener);
+                    .setErrorMessage("The coordinator, node " + coordinator.getAsInt()
+                            + ", is not a live broker with a listener " + listener);
         }
         return out.setNodeId(node.get().brokerId()).setHost(node.get().endpoint().host())
                 .setPort(node.get().endpoint().port()).setErrorCode(Errors.NONE.code()).setErrorMessage(null);

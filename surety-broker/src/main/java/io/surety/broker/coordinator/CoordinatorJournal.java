@@ -13,7 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: one owner (the coordinator thread) calls everything. Not thread-safe.
  */
-final class CoordinatorJournal implements AutoCloseable {
+final class CoordinatorJournal implements CoordinatorLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoordinatorJournal.class);
     static final String DIRECTORY = "__consumer_offsets-0";
@@ -59,6 +61,8 @@ final class CoordinatorJournal implements AutoCloseable {
 
     private final Path dir;
     private final FsyncLedger ledger;
+    /** No compaction below this size, however small the state (group.journal.compaction.bytes). */
+    private final long compactionMinBytes;
     private long number;
     private Path file;
     private FileChannel channel;
@@ -66,9 +70,10 @@ final class CoordinatorJournal implements AutoCloseable {
     private long flushedPosition;
     private long snapshotBytes;
 
-    private CoordinatorJournal(Path dir, FsyncLedger ledger) {
+    private CoordinatorJournal(Path dir, FsyncLedger ledger, long compactionMinBytes) {
         this.dir = dir;
         this.ledger = ledger;
+        this.compactionMinBytes = compactionMinBytes;
     }
 
     /**
@@ -79,7 +84,13 @@ final class CoordinatorJournal implements AutoCloseable {
      */
     static CoordinatorJournal open(Path dataDir, FsyncLedger ledger, Consumer<List<CoordinatorRecord>> replay)
             throws IOException {
-        CoordinatorJournal journal = new CoordinatorJournal(dataDir.resolve(DIRECTORY), ledger);
+        return open(dataDir, ledger, Long.MAX_VALUE, replay);
+    }
+
+    /** As {@link #open(Path, FsyncLedger, Consumer)}, compacting by {@link #compact} once past {@code compactionMinBytes}. */
+    static CoordinatorJournal open(Path dataDir, FsyncLedger ledger, long compactionMinBytes,
+            Consumer<List<CoordinatorRecord>> replay) throws IOException {
+        CoordinatorJournal journal = new CoordinatorJournal(dataDir.resolve(DIRECTORY), ledger, compactionMinBytes);
         journal.load(replay);
         return journal;
     }
@@ -180,7 +191,8 @@ final class CoordinatorJournal implements AutoCloseable {
     }
 
     /** Appends one frame holding {@code records}; durable after the next {@link #flush}. */
-    void append(List<CoordinatorRecord> records) throws IOException {
+    @Override
+    public void append(List<CoordinatorRecord> records) throws IOException {
         byte[] body = RecordCodec.encode(records);
         if (body.length > MAX_BODY_BYTES) {
             throw new IOException("A coordinator operation wrote " + body.length + " bytes, over the frame limit");
@@ -204,6 +216,21 @@ final class CoordinatorJournal implements AutoCloseable {
             channel.force(false);
             flushedPosition = endPosition;
             ledger.synced(file, endPosition);
+        }
+    }
+
+    /** {@link #flush}, as the coordinator asks it: the future is complete once this returns. */
+    @Override
+    public CompletableFuture<Void> commit() throws IOException {
+        flush();
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** A {@link #rewrite} of {@code liveState} once the file {@link #wantsCompaction wants it}. */
+    @Override
+    public void compact(Supplier<List<CoordinatorRecord>> liveState) throws IOException {
+        if (wantsCompaction(compactionMinBytes)) {
+            rewrite(liveState.get());
         }
     }
 

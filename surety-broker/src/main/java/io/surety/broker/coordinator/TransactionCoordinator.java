@@ -23,17 +23,10 @@ import org.apache.kafka.common.protocol.Errors;
 public final class TransactionCoordinator {
 
     private final GroupCoordinator runtime;
-    private final TransactionStateMachine transactions;
-    private final TxnOffsetStateMachine offsets;
-    private final TransactionAdmin admin;
     private final TransactionView view;
 
-    TransactionCoordinator(GroupCoordinator runtime, TransactionStateMachine transactions, TxnOffsetStateMachine offsets,
-            TransactionAdmin admin, TransactionView view) {
+    TransactionCoordinator(GroupCoordinator runtime, TransactionView view) {
         this.runtime = runtime;
-        this.transactions = transactions;
-        this.offsets = offsets;
-        this.admin = admin;
         this.view = view;
     }
 
@@ -44,44 +37,44 @@ public final class TransactionCoordinator {
 
     /** InitProducerId with a non-null transactional id. */
     public CompletableFuture<InitProducerIdResponseData> initProducerId(InitProducerIdRequestData request) {
-        return runtime.submit((ctx, future) -> transactions.initProducerId(ctx, request, future));
+        return runtime.submit((ctx, live, future) -> live.transactions().initProducerId(ctx, request, future));
     }
 
     /** AddPartitionsToTxn, client form, for partitions that exist. */
     public CompletableFuture<Errors> addPartitions(String transactionalId, long producerId, short epoch,
             Collection<TopicPartition> partitions) {
-        return runtime.submit((ctx, future) -> ctx.respond(future,
-                transactions.addPartitions(ctx, transactionalId, producerId, epoch, partitions)));
+        return runtime.submit((ctx, live, future) -> ctx.respond(future,
+                live.transactions().addPartitions(ctx, transactionalId, producerId, epoch, partitions)));
     }
 
     /** AddPartitionsToTxn v4+ with verifyOnly: which partitions the transaction includes. */
     public CompletableFuture<Map<TopicPartition, Errors>> verifyPartitions(String transactionalId, long producerId,
             short epoch, Collection<TopicPartition> partitions) {
-        return runtime.submit((ctx, future) -> ctx.respond(future,
-                transactions.verify(transactionalId, producerId, epoch, partitions)));
+        return runtime.submit((ctx, live, future) -> ctx.respond(future,
+                live.transactions().verify(transactionalId, producerId, epoch, partitions)));
     }
 
     public CompletableFuture<Errors> addOffsets(String transactionalId, long producerId, short epoch, String groupId) {
-        return runtime.submit((ctx, future) -> ctx.respond(future,
-                transactions.addOffsets(ctx, transactionalId, producerId, epoch, groupId)));
+        return runtime.submit((ctx, live, future) -> ctx.respond(future,
+                live.transactions().addOffsets(ctx, transactionalId, producerId, epoch, groupId)));
     }
 
     /** EndTxn; completes when the transaction is complete (markers durable), or at once with an error. */
     public CompletableFuture<Errors> endTxn(String transactionalId, long producerId, short epoch, boolean commit) {
-        return runtime.submit((ctx, future) -> transactions.endTxn(ctx, transactionalId, producerId, epoch, commit, future));
+        return runtime.submit((ctx, live, future) -> live.transactions().endTxn(ctx, transactionalId, producerId, epoch, commit, future));
     }
 
     public CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(TxnOffsetCommitRequestData request,
             short version) {
-        return runtime.submit((ctx, future) -> ctx.respond(future, offsets.commit(ctx, request, version)));
+        return runtime.submit((ctx, live, future) -> ctx.respond(future, live.txnOffsets().commit(ctx, request, version)));
     }
 
     public CompletableFuture<List<DescribeTransactionsResponseData.TransactionState>> describe(
             List<String> transactionalIds) {
-        return runtime.submit((ctx, future) -> ctx.respond(future, admin.describe(transactionalIds)));
+        return runtime.submit((ctx, live, future) -> ctx.respond(future, live.admin().describe(transactionalIds)));
     }
 
     public CompletableFuture<ListTransactionsResponseData> list(ListTransactionsRequestData request) {
-        return runtime.submit((ctx, future) -> ctx.respond(future, admin.list(request, ctx.nowMs())));
+        return runtime.submit((ctx, live, future) -> ctx.respond(future, live.admin().list(request, ctx.nowMs())));
     }
 }

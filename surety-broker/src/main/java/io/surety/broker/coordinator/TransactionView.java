@@ -41,6 +41,12 @@ public final class TransactionView {
         return byProducerId.values().stream().filter(p -> p.status() == TransactionStatus.ONGOING).count();
     }
 
+    /** Coordinator thread only: forgets every transaction (this node stopped coordinating). */
+    void clear() {
+        byProducerId.clear();
+        producerIdOf.clear();
+    }
+
     /** Coordinator thread only: publishes {@code snapshot} as the state of its id (null: the id is gone). */
     void publish(String transactionalId, TransactionSnapshot snapshot) {
         Long previous = producerIdOf.get(transactionalId);

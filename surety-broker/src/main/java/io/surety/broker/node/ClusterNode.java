@@ -17,6 +17,7 @@ import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
+import io.surety.broker.quorum.QuorumGroup;
 import io.surety.broker.quorum.QuorumPeer;
 import io.surety.broker.replication.FollowerFlush;
 import io.surety.broker.replication.PeerRequests;
@@ -59,7 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterNode implements ClusterView, AutoCloseable {
 
-    /** The quorum's storage, under the data directory. */
+    /** The storage of both quorum groups (metadata and coordinator), one directory each below it, under the data directory. */
     public static final String QUORUM_DIRECTORY = "__metadata-raft";
     static final String GROUP = "metadata";
     private static final long PRODUCER_ID_BLOCK_TIMEOUT_MS = 5_000;
@@ -81,11 +82,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     private IsrChanges isrChanges;
     private ReplicaFetchers fetchers;
     private final PartitionRegistry partitions;
+    private final CoordinatorGroupMember coordinatorGroup;
 
     private ClusterNode(BrokerConfig config, ClusterIdentity identity, ExecutorService publisher,
                         ScheduledExecutorService lifecycleThread, MetadataStateMachine metadata,
-                        ActiveController controller, PartitionRegistry partitions) {
+                        ActiveController controller, PartitionRegistry partitions,
+                        CoordinatorGroupMember coordinatorGroup) {
         this.config = config;
+        this.coordinatorGroup = coordinatorGroup;
         this.partitions = partitions;
         this.identity = identity;
         this.nodeId = identity.nodeId();
@@ -109,7 +113,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      */
     public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir, TopicRegistry topics,
                                     PartitionRegistry partitions, PeerRequests peers, FollowerFlush flush,
-                                    BrokerMetrics metrics)
+                                    BrokerMetrics metrics, CoordinatorGroupMember coordinatorGroup)
             throws IOException {
         int nodeId = identity.nodeId();
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
@@ -125,7 +129,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 topicConfigCheck, metadata, System::nanoTime,
                 config.cluster().listeners().controllerNames().stream().findFirst().orElse("CONTROLLER"));
         ClusterNode node = new ClusterNode(config, identity, publisher, lifecycleThread, metadata, controller,
-                partitions);
+                partitions, coordinatorGroup);
         ClusterMetrics clusterMetrics = metrics.clusterGauges(() -> ReplicationGauges.ledPartitions(partitions),
                 () -> ReplicationGauges.controller(controller.isActive(), metadata.image()));
         controller.onElectionsCommitted(count -> clusterMetrics.electionsCommitted(count.elections(), count.unclean()));
@@ -144,9 +148,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             QuorumSettings settings = new QuorumSettings(identity.clusterId(), nodeId, voters,
                     dataDir.resolve(QUORUM_DIRECTORY), Duration.ofMillis(replication.quorumElectionTimeoutMs()),
                     QuorumSettings.DEFAULT_SNAPSHOT_EVERY_ENTRIES);
-            node.quorum = RatisQuorum.start(settings, GROUP, metadata, controller, controller);
+            List<RatisQuorum> groups = RatisQuorum.startAll(settings, List.of(
+                    new QuorumGroup(GROUP, metadata, controller, controller), coordinatorGroup.group()));
+            node.quorum = groups.get(0);
+            coordinatorGroup.attach(groups.get(1));
             controller.attach(node.quorum);
-            LOG.info("Node {} joined the metadata quorum {} on {}", nodeId, voters,
+            LOG.info("Node {} joined the metadata and coordinator quorums {} on {}", nodeId, voters,
                     config.cluster().controllerListener().map(ListenerEndpoint::toString).orElse("?"));
             return node;
         } catch (IOException | RuntimeException e) {
@@ -205,6 +212,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     public OptionalInt activeControllerId() {
         RatisQuorum started = quorum;
         return started == null ? OptionalInt.empty() : started.leaderId();
+    }
+
+    /** The node leading the coordinator quorum group, where groups and transactions are coordinated. */
+    @Override
+    public OptionalInt coordinatorId() {
+        return coordinatorGroup.leaderId();
     }
 
     /** See {@link ClusterView#sendToController}; the failures are mapped by {@link ControllerFailures}. */
@@ -309,6 +322,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             publisher.execute(fetchers::close);
         }
         controller.close();
+        try {
+            coordinatorGroup.close();
+        } catch (IOException e) {
+            LOG.warn("Node {}: the coordinator quorum member did not close cleanly: {}", nodeId, e.toString());
+        }
         if (quorum != null) {
             try {
                 quorum.close();

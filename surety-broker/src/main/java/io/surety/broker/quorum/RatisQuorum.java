@@ -3,7 +3,11 @@ package io.surety.broker.quorum;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -19,12 +23,14 @@ import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
@@ -66,6 +72,7 @@ public final class RatisQuorum implements AutoCloseable {
     private final RaftPeerId selfId;
     private final RaftServer server;
     private final RaftProperties properties;
+    private final SharedServer shared;
     /** Replaced after a failed request (see {@link #request}). */
     private final AtomicReference<RaftClient> requestClient = new AtomicReference<>();
     /** The same, for {@link #livenessRequest} only. */
@@ -73,8 +80,10 @@ public final class RatisQuorum implements AutoCloseable {
     /** Replaced after a failed proposal (see {@link #propose}). */
     private final AtomicReference<RaftClient> proposeClient = new AtomicReference<>();
 
-    private RatisQuorum(QuorumSettings settings, RaftGroup group, RaftServer server, RaftProperties properties) {
+    private RatisQuorum(QuorumSettings settings, RaftGroup group, RaftServer server, RaftProperties properties,
+                        SharedServer shared) {
         this.settings = settings;
+        this.shared = shared;
         this.group = group;
         this.selfId = peerId(settings.selfId());
         this.server = server;
@@ -85,25 +94,80 @@ public final class RatisQuorum implements AutoCloseable {
     }
 
     /**
-     * Starts this member: recovers its log and snapshot from {@code settings.storageDir()} (an empty
-     * directory starts an empty log) and joins the election of its group.
+     * Starts this member of one group: recovers its log and snapshot from {@code settings.storageDir()}
+     * (an empty directory starts an empty log) and joins the election of its group. Closing the
+     * returned member stops its server.
      *
      * @param groupName names the group; the same name on every voter
      */
     public static RatisQuorum start(QuorumSettings settings, String groupName, ReplicatedStateMachine machine,
                                     QuorumRequestHandler requests, LeadershipListener leadership) throws IOException {
+        return startAll(settings, List.of(new QuorumGroup(groupName, machine, requests, leadership))).get(0);
+    }
+
+    /**
+     * Starts this node's member of each of {@code groups}, all on one Ratis server (one port, one
+     * storage directory), in the order given. Each group elects its own leader. The server stops when
+     * the last of the returned members is closed.
+     *
+     * <p>Implementation notes: Ratis builds a server with one group; the others are added to the
+     * running server, each formatting its storage the first time and recovering it afterwards. At a
+     * restart Ratis already recovers every group whose directory it finds, and adding it again is
+     * refused as existing, which is what is wanted.
+     */
+    public static List<RatisQuorum> startAll(QuorumSettings settings, List<QuorumGroup> groups) throws IOException {
         RaftProperties properties = properties(settings);
-        RaftGroup group = RaftGroup.valueOf(groupId(settings.clusterId(), groupName),
-                settings.voters().stream().map(RatisQuorum::peer).toList());
+        Map<RaftGroupId, RaftGroup> raftGroups = new LinkedHashMap<>();
+        Map<RaftGroupId, RatisStateMachine> machines = new HashMap<>();
+        for (QuorumGroup spec : groups) {
+            RaftGroup raftGroup = RaftGroup.valueOf(groupId(settings.clusterId(), spec.name()),
+                    settings.voters().stream().map(RatisQuorum::peer).toList());
+            raftGroups.put(raftGroup.getGroupId(), raftGroup);
+            machines.put(raftGroup.getGroupId(),
+                    new RatisStateMachine(spec.name(), spec.machine(), spec.requests(), spec.leadership()));
+        }
+        RaftGroup first = raftGroups.values().iterator().next();
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(peerId(settings.selfId()))
-                .setGroup(group)
+                .setGroup(first)
+                .setStateMachineRegistry(machines::get)
                 .setProperties(properties)
-                .setStateMachine(new RatisStateMachine(groupName, machine, requests, leadership))
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
-        return new RatisQuorum(settings, group, server, properties);
+        SharedServer shared = new SharedServer(server, groups.size());
+        List<RatisQuorum> members = new ArrayList<>();
+        try {
+            for (RaftGroup raftGroup : raftGroups.values()) {
+                if (raftGroup != first) {
+                    addGroup(server, settings, raftGroup);
+                }
+                members.add(new RatisQuorum(settings, raftGroup, server, properties, shared));
+            }
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return members;
+    }
+
+    /** Adds {@code raftGroup} to the running {@code server}, unless Ratis recovered it from its storage. */
+    private static void addGroup(RaftServer server, QuorumSettings settings, RaftGroup raftGroup) throws IOException {
+        for (RaftGroupId running : server.getGroupIds()) {
+            if (running.equals(raftGroup.getGroupId())) {
+                return;
+            }
+        }
+        boolean format = !Files.isDirectory(settings.storageDir().resolve(raftGroup.getGroupId().getUuid().toString()));
+        try {
+            RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(ClientId.randomId(),
+                    peerId(settings.selfId()), 0, raftGroup, format));
+            if (!reply.isSuccess()) {
+                throw new IOException("Could not start quorum group " + raftGroup.getGroupId(), reply.getException());
+            }
+        } catch (AlreadyExistsException recovered) {
+            // Ratis recovered it from storage meanwhile.
+        }
     }
 
     /** The Raft group id of {@code groupName} in the cluster {@code clusterId}. */
@@ -285,6 +349,15 @@ public final class RatisQuorum implements AutoCloseable {
         }
     }
 
+    /** The index of the last entry in this member's log, committed or not; -1 before any. */
+    public long lastLogIndex() {
+        try {
+            return server.getDivision(group.getGroupId()).getRaftLog().getNextIndex() - 1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     public QuorumSettings settings() {
         return settings;
     }
@@ -296,7 +369,24 @@ public final class RatisQuorum implements AutoCloseable {
             requestClient.get().close();
             livenessClient.get().close();
         } finally {
-            server.close();
+            shared.release();
+        }
+    }
+
+    /** The Ratis server the members of one node's groups share: stopped when the last member closes. */
+    private static final class SharedServer {
+        private final RaftServer server;
+        private int open;
+
+        SharedServer(RaftServer server, int members) {
+            this.server = server;
+            this.open = members;
+        }
+
+        synchronized void release() throws IOException {
+            if (--open == 0) {
+                server.close();
+            }
         }
     }
 

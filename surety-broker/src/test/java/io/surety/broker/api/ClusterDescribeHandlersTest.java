@@ -154,27 +154,31 @@ class ClusterDescribeHandlersTest {
     }
 
     @Test
-    void shouldSendClientsToTheLowestLiveBrokerWhenFindingACoordinator() {
-        FakeClusterView onNode2 = new FakeClusterView(2, config).broker(1, true).broker(2, false).broker(3, false);
+    void shouldSendClientsToTheLeaderOfTheCoordinatorGroupWhenFindingACoordinator() {
+        FakeClusterView onNode2 = new FakeClusterView(2, config).broker(1, false).broker(2, false).broker(3, false)
+                .coordinator(3);
 
         FindCoordinatorResponseData response = (FindCoordinatorResponseData) send(onNode2, new FindCoordinatorRequest.Builder(
                 new FindCoordinatorRequestData().setKeyType(CoordinatorType.GROUP.id())
                         .setCoordinatorKeys(List.of("g1", "g2"))).build((short) 4));
 
         assertThat(response.coordinators()).extracting(c -> c.key(), c -> c.errorCode(), c -> c.nodeId(), c -> c.host(),
-                c -> c.port()).containsExactly(tuple("g1", Errors.NONE.code(), 2, "broker-2", 9092),
-                        tuple("g2", Errors.NONE.code(), 2, "broker-2", 9092));
+                c -> c.port()).containsExactly(tuple("g1", Errors.NONE.code(), 3, "broker-3", 9092),
+                        tuple("g2", Errors.NONE.code(), 3, "broker-3", 9092));
     }
 
     @Test
-    void shouldAnswerCoordinatorNotAvailableWhenNoBrokerIsLive() {
-        FakeClusterView forming = new FakeClusterView(1, config).broker(1, true);
+    void shouldAnswerCoordinatorNotAvailableWhileTheCoordinatorGroupHasNoLeaderThatIsALiveBroker() {
+        FakeClusterView leaderless = new FakeClusterView(1, config).broker(1, false);
+        FakeClusterView leaderFenced = new FakeClusterView(1, config).broker(1, false).broker(2, true).coordinator(2);
 
-        FindCoordinatorResponseData response = (FindCoordinatorResponseData) send(forming, new FindCoordinatorRequest.Builder(
-                new FindCoordinatorRequestData().setKeyType(CoordinatorType.GROUP.id()).setKey("g"))
-                .build((short) 3));
+        for (FakeClusterView view : List.of(leaderless, leaderFenced)) {
+            FindCoordinatorResponseData response = (FindCoordinatorResponseData) send(view,
+                    new FindCoordinatorRequest.Builder(new FindCoordinatorRequestData()
+                            .setKeyType(CoordinatorType.GROUP.id()).setKey("g")).build((short) 3));
 
-        assertThat(response.errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
+            assertThat(response.errorCode()).isEqualTo(Errors.COORDINATOR_NOT_AVAILABLE.code());
+        }
     }
 
     @Test

@@ -44,6 +44,7 @@ final class FakeClusterView implements ClusterView {
     private final int nodeId;
     private long index;
     private OptionalInt controllerId = OptionalInt.empty();
+    private OptionalInt coordinatorId = OptionalInt.empty();
     private Optional<RuntimeException> failure = Optional.empty();
     private boolean answering = true;
     private final List<CompletableFuture<ApiMessage>> unanswered = new ArrayList<>();
@@ -101,6 +102,12 @@ final class FakeClusterView implements ClusterView {
         return this;
     }
 
+    /** Node {@code id} leads the coordinator quorum group from now on. */
+    FakeClusterView coordinator(int id) {
+        coordinatorId = OptionalInt.of(id);
+        return this;
+    }
+
     /** Every later request to the controller fails with {@code error}. */
     FakeClusterView failing(RuntimeException error) {
         failure = Optional.of(error);
@@ -137,6 +144,11 @@ final class FakeClusterView implements ClusterView {
     @Override
     public OptionalInt activeControllerId() {
         return controllerId;
+    }
+
+    @Override
+    public OptionalInt coordinatorId() {
+        return coordinatorId;
     }
 
     @Override
