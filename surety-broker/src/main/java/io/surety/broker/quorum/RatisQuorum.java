@@ -52,7 +52,7 @@ import org.apache.ratis.util.TimeDuration;
  *
  * <p>Implementation notes: the group id is derived from the cluster id and the group's name, so a
  * member started with another cluster's id cannot join this group, and a cluster can host several
- * groups (the metadata and, later, the coordinator group) on one set of voters. The peer id of a
+ * groups (the metadata and the coordinator group) on one set of voters and one server. The peer id of a
  * voter is its node id. Ratis itself refuses to count the vote of a member with an empty log once
  * anything was committed, so a member whose disk was wiped cannot help elect a leader that misses
  * committed entries. The quorum's storage is {@code storageDir/<group id>/} (Ratis's layout: log
