@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * serves and proposes its rounds here.
  *
  * <p>Threading: the quorum calls the state-machine methods on its apply thread and the leadership
- * ones on its own threads; the coordinator proposes from its thread. The term is published through a
- * volatile field.
+ * ones on its own threads; the coordinator proposes from its thread. Leadership changes and
+ * {@link #serve} hold this object's lock, so the coordinator hears them in order; the term is also
+ * published through a volatile field.
  *
  * <p>Implementation notes: the group has the metadata group's voters and runs on the same Ratis
  * server, but elects its own leader, so the coordinators may run on another node than the
@@ -45,9 +46,23 @@ public final class CoordinatorGroupMember implements CoordinatorQuorum {
         this.committed = committed;
     }
 
-    /** The coordinator told when this node starts and stops leading the group; set before the group starts. */
-    public void serve(GroupCoordinator served) {
+    /**
+     * The coordinator told when this node starts and stops leading the group. It may come after the
+     * group started: it is then told at once if this node already leads.
+     */
+    public synchronized void serve(GroupCoordinator served) {
         this.coordinator = served;
+        if (leaderTerm >= 0) {
+            served.becameLeader(leaderTerm);
+        }
+    }
+
+    /**
+     * The coordinator epoch of this node's transaction markers: the term in which it leads the group
+     * (Kafka's coordinator epoch grows with each coordinator move as the term does); -1 when it does not.
+     */
+    public int coordinatorEpoch() {
+        return (int) Math.min(Integer.MAX_VALUE, leaderTerm);
     }
 
     /** The group's definition, for the node's Ratis server. */
@@ -71,14 +86,22 @@ public final class CoordinatorGroupMember implements CoordinatorQuorum {
         LeadershipListener leadership = new LeadershipListener() {
             @Override
             public void becameLeader(long term) {
-                leaderTerm = term;
-                coordinator.becameLeader(term);
+                synchronized (CoordinatorGroupMember.this) {
+                    leaderTerm = term;
+                    if (coordinator != null) {
+                        coordinator.becameLeader(term);
+                    }
+                }
             }
 
             @Override
             public void lostLeadership() {
-                leaderTerm = -1;
-                coordinator.lostLeadership();
+                synchronized (CoordinatorGroupMember.this) {
+                    leaderTerm = -1;
+                    if (coordinator != null) {
+                        coordinator.lostLeadership();
+                    }
+                }
             }
         };
         return new QuorumGroup(GROUP, machine,
