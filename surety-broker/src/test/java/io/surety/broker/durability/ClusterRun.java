@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -95,6 +96,21 @@ final class ClusterRun {
         });
         await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
                 states.requireLeadersServe(topic, partitions));
+    }
+
+    /** The node coordinating {@code group} (the coordinator quorum group's leader), as FindCoordinator answers. */
+    static int coordinatorOf(Admin admin, String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).all().get().get(group).coordinator().id();
+    }
+
+    /** Waits until a node other than {@code oldCoordinator} coordinates {@code group}; returns it. */
+    static int awaitCoordinatorOtherThan(Admin admin, String group, int oldCoordinator) {
+        int[] now = {-1};
+        await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+            now[0] = coordinatorOf(admin, group);
+            return now[0] != oldCoordinator;
+        });
+        return now[0];
     }
 
     /** Waits until the metadata quorum has a leader other than {@code oldLeader} (any leader when -1); returns it. */

@@ -73,12 +73,12 @@ class CoordinatorFailoverIT {
             }
             for (int kill = 1; kill <= KILLS; kill++) {
                 awaitStableGroup(admin, acknowledged, PROGRESS);
-                int coordinator = coordinatorOf(admin);
+                int coordinator = ClusterRun.coordinatorOf(admin, GROUP);
                 Map<TopicPartition, Long> before = acknowledged.snapshot();
                 long killNs = System.nanoTime();
                 long commitsBefore = acknowledged.count();
                 cluster.kill9(coordinator);
-                int next = awaitCoordinatorOtherThan(admin, coordinator);
+                int next = ClusterRun.awaitCoordinatorOtherThan(admin, GROUP, coordinator);
                 long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs);
                 assertCommittedAtLeast(admin, before);
                 awaitStableGroup(admin, acknowledged, PROGRESS);
@@ -123,19 +123,6 @@ class CoordinatorFailoverIT {
             return group.groupState() == GroupState.STABLE && group.members().size() == CONSUMERS
                     && acknowledged.count() >= target;
         });
-    }
-
-    private static int coordinatorOf(Admin admin) throws Exception {
-        return admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP).coordinator().id();
-    }
-
-    private static int awaitCoordinatorOtherThan(Admin admin, int old) {
-        int[] now = {-1};
-        await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-            now[0] = coordinatorOf(admin);
-            return now[0] != old;
-        });
-        return now[0];
     }
 
     private static Map<TopicPartition, Long> committedOffsets(Admin admin) throws Exception {

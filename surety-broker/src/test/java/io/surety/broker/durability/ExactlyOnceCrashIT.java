@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
  */
 class ExactlyOnceCrashIT {
 
-    private static final String INPUT = "eos-in";
-    private static final String OUTPUT = "eos-out";
-    private static final int PARTITIONS = 3;
+    static final String INPUT = "eos-in";
+    static final String OUTPUT = "eos-out";
+    static final int PARTITIONS = 3;
     private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(120);
 
     @Test
@@ -106,7 +106,7 @@ class ExactlyOnceCrashIT {
         run.passed();
     }
 
-    private static JvmProcess copier(String bootstrap, Path logFile) throws IOException {
+    static JvmProcess copier(String bootstrap, Path logFile) throws IOException {
         Path argFile = logFile.resolveSibling(logFile.getFileName() + ".classpath");
         Files.writeString(argFile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
         return JvmProcess.builder().mainClass(CopierMain.class.getName())
@@ -115,7 +115,7 @@ class ExactlyOnceCrashIT {
                 .logFile(logFile).build();
     }
 
-    private static Map<Integer, List<String>> produceInput(String bootstrap, int records) throws Exception {
+    static Map<Integer, List<String>> produceInput(String bootstrap, int records) throws Exception {
         Map<Integer, List<String>> input = new TreeMap<>();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                 "acks", "all", "linger.ms", 5), new StringSerializer(), new StringSerializer())) {
@@ -130,7 +130,7 @@ class ExactlyOnceCrashIT {
         return input;
     }
 
-    private static Map<Integer, List<String>> readCommitted(String bootstrap) {
+    static Map<Integer, List<String>> readCommitted(String bootstrap) {
         Map<Integer, List<String>> out = new TreeMap<>();
         List<TopicPartition> tps = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
@@ -165,7 +165,7 @@ class ExactlyOnceCrashIT {
         });
     }
 
-    private static long committedRecords(Path copierLog) throws IOException {
+    static long committedRecords(Path copierLog) throws IOException {
         if (!Files.exists(copierLog)) {
             return 0;
         }
@@ -175,7 +175,7 @@ class ExactlyOnceCrashIT {
         }
     }
 
-    private static long countLines(Path file, String text) throws IOException {
+    static long countLines(Path file, String text) throws IOException {
         if (!Files.exists(file)) {
             return 0;
         }
