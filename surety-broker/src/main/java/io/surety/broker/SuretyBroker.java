@@ -2,6 +2,7 @@ package io.surety.broker;
 
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.BrokerServices;
+import io.surety.broker.api.LeaderMarkerAppender;
 import io.surety.broker.api.PartitionMarkerWriter;
 import io.surety.broker.api.TopicOperations;
 import io.surety.broker.cleaner.LogCleaner;
@@ -10,6 +11,7 @@ import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.NetworkConfig;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.TopicView;
+import io.surety.broker.coordinator.TransactionMarkerWriter;
 import io.surety.broker.coordinator.TransactionView;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.config.FlushPolicy;
@@ -19,6 +21,7 @@ import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
 import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.metadata.ClusterIdentity;
+import io.surety.broker.node.ClusterMarkerWriter;
 import io.surety.broker.node.ClusterNode;
 import io.surety.broker.network.InterBrokerClient;
 import io.surety.broker.api.ReplicaServing;
@@ -50,6 +53,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -89,6 +93,11 @@ public final class SuretyBroker implements AutoCloseable {
     private static final String PRODUCER_IDS_FILE = "producer-ids";
     private static final String FSYNC_LEDGER_FILE = "fsync-ledger.log";
     private static final long CONTROLLED_SHUTDOWN_TIMEOUT_MS = 10_000;
+    /**
+     * The epoch of this node's transaction coordinator, written into its markers: 0 while every
+     * coordinator is a node's own (the coordinator group's Raft term once they run on the quorum).
+     */
+    private static final IntSupplier COORDINATOR_EPOCH = () -> 0;
 
     private final BrokerConfig config;
     private final Path dataDir;
@@ -113,6 +122,8 @@ public final class SuretyBroker implements AutoCloseable {
     private GroupCoordinator groups;
     private ClusterNode clusterNode;
     private InterBrokerClient peers;
+    /** The transaction coordinator's connections to the partition leaders, apart from the followers' fetches. */
+    private InterBrokerClient markerPeers;
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
@@ -189,18 +200,26 @@ public final class SuretyBroker implements AutoCloseable {
                     : ProducerIdAllocator.open(producerIdsFile,
                             next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
+            TransactionMarkerWriter markers = new PartitionMarkerWriter(partitions, flusher, clock);
+            if (config.cluster().isCluster()) {
+                // Before the coordinator opens: a transaction its journal left prepared sends its markers at once.
+                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
+                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
+                        metrics);
+                markerPeers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
+                ClusterNode node = clusterNode;
+                markers = new ClusterMarkerWriter(config.nodeId(), config.cluster().listeners().interBrokerName(),
+                        node::image, partitions, new LeaderMarkerAppender(flusher, timer, clock), markerPeers,
+                        COORDINATOR_EPOCH, timer, ClusterNode::monotonicMs);
+            }
             groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
-                    producerIds::nextId, new PartitionMarkerWriter(partitions, flusher, clock), topicView(topics), clock,
-                    coordinatorLoop, timer);
+                    producerIds::nextId, markers, topicView(topics), clock, coordinatorLoop, timer);
             TransactionView transactionView = groups.transactions().view();
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
             ReplicaServing replicaServing = ReplicaServing.singleNode();
-            if (config.cluster().isCluster()) {
-                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
-                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
-                        metrics);
+            if (clusterNode != null) {
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
             }
@@ -517,6 +536,9 @@ public final class SuretyBroker implements AutoCloseable {
         }
         if (peers != null) {
             peers.close();
+        }
+        if (markerPeers != null) {
+            markerPeers.close();
         }
         if (server != null) {
             server.close();

@@ -58,7 +58,8 @@ public final class ApiDispatcher {
                         .orElseGet(() -> new MetadataHandler(services.config().topics(), topics, partitions,
                                 topicOperations, localNode)),
                 new ProduceHandler(topics, partitions, services.flusher(), services.metrics().topics(),
-                        transactionVerifier(services.config().transactions(), transactions), clock, services.timer(),
+                        transactionVerifier(services.config().transactions(), transactions, cluster), clock,
+                        services.timer(),
                         services.replicaServing()),
                 new FetchHandler(topics, partitions, services.metrics().topics(),
                         new FetchWaiting(clock, services.timer(), services.handlerPool(), services.watchers()),
@@ -95,7 +96,7 @@ public final class ApiDispatcher {
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(partitions),
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
-                new WriteTxnMarkersHandler(partitions, services.flusher(), clock)));
+                new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(), services.timer(), clock))));
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
         cluster.ifPresent(view -> all.add(new DescribeQuorumHandler(view)));
         cluster.ifPresent(view -> all.add(new AlterPartitionReassignmentsHandler(view)));
@@ -110,12 +111,25 @@ public final class ApiDispatcher {
      * {@code transaction.partition.verification.enable=false}. The coordinator's view is read at
      * each check, so building the table needs no running coordinator (the network layer's tests
      * build it without one).
+     *
+     * <p>In cluster mode a node checks against its own coordinator's view only while the committed
+     * metadata names it the coordinator ({@link ClusterDescription#coordinatorId}); a leader whose
+     * coordinator runs on another node accepts transactional batches unverified, as Kafka did
+     * before KIP-890 (the verify-only AddPartitionsToTxn to a remote coordinator is not built yet).
      */
-    private static TransactionVerifier transactionVerifier(TransactionConfig config, TransactionCoordinator transactions) {
+    private static TransactionVerifier transactionVerifier(TransactionConfig config, TransactionCoordinator transactions,
+            Optional<ClusterView> cluster) {
         if (!config.verificationEnabled()) {
             return TransactionVerifier.NONE;
         }
-        return (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch, partition);
+        TransactionVerifier local = (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch,
+                partition);
+        if (cluster.isEmpty()) {
+            return local;
+        }
+        ClusterView view = cluster.get();
+        return (producerId, epoch, partition) -> ClusterDescription.coordinatorId(view.image()) == view.nodeId()
+                ? local.verify(producerId, epoch, partition) : Errors.NONE;
     }
 
     /** Registers one handler per API key; the keys must be exactly the {@code served} rows of {@link ServedVersions}. */

@@ -59,6 +59,8 @@ public final class Partition {
     /** Replaced whole only by a truncation (under the lock); read by read_committed fetches for its aborted index. */
     private volatile ProducerStateTable producers;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
+    private final CoordinatorEpochs coordinatorEpochs = new CoordinatorEpochs();
     private final HighWatermarkListener listener;
     private volatile String offlineReason;
     /** First offset of the oldest open transaction, or -1; written under the lock, read by fetches. */
@@ -306,6 +308,16 @@ public final class Partition {
      * outcome's end offset is what must be durable before the transaction may complete.
      */
     public AppendOutcome appendMarker(long producerId, short producerEpoch, boolean commit, long nowMs) {
+        return appendMarker(producerId, producerEpoch, commit, ControlBatches.COORDINATOR_EPOCH, nowMs);
+    }
+
+    /**
+     * {@link #appendMarker(long, short, boolean, long)} from the coordinator of {@code coordinatorEpoch}:
+     * refused with TRANSACTION_COORDINATOR_FENCED when this replica has taken a marker for the
+     * producer from a newer coordinator epoch ({@link CoordinatorEpochs}).
+     */
+    public AppendOutcome appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+            long nowMs) {
         long visibleBefore = log.highWatermark();
         AppendOutcome outcome;
         lock.lock();
@@ -321,9 +333,14 @@ public final class Partition {
                 return AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH, "Marker epoch " + producerEpoch
                         + " of producer " + producerId + " is older than its epoch " + current + " in " + topicPartition);
             }
+            if (coordinatorEpochs.isFenced(producerId, coordinatorEpoch)) {
+                return AppendOutcome.failed(Errors.TRANSACTION_COORDINATOR_FENCED, "Marker of coordinator epoch "
+                        + coordinatorEpoch + " for producer " + producerId + " is older than coordinator epoch "
+                        + coordinatorEpochs.of(producerId).orElse(-1) + " seen in " + topicPartition);
+            }
             long baseOffset = log.logEndOffset();
             ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, leader.leaderEpoch(), producerId, producerEpoch,
-                    commit);
+                    commit, coordinatorEpoch);
             BatchHeader header = ControlBatches.header(marker);
             try {
                 log.append(header, marker, nowMs);
@@ -334,6 +351,7 @@ public final class Partition {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, storageFailure("marker append", e));
             }
             producers.completeTransaction(producerId, producerEpoch, commit, baseOffset, nowMs);
+            coordinatorEpochs.taken(producerId, coordinatorEpoch);
             firstUnstableOffset = producers.firstUnstableOffset();
             outcome = new AppendOutcome(Errors.NONE, null, baseOffset, -1, log.logStartOffset(), header.nextOffset());
         } finally {
@@ -502,6 +520,7 @@ public final class Partition {
             if (offlineReason == null) {
                 log.applyRetention(nowMs);
                 producers.expire(nowMs, producerExpirationMs);
+                coordinatorEpochs.retainOnly(producerId -> producers.epochOf(producerId) >= 0);
                 producers.trimBelow(log.logStartOffset());
             }
         } catch (IOException e) {

@@ -21,7 +21,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  */
 public final class ControlBatches {
 
-    /** The coordinator epoch written into markers: a single node never changes coordinator. */
+    /** The coordinator epoch of a single node's markers: its coordinator never changes. */
     public static final int COORDINATOR_EPOCH = 0;
 
     private ControlBatches() {
@@ -37,12 +37,19 @@ public final class ControlBatches {
 
     /**
      * A marker batch at {@code baseOffset}, already stamped with its final offset and leader epoch,
-     * ready to append. Returns a buffer whose position..limit is exactly the batch.
+     * ready to append, written by the coordinator of {@link #COORDINATOR_EPOCH}. Returns a buffer whose
+     * position..limit is exactly the batch.
      */
     public static ByteBuffer marker(long baseOffset, long timestampMs, int leaderEpoch, long producerId,
             short producerEpoch, boolean commit) {
+        return marker(baseOffset, timestampMs, leaderEpoch, producerId, producerEpoch, commit, COORDINATOR_EPOCH);
+    }
+
+    /** {@link #marker(long, long, int, long, short, boolean)} written by the coordinator of {@code coordinatorEpoch}. */
+    public static ByteBuffer marker(long baseOffset, long timestampMs, int leaderEpoch, long producerId,
+            short producerEpoch, boolean commit, int coordinatorEpoch) {
         EndTransactionMarker marker = new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
-                COORDINATOR_EPOCH);
+                coordinatorEpoch);
         return MemoryRecords.withEndTransactionMarker(baseOffset, timestampMs, leaderEpoch, producerId, producerEpoch,
                 marker).buffer();
     }

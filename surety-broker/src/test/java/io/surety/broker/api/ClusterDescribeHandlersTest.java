@@ -178,16 +178,19 @@ class ClusterDescribeHandlersTest {
     }
 
     @Test
-    void shouldRefuseTransactionalProducersWhileTransactionsAreSingleNodeOnly() {
+    void shouldAnswerTransactionalIdsWithTheGroupsCoordinator() {
         FakeClusterView live = new FakeClusterView(1, config).broker(1, false).broker(2, false);
 
         FindCoordinatorResponseData response = (FindCoordinatorResponseData) send(live, new FindCoordinatorRequest.Builder(
                 new FindCoordinatorRequestData().setKeyType(CoordinatorType.TRANSACTION.id())
                         .setCoordinatorKeys(List.of("txn"))).build((short) 4));
+        FindCoordinatorResponseData groups = (FindCoordinatorResponseData) send(live, new FindCoordinatorRequest.Builder(
+                new FindCoordinatorRequestData().setKeyType(CoordinatorType.GROUP.id())
+                        .setCoordinatorKeys(List.of("g"))).build((short) 4));
 
-        assertThat(response.coordinators()).extracting(c -> c.errorCode(), c -> c.errorMessage())
-                .containsExactly(tuple(Errors.COORDINATOR_NOT_AVAILABLE.code(),
-                        "Transactions are not supported in cluster mode yet"));
+        assertThat(response.coordinators()).extracting(c -> c.errorCode(), c -> c.nodeId())
+                .containsExactly(tuple(Errors.NONE.code(), 1));
+        assertThat(groups.coordinators()).extracting(c -> c.nodeId()).containsExactly(1);
     }
 
     @Test
