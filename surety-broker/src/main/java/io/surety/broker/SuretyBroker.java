@@ -201,15 +201,19 @@ public final class SuretyBroker implements AutoCloseable {
                             next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
             TransactionMarkerWriter markers = new PartitionMarkerWriter(partitions, flusher, clock);
+            ReplicaServing replicaServing = ReplicaServing.singleNode();
             if (config.cluster().isCluster()) {
                 // Before the coordinator opens: a transaction its journal left prepared sends its markers at once.
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
                         metrics);
+                replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
+                        ClusterNode::monotonicMs);
                 markerPeers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
                 ClusterNode node = clusterNode;
                 markers = new ClusterMarkerWriter(config.nodeId(), config.cluster().listeners().interBrokerName(),
-                        node::image, partitions, new LeaderMarkerAppender(flusher, timer, clock), markerPeers,
+                        node::image, partitions, new LeaderMarkerAppender(flusher, replicaServing.logEndWatchers(), timer, clock),
+                        markerPeers,
                         COORDINATOR_EPOCH, timer, ClusterNode::monotonicMs);
             }
             groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
@@ -218,11 +222,6 @@ public final class SuretyBroker implements AutoCloseable {
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
-            ReplicaServing replicaServing = ReplicaServing.singleNode();
-            if (clusterNode != null) {
-                replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
-                        ClusterNode::monotonicMs);
-            }
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
                     Optional.ofNullable(clusterNode), replicaServing);

@@ -96,7 +96,8 @@ public final class ApiDispatcher {
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(partitions),
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
-                new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(), services.timer(), clock))));
+                new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
+                        services.replicaServing().logEndWatchers(), services.timer(), clock))));
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
         cluster.ifPresent(view -> all.add(new DescribeQuorumHandler(view)));
         cluster.ifPresent(view -> all.add(new AlterPartitionReassignmentsHandler(view)));

@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.partition.AppendOutcome;
 import io.surety.broker.partition.DelayedProduce;
 import io.surety.broker.partition.GroupCommitFlusher;
@@ -27,14 +28,18 @@ import org.apache.kafka.common.protocol.Errors;
 public final class LeaderMarkerAppender {
 
     private final GroupCommitFlusher flusher;
+    private final PartitionWatchers logEndWatchers;
     private final ScheduledExecutorService timer;
     private final Clock clock;
 
     /**
-     * @param timer where the waits for the high watermark are timed out
+     * @param logEndWatchers the followers' fetches waiting for data, woken by each marker on a replicated leader
+     * @param timer          where the waits for the high watermark are timed out
      */
-    public LeaderMarkerAppender(GroupCommitFlusher flusher, ScheduledExecutorService timer, Clock clock) {
+    public LeaderMarkerAppender(GroupCommitFlusher flusher, PartitionWatchers logEndWatchers,
+            ScheduledExecutorService timer, Clock clock) {
         this.flusher = flusher;
+        this.logEndWatchers = logEndWatchers;
         this.timer = timer;
         this.clock = clock;
     }
@@ -53,6 +58,7 @@ public final class LeaderMarkerAppender {
         if (!replication.waitsForReplicas()) {
             return durable;
         }
+        logEndWatchers.wake(partition.topicPartition());
         return durable.thenCombine(awaitHighWatermark(replication, outcome.endOffset(), nowMs, nowMs + timeoutMs),
                 (flushed, replicated) -> flushed != Errors.NONE ? flushed : replicated);
     }

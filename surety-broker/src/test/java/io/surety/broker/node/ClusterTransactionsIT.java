@@ -1,0 +1,211 @@
+package io.surety.broker.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.surety.broker.SuretyCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Transactions across brokers (three nodes, replication factor 3, min.insync.replicas 2), with
+ * the official clients: a transaction writing to partitions led by all three brokers commits
+ * (read_committed reads every record) and aborts (read_committed reads none, read_uncommitted
+ * reads them all); 200 back-to-back transactions, every third aborted, leave exactly the committed
+ * ones to a read_committed consumer; and when a partition's leader dies after the transaction's
+ * data was acknowledged and before its commit marker is written, the marker lands on the new
+ * leader: nothing of the transaction is lost, nothing aborted is visible.
+ */
+class ClusterTransactionsIT {
+
+    private static final String TOPIC = "txn";
+    /** Partition p is led by broker p + 1 when the topic is created (first replica of each assignment). */
+    private static final Map<Integer, List<Integer>> ASSIGNMENT = Map.of(0, List.of(1, 2, 3), 1, List.of(2, 3, 1),
+            2, List.of(3, 1, 2));
+    private static final int PARTITIONS = ASSIGNMENT.size();
+    private static final int BACK_TO_BACK = 200;
+
+    @Test
+    void shouldCommitAndAbortATransactionSpanningLeadersOnEveryBroker() throws Exception {
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 3000)) {
+            createTopic(cluster);
+            try (KafkaProducer<String, String> producer = transactional(cluster, "spanning")) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                sendToEveryPartition(producer, "committed", 10);
+                producer.commitTransaction();
+                producer.beginTransaction();
+                sendToEveryPartition(producer, "aborted", 10);
+                producer.flush();
+                producer.abortTransaction();
+            }
+
+            List<String> committed = readAll(cluster, "read_committed");
+            List<String> uncommitted = readAll(cluster, "read_uncommitted");
+
+            assertThat(committed).hasSize(PARTITIONS * 10).allMatch(v -> v.startsWith("committed"))
+                    .doesNotHaveDuplicates();
+            assertThat(uncommitted).hasSize(PARTITIONS * 20).filteredOn(v -> v.startsWith("aborted"))
+                    .hasSize(PARTITIONS * 10);
+        }
+    }
+
+    @Test
+    void shouldShowExactlyTheCommittedOnesOfManyBackToBackTransactions() throws Exception {
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 3000)) {
+            createTopic(cluster);
+            Set<String> expected = new HashSet<>();
+            long startNs = System.nanoTime();
+            try (KafkaProducer<String, String> producer = transactional(cluster, "back-to-back")) {
+                producer.initTransactions();
+                for (int txn = 0; txn < BACK_TO_BACK; txn++) {
+                    producer.beginTransaction();
+                    List<String> values = sendToEveryPartition(producer, "t" + txn, 2);
+                    if (txn % 3 == 2) {
+                        producer.flush();
+                        producer.abortTransaction();
+                    } else {
+                        producer.commitTransaction();
+                        expected.addAll(values);
+                    }
+                }
+            }
+            System.out.printf("%d transactions over %d leaders in %d ms%n", BACK_TO_BACK, PARTITIONS,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+
+            List<String> committed = readAll(cluster, "read_committed");
+
+            assertThat(committed).doesNotHaveDuplicates();
+            assertThat(new HashSet<>(committed)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldWriteTheCommitMarkerOnTheNewLeaderWhenTheLeaderDiesBeforeIt() throws Exception {
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 2000)) {
+            createTopic(cluster);
+            Set<String> expected = new HashSet<>();
+            try (KafkaProducer<String, String> producer = transactional(cluster, "failover")) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                expected.addAll(sendToEveryPartition(producer, "before", 5));
+                producer.commitTransaction();
+
+                producer.beginTransaction();
+                expected.addAll(sendToEveryPartition(producer, "during", 5));
+                producer.flush();
+                // Partition 2's leader, not the coordinator (node 1): its data is acknowledged by the whole
+                // ISR, its marker not written yet. The coordinator prepares the commit while it is dead.
+                assertThat(ClusterFixtures.state(cluster, 1, TOPIC, 2).leader()).isEqualTo(3);
+                cluster.halt(3);
+                producer.commitTransaction();
+
+                producer.beginTransaction();
+                sendToEveryPartition(producer, "aborted", 5);
+                producer.flush();
+                producer.abortTransaction();
+                producer.beginTransaction();
+                expected.addAll(sendToEveryPartition(producer, "after", 5));
+                producer.commitTransaction();
+            }
+            assertThat(ClusterFixtures.state(cluster, 1, TOPIC, 2).leader()).isIn(1, 2);
+
+            List<String> committed = readAll(cluster, "read_committed");
+
+            assertThat(committed).doesNotHaveDuplicates().noneMatch(v -> v.startsWith("aborted"));
+            assertThat(new HashSet<>(committed)).isEqualTo(expected);
+        }
+    }
+
+    /** Creates the topic with one leader per broker and waits until every leader serves its partition. */
+    private static void createTopic(SuretyCluster cluster) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, new HashMap<>(ASSIGNMENT))
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
+            }
+            await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() -> {
+                for (int p = 0; p < PARTITIONS; p++) {
+                    assertThat(ClusterFixtures.state(cluster, 1, TOPIC, p).leader()).isEqualTo(p + 1);
+                    assertThat(ClusterFixtures.state(cluster, 1, TOPIC, p).isr()).hasSize(3);
+                }
+                admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+            });
+        }
+        Set<Integer> leaders = new HashSet<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            leaders.add(ClusterFixtures.state(cluster, 1, TOPIC, p).leader());
+        }
+        assertThat(leaders).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    private static KafkaProducer<String, String> transactional(SuretyCluster cluster, String transactionalId) {
+        return ClusterFixtures.producer(cluster, "all", ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true", ProducerConfig.LINGER_MS_CONFIG, "5",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "60000",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
+    }
+
+    /** Sends {@code perPartition} records to every partition; returns their values. */
+    private static List<String> sendToEveryPartition(KafkaProducer<String, String> producer, String prefix,
+            int perPartition) {
+        List<String> values = new ArrayList<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (int i = 0; i < perPartition; i++) {
+                String value = prefix + "-p" + p + "-" + i;
+                producer.send(new ProducerRecord<>(TOPIC, p, "k", value));
+                values.add(value);
+            }
+        }
+        return values;
+    }
+
+    /** Every value of the topic a consumer of {@code isolation} reads up to the end it sees. */
+    private static List<String> readAll(SuretyCluster cluster, String isolation) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                partitions.add(new TopicPartition(TOPIC, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                assertThat(System.nanoTime()).as("read up to %s within a minute", ends).isLessThan(deadlineNs);
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(record.value());
+                }
+            }
+        }
+        return values;
+    }
+}
