@@ -2,6 +2,7 @@ package io.surety.broker;
 
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.BrokerServices;
+import io.surety.broker.api.CoordinatorVerification;
 import io.surety.broker.api.LeaderMarkerAppender;
 import io.surety.broker.api.PartitionMarkerWriter;
 import io.surety.broker.api.TopicOperations;
@@ -23,6 +24,7 @@ import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.node.ClusterMarkerWriter;
 import io.surety.broker.node.ClusterNode;
+import io.surety.broker.node.RemoteCoordinatorVerification;
 import io.surety.broker.network.InterBrokerClient;
 import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.metadata.DataDirectory;
@@ -122,7 +124,10 @@ public final class SuretyBroker implements AutoCloseable {
     private GroupCoordinator groups;
     private ClusterNode clusterNode;
     private InterBrokerClient peers;
-    /** The transaction coordinator's connections to the partition leaders, apart from the followers' fetches. */
+    /**
+     * The connections of the transactions' inter-broker requests (markers to the partitions' leaders,
+     * verification with the coordinator), apart from the followers' fetches.
+     */
     private InterBrokerClient markerPeers;
     private ClusterIdentity identity;
     private volatile boolean closed;
@@ -202,6 +207,7 @@ public final class SuretyBroker implements AutoCloseable {
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
             TransactionMarkerWriter markers = new PartitionMarkerWriter(partitions, flusher, clock);
             ReplicaServing replicaServing = ReplicaServing.singleNode();
+            CoordinatorVerification coordinatorVerification = CoordinatorVerification.UNREACHABLE;
             if (config.cluster().isCluster()) {
                 // Before the coordinator opens: a transaction its journal left prepared sends its markers at once.
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
@@ -215,6 +221,8 @@ public final class SuretyBroker implements AutoCloseable {
                         node::image, partitions, new LeaderMarkerAppender(flusher, replicaServing.logEndWatchers(), timer, clock),
                         markerPeers,
                         COORDINATOR_EPOCH, timer, ClusterNode::monotonicMs);
+                coordinatorVerification = new RemoteCoordinatorVerification(
+                        config.cluster().listeners().interBrokerName(), node::image, markerPeers);
             }
             groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
                     producerIds::nextId, markers, topicView(topics), clock, coordinatorLoop, timer);
@@ -224,7 +232,7 @@ public final class SuretyBroker implements AutoCloseable {
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
-                    Optional.ofNullable(clusterNode), replicaServing);
+                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));

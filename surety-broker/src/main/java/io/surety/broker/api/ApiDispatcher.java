@@ -58,9 +58,8 @@ public final class ApiDispatcher {
                         .orElseGet(() -> new MetadataHandler(services.config().topics(), topics, partitions,
                                 topicOperations, localNode)),
                 new ProduceHandler(topics, partitions, services.flusher(), services.metrics().topics(),
-                        transactionVerifier(services.config().transactions(), transactions, cluster), clock,
-                        services.timer(),
-                        services.replicaServing()),
+                        transactionVerifier(services.config().transactions(), transactions), clock,
+                        services.timer(), services.replicaServing(), remoteVerification(services)),
                 new FetchHandler(topics, partitions, services.metrics().topics(),
                         new FetchWaiting(clock, services.timer(), services.handlerPool(), services.watchers()),
                         services.replicaServing()),
@@ -88,7 +87,7 @@ public final class ApiDispatcher {
                 new DeleteGroupsHandler(groups),
                 new ConsumerGroupHeartbeatHandler(groups),
                 new ConsumerGroupDescribeHandler(groups),
-                new AddPartitionsToTxnHandler(partitions, transactions),
+                new AddPartitionsToTxnHandler(partitions, transactions, cluster),
                 new AddOffsetsToTxnHandler(transactions),
                 new EndTxnHandler(transactions),
                 new TxnOffsetCommitHandler(transactions),
@@ -111,26 +110,26 @@ public final class ApiDispatcher {
      * coordinator's published transactions, or nothing when
      * {@code transaction.partition.verification.enable=false}. The coordinator's view is read at
      * each check, so building the table needs no running coordinator (the network layer's tests
-     * build it without one).
-     *
-     * <p>In cluster mode a node checks against its own coordinator's view only while the committed
-     * metadata names it the coordinator ({@link ClusterDescription#coordinatorId}); a leader whose
-     * coordinator runs on another node accepts transactional batches unverified, as Kafka did
-     * before KIP-890 (the verify-only AddPartitionsToTxn to a remote coordinator is not built yet).
+     * build it without one). In cluster mode it is used while this node runs the coordinator
+     * ({@link #remoteVerification} otherwise).
      */
-    private static TransactionVerifier transactionVerifier(TransactionConfig config, TransactionCoordinator transactions,
-            Optional<ClusterView> cluster) {
+    private static TransactionVerifier transactionVerifier(TransactionConfig config, TransactionCoordinator transactions) {
         if (!config.verificationEnabled()) {
             return TransactionVerifier.NONE;
         }
-        TransactionVerifier local = (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch,
-                partition);
-        if (cluster.isEmpty()) {
-            return local;
+        return (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch, partition);
+    }
+
+    /**
+     * Cluster mode with verification on: a leader whose coordinator runs on another node asks it
+     * (AddPartitionsToTxn verify-only) before a batch opens a transaction in a partition.
+     */
+    private static Optional<ProduceHandler.RemoteVerification> remoteVerification(BrokerServices services) {
+        if (!services.config().transactions().verificationEnabled()) {
+            return Optional.empty();
         }
-        ClusterView view = cluster.get();
-        return (producerId, epoch, partition) -> ClusterDescription.coordinatorId(view.image()) == view.nodeId()
-                ? local.verify(producerId, epoch, partition) : Errors.NONE;
+        return services.cluster().map(view -> new ProduceHandler.RemoteVerification(view,
+                new RemotelyVerifiedAppends(services.coordinatorVerification(), services.handlerPool())));
     }
 
     /** Registers one handler per API key; the keys must be exactly the {@code served} rows of {@link ServedVersions}. */

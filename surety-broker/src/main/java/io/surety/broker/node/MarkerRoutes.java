@@ -55,7 +55,8 @@ record MarkerRoutes(List<TopicPartition> local, Map<BrokerEndpoint, List<TopicPa
         return new MarkerRoutes(List.copyOf(local), Collections.unmodifiableMap(remote), List.copyOf(waiting), List.copyOf(gone));
     }
 
-    private static Optional<BrokerEndpoint> endpointOf(ClusterImage image, int brokerId, String listener) {
+    /** Broker {@code brokerId}'s endpoint on {@code listener}, if it is registered and has one. */
+    static Optional<BrokerEndpoint> endpointOf(ClusterImage image, int brokerId, String listener) {
         BrokerRegistration broker = image.broker(brokerId);
         if (broker == null) {
             return Optional.empty();

@@ -19,7 +19,9 @@ import io.surety.broker.record.ControlBatches;
 import io.surety.broker.record.ProducedBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
@@ -61,6 +63,11 @@ public final class Partition {
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by {@link #lock}. */
     private final CoordinatorEpochs coordinatorEpochs = new CoordinatorEpochs();
+    /**
+     * Producers whose first batch of a transaction here is being verified with a remote coordinator,
+     * each with the guard of that verification; a marker removes the producer's. Guarded by {@link #lock}.
+     */
+    private final Map<Long, Object> verificationGuards = new HashMap<>();
     private final HighWatermarkListener listener;
     private volatile String offlineReason;
     /** First offset of the oldest open transaction, or -1; written under the lock, read by fetches. */
@@ -302,6 +309,42 @@ public final class Partition {
         }
     }
 
+    /** Whether {@code producerId} has a transaction open in this partition. */
+    public boolean hasOpenTransaction(long producerId) {
+        lock.lock();
+        try {
+            return producers.hasOpenTransaction(producerId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts verifying, with a coordinator on another node, that {@code producerId}'s transaction
+     * includes this partition (KIP-890's verification guard): returns the guard an append made
+     * after the answer must still find in place ({@link #holdsVerification}). A marker for the
+     * producer removes it, so an answer that predates the marker cannot open a transaction the
+     * marker already closed. A verification under way for the producer keeps its guard.
+     */
+    public Object beginVerification(long producerId) {
+        lock.lock();
+        try {
+            return verificationGuards.computeIfAbsent(producerId, id -> new Object());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code guard} of {@link #beginVerification} is still in place for {@code producerId}. */
+    public boolean holdsVerification(long producerId, Object guard) {
+        lock.lock();
+        try {
+            return verificationGuards.get(producerId) == guard;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Appends the coordinator's COMMIT or ABORT marker for {@code producerId}: its transaction here
      * (if one is open) ends, and the marker's epoch fences older epochs of the producer. The
@@ -352,6 +395,7 @@ public final class Partition {
             }
             producers.completeTransaction(producerId, producerEpoch, commit, baseOffset, nowMs);
             coordinatorEpochs.taken(producerId, coordinatorEpoch);
+            verificationGuards.remove(producerId);
             firstUnstableOffset = producers.firstUnstableOffset();
             outcome = new AppendOutcome(Errors.NONE, null, baseOffset, -1, log.logStartOffset(), header.nextOffset());
         } finally {
@@ -521,6 +565,7 @@ public final class Partition {
                 log.applyRetention(nowMs);
                 producers.expire(nowMs, producerExpirationMs);
                 coordinatorEpochs.retainOnly(producerId -> producers.epochOf(producerId) >= 0);
+                verificationGuards.keySet().removeIf(producerId -> producers.epochOf(producerId) < 0);
                 producers.trimBelow(log.logStartOffset());
             }
         } catch (IOException e) {

@@ -241,6 +241,7 @@ class ClusterDescribeHandlersTest {
     /** What the dispatcher is built from, with only what the cluster paths use. */
     static BrokerServices services(BrokerConfig config, BrokerMetrics metrics, Optional<ClusterView> view) {
         return new BrokerServices(config, new ClusterIdentity(FakeClusterView.CLUSTER_ID, 1), null, null, null, null,
-                null, null, null, null, null, null, null, () -> 9092, metrics, view, ReplicaServing.singleNode());
+                null, null, null, null, null, null, null, () -> 9092, metrics, view, ReplicaServing.singleNode(),
+                CoordinatorVerification.UNREACHABLE);
     }
 }

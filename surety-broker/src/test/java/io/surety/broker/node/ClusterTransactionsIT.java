@@ -3,7 +3,9 @@ package io.surety.broker.node;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.broker.RawKafkaConnection;
 import io.surety.broker.SuretyCluster;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,6 +27,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +44,9 @@ import org.junit.jupiter.api.Test;
  * reads them all); 200 back-to-back transactions, every third aborted, leave exactly the committed
  * ones to a read_committed consumer; and when a partition's leader dies after the transaction's
  * data was acknowledged and before its commit marker is written, the marker lands on the new
- * leader: nothing of the transaction is lost, nothing aborted is visible.
+ * leader: nothing of the transaction is lost, nothing aborted is visible. Every leader, the
+ * coordinator's node or not, refuses a transactional batch its coordinator does not know of
+ * (KIP-890 verification, asked of the coordinator with AddPartitionsToTxn verify-only).
  */
 class ClusterTransactionsIT {
 
@@ -137,6 +149,37 @@ class ClusterTransactionsIT {
         }
     }
 
+    @Test
+    void shouldRefuseOnEveryLeaderABatchTheCoordinatorDoesNotKnow() throws Exception {
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 3000)) {
+            createTopic(cluster);
+            try (KafkaProducer<String, String> producer = transactional(cluster, "known");
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         cluster.bootstrapServers()))) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(TOPIC, 0, "k", "in the transaction"));
+                producer.flush();
+                TransactionDescription known = admin.describeTransactions(List.of("known")).all()
+                        .get(30, TimeUnit.SECONDS).get("known");
+
+                for (int p = 0; p < PARTITIONS; p++) {
+                    int leader = p + 1;
+                    assertThat(produceRaw(cluster, leader, p, "ghost", 4242L, (short) 0))
+                            .as("unknown transactional id on partition %d, led by node %d", p, leader)
+                            .isEqualTo(Errors.INVALID_PRODUCER_ID_MAPPING);
+                }
+                for (int p = 1; p < PARTITIONS; p++) {
+                    assertThat(produceRaw(cluster, p + 1, p, "known", known.producerId(), (short) known.producerEpoch()))
+                            .as("partition %d, not added to the transaction, led by node %d", p, p + 1)
+                            .isEqualTo(Errors.TRANSACTION_ABORTABLE);
+                }
+                producer.abortTransaction();
+            }
+            assertThat(readAll(cluster, "read_uncommitted")).containsExactly("in the transaction");
+        }
+    }
+
     /** Creates the topic with one leader per broker and waits until every leader serves its partition. */
     private static void createTopic(SuretyCluster cluster) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
@@ -159,6 +202,22 @@ class ClusterTransactionsIT {
             leaders.add(ClusterFixtures.state(cluster, 1, TOPIC, p).leader());
         }
         assertThat(leaders).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    /** Sends one transactional record for partition {@code partition} straight to node {@code node}; returns its error. */
+    private static Errors produceRaw(SuretyCluster cluster, int node, int partition, String transactionalId,
+            long producerId, short producerEpoch) throws Exception {
+        MemoryRecords records = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, producerEpoch, 0,
+                new SimpleRecord("k".getBytes(StandardCharsets.UTF_8), "raw".getBytes(StandardCharsets.UTF_8)));
+        ProduceRequestData request = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000)
+                .setTransactionalId(transactionalId);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TOPIC);
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records));
+        request.topicData().add(topic);
+        try (RawKafkaConnection connection = RawKafkaConnection.open(cluster.node(node).orElseThrow().port())) {
+            ProduceResponseData response = connection.call(ApiKeys.PRODUCE, (short) 11, request);
+            return Errors.forCode(response.responses().iterator().next().partitionResponses().get(0).errorCode());
+        }
     }
 
     private static KafkaProducer<String, String> transactional(SuretyCluster cluster, String transactionalId) {
