@@ -16,9 +16,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +32,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -46,7 +50,9 @@ import org.junit.jupiter.api.Test;
  * data was acknowledged and before its commit marker is written, the marker lands on the new
  * leader: nothing of the transaction is lost, nothing aborted is visible. Every leader, the
  * coordinator's node or not, refuses a transactional batch its coordinator does not know of
- * (KIP-890 verification, asked of the coordinator with AddPartitionsToTxn verify-only).
+ * (KIP-890 verification, asked of the coordinator with AddPartitionsToTxn verify-only). Only a
+ * partition's leader takes a marker sent as WriteTxnMarkers ({@code Admin.abortTransaction}
+ * included), and it fences markers of an older coordinator epoch than the last it took.
  */
 class ClusterTransactionsIT {
 
@@ -180,6 +186,41 @@ class ClusterTransactionsIT {
         }
     }
 
+    @Test
+    void shouldTakeMarkersOnlyOnTheLeaderAndFenceOlderCoordinatorEpochs() throws Exception {
+        try (SuretyCluster cluster = ClusterFixtures.startReady(3, 3000)) {
+            createTopic(cluster);
+            TopicPartition onNode2 = new TopicPartition(TOPIC, 1);
+            try (KafkaProducer<String, String> producer = transactional(cluster, "hanging");
+                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         cluster.bootstrapServers()))) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                producer.send(new ProducerRecord<>(TOPIC, 1, "k", "left open"));
+                producer.flush();
+                ProducerState open = admin.describeProducers(List.of(onNode2)).partitionResult(onNode2)
+                        .get(30, TimeUnit.SECONDS).activeProducers().get(0);
+                assertThat(endOffset(cluster, onNode2, "read_committed"))
+                        .isLessThan(endOffset(cluster, onNode2, "read_uncommitted"));
+
+                // What kafka-transactions abort does: WriteTxnMarkers to the partition's leader, node 2.
+                admin.abortTransaction(new AbortTransactionSpec(onNode2, open.producerId(), (short) open.producerEpoch(),
+                        open.coordinatorEpoch().orElse(0))).all().get(30, TimeUnit.SECONDS);
+                assertThat(endOffset(cluster, onNode2, "read_committed"))
+                        .isEqualTo(endOffset(cluster, onNode2, "read_uncommitted"));
+                producer.abortTransaction();
+            }
+
+            assertThat(writeMarker(cluster, 1, onNode2, 999L, 7)).as("node 1 follows the partition")
+                    .isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+            assertThat(writeMarker(cluster, 2, onNode2, 999L, 7)).isEqualTo(Errors.NONE);
+            assertThat(writeMarker(cluster, 2, onNode2, 999L, 6)).isEqualTo(Errors.TRANSACTION_COORDINATOR_FENCED);
+            assertThat(writeMarker(cluster, 2, onNode2, 998L, 6)).as("another producer").isEqualTo(Errors.NONE);
+            assertThat(writeMarker(cluster, 2, onNode2, 999L, 7)).isEqualTo(Errors.NONE);
+            assertThat(readAll(cluster, "read_committed")).isEmpty();
+        }
+    }
+
     /** Creates the topic with one leader per broker and waits until every leader serves its partition. */
     private static void createTopic(SuretyCluster cluster) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
@@ -202,6 +243,34 @@ class ClusterTransactionsIT {
             leaders.add(ClusterFixtures.state(cluster, 1, TOPIC, p).leader());
         }
         assertThat(leaders).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    /** Sends an ABORT marker of {@code producerId} (epoch 0) for {@code tp} straight to node {@code node}; returns its error. */
+    private static Errors writeMarker(SuretyCluster cluster, int node, TopicPartition tp, long producerId,
+            int coordinatorEpoch) throws Exception {
+        WriteTxnMarkersRequestData request = new WriteTxnMarkersRequestData();
+        WriteTxnMarkersRequestData.WritableTxnMarker marker = new WriteTxnMarkersRequestData.WritableTxnMarker()
+                .setProducerId(producerId).setProducerEpoch((short) 0).setTransactionResult(false)
+                .setCoordinatorEpoch(coordinatorEpoch);
+        marker.topics().add(new WriteTxnMarkersRequestData.WritableTxnMarkerTopic().setName(tp.topic())
+                .setPartitionIndexes(new ArrayList<>(List.of(tp.partition()))));
+        request.markers().add(marker);
+        try (RawKafkaConnection connection = RawKafkaConnection.open(cluster.node(node).orElseThrow().port())) {
+            WriteTxnMarkersResponseData response = connection.call(ApiKeys.WRITE_TXN_MARKERS, (short) 1, request);
+            return Errors.forCode(response.markers().get(0).topics().get(0).partitions().get(0).errorCode());
+        }
+    }
+
+    /** The end offset of {@code tp} a consumer of {@code isolation} sees: the last stable offset or the high watermark. */
+    private static long endOffset(SuretyCluster cluster, TopicPartition tp, String isolation) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            return consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
+        }
     }
 
     /** Sends one transactional record for partition {@code partition} straight to node {@code node}; returns its error. */
