@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.surety.broker.RawKafkaConnection;
+import io.surety.broker.SuretyBroker;
 import io.surety.broker.SuretyCluster;
+import io.surety.harness.FaultProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
@@ -22,6 +26,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -47,7 +52,8 @@ import org.junit.jupiter.api.Test;
  * (read_committed reads every record) and aborts (read_committed reads none, read_uncommitted
  * reads them all); 200 back-to-back transactions, every third aborted, leave exactly the committed
  * ones to a read_committed consumer; and when a partition's leader dies after the transaction's
- * data was acknowledged and before its commit marker is written, the marker lands on the new
+ * data was acknowledged and before its commit marker is written — before the commit is prepared,
+ * or once it is prepared and the marker cannot reach the leader — the marker lands on the new
  * leader: nothing of the transaction is lost, nothing aborted is visible. Every leader, the
  * coordinator's node or not, refuses a transactional batch its coordinator does not know of
  * (KIP-890 verification, asked of the coordinator with AddPartitionsToTxn verify-only). Only a
@@ -145,6 +151,55 @@ class ClusterTransactionsIT {
                 producer.beginTransaction();
                 expected.addAll(sendToEveryPartition(producer, "after", 5));
                 producer.commitTransaction();
+            }
+            assertThat(ClusterFixtures.state(cluster, 1, TOPIC, 2).leader()).isIn(1, 2);
+
+            List<String> committed = readAll(cluster, "read_committed");
+
+            assertThat(committed).doesNotHaveDuplicates().noneMatch(v -> v.startsWith("aborted"));
+            assertThat(new HashSet<>(committed)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void shouldWriteTheCommitMarkerOnTheNewLeaderWhenTheLeaderDiesAfterPrepareCommit() throws Exception {
+        Map<Integer, FaultProxy> proxies = new ConcurrentHashMap<>();
+        SuretyCluster.Builder builder = SuretyCluster.builder().nodes(3).config("broker.heartbeat.interval.ms", "200")
+                .config("broker.session.timeout.ms", "2000").config("replica.lag.time.max.ms", "120000")
+                .interBrokerListener((nodeId, boundPort) -> {
+                    FaultProxy proxy = FaultProxy.builder("127.0.0.1", boundPort).name("inter-broker-" + nodeId).start();
+                    proxies.put(nodeId, proxy);
+                    return proxy.address();
+                });
+        try (SuretyCluster cluster = builder.start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()))) {
+            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
+                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
+            createTopic(cluster);
+            Set<String> expected = new HashSet<>();
+            try (KafkaProducer<String, String> producer = transactional(cluster, "prepared")) {
+                producer.initTransactions();
+                producer.beginTransaction();
+                expected.addAll(sendToEveryPartition(producer, "prepared", 5));
+                producer.flush();
+                // Node 3, partition 2's leader, is cut from its peers: the commit is prepared, its marker
+                // for partition 2 cannot reach node 3, and node 3 dies before it does.
+                proxies.get(3).blackHole();
+                CompletableFuture<Void> commit = CompletableFuture.runAsync(producer::commitTransaction);
+                await().atMost(30, TimeUnit.SECONDS).until(() -> admin.describeTransactions(List.of("prepared")).all()
+                        .get(10, TimeUnit.SECONDS).get("prepared").state() == TransactionState.PREPARE_COMMIT);
+                assertThat(commit).isNotDone();
+                cluster.halt(3);
+                proxies.get(3).heal();
+                proxies.get(3).resetAll();
+                commit.get(60, TimeUnit.SECONDS);
+
+                producer.beginTransaction();
+                sendToEveryPartition(producer, "aborted", 5);
+                producer.flush();
+                producer.abortTransaction();
+            } finally {
+                proxies.values().forEach(FaultProxy::close);
             }
             assertThat(ClusterFixtures.state(cluster, 1, TOPIC, 2).leader()).isIn(1, 2);
 
