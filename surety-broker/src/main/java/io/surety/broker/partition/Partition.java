@@ -61,8 +61,6 @@ public final class Partition {
     /** Replaced whole only by a truncation (under the lock); read by read_committed fetches for its aborted index. */
     private volatile ProducerStateTable producers;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by {@link #lock}. */
-    private final CoordinatorEpochs coordinatorEpochs = new CoordinatorEpochs();
     /**
      * Producers whose first batch of a transaction here is being verified with a remote coordinator,
      * each with the guard of that verification; a marker removes the producer's. Guarded by {@link #lock}.
@@ -123,7 +121,8 @@ public final class Partition {
             } else if (header.hasProducerId()) {
                 ControlBatches.Kind kind = ControlBatches.kindOf(control);
                 if (kind != ControlBatches.Kind.OTHER) {
-                    producers.replayMarker(header, kind == ControlBatches.Kind.COMMIT);
+                    producers.replayMarker(header, kind == ControlBatches.Kind.COMMIT,
+                            ControlBatches.coordinatorEpochOf(control));
                 }
             }
         };
@@ -356,8 +355,8 @@ public final class Partition {
 
     /**
      * {@link #appendMarker(long, short, boolean, long)} from the coordinator of {@code coordinatorEpoch}:
-     * refused with TRANSACTION_COORDINATOR_FENCED when this replica has taken a marker for the
-     * producer from a newer coordinator epoch ({@link CoordinatorEpochs}).
+     * refused with TRANSACTION_COORDINATOR_FENCED when this replica's log holds a marker for the
+     * producer from a newer coordinator epoch (Kafka's rule).
      */
     public AppendOutcome appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
             long nowMs) {
@@ -376,10 +375,10 @@ public final class Partition {
                 return AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH, "Marker epoch " + producerEpoch
                         + " of producer " + producerId + " is older than its epoch " + current + " in " + topicPartition);
             }
-            if (coordinatorEpochs.isFenced(producerId, coordinatorEpoch)) {
+            if (producers.isCoordinatorFenced(producerId, coordinatorEpoch)) {
                 return AppendOutcome.failed(Errors.TRANSACTION_COORDINATOR_FENCED, "Marker of coordinator epoch "
                         + coordinatorEpoch + " for producer " + producerId + " is older than coordinator epoch "
-                        + coordinatorEpochs.of(producerId).orElse(-1) + " seen in " + topicPartition);
+                        + producers.coordinatorEpochOf(producerId).orElse(-1) + " seen in " + topicPartition);
             }
             long baseOffset = log.logEndOffset();
             ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, leader.leaderEpoch(), producerId, producerEpoch,
@@ -394,7 +393,7 @@ public final class Partition {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, storageFailure("marker append", e));
             }
             producers.completeTransaction(producerId, producerEpoch, commit, baseOffset, nowMs);
-            coordinatorEpochs.taken(producerId, coordinatorEpoch);
+            producers.coordinatorEpochTaken(producerId, coordinatorEpoch);
             verificationGuards.remove(producerId);
             firstUnstableOffset = producers.firstUnstableOffset();
             outcome = new AppendOutcome(Errors.NONE, null, baseOffset, -1, log.logStartOffset(), header.nextOffset());
@@ -564,7 +563,6 @@ public final class Partition {
             if (offlineReason == null) {
                 log.applyRetention(nowMs);
                 producers.expire(nowMs, producerExpirationMs);
-                coordinatorEpochs.retainOnly(producerId -> producers.epochOf(producerId) >= 0);
                 verificationGuards.keySet().removeIf(producerId -> producers.epochOf(producerId) < 0);
                 producers.trimBelow(log.logStartOffset());
             }

@@ -59,6 +59,23 @@ public final class ControlBatches {
         return BatchHeader.read(batch, batch.position());
     }
 
+    /**
+     * The coordinator epoch of the stored COMMIT or ABORT marker {@code batch} (whole,
+     * position..limit); -1 when it is another kind of control batch or cannot be read.
+     */
+    public static int coordinatorEpochOf(ByteBuffer batch) {
+        try {
+            Iterator<? extends RecordBatch> batches = MemoryRecords.readableRecords(batch.duplicate()).batches().iterator();
+            if (!batches.hasNext()) {
+                return -1;
+            }
+            Iterator<Record> records = batches.next().iterator();
+            return records.hasNext() ? EndTransactionMarker.deserialize(records.next()).coordinatorEpoch() : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Reads what the stored control batch {@code batch} (whole, position..limit) says. */
     public static Kind kindOf(ByteBuffer batch) {
         try {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A leader refuses a marker whose coordinator epoch is older than the newest it took for that
  * producer (TRANSACTION_COORDINATOR_FENCED, nothing appended), takes the same or a newer epoch, and
- * writes the coordinator epoch into the marker's control record.
+ * writes the coordinator epoch into the marker's control record, from which the epochs are
+ * rebuilt at start.
  */
 class MarkerFencingTest {
 
@@ -57,6 +58,34 @@ class MarkerFencingTest {
 
         assertThat(coordinatorEpochs(partition)).containsExactly(5, 0, 5, 6);
         registry.closeAll();
+    }
+
+    @Test
+    void shouldRebuildTheCoordinatorEpochsFromTheMarkersInTheLog() throws Exception {
+        PartitionRegistry registry = registry();
+        Uuid id = Uuid.randomUuid();
+        Partition partition = registry.open(TP, id, config(), true);
+        assertThat(partition.appendMarker(7L, (short) 0, true, 6, T0).error()).isEqualTo(Errors.NONE);
+        registry.closeAll();
+
+        PartitionRegistry restarted = registry();
+        Partition reopened = restarted.open(TP, id, config(), false);
+
+        assertThat(reopened.appendMarker(7L, (short) 0, true, 5, T0).error())
+                .isEqualTo(Errors.TRANSACTION_COORDINATOR_FENCED);
+        assertThat(reopened.appendMarker(7L, (short) 0, true, 6, T0).error()).isEqualTo(Errors.NONE);
+        assertThat(reopened.producerSnapshot()).singleElement()
+                .satisfies(producer -> assertThat(producer.coordinatorEpoch()).isEqualTo(6));
+        restarted.closeAll();
+    }
+
+    private PartitionRegistry registry() {
+        return new PartitionRegistry(dataDir, LogEnvironment.of(FsyncLedger.NONE, (close, delayMs) -> close.run(), false),
+                Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC), tp -> { });
+    }
+
+    private static TopicConfig config() {
+        return TopicConfig.of(BrokerConfig.of(Map.of()), Map.of());
     }
 
     private static List<Integer> coordinatorEpochs(Partition partition) throws Exception {

@@ -1,4 +1,4 @@
-package io.surety.broker.partition;
+package io.surety.broker.producer;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -9,14 +9,13 @@ import java.util.function.LongPredicate;
  * The newest transaction coordinator epoch a leader has taken a marker with, per producer: a
  * marker written with an older coordinator epoch comes from a coordinator that has since been
  * replaced, and is refused with TRANSACTION_COORDINATOR_FENCED (Kafka's rule in
- * {@code ProducerAppendInfo.appendEndTxnMarker}). Not thread-safe: owned by its {@link Partition}
- * and used under the partition lock, in the same critical section as the marker append.
+ * {@code ProducerAppendInfo.appendEndTxnMarker}). Not thread-safe: part of a
+ * {@link ProducerStateTable}, used under its partition's lock.
  *
- * <p>Implementation notes: the epochs are kept in memory on the replica that takes the markers,
- * not rebuilt from the log (each marker's control record does carry its coordinator epoch, so a
- * rebuild on recovery or on becoming leader can be added from there). A new leader therefore
- * starts with no epochs and takes the first marker of each producer whatever its epoch, then
- * fences from it on; entries leave with their producer when producer state expires.
+ * <p>Implementation notes: like the rest of the producer state, the epochs are rebuilt from the log
+ * (each marker's control record carries its coordinator epoch) at start, after a truncation and as
+ * a follower appends, so a new leader fences from the epochs its log holds. Entries leave with
+ * their producer when producer state expires.
  */
 final class CoordinatorEpochs {
 

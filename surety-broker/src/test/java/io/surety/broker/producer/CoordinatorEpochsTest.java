@@ -1,4 +1,4 @@
-package io.surety.broker.partition;
+package io.surety.broker.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
