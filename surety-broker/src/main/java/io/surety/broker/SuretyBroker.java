@@ -2,6 +2,8 @@ package io.surety.broker;
 
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.BrokerServices;
+import io.surety.broker.api.CoordinatorVerification;
+import io.surety.broker.api.LeaderMarkerAppender;
 import io.surety.broker.api.PartitionMarkerWriter;
 import io.surety.broker.api.TopicOperations;
 import io.surety.broker.cleaner.LogCleaner;
@@ -11,6 +13,7 @@ import io.surety.broker.config.NetworkConfig;
 import io.surety.broker.coordinator.CommittedCoordinatorState;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.TopicView;
+import io.surety.broker.coordinator.TransactionMarkerWriter;
 import io.surety.broker.coordinator.TransactionView;
 import io.surety.broker.delay.PartitionWatchers;
 import io.surety.broker.config.FlushPolicy;
@@ -20,8 +23,10 @@ import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
 import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.metadata.ClusterIdentity;
+import io.surety.broker.node.ClusterMarkerWriter;
 import io.surety.broker.node.ClusterNode;
 import io.surety.broker.node.CoordinatorGroupMember;
+import io.surety.broker.node.RemoteCoordinatorVerification;
 import io.surety.broker.network.InterBrokerClient;
 import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.metadata.DataDirectory;
@@ -115,6 +120,11 @@ public final class SuretyBroker implements AutoCloseable {
     private GroupCoordinator groups;
     private ClusterNode clusterNode;
     private InterBrokerClient peers;
+    /**
+     * The connections of the transactions' inter-broker requests (markers to the partitions' leaders,
+     * verification with the coordinator), apart from the followers' fetches.
+     */
+    private InterBrokerClient markerPeers;
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
@@ -191,12 +201,29 @@ public final class SuretyBroker implements AutoCloseable {
                     : ProducerIdAllocator.open(producerIdsFile,
                             next -> SegmentFiles.writeDurably(producerIdsFile, ProducerIdAllocator.encode(next), ledger));
             TopicOperations topicOperations = new TopicOperations(config, topics, partitions, metrics.topics());
-            PartitionMarkerWriter markers = new PartitionMarkerWriter(partitions, flusher, clock);
+            TransactionMarkerWriter markers = new PartitionMarkerWriter(partitions, flusher, clock);
             // A cluster's coordinators serve from the coordinator quorum group, on the node that leads it.
             CoordinatorGroupMember coordinatorGroup = null;
+            ReplicaServing replicaServing = ReplicaServing.singleNode();
+            CoordinatorVerification coordinatorVerification = CoordinatorVerification.UNREACHABLE;
             if (config.cluster().isCluster()) {
                 coordinatorGroup = new CoordinatorGroupMember(
                         new CommittedCoordinatorState(config.groups(), topicView(topics), clock));
+                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
+                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
+                        metrics, coordinatorGroup);
+                replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
+                        ClusterNode::monotonicMs);
+                markerPeers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
+                ClusterNode node = clusterNode;
+                markers = new ClusterMarkerWriter(config.nodeId(), config.cluster().listeners().interBrokerName(),
+                        node::image, partitions, new LeaderMarkerAppender(flusher, replicaServing.logEndWatchers(), timer, clock),
+                        markerPeers,
+                        coordinatorGroup::coordinatorEpoch, timer, ClusterNode::monotonicMs);
+                coordinatorVerification = new RemoteCoordinatorVerification(
+                        config.cluster().listeners().interBrokerName(), node::image, markerPeers);
+            }
+            if (coordinatorGroup != null) {
                 groups = GroupCoordinator.replicated(coordinatorGroup.committed(), coordinatorGroup, config.groups(),
                         config.transactions(), producerIds::nextId, markers, topicView(topics), clock, coordinatorLoop,
                         timer);
@@ -209,17 +236,9 @@ public final class SuretyBroker implements AutoCloseable {
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
-            ReplicaServing replicaServing = ReplicaServing.singleNode();
-            if (config.cluster().isCluster()) {
-                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
-                clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
-                        metrics, coordinatorGroup);
-                replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
-                        ClusterNode::monotonicMs);
-            }
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
-                    Optional.ofNullable(clusterNode), replicaServing);
+                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -530,6 +549,9 @@ public final class SuretyBroker implements AutoCloseable {
         }
         if (peers != null) {
             peers.close();
+        }
+        if (markerPeers != null) {
+            markerPeers.close();
         }
         if (server != null) {
             server.close();

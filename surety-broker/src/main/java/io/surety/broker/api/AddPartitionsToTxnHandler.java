@@ -1,11 +1,13 @@
 package io.surety.broker.api;
 
+import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.coordinator.TransactionCoordinator;
 import io.surety.broker.partition.PartitionRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
@@ -21,7 +23,9 @@ import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
  * AddPartitionsToTxn v0-5. v0-3 is the client form: one transaction, its partitions added. v4+ is
  * the batched form brokers use: several transactions, each either added or, with verifyOnly,
  * only checked (KIP-890 part 1). As in Kafka, when any partition does not exist it gets
- * UNKNOWN_TOPIC_OR_PARTITION and the others OPERATION_NOT_ATTEMPTED, and nothing is added.
+ * UNKNOWN_TOPIC_OR_PARTITION and the others OPERATION_NOT_ATTEMPTED, and nothing is added. A
+ * partition exists when this node hosts it, or in cluster mode when the committed metadata has it
+ * (the coordinator's node need not hold a replica of every partition).
  */
 final class AddPartitionsToTxnHandler implements ApiHandler {
 
@@ -29,10 +33,21 @@ final class AddPartitionsToTxnHandler implements ApiHandler {
 
     private final PartitionRegistry partitionRegistry;
     private final TransactionCoordinator transactions;
+    private final Optional<ClusterView> cluster;
 
-    AddPartitionsToTxnHandler(PartitionRegistry partitionRegistry, TransactionCoordinator transactions) {
+    AddPartitionsToTxnHandler(PartitionRegistry partitionRegistry, TransactionCoordinator transactions,
+            Optional<ClusterView> cluster) {
         this.partitionRegistry = partitionRegistry;
         this.transactions = transactions;
+        this.cluster = cluster;
+    }
+
+    private boolean exists(TopicPartition tp) {
+        if (cluster.isEmpty()) {
+            return partitionRegistry.get(tp) != null;
+        }
+        TopicImage topic = cluster.get().image().topic(tp.topic());
+        return topic != null && topic.partition(tp.partition()) != null;
     }
 
     @Override
@@ -68,7 +83,7 @@ final class AddPartitionsToTxnHandler implements ApiHandler {
             boolean verifyOnly, List<TopicPartition> partitions, short version) {
         Map<TopicPartition, Errors> unknown = new LinkedHashMap<>();
         for (TopicPartition tp : partitions) {
-            if (partitionRegistry.get(tp) == null) {
+            if (!exists(tp)) {
                 unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
             }
         }

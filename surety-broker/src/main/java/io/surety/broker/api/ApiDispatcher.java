@@ -58,8 +58,8 @@ public final class ApiDispatcher {
                         .orElseGet(() -> new MetadataHandler(services.config().topics(), topics, partitions,
                                 topicOperations, localNode)),
                 new ProduceHandler(topics, partitions, services.flusher(), services.metrics().topics(),
-                        transactionVerifier(services.config().transactions(), transactions), clock, services.timer(),
-                        services.replicaServing()),
+                        transactionVerifier(services.config().transactions(), transactions), clock,
+                        services.timer(), services.replicaServing(), remoteVerification(services)),
                 new FetchHandler(topics, partitions, services.metrics().topics(),
                         new FetchWaiting(clock, services.timer(), services.handlerPool(), services.watchers()),
                         services.replicaServing()),
@@ -87,7 +87,7 @@ public final class ApiDispatcher {
                 new DeleteGroupsHandler(groups),
                 new ConsumerGroupHeartbeatHandler(groups),
                 new ConsumerGroupDescribeHandler(groups),
-                new AddPartitionsToTxnHandler(partitions, transactions),
+                new AddPartitionsToTxnHandler(partitions, transactions, cluster),
                 new AddOffsetsToTxnHandler(transactions),
                 new EndTxnHandler(transactions),
                 new TxnOffsetCommitHandler(transactions),
@@ -95,7 +95,8 @@ public final class ApiDispatcher {
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(partitions),
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
-                new WriteTxnMarkersHandler(partitions, services.flusher(), clock)));
+                new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
+                        services.replicaServing().logEndWatchers(), services.timer(), clock))));
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
         cluster.ifPresent(view -> all.add(new DescribeQuorumHandler(view)));
         cluster.ifPresent(view -> all.add(new AlterPartitionReassignmentsHandler(view)));
@@ -109,13 +110,26 @@ public final class ApiDispatcher {
      * coordinator's published transactions, or nothing when
      * {@code transaction.partition.verification.enable=false}. The coordinator's view is read at
      * each check, so building the table needs no running coordinator (the network layer's tests
-     * build it without one).
+     * build it without one). In cluster mode it is used while this node runs the coordinator
+     * ({@link #remoteVerification} otherwise).
      */
     private static TransactionVerifier transactionVerifier(TransactionConfig config, TransactionCoordinator transactions) {
         if (!config.verificationEnabled()) {
             return TransactionVerifier.NONE;
         }
         return (producerId, epoch, partition) -> transactions.view().verify(producerId, epoch, partition);
+    }
+
+    /**
+     * Cluster mode with verification on: a leader whose coordinator runs on another node asks it
+     * (AddPartitionsToTxn verify-only) before a batch opens a transaction in a partition.
+     */
+    private static Optional<ProduceHandler.RemoteVerification> remoteVerification(BrokerServices services) {
+        if (!services.config().transactions().verificationEnabled()) {
+            return Optional.empty();
+        }
+        return services.cluster().map(view -> new ProduceHandler.RemoteVerification(view,
+                new RemotelyVerifiedAppends(services.coordinatorVerification(), services.handlerPool())));
     }
 
     /** Registers one handler per API key; the keys must be exactly the {@code served} rows of {@link ServedVersions}. */

@@ -21,7 +21,8 @@ import java.util.function.IntSupplier;
  * reads it: it gives each handler, as constructor parameters, just the services that handler
  * uses. Immutable holder; each service states its own thread-safety. {@code cluster} is present in
  * cluster mode only: the handlers that describe or change the cluster then answer from the
- * committed metadata and the controller instead of this node's registries.
+ * committed metadata and the controller instead of this node's registries, and
+ * {@code coordinatorVerification} reaches the transaction coordinator when it runs on another node.
  */
 public record BrokerServices(
         BrokerConfig config,
@@ -40,7 +41,8 @@ public record BrokerServices(
         IntSupplier boundPort,
         BrokerMetrics metrics,
         Optional<ClusterView> cluster,
-        ReplicaServing replicaServing) {
+        ReplicaServing replicaServing,
+        CoordinatorVerification coordinatorVerification) {
 
     /** The services of a single node: no follower fetches from it and nothing is proposed. */
     public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
@@ -48,6 +50,7 @@ public record BrokerServices(
             ProducerIdAllocator producerIds, GroupCoordinator groups, TransactionCoordinator transactions, Clock clock,
             ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics) {
         this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
-                clock, timer, handlerPool, boundPort, metrics, Optional.empty(), ReplicaServing.singleNode());
+                clock, timer, handlerPool, boundPort, metrics, Optional.empty(), ReplicaServing.singleNode(),
+                CoordinatorVerification.UNREACHABLE);
     }
 }

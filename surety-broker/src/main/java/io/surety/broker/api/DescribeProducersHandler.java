@@ -60,7 +60,8 @@ final class DescribeProducersHandler implements ApiHandler {
             out.activeProducers().add(new ProducerState().setProducerId(producer.producerId())
                     .setProducerEpoch(producer.epoch()).setLastSequence(producer.lastSequence())
                     .setLastTimestamp(producer.lastTimestampMs())
-                    .setCoordinatorEpoch(producer.currentTxnStartOffset() >= 0 ? ControlBatches.COORDINATOR_EPOCH : -1)
+                    .setCoordinatorEpoch(producer.currentTxnStartOffset() >= 0
+                            ? Math.max(producer.coordinatorEpoch(), ControlBatches.COORDINATOR_EPOCH) : -1)
                     .setCurrentTxnStartOffset(producer.currentTxnStartOffset()));
         }
         return out.setErrorCode(Errors.NONE.code());

@@ -3,16 +3,12 @@ package io.surety.broker.api;
 import io.surety.broker.api.ClusterDescription.LiveBroker;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
 
@@ -28,10 +24,6 @@ final class FindCoordinatorHandler implements ApiHandler {
 
     private final BrokerNode localNode;
     private final Optional<ClusterView> cluster;
-    /** Transactional ids already reported, so a retrying producer logs one line, not one per retry. */
-    private final Set<String> refusedTransactionalIds = ConcurrentHashMap.newKeySet();
-    private static final int MAX_REPORTED_IDS = 1_000;
-    private static final Logger LOG = LoggerFactory.getLogger(FindCoordinatorHandler.class);
 
     FindCoordinatorHandler(BrokerNode localNode, Optional<ClusterView> cluster) {
         this.localNode = localNode;
@@ -74,32 +66,12 @@ final class FindCoordinatorHandler implements ApiHandler {
             return out.setErrorCode(Errors.INVALID_REQUEST.code())
                     .setErrorMessage(type == CoordinatorType.GROUP ? "Empty group id" : "Empty transactional id");
         }
-        if (cluster.isPresent() && type == CoordinatorType.TRANSACTION) {
-            return refuseTransactions(key, out);
-        }
         if (cluster.isPresent()) {
             return inCluster(cluster.get(), listener, out);
         }
         var node = localNode.metadataBroker();
         return out.setNodeId(node.nodeId()).setHost(node.host()).setPort(node.port()).setErrorCode(Errors.NONE.code())
                 .setErrorMessage(null);
-    }
-
-    /**
-     * Interim, until the transaction coordinator runs on the quorum: a cluster refuses transactional
-     * producers. Its coordinator would write commit markers only to the replicas on its own node,
-     * whatever their role, so no transaction could be made atomic across leaders. The producer keeps
-     * asking (Kafka's clients retry COORDINATOR_NOT_AVAILABLE until max.block.ms); the broker's log
-     * says why, once per transactional id.
-     */
-    private Coordinator refuseTransactions(String transactionalId, Coordinator out) {
-        if (refusedTransactionalIds.size() < MAX_REPORTED_IDS && refusedTransactionalIds.add(transactionalId)) {
-            LOG.warn("Refused transactional producer '{}': transactions are not supported in cluster mode yet "
-                    + "(a single node supports them); use an idempotent producer without transactional.id",
-                    transactionalId);
-        }
-        return out.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
-                .setErrorMessage("Transactions are not supported in cluster mode yet");
     }
 
     /** The node leading the coordinator quorum group, at its endpoint on {@code listener}. */

@@ -15,6 +15,8 @@ import io.surety.broker.record.ProducedBatch;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -68,20 +70,47 @@ final class ProduceHandler implements ApiHandler {
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final ReplicaServing replicas;
+    private final Optional<RemoteVerification> remoteVerification;
+
+    /**
+     * Cluster mode with verification on: where the coordinator runs, and the appends that wait for
+     * its answer when that is another node.
+     *
+     * @param view    the cluster, which names the coordinator ({@link ClusterView#coordinatorId})
+     * @param appends the appends verified with a remote coordinator
+     */
+    record RemoteVerification(ClusterView view, RemotelyVerifiedAppends appends) {
+
+        /** The coordinator's node when it is not this one; {@link ClusterDescription#NO_NODE} when it is. */
+        int coordinatorElsewhere() {
+            OptionalInt coordinator = view.coordinatorId();
+            if (coordinator.isEmpty()) {
+                return UNKNOWN_COORDINATOR;
+            }
+            return coordinator.getAsInt() == view.nodeId() ? ClusterDescription.NO_NODE : coordinator.getAsInt();
+        }
+    }
+
+    /** A coordinator to ask while the coordinator group has no leader: the question fails, and the producer retries. */
+    static final int UNKNOWN_COORDINATOR = -2;
 
     /** A handler for partitions without other replicas (tests of the single-node path). */
     ProduceHandler(TopicRegistry topics, PartitionRegistry partitions, GroupCommitFlusher flusher,
             TopicMetrics topicMetrics, TransactionVerifier verifier, Clock clock) {
-        this(topics, partitions, flusher, topicMetrics, verifier, clock, null, ReplicaServing.singleNode());
+        this(topics, partitions, flusher, topicMetrics, verifier, clock, null, ReplicaServing.singleNode(),
+                Optional.empty());
     }
 
     /**
      * @param timer    where acks=all waits on replicated leaders are timed out
      * @param replicas the watchers of followers' fetches, woken by appends on replicated leaders
+     * @param remoteVerification present in cluster mode with verification on: while the coordinator
+     *     runs elsewhere, a batch opening a transaction here is verified by it, and {@code verifier}
+     *     (this node's coordinator) is used only while it runs here
      */
     ProduceHandler(TopicRegistry topics, PartitionRegistry partitions, GroupCommitFlusher flusher,
             TopicMetrics topicMetrics, TransactionVerifier verifier, Clock clock, ScheduledExecutorService timer,
-            ReplicaServing replicas) {
+            ReplicaServing replicas, Optional<RemoteVerification> remoteVerification) {
         this.topics = topics;
         this.partitions = partitions;
         this.flusher = flusher;
@@ -90,6 +119,7 @@ final class ProduceHandler implements ApiHandler {
         this.clock = clock;
         this.timer = timer;
         this.replicas = replicas;
+        this.remoteVerification = remoteVerification;
     }
 
     @Override
@@ -116,7 +146,7 @@ final class ProduceHandler implements ApiHandler {
                     .setTopicId(topicData.topicId());
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
                 PartitionProduceResponse result = appendOne(topic, topicData, partitionData, nowMs, acks,
-                        request.version(), nowMs + Math.max(0, data.timeoutMs()), durable);
+                        request.version(), nowMs + Math.max(0, data.timeoutMs()), data.transactionalId(), durable);
                 anyFailed |= result.errorCode() != Errors.NONE.code();
                 topicResponse.partitionResponses().add(result);
             }
@@ -134,7 +164,7 @@ final class ProduceHandler implements ApiHandler {
 
     private PartitionProduceResponse appendOne(TopicInfo topic, ProduceRequestData.TopicProduceData topicData,
             ProduceRequestData.PartitionProduceData partitionData, long nowMs, short acks, short version,
-            long deadlineMs, List<CompletableFuture<Void>> durable) {
+            long deadlineMs, String transactionalId, List<CompletableFuture<Void>> durable) {
         PartitionProduceResponse out = new PartitionProduceResponse().setIndex(partitionData.index())
                 .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
         Partition partition = topic == null ? null
@@ -167,7 +197,27 @@ final class ProduceHandler implements ApiHandler {
             return out.setErrorCode(Errors.INVALID_RECORD.code())
                     .setErrorMessage("A transactional batch must carry a producer id");
         }
-        AppendOutcome outcome = partition.append(batch, nowMs, verifier, version >= FIRST_ABORTABLE_VERSION, acks == -1);
+        boolean abortableErrors = version >= FIRST_ABORTABLE_VERSION;
+        int coordinator = remoteVerification.map(RemoteVerification::coordinatorElsewhere).orElse(ClusterDescription.NO_NODE);
+        if (batch.isTransactional() && coordinator != ClusterDescription.NO_NODE
+                && remoteVerification.get().appends().needsVerification(partition, batch.producerId())) {
+            durable.add(remoteVerification.get().appends().append(partition, batch, transactionalId, coordinator, nowMs,
+                    abortableErrors, acks == -1).thenCompose(outcome -> {
+                        List<CompletableFuture<Void>> waits = new ArrayList<>();
+                        appended(topic, partition, batch, outcome, nowMs, acks, deadlineMs, out, waits);
+                        return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+                    }));
+            return out;
+        }
+        AppendOutcome outcome = partition.append(batch, nowMs, coordinator == ClusterDescription.NO_NODE ? verifier
+                : RemotelyVerifiedAppends.RETRY, abortableErrors, acks == -1);
+        return appended(topic, partition, batch, outcome, nowMs, acks, deadlineMs, out, durable);
+    }
+
+    /** What follows an append: the answer's fields, and the waits for durability and replication. */
+    private PartitionProduceResponse appended(TopicInfo topic, Partition partition, ProducedBatch batch,
+            AppendOutcome outcome, long nowMs, short acks, long deadlineMs, PartitionProduceResponse out,
+            List<CompletableFuture<Void>> durable) {
         if (outcome.error() != Errors.NONE) {
             return out.setErrorCode(outcome.error().code()).setErrorMessage(outcome.message());
         }

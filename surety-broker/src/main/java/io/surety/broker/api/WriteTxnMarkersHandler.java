@@ -1,10 +1,7 @@
 package io.surety.broker.api;
 
-import io.surety.broker.partition.AppendOutcome;
-import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.Partition;
 import io.surety.broker.partition.PartitionRegistry;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,21 +18,27 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 
 /**
- * WriteTxnMarkers v1-2: appends COMMIT or ABORT markers to partitions, answered once they are
- * durable. The coordinator of this node writes its markers directly; this request is what
+ * WriteTxnMarkers v1-2: appends COMMIT or ABORT markers to the partitions this node leads, each
+ * answered as an acks=all batch ({@link LeaderMarkerAppender}): once durable and past the high
+ * watermark, or REQUEST_TIMED_OUT after {@link #MARKER_TIMEOUT_MS}. A partition this node does
+ * not lead gets NOT_LEADER_OR_FOLLOWER; a marker older than the producer's epoch
+ * INVALID_PRODUCER_EPOCH; a marker whose coordinator epoch is older than the last one this leader
+ * took for the producer TRANSACTION_COORDINATOR_FENCED (Kafka's rule). In cluster mode the
+ * transaction coordinator sends it for partitions led elsewhere; on any node it is also what
  * {@code Admin.abortTransaction} (and {@code kafka-transactions abort}) sends to close a hanging
- * transaction by hand. A marker older than the producer's epoch gets INVALID_PRODUCER_EPOCH.
+ * transaction by hand.
  */
 final class WriteTxnMarkersHandler implements ApiHandler {
 
-    private final PartitionRegistry partitions;
-    private final GroupCommitFlusher flusher;
-    private final Clock clock;
+    /** How long a marker waits for the high watermark: Kafka's request.timeout.ms default, which its coordinator uses. */
+    static final long MARKER_TIMEOUT_MS = 30_000;
 
-    WriteTxnMarkersHandler(PartitionRegistry partitions, GroupCommitFlusher flusher, Clock clock) {
+    private final PartitionRegistry partitions;
+    private final LeaderMarkerAppender appender;
+
+    WriteTxnMarkersHandler(PartitionRegistry partitions, LeaderMarkerAppender appender) {
         this.partitions = partitions;
-        this.flusher = flusher;
-        this.clock = clock;
+        this.appender = appender;
     }
 
     @Override
@@ -46,9 +49,8 @@ final class WriteTxnMarkersHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         WriteTxnMarkersRequestData data = ((WriteTxnMarkersRequest) request.body()).data();
-        long nowMs = clock.millis();
         WriteTxnMarkersResponseData response = new WriteTxnMarkersResponseData();
-        List<CompletableFuture<Void>> durable = new ArrayList<>();
+        List<CompletableFuture<Void>> answered = new ArrayList<>();
         for (WritableTxnMarker marker : data.markers()) {
             WritableTxnMarkerResult result = new WritableTxnMarkerResult().setProducerId(marker.producerId());
             for (WritableTxnMarkerTopic topic : marker.topics()) {
@@ -59,16 +61,9 @@ final class WriteTxnMarkersHandler implements ApiHandler {
                     if (partition == null) {
                         out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
                     } else {
-                        AppendOutcome outcome = partition.appendMarker(marker.producerId(), marker.producerEpoch(),
-                                marker.transactionResult(), nowMs);
-                        out.setErrorCode(outcome.error().code());
-                        if (outcome.error() == Errors.NONE) {
-                            durable.add(flusher.awaitDurable(partition, outcome.endOffset())
-                                    .exceptionally(e -> {
-                                        out.setErrorCode(Errors.KAFKA_STORAGE_ERROR.code());
-                                        return null;
-                                    }));
-                        }
+                        answered.add(appender.append(partition, marker.producerId(), marker.producerEpoch(),
+                                        marker.transactionResult(), marker.coordinatorEpoch(), MARKER_TIMEOUT_MS)
+                                .thenAccept(error -> out.setErrorCode(error.code())));
                     }
                     topicResult.partitions().add(out);
                 }
@@ -76,7 +71,7 @@ final class WriteTxnMarkersHandler implements ApiHandler {
             }
             response.markers().add(result);
         }
-        return CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new))
+        return CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new))
                 .thenApply(done -> new ApiResponse.Send(response));
     }
 }

@@ -19,7 +19,9 @@ import io.surety.broker.record.ControlBatches;
 import io.surety.broker.record.ProducedBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.TopicPartition;
@@ -59,6 +61,11 @@ public final class Partition {
     /** Replaced whole only by a truncation (under the lock); read by read_committed fetches for its aborted index. */
     private volatile ProducerStateTable producers;
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Producers whose first batch of a transaction here is being verified with a remote coordinator,
+     * each with the guard of that verification; a marker removes the producer's. Guarded by {@link #lock}.
+     */
+    private final Map<Long, Object> verificationGuards = new HashMap<>();
     private final HighWatermarkListener listener;
     private volatile String offlineReason;
     /** First offset of the oldest open transaction, or -1; written under the lock, read by fetches. */
@@ -114,7 +121,8 @@ public final class Partition {
             } else if (header.hasProducerId()) {
                 ControlBatches.Kind kind = ControlBatches.kindOf(control);
                 if (kind != ControlBatches.Kind.OTHER) {
-                    producers.replayMarker(header, kind == ControlBatches.Kind.COMMIT);
+                    producers.replayMarker(header, kind == ControlBatches.Kind.COMMIT,
+                            ControlBatches.coordinatorEpochOf(control));
                 }
             }
         };
@@ -300,12 +308,58 @@ public final class Partition {
         }
     }
 
+    /** Whether {@code producerId} has a transaction open in this partition. */
+    public boolean hasOpenTransaction(long producerId) {
+        lock.lock();
+        try {
+            return producers.hasOpenTransaction(producerId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts verifying, with a coordinator on another node, that {@code producerId}'s transaction
+     * includes this partition (KIP-890's verification guard): returns the guard an append made
+     * after the answer must still find in place ({@link #holdsVerification}). A marker for the
+     * producer removes it, so an answer that predates the marker cannot open a transaction the
+     * marker already closed. A verification under way for the producer keeps its guard.
+     */
+    public Object beginVerification(long producerId) {
+        lock.lock();
+        try {
+            return verificationGuards.computeIfAbsent(producerId, id -> new Object());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code guard} of {@link #beginVerification} is still in place for {@code producerId}. */
+    public boolean holdsVerification(long producerId, Object guard) {
+        lock.lock();
+        try {
+            return verificationGuards.get(producerId) == guard;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Appends the coordinator's COMMIT or ABORT marker for {@code producerId}: its transaction here
      * (if one is open) ends, and the marker's epoch fences older epochs of the producer. The
      * outcome's end offset is what must be durable before the transaction may complete.
      */
     public AppendOutcome appendMarker(long producerId, short producerEpoch, boolean commit, long nowMs) {
+        return appendMarker(producerId, producerEpoch, commit, ControlBatches.COORDINATOR_EPOCH, nowMs);
+    }
+
+    /**
+     * {@link #appendMarker(long, short, boolean, long)} from the coordinator of {@code coordinatorEpoch}:
+     * refused with TRANSACTION_COORDINATOR_FENCED when this replica's log holds a marker for the
+     * producer from a newer coordinator epoch (Kafka's rule).
+     */
+    public AppendOutcome appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+            long nowMs) {
         long visibleBefore = log.highWatermark();
         AppendOutcome outcome;
         lock.lock();
@@ -321,9 +375,14 @@ public final class Partition {
                 return AppendOutcome.failed(Errors.INVALID_PRODUCER_EPOCH, "Marker epoch " + producerEpoch
                         + " of producer " + producerId + " is older than its epoch " + current + " in " + topicPartition);
             }
+            if (producers.isCoordinatorFenced(producerId, coordinatorEpoch)) {
+                return AppendOutcome.failed(Errors.TRANSACTION_COORDINATOR_FENCED, "Marker of coordinator epoch "
+                        + coordinatorEpoch + " for producer " + producerId + " is older than coordinator epoch "
+                        + producers.coordinatorEpochOf(producerId).orElse(-1) + " seen in " + topicPartition);
+            }
             long baseOffset = log.logEndOffset();
             ByteBuffer marker = ControlBatches.marker(baseOffset, nowMs, leader.leaderEpoch(), producerId, producerEpoch,
-                    commit);
+                    commit, coordinatorEpoch);
             BatchHeader header = ControlBatches.header(marker);
             try {
                 log.append(header, marker, nowMs);
@@ -334,6 +393,8 @@ public final class Partition {
                 return AppendOutcome.failed(Errors.KAFKA_STORAGE_ERROR, storageFailure("marker append", e));
             }
             producers.completeTransaction(producerId, producerEpoch, commit, baseOffset, nowMs);
+            producers.coordinatorEpochTaken(producerId, coordinatorEpoch);
+            verificationGuards.remove(producerId);
             firstUnstableOffset = producers.firstUnstableOffset();
             outcome = new AppendOutcome(Errors.NONE, null, baseOffset, -1, log.logStartOffset(), header.nextOffset());
         } finally {
@@ -502,6 +563,7 @@ public final class Partition {
             if (offlineReason == null) {
                 log.applyRetention(nowMs);
                 producers.expire(nowMs, producerExpirationMs);
+                verificationGuards.keySet().removeIf(producerId -> producers.epochOf(producerId) < 0);
                 producers.trimBelow(log.logStartOffset());
             }
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -34,10 +35,15 @@ public final class ProducerStateTable {
     /** First offset of each open transaction → its producer. */
     private final TreeMap<Long, Long> openTransactions = new TreeMap<>();
     private final AbortedTransactions aborted = new AbortedTransactions();
+    private final CoordinatorEpochs coordinatorEpochs = new CoordinatorEpochs();
 
-    /** One producer's state, for DescribeProducers. */
+    /**
+     * One producer's state, for DescribeProducers.
+     *
+     * @param coordinatorEpoch the newest coordinator epoch of its markers here, -1 before any
+     */
     public record ProducerSnapshot(long producerId, short epoch, int lastSequence, long lastTimestampMs,
-            long currentTxnStartOffset) {
+            long currentTxnStartOffset, int coordinatorEpoch) {
     }
 
     /** Checks a batch of producer {@code producerId} before it is appended. */
@@ -151,9 +157,31 @@ public final class ProducerStateTable {
                 header.isTransactional());
     }
 
-    /** Rebuilds state from a stored COMMIT or ABORT marker (start-up scan). */
-    public void replayMarker(BatchHeader header, boolean commit) {
+    /**
+     * Rebuilds state from a stored COMMIT or ABORT marker (start-up scan, a follower's appends),
+     * written by the coordinator of {@code coordinatorEpoch}.
+     */
+    public void replayMarker(BatchHeader header, boolean commit, int coordinatorEpoch) {
         completeTransaction(header.producerId(), header.producerEpoch(), commit, header.baseOffset(), header.maxTimestamp());
+        coordinatorEpochTaken(header.producerId(), coordinatorEpoch);
+    }
+
+    /**
+     * Whether a marker for {@code producerId} from the coordinator of {@code coordinatorEpoch} is
+     * fenced: a marker of a newer coordinator epoch is already here (TRANSACTION_COORDINATOR_FENCED).
+     */
+    public boolean isCoordinatorFenced(long producerId, int coordinatorEpoch) {
+        return coordinatorEpochs.isFenced(producerId, coordinatorEpoch);
+    }
+
+    /** The newest coordinator epoch of {@code producerId}'s markers here, if any. */
+    public OptionalInt coordinatorEpochOf(long producerId) {
+        return coordinatorEpochs.of(producerId);
+    }
+
+    /** Records that a marker for {@code producerId} from the coordinator of {@code coordinatorEpoch} is in the log. */
+    public void coordinatorEpochTaken(long producerId, int coordinatorEpoch) {
+        coordinatorEpochs.taken(producerId, coordinatorEpoch);
     }
 
     /**
@@ -174,7 +202,8 @@ public final class ProducerStateTable {
     public List<ProducerSnapshot> snapshot() {
         List<ProducerSnapshot> out = new ArrayList<>();
         producers.forEach((id, entry) -> out.add(new ProducerSnapshot(id, entry.epoch(),
-                entry.hasBatches() ? entry.lastSequence() : -1, entry.lastTimestampMs(), entry.currentTxnFirstOffset())));
+                entry.hasBatches() ? entry.lastSequence() : -1, entry.lastTimestampMs(), entry.currentTxnFirstOffset(),
+                coordinatorEpochs.of(id).orElse(-1))));
         return out;
     }
 
@@ -190,6 +219,9 @@ public final class ProducerStateTable {
                 it.remove();
                 removed++;
             }
+        }
+        if (removed > 0) {
+            coordinatorEpochs.retainOnly(producers::containsKey);
         }
         return removed;
     }

@@ -21,7 +21,7 @@ import org.apache.kafka.common.record.internal.RecordBatch;
  */
 public final class ControlBatches {
 
-    /** The coordinator epoch written into markers: a single node never changes coordinator. */
+    /** The coordinator epoch of a single node's markers: its coordinator never changes. */
     public static final int COORDINATOR_EPOCH = 0;
 
     private ControlBatches() {
@@ -37,12 +37,19 @@ public final class ControlBatches {
 
     /**
      * A marker batch at {@code baseOffset}, already stamped with its final offset and leader epoch,
-     * ready to append. Returns a buffer whose position..limit is exactly the batch.
+     * ready to append, written by the coordinator of {@link #COORDINATOR_EPOCH}. Returns a buffer whose
+     * position..limit is exactly the batch.
      */
     public static ByteBuffer marker(long baseOffset, long timestampMs, int leaderEpoch, long producerId,
             short producerEpoch, boolean commit) {
+        return marker(baseOffset, timestampMs, leaderEpoch, producerId, producerEpoch, commit, COORDINATOR_EPOCH);
+    }
+
+    /** {@link #marker(long, long, int, long, short, boolean)} written by the coordinator of {@code coordinatorEpoch}. */
+    public static ByteBuffer marker(long baseOffset, long timestampMs, int leaderEpoch, long producerId,
+            short producerEpoch, boolean commit, int coordinatorEpoch) {
         EndTransactionMarker marker = new EndTransactionMarker(commit ? ControlRecordType.COMMIT : ControlRecordType.ABORT,
-                COORDINATOR_EPOCH);
+                coordinatorEpoch);
         return MemoryRecords.withEndTransactionMarker(baseOffset, timestampMs, leaderEpoch, producerId, producerEpoch,
                 marker).buffer();
     }
@@ -50,6 +57,23 @@ public final class ControlBatches {
     /** The header of a batch built by {@link #marker}. */
     public static BatchHeader header(ByteBuffer batch) {
         return BatchHeader.read(batch, batch.position());
+    }
+
+    /**
+     * The coordinator epoch of the stored COMMIT or ABORT marker {@code batch} (whole,
+     * position..limit); -1 when it is another kind of control batch or cannot be read.
+     */
+    public static int coordinatorEpochOf(ByteBuffer batch) {
+        try {
+            Iterator<? extends RecordBatch> batches = MemoryRecords.readableRecords(batch.duplicate()).batches().iterator();
+            if (!batches.hasNext()) {
+                return -1;
+            }
+            Iterator<Record> records = batches.next().iterator();
+            return records.hasNext() ? EndTransactionMarker.deserialize(records.next()).coordinatorEpoch() : -1;
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** Reads what the stored control batch {@code batch} (whole, position..limit) says. */

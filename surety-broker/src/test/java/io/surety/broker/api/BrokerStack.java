@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -66,7 +67,7 @@ public final class BrokerStack implements AutoCloseable {
         fetch = new FetchHandler(fixture.topics, fixture.partitions, fixture.metrics.topics(),
                 new FetchWaiting(fixture.clock, timer, Runnable::run, fixture.watchers), serving);
         produce = new ProduceHandler(fixture.topics, fixture.partitions, fixture.flusher, fixture.metrics.topics(),
-                TransactionVerifier.NONE, fixture.clock, timer, serving);
+                TransactionVerifier.NONE, fixture.clock, timer, serving, Optional.empty());
         flusherThread = new Thread(fixture.flusher, "flusher-" + nodeId);
         flusherThread.start();
     }

@@ -182,16 +182,19 @@ class ClusterDescribeHandlersTest {
     }
 
     @Test
-    void shouldRefuseTransactionalProducersWhileTransactionsAreSingleNodeOnly() {
-        FakeClusterView live = new FakeClusterView(1, config).broker(1, false).broker(2, false);
+    void shouldAnswerTransactionalIdsWithTheGroupsCoordinator() {
+        FakeClusterView live = new FakeClusterView(1, config).broker(1, false).broker(2, false).coordinator(2);
 
         FindCoordinatorResponseData response = (FindCoordinatorResponseData) send(live, new FindCoordinatorRequest.Builder(
                 new FindCoordinatorRequestData().setKeyType(CoordinatorType.TRANSACTION.id())
                         .setCoordinatorKeys(List.of("txn"))).build((short) 4));
+        FindCoordinatorResponseData groups = (FindCoordinatorResponseData) send(live, new FindCoordinatorRequest.Builder(
+                new FindCoordinatorRequestData().setKeyType(CoordinatorType.GROUP.id())
+                        .setCoordinatorKeys(List.of("g"))).build((short) 4));
 
-        assertThat(response.coordinators()).extracting(c -> c.errorCode(), c -> c.errorMessage())
-                .containsExactly(tuple(Errors.COORDINATOR_NOT_AVAILABLE.code(),
-                        "Transactions are not supported in cluster mode yet"));
+        assertThat(response.coordinators()).extracting(c -> c.errorCode(), c -> c.nodeId())
+                .containsExactly(tuple(Errors.NONE.code(), 2));
+        assertThat(groups.coordinators()).extracting(c -> c.nodeId()).containsExactly(2);
     }
 
     @Test
@@ -242,6 +245,7 @@ class ClusterDescribeHandlersTest {
     /** What the dispatcher is built from, with only what the cluster paths use. */
     static BrokerServices services(BrokerConfig config, BrokerMetrics metrics, Optional<ClusterView> view) {
         return new BrokerServices(config, new ClusterIdentity(FakeClusterView.CLUSTER_ID, 1), null, null, null, null,
-                null, null, null, null, null, null, null, () -> 9092, metrics, view, ReplicaServing.singleNode());
+                null, null, null, null, null, null, null, () -> 9092, metrics, view, ReplicaServing.singleNode(),
+                CoordinatorVerification.UNREACHABLE);
     }
 }

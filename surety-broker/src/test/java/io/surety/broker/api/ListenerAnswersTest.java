@@ -42,7 +42,7 @@ class ListenerAnswersTest {
 
     private final FakeClusterView cluster = new FakeClusterView(1, ClusterDescribeHandlersTest.dispatcherConfig())
             .broker(1, false, List.of(PLAINTEXT, INTERNAL)).broker(2, false, List.of(PLAINTEXT, INTERNAL))
-            .broker(3, false, List.of(PLAINTEXT)).controller(1);
+            .broker(3, false, List.of(PLAINTEXT)).controller(1).coordinator(1);
     private final ApiDispatcher dispatcher = ClusterDescribeHandlersTest.dispatcher(cluster);
 
     ListenerAnswersTest() {
@@ -129,9 +129,9 @@ class ListenerAnswersTest {
 
     @Test
     void shouldAnswerCoordinatorNotAvailableWhenTheCoordinatorLacksTheListener() {
-        FakeClusterView lowestWithoutInternal = new FakeClusterView(2, ClusterDescribeHandlersTest.dispatcherConfig())
-                .broker(1, false, List.of(PLAINTEXT)).broker(2, false, List.of(PLAINTEXT, INTERNAL));
-        ApiDispatcher onNode2 = ClusterDescribeHandlersTest.dispatcher(lowestWithoutInternal);
+        FakeClusterView coordinatorWithoutInternal = new FakeClusterView(2, ClusterDescribeHandlersTest.dispatcherConfig())
+                .broker(1, false, List.of(PLAINTEXT)).broker(2, false, List.of(PLAINTEXT, INTERNAL)).coordinator(1);
+        ApiDispatcher onNode2 = ClusterDescribeHandlersTest.dispatcher(coordinatorWithoutInternal);
 
         FindCoordinatorResponseData onInternal = (FindCoordinatorResponseData) ClusterDescribeHandlersTest.send(
                 onNode2, HandlerFixture.request(findGroupCoordinator(), INTERNAL));

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchRequestData.FetchPartition;
@@ -190,7 +191,7 @@ class ReplicaFetchHandlerTest {
         assertThat(waiting).isNotDone();
 
         ProduceHandler produce = new ProduceHandler(fixture.topics, fixture.partitions, fixture.flusher,
-                fixture.metrics.topics(), TransactionVerifier.NONE, fixture.clock, timer, serving);
+                fixture.metrics.topics(), TransactionVerifier.NONE, fixture.clock, timer, serving, Optional.empty());
         ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(30_000);
         data.topicData().add(new ProduceRequestData.TopicProduceData().setName("events"));
         data.topicData().iterator().next().partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -60,7 +61,7 @@ class ReplicatedProduceHandlerTest {
         timer.setRemoveOnCancelPolicy(true);
         handler = new ProduceHandler(fixture.topics, fixture.partitions, fixture.flusher, fixture.metrics.topics(),
                 TransactionVerifier.NONE, fixture.clock, timer,
-                new ReplicaServing(new PartitionWatchers(), IsrChangeSink.NONE, monotonicMs::get));
+                new ReplicaServing(new PartitionWatchers(), IsrChangeSink.NONE, monotonicMs::get), Optional.empty());
         HandlerFixture.lead(partition, 1, List.of(1, 2, 3), List.of(1, 2, 3), 2);
     }
 
