@@ -1,6 +1,7 @@
 package io.surety.check.run;
 
 import io.surety.check.checker.HistoryChecker;
+import io.surety.check.fault.ClusterScope;
 import io.surety.check.fault.FaultInjector;
 import io.surety.check.fault.FaultSchedule;
 import io.surety.check.fault.FaultTargets;
@@ -12,6 +13,8 @@ import io.surety.check.report.Progress;
 import io.surety.check.report.ProgressLine;
 import io.surety.check.result.CheckSummary;
 import io.surety.check.cluster.ChildBrokerTarget;
+import io.surety.check.cluster.ClusterRoles;
+import io.surety.check.cluster.ClusterTarget;
 import io.surety.check.cluster.ExternalTarget;
 import io.surety.check.cluster.Target;
 import io.surety.check.workload.AckTally;
@@ -32,6 +35,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -40,6 +44,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -56,6 +64,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class CheckRun {
 
     private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CLUSTER_FORM_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TRANSACTION_PROBE_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
@@ -66,6 +76,10 @@ public final class CheckRun {
 
     private final CheckOptions options;
     private final ProgressLine progress;
+    /** The guarantees run: those asked for, less exactly-once on a cluster that refuses transactions. */
+    private List<Guarantee> guarantees;
+    /** Why a guarantee asked for was not run, or null. */
+    private String notRun;
     private final List<Path> historyFiles = new ArrayList<>();
     private final Map<Guarantee, ProducerFleet> producers = new EnumMap<>(Guarantee.class);
     private final Map<Guarantee, ConsumerWorker> consumers = new EnumMap<>(Guarantee.class);
@@ -80,6 +94,9 @@ public final class CheckRun {
     private long startNs;
     private Target target;
     private FaultProxy proxy;
+    /** The proxies the workload's clients go through: one, or one per node of a cluster. */
+    private List<FaultProxy> proxies = List.of();
+    private ClusterRoles roles;
     private Admin admin;
     private HistoryWriter history;
     private FaultInjector injector;
@@ -88,6 +105,7 @@ public final class CheckRun {
     public CheckRun(CheckOptions options, ProgressLine progress) {
         this.options = options;
         this.progress = progress;
+        this.guarantees = options.guarantees();
     }
 
     /**
@@ -117,7 +135,8 @@ public final class CheckRun {
         startNs = System.nanoTime();
         boolean complete = false;
         String stoppedBecause = null;
-        String description = options.startsItsOwnBroker() ? "Surety broker started by the check" : options.bootstrapServers();
+        String description = options.startsACluster() ? options.brokers() + "-node Surety cluster started by the check"
+                : options.startsItsOwnBroker() ? "Surety broker started by the check" : options.bootstrapServers();
         try {
             Files.createDirectories(options.workDirectory().resolve("history"));
             Path runHistory = options.workDirectory().resolve("history").resolve("run.jsonl");
@@ -131,8 +150,9 @@ public final class CheckRun {
             runTraffic();
             boolean stoppedEarly = interrupted;
             boolean finished = finish();
-            complete = finished && !stoppedEarly;
-            stoppedBecause = !finished ? abortedDuring() : stoppedEarly ? "interrupted before the end of the traffic" : null;
+            complete = finished && !stoppedEarly && notRun == null;
+            stoppedBecause = !finished ? abortedDuring() : stoppedEarly ? "interrupted before the end of the traffic"
+                    : notRun;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stoppedBecause = "interrupted during " + phase;
@@ -164,12 +184,20 @@ public final class CheckRun {
     }
 
     private void startTarget() throws InterruptedException {
-        phase = options.startsItsOwnBroker() ? "starting a Surety broker" : "reaching the cluster";
+        phase = options.startsACluster() ? "starting a " + options.brokers() + "-node Surety cluster"
+                : options.startsItsOwnBroker() ? "starting a Surety broker" : "reaching the cluster";
         showProgress();
-        target = options.startsItsOwnBroker()
-                ? ChildBrokerTarget.start(options.workDirectory(), options.partitions())
-                : new ExternalTarget(options.bootstrapServers(), options.restartCommand(),
-                        options.workDirectory().resolve("restart-command.log"));
+        if (options.startsACluster()) {
+            ClusterTarget cluster = ClusterTarget.start(options.workDirectory(), options.brokers(), options.partitions());
+            target = cluster;
+            notes.add("the " + options.brokers() + "-node cluster was formatted and started in "
+                    + String.format(Locale.ROOT, "%.1f", cluster.startMs() / 1000.0) + " s");
+        } else {
+            target = options.startsItsOwnBroker()
+                    ? ChildBrokerTarget.start(options.workDirectory(), options.partitions())
+                    : new ExternalTarget(options.bootstrapServers(), options.restartCommand(),
+                            options.workDirectory().resolve("restart-command.log"));
+        }
         admin = Admin.create(Map.of("bootstrap.servers", target.bootstrapServers(),
                 "client.id", "surety-check-admin", "request.timeout.ms", "10000",
                 "default.api.timeout.ms", String.valueOf(REACH_TIMEOUT.toMillis())));
@@ -179,27 +207,42 @@ public final class CheckRun {
             throw new IllegalStateException("cannot reach the cluster at " + target.bootstrapServers() + " within "
                     + REACH_TIMEOUT.toSeconds() + " s (" + rootMessage(e) + ")", e);
         }
+        if (target instanceof ClusterTarget cluster) {
+            proxies = cluster.clientProxies();
+            roles = new ClusterRoles(cluster.bootstrapServers());
+            return;
+        }
         String[] first = target.bootstrapServers().split(",")[0].trim().split(":");
         proxy = FaultProxy.builder(first[0], Integer.parseInt(first[1])).name("check").rewriteBrokerAddresses(true).start();
+        proxies = List.of(proxy);
+    }
+
+    /** What the workload's clients bootstrap from: the proxies. */
+    private String workloadBootstrapServers() {
+        return target instanceof ClusterTarget cluster ? cluster.proxiedBootstrapServers() : proxy.address();
     }
 
     private void startTraffic() throws InterruptedException {
         phase = "creating topics";
         showProgress();
         String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-        settings = new WorkloadSettings(options.producerSettings(), options.consumerSettings(), proxy.address(), runId);
+        settings = new WorkloadSettings(options.producerSettings(), options.consumerSettings(), workloadBootstrapServers(),
+                runId);
+        if (target instanceof ClusterTarget && guarantees.contains(Guarantee.EXACTLY_ONCE)) {
+            leaveOutExactlyOnceWithoutTransactions();
+        }
         List<NewTopic> topics = new ArrayList<>();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             topics.add(newTopic(settings.topic(guarantee)));
         }
-        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE)) {
+        if (guarantees.contains(Guarantee.EXACTLY_ONCE)) {
             topics.add(newTopic(settings.outputTopic()));
         }
         createTopics(topics);
 
         phase = "starting consumers";
         showProgress();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             boolean exactlyOnce = guarantee == Guarantee.EXACTLY_ONCE;
             Properties consumerSettings = settings.consumer(guarantee);
             resetsToLatest.put(guarantee, "latest".equals(consumerSettings.getProperty("auto.offset.reset")));
@@ -218,7 +261,7 @@ public final class CheckRun {
 
         phase = "starting producers";
         showProgress();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             Properties producerSettings = settings.producer(guarantee);
             ProducerFleet fleet = new ProducerFleet(guarantee, settings.topic(guarantee), producerSettings,
                     options.workDirectory(), options.rate(), options.recordSize());
@@ -226,8 +269,18 @@ public final class CheckRun {
             fleet.start();
         }
         awaitFirstAcknowledgements();
-        FaultSchedule schedule = FaultSchedule.standard(options.traffic(), options.guarantees(), options.faults());
-        injector = new FaultInjector(schedule, new FaultTargets(proxy, target, producers, consumers), history);
+        FaultSchedule schedule;
+        FaultTargets faultTargets;
+        if (target instanceof ClusterTarget cluster) {
+            schedule = FaultSchedule.cluster(options.traffic(), guarantees, options.faults());
+            Guarantee watched = guarantees.contains(Guarantee.AT_LEAST_ONCE) ? Guarantee.AT_LEAST_ONCE : guarantees.get(0);
+            faultTargets = new FaultTargets(proxies, target, producers, consumers, Optional.of(new ClusterScope(cluster,
+                    roles, settings.topic(watched), settings.group(watched), settings.topic(watched))));
+        } else {
+            schedule = FaultSchedule.standard(options.traffic(), guarantees, options.faults());
+            faultTargets = new FaultTargets(proxy, target, producers, consumers);
+        }
+        injector = new FaultInjector(schedule, faultTargets, history);
     }
 
     /**
@@ -300,7 +353,10 @@ public final class CheckRun {
         phase = "healing faults";
         showProgress();
         injector.stop();
-        proxy.heal();
+        proxies.forEach(FaultProxy::heal);
+        if (target instanceof ClusterTarget cluster) {
+            cluster.healAll();
+        }
         if (brokerLost()) {
             return false;
         }
@@ -323,14 +379,14 @@ public final class CheckRun {
         phase = "reading the logs back";
         showProgress();
         Map<Guarantee, Map<Integer, Long>> ends = new EnumMap<>(Guarantee.class);
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             ends.put(guarantee, LogDrain.read(target.bootstrapServers(), settings.topic(guarantee),
                     guarantee == Guarantee.EXACTLY_ONCE, EventType.LOG_READ, guarantee.label(), history, DRAIN_TIMEOUT,
                     () -> aborted));
         }
 
         phase = "letting the consumers catch up";
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             showProgress();
             if (aborted) {
                 return false;
@@ -347,7 +403,7 @@ public final class CheckRun {
         for (ConsumerWorker worker : consumers.values()) {
             worker.stop(CONSUMER_STOP_GRACE);
         }
-        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE) && !aborted) {
+        if (guarantees.contains(Guarantee.EXACTLY_ONCE) && !aborted) {
             phase = "reading the exactly-once output";
             showProgress();
             LogDrain.read(target.bootstrapServers(), settings.outputTopic(), true, EventType.OUTPUT_READ,
@@ -359,7 +415,7 @@ public final class CheckRun {
 
     private void showProgress() {
         Map<String, Progress.Counts> counts = new LinkedHashMap<>();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             ProducerFleet fleet = producers.get(guarantee);
             ConsumerWorker worker = consumers.get(guarantee);
             counts.put(guarantee.label(), new Progress.Counts(fleet == null ? 0 : acks.count(fleet.historyFiles()),
@@ -371,19 +427,78 @@ public final class CheckRun {
     }
 
     private NewTopic newTopic(String name) {
-        return new NewTopic(name, Optional.of(options.partitions()), Optional.empty());
+        return new NewTopic(name, Optional.of(options.partitions()), target.replicationFactor())
+                .configs(target.topicConfigs());
     }
 
+    /**
+     * Creates the check's topics. A cluster just started may still be electing its controller or
+     * registering its brokers, so there a failure is retried for {@link #CLUSTER_FORM_TIMEOUT}.
+     */
     private void createTopics(List<NewTopic> topics) throws InterruptedException {
-        try {
-            admin.createTopics(topics).all().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the check's topics: " + rootMessage(e), e);
+        long deadlineNs = System.nanoTime() + (target instanceof ClusterTarget ? CLUSTER_FORM_TIMEOUT : Duration.ZERO)
+                .toNanos();
+        List<NewTopic> missing = new ArrayList<>(topics);
+        while (true) {
+            try {
+                createMissing(missing);
+                return;
+            } catch (IllegalStateException e) {
+                if (System.nanoTime() - deadlineNs > 0) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(500);
             }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the cluster did not create the check's topics within "
-                    + REACH_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    /** Creates the topics of {@code missing}, removing each one created (or found existing). */
+    private void createMissing(List<NewTopic> missing) throws InterruptedException {
+        Map<String, KafkaFuture<Void>> created = admin.createTopics(missing).values();
+        IllegalStateException failure = null;
+        for (Map.Entry<String, KafkaFuture<Void>> topic : created.entrySet()) {
+            try {
+                topic.getValue().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                missing.removeIf(t -> t.name().equals(topic.getKey()));
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    missing.removeIf(t -> t.name().equals(topic.getKey()));
+                } else {
+                    failure = new IllegalStateException("cannot create the check's topics: " + rootMessage(e), e);
+                }
+            } catch (TimeoutException e) {
+                failure = new IllegalStateException("the cluster did not create the check's topics within "
+                        + REACH_TIMEOUT.toSeconds() + " s", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /**
+     * Transactions in cluster mode may not be served by the cluster (a Surety build before they were
+     * finished): a transactional producer is tried once, and if it cannot initialize, exactly-once is
+     * left out and the run says so — it is marked incomplete with the reason, never a silent 0.
+     */
+    private void leaveOutExactlyOnceWithoutTransactions() {
+        Properties probe = new Properties();
+        probe.put("bootstrap.servers", target.bootstrapServers());
+        probe.put("transactional.id", settings.topic(Guarantee.EXACTLY_ONCE) + "-probe");
+        probe.put("max.block.ms", String.valueOf(TRANSACTION_PROBE_TIMEOUT.toMillis()));
+        probe.put("key.serializer", ByteArraySerializer.class.getName());
+        probe.put("value.serializer", ByteArraySerializer.class.getName());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(probe)) {
+            producer.initTransactions();
+        } catch (KafkaException e) {
+            notRun = "exactly-once was not run: the cluster did not let a transactional producer start within "
+                    + TRANSACTION_PROBE_TIMEOUT.toSeconds() + " s (" + rootMessage(e) + "); transactions in cluster "
+                    + "mode may not be built in this Surety";
+            notes.add(notRun);
+            List<Guarantee> left = new ArrayList<>(guarantees);
+            left.remove(Guarantee.EXACTLY_ONCE);
+            guarantees = List.copyOf(left);
+            history.write(HistoryEvent.note(EventType.RUN_START, null, "check", notRun));
         }
     }
 
@@ -420,6 +535,9 @@ public final class CheckRun {
         if (proxy != null) {
             proxy.close();
         }
+        if (roles != null) {
+            roles.close();
+        }
         if (target != null) {
             target.close();
         }
@@ -429,7 +547,7 @@ public final class CheckRun {
     }
 
     private String labels() {
-        return String.join(", ", options.guarantees().stream().map(Guarantee::label).toList());
+        return String.join(", ", guarantees.stream().map(Guarantee::label).toList());
     }
 
     private static String rootMessage(Throwable error) {
