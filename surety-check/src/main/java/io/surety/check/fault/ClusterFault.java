@@ -1,5 +1,6 @@
 package io.surety.check.fault;
 
+import io.surety.check.checker.Acks1Scenario;
 import io.surety.check.cluster.ClusterRoles.PartitionRoles;
 import java.util.Map;
 import java.util.Optional;
@@ -15,11 +16,6 @@ import java.util.Optional;
  * @param situation who led what when it was aimed, empty before
  */
 public record ClusterFault(FaultKind kind, int victim, String situation) implements Fault {
-
-    /** In the name of a {@link FaultKind#CUT_LEADER_CRASH} that struck while followers were in the ISR. */
-    public static final String REACHABLE = "loss scenario reachable";
-    /** In the name of one that struck with the leader alone in the ISR: a clean failover cannot lose acks=1 records. */
-    public static final String UNREACHABLE = "loss scenario not reachable, no follower in the ISR";
 
     public ClusterFault {
         if (!kind.clusterOnly()) {
@@ -42,7 +38,7 @@ public record ClusterFault(FaultKind kind, int victim, String situation) impleme
             case LEADER_PAUSE -> "partition leader SIGSTOP past its session";
             case REPLICATION_CUT -> "replication links cut 4 s";
             case BROKER_ISOLATED -> "node isolated 5 s";
-            case CUT_LEADER_CRASH -> "replication cut, then acks=1 leader kill -9";
+            case CUT_LEADER_CRASH -> Acks1Scenario.FAULT_NAME;
             default -> throw new IllegalStateException(kind + " is not a cluster fault");
         };
         if (situation.isEmpty()) {
@@ -116,7 +112,7 @@ public record ClusterFault(FaultKind kind, int victim, String situation) impleme
         }
         boolean reachable = roles.isr().stream().anyMatch(id -> id != roles.leader());
         return new ClusterFault(FaultKind.CUT_LEADER_CRASH, roles.leader(), "acks=1 partition 0 ISR " + roles.isr()
-                + (reachable ? ": " + REACHABLE : ": " + UNREACHABLE)
+                + (reachable ? ": " + Acks1Scenario.REACHABLE : ": " + Acks1Scenario.UNREACHABLE)
                 + "; when hit: " + scope.roles().describe(scope.topic(), scope.group()));
     }
 }

@@ -70,6 +70,11 @@ public final class ConsoleReport {
         }
         out.append('\n');
         table(out, summary.results(), ansi);
+        for (GuaranteeResult r : summary.results()) {
+            if (r.guarantee().equals("acks=1")) {
+                out.append("acks=1: ").append(r.promise()).append('\n');
+            }
+        }
 
         List<String> violations = new ArrayList<>();
         for (GuaranteeResult r : summary.results()) {

@@ -60,7 +60,7 @@ public final class CheckCommand implements Callable<Integer> {
     List<String> guarantees = List.of("at-most-once", "at-least-once", "exactly-once");
 
     @Option(names = "--duration", paramLabel = "SECONDS",
-            description = "How long the producers send (default 45 s, 150 s with --brokers 3; at least 10).")
+            description = "How long the producers send (default 45 s, 120 s with --brokers 3; at least 10).")
     Integer durationSeconds;
 
     @Option(names = "--brokers", defaultValue = "1", paramLabel = "N",
@@ -183,7 +183,7 @@ public final class CheckCommand implements Callable<Integer> {
             throw bad("--brokers starts a cluster of its own; with --bootstrap-server the check proxies a single "
                     + "broker of yours (restart commands per broker are not built yet)");
         }
-        int durationSeconds = this.durationSeconds != null ? this.durationSeconds : brokers > 1 ? 150 : 45;
+        int durationSeconds = this.durationSeconds != null ? this.durationSeconds : brokers > 1 ? 120 : 45;
         if (durationSeconds < 10) {
             throw bad("--duration must be at least 10 seconds, so the faults fit in the traffic");
         }

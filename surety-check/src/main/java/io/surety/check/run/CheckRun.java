@@ -1,5 +1,6 @@
 package io.surety.check.run;
 
+import io.surety.check.checker.Guarantees;
 import io.surety.check.checker.HistoryChecker;
 import io.surety.check.fault.ClusterScope;
 import io.surety.check.fault.FaultInjector;
@@ -82,6 +83,8 @@ public final class CheckRun {
     private String notRun;
     private final List<Path> historyFiles = new ArrayList<>();
     private final Map<Guarantee, ProducerFleet> producers = new EnumMap<>(Guarantee.class);
+    /** The acks=1 row's producer, on a cluster only. */
+    private ProducerFleet acks1;
     private final Map<Guarantee, ConsumerWorker> consumers = new EnumMap<>(Guarantee.class);
     private final Map<Guarantee, Boolean> resetsToLatest = new EnumMap<>(Guarantee.class);
     private final AckTally acks = new AckTally();
@@ -238,6 +241,9 @@ public final class CheckRun {
         if (guarantees.contains(Guarantee.EXACTLY_ONCE)) {
             topics.add(newTopic(settings.outputTopic()));
         }
+        if (target instanceof ClusterTarget) {
+            topics.add(newTopic(settings.acks1Topic()));
+        }
         createTopics(topics);
 
         phase = "starting consumers";
@@ -268,6 +274,11 @@ public final class CheckRun {
             producers.put(guarantee, fleet);
             fleet.start();
         }
+        if (target instanceof ClusterTarget) {
+            acks1 = new ProducerFleet(Guarantees.ACKS_1, false, settings.acks1Topic(), settings.acks1Producer(),
+                    options.workDirectory(), options.rate(), options.recordSize());
+            acks1.start();
+        }
         awaitFirstAcknowledgements();
         FaultSchedule schedule;
         FaultTargets faultTargets;
@@ -275,7 +286,7 @@ public final class CheckRun {
             schedule = FaultSchedule.cluster(options.traffic(), guarantees, options.faults());
             Guarantee watched = guarantees.contains(Guarantee.AT_LEAST_ONCE) ? Guarantee.AT_LEAST_ONCE : guarantees.get(0);
             faultTargets = new FaultTargets(proxies, target, producers, consumers, Optional.of(new ClusterScope(cluster,
-                    roles, settings.topic(watched), settings.group(watched), settings.topic(watched))));
+                    roles, settings.topic(watched), settings.group(watched), settings.acks1Topic())));
         } else {
             schedule = FaultSchedule.standard(options.traffic(), guarantees, options.faults());
             faultTargets = new FaultTargets(proxy, target, producers, consumers);
@@ -291,13 +302,13 @@ public final class CheckRun {
     private void awaitFirstAcknowledgements() throws InterruptedException {
         phase = "waiting for the first acknowledgements";
         long deadline = System.nanoTime() + FIRST_ACK_TIMEOUT.toNanos();
-        for (Map.Entry<Guarantee, ProducerFleet> fleet : producers.entrySet()) {
+        for (Map.Entry<String, ProducerFleet> fleet : fleets().entrySet()) {
             while (acks.count(fleet.getValue().historyFiles()) == 0) {
                 if (interrupted) {
                     return;
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("the " + fleet.getKey().label() + " producer had no record "
+                    throw new IllegalStateException("the " + fleet.getKey() + " producer had no record "
                             + "acknowledged within " + FIRST_ACK_TIMEOUT.toSeconds() + " s of starting (its log: "
                             + options.workDirectory().resolve("logs") + ")");
                 }
@@ -364,7 +375,7 @@ public final class CheckRun {
         phase = "stopping producers";
         showProgress();
         List<Thread> stopping = new ArrayList<>();
-        for (ProducerFleet fleet : producers.values()) {
+        for (ProducerFleet fleet : fleets().values()) {
             Thread thread = new Thread(fleet::stop, "stop-producer");
             thread.start();
             stopping.add(thread);
@@ -383,6 +394,11 @@ public final class CheckRun {
             ends.put(guarantee, LogDrain.read(target.bootstrapServers(), settings.topic(guarantee),
                     guarantee == Guarantee.EXACTLY_ONCE, EventType.LOG_READ, guarantee.label(), history, DRAIN_TIMEOUT,
                     () -> aborted));
+        }
+
+        if (acks1 != null) {
+            LogDrain.read(target.bootstrapServers(), settings.acks1Topic(), false, EventType.LOG_READ, Guarantees.ACKS_1,
+                    history, DRAIN_TIMEOUT, () -> aborted);
         }
 
         phase = "letting the consumers catch up";
@@ -421,9 +437,22 @@ public final class CheckRun {
             counts.put(guarantee.label(), new Progress.Counts(fleet == null ? 0 : acks.count(fleet.historyFiles()),
                     worker == null ? 0 : worker.processed()));
         }
+        if (acks1 != null) {
+            counts.put(Guarantees.ACKS_1, new Progress.Counts(acks.count(acks1.historyFiles()), 0));
+        }
         String active = injector == null ? null : injector.active();
         progress.update(new Progress((System.nanoTime() - startNs) / 1_000_000, options.traffic().toMillis(), phase,
                 counts, active == null ? List.of() : List.of(active)));
+    }
+
+    /** Every producer fleet by the row its records count in: each guarantee's, then the acks=1 row's. */
+    private Map<String, ProducerFleet> fleets() {
+        Map<String, ProducerFleet> fleets = new LinkedHashMap<>();
+        producers.forEach((guarantee, fleet) -> fleets.put(guarantee.label(), fleet));
+        if (acks1 != null) {
+            fleets.put(Guarantees.ACKS_1, acks1);
+        }
+        return fleets;
     }
 
     private NewTopic newTopic(String name) {
@@ -504,7 +533,7 @@ public final class CheckRun {
 
     private List<Path> allHistoryFiles() {
         List<Path> files = new ArrayList<>(historyFiles);
-        producers.values().forEach(fleet -> files.addAll(fleet.historyFiles()));
+        fleets().values().forEach(fleet -> files.addAll(fleet.historyFiles()));
         return files.stream().filter(Files::exists).toList();
     }
 
@@ -528,7 +557,7 @@ public final class CheckRun {
                 Thread.currentThread().interrupt();
             }
         }
-        producers.values().forEach(ProducerFleet::close);
+        fleets().values().forEach(ProducerFleet::close);
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
