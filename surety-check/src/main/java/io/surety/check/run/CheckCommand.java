@@ -140,7 +140,8 @@ public final class CheckCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         CheckOptions options = options();
         out.println("surety check: " + String.join(", ", options.guarantees().stream().map(Guarantee::label).toList())
-                + (options.startsACluster() ? " against a " + options.brokers() + "-node Surety cluster it starts"
+                + (options.startsACluster() ? ", and acks=1, against a " + options.brokers()
+                        + "-node Surety cluster it starts"
                         : options.startsItsOwnBroker() ? " against a Surety broker it starts"
                         : " against " + options.bootstrapServers())
                 + "; work directory " + options.workDirectory());

@@ -163,11 +163,12 @@ public final class CheckRun {
             stoppedBecause = aborted ? abortedDuring() : "stopped during " + phase + ": " + e.getMessage();
         } finally {
             stopFaults();
-            if (complete && injector != null && !injector.failed().isEmpty()) {
+            boolean onlyNotRun = notRun != null && notRun.equals(stoppedBecause);
+            if ((complete || onlyNotRun) && injector != null && !injector.failed().isEmpty()) {
                 complete = false;
                 stoppedBecause = (injector.failed().size() == 1 ? "a fault failed" : injector.failed().size()
                         + " faults failed") + ", so the run did not get the faults it asked for: "
-                        + String.join("; ", injector.failed());
+                        + String.join("; ", injector.failed()) + (notRun == null ? "" : "; " + notRun);
             }
             if (history != null) {
                 history.write(HistoryEvent.note(EventType.RUN_END, null, "check", complete ? "complete" : stoppedBecause));
@@ -527,7 +528,6 @@ public final class CheckRun {
             List<Guarantee> left = new ArrayList<>(guarantees);
             left.remove(Guarantee.EXACTLY_ONCE);
             guarantees = List.copyOf(left);
-            history.write(HistoryEvent.note(EventType.RUN_START, null, "check", notRun));
         }
     }
 
