@@ -162,7 +162,7 @@ public final class CheckCommand implements Callable<Integer> {
             ConsoleReport.print(summary, files, out);
             run.notes().forEach(note -> out.println("note: " + note));
             out.println("history and client logs: " + options.workDirectory());
-            if (!summary.complete()) {
+            if (!summary.complete() || !summary.notRun().isEmpty()) {
                 return NOT_DONE;
             }
             return summary.passed() ? PASSED : VIOLATED;

@@ -79,7 +79,7 @@ public final class CheckRun {
     private final ProgressLine progress;
     /** The guarantees run: those asked for, less exactly-once on a cluster that refuses transactions. */
     private List<Guarantee> guarantees;
-    /** Why a guarantee asked for was not run, or null. */
+    /** Why exactly-once, asked for, was not run, or null. */
     private String notRun;
     private final List<Path> historyFiles = new ArrayList<>();
     private final Map<Guarantee, ProducerFleet> producers = new EnumMap<>(Guarantee.class);
@@ -153,9 +153,8 @@ public final class CheckRun {
             runTraffic();
             boolean stoppedEarly = interrupted;
             boolean finished = finish();
-            complete = finished && !stoppedEarly && notRun == null;
-            stoppedBecause = !finished ? abortedDuring() : stoppedEarly ? "interrupted before the end of the traffic"
-                    : notRun;
+            complete = finished && !stoppedEarly;
+            stoppedBecause = !finished ? abortedDuring() : stoppedEarly ? "interrupted before the end of the traffic" : null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stoppedBecause = "interrupted during " + phase;
@@ -163,12 +162,11 @@ public final class CheckRun {
             stoppedBecause = aborted ? abortedDuring() : "stopped during " + phase + ": " + e.getMessage();
         } finally {
             stopFaults();
-            boolean onlyNotRun = notRun != null && notRun.equals(stoppedBecause);
-            if ((complete || onlyNotRun) && injector != null && !injector.failed().isEmpty()) {
+            if (complete && injector != null && !injector.failed().isEmpty()) {
                 complete = false;
                 stoppedBecause = (injector.failed().size() == 1 ? "a fault failed" : injector.failed().size()
                         + " faults failed") + ", so the run did not get the faults it asked for: "
-                        + String.join("; ", injector.failed()) + (notRun == null ? "" : "; " + notRun);
+                        + String.join("; ", injector.failed());
             }
             if (history != null) {
                 history.write(HistoryEvent.note(EventType.RUN_END, null, "check", complete ? "complete" : stoppedBecause));
@@ -184,7 +182,7 @@ public final class CheckRun {
         }
         phase = "checking";
         return HistoryChecker.summarize(HistoryReader.readAll(allHistoryFiles()), description, startedAt, complete,
-                stoppedBecause);
+                stoppedBecause, notRun == null ? Map.of() : Map.of(Guarantee.EXACTLY_ONCE.label(), notRun));
     }
 
     private void startTarget() throws InterruptedException {
@@ -521,10 +519,9 @@ public final class CheckRun {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(probe)) {
             producer.initTransactions();
         } catch (KafkaException e) {
-            notRun = "exactly-once was not run: the cluster did not let a transactional producer start within "
+            notRun = "the cluster did not let a transactional producer start within "
                     + TRANSACTION_PROBE_TIMEOUT.toSeconds() + " s (" + rootMessage(e) + "); transactions in cluster "
                     + "mode may not be built in this Surety";
-            notes.add(notRun);
             List<Guarantee> left = new ArrayList<>(guarantees);
             left.remove(Guarantee.EXACTLY_ONCE);
             guarantees = List.copyOf(left);
