@@ -68,14 +68,17 @@ public final class ClusterTarget implements Target {
         }
         String clusterId = newClusterId();
         Map<Integer, ClusterNode> nodes = new LinkedHashMap<>();
+        List<FaultProxy> proxies = new ArrayList<>();
         try {
             List<JvmProcess> formats = new ArrayList<>();
             Map<Integer, List<String>> overrides = new LinkedHashMap<>();
             for (int id = 1; id <= count; id++) {
                 FaultProxy client = FaultProxy.builder("127.0.0.1", port(ports, id, 1)).name("node-" + id + "-client")
                         .listenPort(port(ports, id, 4)).start();
+                proxies.add(client);
                 FaultProxy replication = FaultProxy.builder("127.0.0.1", port(ports, id, 2))
                         .name("node-" + id + "-replication").listenPort(port(ports, id, 5)).start();
+                proxies.add(replication);
                 overrides.put(id, overrides(nodeConfig(runDirectory, id, ports, voters.toString(), partitions,
                         client, replication)));
                 JvmProcess node = nodeProcess(runDirectory.resolve("node-" + id + ".log"), overrides.get(id));
@@ -95,6 +98,7 @@ public final class ClusterTarget implements Target {
             nodes.values().forEach(ClusterNode::awaitStarted);
         } catch (RuntimeException e) {
             nodes.values().forEach(ClusterNode::close);
+            proxies.forEach(FaultProxy::close);
             throw new IllegalStateException("the Surety cluster did not start: " + e.getMessage(), e);
         }
         return new ClusterTarget(nodes, (System.nanoTime() - startNs) / 1_000_000);

@@ -45,11 +45,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * One check: starts (or reaches) the cluster, puts the fault proxy in front of it, runs each
@@ -66,7 +61,6 @@ public final class CheckRun {
 
     private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration CLUSTER_FORM_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration TRANSACTION_PROBE_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
@@ -207,7 +201,7 @@ public final class CheckRun {
             admin.describeCluster().nodes().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot reach the cluster at " + target.bootstrapServers() + " within "
-                    + REACH_TIMEOUT.toSeconds() + " s (" + rootMessage(e) + ")", e);
+                    + REACH_TIMEOUT.toSeconds() + " s (" + Causes.root(e) + ")", e);
         }
         if (target instanceof ClusterTarget cluster) {
             proxies = cluster.clientProxies();
@@ -243,7 +237,8 @@ public final class CheckRun {
         if (target instanceof ClusterTarget) {
             topics.add(newTopic(settings.acks1Topic()));
         }
-        createTopics(topics);
+        TopicCreation.create(admin, topics, REACH_TIMEOUT,
+                target instanceof ClusterTarget ? CLUSTER_FORM_TIMEOUT : Duration.ZERO);
 
         phase = "starting consumers";
         showProgress();
@@ -460,68 +455,14 @@ public final class CheckRun {
     }
 
     /**
-     * Creates the check's topics. A cluster just started may still be electing its controller or
-     * registering its brokers, so there a failure is retried for {@link #CLUSTER_FORM_TIMEOUT}.
-     */
-    private void createTopics(List<NewTopic> topics) throws InterruptedException {
-        long deadlineNs = System.nanoTime() + (target instanceof ClusterTarget ? CLUSTER_FORM_TIMEOUT : Duration.ZERO)
-                .toNanos();
-        List<NewTopic> missing = new ArrayList<>(topics);
-        while (true) {
-            try {
-                createMissing(missing);
-                return;
-            } catch (IllegalStateException e) {
-                if (System.nanoTime() - deadlineNs > 0) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(500);
-            }
-        }
-    }
-
-    /** Creates the topics of {@code missing}, removing each one created (or found existing). */
-    private void createMissing(List<NewTopic> missing) throws InterruptedException {
-        Map<String, KafkaFuture<Void>> created = admin.createTopics(missing).values();
-        IllegalStateException failure = null;
-        for (Map.Entry<String, KafkaFuture<Void>> topic : created.entrySet()) {
-            try {
-                topic.getValue().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                missing.removeIf(t -> t.name().equals(topic.getKey()));
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof TopicExistsException) {
-                    missing.removeIf(t -> t.name().equals(topic.getKey()));
-                } else {
-                    failure = new IllegalStateException("cannot create the check's topics: " + rootMessage(e), e);
-                }
-            } catch (TimeoutException e) {
-                failure = new IllegalStateException("the cluster did not create the check's topics within "
-                        + REACH_TIMEOUT.toSeconds() + " s", e);
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    /**
      * Transactions in cluster mode may not be served by the cluster (a Surety build before they were
-     * finished): a transactional producer is tried once, and if it cannot initialize, exactly-once is
-     * left out and the run says so — it is marked incomplete with the reason, never a silent 0.
+     * finished): exactly-once is then left out and the run says why — never a silent 0.
      */
     private void leaveOutExactlyOnceWithoutTransactions() {
-        Properties probe = new Properties();
-        probe.put("bootstrap.servers", target.bootstrapServers());
-        probe.put("transactional.id", settings.topic(Guarantee.EXACTLY_ONCE) + "-probe");
-        probe.put("max.block.ms", String.valueOf(TRANSACTION_PROBE_TIMEOUT.toMillis()));
-        probe.put("key.serializer", ByteArraySerializer.class.getName());
-        probe.put("value.serializer", ByteArraySerializer.class.getName());
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(probe)) {
-            producer.initTransactions();
-        } catch (KafkaException e) {
-            notRun = "the cluster did not let a transactional producer start within "
-                    + TRANSACTION_PROBE_TIMEOUT.toSeconds() + " s (" + rootMessage(e) + "); transactions in cluster "
-                    + "mode may not be built in this Surety";
+        Optional<String> refused = TransactionProbe.refusal(target.bootstrapServers(),
+                settings.topic(Guarantee.EXACTLY_ONCE) + "-probe");
+        if (refused.isPresent()) {
+            notRun = refused.get();
             List<Guarantee> left = new ArrayList<>(guarantees);
             left.remove(Guarantee.EXACTLY_ONCE);
             guarantees = List.copyOf(left);
@@ -574,13 +515,5 @@ public final class CheckRun {
 
     private String labels() {
         return String.join(", ", guarantees.stream().map(Guarantee::label).toList());
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 }
