@@ -315,6 +315,10 @@ public final class CheckRun {
     private void runTraffic() throws InterruptedException {
         phase = "running";
         long trafficStart = System.nanoTime();
+        if (target instanceof ClusterTarget) {
+            notes.add(String.format(Locale.ROOT, "the traffic began %.1f s after the start (cluster, topics, clients)",
+                    (trafficStart - startNs) / 1e9));
+        }
         injector.start();
         long end = trafficStart + options.traffic().toNanos();
         while (!interrupted && System.nanoTime() - end < 0) {
