@@ -64,7 +64,8 @@ public final class HistoryChecker {
         }
         RunClock clock = RunClock.of(ordered);
         List<FaultWindow> faults = FaultWindows.of(ordered, clock);
-        results.replaceAll(r -> Guarantees.ACKS_1.equals(r.guarantee()) ? Acks1Scenario.explain(r, faults) : r);
+        results.replaceAll(r -> Guarantees.ACKS_1.equals(r.guarantee())
+                ? Acks1Scenario.explain(r, faults, byGuarantee.get(Guarantees.ACKS_1), clock) : r);
         Timeline timeline = TimelineBuilder.build(ordered, clock, present);
         return new CheckSummary(target, startedAt, clock.durationMs(), complete, note, results, faults, timeline,
                 notRun);
