@@ -39,6 +39,12 @@ public final class HistoryChecker {
      */
     public static CheckSummary summarize(List<HistoryEvent> history, String target, String startedAt,
                                          boolean complete, String note) {
+        return summarize(history, target, startedAt, complete, note, Map.of());
+    }
+
+    /** As {@link #summarize(List, String, String, boolean, String)}, with guarantees asked for but not run and why. */
+    public static CheckSummary summarize(List<HistoryEvent> history, String target, String startedAt,
+                                         boolean complete, String note, Map<String, String> notRun) {
         List<HistoryEvent> ordered = inTimeOrder(history);
         Map<String, List<HistoryEvent>> byGuarantee = new HashMap<>();
         for (HistoryEvent e : ordered) {
@@ -58,8 +64,11 @@ public final class HistoryChecker {
         }
         RunClock clock = RunClock.of(ordered);
         List<FaultWindow> faults = FaultWindows.of(ordered, clock);
+        results.replaceAll(r -> Guarantees.ACKS_1.equals(r.guarantee())
+                ? Acks1Scenario.explain(r, faults, byGuarantee.get(Guarantees.ACKS_1), clock) : r);
         Timeline timeline = TimelineBuilder.build(ordered, clock, present);
-        return new CheckSummary(target, startedAt, clock.durationMs(), complete, note, results, faults, timeline);
+        return new CheckSummary(target, startedAt, clock.durationMs(), complete, note, results, faults, timeline,
+                notRun);
     }
 
     /**

@@ -23,13 +23,16 @@ final class RecordIndex {
     private final Set<Position> anonymousOutputReads = new HashSet<>();
     /** Exactly-once delivers into an output topic; the other two deliver by processing. */
     private final boolean deliveredByOutput;
+    private final boolean deliveredByLog;
 
-    private RecordIndex(boolean deliveredByOutput) {
+    private RecordIndex(boolean deliveredByOutput, boolean deliveredByLog) {
         this.deliveredByOutput = deliveredByOutput;
+        this.deliveredByLog = deliveredByLog;
     }
 
     static RecordIndex of(String guarantee, List<HistoryEvent> events) {
-        RecordIndex index = new RecordIndex(Guarantees.EXACTLY_ONCE.equals(guarantee));
+        RecordIndex index = new RecordIndex(Guarantees.EXACTLY_ONCE.equals(guarantee),
+                Guarantees.ACKS_1.equals(guarantee));
         for (HistoryEvent event : events) {
             index.add(event);
         }
@@ -100,9 +103,12 @@ final class RecordIndex {
         return records.computeIfAbsent(new RecordKey(e.producer(), e.seq()), k -> new RecordFacts());
     }
 
-    /** Deliveries of one record: PROCESS events, or distinct output positions for exactly-once. */
+    /**
+     * Deliveries of one record: PROCESS events, or distinct output positions for exactly-once, or
+     * distinct positions the final read of the log found for the acks=1 row (which has no consumer).
+     */
     private int deliveries(RecordFacts f) {
-        return deliveredByOutput ? f.outputPositions.size() : f.processEvents;
+        return deliveredByOutput ? f.outputPositions.size() : deliveredByLog ? f.logPositions.size() : f.processEvents;
     }
 
     /** The per-record counts; reordered and offsetsSkipped come from their own detectors. */

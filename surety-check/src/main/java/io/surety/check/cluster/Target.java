@@ -1,5 +1,8 @@
 package io.surety.check.cluster;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * The cluster a check runs against. The workload reaches it through the check's fault proxy;
  * set-up, catch-up checks and the final reads use {@link #bootstrapServers()} directly.
@@ -17,6 +20,16 @@ public interface Target extends AutoCloseable {
 
     /** Crashes the broker the hard way and brings it back; returns once it serves again. */
     void crashAndRestart();
+
+    /** The replication factor of the check's topics, or empty for the cluster's default. */
+    default Optional<Short> replicationFactor() {
+        return Optional.empty();
+    }
+
+    /** Settings of the check's topics beyond the cluster's defaults. */
+    default Map<String, String> topicConfigs() {
+        return Map.of();
+    }
 
     /** Stops what the check started; leaves an external cluster alone. */
     @Override

@@ -1,8 +1,10 @@
 package io.surety.check.fault;
 
+import io.surety.harness.FaultProxy;
 import io.surety.semantics.CrashPoint;
 import io.surety.semantics.Guarantee;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -12,7 +14,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * instantaneous one, after its duration for one that lasts (the proxy heals), after the restart
  * for a crash.
  */
-public sealed interface Fault {
+public sealed interface Fault permits Fault.BrokerCrash, Fault.ConnectionReset, Fault.LostProduceResponses,
+        Fault.BlackHole, Fault.Delay, Fault.ProducerCrash, Fault.ConsumerCrash, ClusterFault {
 
     /** How the fault appears in the history, the table and the charts. */
     String name();
@@ -23,6 +26,17 @@ public sealed interface Fault {
      */
     default Optional<String> inapplicable(FaultTargets targets) {
         return Optional.empty();
+    }
+
+    /**
+     * This fault with its victim chosen now, from what the cluster says at the moment it strikes (a
+     * partition's leader, the controller); its {@link #name()} then says which node it hit and who
+     * led what. Most faults have no choice to make and return themselves.
+     *
+     * @throws RuntimeException when the cluster cannot say who leads
+     */
+    default Fault aimed(FaultTargets targets) {
+        return this;
     }
 
     /**
@@ -48,12 +62,20 @@ public sealed interface Fault {
         return true;
     }
 
+    /** The proxies a network fault acts on; there must be one. */
+    private static List<FaultProxy> proxies(FaultTargets targets) {
+        if (targets.proxies().isEmpty()) {
+            throw new IllegalStateException("no proxy between the clients and the cluster to inject a network fault in");
+        }
+        return targets.proxies();
+    }
+
     /** Lets a proxy fault just injected last for {@code length}, then heals the proxy (also if interrupted). */
     private static void lastFor(Duration length, FaultTargets targets) throws InterruptedException {
         try {
             Thread.sleep(length.toMillis());
         } finally {
-            targets.proxy().heal();
+            proxies(targets).forEach(FaultProxy::heal);
         }
     }
 
@@ -96,7 +118,7 @@ public sealed interface Fault {
 
         @Override
         public void inject(FaultTargets targets) {
-            targets.proxy().resetAll();
+            proxies(targets).forEach(FaultProxy::resetAll);
         }
     }
 
@@ -109,7 +131,7 @@ public sealed interface Fault {
 
         @Override
         public void inject(FaultTargets targets) {
-            targets.proxy().dropResponses(ApiKeys.PRODUCE.id, count);
+            proxies(targets).forEach(proxy -> proxy.dropResponses(ApiKeys.PRODUCE.id, count));
         }
     }
 
@@ -122,7 +144,7 @@ public sealed interface Fault {
 
         @Override
         public void inject(FaultTargets targets) throws InterruptedException {
-            targets.proxy().blackHole();
+            proxies(targets).forEach(FaultProxy::blackHole);
             lastFor(length, targets);
         }
     }
@@ -136,7 +158,7 @@ public sealed interface Fault {
 
         @Override
         public void inject(FaultTargets targets) throws InterruptedException {
-            targets.proxy().delay(delay);
+            proxies(targets).forEach(proxy -> proxy.delay(delay));
             lastFor(length, targets);
         }
     }

@@ -153,11 +153,24 @@ public final class FaultInjector {
     }
 
     /** Injects {@code fault}; returns why the run must end if it failed and ends the run, else empty. */
-    private Optional<String> inject(Fault fault) throws InterruptedException {
-        Optional<String> inapplicable = fault.inapplicable(targets);
+    private Optional<String> inject(Fault scheduled) throws InterruptedException {
+        Optional<String> inapplicable = scheduled.inapplicable(targets);
         if (inapplicable.isPresent()) {
-            LOG.info("skipping {}: {}", fault.name(), inapplicable.get());
-            history.write(HistoryEvent.faultOutcome(EventType.FAULT_SKIPPED, fault.name(), inapplicable.get()));
+            LOG.info("skipping {}: {}", scheduled.name(), inapplicable.get());
+            history.write(HistoryEvent.faultOutcome(EventType.FAULT_SKIPPED, scheduled.name(), inapplicable.get()));
+            return Optional.empty();
+        }
+        Fault fault;
+        try {
+            fault = scheduled.aimed(targets);
+        } catch (RuntimeException e) {
+            String reason = "could not choose its target: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage());
+            LOG.warn("could not inject {}: {}", scheduled.name(), reason, e);
+            history.write(HistoryEvent.faultOutcome(EventType.FAULT_FAILED, scheduled.name(), reason));
+            synchronized (this) {
+                failed.add(scheduled.name() + ": " + reason);
+            }
             return Optional.empty();
         }
         boolean window = !(fault instanceof Fault.ConsumerCrash);

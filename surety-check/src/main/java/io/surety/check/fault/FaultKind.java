@@ -1,25 +1,60 @@
 package io.surety.check.fault;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The kinds of fault a run can inject, as named on the command line ({@code --faults}). */
+/**
+ * The kinds of fault a run can inject, as named on the command line ({@code --faults}). The cluster
+ * kinds need a cluster of several nodes the check started ({@code --brokers 3}); they are on by
+ * default there and never with a single broker.
+ */
 public enum FaultKind {
-    BROKER_CRASH("broker kill -9 and restart on the same data"),
-    CONNECTION_RESET("every proxied connection reset"),
-    LOST_ACKS("produce responses swallowed after the write"),
-    BLACK_HOLE("nothing crosses the proxy for 3 s"),
-    DELAY("300 ms on every chunk for 3 s"),
-    PRODUCER_CRASH("producer process kill -9, a new one started"),
+    BROKER_CRASH("broker kill -9 and restart on the same data (with --brokers: every node at once)", false),
+    CONNECTION_RESET("every proxied connection reset", false),
+    LOST_ACKS("produce responses swallowed after the write", false),
+    BLACK_HOLE("nothing crosses the proxy for 3 s", false),
+    DELAY("300 ms on every chunk for 3 s", false),
+    PRODUCER_CRASH("producer process kill -9, a new one started", false),
     CONSUMER_CRASH_AT_COMMIT("consumer crash at its guarantee's decisive point: after commit before processing "
-            + "(at-most-once), after processing before commit (the others)"),
-    CONSUMER_CRASH_MID_BATCH("consumer crash in the middle of a batch");
+            + "(at-most-once), after processing before commit (the others)", false),
+    CONSUMER_CRASH_MID_BATCH("consumer crash in the middle of a batch", false),
+    LEADER_CRASH("kill -9 of a partition's leader, restarted once another leads", true),
+    FOLLOWER_CRASH("kill -9 of a partition's follower, restarted 2 s later", true),
+    CONTROLLER_CRASH("kill -9 of the active controller (the metadata quorum's leader), restarted once another leads",
+            true),
+    COORDINATOR_CRASH("kill -9 of the group coordinator (the coordinator quorum's leader), restarted once another "
+            + "coordinates", true),
+    LEADER_PAUSE("SIGSTOP of a partition's leader for its broker session and 2 s more, then SIGCONT", true),
+    REPLICATION_CUT("every replication link cut for 4 s (followers fetch nothing)", true),
+    BROKER_ISOLATED("one node cut off from clients and followers for 5 s", true),
+    CUT_LEADER_CRASH("replication from a leader cut, acks=1 records acknowledged by it alone, then the leader "
+            + "kill -9: the acks=1 loss scenario", true);
 
     private final String meaning;
+    private final boolean clusterOnly;
 
-    FaultKind(String meaning) {
+    FaultKind(String meaning, boolean clusterOnly) {
         this.meaning = meaning;
+        this.clusterOnly = clusterOnly;
+    }
+
+    /** Whether this kind needs a cluster of several nodes started by the check. */
+    public boolean clusterOnly() {
+        return clusterOnly;
+    }
+
+    /** The kinds a run injects when {@code --faults} does not say: with several nodes, everything but whole-cluster crashes. */
+    public static Set<FaultKind> defaults(int brokers) {
+        Set<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        for (FaultKind kind : values()) {
+            if (brokers > 1 ? kind != BROKER_CRASH : !kind.clusterOnly) {
+                kinds.add(kind);
+            }
+        }
+        return kinds;
     }
 
     /** The command-line name, e.g. {@code broker-crash}. */

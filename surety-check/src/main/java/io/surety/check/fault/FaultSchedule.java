@@ -60,6 +60,44 @@ public record FaultSchedule(List<Scheduled> faults) {
         return new FaultSchedule(plan.faults);
     }
 
+    /**
+     * The schedule of a cluster the check started, over {@code traffic}: the faults of the single
+     * broker's schedule and every cluster fault, one after another. The acks=1 loss scenario comes
+     * first, while the cluster is fresh; node kills alternate with network faults. A cluster fault
+     * waits for the cluster to heal before it ends, so a fault may start later than planned; one still
+     * due when the traffic ends is skipped, and the report says so.
+     */
+    public static FaultSchedule cluster(Duration traffic, List<Guarantee> guarantees, Set<FaultKind> kinds) {
+        Plan plan = new Plan(traffic.toMillis(), kinds);
+        plan.add(0.02, FaultKind.CONNECTION_RESET, new Fault.ConnectionReset());
+        plan.add(0.04, FaultKind.CUT_LEADER_CRASH, ClusterFault.of(FaultKind.CUT_LEADER_CRASH));
+        plan.add(0.12, FaultKind.LOST_ACKS, new Fault.LostProduceResponses(3));
+        for (Guarantee guarantee : guarantees) {
+            CrashPoint decisive = guarantee == Guarantee.AT_MOST_ONCE
+                    ? CrashPoint.AFTER_COMMIT_BEFORE_PROCESS : CrashPoint.AFTER_PROCESS_BEFORE_COMMIT;
+            plan.add(0.14, FaultKind.CONSUMER_CRASH_AT_COMMIT, new Fault.ConsumerCrash(guarantee, decisive));
+        }
+        plan.add(0.16, FaultKind.LEADER_CRASH, ClusterFault.of(FaultKind.LEADER_CRASH));
+        plan.add(0.24, FaultKind.BLACK_HOLE, new Fault.BlackHole(Duration.ofSeconds(3)));
+        plan.add(0.28, FaultKind.CONTROLLER_CRASH, ClusterFault.of(FaultKind.CONTROLLER_CRASH));
+        plan.add(0.36, FaultKind.REPLICATION_CUT, ClusterFault.of(FaultKind.REPLICATION_CUT));
+        plan.add(0.40, FaultKind.COORDINATOR_CRASH, ClusterFault.of(FaultKind.COORDINATOR_CRASH));
+        double at = 0.48;
+        for (Guarantee guarantee : guarantees) {
+            plan.add(at, FaultKind.PRODUCER_CRASH, new Fault.ProducerCrash(guarantee));
+            at += 0.01;
+        }
+        plan.add(0.52, FaultKind.FOLLOWER_CRASH, ClusterFault.of(FaultKind.FOLLOWER_CRASH));
+        for (Guarantee guarantee : guarantees) {
+            plan.add(0.58, FaultKind.CONSUMER_CRASH_MID_BATCH, new Fault.ConsumerCrash(guarantee, CrashPoint.MID_PROCESSING));
+        }
+        plan.add(0.60, FaultKind.LEADER_PAUSE, ClusterFault.of(FaultKind.LEADER_PAUSE));
+        plan.add(0.68, FaultKind.BROKER_ISOLATED, ClusterFault.of(FaultKind.BROKER_ISOLATED));
+        plan.add(0.74, FaultKind.BROKER_CRASH, new Fault.BrokerCrash());
+        plan.add(0.80, FaultKind.DELAY, new Fault.Delay(Duration.ofMillis(300), Duration.ofSeconds(3)));
+        return new FaultSchedule(plan.faults);
+    }
+
     /** Faults placed at fractions of the traffic, of the kinds asked for. */
     private static final class Plan {
         private final long trafficMs;

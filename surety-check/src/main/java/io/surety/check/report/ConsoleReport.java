@@ -62,6 +62,8 @@ public final class ConsoleReport {
                             ? "the run stopped early" : summary.note()))
                     .append(" The counts cover only what happened before it stopped.\n");
         }
+        summary.notRun().forEach((guarantee, why) -> out.append(paint(ansi, YELLOW, "NOT RUN")).append(": ")
+                .append(guarantee).append(": ").append(Format.sentence(why)).append('\n'));
         for (FaultWindow f : summary.faults()) {
             if (f.status() == FaultStatus.FAILED) {
                 out.append(paint(ansi, RED, "FAULT FAILED")).append(": ").append(f.name()).append(' ')
@@ -70,6 +72,11 @@ public final class ConsoleReport {
         }
         out.append('\n');
         table(out, summary.results(), ansi);
+        for (GuaranteeResult r : summary.results()) {
+            if (r.guarantee().equals("acks=1")) {
+                out.append("acks=1: ").append(r.promise()).append('\n');
+            }
+        }
 
         List<String> violations = new ArrayList<>();
         for (GuaranteeResult r : summary.results()) {
@@ -78,6 +85,7 @@ public final class ConsoleReport {
         out.append('\n');
         if (violations.isEmpty()) {
             out.append(summary.results().isEmpty() ? "No guarantee was checked.\n"
+                    : summary.complete() && !summary.notRun().isEmpty() ? "No violations: every guarantee run kept its promise.\n"
                     : summary.complete() ? "No violations: every guarantee kept its promise.\n"
                     : "No violations seen before the run stopped.\n");
         } else {
@@ -161,6 +169,10 @@ public final class ConsoleReport {
         if (!summary.complete()) {
             return paint(ansi, BOLD + YELLOW, "INCOMPLETE")
                     + ": no violation seen, but the run stopped early, so it proves nothing";
+        }
+        if (!summary.notRun().isEmpty()) {
+            return paint(ansi, BOLD + YELLOW, "INCOMPLETE") + ": every guarantee run kept its promise, but "
+                    + String.join(" and ", summary.notRun().keySet()) + " was not run";
         }
         return paint(ansi, BOLD + GREEN, "PASS") + ": every guarantee kept its promise";
     }

@@ -12,7 +12,7 @@ import java.util.TreeSet;
 /** The order in which the reports list guarantees: as the results list them, then the known ids, then any other. */
 final class Guarantees {
 
-    static final List<String> KNOWN = List.of("at-most-once", "at-least-once", "exactly-once");
+    static final List<String> KNOWN = List.of("at-most-once", "at-least-once", "acks=1", "exactly-once");
 
     private Guarantees() {
     }

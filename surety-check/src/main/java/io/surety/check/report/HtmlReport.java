@@ -139,17 +139,26 @@ public final class HtmlReport {
         if (!summary.complete()) {
             return "no violation seen, but the run stopped early";
         }
+        if (!summary.notRun().isEmpty()) {
+            return "every guarantee run kept its promise, but " + String.join(" and ", summary.notRun().keySet())
+                    + " was not run";
+        }
         return all == 0 ? "no guarantee was checked" : "every guarantee kept its promise";
     }
 
     private static String partialBanner(CheckSummary summary) {
+        StringBuilder notRun = new StringBuilder();
+        summary.notRun().forEach((guarantee, why) -> notRun.append("<div class=\"partial\" role=\"alert\"><strong>")
+                .append(Html.escape(guarantee)).append(" was not run.</strong> ").append(Html.escape(Format.sentence(why)))
+                .append("</div>"));
         if (summary.complete()) {
-            return "";
+            return notRun.toString();
         }
         String why = summary.note() == null || summary.note().isBlank() ? "The run stopped early."
                 : Format.sentence(summary.note());
         return "<div class=\"partial\" role=\"alert\"><strong>Partial run.</strong> " + Html.escape(why)
-                + " The counts below cover only what happened before it stopped, so a PASS here proves nothing.</div>";
+                + " The counts below cover only what happened before it stopped, so a PASS here proves nothing.</div>"
+                + notRun;
     }
 
     /** A banner naming every fault that failed, or "" if none did. */

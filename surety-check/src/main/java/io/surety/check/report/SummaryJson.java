@@ -28,7 +28,7 @@ import java.util.Objects;
  * {
  *   "version": 1,
  *   "target": "...", "startedAt": "...", "durationMs": 60000,
- *   "complete": true, "note": null, "passed": false, "faultsFailed": 0, "faultsSkipped": 0,
+ *   "complete": true, "note": null, "passed": false, "faultsFailed": 0, "faultsSkipped": 0, "notRun": {},
  *   "guarantees": {
  *     "at-most-once": {"promise": "...", "sent": 0, "acknowledged": 0, "failed": 0, "delivered": 0,
  *                      "lost": 0, "lostUnacknowledged": 0, "duplicated": 0, "logDuplicates": 0,
@@ -72,6 +72,8 @@ public final class SummaryJson {
         root.put("passed", summary.passed());
         root.put("faultsFailed", summary.faultsFailed());
         root.put("faultsSkipped", summary.faultsSkipped());
+        ObjectNode notRun = root.putObject("notRun");
+        summary.notRun().forEach(notRun::put);
         ObjectNode guarantees = root.putObject("guarantees");
         for (GuaranteeResult r : summary.results()) {
             ObjectNode g = guarantees.putObject(r.guarantee());
@@ -178,8 +180,10 @@ public final class SummaryJson {
                 ? new Timeline(t.path("bucketMs").asLong(), series(t.path("acknowledgedPerBucket")),
                         series(t.path("deliveredPerBucket")))
                 : null;
+        Map<String, String> notRun = new LinkedHashMap<>();
+        root.path("notRun").properties().forEach(e -> notRun.put(e.getKey(), e.getValue().asText()));
         return new CheckSummary(text(root, "target"), text(root, "startedAt"), root.path("durationMs").asLong(),
-                root.path("complete").asBoolean(false), text(root, "note"), results, faults, timeline);
+                root.path("complete").asBoolean(false), text(root, "note"), results, faults, timeline, notRun);
     }
 
     private static GuaranteeResult result(String guarantee, JsonNode g) {

@@ -1,6 +1,9 @@
 package io.surety.check.result;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything a run measured, as written to summary.json and drawn in index.html.
@@ -14,6 +17,8 @@ import java.util.List;
  * @param results    one per guarantee checked
  * @param faults     the faults of the schedule, on the run's time axis, each with what became of it
  * @param timeline   throughput over time
+ * @param notRun     guarantees asked for that were not run, each with why (exactly-once on a cluster that
+ *                   cannot run transactions); a run with any is not passed
  */
 public record CheckSummary(
         String target,
@@ -23,16 +28,27 @@ public record CheckSummary(
         String note,
         List<GuaranteeResult> results,
         List<FaultWindow> faults,
-        Timeline timeline) {
+        Timeline timeline,
+        Map<String, String> notRun) {
 
     public CheckSummary {
         results = List.copyOf(results);
         faults = List.copyOf(faults);
+        notRun = Collections.unmodifiableMap(new LinkedHashMap<>(notRun));
     }
 
-    /** True when every guarantee kept its promise, the run was complete and no fault failed. */
+    /** A summary in which every guarantee asked for was run. */
+    public CheckSummary(String target, String startedAt, long durationMs, boolean complete, String note,
+                        List<GuaranteeResult> results, List<FaultWindow> faults, Timeline timeline) {
+        this(target, startedAt, durationMs, complete, note, results, faults, timeline, Map.of());
+    }
+
+    /**
+     * True when every guarantee asked for was run and kept its promise, the run was complete and no
+     * fault failed.
+     */
     public boolean passed() {
-        return complete && faultsFailed() == 0 && results.stream().allMatch(r -> r.verdict().passed());
+        return complete && notRun.isEmpty() && faultsFailed() == 0 && results.stream().allMatch(r -> r.verdict().passed());
     }
 
     /** Faults that were tried and failed. */

@@ -24,6 +24,8 @@ import java.util.Set;
  * @param consumerSettings  the user's consumer settings, laid over each guarantee's preset
  * @param reportDirectory   where index.html and summary.json go
  * @param workDirectory     where histories, client logs and the started broker's data go
+ * @param brokers           nodes of the Surety cluster the check starts: 1 (a single broker) or more (a
+ *                          replicated cluster); ignored with {@code bootstrapServers}
  */
 public record CheckOptions(
         List<Guarantee> guarantees,
@@ -37,7 +39,8 @@ public record CheckOptions(
         Map<String, String> producerSettings,
         Map<String, String> consumerSettings,
         Path reportDirectory,
-        Path workDirectory) {
+        Path workDirectory,
+        int brokers) {
 
     public CheckOptions {
         guarantees = List.copyOf(guarantees);
@@ -46,7 +49,21 @@ public record CheckOptions(
         consumerSettings = Map.copyOf(consumerSettings);
     }
 
+    /** Options for a single broker the check starts, or an existing cluster. */
+    public CheckOptions(List<Guarantee> guarantees, Duration traffic, int rate, int recordSize, int partitions,
+                        String bootstrapServers, String restartCommand, Set<FaultKind> faults,
+                        Map<String, String> producerSettings, Map<String, String> consumerSettings, Path reportDirectory,
+                        Path workDirectory) {
+        this(guarantees, traffic, rate, recordSize, partitions, bootstrapServers, restartCommand, faults,
+                producerSettings, consumerSettings, reportDirectory, workDirectory, 1);
+    }
+
     public boolean startsItsOwnBroker() {
         return bootstrapServers == null;
+    }
+
+    /** Whether the check starts a replicated cluster of {@link #brokers()} nodes. */
+    public boolean startsACluster() {
+        return bootstrapServers == null && brokers > 1;
     }
 }

@@ -1,6 +1,8 @@
 package io.surety.check.run;
 
+import io.surety.check.checker.Guarantees;
 import io.surety.check.checker.HistoryChecker;
+import io.surety.check.fault.ClusterScope;
 import io.surety.check.fault.FaultInjector;
 import io.surety.check.fault.FaultSchedule;
 import io.surety.check.fault.FaultTargets;
@@ -12,6 +14,8 @@ import io.surety.check.report.Progress;
 import io.surety.check.report.ProgressLine;
 import io.surety.check.result.CheckSummary;
 import io.surety.check.cluster.ChildBrokerTarget;
+import io.surety.check.cluster.ClusterRoles;
+import io.surety.check.cluster.ClusterTarget;
 import io.surety.check.cluster.ExternalTarget;
 import io.surety.check.cluster.Target;
 import io.surety.check.workload.AckTally;
@@ -32,6 +36,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -40,7 +45,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * One check: starts (or reaches) the cluster, puts the fault proxy in front of it, runs each
@@ -56,6 +60,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class CheckRun {
 
     private static final Duration REACH_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration CLUSTER_FORM_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(30);
@@ -66,8 +71,14 @@ public final class CheckRun {
 
     private final CheckOptions options;
     private final ProgressLine progress;
+    /** The guarantees run: those asked for, less exactly-once on a cluster that refuses transactions. */
+    private List<Guarantee> guarantees;
+    /** Why exactly-once, asked for, was not run, or null. */
+    private String notRun;
     private final List<Path> historyFiles = new ArrayList<>();
     private final Map<Guarantee, ProducerFleet> producers = new EnumMap<>(Guarantee.class);
+    /** The acks=1 row's producer, on a cluster only. */
+    private ProducerFleet acks1;
     private final Map<Guarantee, ConsumerWorker> consumers = new EnumMap<>(Guarantee.class);
     private final Map<Guarantee, Boolean> resetsToLatest = new EnumMap<>(Guarantee.class);
     private final AckTally acks = new AckTally();
@@ -80,6 +91,9 @@ public final class CheckRun {
     private long startNs;
     private Target target;
     private FaultProxy proxy;
+    /** The proxies the workload's clients go through: one, or one per node of a cluster. */
+    private List<FaultProxy> proxies = List.of();
+    private ClusterRoles roles;
     private Admin admin;
     private HistoryWriter history;
     private FaultInjector injector;
@@ -88,6 +102,7 @@ public final class CheckRun {
     public CheckRun(CheckOptions options, ProgressLine progress) {
         this.options = options;
         this.progress = progress;
+        this.guarantees = options.guarantees();
     }
 
     /**
@@ -117,7 +132,8 @@ public final class CheckRun {
         startNs = System.nanoTime();
         boolean complete = false;
         String stoppedBecause = null;
-        String description = options.startsItsOwnBroker() ? "Surety broker started by the check" : options.bootstrapServers();
+        String description = options.startsACluster() ? options.brokers() + "-node Surety cluster started by the check"
+                : options.startsItsOwnBroker() ? "Surety broker started by the check" : options.bootstrapServers();
         try {
             Files.createDirectories(options.workDirectory().resolve("history"));
             Path runHistory = options.workDirectory().resolve("history").resolve("run.jsonl");
@@ -160,16 +176,24 @@ public final class CheckRun {
         }
         phase = "checking";
         return HistoryChecker.summarize(HistoryReader.readAll(allHistoryFiles()), description, startedAt, complete,
-                stoppedBecause);
+                stoppedBecause, notRun == null ? Map.of() : Map.of(Guarantee.EXACTLY_ONCE.label(), notRun));
     }
 
     private void startTarget() throws InterruptedException {
-        phase = options.startsItsOwnBroker() ? "starting a Surety broker" : "reaching the cluster";
+        phase = options.startsACluster() ? "starting a " + options.brokers() + "-node Surety cluster"
+                : options.startsItsOwnBroker() ? "starting a Surety broker" : "reaching the cluster";
         showProgress();
-        target = options.startsItsOwnBroker()
-                ? ChildBrokerTarget.start(options.workDirectory(), options.partitions())
-                : new ExternalTarget(options.bootstrapServers(), options.restartCommand(),
-                        options.workDirectory().resolve("restart-command.log"));
+        if (options.startsACluster()) {
+            ClusterTarget cluster = ClusterTarget.start(options.workDirectory(), options.brokers(), options.partitions());
+            target = cluster;
+            notes.add("the " + options.brokers() + "-node cluster was formatted and started in "
+                    + String.format(Locale.ROOT, "%.1f", cluster.startMs() / 1000.0) + " s");
+        } else {
+            target = options.startsItsOwnBroker()
+                    ? ChildBrokerTarget.start(options.workDirectory(), options.partitions())
+                    : new ExternalTarget(options.bootstrapServers(), options.restartCommand(),
+                            options.workDirectory().resolve("restart-command.log"));
+        }
         admin = Admin.create(Map.of("bootstrap.servers", target.bootstrapServers(),
                 "client.id", "surety-check-admin", "request.timeout.ms", "10000",
                 "default.api.timeout.ms", String.valueOf(REACH_TIMEOUT.toMillis())));
@@ -177,29 +201,48 @@ public final class CheckRun {
             admin.describeCluster().nodes().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot reach the cluster at " + target.bootstrapServers() + " within "
-                    + REACH_TIMEOUT.toSeconds() + " s (" + rootMessage(e) + ")", e);
+                    + REACH_TIMEOUT.toSeconds() + " s (" + Causes.root(e) + ")", e);
+        }
+        if (target instanceof ClusterTarget cluster) {
+            proxies = cluster.clientProxies();
+            roles = new ClusterRoles(cluster.bootstrapServers());
+            return;
         }
         String[] first = target.bootstrapServers().split(",")[0].trim().split(":");
         proxy = FaultProxy.builder(first[0], Integer.parseInt(first[1])).name("check").rewriteBrokerAddresses(true).start();
+        proxies = List.of(proxy);
+    }
+
+    /** What the workload's clients bootstrap from: the proxies. */
+    private String workloadBootstrapServers() {
+        return target instanceof ClusterTarget cluster ? cluster.proxiedBootstrapServers() : proxy.address();
     }
 
     private void startTraffic() throws InterruptedException {
         phase = "creating topics";
         showProgress();
         String runId = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-        settings = new WorkloadSettings(options.producerSettings(), options.consumerSettings(), proxy.address(), runId);
+        settings = new WorkloadSettings(options.producerSettings(), options.consumerSettings(), workloadBootstrapServers(),
+                runId);
+        if (target instanceof ClusterTarget && guarantees.contains(Guarantee.EXACTLY_ONCE)) {
+            leaveOutExactlyOnceWithoutTransactions();
+        }
         List<NewTopic> topics = new ArrayList<>();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             topics.add(newTopic(settings.topic(guarantee)));
         }
-        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE)) {
+        if (guarantees.contains(Guarantee.EXACTLY_ONCE)) {
             topics.add(newTopic(settings.outputTopic()));
         }
-        createTopics(topics);
+        if (target instanceof ClusterTarget) {
+            topics.add(newTopic(settings.acks1Topic()));
+        }
+        TopicCreation.create(admin, topics, REACH_TIMEOUT,
+                target instanceof ClusterTarget ? CLUSTER_FORM_TIMEOUT : Duration.ZERO);
 
         phase = "starting consumers";
         showProgress();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             boolean exactlyOnce = guarantee == Guarantee.EXACTLY_ONCE;
             Properties consumerSettings = settings.consumer(guarantee);
             resetsToLatest.put(guarantee, "latest".equals(consumerSettings.getProperty("auto.offset.reset")));
@@ -218,16 +261,31 @@ public final class CheckRun {
 
         phase = "starting producers";
         showProgress();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             Properties producerSettings = settings.producer(guarantee);
             ProducerFleet fleet = new ProducerFleet(guarantee, settings.topic(guarantee), producerSettings,
                     options.workDirectory(), options.rate(), options.recordSize());
             producers.put(guarantee, fleet);
             fleet.start();
         }
+        if (target instanceof ClusterTarget) {
+            acks1 = new ProducerFleet(Guarantees.ACKS_1, false, settings.acks1Topic(), settings.acks1Producer(),
+                    options.workDirectory(), options.rate(), options.recordSize());
+            acks1.start();
+        }
         awaitFirstAcknowledgements();
-        FaultSchedule schedule = FaultSchedule.standard(options.traffic(), options.guarantees(), options.faults());
-        injector = new FaultInjector(schedule, new FaultTargets(proxy, target, producers, consumers), history);
+        FaultSchedule schedule;
+        FaultTargets faultTargets;
+        if (target instanceof ClusterTarget cluster) {
+            schedule = FaultSchedule.cluster(options.traffic(), guarantees, options.faults());
+            Guarantee watched = guarantees.contains(Guarantee.AT_LEAST_ONCE) ? Guarantee.AT_LEAST_ONCE : guarantees.get(0);
+            faultTargets = new FaultTargets(proxies, target, producers, consumers, Optional.of(new ClusterScope(cluster,
+                    roles, settings.topic(watched), settings.group(watched), settings.acks1Topic())));
+        } else {
+            schedule = FaultSchedule.standard(options.traffic(), guarantees, options.faults());
+            faultTargets = new FaultTargets(proxy, target, producers, consumers);
+        }
+        injector = new FaultInjector(schedule, faultTargets, history);
     }
 
     /**
@@ -238,13 +296,13 @@ public final class CheckRun {
     private void awaitFirstAcknowledgements() throws InterruptedException {
         phase = "waiting for the first acknowledgements";
         long deadline = System.nanoTime() + FIRST_ACK_TIMEOUT.toNanos();
-        for (Map.Entry<Guarantee, ProducerFleet> fleet : producers.entrySet()) {
+        for (Map.Entry<String, ProducerFleet> fleet : fleets().entrySet()) {
             while (acks.count(fleet.getValue().historyFiles()) == 0) {
                 if (interrupted) {
                     return;
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new IllegalStateException("the " + fleet.getKey().label() + " producer had no record "
+                    throw new IllegalStateException("the " + fleet.getKey() + " producer had no record "
                             + "acknowledged within " + FIRST_ACK_TIMEOUT.toSeconds() + " s of starting (its log: "
                             + options.workDirectory().resolve("logs") + ")");
                 }
@@ -257,6 +315,10 @@ public final class CheckRun {
     private void runTraffic() throws InterruptedException {
         phase = "running";
         long trafficStart = System.nanoTime();
+        if (target instanceof ClusterTarget) {
+            notes.add(String.format(Locale.ROOT, "the traffic began %.1f s after the start (cluster, topics, clients)",
+                    (trafficStart - startNs) / 1e9));
+        }
         injector.start();
         long end = trafficStart + options.traffic().toNanos();
         while (!interrupted && System.nanoTime() - end < 0) {
@@ -300,7 +362,10 @@ public final class CheckRun {
         phase = "healing faults";
         showProgress();
         injector.stop();
-        proxy.heal();
+        proxies.forEach(FaultProxy::heal);
+        if (target instanceof ClusterTarget cluster) {
+            cluster.healAll();
+        }
         if (brokerLost()) {
             return false;
         }
@@ -308,7 +373,7 @@ public final class CheckRun {
         phase = "stopping producers";
         showProgress();
         List<Thread> stopping = new ArrayList<>();
-        for (ProducerFleet fleet : producers.values()) {
+        for (ProducerFleet fleet : fleets().values()) {
             Thread thread = new Thread(fleet::stop, "stop-producer");
             thread.start();
             stopping.add(thread);
@@ -323,14 +388,19 @@ public final class CheckRun {
         phase = "reading the logs back";
         showProgress();
         Map<Guarantee, Map<Integer, Long>> ends = new EnumMap<>(Guarantee.class);
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             ends.put(guarantee, LogDrain.read(target.bootstrapServers(), settings.topic(guarantee),
                     guarantee == Guarantee.EXACTLY_ONCE, EventType.LOG_READ, guarantee.label(), history, DRAIN_TIMEOUT,
                     () -> aborted));
         }
 
+        if (acks1 != null) {
+            LogDrain.read(target.bootstrapServers(), settings.acks1Topic(), false, EventType.LOG_READ, Guarantees.ACKS_1,
+                    history, DRAIN_TIMEOUT, () -> aborted);
+        }
+
         phase = "letting the consumers catch up";
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             showProgress();
             if (aborted) {
                 return false;
@@ -347,7 +417,7 @@ public final class CheckRun {
         for (ConsumerWorker worker : consumers.values()) {
             worker.stop(CONSUMER_STOP_GRACE);
         }
-        if (options.guarantees().contains(Guarantee.EXACTLY_ONCE) && !aborted) {
+        if (guarantees.contains(Guarantee.EXACTLY_ONCE) && !aborted) {
             phase = "reading the exactly-once output";
             showProgress();
             LogDrain.read(target.bootstrapServers(), settings.outputTopic(), true, EventType.OUTPUT_READ,
@@ -359,37 +429,53 @@ public final class CheckRun {
 
     private void showProgress() {
         Map<String, Progress.Counts> counts = new LinkedHashMap<>();
-        for (Guarantee guarantee : options.guarantees()) {
+        for (Guarantee guarantee : guarantees) {
             ProducerFleet fleet = producers.get(guarantee);
             ConsumerWorker worker = consumers.get(guarantee);
             counts.put(guarantee.label(), new Progress.Counts(fleet == null ? 0 : acks.count(fleet.historyFiles()),
                     worker == null ? 0 : worker.processed()));
+        }
+        if (acks1 != null) {
+            counts.put(Guarantees.ACKS_1, new Progress.Counts(acks.count(acks1.historyFiles()), 0));
         }
         String active = injector == null ? null : injector.active();
         progress.update(new Progress((System.nanoTime() - startNs) / 1_000_000, options.traffic().toMillis(), phase,
                 counts, active == null ? List.of() : List.of(active)));
     }
 
-    private NewTopic newTopic(String name) {
-        return new NewTopic(name, Optional.of(options.partitions()), Optional.empty());
+    /** Every producer fleet by the row its records count in: each guarantee's, then the acks=1 row's. */
+    private Map<String, ProducerFleet> fleets() {
+        Map<String, ProducerFleet> fleets = new LinkedHashMap<>();
+        producers.forEach((guarantee, fleet) -> fleets.put(guarantee.label(), fleet));
+        if (acks1 != null) {
+            fleets.put(Guarantees.ACKS_1, acks1);
+        }
+        return fleets;
     }
 
-    private void createTopics(List<NewTopic> topics) throws InterruptedException {
-        try {
-            admin.createTopics(topics).all().get(REACH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the check's topics: " + rootMessage(e), e);
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the cluster did not create the check's topics within "
-                    + REACH_TIMEOUT.toSeconds() + " s", e);
+    private NewTopic newTopic(String name) {
+        return new NewTopic(name, Optional.of(options.partitions()), target.replicationFactor())
+                .configs(target.topicConfigs());
+    }
+
+    /**
+     * Transactions in cluster mode may not be served by the cluster (a Surety build before they were
+     * finished): exactly-once is then left out and the run says why — never a silent 0.
+     */
+    private void leaveOutExactlyOnceWithoutTransactions() {
+        Optional<String> refused = TransactionProbe.refusal(target.bootstrapServers(),
+                settings.topic(Guarantee.EXACTLY_ONCE) + "-probe");
+        if (refused.isPresent()) {
+            notRun = refused.get();
+            List<Guarantee> left = new ArrayList<>(guarantees);
+            left.remove(Guarantee.EXACTLY_ONCE);
+            guarantees = List.copyOf(left);
         }
     }
 
     private List<Path> allHistoryFiles() {
         List<Path> files = new ArrayList<>(historyFiles);
-        producers.values().forEach(fleet -> files.addAll(fleet.historyFiles()));
+        fleets().values().forEach(fleet -> files.addAll(fleet.historyFiles()));
         return files.stream().filter(Files::exists).toList();
     }
 
@@ -413,12 +499,15 @@ public final class CheckRun {
                 Thread.currentThread().interrupt();
             }
         }
-        producers.values().forEach(ProducerFleet::close);
+        fleets().values().forEach(ProducerFleet::close);
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
         if (proxy != null) {
             proxy.close();
+        }
+        if (roles != null) {
+            roles.close();
         }
         if (target != null) {
             target.close();
@@ -429,14 +518,6 @@ public final class CheckRun {
     }
 
     private String labels() {
-        return String.join(", ", options.guarantees().stream().map(Guarantee::label).toList());
-    }
-
-    private static String rootMessage(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return String.join(", ", guarantees.stream().map(Guarantee::label).toList());
     }
 }

@@ -24,7 +24,8 @@ public final class ProducerFleet implements AutoCloseable {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(90);
 
-    private final Guarantee guarantee;
+    private final String row;
+    private final boolean transactional;
     private final String topic;
     private final Path settingsFile;
     private final Path historyDirectory;
@@ -41,32 +42,42 @@ public final class ProducerFleet implements AutoCloseable {
      */
     public ProducerFleet(Guarantee guarantee, String topic, Properties settings, Path runDirectory, int rate,
                          int recordSize) {
-        this.guarantee = guarantee;
+        this(guarantee.label(), guarantee == Guarantee.EXACTLY_ONCE, topic, settings, runDirectory, rate, recordSize);
+    }
+
+    /**
+     * A fleet whose records count in the report's row {@code row} (a guarantee's label, or
+     * {@code acks=1}); {@code transactional} for exactly-once.
+     */
+    public ProducerFleet(String row, boolean transactional, String topic, Properties settings, Path runDirectory,
+                         int rate, int recordSize) {
+        this.row = row;
+        this.transactional = transactional;
         this.topic = topic;
         this.historyDirectory = runDirectory.resolve("history");
         this.logDirectory = runDirectory.resolve("logs");
-        this.settingsFile = runDirectory.resolve(guarantee.label() + "-producer.properties");
+        this.settingsFile = runDirectory.resolve(fileName(row) + "-producer.properties");
         this.rate = rate;
         this.recordSize = recordSize;
         try {
             Files.createDirectories(historyDirectory);
             Files.createDirectories(logDirectory);
             try (Writer out = Files.newBufferedWriter(settingsFile)) {
-                settings.store(out, "producer settings for " + guarantee.label());
+                settings.store(out, "producer settings for " + row);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the producer of " + guarantee.label(), e);
+            throw new UncheckedIOException("cannot prepare the producer of " + row, e);
         }
     }
 
     public void start() {
-        String id = guarantee.label() + "-p" + ++instances;
+        String id = fileName(row) + "-p" + ++instances;
         Path history = historyDirectory.resolve(id + ".jsonl");
         historyFiles.add(history);
-        List<String> args = new ArrayList<>(List.of("--guarantee", guarantee.label(), "--id", id, "--topic", topic,
+        List<String> args = new ArrayList<>(List.of("--guarantee", row, "--id", id, "--topic", topic,
                 "--config", settingsFile.toString(), "--history", history.toString(),
                 "--rate", String.valueOf(rate), "--record-size", String.valueOf(recordSize)));
-        if (guarantee == Guarantee.EXACTLY_ONCE) {
+        if (transactional) {
             // About ten transactions a second whatever the rate: each costs a few round trips and
             // fsyncs, so a fixed small size would cap the rate instead of testing it.
             int transactionSize = Math.max(5, Math.min(100, rate / 10));
@@ -80,6 +91,11 @@ public final class ProducerFleet implements AutoCloseable {
                 .logFile(logDirectory.resolve(id + ".log"))
                 .build()
                 .start();
+    }
+
+    /** {@code acks=1} becomes {@code acks1}: a row's label as part of a file name. */
+    private static String fileName(String row) {
+        return row.replace("=", "");
     }
 
     /** Kills the running instance with {@code kill -9} and starts the next one. */

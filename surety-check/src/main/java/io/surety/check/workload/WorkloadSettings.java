@@ -46,6 +46,27 @@ public final class WorkloadSettings {
         return topic(Guarantee.EXACTLY_ONCE) + "-out";
     }
 
+    /** The topic of the acks=1 row of a cluster run. */
+    public String acks1Topic() {
+        return "surety-check-" + runId + "-acks1";
+    }
+
+    /**
+     * The acks=1 row's producer: the user's settings, then what makes the row — acknowledged by the
+     * leader alone ({@code acks=1}, so not idempotent), retried like at-least-once.
+     */
+    public Properties acks1Producer() {
+        Map<String, String> settings = new LinkedHashMap<>(userProducer);
+        settings.put("bootstrap.servers", bootstrapServers);
+        settings.put("acks", "1");
+        settings.put("enable.idempotence", "false");
+        settings.put("retries", String.valueOf(Integer.MAX_VALUE));
+        settings.put("delivery.timeout.ms", "120000");
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        return properties;
+    }
+
     public String group(Guarantee guarantee) {
         return topic(guarantee) + "-group";
     }

@@ -43,4 +43,27 @@ class FaultScheduleTest {
                 .containsExactly("network black hole 3 s", "at-least-once producer kill -9");
         assertThat(FaultSchedule.standard(Duration.ofSeconds(20), ALL, EnumSet.noneOf(FaultKind.class)).faults()).isEmpty();
     }
+
+    @Test
+    void shouldScheduleEveryClusterFaultOnceWhenTheClusterDefaultsAreAsked() {
+        FaultSchedule schedule = FaultSchedule.cluster(Duration.ofSeconds(120), ALL, FaultKind.defaults(3));
+
+        assertThat(schedule.faults()).allSatisfy(f -> assertThat(f.at()).isBetween(Duration.ZERO, Duration.ofSeconds(120)));
+        assertThat(schedule.faults()).extracting(FaultSchedule.Scheduled::fault).filteredOn(ClusterFault.class::isInstance)
+                .extracting(f -> ((ClusterFault) f).kind())
+                .containsExactlyInAnyOrder(FaultKind.CUT_LEADER_CRASH, FaultKind.LEADER_CRASH, FaultKind.CONTROLLER_CRASH,
+                        FaultKind.REPLICATION_CUT, FaultKind.COORDINATOR_CRASH, FaultKind.FOLLOWER_CRASH,
+                        FaultKind.LEADER_PAUSE, FaultKind.BROKER_ISOLATED);
+        assertThat(schedule.faults().get(1).fault()).as("the acks=1 loss scenario first, on a fresh cluster")
+                .isEqualTo(ClusterFault.of(FaultKind.CUT_LEADER_CRASH));
+        assertThat(schedule.faults()).noneMatch(f -> f.fault() instanceof Fault.BrokerCrash);
+    }
+
+    @Test
+    void shouldKeepTheSingleBrokerScheduleFreeOfClusterFaults() {
+        assertThat(FaultKind.defaults(1)).noneMatch(FaultKind::clusterOnly).contains(FaultKind.BROKER_CRASH);
+        assertThat(FaultSchedule.standard(Duration.ofSeconds(45), ALL, EnumSet.allOf(FaultKind.class)).faults())
+                .isEqualTo(FaultSchedule.standard(Duration.ofSeconds(45), ALL).faults())
+                .noneMatch(f -> f.fault() instanceof ClusterFault);
+    }
 }

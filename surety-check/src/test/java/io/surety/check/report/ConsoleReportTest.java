@@ -32,6 +32,16 @@ class ConsoleReportTest {
     }
 
     @Test
+    void aGuaranteeNotRunIsNamedWithItsReasonAndTheRunDoesNotPass() {
+        String text = ConsoleReport.render(Summaries.withoutExactlyOnce(), FILES, false);
+
+        assertThat(text).contains("NOT RUN: exactly-once: the cluster did not let a transactional producer start "
+                + "within 15 s.", "INCOMPLETE: every guarantee run kept its promise, but exactly-once was not run",
+                "No violations: every guarantee run kept its promise.")
+                .doesNotContain("PASS:");
+    }
+
+    @Test
     void columnsAreAligned() {
         List<String> lines = ConsoleReport.render(Summaries.realistic(), FILES, false).lines().toList();
         List<String> table = lines.stream().filter(l -> l.startsWith("guarantee") || l.startsWith("at-")

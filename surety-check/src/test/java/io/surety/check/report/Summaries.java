@@ -54,6 +54,13 @@ final class Summaries {
                 List.of(atMostOnce(), atLeastOnce(), failedEos), faults(), timeline(60));
     }
 
+    /** A cluster run in which exactly-once could not be run: every other guarantee kept its promise. */
+    static CheckSummary withoutExactlyOnce() {
+        return new CheckSummary("3-node Surety cluster", "2025-03-14T12:00:00Z", 140_000, true, null,
+                List.of(atMostOnce(), atLeastOnce()), faults(), timeline(140),
+                Map.of("exactly-once", "the cluster did not let a transactional producer start within 15 s"));
+    }
+
     /** A run cut short. */
     static CheckSummary partial() {
         return new CheckSummary("localhost:9092", "2025-03-14T11:00:00Z", 21_400, false,

@@ -31,6 +31,20 @@ class SummaryJsonTest {
     }
 
     @Test
+    void guaranteesNotRunRoundTripAndFailThePass() throws Exception {
+        CheckSummary summary = Summaries.withoutExactlyOnce();
+
+        CheckSummary back = SummaryJson.parse(SummaryJson.toJson(summary));
+
+        assertThat(back).isEqualTo(summary);
+        assertThat(back.passed()).isFalse();
+        JsonNode root = new ObjectMapper().readTree(SummaryJson.toJson(summary));
+        assertThat(root.path("notRun").path("exactly-once").asText()).contains("transactional producer");
+        assertThat(root.path("passed").asBoolean()).isFalse();
+        assertThat(SummaryJson.parse(SummaryJson.toJson(Summaries.realistic())).notRun()).isEmpty();
+    }
+
+    @Test
     void partialRunWithoutTimelineRoundTrips() {
         CheckSummary cut = new CheckSummary("localhost:9092", "2025-03-14T11:00:00Z", 1_200, false,
                 "cluster unreachable", List.of(), List.of(), null);

@@ -22,6 +22,30 @@ class CheckCommandTest {
     }
 
     @Test
+    void shouldRefuseATwoNodeCluster() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--brokers", "2");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--brokers must be 1, or 3 to 5");
+    }
+
+    @Test
+    void shouldRefuseAClusterOfItsOwnWithABootstrapServer() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--brokers", "3", "--bootstrap-server", "a:9092");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--brokers starts a cluster of its own");
+    }
+
+    @Test
+    void shouldRefuseAClusterFaultOnASingleBroker() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--faults", "leader-crash");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--faults leader-crash needs a cluster: add --brokers 3");
+    }
+
+    @Test
     void shouldRefuseAMissingConfigFile() throws Exception {
         CommandRun run = CommandRun.execute(directory, "--producer-config", directory.resolve("nope.properties").toString());
 

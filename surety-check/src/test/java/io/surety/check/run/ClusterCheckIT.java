@@ -1,0 +1,82 @@
+package io.surety.check.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.surety.check.fault.ClusterFault;
+import io.surety.check.fault.FaultKind;
+import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
+import io.surety.check.result.FaultWindow;
+import io.surety.check.result.GuaranteeResult;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code surety check --brokers 3} on a short run: a 3-node Surety cluster with every cluster fault.
+ * Surety must keep at-least-once (and exactly-once, once transactions run on a cluster) through
+ * leader, follower, controller and coordinator kills, a frozen leader, cut replication and an
+ * isolated node, and the acks=1 row must show the loss its promise allows, provoked by a leader
+ * killed while its followers were cut off but still in the ISR.
+ */
+class ClusterCheckIT {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void shouldKeepAtLeastOnceAndCountTheAcksOneLossWhenEveryClusterFaultHits() throws Exception {
+        long startNs = System.nanoTime();
+        CommandRun run = CommandRun.execute(directory, "--brokers", "3", "--duration", "100");
+        long wallS = (System.nanoTime() - startNs) / 1_000_000_000;
+        CheckSummary summary = run.summary();
+        System.out.printf("ClusterCheckIT: exit %d in %d s; %s%n", run.exitCode, wallS, summary.results());
+
+        boolean transactions = summary.results().stream().anyMatch(r -> r.guarantee().equals("exactly-once"));
+        if (transactions) {
+            assertThat(run.exitCode).as(run.console).isZero();
+            GuaranteeResult exactlyOnce = run.result("exactly-once");
+            assertThat(exactlyOnce.acknowledged()).isPositive();
+            assertThat(exactlyOnce.lost()).isZero();
+            assertThat(exactlyOnce.duplicated()).isZero();
+            assertThat(exactlyOnce.logDuplicates()).isZero();
+            assertThat(exactlyOnce.abortedReads()).isZero();
+        } else {
+            assertThat(run.exitCode).as("a run without exactly-once did not do what was asked").isEqualTo(2);
+            assertThat(summary.complete()).as(run.console).isTrue();
+            assertThat(summary.passed()).isFalse();
+            assertThat(summary.notRun()).containsOnlyKeys("exactly-once");
+            assertThat(summary.notRun().get("exactly-once")).contains("transactional producer");
+            assertThat(run.console).contains("NOT RUN: exactly-once: ", "but exactly-once was not run");
+        }
+        assertThat(summary.faultsFailed()).as(run.console).isZero();
+
+        GuaranteeResult atLeastOnce = run.result("at-least-once");
+        assertThat(atLeastOnce.acknowledged()).isGreaterThan(1000);
+        assertThat(atLeastOnce.lost()).as(run.console).isZero();
+        assertThat(atLeastOnce.offsetsSkipped()).isZero();
+        assertThat(run.result("at-most-once").duplicated()).isZero();
+        assertThat(summary.results()).allSatisfy(result -> assertThat(result.phantoms()).isZero());
+
+        List<String> ran = summary.faults().stream().filter(f -> f.status() == FaultStatus.RAN)
+                .map(FaultWindow::name).toList();
+        for (FaultKind kind : Arrays.stream(FaultKind.values()).filter(FaultKind::clusterOnly).toList()) {
+            String name = ClusterFault.of(kind).name();
+            assertThat(ran).as("a %s fault ran", kind.label()).anyMatch(fault -> fault.startsWith(name + " "));
+        }
+        assertThat(ran).as("each cluster fault names who led what when it hit")
+                .filteredOn(fault -> fault.startsWith(ClusterFault.of(FaultKind.CONTROLLER_CRASH).name()))
+                .allMatch(fault -> fault.contains("controller") && fault.contains("coordinator")
+                        && fault.contains("leaders"));
+
+        GuaranteeResult acks1 = run.result("acks=1");
+        assertThat(acks1.acknowledged()).isGreaterThan(1000);
+        assertThat(acks1.lost()).as("acks=1 records lost on the failover from a cut-off leader: %s", acks1.promise())
+                .isPositive();
+        assertThat(acks1.promise()).contains("lost on leader failovers; the leader killed with replication cut reached the loss scenario");
+        assertThat(acks1.verdict().passed()).isTrue();
+        assertThat(run.console).contains("acks=1");
+    }
+}
