@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code surety check --brokers 3} on a short run: a 3-node Surety cluster with every cluster fault.
- * Surety must keep at-least-once (and exactly-once, once transactions run on a cluster) through
+ * Surety must keep at-least-once and exactly-once through
  * leader, follower, controller and coordinator kills, a frozen leader, cut replication and an
  * isolated node, and the acks=1 row must show the loss its promise allows, provoked by a leader
  * killed while its followers were cut off but still in the ISR.
@@ -34,23 +34,14 @@ class ClusterCheckIT {
         CheckSummary summary = run.summary();
         System.out.printf("ClusterCheckIT: exit %d in %d s; %s%n", run.exitCode, wallS, summary.results());
 
-        boolean transactions = summary.results().stream().anyMatch(r -> r.guarantee().equals("exactly-once"));
-        if (transactions) {
-            assertThat(run.exitCode).as(run.console).isZero();
-            GuaranteeResult exactlyOnce = run.result("exactly-once");
-            assertThat(exactlyOnce.acknowledged()).isPositive();
-            assertThat(exactlyOnce.lost()).isZero();
-            assertThat(exactlyOnce.duplicated()).isZero();
-            assertThat(exactlyOnce.logDuplicates()).isZero();
-            assertThat(exactlyOnce.abortedReads()).isZero();
-        } else {
-            assertThat(run.exitCode).as("a run without exactly-once did not do what was asked").isEqualTo(2);
-            assertThat(summary.complete()).as(run.console).isTrue();
-            assertThat(summary.passed()).isFalse();
-            assertThat(summary.notRun()).containsOnlyKeys("exactly-once");
-            assertThat(summary.notRun().get("exactly-once")).contains("transactional producer");
-            assertThat(run.console).contains("NOT RUN: exactly-once: ", "but exactly-once was not run");
-        }
+        assertThat(run.exitCode).as(run.console).isZero();
+        assertThat(summary.notRun()).as("every guarantee ran").isEmpty();
+        GuaranteeResult exactlyOnce = run.result("exactly-once");
+        assertThat(exactlyOnce.acknowledged()).isPositive();
+        assertThat(exactlyOnce.lost()).isZero();
+        assertThat(exactlyOnce.duplicated()).isZero();
+        assertThat(exactlyOnce.logDuplicates()).isZero();
+        assertThat(exactlyOnce.abortedReads()).isZero();
         assertThat(summary.faultsFailed()).as(run.console).isZero();
 
         GuaranteeResult atLeastOnce = run.result("at-least-once");
