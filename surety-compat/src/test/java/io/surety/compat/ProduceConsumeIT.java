@@ -30,7 +30,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * none may be missing.
  *
  * <p>Runs produce one after another, each with its own producer, writing the same number of
- * records to every partition, so a partition holds run 0's records, then run 1's, and so on.
+ * records to every partition, so a partition holds run 0's records, then run 1's, and so on. An
+ * acks=0 producer is done when its requests are written to the socket, before the broker has read
+ * them, so the next run starts only once every partition's end offset counts this run's records:
+ * otherwise the next producer's records could legitimately land before this one's tail.
  * The consumer checks each record as it arrives; only the acknowledged offsets are kept (8 bytes
  * per record).
  */
@@ -86,8 +89,11 @@ class ProduceConsumeIT {
         long[][] ackedOffsets = new long[RUNS.size()][];
 
         long produceStartNs = System.nanoTime();
-        for (Run run : RUNS) {
-            ackedOffsets[run.number()] = produce(run, pattern);
+        try (KafkaConsumer<byte[], byte[]> offsets = Clients.consumer(BROKER.bootstrapServers())) {
+            for (Run run : RUNS) {
+                ackedOffsets[run.number()] = produce(run, pattern);
+                awaitEndOffsets(offsets, partitions, (run.number() + 1L) * RECORDS_PER_PARTITION_PER_RUN, run);
+            }
         }
         long produceMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - produceStartNs);
 
@@ -136,6 +142,26 @@ class ProduceConsumeIT {
         System.out.printf("[compat] %s: %,d records sent in %,d ms%n", run, offsets.length,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
         return offsets;
+    }
+
+    /**
+     * Waits until every partition ends at {@code endOffset}. A partition that stays short has lost
+     * records of {@code run}; one that goes past it holds records nobody sent.
+     */
+    private static void awaitEndOffsets(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
+            long endOffset, Run run) {
+        Map<TopicPartition, Long> expected = offsetsOf(partitions, endOffset);
+        AtomicReference<Map<TopicPartition, Long>> last = new AtomicReference<>();
+        try {
+            await().atMost(CONSUME_TIMEOUT).pollInSameThread().pollInterval(Duration.ofMillis(50)).until(() -> {
+                last.set(consumer.endOffsets(partitions));
+                return last.get().values().stream().allMatch(offset -> offset >= endOffset);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("end offsets after " + run + " stayed at " + last.get() + ", expected "
+                    + endOffset, e);
+        }
+        assertThat(last.get()).as("end offsets after %s", run).containsExactlyInAnyOrderEntriesOf(expected);
     }
 
     /** Reads every partition from the start, checking each record as it arrives; returns how many were checked. */
