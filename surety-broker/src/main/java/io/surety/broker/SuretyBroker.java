@@ -252,7 +252,8 @@ public final class SuretyBroker implements AutoCloseable {
             ready = true;
             LOG.info("Surety broker {} serving on {} (cluster {}, {}, data {}, flush.policy={})", identity.nodeId(),
                     servedListeners(), identity.clusterId(), clusterNode == null ? "single node"
-                            : "broker and controller, quorum " + config.cluster().voters(),
+                            : (config.cluster().isVoter() ? "broker and controller" : "broker only")
+                                    + ", quorum " + config.cluster().voters(),
                     dataDir, config.storage().flushPolicy().name().toLowerCase());
         } catch (IOException | RuntimeException e) {
             close();

@@ -10,7 +10,7 @@ import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Who this node is in its cluster, configured as an Apache Kafka KRaft combined node: its
+ * Who this node is in its cluster, configured as an Apache Kafka KRaft node: its
  * {@code node.id}, {@code process.roles}, the metadata quorum ({@code controller.quorum.voters} or
  * {@code controller.quorum.bootstrap.servers}) and its named {@link Listeners}. Immutable.
  *
@@ -18,13 +18,17 @@ import org.apache.kafka.common.config.ConfigException;
  * exactly this node, or when the bootstrap servers are exactly this node's own controller listener
  * (Kafka's shipped {@code server.properties}, formatted {@code --standalone}); nothing of today's
  * single node changes then. {@link ClusterMode#CLUSTER} otherwise, and then the combination must be
- * one Kafka accepts for a combined node, each refusal one line naming the problem and the fix:
+ * one Kafka accepts, each refusal one line naming the problem and the fix:
  * <ul>
- *   <li>{@code process.roles} is {@code broker,controller} (either order): only combined nodes;
- *   <li>{@code controller.quorum.voters} is set and names this {@code node.id} (a dynamic quorum
- *       from bootstrap servers alone is not supported);
- *   <li>{@code controller.listener.names} names a listener in {@code listeners} whose port is the
- *       port of this node's voter entry, since that is where its quorum peer listens;
+ *   <li>{@code process.roles} is {@code broker,controller} (either order), a combined node and a
+ *       voter, or {@code broker}, a broker-only node that joins a running cluster; controller-only
+ *       nodes are not supported;
+ *   <li>{@code controller.quorum.voters} is set (a dynamic quorum from bootstrap servers alone is
+ *       not supported) and names this {@code node.id} exactly when it is a combined node;
+ *   <li>{@code controller.listener.names} names a listener in {@code listeners}; a voter's has the
+ *       port of its voter entry, since that is where its quorum peer listens. Unlike Kafka, a
+ *       broker-only node has one too: the quorum's leader sends it the metadata there (it is a
+ *       non-voting Ratis member, where a Kafka broker fetches the metadata log itself);
  *   <li>the inter-broker listener is a broker listener of this node, not the controller listener;
  *   <li>nothing is advertised at {@code 0.0.0.0}.
  * </ul>
@@ -45,6 +49,7 @@ public record ClusterConfig(
         Listeners listeners) {
 
     private static final Set<String> COMBINED = Set.of("broker", "controller");
+    private static final Set<String> BROKER_ONLY = Set.of("broker");
     private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "::1");
 
     public ClusterConfig {
@@ -64,7 +69,7 @@ public record ClusterConfig(
         ClusterMode mode = mode(nodeId, voters, bootstrap, listeners);
         ClusterConfig config = new ClusterConfig(mode, nodeId, roles, voters, bootstrap, listeners);
         if (mode == ClusterMode.CLUSTER) {
-            config.checkCombinedNode();
+            config.checkClusterNode();
         }
         return config;
     }
@@ -126,10 +131,12 @@ public record ClusterConfig(
         return samePort && sameHost;
     }
 
-    private void checkCombinedNode() {
-        if (!(processRoles.size() == 2 && new HashSet<>(processRoles).equals(COMBINED))) {
-            throw new ConfigException("process.roles=" + String.join(",", processRoles) + ": only combined "
-                    + "broker,controller nodes are supported; set process.roles=broker,controller on every node");
+    private void checkClusterNode() {
+        Set<String> roles = new HashSet<>(processRoles);
+        if (!(processRoles.size() == roles.size() && (roles.equals(COMBINED) || roles.equals(BROKER_ONLY)))) {
+            throw new ConfigException("process.roles=" + String.join(",", processRoles) + ": a cluster node is either "
+                    + "broker,controller (a voter of the quorum) or broker (a broker joining a running cluster); "
+                    + "set process.roles=broker,controller or process.roles=broker");
         }
         if (voters.isEmpty()) {
             throw new ConfigException(BrokerConfig.CONTROLLER_QUORUM_BOOTSTRAP_SERVERS + "="
@@ -137,9 +144,14 @@ public record ClusterConfig(
                     + ": a dynamic quorum is not supported; list every node in " + BrokerConfig.CONTROLLER_QUORUM_VOTERS
                     + "=id@host:port,...");
         }
+        if (roles.equals(BROKER_ONLY)) {
+            checkBrokerOnlyNode();
+            return;
+        }
         QuorumVoter self = ownVoter().orElseThrow(() -> new ConfigException(BrokerConfig.CONTROLLER_QUORUM_VOTERS
-                + "=" + votersText() + " does not name this node (node.id=" + nodeId + "); every node of a cluster is "
-                + "a voter: add " + nodeId + "@host:port, or fix node.id"));
+                + "=" + votersText() + " does not name this node (node.id=" + nodeId + "); a broker,controller node is "
+                + "a voter: add " + nodeId + "@host:port, or fix node.id, or set process.roles=broker for a broker "
+                + "that joins the cluster without a vote"));
         if (listeners.controllerNames().isEmpty()) {
             throw new ConfigException(BrokerConfig.CONTROLLER_LISTENER_NAMES + " is not set; name the listener the "
                     + "quorum uses (controller.listener.names=CONTROLLER) and add CONTROLLER://" + self.address()
@@ -159,6 +171,28 @@ public record ClusterConfig(
                     + "; make them the same, since the quorum reaches this node there");
         }
         checkInterBrokerListener();
+        checkAdvertisedAddresses();
+    }
+
+    /** A broker-only node: not a voter, with a controller listener of its own (see the class comment). */
+    private void checkBrokerOnlyNode() {
+        if (ownVoter().isPresent()) {
+            throw new ConfigException("process.roles=broker but " + BrokerConfig.CONTROLLER_QUORUM_VOTERS + "="
+                    + votersText() + " names this node (node.id=" + nodeId + "); a voter runs the controller: set "
+                    + "process.roles=broker,controller, or remove node " + nodeId + " from the voters");
+        }
+        List<String> names = listeners.controllerNames();
+        if (names.isEmpty() || listeners.controllerListener().isEmpty()) {
+            throw new ConfigException("process.roles=broker: a Surety broker-only node receives the cluster's "
+                    + "metadata on a controller listener of its own (listeners=" + listenersText() + "); set "
+                    + BrokerConfig.CONTROLLER_LISTENER_NAMES + "=CONTROLLER and add CONTROLLER://host:port to "
+                    + BrokerConfig.LISTENERS);
+        }
+        checkInterBrokerListener();
+        checkAdvertisedAddresses();
+    }
+
+    private void checkAdvertisedAddresses() {
         for (ListenerEndpoint endpoint : listeners.advertised()) {
             if (ListenerEndpoint.ALL_INTERFACES.equals(endpoint.host())) {
                 throw new ConfigException(BrokerConfig.ADVERTISED_LISTENERS, endpoint.toString(), "0.0.0.0 is not an "
@@ -198,7 +232,12 @@ public record ClusterConfig(
         return voters.stream().filter(voter -> voter.nodeId() == nodeId).findFirst();
     }
 
-    /** Whether this node is one of several voters. */
+    /** Whether this node votes in the quorum: a combined node, or a single node. */
+    public boolean isVoter() {
+        return mode == ClusterMode.SINGLE_NODE || ownVoter().isPresent();
+    }
+
+    /** Whether this node is one node of a cluster (a voter among several, or a broker-only node). */
     public boolean isCluster() {
         return mode == ClusterMode.CLUSTER;
     }

@@ -145,7 +145,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
                     .map(v -> new QuorumPeer(v.nodeId(), v.host(), v.port())).toList();
-            QuorumSettings settings = new QuorumSettings(identity.clusterId(), nodeId, voters,
+            QuorumSettings settings = new QuorumSettings(identity.clusterId(), quorumSelf(config, voters), voters,
                     dataDir.resolve(QUORUM_DIRECTORY), Duration.ofMillis(replication.quorumElectionTimeoutMs()),
                     QuorumSettings.DEFAULT_SNAPSHOT_EVERY_ENTRIES);
             List<RatisQuorum> groups = RatisQuorum.startAll(settings, List.of(
@@ -153,13 +153,27 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             node.quorum = groups.get(0);
             coordinatorGroup.attach(groups.get(1));
             controller.attach(node.quorum);
-            LOG.info("Node {} joined the metadata and coordinator quorums {} on {}", nodeId, voters,
+            LOG.info("Node {} {} the metadata and coordinator quorums {} on {}", nodeId,
+                    settings.isVoter() ? "is a voter of" : "follows, without a vote,", voters,
                     config.cluster().controllerListener().map(ListenerEndpoint::toString).orElse("?"));
             return node;
         } catch (IOException | RuntimeException e) {
             node.close();
             throw e;
         }
+    }
+
+    /**
+     * This node's quorum peer: its entry in {@code controller.quorum.voters} when it is a voter;
+     * otherwise (a broker-only node) its advertised controller listener, where the quorum's leader
+     * sends it the metadata.
+     */
+    private static QuorumPeer quorumSelf(BrokerConfig config, List<QuorumPeer> voters) {
+        int nodeId = config.cluster().nodeId();
+        return voters.stream().filter(voter -> voter.nodeId() == nodeId).findFirst().orElseGet(() -> {
+            ListenerEndpoint controller = config.cluster().advertisedControllerListener().orElseThrow();
+            return new QuorumPeer(nodeId, controller.host(), controller.port());
+        });
     }
 
     /**

@@ -7,9 +7,14 @@ import java.util.Objects;
 
 /**
  * How one member of the quorum runs: which cluster (the Ratis group id derives from the cluster id,
- * so members of different clusters never join each other's group), which voter it is, where its
- * quorum storage lives, and its timing.
+ * so members of different clusters never join each other's group), who it is, who the voters are,
+ * where its quorum storage lives, and its timing.
  *
+ * <p>A member is a voter when {@code self} is one of {@code voters}; otherwise it is a non-voting
+ * member (a broker-only node): it receives and applies every committed entry, but never votes,
+ * never leads and never counts towards a majority.
+ *
+ * @param self this member's node id and the address its quorum peer listens on
  * @param electionTimeout the shortest time a follower waits for its leader before starting an
  *     election; Ratis draws each wait between this and twice this. Kafka's
  *     {@code controller.quorum.election.timeout.ms} (1 s) sits well above the pauses a loaded
@@ -17,7 +22,7 @@ import java.util.Objects;
  * @param snapshotEveryEntries after how many applied entries a snapshot is written and the log
  *     before it purged
  */
-public record QuorumSettings(String clusterId, int selfId, List<QuorumPeer> voters, Path storageDir,
+public record QuorumSettings(String clusterId, QuorumPeer self, List<QuorumPeer> voters, Path storageDir,
                              Duration electionTimeout, long snapshotEveryEntries) {
 
     public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofSeconds(1);
@@ -25,11 +30,18 @@ public record QuorumSettings(String clusterId, int selfId, List<QuorumPeer> vote
 
     public QuorumSettings {
         Objects.requireNonNull(clusterId, "clusterId");
+        Objects.requireNonNull(self, "self");
         Objects.requireNonNull(storageDir, "storageDir");
         voters = List.copyOf(voters);
-        if (voters.stream().noneMatch(v -> v.nodeId() == selfId)) {
-            throw new IllegalArgumentException("node " + selfId + " is not one of the voters " + voters);
+        if (voters.isEmpty()) {
+            throw new IllegalArgumentException("a quorum has at least one voter");
         }
+        voters.stream().filter(v -> v.nodeId() == self.nodeId()).findFirst().ifPresent(entry -> {
+            if (!entry.equals(self)) {
+                throw new IllegalArgumentException("node " + self.nodeId() + " listens on " + self.host() + ":"
+                        + self.port() + " but its voter entry says " + entry.host() + ":" + entry.port());
+            }
+        });
         if (voters.stream().map(QuorumPeer::nodeId).distinct().count() != voters.size()) {
             throw new IllegalArgumentException("a node id appears twice among the voters " + voters);
         }
@@ -41,11 +53,20 @@ public record QuorumSettings(String clusterId, int selfId, List<QuorumPeer> vote
         }
     }
 
-    public QuorumSettings(String clusterId, int selfId, List<QuorumPeer> voters, Path storageDir) {
-        this(clusterId, selfId, voters, storageDir, DEFAULT_ELECTION_TIMEOUT, DEFAULT_SNAPSHOT_EVERY_ENTRIES);
+    /** The settings of voter {@code selfId}, one of {@code voters}. */
+    public static QuorumSettings voter(String clusterId, int selfId, List<QuorumPeer> voters, Path storageDir,
+                                       Duration electionTimeout, long snapshotEveryEntries) {
+        QuorumPeer self = voters.stream().filter(v -> v.nodeId() == selfId).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("node " + selfId + " is not one of the voters " + voters));
+        return new QuorumSettings(clusterId, self, voters, storageDir, electionTimeout, snapshotEveryEntries);
     }
 
-    QuorumPeer self() {
-        return voters.stream().filter(v -> v.nodeId() == selfId).findFirst().orElseThrow();
+    public int selfId() {
+        return self.nodeId();
+    }
+
+    /** Whether this member votes (and may lead); a non-voting member only follows. */
+    public boolean isVoter() {
+        return voters.contains(self);
     }
 }

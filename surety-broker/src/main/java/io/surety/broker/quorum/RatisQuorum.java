@@ -14,11 +14,15 @@ import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.grpc.GrpcConfigKeys;
@@ -30,6 +34,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.exceptions.AlreadyExistsException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.DivisionInfo;
@@ -40,6 +45,8 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One member of one quorum group: a Raft group of the cluster's voters on Apache Ratis, carrying a
@@ -57,6 +64,12 @@ import org.apache.ratis.util.TimeDuration;
  * anything was committed, so a member whose disk was wiped cannot help elect a leader that misses
  * committed entries. The quorum's storage is {@code storageDir/<group id>/} (Ratis's layout: log
  * segments, {@code raft-meta} with the term and vote, and the state machine's snapshots).
+ *
+ * <p>A non-voting member ({@link QuorumSettings#isVoter()} false: a broker-only node) is a Ratis
+ * listener: the leader sends it every entry (or a snapshot) as to a follower, but it never votes and
+ * is not counted for a commit. It joins a running group by asking the leader to add it to the
+ * group's configuration (a Ratis membership change committed through the group), and asks again at
+ * every start until the leader agrees; once in the configuration it stays there across restarts.
  */
 public final class RatisQuorum implements AutoCloseable {
 
@@ -66,10 +79,18 @@ public final class RatisQuorum implements AutoCloseable {
     static final long REQUEST_RETRY_MS = 250;
     /** The bound of one {@link #request}: a leader that froze holds nothing back for longer. */
     public static final long REQUEST_TIMEOUT_MS = 10_000;
+    /** How long a non-voting member waits between two attempts to be added to its group. */
+    static final long JOIN_RETRY_MS = 1_000;
+    static final int JOIN_ATTEMPTS_PER_WARNING = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(RatisQuorum.class);
 
     private final QuorumSettings settings;
+    /** The group as clients see it: its voters, one of which leads. */
     private final RaftGroup group;
     private final RaftPeerId selfId;
+    private volatile boolean closed;
+    /** Completes once the leader has added this non-voting member to the group; at once for a voter. */
+    private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final RaftServer server;
     private final RaftProperties properties;
     private final SharedServer shared;
@@ -120,8 +141,11 @@ public final class RatisQuorum implements AutoCloseable {
         Map<RaftGroupId, RaftGroup> raftGroups = new LinkedHashMap<>();
         Map<RaftGroupId, RatisStateMachine> machines = new HashMap<>();
         for (QuorumGroup spec : groups) {
-            RaftGroup raftGroup = RaftGroup.valueOf(groupId(settings.clusterId(), spec.name()),
-                    settings.voters().stream().map(RatisQuorum::peer).toList());
+            List<RaftPeer> peers = new ArrayList<>(settings.voters().stream().map(RatisQuorum::peer).toList());
+            if (!settings.isVoter()) {
+                peers.add(listener(settings.self()));
+            }
+            RaftGroup raftGroup = RaftGroup.valueOf(groupId(settings.clusterId(), spec.name()), peers);
             raftGroups.put(raftGroup.getGroupId(), raftGroup);
             machines.put(raftGroup.getGroupId(),
                     new RatisStateMachine(spec.name(), spec.machine(), spec.requests(), spec.leadership()));
@@ -142,8 +166,11 @@ public final class RatisQuorum implements AutoCloseable {
                 if (raftGroup != first) {
                     addGroup(server, settings, raftGroup);
                 }
-                members.add(new RatisQuorum(settings, raftGroup, server, properties, shared));
+                RaftGroup voters = RaftGroup.valueOf(raftGroup.getGroupId(),
+                        settings.voters().stream().map(RatisQuorum::peer).toList());
+                members.add(new RatisQuorum(settings, voters, server, properties, shared));
             }
+            members.forEach(RatisQuorum::join);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;
@@ -168,6 +195,75 @@ public final class RatisQuorum implements AutoCloseable {
         } catch (AlreadyExistsException recovered) {
             // Ratis recovered it from storage meanwhile.
         }
+    }
+
+    /**
+     * Completes {@link #joined} for a voter; for a non-voting member, asks the leader to add it as a
+     * listener, again every {@value #JOIN_RETRY_MS} ms until the leader agrees or the member closes
+     * (while the quorum has no leader, say), on a thread of its own since each attempt blocks. Asking
+     * again once added changes nothing.
+     */
+    private void join() {
+        if (settings.isVoter()) {
+            joined.complete(null);
+            return;
+        }
+        ScheduledExecutorService joiner = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "surety-quorum-join-" + group.getGroupId());
+            thread.setDaemon(true);
+            return thread;
+        });
+        AtomicInteger attempts = new AtomicInteger();
+        joiner.scheduleWithFixedDelay(() -> {
+            if (closed) {
+                joiner.shutdown();
+            } else if (askToJoin(attempts.incrementAndGet())) {
+                joined.complete(null);
+                joiner.shutdown();
+            }
+        }, 0, JOIN_RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One attempt to be added to the group's configuration as a listener; whether the leader agreed.
+     * Every {@value #JOIN_ATTEMPTS_PER_WARNING}th failed attempt is a WARN line: a broker that cannot
+     * reach the quorum's leader is worth an operator's look.
+     */
+    private boolean askToJoin(int attempt) {
+        try (RaftClient admin = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+                .setClientId(ClientId.randomId()).setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        group.getPeers().size(), TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)))
+                .build()) {
+            RaftClientReply reply = admin.admin().setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                    .setServersInNewConf(List.of())
+                    .setListenersInNewConf(List.of(listener(settings.self())))
+                    .setMode(SetConfigurationRequest.Mode.ADD).build());
+            if (reply.isSuccess()) {
+                LOG.info("Node {} is a non-voting member of quorum group {}", settings.selfId(), group.getGroupId());
+                return true;
+            }
+            notYetJoined(attempt, String.valueOf(reply.getException()));
+        } catch (IOException | RuntimeException e) {
+            notYetJoined(attempt, e.toString());
+        }
+        return false;
+    }
+
+    private void notYetJoined(int attempt, String why) {
+        if (attempt % JOIN_ATTEMPTS_PER_WARNING == 0) {
+            LOG.warn("Node {} is still not a member of quorum group {} after {} attempts (is a voter of {} reachable "
+                    + "and leading?): {}", settings.selfId(), group.getGroupId(), attempt, settings.voters(), why);
+        } else {
+            LOG.debug("Node {} not yet added to quorum group {}: {}", settings.selfId(), group.getGroupId(), why);
+        }
+    }
+
+    /**
+     * Completes once this member belongs to its group: at once for a voter, for a non-voting member
+     * once the leader has added it (from then on it receives the group's entries).
+     */
+    public CompletableFuture<Void> joined() {
+        return joined.copy();
     }
 
     /** The Raft group id of {@code groupName} in the cluster {@code clusterId}. */
@@ -362,8 +458,13 @@ public final class RatisQuorum implements AutoCloseable {
         return settings;
     }
 
+    /** Closes this member; the second and later calls do nothing. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             proposeClient.get().close();
             requestClient.get().close();
@@ -421,6 +522,11 @@ public final class RatisQuorum implements AutoCloseable {
 
     private static RaftPeer peer(QuorumPeer voter) {
         return RaftPeer.newBuilder().setId(peerId(voter.nodeId())).setAddress(voter.address()).build();
+    }
+
+    private static RaftPeer listener(QuorumPeer self) {
+        return RaftPeer.newBuilder().setId(peerId(self.nodeId())).setAddress(self.address())
+                .setStartupRole(RaftPeerRole.LISTENER).build();
     }
 
     private static RaftPeerId peerId(int nodeId) {

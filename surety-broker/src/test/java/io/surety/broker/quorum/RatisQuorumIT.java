@@ -180,6 +180,63 @@ class RatisQuorumIT {
         assertThat(back.machine.restores.get()).as("caught up by installing the leader's snapshot").isPositive();
     }
 
+    @Test
+    void shouldLetANonVotingMemberJoinARunningQuorumAndFollowItWithoutCountingForAMajority() throws Exception {
+        Member leader = awaitLeader();
+        for (int i = 0; i < 30; i++) {
+            leader.proposeNow("before-" + i);
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> leader.machine.snapshotsWritten.get() > 0);
+        QuorumPeer self = new QuorumPeer(4, "127.0.0.1", FreePorts.find(1).get(0));
+        Member observer = startNonVoter(self);
+        try {
+            observer.quorum.joined().get(20, TimeUnit.SECONDS);
+            leader.proposeNow("after");
+            await().atMost(20, TimeUnit.SECONDS).until(() -> observer.machine.entries.contains("after"));
+            assertThat(observer.machine.entries).as("what was committed before it joined, then after")
+                    .containsSubsequence("before-0", "before-29", "after").endsWith("after");
+            assertThat(observer.quorum.leaderId()).hasValue(leader.nodeId);
+
+            // Two voters of three gone: no majority, whatever the observer does, and it never leads.
+            Member[] others = Arrays.stream(members).filter(m -> m != leader).toArray(Member[]::new);
+            for (Member other : others) {
+                other.quorum.close();
+                members[other.nodeId - 1] = null;
+            }
+            CompletableFuture<Long> withoutMajority = leader.quorum.propose(leader.term.get(), bytes("no majority"));
+            await().during(Duration.ofSeconds(3)).atMost(5, TimeUnit.SECONDS).until(() ->
+                    !(withoutMajority.isDone() && !withoutMajority.isCompletedExceptionally())
+                            && !observer.machine.entries.contains("no majority"));
+            assertThat(observer.quorum.isLeader()).isFalse();
+            assertThat(observer.term.get()).as("terms the observer led").isZero();
+
+            // With the voters back, it restarts from its own storage as a member of the group.
+            for (Member other : others) {
+                members[other.nodeId - 1] = start(other.nodeId, 20);
+            }
+            observer.quorum.close();
+            Member back = startNonVoter(self);
+            try {
+                back.quorum.joined().get(20, TimeUnit.SECONDS);
+                await().atMost(10, TimeUnit.SECONDS).until(() -> back.machine.entries.contains("after"));
+            } finally {
+                back.quorum.close();
+            }
+        } finally {
+            observer.quorum.close();
+        }
+    }
+
+    private Member startNonVoter(QuorumPeer self) throws IOException {
+        QuorumSettings settings = new QuorumSettings(CLUSTER, self, voters, dir.resolve("node-" + self.nodeId()),
+                ELECTION, 20);
+        ListMachine machine = new ListMachine();
+        Member member = new Member(self.nodeId(), machine);
+        member.quorum = RatisQuorum.start(settings, "metadata", machine,
+                request -> CompletableFuture.completedFuture(bytes("never leads")), member);
+        return member;
+    }
+
     private Member awaitLeader() {
         await().atMost(20, TimeUnit.SECONDS).until(() -> Arrays.stream(members)
                 .filter(m -> m != null && m.quorum.isLeader() && m.term.get() > 0).count() == 1);
@@ -187,7 +244,7 @@ class RatisQuorumIT {
     }
 
     private Member start(int nodeId, long snapshotEvery) throws IOException {
-        QuorumSettings settings = new QuorumSettings(CLUSTER, nodeId, voters, dir.resolve("node-" + nodeId),
+        QuorumSettings settings = QuorumSettings.voter(CLUSTER, nodeId, voters, dir.resolve("node-" + nodeId),
                 ELECTION, snapshotEvery);
         ListMachine machine = new ListMachine();
         Member member = new Member(nodeId, machine);
