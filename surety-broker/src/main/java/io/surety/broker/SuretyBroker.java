@@ -12,6 +12,7 @@ import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.NetworkConfig;
 import io.surety.broker.coordinator.CommittedCoordinatorState;
 import io.surety.broker.coordinator.GroupCoordinator;
+import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.coordinator.TopicView;
 import io.surety.broker.coordinator.TransactionMarkerWriter;
 import io.surety.broker.coordinator.TransactionView;
@@ -26,6 +27,7 @@ import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.node.ClusterMarkerWriter;
 import io.surety.broker.node.ClusterNode;
 import io.surety.broker.node.CoordinatorGroupMember;
+import io.surety.broker.node.ImageTopicView;
 import io.surety.broker.node.RemoteCoordinatorVerification;
 import io.surety.broker.network.InterBrokerClient;
 import io.surety.broker.api.ReplicaServing;
@@ -63,6 +65,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -206,12 +209,18 @@ public final class SuretyBroker implements AutoCloseable {
             CoordinatorGroupMember coordinatorGroup = null;
             ReplicaServing replicaServing = ReplicaServing.singleNode();
             CoordinatorVerification coordinatorVerification = CoordinatorVerification.UNREACHABLE;
+            TopicView coordinatorTopics = topicView(topics);
             if (config.cluster().isCluster()) {
+                // The cluster's topics, not only those with replicas here; read once the node has started.
+                AtomicReference<ClusterNode> startedNode = new AtomicReference<>();
+                coordinatorTopics = new ImageTopicView(() -> Optional.ofNullable(startedNode.get())
+                        .map(ClusterNode::image).orElse(ClusterImage.EMPTY));
                 coordinatorGroup = new CoordinatorGroupMember(
-                        new CommittedCoordinatorState(config.groups(), topicView(topics), clock));
+                        new CommittedCoordinatorState(config.groups(), coordinatorTopics, clock));
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
                         metrics, coordinatorGroup);
+                startedNode.set(clusterNode);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
                 markerPeers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
@@ -225,12 +234,12 @@ public final class SuretyBroker implements AutoCloseable {
             }
             if (coordinatorGroup != null) {
                 groups = GroupCoordinator.replicated(coordinatorGroup.committed(), coordinatorGroup, config.groups(),
-                        config.transactions(), producerIds::nextId, markers, topicView(topics), clock, coordinatorLoop,
+                        config.transactions(), producerIds::nextId, markers, coordinatorTopics, clock, coordinatorLoop,
                         timer);
                 coordinatorGroup.serve(groups);
             } else {
                 groups = GroupCoordinator.open(dataDir, ledger, config.groups(), config.transactions(),
-                        producerIds::nextId, markers, topicView(topics), clock, coordinatorLoop, timer);
+                        producerIds::nextId, markers, coordinatorTopics, clock, coordinatorLoop, timer);
             }
             TransactionView transactionView = groups.transactions().view();
             metrics.transactions().openTransactions(transactionView::ongoingCount);

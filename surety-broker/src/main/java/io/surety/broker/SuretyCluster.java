@@ -46,6 +46,7 @@ public final class SuretyCluster implements AutoCloseable {
     private final Map<Integer, NodeSlot> slots;
     private final boolean deleteDataOnClose;
     private final Path root;
+    private final NodeConfigs configs;
 
     private record NodeSlot(int nodeId, Path dataDir, int clientPort, int controllerPort, Map<String, String> config) {
     }
@@ -62,9 +63,11 @@ public final class SuretyCluster implements AutoCloseable {
 
     private final Map<Integer, SuretyBroker> running = new LinkedHashMap<>();
 
-    private SuretyCluster(String clusterId, Map<Integer, NodeSlot> slots, Path root, boolean deleteDataOnClose) {
+    private SuretyCluster(String clusterId, Map<Integer, NodeSlot> slots, Path root, boolean deleteDataOnClose,
+                          NodeConfigs configs) {
         this.clusterId = clusterId;
         this.slots = slots;
+        this.configs = configs;
         this.root = root;
         this.deleteDataOnClose = deleteDataOnClose;
     }
@@ -127,6 +130,22 @@ public final class SuretyCluster implements AutoCloseable {
         return broker;
     }
 
+    /**
+     * Adds a broker-only node to the running cluster ({@code process.roles=broker}, the next node id,
+     * formatted with the cluster's id) and starts it: it joins the metadata and coordinator quorums
+     * without a vote and registers as a broker, ready for replicas to be moved onto it. Its settings
+     * are the other nodes' (listeners of its own, the same voters). Returns its node id.
+     */
+    public int addBroker() throws IOException {
+        int nodeId = slots.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        int[] ports = Builder.freePorts(configs.portsPerNode()).stream().mapToInt(Integer::intValue).toArray();
+        Path dir = root.resolve("node-" + nodeId);
+        DataDirectory.format(dir, clusterId, nodeId, false, false);
+        slots.put(nodeId, new NodeSlot(nodeId, dir, ports[0], ports[1], configs.of(nodeId, ports, dir, false)));
+        restart(nodeId);
+        return nodeId;
+    }
+
     /** Stops every node (without handing leaderships over: nobody would be left to take them). */
     @Override
     public void close() {
@@ -183,7 +202,7 @@ public final class SuretyCluster implements AutoCloseable {
             boolean temporary = dataRoot == null;
             Path root = temporary ? Files.createTempDirectory("surety-cluster-") : dataRoot;
             String clusterId = Uuid.randomUuid().toString();
-            int perNode = interBroker == null ? 2 : 3;
+            int perNode = NodeConfigs.portsPerNode(interBroker);
             List<Integer> free = freePorts(nodes * perNode);
             List<int[]> ports = new ArrayList<>();
             StringJoiner voters = new StringJoiner(",");
@@ -194,31 +213,15 @@ public final class SuretyCluster implements AutoCloseable {
                 ports.add(node);
                 voters.add(id + "@127.0.0.1:" + node[1]);
             }
+            NodeConfigs configs = new NodeConfigs(voters.toString(), interBroker, Map.copyOf(settings));
             Map<Integer, NodeSlot> slots = new LinkedHashMap<>();
             for (int id = 1; id <= nodes; id++) {
                 int[] pair = ports.get(id - 1);
                 Path dir = root.resolve("node-" + id);
-                Map<String, String> config = new LinkedHashMap<>();
-                config.put("node.id", Integer.toString(id));
-                config.put("process.roles", "broker,controller");
-                config.put("listeners", "PLAINTEXT://127.0.0.1:" + pair[0] + ",CONTROLLER://127.0.0.1:" + pair[1]);
-                config.put("controller.listener.names", "CONTROLLER");
-                if (interBroker != null) {
-                    int port = pair[2];
-                    config.put("listeners", config.get("listeners") + "," + INTER_BROKER_LISTENER + "://127.0.0.1:" + port);
-                    config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
-                            + INTER_BROKER_LISTENER + ":PLAINTEXT");
-                    config.put("inter.broker.listener.name", INTER_BROKER_LISTENER);
-                    config.put("advertised.listeners", INTER_BROKER_LISTENER + "://" + interBroker.advertised(id, port));
-                }
-                config.put("controller.quorum.voters", voters.toString());
-                config.put("log.dirs", dir.toString());
-                config.put("metrics.port", "0");
-                config.putAll(settings);
                 DataDirectory.format(dir, clusterId, id, false, false);
-                slots.put(id, new NodeSlot(id, dir, pair[0], pair[1], Map.copyOf(config)));
+                slots.put(id, new NodeSlot(id, dir, pair[0], pair[1], configs.of(id, pair, dir, true)));
             }
-            SuretyCluster cluster = new SuretyCluster(clusterId, slots, root, temporary);
+            SuretyCluster cluster = new SuretyCluster(clusterId, slots, root, temporary, configs);
             try {
                 for (int id : slots.keySet()) {
                     cluster.restart(id);
@@ -236,7 +239,7 @@ public final class SuretyCluster implements AutoCloseable {
          * outgoing connection (a started node reaching for peers not yet up) before its node binds
          * it. Each is checked by binding it, and all are held until all are found.
          */
-        private static List<Integer> freePorts(int count) {
+        static List<Integer> freePorts(int count) {
             int high = ephemeralLow();
             List<ServerSocket> held = new ArrayList<>();
             try {
@@ -275,6 +278,44 @@ public final class SuretyCluster implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 return DEFAULT_EPHEMERAL_LOW;
             }
+        }
+    }
+
+    /** The settings of every node of one cluster: what differs between nodes is their id, ports, directory and role. */
+    private record NodeConfigs(String voters, ListenerAddress interBroker, Map<String, String> settings) {
+
+        static int portsPerNode(ListenerAddress interBroker) {
+            return interBroker == null ? 2 : 3;
+        }
+
+        int portsPerNode() {
+            return portsPerNode(interBroker);
+        }
+
+        /**
+         * Node {@code id}'s settings: {@code ports} are its client, controller and (with an
+         * inter-broker listener) inter-broker ports; a voter is a combined node, any other node a
+         * broker only.
+         */
+        Map<String, String> of(int id, int[] ports, Path dir, boolean voter) {
+            Map<String, String> config = new LinkedHashMap<>();
+            config.put("node.id", Integer.toString(id));
+            config.put("process.roles", voter ? "broker,controller" : "broker");
+            config.put("listeners", "PLAINTEXT://127.0.0.1:" + ports[0] + ",CONTROLLER://127.0.0.1:" + ports[1]);
+            config.put("controller.listener.names", "CONTROLLER");
+            if (interBroker != null) {
+                int port = ports[2];
+                config.put("listeners", config.get("listeners") + "," + INTER_BROKER_LISTENER + "://127.0.0.1:" + port);
+                config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                        + INTER_BROKER_LISTENER + ":PLAINTEXT");
+                config.put("inter.broker.listener.name", INTER_BROKER_LISTENER);
+                config.put("advertised.listeners", INTER_BROKER_LISTENER + "://" + interBroker.advertised(id, port));
+            }
+            config.put("controller.quorum.voters", voters);
+            config.put("log.dirs", dir.toString());
+            config.put("metrics.port", "0");
+            config.putAll(settings);
+            return Map.copyOf(config);
         }
     }
 }

@@ -99,18 +99,40 @@ class ClusterConfigTest {
     void shouldAcceptTheRolesInEitherOrderAndRefuseAnyOtherRolesInClusterMode() {
         assertThat(BrokerConfig.of(clusterNode("process.roles", "controller,broker")).cluster().isCluster()).isTrue();
 
-        assertRefused(clusterNode("process.roles", "broker"), "process.roles=broker",
-                "only combined broker,controller nodes are supported");
-        assertRefused(clusterNode("process.roles", "controller"), "only combined broker,controller nodes are supported");
+        assertRefused(clusterNode("process.roles", "controller"), "process.roles=controller",
+                "either broker,controller (a voter of the quorum) or broker");
         assertRefused(clusterNode("process.roles", null), "process.roles=:", "set process.roles=broker,controller");
         assertRefused(clusterNode("process.roles", "broker,observer"), "process.roles");
+        assertRefused(clusterNode("process.roles", "broker,broker"), "process.roles");
     }
 
     @Test
-    void shouldRefuseAVoterListThatDoesNotNameThisNode() {
+    void shouldRefuseAVoterListThatDoesNotNameACombinedNode() {
         assertRefused(clusterNode("node.id", "4"), "controller.quorum.voters=1@10.0.0.1:9093,2@10.0.0.2:9093,3@10.0.0.3:9093",
-                "does not name this node (node.id=4)", "add 4@host:port, or fix node.id");
+                "does not name this node (node.id=4)", "add 4@host:port, or fix node.id", "process.roles=broker");
         assertRefused(clusterNode("controller.quorum.voters", "1@10.0.0.1:9093"), "does not name this node (node.id=2)");
+    }
+
+    @Test
+    void shouldAcceptABrokerOnlyNodeOutsideTheVotersWithAControllerListenerOfItsOwn() {
+        BrokerConfig config = BrokerConfig.of(clusterNode("node.id", "4", "process.roles", "broker",
+                "listeners", "PLAINTEXT://10.0.0.4:9092,CONTROLLER://10.0.0.4:9093"));
+
+        assertThat(config.cluster().isCluster()).isTrue();
+        assertThat(config.cluster().isVoter()).isFalse();
+        assertThat(config.cluster().ownVoter()).isEmpty();
+        assertThat(config.cluster().advertisedControllerListener()).map(ListenerEndpoint::toString)
+                .hasValue("CONTROLLER://10.0.0.4:9093");
+        assertThat(BrokerConfig.of(clusterNode()).cluster().isVoter()).isTrue();
+    }
+
+    @Test
+    void shouldRefuseABrokerOnlyNodeThatIsAVoterOrHasNoControllerListener() {
+        assertRefused(clusterNode("process.roles", "broker"), "process.roles=broker but controller.quorum.voters=",
+                "names this node (node.id=2)", "set process.roles=broker,controller, or remove node 2 from the voters");
+        assertRefused(clusterNode("node.id", "4", "process.roles", "broker", "listeners", "PLAINTEXT://10.0.0.4:9092"),
+                "process.roles=broker", "receives the cluster's metadata on a controller listener of its own",
+                "add CONTROLLER://host:port to listeners");
     }
 
     @Test
