@@ -29,7 +29,8 @@ import org.apache.kafka.common.requests.DescribeQuorumResponse;
  * log end offset its match index + 1. A voter's last fetch is when the leader last heard from it;
  * its last caught-up time is that same moment when it holds every committed entry, and unknown (-1)
  * otherwise, since Ratis keeps no history of it. A voter's directory id is the one it registered as
- * a broker with, or zero before it registered. Every node is a voter, so there are no observers.
+ * a broker with, or zero before it registered. Broker-only nodes, which follow the quorum without a
+ * vote, are its observers, described like the voters.
  * The nodes (v2) are the voters' CONTROLLER endpoints from {@code controller.quorum.voters}.
  *
  * <p>A request that does not name exactly partition 0 of {@code __cluster_metadata} is answered
@@ -52,10 +53,12 @@ final class QuorumDescription {
             return DescribeQuorumResponse.singletonErrorResponse(METADATA_PARTITION, Errors.NOT_LEADER_OR_FOLLOWER);
         }
         List<ReplicaState> currentVoters = new ArrayList<>();
+        List<ReplicaState> observers = new ArrayList<>();
         for (QuorumStatus.Member member : status.members()) {
             long lastFetchMs = nowMs - member.sinceLastContactMs();
             BrokerRegistration broker = image.broker(member.nodeId());
-            currentVoters.add(new ReplicaState()
+            boolean voter = voters.stream().anyMatch(peer -> peer.nodeId() == member.nodeId());
+            (voter ? currentVoters : observers).add(new ReplicaState()
                     .setReplicaId(member.nodeId())
                     .setReplicaDirectoryId(broker == null ? Uuid.ZERO_UUID : broker.directoryId())
                     .setLogEndOffset(member.matchIndex() + 1)
@@ -68,7 +71,7 @@ final class QuorumDescription {
                 .setLeaderEpoch((int) status.term())
                 .setHighWatermark(status.commitIndex() + 1)
                 .setCurrentVoters(currentVoters)
-                .setObservers(List.of());
+                .setObservers(observers);
         NodeCollection nodes = new NodeCollection();
         for (QuorumPeer voter : voters) {
             ListenerCollection listeners = new ListenerCollection();

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.QuorumInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,6 +88,13 @@ class ScaleOutIT {
             long joinedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - addedNs);
             assertThat(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS)).extracting(Node::id)
                     .containsExactlyInAnyOrder(1, 2, 3, 4);
+            await("node 4 described as an observer of the metadata quorum").atMost(30, TimeUnit.SECONDS)
+                    .untilAsserted(() -> {
+                        QuorumInfo quorum = admin.describeMetadataQuorum().quorumInfo().get(30, TimeUnit.SECONDS);
+                        assertThat(quorum.voters()).extracting(QuorumInfo.ReplicaState::replicaId)
+                                .containsExactlyInAnyOrder(1, 2, 3);
+                        assertThat(quorum.observers()).extracting(QuorumInfo.ReplicaState::replicaId).containsExactly(4);
+                    });
 
             Path topics = work.resolve("topics.json");
             Files.writeString(topics, "{\"version\":1,\"topics\":[{\"topic\":\"" + TOPIC + "\"}]}", StandardCharsets.UTF_8);
