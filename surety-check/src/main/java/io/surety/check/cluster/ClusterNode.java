@@ -3,7 +3,6 @@ package io.surety.check.cluster;
 import io.surety.harness.FaultProxy;
 import io.surety.harness.JvmProcess;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * One node of a {@link ClusterTarget}: its child process and the two fault proxies in front of it,
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class ClusterNode {
 
-    private static final Pattern STARTED = Pattern.compile("^Surety broker started");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final int id;
@@ -24,9 +22,12 @@ public final class ClusterNode {
     private final int directPort;
     private final FaultProxy clientProxy;
     private final FaultProxy replicationProxy;
+    private final BrokerKind kind;
 
-    ClusterNode(int id, JvmProcess process, int directPort, FaultProxy clientProxy, FaultProxy replicationProxy) {
+    ClusterNode(int id, JvmProcess process, int directPort, FaultProxy clientProxy, FaultProxy replicationProxy,
+                BrokerKind kind) {
         this.id = id;
+        this.kind = kind;
         this.process = process;
         this.directPort = directPort;
         this.clientProxy = clientProxy;
@@ -56,9 +57,9 @@ public final class ClusterNode {
         process.start();
     }
 
-    /** Waits for the current run's start banner. */
+    /** Waits until the current run has started (as {@link BrokerKind#awaitStarted} recognises it). */
     void awaitStarted() {
-        process.awaitLogLine(STARTED, START_TIMEOUT);
+        kind.awaitStarted(process, id, directAddress(), START_TIMEOUT);
     }
 
     /** SIGKILL, and waits until the process is gone. */
@@ -66,7 +67,7 @@ public final class ClusterNode {
         process.kill9();
     }
 
-    /** Starts the node again on its ports and data; returns once it has printed its start banner. */
+    /** Starts the node again on its ports and data; returns once it has started. */
     public void restart() {
         process.start();
         awaitStarted();

@@ -17,13 +17,14 @@ import java.util.StringJoiner;
 import java.util.UUID;
 
 /**
- * A replicated Surety cluster the check starts: {@code n} combined broker and controller nodes as
- * child processes on 127.0.0.1, each data directory formatted with one new cluster id first (as
- * {@code bin/surety format} does), and two fault proxies per node — one in front of its client
+ * A replicated cluster the check starts, of Surety or of Apache Kafka ({@link BrokerKind}): {@code n}
+ * combined broker and controller nodes as child processes on 127.0.0.1, each data directory
+ * formatted with one new cluster id first (as {@code bin/surety format} or {@code kafka-storage
+ * format} does), and two fault proxies per node — one in front of its client
  * listener, one in front of its replication listener. Each node advertises the proxies, so the
  * workload's clients and the followers fetching from a node really cross them; a cut, an isolation
- * or a reset is then a proxy fault on the right node. The metadata and coordinator quorum (Ratis, on
- * the CONTROLLER listener) does not cross a proxy.
+ * or a reset is then a proxy fault on the right node. The metadata quorum (and Surety's coordinator
+ * quorum) on the CONTROLLER listener does not cross a proxy.
  *
  * <p>Listeners of node {@code i}: {@code PLAINTEXT} (direct, for the check's admin and final reads),
  * {@code CLIENT} (advertised at the client proxy), {@code REPLICATION} (the inter-broker listener,
@@ -46,10 +47,12 @@ public final class ClusterTarget implements Target {
     private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
 
     private final Map<Integer, ClusterNode> nodes;
+    private final BrokerKind kind;
     private final long startMs;
 
-    private ClusterTarget(Map<Integer, ClusterNode> nodes, long startMs) {
+    private ClusterTarget(Map<Integer, ClusterNode> nodes, BrokerKind kind, long startMs) {
         this.nodes = nodes;
+        this.kind = kind;
         this.startMs = startMs;
     }
 
@@ -60,6 +63,11 @@ public final class ClusterTarget implements Target {
      * @throws IllegalStateException when a node cannot be formatted or does not start (its log is named)
      */
     public static ClusterTarget start(Path runDirectory, int count, int partitions) {
+        return start(runDirectory, count, partitions, new BrokerKind.Surety());
+    }
+
+    /** {@link #start(Path, int, int)} with nodes of {@code kind}. */
+    public static ClusterTarget start(Path runDirectory, int count, int partitions, BrokerKind kind) {
         long startNs = System.nanoTime();
         List<Integer> ports = FreePorts.find(PORTS_PER_NODE * count);
         StringJoiner voters = new StringJoiner(",");
@@ -71,7 +79,6 @@ public final class ClusterTarget implements Target {
         List<FaultProxy> proxies = new ArrayList<>();
         try {
             List<JvmProcess> formats = new ArrayList<>();
-            Map<Integer, List<String>> overrides = new LinkedHashMap<>();
             for (int id = 1; id <= count; id++) {
                 FaultProxy client = FaultProxy.builder("127.0.0.1", port(ports, id, 1)).name("node-" + id + "-client")
                         .listenPort(port(ports, id, 4)).start();
@@ -79,17 +86,12 @@ public final class ClusterTarget implements Target {
                 FaultProxy replication = FaultProxy.builder("127.0.0.1", port(ports, id, 2))
                         .name("node-" + id + "-replication").listenPort(port(ports, id, 5)).start();
                 proxies.add(replication);
-                overrides.put(id, overrides(nodeConfig(runDirectory, id, ports, voters.toString(), partitions,
-                        client, replication)));
-                JvmProcess node = nodeProcess(runDirectory.resolve("node-" + id + ".log"), overrides.get(id));
-                nodes.put(id, new ClusterNode(id, node, port(ports, id, 0), client, replication));
-                List<String> formatArgs = new ArrayList<>(List.of("format", "--cluster-id", clusterId));
-                formatArgs.addAll(overrides.get(id));
-                formats.add(JvmProcess.builder().mainClass("io.surety.broker.Main")
-                        .classpath(System.getProperty("java.class.path"))
-                        .jvmArgs("-Xmx128m", "-XX:TieredStopAtLevel=1")
-                        .args(formatArgs.toArray(String[]::new))
-                        .logFile(runDirectory.resolve("node-" + id + "-format.log")).build().start());
+                Map<String, String> config = nodeConfig(runDirectory, id, ports, voters.toString(), partitions,
+                        client, replication);
+                config.putAll(kind.settings(count));
+                nodes.put(id, new ClusterNode(id, kind.node(config, runDirectory, id), port(ports, id, 0), client,
+                        replication, kind));
+                formats.add(kind.format(clusterId, config, runDirectory, id).start());
             }
             for (JvmProcess format : formats) {
                 awaitExit(format);
@@ -99,9 +101,9 @@ public final class ClusterTarget implements Target {
         } catch (RuntimeException e) {
             nodes.values().forEach(ClusterNode::close);
             proxies.forEach(FaultProxy::close);
-            throw new IllegalStateException("the Surety cluster did not start: " + e.getMessage(), e);
+            throw new IllegalStateException("the " + kind.label() + " cluster did not start: " + e.getMessage(), e);
         }
-        return new ClusterTarget(nodes, (System.nanoTime() - startNs) / 1_000_000);
+        return new ClusterTarget(nodes, kind, (System.nanoTime() - startNs) / 1_000_000);
     }
 
     private static int port(List<Integer> ports, int id, int which) {
@@ -129,27 +131,7 @@ public final class ClusterTarget implements Target {
         config.put("group.initial.rebalance.delay.ms", "0");
         config.put("broker.heartbeat.interval.ms", "500");
         config.put("broker.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS));
-        config.put("metrics.port", "0");
         return config;
-    }
-
-    private static List<String> overrides(Map<String, String> config) {
-        List<String> args = new ArrayList<>();
-        config.forEach((key, value) -> {
-            args.add("--override");
-            args.add(key + "=" + value);
-        });
-        return args;
-    }
-
-    private static JvmProcess nodeProcess(Path logFile, List<String> overrides) {
-        return JvmProcess.builder()
-                .mainClass("io.surety.broker.Main")
-                .classpath(System.getProperty("java.class.path"))
-                .jvmArgs("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
-                .args(overrides.toArray(String[]::new))
-                .logFile(logFile)
-                .build();
     }
 
     private static void awaitExit(JvmProcess format) {
@@ -199,9 +181,14 @@ public final class ClusterTarget implements Target {
 
     @Override
     public String describe() {
-        return nodes.size() + "-node Surety cluster started by the check (RF " + nodes.size()
-                + ", min.insync.replicas=2, broker session " + SESSION_TIMEOUT_MS + " ms, fsync before ack; started in "
-                + String.format(Locale.ROOT, "%.1f", startMs / 1000.0) + " s)";
+        return nodes.size() + "-node " + kind.label() + " cluster started by the check (RF " + nodes.size()
+                + ", min.insync.replicas=2, broker session " + SESSION_TIMEOUT_MS + " ms, " + kind.durability()
+                + "; started in " + String.format(Locale.ROOT, "%.1f", startMs / 1000.0) + " s)";
+    }
+
+    /** Which broker the nodes run. */
+    public BrokerKind kind() {
+        return kind;
     }
 
     /** How long formatting and starting every node took. */

@@ -1,5 +1,6 @@
 package io.surety.check.run;
 
+import io.surety.check.cluster.BrokerKind;
 import io.surety.check.fault.FaultKind;
 import io.surety.check.report.ConsoleReport;
 import io.surety.check.report.ProgressLine;
@@ -67,6 +68,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Nodes of the Surety cluster the check starts (default ${DEFAULT-VALUE}): 1, or 3 to 5 for a "
                     + "replicated cluster (RF 3, min.insync.replicas=2) with the cluster faults and an acks=1 row.")
     int brokers;
+
+    @Option(names = "--kafka-classpath", paramLabel = "CLASSPATH",
+            description = "With --brokers: run the cluster's nodes as Apache Kafka from these jars instead of Surety "
+                    + "(bin/surety check --apache-kafka fetches Kafka's jars and passes them), for a side-by-side report.")
+    String kafkaClasspath;
 
     @Option(names = "--rate", defaultValue = "200", paramLabel = "N",
             description = "Records per second per guarantee (default ${DEFAULT-VALUE}).")
@@ -180,6 +186,9 @@ public final class CheckCommand implements Callable<Integer> {
         if (brokers != 1 && (brokers < 3 || brokers > 5)) {
             throw bad("--brokers must be 1, or 3 to 5 for a replicated cluster, not " + brokers);
         }
+        if (kafkaClasspath != null && brokers == 1) {
+            throw bad("--kafka-classpath runs a cluster of Apache Kafka nodes: add --brokers 3");
+        }
         if (brokers > 1 && bootstrapServer != null) {
             throw bad("--brokers starts a cluster of its own; with --bootstrap-server the check proxies a single "
                     + "broker of yours (restart commands per broker are not built yet)");
@@ -237,7 +246,8 @@ public final class CheckCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-")));
         return new CheckOptions(chosen, Duration.ofSeconds(durationSeconds), rate, recordSize, partitions,
                 bootstrapServer, restartCommand, kinds, producerSettings, consumerSettings, reportDirectory.toAbsolutePath(),
-                work.toAbsolutePath(), brokers);
+                work.toAbsolutePath(), brokers,
+                kafkaClasspath == null ? new BrokerKind.Surety() : new BrokerKind.ApacheKafka(kafkaClasspath));
     }
 
     /** Settings a client would refuse to start with are reported now, not half-way through the run. */

@@ -1,5 +1,6 @@
 package io.surety.check.run;
 
+import io.surety.check.cluster.BrokerKind;
 import io.surety.check.fault.FaultKind;
 import io.surety.semantics.Guarantee;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -24,8 +26,10 @@ import java.util.Set;
  * @param consumerSettings  the user's consumer settings, laid over each guarantee's preset
  * @param reportDirectory   where index.html and summary.json go
  * @param workDirectory     where histories, client logs and the started broker's data go
- * @param brokers           nodes of the Surety cluster the check starts: 1 (a single broker) or more (a
+ * @param brokers           nodes of the cluster the check starts: 1 (a single Surety broker) or more (a
  *                          replicated cluster); ignored with {@code bootstrapServers}
+ * @param brokerKind        what the nodes of a replicated cluster the check starts run: Surety, or
+ *                          Apache Kafka from its jars
  */
 public record CheckOptions(
         List<Guarantee> guarantees,
@@ -40,9 +44,11 @@ public record CheckOptions(
         Map<String, String> consumerSettings,
         Path reportDirectory,
         Path workDirectory,
-        int brokers) {
+        int brokers,
+        BrokerKind brokerKind) {
 
     public CheckOptions {
+        Objects.requireNonNull(brokerKind, "brokerKind");
         guarantees = List.copyOf(guarantees);
         faults = faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
         producerSettings = Map.copyOf(producerSettings);
@@ -55,7 +61,7 @@ public record CheckOptions(
                         Map<String, String> producerSettings, Map<String, String> consumerSettings, Path reportDirectory,
                         Path workDirectory) {
         this(guarantees, traffic, rate, recordSize, partitions, bootstrapServers, restartCommand, faults,
-                producerSettings, consumerSettings, reportDirectory, workDirectory, 1);
+                producerSettings, consumerSettings, reportDirectory, workDirectory, 1, new BrokerKind.Surety());
     }
 
     public boolean startsItsOwnBroker() {

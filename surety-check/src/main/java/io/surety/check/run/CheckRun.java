@@ -132,7 +132,8 @@ public final class CheckRun {
         startNs = System.nanoTime();
         boolean complete = false;
         String stoppedBecause = null;
-        String description = options.startsACluster() ? options.brokers() + "-node Surety cluster started by the check"
+        String description = options.startsACluster()
+                ? options.brokers() + "-node " + options.brokerKind().label() + " cluster started by the check"
                 : options.startsItsOwnBroker() ? "Surety broker started by the check" : options.bootstrapServers();
         try {
             Files.createDirectories(options.workDirectory().resolve("history"));
@@ -180,11 +181,13 @@ public final class CheckRun {
     }
 
     private void startTarget() throws InterruptedException {
-        phase = options.startsACluster() ? "starting a " + options.brokers() + "-node Surety cluster"
+        phase = options.startsACluster() ? "starting a " + options.brokers() + "-node " + options.brokerKind().label()
+                + " cluster"
                 : options.startsItsOwnBroker() ? "starting a Surety broker" : "reaching the cluster";
         showProgress();
         if (options.startsACluster()) {
-            ClusterTarget cluster = ClusterTarget.start(options.workDirectory(), options.brokers(), options.partitions());
+            ClusterTarget cluster = ClusterTarget.start(options.workDirectory(), options.brokers(), options.partitions(),
+                    options.brokerKind());
             target = cluster;
             notes.add("the " + options.brokers() + "-node cluster was formatted and started in "
                     + String.format(Locale.ROOT, "%.1f", cluster.startMs() / 1000.0) + " s");

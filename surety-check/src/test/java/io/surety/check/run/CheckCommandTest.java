@@ -30,6 +30,14 @@ class CheckCommandTest {
     }
 
     @Test
+    void shouldRefuseKafkaNodesWithoutACluster() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--kafka-classpath", "/opt/kafka/libs/*");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--kafka-classpath runs a cluster of Apache Kafka nodes: add --brokers 3");
+    }
+
+    @Test
     void shouldRefuseAClusterOfItsOwnWithABootstrapServer() throws Exception {
         CommandRun run = CommandRun.execute(directory, "--brokers", "3", "--bootstrap-server", "a:9092");
 
