@@ -88,6 +88,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void shouldRefuseADurationItCannotRead() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--duration", "30min");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--duration must be a whole number of seconds or a length like 90s, 30m or 2h, "
+                + "not '30min'");
+    }
+
+    @Test
+    void shouldRefuseATooShortRunWrittenWithItsUnit() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--duration", "9s");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--duration must be at least 10 seconds");
+    }
+
+    @Test
     void shouldRefuseAnUnknownFault() throws Exception {
         CommandRun run = CommandRun.execute(directory, "--faults", "broker-crash,meteor");
 
