@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Stateless.
  *
  * <p>Implementation notes: a step's budget is the time the fault took on the 2-core development
- * machine in a {@code --brokers 3} run (the longest of two runs), rounded up to the second: a
+ * machine in single-pass {@code --brokers 3} runs (the longest of two), rounded up to the second: a
  * cluster fault ends only once the cluster is whole again, so its budget covers the failover, the
  * restart and the full ISR, and the next kill meets a healed cluster. A fault that overruns its
  * budget makes the next start late (the injector never overlaps two); the slack of the others

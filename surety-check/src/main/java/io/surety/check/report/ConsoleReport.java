@@ -154,8 +154,10 @@ public final class ConsoleReport {
             }
         }
         FaultCounts counts = summary.faultCounts();
-        out.append("  by kind: ").append(String.join(", ", counts.injectedByKind().entrySet().stream()
-                .map(kind -> kind.getKey() + " " + count(kind.getValue())).toList())).append('\n');
+        if (!counts.injectedByKind().isEmpty()) {
+            out.append("  by kind: ").append(String.join(", ", counts.injectedByKind().entrySet().stream()
+                    .map(kind -> kind.getKey() + " " + count(kind.getValue())).toList())).append('\n');
+        }
         out.append(countLine(counts)).append('\n');
     }
 
