@@ -23,8 +23,9 @@ import java.util.Set;
  * machine in single-pass {@code --brokers 3} runs (the longest of two), rounded up to the second: a
  * cluster fault ends only once the cluster is whole again, so its budget covers the failover, the
  * restart and the full ISR, and the next kill meets a healed cluster. A fault that overruns its
- * budget makes the next start late (the injector never overlaps two); the slack of the others
- * takes the delay back. The instantaneous faults get half a second to a second, so the plan never
+ * budget makes the next start late (the injector never overlaps two), and the faults run back to
+ * back until the slack of the quick ones has taken the delay back: budgets at the measured times,
+ * not above, keep the kills as dense as the cluster heals. The instantaneous faults get half a second to a second, so the plan never
  * puts two at the same instant.
  */
 final class ClusterCycle {
