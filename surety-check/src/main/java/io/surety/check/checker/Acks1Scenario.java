@@ -33,9 +33,12 @@ public final class Acks1Scenario {
     /**
      * How the names of the faults that can move a partition's leadership begin: a leader that dies,
      * freezes past its session or is cut off may be replaced without the acks=1 records it alone had.
+     * A follower kill is one too: the node is a follower of the watched partition only, and may lead
+     * a partition of the acks=1 topic (with 3 partitions on 3 nodes, it usually does).
      */
     public static final List<String> FAILOVERS = List.of(FAULT_NAME, "partition leader kill -9", "controller kill -9",
-            "group coordinator kill -9", "partition leader SIGSTOP", "node isolated", "broker kill -9 and restart");
+            "group coordinator kill -9", "partition follower kill -9", "partition leader SIGSTOP", "node isolated",
+            "broker kill -9 and restart");
     /** A record acknowledged this long before such a fault may still have been on its leader alone. */
     static final long BEFORE_FAILOVER_MS = 2_000;
 

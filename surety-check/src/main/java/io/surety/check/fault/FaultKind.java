@@ -3,6 +3,7 @@ package io.surety.check.fault;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -55,6 +56,47 @@ public enum FaultKind {
             }
         }
         return kinds;
+    }
+
+    /**
+     * Whether this kind {@code kill -9}s a node that leads something the clients depend on when it is
+     * hit: a partition's leader (also the acks=1 scenario's), the active controller, or the group
+     * coordinator (the leader of the coordinator quorum). A follower kill and a frozen leader are not.
+     */
+    public boolean killsALeader() {
+        return this == LEADER_CRASH || this == CUT_LEADER_CRASH || this == CONTROLLER_CRASH || this == COORDINATOR_CRASH;
+    }
+
+    /**
+     * The kind of the fault named {@code faultName} in a history or a report (as {@link Fault#name()}
+     * names it, with or without its victim and situation, or as a consumer crash is recorded), or
+     * empty for a name no kind gives.
+     */
+    public static Optional<FaultKind> ofFaultName(String faultName) {
+        if (faultName == null) {
+            return Optional.empty();
+        }
+        for (FaultKind kind : values()) {
+            if (kind.clusterOnly() && faultName.startsWith(ClusterFault.of(kind).name())) {
+                return Optional.of(kind);
+            }
+        }
+        if (faultName.equals(new Fault.BrokerCrash().name())) {
+            return Optional.of(BROKER_CRASH);
+        } else if (faultName.equals(new Fault.ConnectionReset().name())) {
+            return Optional.of(CONNECTION_RESET);
+        } else if (faultName.endsWith(" produce responses lost")) {
+            return Optional.of(LOST_ACKS);
+        } else if (faultName.startsWith("network black hole")) {
+            return Optional.of(BLACK_HOLE);
+        } else if (faultName.startsWith("network delay")) {
+            return Optional.of(DELAY);
+        } else if (faultName.endsWith(" producer kill -9")) {
+            return Optional.of(PRODUCER_CRASH);
+        } else if (faultName.contains("consumer crash")) {
+            return Optional.of(faultName.endsWith("mid-processing") ? CONSUMER_CRASH_MID_BATCH : CONSUMER_CRASH_AT_COMMIT);
+        }
+        return Optional.empty();
     }
 
     /** The command-line name, e.g. {@code broker-crash}. */

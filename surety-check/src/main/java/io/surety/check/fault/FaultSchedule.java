@@ -18,8 +18,17 @@ import java.util.Set;
  */
 public record FaultSchedule(List<Scheduled> faults) {
 
-    /** A fault and when it starts. */
-    public record Scheduled(Duration at, Fault fault) {
+    /**
+     * A fault, when it starts and the time it is planned to take: a planned fault starts no earlier
+     * than the one before it plus that one's budget. The budget is zero where the schedule does not
+     * plan it (the single pass, whose faults sit at fractions of the traffic).
+     */
+    public record Scheduled(Duration at, Fault fault, Duration budget) {
+
+        /** A fault with no budget planned. */
+        public Scheduled(Duration at, Fault fault) {
+            this(at, fault, Duration.ZERO);
+        }
     }
 
     public FaultSchedule {
@@ -66,8 +75,55 @@ public record FaultSchedule(List<Scheduled> faults) {
      * first, while the cluster is fresh; node kills alternate with network faults. A cluster fault
      * waits for the cluster to heal before it ends, so a fault may start later than planned; one still
      * due when the traffic ends is skipped, and the report says so.
+     *
+     * <p>A traffic of at least two {@linkplain #clusterCycle cycles} gets the {@linkplain #repeatedCluster
+     * repeated schedule}, a shorter one a single pass with each fault at a fixed fraction of the traffic.
      */
     public static FaultSchedule cluster(Duration traffic, List<Guarantee> guarantees, Set<FaultKind> kinds) {
+        return repeatsCluster(traffic, guarantees, kinds) ? repeatedCluster(traffic, guarantees, kinds)
+                : clusterSinglePass(traffic, guarantees, kinds);
+    }
+
+    /** Whether {@link #cluster} repeats its cycle over {@code traffic}: it lasts two cycles or more. */
+    public static boolean repeatsCluster(Duration traffic, List<Guarantee> guarantees, Set<FaultKind> kinds) {
+        Duration cycle = clusterCycle(guarantees, kinds);
+        return !cycle.isZero() && traffic.compareTo(cycle.multipliedBy(2)) >= 0;
+    }
+
+    /**
+     * How long one cycle of the repeated cluster schedule lasts for these guarantees and kinds: the
+     * time its faults are planned to take, one after another (zero when no kind is enabled).
+     */
+    public static Duration clusterCycle(List<Guarantee> guarantees, Set<FaultKind> kinds) {
+        return ClusterCycle.length(guarantees, kinds);
+    }
+
+    /**
+     * The cluster schedule of a long run: {@code traffic} divided into cycles of {@link #clusterCycle}
+     * back to back, each carrying every enabled kind once, in the same order, each fault planned to
+     * start when the one before it has had its budget; of a last, partial cycle, the faults that fit
+     * whole in the traffic. The first cycle starts at once.
+     */
+    public static FaultSchedule repeatedCluster(Duration traffic, List<Guarantee> guarantees, Set<FaultKind> kinds) {
+        List<ClusterCycle.Step> steps = ClusterCycle.steps(guarantees, kinds);
+        List<Scheduled> faults = new ArrayList<>();
+        if (steps.isEmpty()) {
+            return new FaultSchedule(faults);
+        }
+        Duration at = Duration.ZERO;
+        while (true) {
+            for (ClusterCycle.Step step : steps) {
+                if (at.plus(step.budget()).compareTo(traffic) > 0) {
+                    return new FaultSchedule(faults);
+                }
+                faults.add(new Scheduled(at, step.fault(), step.budget()));
+                at = at.plus(step.budget());
+            }
+        }
+    }
+
+    /** The single pass of a cluster schedule: each fault once, at a fraction of the traffic. */
+    private static FaultSchedule clusterSinglePass(Duration traffic, List<Guarantee> guarantees, Set<FaultKind> kinds) {
         Plan plan = new Plan(traffic.toMillis(), kinds);
         plan.add(0.02, FaultKind.CONNECTION_RESET, new Fault.ConnectionReset());
         plan.add(0.04, FaultKind.CUT_LEADER_CRASH, ClusterFault.of(FaultKind.CUT_LEADER_CRASH));

@@ -1,12 +1,14 @@
 package io.surety.check.report;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultCounts;
 import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToLongFunction;
 
 /**
@@ -151,11 +153,23 @@ public final class ConsoleReport {
                         .append('\n');
             }
         }
-        if (summary.faultsFailed() > 0 || summary.faultsSkipped() > 0) {
-            out.append("  ").append(summary.faultsFailed()).append(" failed, ").append(summary.faultsSkipped())
-                    .append(" skipped, ").append(summary.faults().size() - summary.faultsFailed()
-                            - summary.faultsSkipped()).append(" ran\n");
+        FaultCounts counts = summary.faultCounts();
+        if (!counts.injectedByKind().isEmpty()) {
+            out.append("  by kind: ").append(String.join(", ", counts.injectedByKind().entrySet().stream()
+                    .map(kind -> kind.getKey() + " " + count(kind.getValue())).toList())).append('\n');
         }
+        out.append(countLine(counts)).append('\n');
+    }
+
+    /** E.g. "faults: 1,043 injected (312 leader or controller kills), 0 failed, 2 skipped". */
+    static String countLine(FaultCounts counts) {
+        return "faults: " + count(counts.injected()) + " injected (" + count(counts.leaderOrControllerKills())
+                + " leader or controller kills), " + count(counts.failed()) + " failed, " + count(counts.skipped())
+                + " skipped";
+    }
+
+    private static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
     }
 
     private static String overall(CheckSummary summary, boolean ansi) {

@@ -1,6 +1,7 @@
 package io.surety.check.report;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultCounts;
 import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
  * inlined from its webjar and the data is embedded as JSON (the content of summary.json); the page
  * loads nothing from anywhere. Every text that comes from the run (target, note, fault names,
  * violations, fault reasons) is escaped. A fault that failed puts a banner under the header; the
- * faults table gives each fault's status (ran, failed, skipped) and why.
+ * faults table gives each fault's status (ran, failed, skipped) and why, under the faults counted
+ * (injected, by kind, leader or controller kills, failed, skipped).
  *
  * <p>The page is the template {@code report.html} next to this class with its {@code {{name}}}
  * placeholders filled in.
@@ -221,6 +223,13 @@ public final class HtmlReport {
             return "<p class=\"empty\">No fault was injected.</p>";
         }
         StringBuilder t = new StringBuilder();
+        FaultCounts counts = FaultCounts.of(faults);
+        t.append("<p class=\"fault-counts\">").append(Html.escape(ConsoleReport.countLine(counts)));
+        if (!counts.injectedByKind().isEmpty()) {
+            t.append("; by kind: ").append(Html.escape(String.join(", ", counts.injectedByKind().entrySet().stream()
+                    .map(kind -> kind.getKey() + " " + kind.getValue()).toList())));
+        }
+        t.append("</p>\n");
         t.append("<table class=\"faults\">\n<thead><tr><th>#</th><th>fault</th><th>start</th><th>end</th>"
                 + "<th>kind</th><th>status</th></tr></thead>\n<tbody>\n");
         int n = 1;

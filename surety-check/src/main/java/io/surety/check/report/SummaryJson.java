@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultCounts;
 import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
@@ -29,6 +30,8 @@ import java.util.Objects;
  *   "version": 1,
  *   "target": "...", "startedAt": "...", "durationMs": 60000,
  *   "complete": true, "note": null, "passed": false, "faultsFailed": 0, "faultsSkipped": 0, "notRun": {},
+ *   "faultCounts": {"injected": 0, "leaderOrControllerKills": 0, "failed": 0, "skipped": 0,
+ *                   "byKind": {"leader-crash": 0, ...}},
  *   "guarantees": {
  *     "at-most-once": {"promise": "...", "sent": 0, "acknowledged": 0, "failed": 0, "delivered": 0,
  *                      "lost": 0, "lostUnacknowledged": 0, "duplicated": 0, "logDuplicates": 0,
@@ -45,7 +48,10 @@ import java.util.Objects;
  * Guarantees keep the order of {@link CheckSummary#results()}; {@code timeline} is null when the run
  * recorded none. A fault's {@code status} is "ran", "failed" or "skipped", its {@code reason} says
  * why it failed or was skipped (null when it ran); {@code faultsFailed} and {@code faultsSkipped}
- * count them. Fields are only ever added, never renamed: {@code version} changes if one ever is.
+ * count them. {@code faultCounts} counts the faults again by what became of them and, for those that
+ * ran, by kind ({@code --faults} names, in their order; "other" for a name no kind gives), with the
+ * kills of a node leading a partition, the metadata quorum or the coordinator quorum apart; it is
+ * derived from {@code faults}, so reading a summary back does not need it. Fields are only ever added, never renamed: {@code version} changes if one ever is.
  */
 public final class SummaryJson {
 
@@ -72,6 +78,14 @@ public final class SummaryJson {
         root.put("passed", summary.passed());
         root.put("faultsFailed", summary.faultsFailed());
         root.put("faultsSkipped", summary.faultsSkipped());
+        FaultCounts counts = summary.faultCounts();
+        ObjectNode faultCounts = root.putObject("faultCounts");
+        faultCounts.put("injected", counts.injected());
+        faultCounts.put("leaderOrControllerKills", counts.leaderOrControllerKills());
+        faultCounts.put("failed", counts.failed());
+        faultCounts.put("skipped", counts.skipped());
+        ObjectNode byKind = faultCounts.putObject("byKind");
+        counts.injectedByKind().forEach(byKind::put);
         ObjectNode notRun = root.putObject("notRun");
         summary.notRun().forEach(notRun::put);
         ObjectNode guarantees = root.putObject("guarantees");

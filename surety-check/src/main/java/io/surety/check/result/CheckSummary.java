@@ -56,6 +56,11 @@ public record CheckSummary(
         return faults.stream().filter(f -> f.status() == FaultStatus.FAILED).count();
     }
 
+    /** The faults counted: injected, by kind, leader or controller kills, failed, skipped. */
+    public FaultCounts faultCounts() {
+        return FaultCounts.of(faults);
+    }
+
     /** Faults that were never tried. */
     public long faultsSkipped() {
         return faults.stream().filter(f -> f.status() == FaultStatus.SKIPPED).count();

@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,6 +55,8 @@ public final class CheckCommand implements Callable<Integer> {
     static final int VIOLATED = 1;
     static final int NOT_DONE = 2;
 
+    private static final Pattern DURATION = Pattern.compile("(\\d+)([smh])?");
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -60,9 +64,11 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Guarantees to check (default: all three): at-most-once, at-least-once, exactly-once.")
     List<String> guarantees = List.of("at-most-once", "at-least-once", "exactly-once");
 
-    @Option(names = "--duration", paramLabel = "SECONDS",
-            description = "How long the producers send (default 45 s, 120 s with --brokers 3; at least 10).")
-    Integer durationSeconds;
+    @Option(names = "--duration", paramLabel = "LENGTH",
+            description = "How long the producers send, in seconds or as 90s, 30m, 2h (default 45 s, 120 s with "
+                    + "--brokers 3; at least 10 s). With --brokers 3, a traffic of two fault cycles or more repeats "
+                    + "the cluster schedule, so the faults grow with it (docs/check.md, \"Campaigns\").")
+    String duration;
 
     @Option(names = "--brokers", defaultValue = "1", paramLabel = "N",
             description = "Nodes of the Surety cluster the check starts (default ${DEFAULT-VALUE}): 1, or 3 to 5 for a "
@@ -193,7 +199,7 @@ public final class CheckCommand implements Callable<Integer> {
             throw bad("--brokers starts a cluster of its own; with --bootstrap-server the check proxies a single "
                     + "broker of yours (restart commands per broker are not built yet)");
         }
-        int durationSeconds = this.durationSeconds != null ? this.durationSeconds : brokers > 1 ? 120 : 45;
+        long durationSeconds = duration != null ? durationSeconds(duration) : brokers > 1 ? 120 : 45;
         if (durationSeconds < 10) {
             throw bad("--duration must be at least 10 seconds, so the faults fit in the traffic");
         }
@@ -248,6 +254,20 @@ public final class CheckCommand implements Callable<Integer> {
                 bootstrapServer, restartCommand, kinds, producerSettings, consumerSettings, reportDirectory.toAbsolutePath(),
                 work.toAbsolutePath(), brokers,
                 kafkaClasspath == null ? new BrokerKind.Surety() : new BrokerKind.ApacheKafka(kafkaClasspath));
+    }
+
+    /** {@code text} as seconds: a whole number of seconds, or of seconds, minutes or hours with s, m or h after it. */
+    private long durationSeconds(String text) {
+        Matcher matcher = DURATION.matcher(text.trim());
+        if (!matcher.matches() || matcher.group(1).length() > 6) {
+            throw bad("--duration must be a whole number of seconds or a length like 90s, 30m or 2h, not '" + text + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2) == null ? "s" : matcher.group(2)) {
+            case "m" -> amount * 60;
+            case "h" -> amount * 3600;
+            default -> amount;
+        };
     }
 
     /** Settings a client would refuse to start with are reported now, not half-way through the run. */

@@ -281,6 +281,12 @@ public final class CheckRun {
         FaultTargets faultTargets;
         if (target instanceof ClusterTarget cluster) {
             schedule = FaultSchedule.cluster(options.traffic(), guarantees, options.faults());
+            if (FaultSchedule.repeatsCluster(options.traffic(), guarantees, options.faults())) {
+                notes.add("the cluster faults repeat in cycles of "
+                        + FaultSchedule.clusterCycle(guarantees, options.faults()).toSeconds() + " s: "
+                        + schedule.faults().size() + " faults planned in " + options.traffic().toSeconds()
+                        + " s of traffic");
+            }
             Guarantee watched = guarantees.contains(Guarantee.AT_LEAST_ONCE) ? Guarantee.AT_LEAST_ONCE : guarantees.get(0);
             faultTargets = new FaultTargets(proxies, target, producers, consumers, Optional.of(new ClusterScope(cluster,
                     roles, settings.topic(watched), settings.group(watched), settings.acks1Topic())));

@@ -71,6 +71,22 @@ class Acks1ScenarioTest {
                 history, clock).promise()).endsWith("(2 lost on leader failovers)");
     }
 
+    @Test
+    void shouldCountALossAtAFollowerKillOnALeaderFailoverBecauseTheNodeMayLeadAnAcksOnePartition() {
+        long second = 1_000_000_000L;
+        List<HistoryEvent> history = List.of(
+                new HistoryEvent(EventType.RUN_START, 0, null, "check", null, -1, -1, -1, "start", null),
+                ack("p1", 0, 10 * second), // acknowledged by node 1, leader of an acks=1 partition, as it is killed
+                ack("p1", 1, 20 * second),
+                read("p1", 1));
+        RunClock clock = RunClock.of(history);
+        FaultWindow followerKill = ran("partition follower kill -9 on node 1 [when hit: leaders p0 3, p1 1, p2 3]",
+                10_000, 16_000);
+
+        assertThat(Acks1Scenario.explain(row(1), List.of(followerKill), history, clock).promise())
+                .endsWith("(1 lost on leader failovers)");
+    }
+
     private static HistoryEvent ack(String producer, long seq, long nanos) {
         return new HistoryEvent(EventType.ACK, nanos, Guarantees.ACKS_1, producer, producer, seq, 0, seq, null, null);
     }

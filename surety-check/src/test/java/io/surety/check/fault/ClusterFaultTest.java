@@ -12,9 +12,14 @@ import org.junit.jupiter.api.Test;
 
 class ClusterFaultTest {
 
-    /** The kinds that can take a partition's leadership from the node that acknowledged acks=1 records alone. */
+    /**
+     * The kinds that can take a partition's leadership from the node that acknowledged acks=1 records
+     * alone; a follower kill is one, since its victim follows the watched partition only and may lead
+     * one of the acks=1 topic.
+     */
     private static final Set<FaultKind> MOVE_LEADERS = EnumSet.of(FaultKind.CUT_LEADER_CRASH, FaultKind.LEADER_CRASH,
-            FaultKind.CONTROLLER_CRASH, FaultKind.COORDINATOR_CRASH, FaultKind.LEADER_PAUSE, FaultKind.BROKER_ISOLATED);
+            FaultKind.CONTROLLER_CRASH, FaultKind.COORDINATOR_CRASH, FaultKind.FOLLOWER_CRASH, FaultKind.LEADER_PAUSE,
+            FaultKind.BROKER_ISOLATED);
 
     @Test
     void shouldBeKnownToTheAcksOneCheckWhenItCanMoveALeader() {
@@ -23,8 +28,7 @@ class ClusterFaultTest {
         }
         assertThat(Acks1Scenario.FAILOVERS).anyMatch(new Fault.BrokerCrash().name()::startsWith);
         assertThat(ClusterFault.of(FaultKind.CUT_LEADER_CRASH).name()).isEqualTo(Acks1Scenario.FAULT_NAME);
-        assertThat(Acks1Scenario.FAILOVERS).noneMatch(ClusterFault.of(FaultKind.REPLICATION_CUT).name()::startsWith)
-                .noneMatch(ClusterFault.of(FaultKind.FOLLOWER_CRASH).name()::startsWith);
+        assertThat(Acks1Scenario.FAILOVERS).noneMatch(ClusterFault.of(FaultKind.REPLICATION_CUT).name()::startsWith);
     }
 
     @Test

@@ -3,12 +3,14 @@ package io.surety.check.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultCounts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -107,7 +109,7 @@ class ConsoleReportTest {
         assertThat(text).containsPattern("broker kill -9 and restart +12\\.0 s to 12\\.0 s \\(40 ms\\) +FAILED: "
                 + Pattern.quote(Summaries.RESTART_FAILED));
         assertThat(text).containsPattern("network black hole 3 s +at 14\\.1 s +skipped: the run ended after");
-        assertThat(text).contains("  1 failed, 1 skipped, 1 ran\n");
+        assertThat(text).contains("faults: 1 injected (0 leader or controller kills), 1 failed, 1 skipped\n");
         assertThat(text).contains("INCOMPLETE");
     }
 
@@ -115,7 +117,17 @@ class ConsoleReportTest {
     void shouldNotMentionFailuresWhenEveryFaultRan() {
         String text = ConsoleReport.render(Summaries.realistic(), FILES, false);
 
-        assertThat(text).doesNotContain("FAULT FAILED", "FAILED:", "skipped");
+        assertThat(text).doesNotContain("FAULT FAILED", "FAILED:", "skipped:");
+        assertThat(text).contains("faults: " + Summaries.faults().size() + " injected (0 leader or controller kills), "
+                + "0 failed, 0 skipped\n");
+    }
+
+    @Test
+    void shouldCountTheFaultsWithThousandsSeparatedAtTheEnd() {
+        FaultCounts counts = new FaultCounts(1_043, 312, 0, 2, Map.of("leader-crash", 156L));
+
+        assertThat(ConsoleReport.countLine(counts))
+                .isEqualTo("faults: 1,043 injected (312 leader or controller kills), 0 failed, 2 skipped");
     }
 
     @Test

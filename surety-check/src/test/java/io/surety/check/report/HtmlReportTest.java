@@ -47,6 +47,20 @@ class HtmlReportTest {
     }
 
     @Test
+    void shouldCountTheFaultsAboveTheirTable() {
+        CheckSummary summary = new CheckSummary("3-node Surety cluster", "2026-12-07T14:00:00Z", 300_000, true, null,
+                List.of(Summaries.atLeastOnce()), List.of(
+                        new FaultWindow("partition leader kill -9 on node 3 [when hit: leaders p0 3]", 1_000, 10_000),
+                        new FaultWindow("controller kill -9 on node 1 [when hit: controller 1]", 12_000, 16_000),
+                        new FaultWindow("network delay 300 ms for 3 s", 299_000, 299_000, FaultStatus.SKIPPED,
+                                "the run ended before it was due")),
+                null);
+
+        assertThat(HtmlReport.render(summary)).contains("<p class=\"fault-counts\">faults: 2 injected (2 leader or "
+                + "controller kills), 0 failed, 1 skipped; by kind: leader-crash 1, controller-crash 1</p>");
+    }
+
+    @Test
     void textFromTheRunIsEscaped() {
         GuaranteeResult amo = Summaries.atMostOnce();
         GuaranteeResult evilResult = new GuaranteeResult(amo.guarantee(), EVIL, amo.sent(), amo.acknowledged(),

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.surety.check.result.CheckSummary;
+import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
 import java.nio.file.Path;
@@ -123,6 +124,11 @@ class SummaryJsonTest {
         assertThat(faults.get(1).path("reason").asText()).isEqualTo(Summaries.RESTART_FAILED);
         assertThat(faults.get(2).path("status").asText()).isEqualTo("skipped");
         assertThat(faults.get(2).path("reason").asText()).contains("the run ended after");
+        JsonNode counts = root.path("faultCounts");
+        assertThat(counts.path("injected").asLong()).isEqualTo(1);
+        assertThat(counts.path("leaderOrControllerKills").asLong()).isZero();
+        assertThat(counts.path("failed").asLong()).isEqualTo(1);
+        assertThat(counts.path("skipped").asLong()).isEqualTo(1);
         assertThat(SummaryJson.parse(root.toString())).isEqualTo(summary);
     }
 
@@ -135,6 +141,28 @@ class SummaryJsonTest {
         for (JsonNode fault : root.path("faults")) {
             assertThat(fault.path("status").asText()).isEqualTo("ran");
         }
+    }
+
+    @Test
+    void shouldCountTheFaultsByKindAndTheLeaderOrControllerKillsWhenACampaignRan() throws Exception {
+        CheckSummary summary = new CheckSummary("3-node Surety cluster", "2026-12-07T14:00:00Z", 300_000, true, null,
+                List.of(Summaries.atLeastOnce()), List.of(
+                        new FaultWindow("partition leader kill -9 on node 3 [when hit: leaders p0 3]", 1_000, 10_000),
+                        new FaultWindow("connection reset", 11_000, 11_000),
+                        new FaultWindow("controller kill -9 on node 1 [when hit: controller 1]", 12_000, 16_000),
+                        new FaultWindow("partition leader kill -9 on node 2 [when hit: leaders p0 2]", 90_000, 99_000),
+                        new FaultWindow("network delay 300 ms for 3 s", 299_000, 299_000, FaultStatus.SKIPPED,
+                                "the run ended before it was due")),
+                null);
+        JsonNode counts = new ObjectMapper().readTree(SummaryJson.toJson(summary)).path("faultCounts");
+
+        assertThat(counts.path("injected").asLong()).isEqualTo(4);
+        assertThat(counts.path("leaderOrControllerKills").asLong()).isEqualTo(3);
+        assertThat(counts.path("failed").asLong()).isZero();
+        assertThat(counts.path("skipped").asLong()).isEqualTo(1);
+        assertThat(counts.path("byKind").toString())
+                .isEqualTo("{\"connection-reset\":1,\"leader-crash\":2,\"controller-crash\":1}");
+        assertThat(SummaryJson.parse(SummaryJson.toJson(summary)).faultCounts()).isEqualTo(summary.faultCounts());
     }
 
     @Test

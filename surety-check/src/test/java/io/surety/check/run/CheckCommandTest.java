@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,6 +91,33 @@ class CheckCommandTest {
     @Test
     void shouldRefuseATooShortRun() throws Exception {
         CommandRun run = CommandRun.execute(directory, "--duration", "3");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--duration must be at least 10 seconds");
+    }
+
+    @Test
+    void shouldRefuseADurationItCannotRead() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--duration", "30min");
+
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.console).contains("--duration must be a whole number of seconds or a length like 90s, 30m or 2h, "
+                + "not '30min'");
+    }
+
+    @Test
+    void shouldReadADurationInMinutesOrHours() throws Exception {
+        for (String length : List.of("30m", "2h", "90s", "600")) {
+            CommandRun run = CommandRun.execute(directory, "--duration", length, "--rate", "0");
+
+            assertThat(run.console.lines().findFirst()).as(length).hasValueSatisfying(first -> assertThat(first)
+                    .startsWith("--rate must be between"));
+        }
+    }
+
+    @Test
+    void shouldRefuseATooShortRunWrittenWithItsUnit() throws Exception {
+        CommandRun run = CommandRun.execute(directory, "--duration", "9s");
 
         assertThat(run.exitCode).isEqualTo(2);
         assertThat(run.console).contains("--duration must be at least 10 seconds");
