@@ -71,7 +71,7 @@ public final class CheckCommand implements Callable<Integer> {
     String duration;
 
     @Option(names = "--brokers", defaultValue = "1", paramLabel = "N",
-            description = "Nodes of the Surety cluster the check starts (default ${DEFAULT-VALUE}): 1, or 3 to 5 for a "
+            description = "Nodes of the cluster the check starts (default ${DEFAULT-VALUE}): 1, or 3 to 5 for a "
                     + "replicated cluster (RF 3, min.insync.replicas=2) with the cluster faults and an acks=1 row.")
     int brokers;
 
@@ -153,7 +153,7 @@ public final class CheckCommand implements Callable<Integer> {
         CheckOptions options = options();
         out.println("surety check: " + String.join(", ", options.guarantees().stream().map(Guarantee::label).toList())
                 + (options.startsACluster() ? ", and acks=1, against a " + options.brokers()
-                        + "-node Surety cluster it starts"
+                        + "-node " + options.brokerKind().label() + " cluster it starts"
                         : options.startsItsOwnBroker() ? " against a Surety broker it starts"
                         : " against " + options.bootstrapServers())
                 + "; work directory " + options.workDirectory());
