@@ -10,6 +10,7 @@ import io.surety.check.result.FaultCounts;
 import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
+import io.surety.check.result.Stall;
 import io.surety.check.result.Timeline;
 import io.surety.check.result.Verdict;
 import java.io.IOException;
@@ -41,7 +42,8 @@ import java.util.Objects;
  *   },
  *   "faults": [{"name": "...", "startMs": 0, "endMs": 0, "status": "ran", "reason": null}],
  *   "timeline": {"bucketMs": 1000, "acknowledgedPerBucket": {"at-most-once": [0, ...]},
- *                "deliveredPerBucket": {...}}
+ *                "deliveredPerBucket": {...},
+ *                "longestStalls": {"at-most-once": {"fromMs": 0, "toMs": 0, "durationMs": 0}, ...}}
  * }
  * </pre>
  *
@@ -122,6 +124,14 @@ public final class SummaryJson {
             List<String> order = Guarantees.order(summary.results(), timeline);
             putSeries(t.putObject("acknowledgedPerBucket"), order, timeline.acknowledgedPerBucket());
             putSeries(t.putObject("deliveredPerBucket"), order, timeline.deliveredPerBucket());
+            ObjectNode stalls = t.putObject("longestStalls");
+            for (String guarantee : order) {
+                Stall stall = timeline.longestStalls().get(guarantee);
+                if (stall != null) {
+                    stalls.putObject(guarantee).put("fromMs", stall.fromMs()).put("toMs", stall.toMs())
+                            .put("durationMs", stall.durationMs());
+                }
+            }
         }
         return root;
     }
@@ -192,7 +202,7 @@ public final class SummaryJson {
         JsonNode t = root.path("timeline");
         Timeline timeline = t.isObject()
                 ? new Timeline(t.path("bucketMs").asLong(), series(t.path("acknowledgedPerBucket")),
-                        series(t.path("deliveredPerBucket")))
+                        series(t.path("deliveredPerBucket")), stalls(t.path("longestStalls")))
                 : null;
         Map<String, String> notRun = new LinkedHashMap<>();
         root.path("notRun").properties().forEach(e -> notRun.put(e.getKey(), e.getValue().asText()));
@@ -211,6 +221,13 @@ public final class SummaryJson {
                 g.path("duplicated").asLong(), g.path("logDuplicates").asLong(), g.path("reordered").asLong(),
                 g.path("abortedReads").asLong(), g.path("phantoms").asLong(), g.path("offsetsSkipped").asLong(),
                 new Verdict(outcome, violations));
+    }
+
+    private static Map<String, Stall> stalls(JsonNode node) {
+        Map<String, Stall> stalls = new LinkedHashMap<>();
+        node.properties().forEach(e -> stalls.put(e.getKey(),
+                new Stall(e.getValue().path("fromMs").asLong(), e.getValue().path("toMs").asLong())));
+        return stalls;
     }
 
     private static Map<String, List<Long>> series(JsonNode node) {

@@ -12,6 +12,7 @@ import io.surety.check.result.CheckSummary;
 import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
+import io.surety.check.result.Stall;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -120,6 +121,17 @@ class SummaryTest {
         assertThat(summary.timeline().deliveredPerBucket().get(AT_MOST_ONCE)).containsExactly(2L, 0L, 0L, 0L);
         assertThat(summary.timeline().deliveredPerBucket().get(AT_LEAST_ONCE)).containsExactly(0L, 0L, 1L, 0L);
         assertThat(summary.timeline().deliveredPerBucket().get(EXACTLY_ONCE)).containsExactly(0L, 0L, 1L, 0L);
+    }
+
+    @Test
+    void timelineMeasuresTheLongestStretchWithoutAnAcknowledgementOfEachGuarantee() {
+        CheckSummary summary = HistoryChecker.summarize(threeGuaranteesWithFaults(), "t", "s", true, null);
+
+        // at-most-once: two records acknowledged just after 10 ms, the third just after 1100 ms, across
+        // the broker kill at 500 ms (each event of the history a millisecond after the one before).
+        assertThat(summary.timeline().longestStalls()).containsOnlyKeys(AT_MOST_ONCE)
+                .containsEntry(AT_MOST_ONCE, new Stall(13, 1101));
+        assertThat(summary.timeline().longestStalls().get(AT_MOST_ONCE).durationMs()).isEqualTo(1088);
     }
 
     @Test

@@ -97,6 +97,8 @@ class ConsoleReportTest {
         String text = ConsoleReport.render(ok, FILES, false);
 
         assertThat(text).contains("No violations", "Faults injected: none", "PASS: every guarantee kept its promise");
+        assertThat(text).contains("longest without an acknowledgement: at-most-once 7.6 s (from 8.4 s), "
+                + "at-least-once 7.6 s (from 8.5 s), exactly-once 7.4 s (from 8.9 s)\n");
     }
 
     @Test

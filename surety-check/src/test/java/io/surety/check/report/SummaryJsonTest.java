@@ -93,6 +93,10 @@ class SummaryJsonTest {
         assertThat(root.path("faults").get(5).path("endMs").asLong()).isEqualTo(-1);
         assertThat(root.path("timeline").path("bucketMs").asLong()).isEqualTo(1000);
         assertThat(root.path("timeline").path("acknowledgedPerBucket").path("at-least-once")).hasSize(60);
+        JsonNode stall = root.path("timeline").path("longestStalls").path("at-least-once");
+        assertThat(stall.path("fromMs").asLong()).isEqualTo(8_450);
+        assertThat(stall.path("toMs").asLong()).isEqualTo(16_020);
+        assertThat(stall.path("durationMs").asLong()).isEqualTo(7_570);
     }
 
     @Test
