@@ -5,7 +5,6 @@ import io.surety.check.result.FaultCounts;
 import io.surety.check.result.FaultStatus;
 import io.surety.check.result.FaultWindow;
 import io.surety.check.result.GuaranteeResult;
-import io.surety.check.result.Stall;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,7 +79,10 @@ public final class ConsoleReport {
                 out.append("acks=1: ").append(r.promise()).append('\n');
             }
         }
-        stalls(out, summary);
+        String stalls = StallsText.of(summary);
+        if (!stalls.isEmpty()) {
+            out.append(StallsText.LABEL).append(stalls).append('\n');
+        }
 
         List<String> violations = new ArrayList<>();
         for (GuaranteeResult r : summary.results()) {
@@ -106,21 +108,6 @@ public final class ConsoleReport {
                     .append("        ").append(files.json()).append('\n');
         }
         return out.toString();
-    }
-
-    /** The longest stretch without an acknowledgement, per guarantee: "at-least-once 4.1 s (from 58.5 s)". */
-    private static void stalls(StringBuilder out, CheckSummary summary) {
-        if (summary.timeline() == null || summary.timeline().longestStalls().isEmpty()) {
-            return;
-        }
-        List<String> parts = new ArrayList<>();
-        for (String guarantee : Guarantees.order(summary.results(), summary.timeline())) {
-            Stall stall = summary.timeline().longestStalls().get(guarantee);
-            if (stall != null) {
-                parts.add(guarantee + " " + Format.duration(stall.durationMs()) + " (from " + Format.at(stall.fromMs()) + ")");
-            }
-        }
-        out.append("longest without an acknowledgement: ").append(String.join(", ", parts)).append('\n');
     }
 
     private static void table(StringBuilder out, List<GuaranteeResult> results, boolean ansi) {

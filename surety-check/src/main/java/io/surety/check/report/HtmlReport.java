@@ -95,7 +95,9 @@ public final class HtmlReport {
         values.put("outcome", Html.escape(outcome(summary)));
         values.put("partial", partialBanner(summary));
         values.put("faultBanner", faultBanner(summary.faults()));
-        values.put("results", resultsTable(summary.results()));
+        String stalls = StallsText.of(summary);
+        values.put("results", resultsTable(summary.results()) + (stalls.isEmpty() ? ""
+                : "\n<p class=\"stalls\">" + Html.escape(StallsText.LABEL + stalls) + "</p>"));
         values.put("faults", faultList(summary.faults()));
         values.put("data", Html.scriptJson(SummaryJson.toJson(summary)));
         values.put("echarts", Echarts.SCRIPT);
