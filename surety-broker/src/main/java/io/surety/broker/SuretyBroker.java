@@ -38,6 +38,7 @@ import io.surety.broker.metrics.BrokerHealth;
 import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
+import io.surety.broker.network.TlsEngines;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.HighWatermarkCheckpoint;
 import io.surety.broker.partition.HighWatermarkStore;
@@ -122,6 +123,8 @@ public final class SuretyBroker implements AutoCloseable {
     private NettyServer server;
     private GroupCoordinator groups;
     private ClusterNode clusterNode;
+    /** The engines of the SSL listeners, closed after the server. */
+    private final List<TlsEngines> tlsEngines = new ArrayList<>();
     private InterBrokerClient peers;
     /**
      * The connections of the transactions' inter-broker requests (markers to the partitions' leaders,
@@ -275,9 +278,18 @@ public final class SuretyBroker implements AutoCloseable {
     }
 
     /** Every broker listener to bind: the client one alone on a single node, every one on a cluster node. */
+    /** The listeners to bind; an SSL one with its TLS engines, loaded here (and closed with the broker). */
     private List<NettyServer.Binding> bindings() {
-        return config.network().brokerListeners().stream()
-                .map(l -> new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port())).toList();
+        List<NettyServer.Binding> bindings = new ArrayList<>();
+        for (NetworkConfig.BrokerListener l : config.network().brokerListeners()) {
+            TlsEngines engines = null;
+            if (l.isTls()) {
+                engines = TlsEngines.of(l.name(), l.tls());
+                tlsEngines.add(engines);
+            }
+            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines));
+        }
+        return bindings;
     }
 
     /**
@@ -565,6 +577,7 @@ public final class SuretyBroker implements AutoCloseable {
         }
         if (server != null) {
             server.close();
+            tlsEngines.forEach(TlsEngines::close);
         }
         if (flusher != null) {
             flusher.stop();

@@ -343,7 +343,7 @@ public final class BrokerConfig {
         this.cluster = ClusterConfig.from(parsed, nodeId);
         this.replication = ReplicationConfig.from(parsed);
         this.storage = StorageConfig.from(parsed);
-        this.network = NetworkConfig.from(parsed, cluster);
+        this.network = NetworkConfig.from(parsed, cluster, originals);
         this.topics = TopicsConfig.from(parsed);
         if (!cluster.isCluster() && topics.defaultReplicationFactor() > 1) {
             throw new ConfigException(DEFAULT_REPLICATION_FACTOR, topics.defaultReplicationFactor(), "a single node "
@@ -374,13 +374,14 @@ public final class BrokerConfig {
     public static Set<String> knownKeys() {
         Set<String> keys = new TreeSet<>(DEFINITION.names());
         keys.addAll(ACCEPTED_WITHOUT_EFFECT);
+        keys.addAll(TlsConfig.keys());
         return keys;
     }
 
     private static void rejectUnknown(Set<String> keys) {
         Set<String> known = knownKeys();
         for (String key : keys) {
-            if (!known.contains(key)) {
+            if (!known.contains(key) && !TlsConfig.isKnown(key)) {
                 String closest = closest(key, known);
                 throw new ConfigException("unknown setting '" + key + "'"
                         + (closest != null ? "; did you mean '" + closest + "'?" : "; README.md lists the settings"));

@@ -208,6 +208,11 @@ public record ClusterConfig(
                     + "listener; brokers replicate over a broker listener: set " + BrokerConfig.INTER_BROKER_LISTENER_NAME
                     + " to one of " + brokerListenerNames());
         }
+        if (listeners.isTls(name)) {
+            throw new ConfigException(BrokerConfig.INTER_BROKER_LISTENER_NAME + "=" + name + " takes TLS, but brokers do "
+                    + "not replicate over TLS yet: set " + BrokerConfig.INTER_BROKER_LISTENER_NAME + " to a PLAINTEXT "
+                    + "listener");
+        }
         if (listeners.interBrokerListener().isEmpty()) {
             throw new ConfigException(BrokerConfig.INTER_BROKER_LISTENER_NAME + "=" + name + " is not a listener of "
                     + "this node (listeners=" + listenersText() + "); set " + BrokerConfig.INTER_BROKER_LISTENER_NAME

@@ -35,7 +35,8 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Implementation notes: the security protocol of a listener comes from the map. Left unset, the
  * map is Kafka's default (a listener named after a protocol uses it) plus PLAINTEXT for the
  * controller listeners, as Kafka adds when no TLS or SASL is in use; set explicitly, it must name
- * every listener, CONTROLLER included, as Kafka requires. Only PLAINTEXT is served for now.
+ * every listener, CONTROLLER included, as Kafka requires. PLAINTEXT and SSL are served (SSL not on
+ * the quorum's listener yet); SASL is refused at start.
  *
  * @param bound {@code listeners}, in order
  * @param advertised {@code advertised.listeners}, or {@code bound} when unset
@@ -52,6 +53,7 @@ public record Listeners(
 
     static final String DEFAULT_INTER_BROKER_NAME = "PLAINTEXT";
     private static final String PLAINTEXT = "PLAINTEXT";
+    private static final String SSL = "SSL";
     private static final Set<String> PROTOCOLS = Set.of(PLAINTEXT, "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
     public Listeners {
@@ -148,9 +150,13 @@ public record Listeners(
                         + endpoint.name() + ":PLAINTEXT)" + (controllerNames.contains(endpoint.name()) ? ""
                         : " or, if it is the quorum's listener, name it in " + BrokerConfig.CONTROLLER_LISTENER_NAMES));
             }
-            if (!PLAINTEXT.equals(protocol)) {
+            if (protocol.startsWith("SASL_")) {
                 throw new ConfigException(key, endpoint.toString(), "listener " + endpoint.name() + " uses security "
-                        + "protocol " + protocol + ", but only PLAINTEXT listeners are supported (TLS and SASL come later)");
+                        + "protocol " + protocol + ", but SASL is not supported yet; use PLAINTEXT or SSL");
+            }
+            if (SSL.equals(protocol) && controllerNames.contains(endpoint.name())) {
+                throw new ConfigException(key, endpoint.toString(), "listener " + endpoint.name() + " is the quorum's "
+                        + "listener, which does not take TLS yet; map it to PLAINTEXT");
             }
         }
     }
@@ -169,6 +175,16 @@ public record Listeners(
     /** The listeners that are not controller listeners, in order: what the broker serves. */
     public List<ListenerEndpoint> brokerListeners() {
         return bound.stream().filter(endpoint -> !controllerNames.contains(endpoint.name())).toList();
+    }
+
+    /** The security protocol of listener {@code name} (PLAINTEXT or SSL), as the map in force says. */
+    public String securityProtocol(String name) {
+        return securityProtocols.getOrDefault(name, PLAINTEXT);
+    }
+
+    /** Whether listener {@code name} takes TLS. */
+    public boolean isTls(String name) {
+        return SSL.equals(securityProtocol(name));
     }
 
     /** The listener clients use (see the class comment). */

@@ -1,6 +1,8 @@
 package io.surety.broker.config;
 
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -45,7 +47,7 @@ public record NetworkConfig(
         }
     }
 
-    static NetworkConfig from(ParsedSettings values, ClusterConfig cluster) {
+    static NetworkConfig from(ParsedSettings values, ClusterConfig cluster, Map<String, String> originals) {
         Listeners listeners = cluster.listeners();
         ListenerEndpoint client = listeners.clientListener();
         if (!cluster.isCluster() && listeners.brokerListeners().size() > 1) {
@@ -53,10 +55,19 @@ public record NetworkConfig(
                     "exactly one broker listener is supported on a single node (several need cluster mode, with "
                             + BrokerConfig.CONTROLLER_QUORUM_VOTERS + ")");
         }
+        for (ListenerEndpoint endpoint : listeners.brokerListeners()) {
+            if (listeners.isTls(endpoint.name()) && !hasKeystore(originals, endpoint.name())) {
+                throw new ConfigException(BrokerConfig.LISTENERS, endpoint.toString(), "listener " + endpoint.name()
+                        + " takes TLS but has no keystore: set ssl.keystore.location and ssl.keystore.password (or "
+                        + "their listener.name." + endpoint.name().toLowerCase(Locale.ROOT) + ". forms), or the PEM "
+                        + "ssl.keystore.certificate.chain and ssl.keystore.key");
+            }
+        }
         List<BrokerListener> brokers = listeners.brokerListeners().stream().map(bound -> {
             ListenerEndpoint advertised = listeners.advertisedFor(bound.name()).orElseThrow();
             return new BrokerListener(bound.name(), new Listener(bound.bindHost(), bound.port()),
-                    new Listener(advertised.host(), advertised.port()));
+                    new Listener(advertised.host(), advertised.port()),
+                    listeners.isTls(bound.name()) ? TlsConfig.forListener(originals, bound.name()) : Map.of());
         }).toList();
         BrokerListener clientListener = brokers.stream().filter(l -> l.name().equals(client.name())).findFirst()
                 .orElseThrow();
@@ -66,6 +77,12 @@ public record NetworkConfig(
                 values.intValue(BrokerConfig.NUM_NETWORK_THREADS));
     }
 
+    private static boolean hasKeystore(Map<String, String> originals, String listenerName) {
+        String prefix = "listener.name." + listenerName.toLowerCase(Locale.ROOT) + ".";
+        return java.util.stream.Stream.of("ssl.keystore.location", "ssl.keystore.key")
+                .anyMatch(key -> originals.containsKey(key) || originals.containsKey(prefix + key));
+    }
+
     /**
      * One broker listener.
      *
@@ -73,12 +90,20 @@ public record NetworkConfig(
      * @param bound the host and port to bind (every interface for an empty host; port 0 picks one)
      * @param advertised where others are told to reach it: its {@code advertised.listeners} entry,
      *     else its {@code listeners} one (port 0 there means the port it binds)
+     * @param tls for an SSL listener its TLS settings as Kafka parses them ({@link TlsConfig}); empty
+     *     for a PLAINTEXT one
      */
-    public record BrokerListener(String name, Listener bound, Listener advertised) {
+    public record BrokerListener(String name, Listener bound, Listener advertised, Map<String, Object> tls) {
         public BrokerListener {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(bound, "bound");
             Objects.requireNonNull(advertised, "advertised");
+            Objects.requireNonNull(tls, "tls");
+        }
+
+        /** Whether the listener takes TLS. */
+        public boolean isTls() {
+            return !tls.isEmpty();
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.ApiRequest;
 import io.surety.broker.api.ApiResponse;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
@@ -67,6 +69,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final SerialExecutor serial;
     private final ConnectionMetrics metrics;
     private final String listenerName;
+    private final boolean tls;
     private final Map<Long, Completed> completed = new HashMap<>();
     private String clientAddress = "unknown";
     private long nextSequence;
@@ -77,6 +80,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private long openedNs;
 
     ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics) {
+        this(listenerName, dispatcher, handlerPool, metrics, false);
+    }
+
+    /** @param tls whether the connection is encrypted: then fetch data goes out in chunks, not by sendfile */
+    ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics,
+            boolean tls) {
+        this.tls = tls;
         this.listenerName = listenerName;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
@@ -256,7 +266,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         for (Object part : parts) {
-            ctx.write(part);
+            ctx.write(tls && part instanceof FileSliceRegion region ? new FileSliceChunks(region) : part);
         }
     }
 
@@ -274,6 +284,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
             close(ctx, "request frame larger than socket.request.max.bytes (" + cause.getMessage() + ")");
+        } else if (cause.getCause() instanceof NotSslRecordException) {
+            close(ctx, "not a TLS record on TLS listener " + listenerName + ": a plaintext client?");
+        } else if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            close(ctx, "TLS failed on listener " + listenerName + ": "
+                    + (cause instanceof SSLException ? cause : cause.getCause()).getMessage());
         } else if (cause instanceof SocketException || cause instanceof java.io.IOException) {
             LOG.debug("Connection from {} failed: {}", clientAddress, cause.toString());
             if (!closing) {

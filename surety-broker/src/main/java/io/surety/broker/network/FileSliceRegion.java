@@ -25,6 +25,11 @@ final class FileSliceRegion extends AbstractReferenceCounted implements FileRegi
         this.count = count;
     }
 
+    /** The segment's channel, which this region does not own. */
+    FileChannel file() {
+        return file;
+    }
+
     @Override
     public long position() {
         return position;

@@ -11,6 +11,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.metrics.ConnectionMetrics;
 import java.io.IOException;
@@ -28,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * and the same request handling. Each connection's pipeline is frame decoder (4-byte size, bounded
  * by {@code socket.request.max.bytes}) then {@link ConnectionHandler}, which tags every request with
  * the listener it came in on. NIO transport, so fetches can send segment bytes with
- * {@code FileChannel.transferTo} (sendfile).
+ * {@code FileChannel.transferTo} (sendfile). On an SSL listener a TLS handler comes first (an engine
+ * from the listener's {@link TlsEngines}) and a chunked writer sits before the requests: there fetch
+ * data is read from the segment in chunks ({@link FileSliceChunks}), since TLS must encrypt it.
  *
  * <p>Threading: one acceptor thread for every listener; event loops only decode, order and write;
  * request handling runs on the handler pool.
@@ -46,10 +50,15 @@ public final class NettyServer implements AutoCloseable {
      * @param host the address to bind
      * @param port the port; 0 picks a free one
      */
-    public record Binding(String listenerName, String host, int port) {
+    public record Binding(String listenerName, String host, int port, TlsEngines tls) {
         public Binding {
             Objects.requireNonNull(listenerName, "listenerName");
             Objects.requireNonNull(host, "host");
+        }
+
+        /** A PLAINTEXT listener. */
+        public Binding(String listenerName, String host, int port) {
+            this(listenerName, host, port, null);
         }
     }
 
@@ -87,8 +96,11 @@ public final class NettyServer implements AutoCloseable {
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
+                                if (next.tls() != null) {
+                                    ch.pipeline().addLast("tls", new SslHandler(next.tls().newEngine(ch.remoteAddress())));
+                                }
                                 configure(ch.pipeline(), listenerName, maxFrameBytes, dispatcher, handlerPool,
-                                        connections);
+                                        connections, next.tls() != null);
                             }
                         });
                 bound.put(listenerName, bootstrap.bind(new InetSocketAddress(next.host(), next.port())).sync().channel());
@@ -117,14 +129,23 @@ public final class NettyServer implements AutoCloseable {
     }
 
     /**
-     * Installs the pipeline of one connection to listener {@code listenerName}: size-prefixed frames
-     * of at most {@code maxFrameBytes}, then the requests.
+     * Installs the pipeline of one connection to listener {@code listenerName} (after its TLS handler
+     * when {@code tls}): size-prefixed frames of at most {@code maxFrameBytes}, then the requests.
      */
     static void configure(ChannelPipeline pipeline, String listenerName, int maxFrameBytes, ApiDispatcher dispatcher,
-            Executor handlerPool, ConnectionMetrics connections) {
+            Executor handlerPool, ConnectionMetrics connections, boolean tls) {
         int maxWithSizeField = (int) Math.min((long) maxFrameBytes + 4, Integer.MAX_VALUE);
-        pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4))
-                .addLast("requests", new ConnectionHandler(listenerName, dispatcher, handlerPool, connections));
+        pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4));
+        if (tls) {
+            pipeline.addLast("chunks", new ChunkedWriteHandler());
+        }
+        pipeline.addLast("requests", new ConnectionHandler(listenerName, dispatcher, handlerPool, connections, tls));
+    }
+
+    /** {@link #configure} for a PLAINTEXT listener. */
+    static void configure(ChannelPipeline pipeline, String listenerName, int maxFrameBytes, ApiDispatcher dispatcher,
+            Executor handlerPool, ConnectionMetrics connections) {
+        configure(pipeline, listenerName, maxFrameBytes, dispatcher, handlerPool, connections, false);
     }
 
     /**

@@ -190,7 +190,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         lifecycle = new BrokerLifecycle(nodeId, identity.clusterId(), incarnationId,
                 identity.directoryId().orElseThrow(() -> new IOException("meta.properties has no directory.id")),
                 identity.formattedAsReplacement(),
-                registeredListeners(listeners), config.replication().brokerHeartbeatIntervalMs(),
+                registeredListeners(listeners, config), config.replication().brokerHeartbeatIntervalMs(),
                 config.replication().brokerSessionTimeoutMs(), metadata,
                 request -> quorum.livenessRequest(request,
                         BrokerLifecycle.requestTimeoutMs(config.replication().brokerSessionTimeoutMs())),
@@ -356,12 +356,14 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         }
     }
 
-    /** The registration's form of {@code listeners}, every one PLAINTEXT (the only protocol served). */
-    private static List<BrokerRegistrationRequestData.Listener> registeredListeners(List<ListenerEndpoint> listeners) {
+    /** The registration's form of {@code listeners}, each with its security protocol. */
+    private static List<BrokerRegistrationRequestData.Listener> registeredListeners(List<ListenerEndpoint> listeners,
+            BrokerConfig config) {
         List<BrokerRegistrationRequestData.Listener> out = new ArrayList<>();
         for (ListenerEndpoint endpoint : listeners) {
+            SecurityProtocol protocol = SecurityProtocol.forName(config.cluster().listeners().securityProtocol(endpoint.name()));
             out.add(new BrokerRegistrationRequestData.Listener().setName(endpoint.name()).setHost(endpoint.host())
-                    .setPort(endpoint.port()).setSecurityProtocol(SecurityProtocol.PLAINTEXT.id));
+                    .setPort(endpoint.port()).setSecurityProtocol(protocol.id));
         }
         return out;
     }

@@ -176,12 +176,11 @@ class ClusterConfigTest {
     }
 
     @Test
-    void shouldRefuseSecurityProtocolsOtherThanPlaintextSayingTheyComeLater() {
+    void shouldRefuseSaslAndReplicationOverTlsSayingTheyAreNotSupportedYet() {
         assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:SSL,CONTROLLER:PLAINTEXT"),
-                "listener PLAINTEXT uses security protocol SSL", "only PLAINTEXT listeners are supported",
-                "TLS and SASL come later");
+                "inter.broker.listener.name=PLAINTEXT takes TLS, but brokers do not replicate over TLS yet");
         assertRefused(clusterNode("listeners", "PLAINTEXT://10.0.0.2:9092,SASL_SSL://10.0.0.2:9094,CONTROLLER://10.0.0.2:9093"),
-                "listener SASL_SSL uses security protocol SASL_SSL");
+                "listener SASL_SSL uses security protocol SASL_SSL", "SASL is not supported yet");
         assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:KERBEROS"), "unknown security protocol KERBEROS");
     }
 

@@ -65,7 +65,10 @@ class NetworkConfigTest {
                 .hasMessageContaining("exactly one broker listener is supported on a single node");
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("advertised.listeners", "SSL://a:1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("advertised.listeners")
-                .hasMessageContaining("only PLAINTEXT listeners are supported");
+                .hasMessageContaining("listener SSL is not in listeners");
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "SSL://127.0.0.1:9093")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("listeners")
+                .hasMessageContaining("listener SSL takes TLS but has no keystore");
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "PLAINTEXT://nohost")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("expected NAME://host:port");
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("num.io.threads", "0")))
