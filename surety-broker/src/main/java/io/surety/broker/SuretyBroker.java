@@ -255,8 +255,8 @@ public final class SuretyBroker implements AutoCloseable {
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
             server = NettyServer.start(bindings(), config.network().networkThreads(),
-                    config.network().socketRequestMaxBytes(), new ApiDispatcher(services, metrics.requests()),
-                    handlerPool, metrics.connections());
+                    config.network().socketRequestMaxBytes(), config.network().connectionsMaxIdleMs(),
+                    new ApiDispatcher(services, metrics.requests()), handlerPool, metrics.connections());
             groups.startTimers();
             if (clusterNode != null) {
                 clusterNode.register(advertisedListeners());

@@ -73,6 +73,7 @@ public final class BrokerConfig {
     public static final String SOCKET_REQUEST_MAX_BYTES = "socket.request.max.bytes";
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
+    public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String FLUSH_POLICY = "flush.policy";
     public static final String FSYNC_LEDGER_ENABLE = "surety.fsync.ledger.enable";
@@ -209,6 +210,8 @@ public final class BrokerConfig {
                     "Threads that run request handlers.")
             .define(NUM_NETWORK_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
                     "Network event-loop threads.")
+            .define(CONNECTIONS_MAX_IDLE_MS, Type.LONG, 600_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "A connection on which nothing was read or written for this long is closed, as Kafka closes it.")
             .define(PRODUCER_ID_EXPIRATION_MS, Type.INT, 86_400_000, Range.atLeast(1), Importance.LOW,
                     "How long a producer's sequence state is kept after its last write.")
             .define(FLUSH_POLICY, Type.STRING, "fsync", ValidString.in("fsync", "interval"), Importance.HIGH,

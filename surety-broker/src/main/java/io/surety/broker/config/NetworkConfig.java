@@ -26,6 +26,7 @@ import org.apache.kafka.common.config.ConfigException;
  * @param socketRequestMaxBytes {@code socket.request.max.bytes}: largest request frame
  * @param ioThreads {@code num.io.threads}: threads that run request handlers
  * @param networkThreads {@code num.network.threads}: network event-loop threads
+ * @param connectionsMaxIdleMs {@code connections.max.idle.ms}: a connection idle this long is closed
  */
 public record NetworkConfig(
         Listener listener,
@@ -34,7 +35,8 @@ public record NetworkConfig(
         List<BrokerListener> brokerListeners,
         int socketRequestMaxBytes,
         int ioThreads,
-        int networkThreads) {
+        int networkThreads,
+        long connectionsMaxIdleMs) {
 
     public NetworkConfig {
         Objects.requireNonNull(listener, "listener");
@@ -74,7 +76,8 @@ public record NetworkConfig(
         return new NetworkConfig(clientListener.bound(), clientListener.advertised(), client.name(), brokers,
                 values.intValue(BrokerConfig.SOCKET_REQUEST_MAX_BYTES),
                 values.intValue(BrokerConfig.NUM_IO_THREADS),
-                values.intValue(BrokerConfig.NUM_NETWORK_THREADS));
+                values.intValue(BrokerConfig.NUM_NETWORK_THREADS),
+                values.longValue(BrokerConfig.CONNECTIONS_MAX_IDLE_MS));
     }
 
     private static boolean hasKeystore(Map<String, String> originals, String listenerName) {

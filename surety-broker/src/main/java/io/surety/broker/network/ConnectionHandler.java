@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.api.ApiRequest;
 import io.surety.broker.api.ApiResponse;
@@ -278,6 +280,22 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.warn("Closing connection from {}: {}", clientAddress, reason);
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** A connection idle for {@code connections.max.idle.ms} is closed, quietly: clients reconnect when they need to. */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof IdleStateEvent idle && idle.state() == IdleState.ALL_IDLE) {
+            if (!closing) {
+                closing = true;
+                closedBy = ClosedBy.BROKER;
+                closeReason = "by the broker: idle for longer than connections.max.idle.ms";
+                LOG.debug("Closing connection from {}: idle for longer than connections.max.idle.ms", clientAddress);
+                ctx.close();
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

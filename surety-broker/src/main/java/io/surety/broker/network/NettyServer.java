@@ -12,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.metrics.ConnectionMetrics;
@@ -32,7 +33,9 @@ import java.util.concurrent.TimeUnit;
  * the listener it came in on. NIO transport, so fetches can send segment bytes with
  * {@code FileChannel.transferTo} (sendfile). On an SSL listener a TLS handler comes first (an engine
  * from the listener's {@link TlsEngines}) and a chunked writer sits before the requests: there fetch
- * data is read from the segment in chunks ({@link FileSliceChunks}), since TLS must encrypt it.
+ * data is read from the segment in chunks ({@link FileSliceChunks}), since TLS must encrypt it. An
+ * idle-state handler at the head tells the connection when nothing was read or written for
+ * {@code connections.max.idle.ms}, and it closes.
  *
  * <p>Threading: one acceptor thread for every listener; event loops only decode, order and write;
  * request handling runs on the handler pool.
@@ -75,7 +78,7 @@ public final class NettyServer implements AutoCloseable {
      * @throws IOException naming the address when a listener cannot be bound (in use, not local, ...)
      */
     public static NettyServer start(List<Binding> bindings, int networkThreads, int maxFrameBytes,
-            ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics connections)
+            long maxIdleMs, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics connections)
             throws InterruptedException, IOException {
         if (bindings.isEmpty()) {
             throw new IllegalArgumentException("no listener to bind");
@@ -96,6 +99,7 @@ public final class NettyServer implements AutoCloseable {
                         .childHandler(new ChannelInitializer<SocketChannel>() {
                             @Override
                             protected void initChannel(SocketChannel ch) {
+                                ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, maxIdleMs, TimeUnit.MILLISECONDS));
                                 if (next.tls() != null) {
                                     ch.pipeline().addLast("tls", new SslHandler(next.tls().newEngine(ch.remoteAddress())));
                                 }
