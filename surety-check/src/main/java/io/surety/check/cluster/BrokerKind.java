@@ -49,6 +49,8 @@ public sealed interface BrokerKind {
     record Surety() implements BrokerKind {
 
         private static final Pattern STARTED = Pattern.compile("^Surety broker started");
+        /** The nodes' logging: INFO, as {@code bin/surety start} logs (a resource of the check). */
+        static final String LOGGING = "-Dlogback.configurationFile=surety-check-node-logback.xml";
 
         @Override
         public String label() {
@@ -70,14 +72,14 @@ public sealed interface BrokerKind {
             List<String> args = new ArrayList<>(List.of("format", "--cluster-id", clusterId));
             args.addAll(overrides(config));
             return JvmProcess.builder().mainClass("io.surety.broker.Main").classpath(System.getProperty("java.class.path"))
-                    .jvmArgs("-Xmx128m", "-XX:TieredStopAtLevel=1").args(args.toArray(String[]::new))
+                    .jvmArgs("-Xmx128m", "-XX:TieredStopAtLevel=1", LOGGING).args(args.toArray(String[]::new))
                     .logFile(runDirectory.resolve("node-" + id + "-format.log")).build();
         }
 
         @Override
         public JvmProcess node(Map<String, String> config, Path runDirectory, int id) {
             return JvmProcess.builder().mainClass("io.surety.broker.Main").classpath(System.getProperty("java.class.path"))
-                    .jvmArgs("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")
+                    .jvmArgs("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", LOGGING)
                     .args(overrides(config).toArray(String[]::new))
                     .logFile(runDirectory.resolve("node-" + id + ".log")).build();
         }

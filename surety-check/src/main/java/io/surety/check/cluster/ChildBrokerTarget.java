@@ -31,7 +31,7 @@ public final class ChildBrokerTarget implements Target {
         JvmProcess process = JvmProcess.builder()
                 .mainClass("io.surety.broker.Main")
                 .classpath(System.getProperty("java.class.path"))
-                .jvmArgs("-Xmx512m")
+                .jvmArgs("-Xmx512m", BrokerKind.Surety.LOGGING)
                 .args("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
                         "--override", "log.dirs=" + runDirectory.resolve("broker-data").toAbsolutePath(),
                         "--override", "num.partitions=" + partitions,

@@ -61,10 +61,18 @@ final class ClusterStrikes {
         awaitWhole();
     }
 
+    /**
+     * Kills {@code victim} and starts it again once the cluster has moved on without it; when it does
+     * not move on in time the fault fails, but the node is started again all the same, so the rest of
+     * the run meets a whole cluster.
+     */
     private void killUntil(int victim, BooleanSupplier movedOn, String what) throws InterruptedException {
         cluster.node(victim).kill9();
-        await(movedOn, what + " after node " + victim + " was killed");
-        restart(victim);
+        try {
+            await(movedOn, what + " after node " + victim + " was killed");
+        } finally {
+            restart(victim);
+        }
     }
 
     private void pause(int victim) throws InterruptedException {
@@ -114,8 +122,10 @@ final class ClusterStrikes {
                     "partition 0 of " + scope.lossTopic() + " led by another node after node " + victim + " was killed");
         } finally {
             node.heal();
+            if (!node.isAlive()) {
+                restart(victim);
+            }
         }
-        restart(victim);
     }
 
     private void restart(int victim) {
