@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -70,6 +71,10 @@ import org.slf4j.LoggerFactory;
  * is not counted for a commit. It joins a running group by asking the leader to add it to the
  * group's configuration (a Ratis membership change committed through the group), and asks again at
  * every start until the leader agrees; once in the configuration it stays there across restarts.
+ *
+ * <p>Ratis runs on its gRPC transport with one correction, {@link SnapshotCatchUpRpcType}: a leader
+ * sends its snapshot to a member whose next entry it cannot append, where Ratis's own appender
+ * would fail and leave that member behind for good.
  */
 public final class RatisQuorum implements AutoCloseable {
 
@@ -500,6 +505,7 @@ public final class RatisQuorum implements AutoCloseable {
 
     private static RaftProperties properties(QuorumSettings settings) {
         RaftProperties properties = new RaftProperties();
+        properties.set(RaftConfigKeys.Rpc.TYPE_KEY, SnapshotCatchUpRpcType.class.getName());
         RaftServerConfigKeys.setStorageDir(properties, List.of(settings.storageDir().toFile()));
         GrpcConfigKeys.Server.setHost(properties, settings.self().host());
         GrpcConfigKeys.Server.setPort(properties, settings.self().port());

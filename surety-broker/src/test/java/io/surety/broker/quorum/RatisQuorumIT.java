@@ -180,6 +180,51 @@ class RatisQuorumIT {
         assertThat(back.machine.restores.get()).as("caught up by installing the leader's snapshot").isPositive();
     }
 
+    /**
+     * A stopped leader comes back with every entry of its term, and nothing after: its log ends just
+     * where the next leader's term begins, which is where Ratis starts a new log segment. Meanwhile
+     * the new leader wrote a snapshot and purged the segment before its term, so it has neither the
+     * entry before the one the member needs next nor a snapshot ending there. Ratis's appender then
+     * failed on a missing "previous" entry and stopped for good: the member never caught up, and
+     * with another member down the group could commit nothing.
+     */
+    @Test
+    void shouldCatchUpAFormerLeaderWhoseLastEntryTheNewLeaderPurged() throws Exception {
+        Member first = awaitLeader();
+        for (int i = 0; i < 5; i++) {
+            first.proposeNow("before-" + i);
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> Arrays.stream(members)
+                .allMatch(m -> m.machine.entries.contains("before-4")));
+        first.quorum.close();
+        members[first.nodeId - 1] = null;
+
+        Member second = awaitLeader();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            expected.add("before-" + i);
+        }
+        for (int i = 0; i < 45; i++) {
+            second.proposeNow("after-" + i);
+            expected.add("after-" + i);
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> second.machine.snapshotsWritten.get() > 0);
+
+        Member back = start(first.nodeId, 20);
+        members[first.nodeId - 1] = back;
+        await().atMost(20, TimeUnit.SECONDS).until(() -> back.machine.entries.size() == expected.size());
+        assertThat(back.machine.entries).containsExactlyElementsOf(expected);
+        assertThat(back.machine.restores.get()).as("caught up by installing the leader's snapshot").isPositive();
+
+        // The third member stops: the group commits only if the one that came back follows again.
+        Member third = Arrays.stream(members).filter(m -> m != null && m != second && m != back)
+                .findFirst().orElseThrow();
+        third.quorum.close();
+        members[third.nodeId - 1] = null;
+        second.quorum.propose(second.term.get(), bytes("with the one back")).get(20, TimeUnit.SECONDS);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> back.machine.entries.contains("with the one back"));
+    }
+
     @Test
     void shouldLetANonVotingMemberJoinARunningQuorumAndFollowItWithoutCountingForAMajority() throws Exception {
         Member leader = awaitLeader();
