@@ -102,7 +102,6 @@ final class IsrChanges {
                     return;
                 }
             }
-            LOG.info("Node {}: the controller refused ISR {} for {}: {}", nodeId, proposal.newIsr(), tp, error);
             partition.replication().isrChangeRefused(proposal, error);
         });
     }

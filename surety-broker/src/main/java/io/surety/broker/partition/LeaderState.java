@@ -83,8 +83,8 @@ final class LeaderState {
 
     /**
      * The metadata changed the assignment or ISR within this leader epoch ({@code partitionEpoch}
-     * at or above the current one): both are taken as committed and a proposal in flight is
-     * dropped, as Kafka does. New followers start unknown; with {@code resetAll} every one does.
+     * above the current one; the first state of an epoch at {@link #start}): both are taken as
+     * committed and a proposal in flight is dropped, as Kafka does. New followers start unknown; with {@code resetAll} every one does.
      */
     void update(LeaderAndIsr assignment, long nowMs, boolean resetAll) {
         partitionEpoch = assignment.partitionEpoch();

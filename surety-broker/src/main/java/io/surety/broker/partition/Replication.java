@@ -4,9 +4,11 @@ import io.surety.broker.log.Log;
 import io.surety.broker.log.OffsetOutOfRangeException;
 import io.surety.broker.log.ReadResult;
 import java.io.IOException;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
 public final class Replication {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
+    /** Refusals of an ISR change after which the leader waits for the partition's newer metadata. */
+    private static final Set<Errors> AWAIT_METADATA = EnumSet.of(Errors.INVALID_UPDATE_VERSION,
+            Errors.FENCED_LEADER_EPOCH, Errors.UNKNOWN_TOPIC_OR_PARTITION, Errors.UNKNOWN_TOPIC_ID,
+            Errors.INVALID_REQUEST, Errors.NEW_LEADER_ELECTED);
 
     private final Partition partition;
     private final Log log;
@@ -105,8 +111,10 @@ public final class Replication {
      * Makes this node the leader as the metadata says. A leader epoch above the current one starts
      * a new epoch: it is recorded at the log end in the epoch cache and its checkpoint made durable
      * before anything is served, that offset becomes the leader epoch start offset (LESO), and
-     * every follower starts unknown. The same leader epoch with a partition epoch at or above ours
-     * only updates the replicas and ISR. A stale state, an epoch below one the log has seen, or an
+     * every follower starts unknown. The same leader epoch with a partition epoch above ours only
+     * updates the replicas and ISR (and drops an ISR change in flight, as Kafka does); the same
+     * partition epoch again (the metadata changed elsewhere) only updates the settings and which
+     * brokers may join, and keeps the change in flight. A stale state, an epoch below one the log has seen, or an
      * offline partition changes nothing; returns whether the state was applied. With one replica
      * the partition behaves as the single node does (the high watermark follows the log).
      */
@@ -123,7 +131,9 @@ public final class Replication {
                 if (state.partitionEpoch() < leader.state().partitionEpoch()) {
                     return false;
                 }
-                leader.state().update(state, nowMs, false);
+                if (state.partitionEpoch() > leader.state().partitionEpoch()) {
+                    leader.state().update(state, nowMs, false);
+                }
                 leader.state().updateSettings(settings, eligibility);
             } else {
                 if (log.latestLeaderEpoch().orElse(-1) > state.leaderEpoch()) {
@@ -387,17 +397,27 @@ public final class Replication {
     }
 
     /**
-     * The controller refused {@code proposal} ({@code error}): the committed ISR stands and a later
-     * fetch or check may propose again. Ignored (false) when it is no longer the one in flight.
+     * The controller refused {@code proposal} ({@code error}), or it was not answered. What follows
+     * is Kafka's: when the refusal says this leader's view of the partition is out of date (a stale
+     * partition or leader epoch, an unknown partition, a request that no longer fits it, a new
+     * leader elected), the proposal stays in flight and nothing is proposed until the metadata
+     * brings the partition's newer state ({@link #becomeLeader}); proposing again from the same
+     * stale state could only be refused again. After any other error the committed ISR stands and
+     * a later fetch or check may propose again. Ignored (false) when it is no longer the one in flight.
      */
     public boolean isrChangeRefused(IsrProposal proposal, Errors error) {
         lock.lock();
         try {
-            boolean cleared = role instanceof PartitionRole.Leader leader && leader.state().refused(proposal);
-            if (cleared) {
-                LOG.info("ISR change {} of {} refused: {}", proposal.newIsr(), partition.topicPartition(), error);
+            if (!(role instanceof PartitionRole.Leader leader) || leader.state().pending().orElse(null) != proposal) {
+                return false;
             }
-            return cleared;
+            if (AWAIT_METADATA.contains(error)) {
+                LOG.info("ISR change {} of {} refused: {}; waiting for newer metadata of the partition", proposal.newIsr(),
+                        partition.topicPartition(), error);
+                return true;
+            }
+            LOG.info("ISR change {} of {} refused: {}", proposal.newIsr(), partition.topicPartition(), error);
+            return leader.state().refused(proposal);
         } finally {
             lock.unlock();
         }

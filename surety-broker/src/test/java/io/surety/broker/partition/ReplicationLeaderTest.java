@@ -97,13 +97,44 @@ class ReplicationLeaderTest {
         assertThat(leader.maybeShrinkIsr(start + LAG_MS + 2)).as("one in flight").isEmpty();
         assertThat(set.leader().highWatermark()).as("3 still counts until the shrink commits").isZero();
 
-        assertThat(leader.isrChangeRefused(shrink.get(), Errors.INVALID_UPDATE_VERSION)).isTrue();
+        assertThat(leader.isrChangeRefused(shrink.get(), Errors.INELIGIBLE_REPLICA)).isTrue();
         assertThat(leader.pendingIsrChange()).isEmpty();
         Optional<IsrProposal> again = leader.maybeShrinkIsr(start + 3 * LAG_MS);
         assertThat(again).map(IsrProposal::newIsr).contains(List.of(1, 2));
         set.commit(again);
         assertThat(leader.isr()).containsExactly(1, 2);
         assertThat(set.leader().highWatermark()).isEqualTo(2);
+    }
+
+    /**
+     * A proposal refused for a stale partition epoch is not sent again from the same state: the
+     * leader waits for the partition's newer metadata, as Kafka's does. Before, every fetch of the
+     * follower proposed it again at once, and was refused again, until the metadata arrived; and any
+     * metadata change elsewhere dropped the proposal in flight, so the next fetch sent a duplicate.
+     */
+    @Test
+    void shouldKeepAnIsrChangeInFlightThroughUnchangedMetadataAndAfterAStaleEpochRefusal() throws Exception {
+        ReplicaSet set = cluster(1, List.of(1, 2));
+        Replication leader = set.replication(1);
+        IsrSettings settings = new IsrSettings(1, LAG_MS);
+        Optional<IsrProposal> expand = leader.updateFollowerFetchState(3, -1, 0, 0, set.nowMs).isrChange();
+        assertThat(expand).map(IsrProposal::newIsr).contains(List.of(1, 2, 3));
+
+        LeaderAndIsr unchanged = new LeaderAndIsr(1, set.leaderEpoch, set.partitionEpoch, List.of(1, 2, 3), set.isr);
+        assertThat(leader.becomeLeader(unchanged, settings, IsrEligibility.ANY, set.nowMs)).isTrue();
+        assertThat(leader.pendingIsrChange()).as("the same partition state again").isEqualTo(expand);
+        assertThat(leader.updateFollowerFetchState(3, -1, 0, 0, set.nowMs).isrChange()).as("one in flight").isEmpty();
+
+        assertThat(leader.isrChangeRefused(expand.get(), Errors.INVALID_UPDATE_VERSION)).isTrue();
+        assertThat(leader.pendingIsrChange()).as("awaiting newer metadata").isEqualTo(expand);
+        assertThat(leader.updateFollowerFetchState(3, -1, 0, 0, set.nowMs).isrChange()).isEmpty();
+
+        LeaderAndIsr newer = new LeaderAndIsr(1, set.leaderEpoch, set.partitionEpoch + 1, List.of(1, 2, 3), set.isr);
+        assertThat(leader.becomeLeader(newer, settings, IsrEligibility.ANY, set.nowMs)).isTrue();
+        assertThat(leader.pendingIsrChange()).isEmpty();
+        Optional<IsrProposal> again = leader.updateFollowerFetchState(3, -1, 0, 0, set.nowMs).isrChange();
+        assertThat(again).map(IsrProposal::newIsr).contains(List.of(1, 2, 3));
+        assertThat(again).map(IsrProposal::partitionEpoch).contains(set.partitionEpoch + 1);
     }
 
     @Test
