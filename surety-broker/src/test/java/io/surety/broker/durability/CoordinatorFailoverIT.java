@@ -3,12 +3,15 @@ package io.surety.broker.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.surety.harness.JvmProcess;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,37 +33,57 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three cluster nodes in child JVMs, three consumers of one classic group committing after every
- * poll: the node coordinating the group (the coordinator quorum group's leader) is killed with
- * {@code kill -9} {@value #KILLS} times. Every time one of the two survivors takes over the group with
- * every commit the consumers were told succeeded (a committed offset never goes back behind one), and
- * the three members keep their group and go on committing before the killed node is started again;
- * at the end no partition was skipped (each consumer read every offset below the committed one).
+ * Three cluster nodes in child JVMs; three consumers of one classic group commit after every poll
+ * while a transactional copier ({@link CopierMain}, a child JVM) copies an input topic to an output
+ * topic exactly once, its offsets in each transaction (every topic replication factor 3, leaders
+ * spread over the nodes, so each transaction spans several leaders). The node coordinating both
+ * groups and the copier's transactions (the coordinator quorum group's leader) is killed with
+ * {@code kill -9} {@value #KILLS} times, each time while the consumers commit and the copier is
+ * mid-stream. Every time one of the two survivors takes over with every commit the consumers were
+ * told succeeded (a committed offset never goes back behind one), the three members keep their
+ * group and go on committing, and the copier goes on, before the killed node is started again. At
+ * the end no partition was skipped (each consumer read every offset below the committed one), and
+ * the committed output (read_committed) equals the input exactly: every record once, in order per
+ * partition.
  *
- * <p>Before the coordinators moved onto the quorum, one node's local journal held every offset and a
- * kill of that node left the group without a coordinator that knew them.
+ * <p>Before the coordinators moved onto the quorum, one node's local journal held every offset and
+ * transaction, and a kill of that node left the groups and transactions without a coordinator
+ * that knew them.
  */
 class CoordinatorFailoverIT {
 
     private static final String TOPIC = "coordinator-failover";
     private static final String GROUP = "failover-group";
     private static final int PARTITIONS = 6;
-    private static final int RECORDS = 120_000;
     private static final int CONSUMERS = 3;
     private static final int KILLS = 3;
     /** Commits acknowledged between two kills: the group is seen working on each new coordinator. */
     private static final long PROGRESS = 300;
+    /** Records the copier copies between two kills, so it is mid-stream at each (its input is fed all along). */
+    private static final int COPIED_BETWEEN_KILLS = 3_000;
+    private static final String COPIER_GROUP = "eos-copier";
 
     @Test
-    void shouldKeepEveryAcknowledgedCommitAndTheGroupWhenTheCoordinatorIsKilled() throws Exception {
+    void shouldKeepEveryAcknowledgedCommitTheGroupAndExactlyOnceWhenTheCoordinatorIsKilled() throws Exception {
         ClusterRun.inThreeNodes("CoordinatorFailoverIT", Map.of(
                 "broker.session.timeout.ms", "3000",
-                "broker.heartbeat.interval.ms", "500"), CoordinatorFailoverIT::killCoordinatorRepeatedly);
+                "broker.heartbeat.interval.ms", "500",
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500"),
+                CoordinatorFailoverIT::killCoordinatorRepeatedly);
     }
 
     private static void killCoordinatorRepeatedly(ChildCluster cluster, PartitionStates states) throws Exception {
+        long startNs = System.nanoTime();
         ClusterRun.createTopic(states, TOPIC, PARTITIONS);
-        produce(cluster.bootstrapServers());
+        ClusterRun.createTopic(states, ExactlyOnceCrashIT.INPUT, ExactlyOnceCrashIT.PARTITIONS);
+        ClusterRun.createTopic(states, ExactlyOnceCrashIT.OUTPUT, ExactlyOnceCrashIT.PARTITIONS);
+        Feeder groupFeeder = new Feeder(cluster.bootstrapServers(), TOPIC, PARTITIONS);
+        Feeder copierFeeder = new Feeder(cluster.bootstrapServers(), ExactlyOnceCrashIT.INPUT,
+                ExactlyOnceCrashIT.PARTITIONS);
+        groupFeeder.start();
+        copierFeeder.start();
+        Path copierLog = cluster.node(1).logFile().resolveSibling("copier.log");
+        JvmProcess copier = ExactlyOnceCrashIT.copier(cluster.bootstrapServers(), copierLog);
         Commits acknowledged = new Commits();
         Map<TopicPartition, Set<Long>> read = new ConcurrentHashMap<>();
         List<GroupConsumer> consumers = new ArrayList<>();
@@ -71,23 +94,31 @@ class CoordinatorFailoverIT {
                 consumer.start();
                 consumers.add(consumer);
             }
+            copier.start();
             for (int kill = 1; kill <= KILLS; kill++) {
                 awaitStableGroup(admin, acknowledged, PROGRESS);
+                awaitCopied(copier, copierLog, ExactlyOnceCrashIT.committedRecords(copierLog) + COPIED_BETWEEN_KILLS);
                 int coordinator = ClusterRun.coordinatorOf(admin, GROUP);
+                assertThat(ClusterRun.coordinatorOf(admin, COPIER_GROUP)).as("the copier's coordinator")
+                        .isEqualTo(coordinator);
                 Map<TopicPartition, Long> before = acknowledged.snapshot();
                 long killNs = System.nanoTime();
                 long commitsBefore = acknowledged.count();
+                long copiedBefore = ExactlyOnceCrashIT.committedRecords(copierLog);
                 cluster.kill9(coordinator);
                 int next = ClusterRun.awaitCoordinatorOtherThan(admin, GROUP, coordinator);
                 long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs);
                 assertCommittedAtLeast(admin, before);
                 awaitStableGroup(admin, acknowledged, PROGRESS);
+                awaitCopied(copier, copierLog, copiedBefore + 1);
                 cluster.relaunch(coordinator);
                 cluster.awaitStarted(coordinator);
-                System.out.printf("kill %d: coordinator %d -> %d after %d ms, %d commits acknowledged before%n", kill,
-                        coordinator, next, tookMs, commitsBefore);
+                System.out.printf("kill %d: coordinator %d -> %d after %d ms, %d commits acknowledged and %d records"
+                        + " copied before%n", kill, coordinator, next, tookMs, commitsBefore, copiedBefore);
             }
             awaitStableGroup(admin, acknowledged, 0);
+            groupFeeder.shutdown();
+            copierFeeder.shutdown();
             consumers.forEach(GroupConsumer::shutdown);
             for (GroupConsumer consumer : consumers) {
                 consumer.join(30_000);
@@ -104,14 +135,80 @@ class CoordinatorFailoverIT {
                 }
             }
         }
+        Map<Integer, List<String>> input = ExactlyOnceCrashIT.readCommitted(cluster.bootstrapServers(),
+                ExactlyOnceCrashIT.INPUT);
+        int inputRecords = input.values().stream().mapToInt(List::size).sum();
+        Map<Integer, List<String>> output = new TreeMap<>();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            if (!copier.isAlive()) {
+                copier.start();
+            }
+            output.clear();
+            output.putAll(ExactlyOnceCrashIT.readCommitted(cluster.bootstrapServers()));
+            return output.values().stream().mapToInt(List::size).sum() >= inputRecords;
+        });
+        copier.kill9();
+        output.clear();
+        output.putAll(ExactlyOnceCrashIT.readCommitted(cluster.bootstrapServers()));
+        System.out.printf("CoordinatorFailoverIT: coordinator kills=%d, %d records copied (copier starts=%d) in %d s%n",
+                KILLS, inputRecords, ExactlyOnceCrashIT.countLines(copierLog, "=== start"),
+                Duration.ofNanos(System.nanoTime() - startNs).toSeconds());
+        for (int p = 0; p < ExactlyOnceCrashIT.PARTITIONS; p++) {
+            assertThat(output.getOrDefault(p, List.of())).as("partition %d: output equals input exactly once, in order", p)
+                    .isEqualTo(input.get(p));
+        }
     }
 
-    private static void produce(String bootstrapServers) throws Exception {
-        try (KafkaProducer<String, String> producer = TestProducers.acksAll(bootstrapServers, 120_000, Map.of())) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, i % PARTITIONS, null, Integer.toString(i)));
+    /** Waits until the copier has committed {@code records} records in all, starting it again if it exited. */
+    private static void awaitCopied(JvmProcess copier, Path copierLog, long records) {
+        await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+            if (!copier.isAlive()) {
+                copier.start();
             }
-            producer.flush();
+            return ExactlyOnceCrashIT.committedRecords(copierLog) >= records;
+        });
+    }
+
+    /**
+     * Writes a topic while the consumers or the copier read it, so they never run out of records:
+     * {@value #FEED_BATCH} records, round the partitions, then a pause of {@value #FEED_PAUSE_MS} ms
+     * (about five hundred records a second, a load its readers keep up with on two cores). Whatever
+     * reaches the log counts: the copier's output is compared with its input as read back.
+     */
+    static final class Feeder extends Thread {
+        private static final int FEED_BATCH = 25;
+        private static final long FEED_PAUSE_MS = 50;
+        private final String bootstrapServers;
+        private final String topic;
+        private final int partitions;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+
+        Feeder(String bootstrapServers, String topic, int partitions) {
+            super("feeder-" + topic);
+            this.bootstrapServers = bootstrapServers;
+            this.topic = topic;
+            this.partitions = partitions;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try (KafkaProducer<String, String> producer = TestProducers.acksAll(bootstrapServers, 120_000, Map.of())) {
+                for (long i = 0; running.get(); i++) {
+                    producer.send(new ProducerRecord<>(topic, (int) (i % partitions), null, "r" + i));
+                    if (i % FEED_BATCH == FEED_BATCH - 1) {
+                        producer.flush();
+                        Thread.sleep(FEED_PAUSE_MS);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void shutdown() throws InterruptedException {
+            running.set(false);
+            join(TimeUnit.MINUTES.toMillis(2));
         }
     }
 

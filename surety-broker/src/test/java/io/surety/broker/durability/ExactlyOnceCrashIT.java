@@ -131,10 +131,15 @@ class ExactlyOnceCrashIT {
     }
 
     static Map<Integer, List<String>> readCommitted(String bootstrap) {
+        return readCommitted(bootstrap, OUTPUT);
+    }
+
+    /** Every committed value of {@code topic} ({@value #PARTITIONS} partitions), per partition, in order. */
+    static Map<Integer, List<String>> readCommitted(String bootstrap, String topic) {
         Map<Integer, List<String>> out = new TreeMap<>();
         List<TopicPartition> tps = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
-            tps.add(new TopicPartition(OUTPUT, p));
+            tps.add(new TopicPartition(topic, p));
             out.put(p, new ArrayList<>());
         }
         Map<String, Object> config = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "isolation.level",
