@@ -83,8 +83,8 @@ final class LeaderState {
 
     /**
      * The metadata changed the assignment or ISR within this leader epoch ({@code partitionEpoch}
-     * above the current one; the first state of an epoch at {@link #start}): both are taken as
-     * committed and a proposal in flight is dropped, as Kafka does. New followers start unknown; with {@code resetAll} every one does.
+     * at or above the current one): both are taken as committed and a proposal in flight is
+     * dropped, as Kafka does. New followers start unknown; with {@code resetAll} every one does.
      */
     void update(LeaderAndIsr assignment, long nowMs, boolean resetAll) {
         partitionEpoch = assignment.partitionEpoch();
@@ -99,6 +99,12 @@ final class LeaderState {
                 followers.put(id, progress);
             }
         }
+    }
+
+    /** Whether {@code assignment} is the partition state this leader holds: its partition epoch, replicas and ISR. */
+    boolean holds(LeaderAndIsr assignment) {
+        return assignment.partitionEpoch() == partitionEpoch && assignment.replicas().equals(replicas)
+                && new LinkedHashSet<>(assignment.isr()).equals(isr);
     }
 
     void updateSettings(IsrSettings newSettings, IsrEligibility newEligibility) {

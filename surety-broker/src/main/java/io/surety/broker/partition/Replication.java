@@ -111,10 +111,12 @@ public final class Replication {
      * Makes this node the leader as the metadata says. A leader epoch above the current one starts
      * a new epoch: it is recorded at the log end in the epoch cache and its checkpoint made durable
      * before anything is served, that offset becomes the leader epoch start offset (LESO), and
-     * every follower starts unknown. The same leader epoch with a partition epoch above ours only
-     * updates the replicas and ISR (and drops an ISR change in flight, as Kafka does); the same
-     * partition epoch again (the metadata changed elsewhere) only updates the settings and which
-     * brokers may join, and keeps the change in flight. A stale state, an epoch below one the log has seen, or an
+     * every follower starts unknown. The same leader epoch with a partition epoch at or above ours
+     * only updates the replicas and ISR (and drops an ISR change in flight, as Kafka does); but the
+     * very state this leader holds again (the metadata changed elsewhere) only updates the settings
+     * and which brokers may join, and keeps the change in flight. (The same partition epoch can
+     * bring other replicas: an ISR change this leader proposed gave it the epoch, and the
+     * controller completed a reassignment in the same change.) A stale state, an epoch below one the log has seen, or an
      * offline partition changes nothing; returns whether the state was applied. With one replica
      * the partition behaves as the single node does (the high watermark follows the log).
      */
@@ -131,7 +133,7 @@ public final class Replication {
                 if (state.partitionEpoch() < leader.state().partitionEpoch()) {
                     return false;
                 }
-                if (state.partitionEpoch() > leader.state().partitionEpoch()) {
+                if (!leader.state().holds(state)) {
                     leader.state().update(state, nowMs, false);
                 }
                 leader.state().updateSettings(settings, eligibility);

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,7 +98,7 @@ class CoordinatorFailoverIT {
             }
             copier.start();
             for (int kill = 1; kill <= KILLS; kill++) {
-                awaitStableGroup(admin, acknowledged, PROGRESS);
+                awaitStableGroup(admin, acknowledged, PROGRESS, consumers);
                 awaitCopied(copier, copierLog, ExactlyOnceCrashIT.committedRecords(copierLog) + COPIED_BETWEEN_KILLS);
                 int coordinator = ClusterRun.coordinatorOf(admin, GROUP);
                 assertThat(ClusterRun.coordinatorOf(admin, COPIER_GROUP)).as("the copier's coordinator")
@@ -109,14 +111,14 @@ class CoordinatorFailoverIT {
                 int next = ClusterRun.awaitCoordinatorOtherThan(admin, GROUP, coordinator);
                 long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNs);
                 assertCommittedAtLeast(admin, before);
-                awaitStableGroup(admin, acknowledged, PROGRESS);
+                awaitStableGroup(admin, acknowledged, PROGRESS, consumers);
                 awaitCopied(copier, copierLog, copiedBefore + 1);
                 cluster.relaunch(coordinator);
                 cluster.awaitStarted(coordinator);
                 System.out.printf("kill %d: coordinator %d -> %d after %d ms, %d commits acknowledged and %d records"
                         + " copied before%n", kill, coordinator, next, tookMs, commitsBefore, copiedBefore);
             }
-            awaitStableGroup(admin, acknowledged, 0);
+            awaitStableGroup(admin, acknowledged, 0, consumers);
             groupFeeder.shutdown();
             copierFeeder.shutdown();
             consumers.forEach(GroupConsumer::shutdown);
@@ -212,14 +214,29 @@ class CoordinatorFailoverIT {
         }
     }
 
-    /** Waits until the group is stable with every consumer and {@code progress} more commits were acknowledged. */
-    private static void awaitStableGroup(Admin admin, Commits acknowledged, long progress) {
+    /**
+     * Waits until the group is stable with every consumer and {@code progress} more commits were
+     * acknowledged; a timeout says what the group last looked like and how any consumer failed.
+     */
+    private static void awaitStableGroup(Admin admin, Commits acknowledged, long progress,
+            List<GroupConsumer> consumers) {
         long target = acknowledged.count() + progress;
-        await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
-            return group.groupState() == GroupState.STABLE && group.members().size() == CONSUMERS
-                    && acknowledged.count() >= target;
-        });
+        AtomicReference<String> lastSeen = new AtomicReference<>("no answer to DescribeGroups");
+        try {
+            await().atMost(ClusterRun.STEP_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(GROUP)).all().get().get(GROUP);
+                lastSeen.set(group.groupState() + " with " + group.members().size() + " members, coordinator "
+                        + group.coordinator().id() + ", " + acknowledged.count() + " commits acknowledged");
+                return group.groupState() == GroupState.STABLE && group.members().size() == CONSUMERS
+                        && acknowledged.count() >= target;
+            });
+        } catch (ConditionTimeoutException e) {
+            List<String> failures = consumers.stream().filter(c -> c.failure != null)
+                    .map(c -> c.getName() + ": " + c.failure).toList();
+            throw new AssertionError("group not stable with " + CONSUMERS + " members and " + target
+                    + " commits acknowledged within " + ClusterRun.STEP_TIMEOUT + "; last seen: " + lastSeen.get()
+                    + "; consumers failed: " + failures, e);
+        }
     }
 
     private static Map<TopicPartition, Long> committedOffsets(Admin admin) throws Exception {

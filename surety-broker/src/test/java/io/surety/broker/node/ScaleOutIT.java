@@ -74,8 +74,11 @@ class ScaleOutIT {
             ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
             Set<String> consumed = ConcurrentHashMap.newKeySet();
             AtomicBoolean stop = new AtomicBoolean();
+            // The consumer stops only once the producer has: it reads up to the end offsets it sees then,
+            // which count every acknowledged record only if no send is still waiting for its answer.
+            AtomicBoolean produced = new AtomicBoolean();
             Thread producing = new Thread(() -> produce(producer, stop, acknowledged, failures), "acks-all-producer");
-            Thread consuming = new Thread(() -> consume(cluster, stop, consumed, failures), "group-consumer");
+            Thread consuming = new Thread(() -> consume(cluster, produced, consumed, failures), "group-consumer");
             producing.start();
             consuming.start();
             await().atMost(30, TimeUnit.SECONDS).until(() -> acknowledgedCount(acknowledged) >= 300);
@@ -121,6 +124,8 @@ class ScaleOutIT {
             await().atMost(30, TimeUnit.SECONDS).until(() -> acknowledgedCount(acknowledged) >= atCompletion + 300);
             stop.set(true);
             producing.join(TimeUnit.SECONDS.toMillis(150));
+            assertThat(producing.isAlive()).as("the producer stopped").isFalse();
+            produced.set(true);
             consuming.join(TimeUnit.SECONDS.toMillis(60));
             assertThat(failures).as("sends or polls that failed").isEmpty();
 
@@ -193,10 +198,10 @@ class ScaleOutIT {
     }
 
     /**
-     * One member of {@value #GROUP}, committing after processing, until told to stop; then it
-     * reads on until it has caught up with the end of every partition.
+     * One member of {@value #GROUP}, committing after processing, until {@code produced} says the
+     * producer stopped; then it reads on until it has caught up with the end of every partition.
      */
-    private static void consume(SuretyCluster cluster, AtomicBoolean stop, Set<String> consumed,
+    private static void consume(SuretyCluster cluster, AtomicBoolean produced, Set<String> consumed,
             ConcurrentLinkedQueue<Exception> failures) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
@@ -213,7 +218,7 @@ class ScaleOutIT {
                     consumed.add(record.value());
                 }
                 consumer.commitSync();
-                if (stop.get()) {
+                if (produced.get()) {
                     Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
                     caughtUp = assigned.size() == PARTITIONS && consumer.endOffsets(assigned).entrySet().stream()
                             .allMatch(end -> consumer.position(end.getKey()) >= end.getValue());

@@ -137,6 +137,30 @@ class ReplicationLeaderTest {
         assertThat(again).map(IsrProposal::partitionEpoch).contains(set.partitionEpoch + 1);
     }
 
+    /**
+     * The controller can commit a leader's ISR change and move a replica away in the same change (a
+     * reassignment completing): the answer gives the leader the new partition epoch, and the
+     * metadata of that same epoch brings the new replicas, which the leader must take.
+     */
+    @Test
+    void shouldTakeTheReplicasTheMetadataBringsInThePartitionEpochItsOwnIsrChangeGaveIt() throws Exception {
+        ReplicaSet set = cluster(1, List.of(1, 2, 3));
+        Replication leader = set.replication(1);
+        long start = set.nowMs;
+        set.produce(2);
+        leader.updateFollowerFetchState(2, -1, 0, 0, start);
+        leader.updateFollowerFetchState(3, -1, 0, 0, start);
+        leader.updateFollowerFetchState(2, -1, 2, 0, start + LAG_MS);
+        set.commit(leader.maybeShrinkIsr(start + LAG_MS + 1));
+        assertThat(leader.isr()).containsExactly(1, 2);
+
+        LeaderAndIsr moved = new LeaderAndIsr(1, set.leaderEpoch, set.partitionEpoch, List.of(1, 2), List.of(1, 2));
+        assertThat(leader.becomeLeader(moved, new IsrSettings(1, LAG_MS), IsrEligibility.ANY, set.nowMs)).isTrue();
+        Replication.FollowerFetchUpdate removed = leader.updateFollowerFetchState(3, -1, 2, 0, start + LAG_MS + 2);
+        assertThat(removed.error()).as("3 is no longer a replica").isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        assertThat(removed.isrChange()).isEmpty();
+    }
+
     @Test
     void shouldRefuseAcksAllBeforeAppendWhenIsrBelowMinimum() throws Exception {
         ReplicaSet set = cluster(2, List.of(1));
