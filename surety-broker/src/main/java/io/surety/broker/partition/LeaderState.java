@@ -279,11 +279,13 @@ final class LeaderState {
 
     /**
      * The controller committed {@code proposal} as {@code newIsr} in {@code newPartitionEpoch}.
-     * Returns false, changing nothing, when it is not the proposal in flight or the epoch is not
-     * newer (the metadata already moved past it).
+     * Returns false, changing nothing, when it is not the proposal in flight or the epoch is older
+     * (the metadata already moved past it). An equal epoch is the controller's "nothing to change"
+     * (the ISR already was {@code newIsr}): taken as committed, as Kafka's leader takes it, or the
+     * proposal would stay in flight and block every later change until new metadata came.
      */
     boolean committed(IsrProposal proposal, int newPartitionEpoch, List<Integer> newIsr) {
-        if (proposal != pending || newPartitionEpoch <= partitionEpoch) {
+        if (proposal != pending || newPartitionEpoch < partitionEpoch) {
             return false;
         }
         pending = null;

@@ -135,6 +135,27 @@ class ReplicationLeaderTest {
     }
 
     /**
+     * A controller whose ISR already is the proposed one answers with the partition epoch unchanged
+     * (nothing to commit). The leader takes that as committed; before, the proposal stayed in flight
+     * and the leader proposed nothing more until metadata of a newer epoch arrived.
+     */
+    @Test
+    void shouldTakeAnAnswerWithTheSamePartitionEpochAsCommitted() throws Exception {
+        ReplicaSet set = cluster(1, List.of(1, 2, 3));
+        Replication leader = set.replication(1);
+        long start = set.nowMs;
+        leaveThreeBehind(set, start);
+        Optional<IsrProposal> shrink = leader.maybeShrinkIsr(start + LAG_MS + 1);
+        assertThat(shrink).map(IsrProposal::newIsr).contains(List.of(1, 2));
+
+        assertThat(leader.isrChangeCommitted(shrink.get(), set.partitionEpoch, List.of(1, 2))).isTrue();
+        assertThat(leader.pendingIsrChange()).isEmpty();
+        assertThat(leader.isr()).containsExactly(1, 2);
+        assertThat(leader.isrChangeCommitted(shrink.get(), set.partitionEpoch - 1, List.of(1, 2)))
+                .as("an older epoch is not an answer to anything in flight").isFalse();
+    }
+
+    /**
      * The controller can commit a leader's ISR change and move a replica away in the same change (a
      * reassignment completing): the answer gives the leader the new partition epoch, and the
      * metadata of that same epoch brings the new replicas, which the leader must take.
