@@ -121,6 +121,7 @@ public final class Main implements Callable<Integer> {
                 : "flush.policy=interval (page cache; fsync every log.flush.interval.ms and on segment roll)";
         return String.join(System.lineSeparator(),
                 "Surety broker started",
+                "  version        " + SuretyVersion.describe(),
                 "  listening on   " + broker.bootstrapServers(),
                 "  data directory " + broker.dataDir(),
                 "  durability     " + durability,

@@ -139,6 +139,7 @@ public final class SuretyBroker implements AutoCloseable {
         this.config = config;
         this.segmentChannels = segmentChannels;
         this.metrics = !config.metrics().enabled() ? BrokerMetrics.create() : BrokerMetrics.create().withJvmMetrics();
+        metrics.buildInfo(SuretyVersion.current(), SuretyVersion.commit());
         this.metrics.health(this::health);
         this.dataDir = config.storage().dataDir().toAbsolutePath().normalize();
         this.deleteDataOnClose = deleteDataOnClose;

@@ -1,6 +1,7 @@
 package io.surety.broker.metrics;
 
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -52,6 +53,12 @@ public final class BrokerMetrics {
         static {
             JvmMetrics.builder().register(REGISTRY);
         }
+    }
+
+    /** Reports {@code surety_build_info{version, commit} 1}: which build this broker runs. */
+    public void buildInfo(String version, String commit) {
+        Info.builder().name("surety_build_info").help("The Surety build this broker runs: its version and git commit")
+                .labelNames("version", "commit").register(registry).setLabelValues(version, commit);
     }
 
     /**
