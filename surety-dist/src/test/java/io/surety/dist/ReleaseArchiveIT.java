@@ -10,22 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,8 +71,8 @@ class ReleaseArchiveIT {
 
             String bootstrap = "127.0.0.1:" + ports.get(0);
             List<String> sent = IntStream.range(0, 100).mapToObj(i -> "record-" + i).toList();
-            produce(bootstrap, sent);
-            assertThat(consume(bootstrap, sent.size())).containsExactlyElementsOf(sent);
+            Clients.produce(bootstrap, "release", sent);
+            assertThat(Clients.consume(bootstrap, "release", sent.size())).containsExactlyElementsOf(sent);
         } finally {
             broker.destroy();
             assertThat(broker.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s of SIGTERM").isTrue();
@@ -150,32 +140,5 @@ class ReleaseArchiveIT {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Finished(process.exitValue(), output);
-    }
-
-    private static void produce(String bootstrap, List<String> values) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer())) {
-            for (String value : values) {
-                producer.send(new ProducerRecord<>("release", 0, null, value));
-            }
-            producer.flush();
-        }
-    }
-
-    private static List<String> consume(String bootstrap, int count) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(List.of(new TopicPartition("release", 0)));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-                return values.size() >= count;
-            });
-        }
-        return values;
     }
 }
