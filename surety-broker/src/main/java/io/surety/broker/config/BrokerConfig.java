@@ -347,6 +347,7 @@ public final class BrokerConfig {
         this.replication = ReplicationConfig.from(parsed);
         this.storage = StorageConfig.from(parsed);
         this.network = NetworkConfig.from(parsed, cluster, originals);
+        SaslConfig.check(SaslConfig.parse(originals), network.connectionsMaxIdleMs());
         this.topics = TopicsConfig.from(parsed);
         if (!cluster.isCluster() && topics.defaultReplicationFactor() > 1) {
             throw new ConfigException(DEFAULT_REPLICATION_FACTOR, topics.defaultReplicationFactor(), "a single node "
@@ -378,13 +379,14 @@ public final class BrokerConfig {
         Set<String> keys = new TreeSet<>(DEFINITION.names());
         keys.addAll(ACCEPTED_WITHOUT_EFFECT);
         keys.addAll(TlsConfig.keys());
+        keys.addAll(SaslConfig.keys());
         return keys;
     }
 
     private static void rejectUnknown(Set<String> keys) {
         Set<String> known = knownKeys();
         for (String key : keys) {
-            if (!known.contains(key) && !TlsConfig.isKnown(key)) {
+            if (!known.contains(key) && !TlsConfig.isKnown(key) && !SaslConfig.isKnown(key)) {
                 String closest = closest(key, known);
                 throw new ConfigException("unknown setting '" + key + "'"
                         + (closest != null ? "; did you mean '" + closest + "'?" : "; README.md lists the settings"));
@@ -491,6 +493,10 @@ public final class BrokerConfig {
             } else if (!cluster.isCluster() && REPLICATION_KEYS.contains(key)) {
                 out.add("'" + key + "' has no effect on a single node (it matters in cluster mode)");
             }
+        }
+        if (originals.containsKey(SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL)) {
+            out.add("'" + SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL + "' has no effect: brokers do not replicate "
+                    + "over SASL yet");
         }
         if (!cluster.isCluster() && replication.minInsyncReplicas() > 1) {
             out.add("'" + MIN_INSYNC_REPLICAS + "'=" + replication.minInsyncReplicas() + " has no effect on a single "

@@ -54,6 +54,7 @@ public record Listeners(
     static final String DEFAULT_INTER_BROKER_NAME = "PLAINTEXT";
     private static final String PLAINTEXT = "PLAINTEXT";
     private static final String SSL = "SSL";
+    private static final String SASL_SSL = "SASL_SSL";
     private static final Set<String> PROTOCOLS = Set.of(PLAINTEXT, "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
     public Listeners {
@@ -182,9 +183,15 @@ public record Listeners(
         return securityProtocols.getOrDefault(name, PLAINTEXT);
     }
 
-    /** Whether listener {@code name} takes TLS. */
+    /** Whether listener {@code name} takes TLS (SSL or SASL_SSL). */
     public boolean isTls(String name) {
-        return SSL.equals(securityProtocol(name));
+        String protocol = securityProtocol(name);
+        return SSL.equals(protocol) || SASL_SSL.equals(protocol);
+    }
+
+    /** Whether listener {@code name} takes SASL (SASL_PLAINTEXT or SASL_SSL). */
+    public boolean isSasl(String name) {
+        return securityProtocol(name).startsWith("SASL_");
     }
 
     /** The listener clients use (see the class comment). */
