@@ -39,6 +39,10 @@ import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
+import io.surety.broker.security.AuthenticationEvents;
+import io.surety.broker.security.SaslListener;
+import io.surety.broker.security.SaslMechanisms;
+import io.surety.broker.security.SaslSettings;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.HighWatermarkCheckpoint;
 import io.surety.broker.partition.HighWatermarkStore;
@@ -277,8 +281,11 @@ public final class SuretyBroker implements AutoCloseable {
         }
     }
 
-    /** Every broker listener to bind: the client one alone on a single node, every one on a cluster node. */
-    /** The listeners to bind; an SSL one with its TLS engines, loaded here (and closed with the broker). */
+    /**
+     * Every broker listener to bind: the client one alone on a single node, every one on a cluster
+     * node. An SSL or SASL_SSL one with its TLS engines, loaded here (and closed with the broker); a
+     * SASL one with its mechanisms.
+     */
     private List<NettyServer.Binding> bindings() {
         List<NettyServer.Binding> bindings = new ArrayList<>();
         for (NetworkConfig.BrokerListener l : config.network().brokerListeners()) {
@@ -287,7 +294,11 @@ public final class SuretyBroker implements AutoCloseable {
                 engines = TlsEngines.of(l.name(), l.tls());
                 tlsEngines.add(engines);
             }
-            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines));
+            SaslListener sasl = l.sasl().map(config -> new SaslListener(
+                    SaslMechanisms.of(config.mechanisms(), config.jaasEntries()),
+                    new SaslSettings(config.failedAuthenticationDelayMs(), config.maxReauthMs(), config.maxReceiveBytes()),
+                    AuthenticationEvents.NONE)).orElse(null);
+            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl));
         }
         return bindings;
     }

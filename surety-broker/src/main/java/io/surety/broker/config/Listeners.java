@@ -35,8 +35,8 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Implementation notes: the security protocol of a listener comes from the map. Left unset, the
  * map is Kafka's default (a listener named after a protocol uses it) plus PLAINTEXT for the
  * controller listeners, as Kafka adds when no TLS or SASL is in use; set explicitly, it must name
- * every listener, CONTROLLER included, as Kafka requires. PLAINTEXT and SSL are served (SSL not on
- * the quorum's listener yet); SASL is refused at start.
+ * every listener, CONTROLLER included, as Kafka requires. PLAINTEXT, SSL, SASL_PLAINTEXT and
+ * SASL_SSL are served; the quorum's listener takes PLAINTEXT only, for now.
  *
  * @param bound {@code listeners}, in order
  * @param advertised {@code advertised.listeners}, or {@code bound} when unset
@@ -151,13 +151,9 @@ public record Listeners(
                         + endpoint.name() + ":PLAINTEXT)" + (controllerNames.contains(endpoint.name()) ? ""
                         : " or, if it is the quorum's listener, name it in " + BrokerConfig.CONTROLLER_LISTENER_NAMES));
             }
-            if (protocol.startsWith("SASL_")) {
-                throw new ConfigException(key, endpoint.toString(), "listener " + endpoint.name() + " uses security "
-                        + "protocol " + protocol + ", but SASL is not supported yet; use PLAINTEXT or SSL");
-            }
-            if (SSL.equals(protocol) && controllerNames.contains(endpoint.name())) {
+            if (!PLAINTEXT.equals(protocol) && controllerNames.contains(endpoint.name())) {
                 throw new ConfigException(key, endpoint.toString(), "listener " + endpoint.name() + " is the quorum's "
-                        + "listener, which does not take TLS yet; map it to PLAINTEXT");
+                        + "listener, which does not take TLS or SASL yet; map it to PLAINTEXT");
             }
         }
     }
@@ -178,7 +174,7 @@ public record Listeners(
         return bound.stream().filter(endpoint -> !controllerNames.contains(endpoint.name())).toList();
     }
 
-    /** The security protocol of listener {@code name} (PLAINTEXT or SSL), as the map in force says. */
+    /** The security protocol of listener {@code name}, as the map in force says. */
     public String securityProtocol(String name) {
         return securityProtocols.getOrDefault(name, PLAINTEXT);
     }

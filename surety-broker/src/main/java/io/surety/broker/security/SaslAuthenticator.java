@@ -293,7 +293,7 @@ public final class SaslAuthenticator {
         reauthenticating = false;
         previousPrincipal = null;
         disposeServer();
-        long lifetimeMs = settings.maxReauthMs();
+        long lifetimeMs = settings.maxReauthMs(mechanism);
         expires = lifetimeMs > 0;
         sessionExpiryNs = nowNs + TimeUnit.MILLISECONDS.toNanos(lifetimeMs);
         return lifetimeMs;

@@ -236,8 +236,8 @@ class SaslAuthenticatorTest {
         callbacks.configure(Map.of(), "PLAIN", SaslFrames.plainUsers(Map.of("alice", GOOD)));
         two.put("PLAIN", () -> new PlainSaslServer(callbacks));
         two.put("OTHER", () -> new PlainSaslServer(callbacks));
-        SaslAuthenticator sasl = new SaslAuthenticator(SaslMechanisms.of(two), new SaslSettings(DELAY_MS, 2_000,
-                MAX_RECEIVE), events);
+        SaslAuthenticator sasl = new SaslAuthenticator(SaslMechanisms.of(two), new SaslSettings(DELAY_MS,
+                Map.of("PLAIN", 2_000L, "OTHER", 2_000L), MAX_RECEIVE), events);
         reply(sasl.onFrame(handshake((short) 1, "PLAIN", 1), nowNs), 1);
         reply(sasl.onFrame(authenticate((short) 2, plainToken("alice", GOOD), 2), nowNs), 2);
         nowNs += TimeUnit.MILLISECONDS.toNanos(1_500);
@@ -255,7 +255,8 @@ class SaslAuthenticatorTest {
     private SaslAuthenticator authenticator(long maxReauthMs) {
         SaslMechanisms plain = SaslMechanisms.of(List.of("PLAIN"), Map.of("PLAIN",
                 SaslFrames.plainUsers(Map.of("alice", GOOD, "bob", "bob-secret"))));
-        return new SaslAuthenticator(plain, new SaslSettings(DELAY_MS, maxReauthMs, MAX_RECEIVE), events);
+        return new SaslAuthenticator(plain, new SaslSettings(DELAY_MS, Map.of("PLAIN", maxReauthMs), MAX_RECEIVE),
+                events);
     }
 
     private SaslAuthenticator authenticated(long maxReauthMs) {
