@@ -39,7 +39,7 @@ import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
-import io.surety.broker.security.AuthenticationEvents;
+import io.surety.broker.security.AuthenticationCounters;
 import io.surety.broker.security.SaslListener;
 import io.surety.broker.security.SaslMechanisms;
 import io.surety.broker.security.SaslSettings;
@@ -297,7 +297,7 @@ public final class SuretyBroker implements AutoCloseable {
             SaslListener sasl = l.sasl().map(config -> new SaslListener(
                     SaslMechanisms.of(config.mechanisms(), config.jaasEntries()),
                     new SaslSettings(config.failedAuthenticationDelayMs(), config.maxReauthMs(), config.maxReceiveBytes()),
-                    AuthenticationEvents.NONE)).orElse(null);
+                    new AuthenticationCounters(metrics.authentications(), l.name()))).orElse(null);
             bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl));
         }
         return bindings;

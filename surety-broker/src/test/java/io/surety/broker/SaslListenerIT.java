@@ -3,6 +3,7 @@ package io.surety.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.surety.broker.metrics.PrometheusText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +86,10 @@ class SaslListenerIT {
                         .isInstanceOf(SaslAuthenticationException.class);
             }
             roundTrip(broker, "SASL_PLAINTEXT", "after-failures", "bob", "bob-secret");
+            PrometheusText scrape = PrometheusText.scrape(broker.metrics().registry());
+            assertThat(scrape.sum("surety_authentications_total", "listener", "SASL_PLAINTEXT", "mechanism", "PLAIN",
+                    "outcome", "failed")).as("admin, producer, consumer refused").isGreaterThanOrEqualTo(3);
+            assertThat(scrape.sum("surety_authentications_total", "outcome", "succeeded")).isPositive();
         }
     }
 
