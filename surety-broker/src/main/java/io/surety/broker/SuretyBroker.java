@@ -40,6 +40,7 @@ import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
 import io.surety.broker.security.AuthenticationCounters;
+import io.surety.broker.security.InMemoryScramCredentials;
 import io.surety.broker.security.SaslListener;
 import io.surety.broker.security.SaslMechanisms;
 import io.surety.broker.security.SaslSettings;
@@ -138,6 +139,8 @@ public final class SuretyBroker implements AutoCloseable {
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
+    /** The SCRAM users of the SASL listeners; in memory until they are stored with the metadata. */
+    private final InMemoryScramCredentials scramCredentials = new InMemoryScramCredentials();
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
@@ -155,6 +158,18 @@ public final class SuretyBroker implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Adds or replaces SCRAM user {@code user} for {@code mechanism} (SCRAM-SHA-256 or SCRAM-SHA-512),
+     * with Kafka's least iteration count (4096); only the salted keys are kept. The next
+     * authentication on a SASL listener that enables the mechanism sees it. Held in memory: a
+     * restarted broker has no SCRAM users until they are added again.
+     *
+     * @throws IllegalArgumentException for a mechanism that is not SCRAM or an empty user name
+     */
+    public void scramUser(String mechanism, String user, String password) {
+        scramCredentials.put(mechanism, user, password, 4096);
     }
 
     /** Starts a broker with {@code config}; the caller closes it. */
@@ -295,7 +310,7 @@ public final class SuretyBroker implements AutoCloseable {
                 tlsEngines.add(engines);
             }
             SaslListener sasl = l.sasl().map(config -> new SaslListener(
-                    SaslMechanisms.of(config.mechanisms(), config.jaasEntries()),
+                    SaslMechanisms.of(config.mechanisms(), config.jaasEntries(), scramCredentials),
                     new SaslSettings(config.failedAuthenticationDelayMs(), config.maxReauthMs(), config.maxReceiveBytes()),
                     new AuthenticationCounters(metrics.authentications(), l.name()))).orElse(null);
             bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl));

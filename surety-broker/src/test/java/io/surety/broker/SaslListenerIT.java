@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * writes it, over SASL_PLAINTEXT and over SASL_SSL (keystores from the JDK's keytool, as the SSL
  * listener's test makes them). Good credentials produce, consume and administer; a wrong password
  * surfaces as {@link SaslAuthenticationException} in the producer, the consumer and Admin, and a
- * good client still works afterwards.
+ * good client still works afterwards. SCRAM-SHA-256 and SCRAM-SHA-512 users (added to the running
+ * broker) do the same over SASL_SSL.
  */
 class SaslListenerIT {
 
@@ -104,11 +105,41 @@ class SaslListenerIT {
         }
     }
 
+    @Test
+    void shouldProduceConsumeAndRefuseAWrongPasswordWithScramOverSaslSsl(@TempDir Path data) throws Exception {
+        try (SuretyBroker broker = saslBroker(data, "SASL_SSL", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512")) {
+            broker.scramUser("SCRAM-SHA-512", "carol", "carol-secret");
+            broker.scramUser("SCRAM-SHA-256", "dave", "dave-secret");
+            Map<String, Object> wrong = scram(client(broker, "SASL_SSL", "carol", "wrong"), "SCRAM-SHA-512", "carol",
+                    "wrong");
+            try (Admin admin = Admin.create(wrong)) {
+                assertThatThrownBy(() -> admin.describeCluster().nodes().get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SaslAuthenticationException.class);
+            }
+            roundTrip(broker, scram(client(broker, "SASL_SSL", "carol", ""), "SCRAM-SHA-512", "carol", "carol-secret"),
+                    "scram-512");
+            roundTrip(broker, scram(client(broker, "SASL_SSL", "dave", ""), "SCRAM-SHA-256", "dave", "dave-secret"),
+                    "scram-256");
+        }
+    }
+
+    private static Map<String, Object> scram(Map<String, Object> config, String mechanism, String user,
+            String password) {
+        config.put(SaslConfigs.SASL_MECHANISM, mechanism);
+        config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"" + user + "\" password=\"" + password + "\";");
+        return config;
+    }
+
     private static SuretyBroker saslBroker(Path data, String protocol) throws IOException {
+        return saslBroker(data, protocol, "PLAIN");
+    }
+
+    private static SuretyBroker saslBroker(Path data, String protocol, String mechanisms) throws IOException {
         String lower = protocol.toLowerCase(java.util.Locale.ROOT);
         Map<String, String> configs = new HashMap<>(Map.of(
                 "listeners", protocol + "://127.0.0.1:0",
-                "sasl.enabled.mechanisms", "PLAIN",
+                "sasl.enabled.mechanisms", mechanisms,
                 "listener.name." + lower + ".plain.sasl.jaas.config", JAAS));
         if (protocol.equals("SASL_SSL")) {
             configs.putAll(Map.of(
@@ -138,7 +169,10 @@ class SaslListenerIT {
     /** Creates {@code topic} with Admin, produces ten records and reads them back with a group consumer. */
     private static void roundTrip(SuretyBroker broker, String protocol, String topic, String user, String password)
             throws Exception {
-        Map<String, Object> config = client(broker, protocol, user, password);
+        roundTrip(broker, client(broker, protocol, user, password), topic);
+    }
+
+    private static void roundTrip(SuretyBroker broker, Map<String, Object> config, String topic) throws Exception {
         try (Admin admin = Admin.create(config)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
