@@ -153,6 +153,53 @@ class SaslConnectionTest {
         assertThat(channel.isOpen()).isFalse();
     }
 
+    @Test
+    void shouldCarryBareTokensAfterAVersionZeroHandshake() {
+        EmbeddedChannel channel = channel(0);
+        channel.writeInbound(Unpooled.wrappedBuffer(sized(new SaslHandshakeRequest(new SaslHandshakeRequestData()
+                .setMechanism("PLAIN"), (short) 0), 1)));
+        channel.runPendingTasks();
+        assertThat(responses(channel)).hasSize(1);
+        byte[] token = "\0alice\0alice-secret".getBytes(StandardCharsets.UTF_8);
+        channel.writeInbound(Unpooled.buffer().writeInt(token.length).writeBytes(token));
+        channel.runPendingTasks();
+        ByteBuf answer = Unpooled.buffer();
+        Object part;
+        while ((part = channel.readOutbound()) != null) {
+            answer.writeBytes((ByteBuf) part);
+            ((ByteBuf) part).release();
+        }
+        assertThat(answer.readableBytes()).as("PLAIN's empty challenge, size-prefixed").isEqualTo(4);
+        assertThat(answer.readInt()).isZero();
+        answer.release();
+        channel.writeInbound(Unpooled.wrappedBuffer(sized(new ApiVersionsRequest.Builder().build((short) 3), 2)));
+        channel.runPendingTasks();
+        body(responses(channel).get(0), 2, ApiKeys.API_VERSIONS, (short) 3);
+    }
+
+    @Test
+    void shouldAnswerIllegalSaslStateAndKeepTheConnectionWhenSaslComesOnAListenerWithoutIt() {
+        EmbeddedChannel channel = new EmbeddedChannel(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                NettyServer.configure(ch.pipeline(), "PLAINTEXT", MAX_FRAME, dispatcher, Runnable::run,
+                        metrics.connections());
+            }
+        });
+        channels.add(channel);
+        channel.writeInbound(Unpooled.wrappedBuffer(sized(handshake(), 1), sized(authenticate("alice-secret"), 2)));
+        channel.runPendingTasks();
+        List<ByteBuffer> responses = responses(channel);
+        assertThat(responses).hasSize(2);
+        SaslHandshakeResponseData handshake = new SaslHandshakeResponseData(body(responses.get(0), 1,
+                ApiKeys.SASL_HANDSHAKE, (short) 1), (short) 1);
+        assertThat(Errors.forCode(handshake.errorCode())).isEqualTo(Errors.ILLEGAL_SASL_STATE);
+        SaslAuthenticateResponseData authenticate = new SaslAuthenticateResponseData(body(responses.get(1), 2,
+                ApiKeys.SASL_AUTHENTICATE, (short) 2), (short) 2);
+        assertThat(Errors.forCode(authenticate.errorCode())).isEqualTo(Errors.ILLEGAL_SASL_STATE);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private EmbeddedChannel channel(long failureDelayMs) {
