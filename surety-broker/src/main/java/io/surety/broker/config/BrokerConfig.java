@@ -107,6 +107,7 @@ public final class BrokerConfig {
     public static final String CONTROLLER_QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String SECURITY_INTER_BROKER_PROTOCOL = "security.inter.broker.protocol";
     public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
@@ -282,6 +283,9 @@ public final class BrokerConfig {
                             + "serves nothing on them.")
             .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.MEDIUM,
                     "The listener brokers replicate over; PLAINTEXT when unset, as in Kafka.")
+            .define(SECURITY_INTER_BROKER_PROTOCOL, Type.STRING, null, Importance.LOW,
+                    "Kafka's other way to name the inter-broker listener: the listener named after this protocol. "
+                            + "Only one of it and " + INTER_BROKER_LISTENER_NAME + " may be set.")
             .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, null, Importance.LOW,
                     "Listener name to security protocol; unset, a listener named after a protocol uses it and the "
                             + "controller listeners use PLAINTEXT. Only PLAINTEXT is served for now.")
@@ -318,7 +322,8 @@ public final class BrokerConfig {
                             + "the records it lacks.");
 
     /** Replication keys, which change nothing on a single node. */
-    private static final Set<String> REPLICATION_KEYS = Set.of(INTER_BROKER_LISTENER_NAME, REPLICA_LAG_TIME_MAX_MS,
+    private static final Set<String> REPLICATION_KEYS = Set.of(INTER_BROKER_LISTENER_NAME, SECURITY_INTER_BROKER_PROTOCOL,
+            REPLICA_LAG_TIME_MAX_MS,
             REPLICA_FETCH_WAIT_MAX_MS, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_RESPONSE_MAX_BYTES, REPLICA_FETCH_MIN_BYTES,
             NUM_REPLICA_FETCHERS, REPLICA_FETCH_BACKOFF_MS, REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
             BROKER_SESSION_TIMEOUT_MS, BROKER_HEARTBEAT_INTERVAL_MS, CONTROLLED_SHUTDOWN_ENABLE,

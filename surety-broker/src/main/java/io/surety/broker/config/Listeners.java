@@ -79,9 +79,7 @@ public record Listeners(
                 .map(name -> name.trim().toUpperCase(Locale.ROOT)).toList();
         Map<String, String> protocols = protocols(values.string(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP),
                 controllerNames);
-        String interBroker = values.string(BrokerConfig.INTER_BROKER_LISTENER_NAME);
-        Listeners listeners = new Listeners(bound, advertised, protocols, controllerNames,
-                interBroker == null ? DEFAULT_INTER_BROKER_NAME : interBroker.trim().toUpperCase(Locale.ROOT));
+        Listeners listeners = new Listeners(bound, advertised, protocols, controllerNames, interBrokerName(values));
         listeners.checkProtocols(BrokerConfig.ADVERTISED_LISTENERS, advertised);
         listeners.checkProtocols(BrokerConfig.LISTENERS, bound);
         listeners.checkAdvertisedNamesAreBound();
@@ -90,6 +88,29 @@ public record Listeners(
                     "every listener is a controller listener; add one for clients, such as PLAINTEXT://127.0.0.1:9092");
         }
         return listeners;
+    }
+
+    /**
+     * {@code inter.broker.listener.name}, or the listener named after {@code security.inter.broker.protocol}
+     * (Kafka's older key), or PLAINTEXT; Kafka refuses both keys at once, and so does this.
+     */
+    private static String interBrokerName(ParsedSettings values) {
+        String name = values.string(BrokerConfig.INTER_BROKER_LISTENER_NAME);
+        String protocol = values.string(BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL);
+        if (name != null && protocol != null) {
+            throw new ConfigException(BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL, protocol, "only one of "
+                    + BrokerConfig.INTER_BROKER_LISTENER_NAME + " and " + BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL
+                    + " may be set, as in Kafka; keep " + BrokerConfig.INTER_BROKER_LISTENER_NAME);
+        }
+        if (protocol != null) {
+            String upper = protocol.trim().toUpperCase(Locale.ROOT);
+            if (!PROTOCOLS.contains(upper)) {
+                throw new ConfigException(BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL, protocol, "unknown security "
+                        + "protocol; Kafka's are " + String.join(", ", PROTOCOLS.stream().sorted().toList()));
+            }
+            return upper;
+        }
+        return name == null ? DEFAULT_INTER_BROKER_NAME : name.trim().toUpperCase(Locale.ROOT);
     }
 
     private static List<ListenerEndpoint> parseAll(String key, List<String> entries) {
