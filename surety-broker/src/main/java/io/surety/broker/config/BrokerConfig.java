@@ -512,6 +512,12 @@ public final class BrokerConfig {
             out.add("'" + NUM_REPLICA_FETCHERS + "'=" + replication.numReplicaFetchers() + " is accepted, but Surety runs "
                     + "one replica fetcher per source broker");
         }
+        for (NetworkConfig.BrokerListener listener : network.brokerListeners()) {
+            if (!listener.isTls() && listener.sasl().filter(sasl -> sasl.mechanisms().contains("PLAIN")).isPresent()) {
+                out.add("listener " + listener.name() + " serves SASL PLAIN without TLS: passwords cross the network "
+                        + "in clear; use SASL_SSL where the network is not trusted");
+            }
+        }
         out.addAll(cluster.ignoredInThisMode());
         return out;
     }

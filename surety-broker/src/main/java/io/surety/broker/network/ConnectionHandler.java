@@ -142,8 +142,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         metrics.closed(closedBy);
         long nowNs = System.nanoTime();
-        logConnection(nowNs, "Connection from {} on listener {} closed {} ({} requests, open {} ms)", clientAddress,
-                listenerName, closeReason, nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
+        if (sasl != null) {
+            logConnection(nowNs, "Connection from {} on listener {} as {} closed {} ({} requests, open {} ms)",
+                    clientAddress, listenerName, sasl.principal(), closeReason, nextSequence,
+                    TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
+        } else {
+            logConnection(nowNs, "Connection from {} on listener {} closed {} ({} requests, open {} ms)", clientAddress,
+                    listenerName, closeReason, nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
+        }
         completed.clear();
         if (sasl != null) {
             sasl.close();

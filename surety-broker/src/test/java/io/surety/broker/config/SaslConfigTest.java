@@ -103,6 +103,10 @@ class SaslConfigTest {
                 "sasl.mechanism.inter.broker.protocol", "PLAIN"));
         assertThat(config.warnings()).anyMatch(line -> line.contains("sasl.mechanism.inter.broker.protocol"));
 
+        BrokerConfig plainInClear = BrokerConfig.of(settings("listeners", "SASL_PLAINTEXT://127.0.0.1:9092",
+                "sasl.enabled.mechanisms", "PLAIN", "listener.name.sasl_plaintext.plain.sasl.jaas.config", PLAIN_JAAS));
+        assertThat(plainInClear.warnings()).anyMatch(line -> line.contains("SASL PLAIN without TLS"));
+
         assertThatThrownBy(() -> BrokerConfig.of(settings("sasl.server.max.receive.size", "0")))
                 .hasMessageContaining("sasl.server.max.receive.size");
         assertThatThrownBy(() -> BrokerConfig.of(settings("connection.failed.authentication.delay.ms", "600000")))
