@@ -92,7 +92,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private long nextSequence;
     private long nextToWrite;
     private boolean closing;
-    /** An authentication failed: nothing more is read, and the connection closes once the answer is out. */
+    /** The authenticator closes the connection: nothing more is read, and it closes once the answer is out. */
     private boolean authenticationFailed;
     private ClosedBy closedBy = ClosedBy.CLIENT;
     private String closeReason = "by the client";
@@ -279,7 +279,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         } else if (step instanceof SaslStep.Close close) {
             authenticationFailed = true;
             ctx.channel().config().setAutoRead(false);
-            logAuthenticationFailure(System.nanoTime(), close.reason());
+            logSaslClose(System.nanoTime(), close.reason());
             long answerSequence = close.answer().isPresent() ? nextSequence++ : -1;
             long closeSequence = nextSequence++;
             Runnable finish = () -> {
@@ -296,19 +296,21 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** One WARN line per failed authentication, rate-limited like the connection lines; never a secret. */
-    private void logAuthenticationFailure(long nowNs, String reason) {
+    /**
+     * One WARN line per connection the authenticator closes (a failed authentication, a request out
+     * of turn, an expired session), rate-limited like the connection lines; never a secret.
+     */
+    private void logSaslClose(long nowNs, String reason) {
         closeLogged = true;
         long suppressed = AUTHENTICATION_LINES.tryAcquire(nowNs);
         if (suppressed < 0) {
             return;
         }
         if (suppressed > 0) {
-            LOG.warn("{} authentication failure lines were held back (more than {} a second)", suppressed,
+            LOG.warn("{} SASL close lines were held back (more than {} a second)", suppressed,
                     CONNECTION_LINES_PER_SECOND);
         }
-        LOG.warn("Authentication of {} on listener {} failed, closing the connection: {}", clientAddress, listenerName,
-                reason);
+        LOG.warn("Closing SASL connection from {} on listener {}: {}", clientAddress, listenerName, reason);
     }
 
     /** An ApiVersions version we do not serve gets a v0 error listing our range, so the client can retry lower. */
