@@ -211,10 +211,14 @@ public final class SaslAuthenticator {
             return failNow("unparsable " + header.apiKey().name + " body during SASL authentication");
         }
         if (header.apiKey() != ApiKeys.SASL_AUTHENTICATE) {
+            String reason = header.apiKey().name + " during SASL authentication, where only SaslAuthenticate may come";
             IllegalSaslStateException error = new IllegalSaslStateException("Unexpected " + header.apiKey().name
                     + " request during SASL authentication; only SaslAuthenticate may come now");
-            return fail(Optional.of(new SaslStep.Reply(header, body.getErrorResponse(0, error).data())),
-                    header.apiKey().name + " during SASL authentication, where only SaslAuthenticate may come");
+            try {
+                return fail(Optional.of(new SaslStep.Reply(header, body.getErrorResponse(0, error).data())), reason);
+            } catch (RuntimeException e) {
+                return failNow(reason);
+            }
         }
         byte[] token = ((SaslAuthenticateRequest) body).data().authBytes();
         byte[] challenge;
