@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SaslListenerIT {
 
-    private static final String PASSWORD = "tls-test-secret";
+    static final String PASSWORD = "tls-test-secret";
     private static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
             + "user_alice=\"alice-secret\" user_bob=\"bob-secret\";";
 
@@ -52,8 +52,13 @@ class SaslListenerIT {
 
     @BeforeAll
     static void makeKeystores() throws Exception {
-        Keytool.selfSigned(keys.resolve("server.p12"), "server", "localhost", PASSWORD);
-        Keytool.trust(keys.resolve("server.p12"), "server", keys.resolve("client-trust.p12"), PASSWORD);
+        makeKeystores(keys);
+    }
+
+    /** A server keystore (server.p12) and the clients' truststore (client-trust.p12) in {@code dir}. */
+    static void makeKeystores(Path dir) throws Exception {
+        Keytool.selfSigned(dir.resolve("server.p12"), "server", "localhost", PASSWORD);
+        Keytool.trust(dir.resolve("server.p12"), "server", dir.resolve("client-trust.p12"), PASSWORD);
     }
 
     @Test
@@ -151,6 +156,12 @@ class SaslListenerIT {
     }
 
     static Map<String, Object> client(SuretyBroker broker, String protocol, String user, String password) {
+        return client(broker, protocol, user, password, keys);
+    }
+
+    /** A PLAIN client's settings; over SASL_SSL it trusts the certificate of {@link #makeKeystores(Path)} in {@code keyDir}. */
+    static Map<String, Object> client(SuretyBroker broker, String protocol, String user, String password,
+            Path keyDir) {
         Map<String, Object> config = new HashMap<>();
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + broker.port(protocol));
         config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, protocol);
@@ -158,7 +169,7 @@ class SaslListenerIT {
         config.put(SaslConfigs.SASL_JAAS_CONFIG, "org.apache.kafka.common.security.plain.PlainLoginModule required "
                 + "username=\"" + user + "\" password=\"" + password + "\";");
         if (protocol.equals("SASL_SSL")) {
-            config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, keys.resolve("client-trust.p12").toString());
+            config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, keyDir.resolve("client-trust.p12").toString());
             config.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD);
             config.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
         }
