@@ -60,13 +60,21 @@ class SaslAuthenticationIT {
     }
 
     @Test
-    void shouldCloseWithoutAnswerWhenAnotherApiGarbageOrAnOverSizeFrameComesBeforeAuthentication() throws Exception {
+    void shouldCloseWithoutAnswerWhenAnotherApiGarbageAnUnsupportedHandshakeOrAnOverSizeFrameComesFirst() throws Exception {
         try (RawKafkaConnection connection = open()) {
             connection.send(RawKafkaConnection.frame(ApiKeys.METADATA, (short) 12, 1, new MetadataRequestData()));
             assertThat(connection.awaitClosedByBroker(CLOSED_WITHIN)).isZero();
         }
         try (RawKafkaConnection connection = open()) {
             connection.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(connection.awaitClosedByBroker(CLOSED_WITHIN)).isZero();
+        }
+        try (RawKafkaConnection connection = open()) {
+            // SaslHandshake v2, a version no Kafka serves: header, then a PLAIN mechanism string.
+            byte[] mechanism = "PLAIN".getBytes(StandardCharsets.UTF_8);
+            ByteBuffer body = ByteBuffer.allocate(10 + 2 + mechanism.length).putShort(ApiKeys.SASL_HANDSHAKE.id)
+                    .putShort((short) 2).putInt(1).putShort((short) -1).putShort((short) mechanism.length).put(mechanism);
+            connection.send(ByteBuffer.allocate(4 + body.capacity()).putInt(body.capacity()).put(body.array()).array());
             assertThat(connection.awaitClosedByBroker(CLOSED_WITHIN)).isZero();
         }
         try (RawKafkaConnection connection = open()) {
