@@ -39,6 +39,11 @@ import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
+import io.surety.broker.security.AuthenticationCounters;
+import io.surety.broker.security.InMemoryScramCredentials;
+import io.surety.broker.security.SaslListener;
+import io.surety.broker.security.SaslMechanisms;
+import io.surety.broker.security.SaslSettings;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.HighWatermarkCheckpoint;
 import io.surety.broker.partition.HighWatermarkStore;
@@ -134,6 +139,8 @@ public final class SuretyBroker implements AutoCloseable {
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
+    /** The SCRAM users of the SASL listeners; in memory until they are stored with the metadata. */
+    private final InMemoryScramCredentials scramCredentials = new InMemoryScramCredentials();
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
@@ -152,6 +159,18 @@ public final class SuretyBroker implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Adds or replaces SCRAM user {@code user} for {@code mechanism} (SCRAM-SHA-256 or SCRAM-SHA-512),
+     * with Kafka's least iteration count (4096); only the salted keys are kept. The next
+     * authentication on a SASL listener that enables the mechanism sees it. Held in memory: a
+     * restarted broker has no SCRAM users until they are added again.
+     *
+     * @throws IllegalArgumentException for a mechanism that is not SCRAM or an empty user name
+     */
+    public void scramUser(String mechanism, String user, String password) {
+        scramCredentials.put(mechanism, user, password, 4096);
     }
 
     /** Starts a broker with {@code config}; the caller closes it. */
@@ -278,8 +297,11 @@ public final class SuretyBroker implements AutoCloseable {
         }
     }
 
-    /** Every broker listener to bind: the client one alone on a single node, every one on a cluster node. */
-    /** The listeners to bind; an SSL one with its TLS engines, loaded here (and closed with the broker). */
+    /**
+     * Every broker listener to bind: the client one alone on a single node, every one on a cluster
+     * node. An SSL or SASL_SSL one with its TLS engines, loaded here (and closed with the broker); a
+     * SASL one with its mechanisms.
+     */
     private List<NettyServer.Binding> bindings() {
         List<NettyServer.Binding> bindings = new ArrayList<>();
         for (NetworkConfig.BrokerListener l : config.network().brokerListeners()) {
@@ -288,7 +310,11 @@ public final class SuretyBroker implements AutoCloseable {
                 engines = TlsEngines.of(l.name(), l.tls());
                 tlsEngines.add(engines);
             }
-            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines));
+            SaslListener sasl = l.sasl().map(config -> new SaslListener(
+                    SaslMechanisms.of(config.mechanisms(), config.jaasEntries(), scramCredentials),
+                    new SaslSettings(config.failedAuthenticationDelayMs(), config.maxReauthMs(), config.maxReceiveBytes()),
+                    new AuthenticationCounters(metrics.authentications(), l.name()))).orElse(null);
+            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl));
         }
         return bindings;
     }

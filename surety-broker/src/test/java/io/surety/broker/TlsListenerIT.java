@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surety.broker.network.NettyServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -164,34 +163,5 @@ class TlsListenerIT {
             }
         }
         return values;
-    }
-
-    /** The JDK's keytool, run as a process: PKCS12 keystores with a self-signed certificate, and truststores. */
-    private static final class Keytool {
-
-        static void selfSigned(Path keystore, String alias, String commonName, String password) throws Exception {
-            run("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                    "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                    "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", password, "-keypass", password);
-        }
-
-        /** Adds the certificate of {@code alias} in {@code keystore} to {@code truststore}. */
-        static void trust(Path keystore, String alias, Path truststore, String password) throws Exception {
-            Path certificate = keystore.resolveSibling(alias + ".pem");
-            run("-exportcert", "-alias", alias, "-keystore", keystore.toString(), "-storepass", password, "-rfc",
-                    "-file", certificate.toString());
-            run("-importcert", "-noprompt", "-alias", alias, "-file", certificate.toString(),
-                    "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", password);
-        }
-
-        private static void run(String... args) throws Exception {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-            command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
-            assertThat(process.exitValue()).as("keytool %s: %s", args[0], output).isZero();
-        }
     }
 }

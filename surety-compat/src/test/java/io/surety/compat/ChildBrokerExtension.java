@@ -67,6 +67,7 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
     private static final long CLIENT_TIMEOUT_S = 30;
 
     private final Map<String, String> config = new LinkedHashMap<>();
+    private String listenerName = "PLAINTEXT";
     private JvmProcess process;
     private Path runDir;
     private String bootstrapServers;
@@ -81,6 +82,20 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
             throw new IllegalStateException("the broker has already been started");
         }
         config.put(key, value);
+        return this;
+    }
+
+    /**
+     * Names the broker's one listener after {@code protocol} (PLAINTEXT by default), so it uses
+     * that security protocol: SASL_PLAINTEXT for the SASL tests. Call before the extension is
+     * registered; {@link #createTopic} then needs the class's own client settings, so such a class
+     * creates its topics itself.
+     */
+    ChildBrokerExtension listener(String protocol) {
+        if (process != null) {
+            throw new IllegalStateException("the broker has already been started");
+        }
+        listenerName = protocol;
         return this;
     }
 
@@ -152,7 +167,7 @@ final class ChildBrokerExtension implements BeforeAllCallback, AfterAllCallback,
         IllegalStateException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = FreePorts.find();
-            List<String> args = new ArrayList<>(List.of("--override", "listeners=PLAINTEXT://127.0.0.1:" + port,
+            List<String> args = new ArrayList<>(List.of("--override", "listeners=" + listenerName + "://127.0.0.1:" + port,
                     "--override", "log.dirs=" + runDir.resolve("data"),
                     "--override", "num.partitions=" + PARTITIONS, "--override", "metrics.port=0"));
             config.forEach((key, value) -> args.addAll(List.of("--override", key + "=" + value)));

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every request is counted here when its response is ready ({@link RequestMetrics}: count,
  * latency, the error codes in the body) and, with logger {@code io.surety.broker.requests} at
- * DEBUG, logged as one line: API, version, client address and id, correlation id, latency and the
+ * DEBUG, logged as one line: API, version, client address, principal and client id, correlation id, latency and the
  * first error code of the response.
  */
 public final class ApiDispatcher {
@@ -95,6 +95,8 @@ public final class ApiDispatcher {
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(partitions),
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
+                new SaslHandshakeHandler(),
+                new SaslAuthenticateHandler(),
                 new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
                         services.replicaServing().logEndWatchers(), services.timer(), clock))));
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
@@ -202,8 +204,9 @@ public final class ApiDispatcher {
                         + (response instanceof ApiResponse.Close close ? ": " + close.reason() : "");
             }
             if (REQUEST_LOG.isDebugEnabled()) {
-                REQUEST_LOG.debug("{} v{} from {} client-id={} correlation-id={} took {} ms, error {}", api.name,
-                        request.version(), request.clientAddress(), request.header().clientId(),
+                REQUEST_LOG.debug("{} v{} from {} principal={} client-id={} correlation-id={} took {} ms, error {}",
+                        api.name, request.version(), request.clientAddress(), request.principal(),
+                        request.header().clientId(),
                         request.header().correlationId(), String.format(Locale.ROOT, "%.3f", latencyNs / 1e6), outcome);
             }
         } catch (RuntimeException e) {

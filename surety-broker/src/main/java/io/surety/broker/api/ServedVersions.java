@@ -97,7 +97,11 @@ public final class ServedVersions {
             row(ApiKeys.DESCRIBE_PRODUCERS,                  0,      0,      0,      0),
             // v5 reports cordoned directories (KIP-1066): not served.
             row(ApiKeys.DESCRIBE_LOG_DIRS,                   1,      1,      4,      5),
-            row(ApiKeys.WRITE_TXN_MARKERS,                   1,      1,      2,      2));
+            row(ApiKeys.WRITE_TXN_MARKERS,                   1,      1,      2,      2),
+            // Served by the SASL listeners' authenticator while a connection authenticates; once it
+            // has (or on a listener without SASL) their handlers answer ILLEGAL_SASL_STATE.
+            row(ApiKeys.SASL_HANDSHAKE,                      0,      0,      1,      1),
+            row(ApiKeys.SASL_AUTHENTICATE,                   0,      0,      2,      2));
 
     /**
      * Rows served in cluster mode only, on top of {@link #TABLE}: a single node neither advertises

@@ -107,6 +107,7 @@ public final class BrokerConfig {
     public static final String CONTROLLER_QUORUM_BOOTSTRAP_SERVERS = "controller.quorum.bootstrap.servers";
     public static final String CONTROLLER_LISTENER_NAMES = "controller.listener.names";
     public static final String INTER_BROKER_LISTENER_NAME = "inter.broker.listener.name";
+    public static final String SECURITY_INTER_BROKER_PROTOCOL = "security.inter.broker.protocol";
     public static final String LISTENER_SECURITY_PROTOCOL_MAP = "listener.security.protocol.map";
     public static final String REPLICA_LAG_TIME_MAX_MS = "replica.lag.time.max.ms";
     public static final String REPLICA_FETCH_WAIT_MAX_MS = "replica.fetch.wait.max.ms";
@@ -282,6 +283,9 @@ public final class BrokerConfig {
                             + "serves nothing on them.")
             .define(INTER_BROKER_LISTENER_NAME, Type.STRING, null, Importance.MEDIUM,
                     "The listener brokers replicate over; PLAINTEXT when unset, as in Kafka.")
+            .define(SECURITY_INTER_BROKER_PROTOCOL, Type.STRING, null, Importance.LOW,
+                    "Kafka's other way to name the inter-broker listener: the listener named after this protocol. "
+                            + "Only one of it and " + INTER_BROKER_LISTENER_NAME + " may be set.")
             .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, null, Importance.LOW,
                     "Listener name to security protocol; unset, a listener named after a protocol uses it and the "
                             + "controller listeners use PLAINTEXT. Only PLAINTEXT is served for now.")
@@ -318,7 +322,8 @@ public final class BrokerConfig {
                             + "the records it lacks.");
 
     /** Replication keys, which change nothing on a single node. */
-    private static final Set<String> REPLICATION_KEYS = Set.of(INTER_BROKER_LISTENER_NAME, REPLICA_LAG_TIME_MAX_MS,
+    private static final Set<String> REPLICATION_KEYS = Set.of(INTER_BROKER_LISTENER_NAME, SECURITY_INTER_BROKER_PROTOCOL,
+            REPLICA_LAG_TIME_MAX_MS,
             REPLICA_FETCH_WAIT_MAX_MS, REPLICA_FETCH_MAX_BYTES, REPLICA_FETCH_RESPONSE_MAX_BYTES, REPLICA_FETCH_MIN_BYTES,
             NUM_REPLICA_FETCHERS, REPLICA_FETCH_BACKOFF_MS, REPLICA_HIGH_WATERMARK_CHECKPOINT_INTERVAL_MS,
             BROKER_SESSION_TIMEOUT_MS, BROKER_HEARTBEAT_INTERVAL_MS, CONTROLLED_SHUTDOWN_ENABLE,
@@ -347,6 +352,7 @@ public final class BrokerConfig {
         this.replication = ReplicationConfig.from(parsed);
         this.storage = StorageConfig.from(parsed);
         this.network = NetworkConfig.from(parsed, cluster, originals);
+        SaslConfig.check(SaslConfig.parse(originals), network.connectionsMaxIdleMs());
         this.topics = TopicsConfig.from(parsed);
         if (!cluster.isCluster() && topics.defaultReplicationFactor() > 1) {
             throw new ConfigException(DEFAULT_REPLICATION_FACTOR, topics.defaultReplicationFactor(), "a single node "
@@ -378,13 +384,14 @@ public final class BrokerConfig {
         Set<String> keys = new TreeSet<>(DEFINITION.names());
         keys.addAll(ACCEPTED_WITHOUT_EFFECT);
         keys.addAll(TlsConfig.keys());
+        keys.addAll(SaslConfig.keys());
         return keys;
     }
 
     private static void rejectUnknown(Set<String> keys) {
         Set<String> known = knownKeys();
         for (String key : keys) {
-            if (!known.contains(key) && !TlsConfig.isKnown(key)) {
+            if (!known.contains(key) && !TlsConfig.isKnown(key) && !SaslConfig.isKnown(key)) {
                 String closest = closest(key, known);
                 throw new ConfigException("unknown setting '" + key + "'"
                         + (closest != null ? "; did you mean '" + closest + "'?" : "; README.md lists the settings"));
@@ -492,6 +499,10 @@ public final class BrokerConfig {
                 out.add("'" + key + "' has no effect on a single node (it matters in cluster mode)");
             }
         }
+        if (originals.containsKey(SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL)) {
+            out.add("'" + SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL + "' has no effect: brokers do not replicate "
+                    + "over SASL yet");
+        }
         if (!cluster.isCluster() && replication.minInsyncReplicas() > 1) {
             out.add("'" + MIN_INSYNC_REPLICAS + "'=" + replication.minInsyncReplicas() + " has no effect on a single "
                     + "node, which holds one replica: topics use 1");
@@ -500,6 +511,12 @@ public final class BrokerConfig {
             // One fetcher per source broker shares one connection to it; more would need a connection each.
             out.add("'" + NUM_REPLICA_FETCHERS + "'=" + replication.numReplicaFetchers() + " is accepted, but Surety runs "
                     + "one replica fetcher per source broker");
+        }
+        for (NetworkConfig.BrokerListener listener : network.brokerListeners()) {
+            if (!listener.isTls() && listener.sasl().filter(sasl -> sasl.mechanisms().contains("PLAIN")).isPresent()) {
+                out.add("listener " + listener.name() + " serves SASL PLAIN without TLS: passwords cross the network "
+                        + "in clear; use SASL_SSL where the network is not trusted");
+            }
         }
         out.addAll(cluster.ignoredInThisMode());
         return out;

@@ -35,8 +35,8 @@ import org.apache.kafka.common.config.ConfigException;
  * <p>Implementation notes: the security protocol of a listener comes from the map. Left unset, the
  * map is Kafka's default (a listener named after a protocol uses it) plus PLAINTEXT for the
  * controller listeners, as Kafka adds when no TLS or SASL is in use; set explicitly, it must name
- * every listener, CONTROLLER included, as Kafka requires. PLAINTEXT and SSL are served (SSL not on
- * the quorum's listener yet); SASL is refused at start.
+ * every listener, CONTROLLER included, as Kafka requires. PLAINTEXT, SSL, SASL_PLAINTEXT and
+ * SASL_SSL are served; the quorum's listener takes PLAINTEXT only, for now.
  *
  * @param bound {@code listeners}, in order
  * @param advertised {@code advertised.listeners}, or {@code bound} when unset
@@ -54,6 +54,7 @@ public record Listeners(
     static final String DEFAULT_INTER_BROKER_NAME = "PLAINTEXT";
     private static final String PLAINTEXT = "PLAINTEXT";
     private static final String SSL = "SSL";
+    private static final String SASL_SSL = "SASL_SSL";
     private static final Set<String> PROTOCOLS = Set.of(PLAINTEXT, "SSL", "SASL_PLAINTEXT", "SASL_SSL");
 
     public Listeners {
@@ -78,9 +79,7 @@ public record Listeners(
                 .map(name -> name.trim().toUpperCase(Locale.ROOT)).toList();
         Map<String, String> protocols = protocols(values.string(BrokerConfig.LISTENER_SECURITY_PROTOCOL_MAP),
                 controllerNames);
-        String interBroker = values.string(BrokerConfig.INTER_BROKER_LISTENER_NAME);
-        Listeners listeners = new Listeners(bound, advertised, protocols, controllerNames,
-                interBroker == null ? DEFAULT_INTER_BROKER_NAME : interBroker.trim().toUpperCase(Locale.ROOT));
+        Listeners listeners = new Listeners(bound, advertised, protocols, controllerNames, interBrokerName(values));
         listeners.checkProtocols(BrokerConfig.ADVERTISED_LISTENERS, advertised);
         listeners.checkProtocols(BrokerConfig.LISTENERS, bound);
         listeners.checkAdvertisedNamesAreBound();
@@ -89,6 +88,29 @@ public record Listeners(
                     "every listener is a controller listener; add one for clients, such as PLAINTEXT://127.0.0.1:9092");
         }
         return listeners;
+    }
+
+    /**
+     * {@code inter.broker.listener.name}, or the listener named after {@code security.inter.broker.protocol}
+     * (Kafka's older key), or PLAINTEXT; Kafka refuses both keys at once, and so does this.
+     */
+    private static String interBrokerName(ParsedSettings values) {
+        String name = values.string(BrokerConfig.INTER_BROKER_LISTENER_NAME);
+        String protocol = values.string(BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL);
+        if (name != null && protocol != null) {
+            throw new ConfigException(BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL, protocol, "only one of "
+                    + BrokerConfig.INTER_BROKER_LISTENER_NAME + " and " + BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL
+                    + " may be set, as in Kafka; keep " + BrokerConfig.INTER_BROKER_LISTENER_NAME);
+        }
+        if (protocol != null) {
+            String upper = protocol.trim().toUpperCase(Locale.ROOT);
+            if (!PROTOCOLS.contains(upper)) {
+                throw new ConfigException(BrokerConfig.SECURITY_INTER_BROKER_PROTOCOL, protocol, "unknown security "
+                        + "protocol; Kafka's are " + String.join(", ", PROTOCOLS.stream().sorted().toList()));
+            }
+            return upper;
+        }
+        return name == null ? DEFAULT_INTER_BROKER_NAME : name.trim().toUpperCase(Locale.ROOT);
     }
 
     private static List<ListenerEndpoint> parseAll(String key, List<String> entries) {
@@ -150,13 +172,9 @@ public record Listeners(
                         + endpoint.name() + ":PLAINTEXT)" + (controllerNames.contains(endpoint.name()) ? ""
                         : " or, if it is the quorum's listener, name it in " + BrokerConfig.CONTROLLER_LISTENER_NAMES));
             }
-            if (protocol.startsWith("SASL_")) {
-                throw new ConfigException(key, endpoint.toString(), "listener " + endpoint.name() + " uses security "
-                        + "protocol " + protocol + ", but SASL is not supported yet; use PLAINTEXT or SSL");
-            }
-            if (SSL.equals(protocol) && controllerNames.contains(endpoint.name())) {
+            if (!PLAINTEXT.equals(protocol) && controllerNames.contains(endpoint.name())) {
                 throw new ConfigException(key, endpoint.toString(), "listener " + endpoint.name() + " is the quorum's "
-                        + "listener, which does not take TLS yet; map it to PLAINTEXT");
+                        + "listener, which does not take TLS or SASL yet; map it to PLAINTEXT");
             }
         }
     }
@@ -177,14 +195,20 @@ public record Listeners(
         return bound.stream().filter(endpoint -> !controllerNames.contains(endpoint.name())).toList();
     }
 
-    /** The security protocol of listener {@code name} (PLAINTEXT or SSL), as the map in force says. */
+    /** The security protocol of listener {@code name}, as the map in force says. */
     public String securityProtocol(String name) {
         return securityProtocols.getOrDefault(name, PLAINTEXT);
     }
 
-    /** Whether listener {@code name} takes TLS. */
+    /** Whether listener {@code name} takes TLS (SSL or SASL_SSL). */
     public boolean isTls(String name) {
-        return SSL.equals(securityProtocol(name));
+        String protocol = securityProtocol(name);
+        return SSL.equals(protocol) || SASL_SSL.equals(protocol);
+    }
+
+    /** Whether listener {@code name} takes SASL (SASL_PLAINTEXT or SASL_SSL). */
+    public boolean isSasl(String name) {
+        return securityProtocol(name).startsWith("SASL_");
     }
 
     /** The listener clients use (see the class comment). */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -69,7 +70,9 @@ public record NetworkConfig(
             ListenerEndpoint advertised = listeners.advertisedFor(bound.name()).orElseThrow();
             return new BrokerListener(bound.name(), new Listener(bound.bindHost(), bound.port()),
                     new Listener(advertised.host(), advertised.port()),
-                    listeners.isTls(bound.name()) ? TlsConfig.forListener(originals, bound.name()) : Map.of());
+                    listeners.isTls(bound.name()) ? TlsConfig.forListener(originals, bound.name()) : Map.of(),
+                    listeners.isSasl(bound.name()) ? Optional.of(SaslConfig.forListener(originals, bound.name()))
+                            : Optional.empty());
         }).toList();
         BrokerListener clientListener = brokers.stream().filter(l -> l.name().equals(client.name())).findFirst()
                 .orElseThrow();
@@ -93,15 +96,18 @@ public record NetworkConfig(
      * @param bound the host and port to bind (every interface for an empty host; port 0 picks one)
      * @param advertised where others are told to reach it: its {@code advertised.listeners} entry,
      *     else its {@code listeners} one (port 0 there means the port it binds)
-     * @param tls for an SSL listener its TLS settings as Kafka parses them ({@link TlsConfig}); empty
-     *     for a PLAINTEXT one
+     * @param tls for an SSL or SASL_SSL listener its TLS settings as Kafka parses them
+     *     ({@link TlsConfig}); empty for a PLAINTEXT or SASL_PLAINTEXT one
+     * @param sasl for a SASL_PLAINTEXT or SASL_SSL listener its SASL settings ({@link SaslConfig})
      */
-    public record BrokerListener(String name, Listener bound, Listener advertised, Map<String, Object> tls) {
+    public record BrokerListener(String name, Listener bound, Listener advertised, Map<String, Object> tls,
+            Optional<SaslConfig.ListenerSasl> sasl) {
         public BrokerListener {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(bound, "bound");
             Objects.requireNonNull(advertised, "advertised");
             Objects.requireNonNull(tls, "tls");
+            Objects.requireNonNull(sasl, "sasl");
         }
 
         /** Whether the listener takes TLS. */

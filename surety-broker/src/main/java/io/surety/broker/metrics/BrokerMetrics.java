@@ -26,6 +26,7 @@ public final class BrokerMetrics {
     private final ConnectionMetrics connections = new ConnectionMetrics(registry);
     private final FsyncMetrics fsync = new FsyncMetrics(registry);
     private final TransactionMetrics transactions = new TransactionMetrics(registry);
+    private final AuthenticationMetrics authentications = new AuthenticationMetrics(registry);
 
     private BrokerMetrics() {
     }
@@ -125,5 +126,9 @@ public final class BrokerMetrics {
 
     public TransactionMetrics transactions() {
         return transactions;
+    }
+
+    public AuthenticationMetrics authentications() {
+        return authentications;
     }
 }

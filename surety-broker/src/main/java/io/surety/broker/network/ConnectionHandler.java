@@ -13,6 +13,8 @@ import io.surety.broker.api.ApiRequest;
 import io.surety.broker.api.ApiResponse;
 import io.surety.broker.metrics.ConnectionMetrics;
 import io.surety.broker.metrics.ConnectionMetrics.ClosedBy;
+import io.surety.broker.security.SaslAuthenticator;
+import io.surety.broker.security.SaslStep;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -25,6 +27,7 @@ import javax.net.ssl.SSLException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.ResponseHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * responses strictly in request order (clients match responses to their oldest request in flight).
  * Every request carries the name of the listener the connection came in on, so the handlers can
  * answer with the brokers' endpoints on that listener.
+ *
+ * <p>SASL: on a SASL listener every frame goes first to the connection's {@link SaslAuthenticator},
+ * which says whether to serve it (then the request carries the authenticated principal), answer it
+ * (its answer takes its turn among the responses, so they stay in request order, re-authentication
+ * included), or close. After a failed authentication nothing more is read; the answer goes out after
+ * {@code connection.failed.authentication.delay.ms}, then the connection closes, with one
+ * rate-limited WARN line that holds no secret.
  *
  * <p>Threading: all fields are confined to the channel's event loop. Handling runs on a
  * per-connection {@link SerialExecutor}; completions hop back to the event loop.
@@ -62,8 +72,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     static final int CONNECTION_LINES_PER_SECOND = 100;
     private static final LogRateLimiter CONNECTION_LINES = new LogRateLimiter(CONNECTION_LINES_PER_SECOND,
             TimeUnit.SECONDS.toNanos(1), System.nanoTime());
+    private static final LogRateLimiter AUTHENTICATION_LINES = new LogRateLimiter(CONNECTION_LINES_PER_SECOND,
+            TimeUnit.SECONDS.toNanos(1), System.nanoTime());
 
-    private record Completed(RequestHeader header, ApiResponse response) {
+    /** A response ready to go; {@code token}, when not null, is a bare SASL token sent instead (SaslHandshake v0). */
+    private record Completed(RequestHeader header, ApiResponse response, byte[] token) {
     }
 
     private final RequestDecoder decoder;
@@ -72,14 +85,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionMetrics metrics;
     private final String listenerName;
     private final boolean tls;
+    /** The SASL exchange of a SASL listener's connection; null on other listeners. */
+    private final SaslAuthenticator sasl;
     private final Map<Long, Completed> completed = new HashMap<>();
     private String clientAddress = "unknown";
     private long nextSequence;
     private long nextToWrite;
     private boolean closing;
+    /** The authenticator closes the connection: nothing more is read, and it closes once the answer is out. */
+    private boolean authenticationFailed;
     private ClosedBy closedBy = ClosedBy.CLIENT;
     private String closeReason = "by the client";
     private long openedNs;
+    /** The reason of the coming close was already logged (an authentication failure). */
+    private boolean closeLogged;
 
     ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics) {
         this(listenerName, dispatcher, handlerPool, metrics, false);
@@ -88,6 +107,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** @param tls whether the connection is encrypted: then fetch data goes out in chunks, not by sendfile */
     ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics,
             boolean tls) {
+        this(listenerName, dispatcher, handlerPool, metrics, tls, null);
+    }
+
+    /**
+     * @param sasl on a SASL listener the connection's authenticator, asked about every frame before
+     *     it is served; null elsewhere
+     */
+    ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics,
+            boolean tls, SaslAuthenticator sasl) {
+        this.sasl = sasl;
         this.tls = tls;
         this.listenerName = listenerName;
         this.dispatcher = dispatcher;
@@ -113,9 +142,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         }
         metrics.closed(closedBy);
         long nowNs = System.nanoTime();
-        logConnection(nowNs, "Connection from {} on listener {} closed {} ({} requests, open {} ms)", clientAddress,
-                listenerName, closeReason, nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
+        if (sasl != null) {
+            logConnection(nowNs, "Connection from {} on listener {} as {} closed {} ({} requests, open {} ms)",
+                    clientAddress, listenerName, sasl.principal(), closeReason, nextSequence,
+                    TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
+        } else {
+            logConnection(nowNs, "Connection from {} on listener {} closed {} ({} requests, open {} ms)", clientAddress,
+                    listenerName, closeReason, nextSequence, TimeUnit.NANOSECONDS.toMillis(nowNs - openedNs));
+        }
         completed.clear();
+        if (sasl != null) {
+            sasl.close();
+        }
         ctx.fireChannelInactive();
     }
 
@@ -138,7 +176,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        if (closing) {
+        if (closing || authenticationFailed) {
             frame.release();
             return;
         }
@@ -147,8 +185,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ByteBuffer bytes = held != null ? frame.nioBuffer() : copyAndRelease(frame);
         RequestHeader header = null;
         try {
+            KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
+            if (sasl != null) {
+                SaslStep step = sasl.onFrame(bytes, System.nanoTime());
+                if (!(step instanceof SaslStep.Dispatch)) {
+                    answerSasl(ctx, step);
+                    return;
+                }
+                principal = sasl.principal();
+            }
             header = decoder.header(bytes);
-            RequestDecoder.Decoded decoded = decoder.body(header, bytes.slice(), clientAddress, listenerName);
+            RequestDecoder.Decoded decoded = decoder.body(header, bytes.slice(), clientAddress, listenerName, principal);
             if (decoded.trailingBytes() > 0) {
                 ignoreTrailing(header, decoded.trailingBytes());
             }
@@ -217,6 +264,55 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         });
     }
 
+    /**
+     * What the authenticator answered, in its turn among the answers: a reply, a bare token, or a
+     * close. A close stops reading at once (as Kafka mutes the channel); its answer, if any, goes
+     * out after {@code connection.failed.authentication.delay.ms}, then the connection closes.
+     */
+    private void answerSasl(ChannelHandlerContext ctx, SaslStep step) {
+        if (step instanceof SaslStep.Reply reply) {
+            complete(ctx, nextSequence++, reply.header(), new ApiResponse.Send(reply.body()), null);
+        } else if (step instanceof SaslStep.Token token) {
+            long sequence = nextSequence++;
+            completed.put(sequence, new Completed(null, ApiResponse.SILENT, token.token().orElse(null)));
+            writeReady(ctx);
+        } else if (step instanceof SaslStep.Close close) {
+            authenticationFailed = true;
+            ctx.channel().config().setAutoRead(false);
+            logSaslClose(System.nanoTime(), close.reason());
+            long answerSequence = close.answer().isPresent() ? nextSequence++ : -1;
+            long closeSequence = nextSequence++;
+            Runnable finish = () -> {
+                close.answer().ifPresent(answer -> completed.put(answerSequence,
+                        new Completed(answer.header(), new ApiResponse.Send(answer.body()), null)));
+                completed.put(closeSequence, new Completed(null, new ApiResponse.Close(close.reason()), null));
+                writeReady(ctx);
+            };
+            if (close.delayMs() > 0) {
+                ctx.executor().schedule(finish, close.delayMs(), TimeUnit.MILLISECONDS);
+            } else {
+                finish.run();
+            }
+        }
+    }
+
+    /**
+     * One WARN line per connection the authenticator closes (a failed authentication, a request out
+     * of turn, an expired session), rate-limited like the connection lines; never a secret.
+     */
+    private void logSaslClose(long nowNs, String reason) {
+        closeLogged = true;
+        long suppressed = AUTHENTICATION_LINES.tryAcquire(nowNs);
+        if (suppressed < 0) {
+            return;
+        }
+        if (suppressed > 0) {
+            LOG.warn("{} SASL close lines were held back (more than {} a second)", suppressed,
+                    CONNECTION_LINES_PER_SECOND);
+        }
+        LOG.warn("Closing SASL connection from {} on listener {}: {}", clientAddress, listenerName, reason);
+    }
+
     /** An ApiVersions version we do not serve gets a v0 error listing our range, so the client can retry lower. */
     private void answerUnsupportedApiVersions(ChannelHandlerContext ctx, RequestHeader header) {
         long sequence = nextSequence++;
@@ -229,7 +325,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             LOG.error("Handling {} from {} failed unexpectedly", header.apiKey(), clientAddress, error);
             response = new ApiResponse.Close("internal error: " + error);
         }
-        completed.put(sequence, new Completed(header, response));
+        completed.put(sequence, new Completed(header, response, null));
         writeReady(ctx);
     }
 
@@ -239,7 +335,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         while (!closing && (next = completed.remove(nextToWrite)) != null) {
             nextToWrite++;
             ApiResponse response = next.response();
-            if (response instanceof ApiResponse.Send send) {
+            if (next.token() != null) {
+                ctx.write(ctx.alloc().heapBuffer(4 + next.token().length).writeInt(next.token().length)
+                        .writeBytes(next.token()));
+                wrote = true;
+            } else if (response instanceof ApiResponse.Send send) {
                 write(ctx, next.header(), send);
                 wrote = true;
             } else if (response instanceof ApiResponse.Close close) {
@@ -249,7 +349,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (wrote) {
             ctx.flush();
         }
-        if (!closing && nextSequence - nextToWrite <= MAX_PENDING / 2 && !ctx.channel().config().isAutoRead()) {
+        if (!closing && !authenticationFailed && nextSequence - nextToWrite <= MAX_PENDING / 2
+                && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -277,7 +378,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             closing = true;
             closedBy = ClosedBy.BROKER;
             closeReason = "by the broker: " + reason;
-            LOG.warn("Closing connection from {}: {}", clientAddress, reason);
+            if (!closeLogged) {
+                LOG.warn("Closing connection from {}: {}", clientAddress, reason);
+            }
             ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -301,7 +404,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException) {
-            close(ctx, "request frame larger than socket.request.max.bytes (" + cause.getMessage() + ")");
+            close(ctx, (sasl != null && !sasl.isAuthenticated()
+                    ? "frame larger than sasl.server.max.receive.size before authentication ("
+                    : "request frame larger than socket.request.max.bytes (") + cause.getMessage() + ")");
         } else if (cause.getCause() instanceof NotSslRecordException) {
             close(ctx, "not a TLS record on TLS listener " + listenerName + ": a plaintext client?");
         } else if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {

@@ -16,6 +16,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.metrics.ConnectionMetrics;
+import io.surety.broker.security.SaslAuthenticator;
+import io.surety.broker.security.SaslListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -35,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * from the listener's {@link TlsEngines}) and a chunked writer sits before the requests: there fetch
  * data is read from the segment in chunks ({@link FileSliceChunks}), since TLS must encrypt it. An
  * idle-state handler at the head tells the connection when nothing was read or written for
- * {@code connections.max.idle.ms}, and it closes.
+ * {@code connections.max.idle.ms}, and it closes. On a SASL listener (SASL_PLAINTEXT, or SASL_SSL
+ * after the TLS handler) each connection has its own authenticator, and the frame decoder's limit
+ * is {@code sasl.server.max.receive.size} until the connection has authenticated.
  *
  * <p>Threading: one acceptor thread for every listener; event loops only decode, order and write;
  * request handling runs on the handler pool.
@@ -53,7 +57,7 @@ public final class NettyServer implements AutoCloseable {
      * @param host the address to bind
      * @param port the port; 0 picks a free one
      */
-    public record Binding(String listenerName, String host, int port, TlsEngines tls) {
+    public record Binding(String listenerName, String host, int port, TlsEngines tls, SaslListener sasl) {
         public Binding {
             Objects.requireNonNull(listenerName, "listenerName");
             Objects.requireNonNull(host, "host");
@@ -61,7 +65,12 @@ public final class NettyServer implements AutoCloseable {
 
         /** A PLAINTEXT listener. */
         public Binding(String listenerName, String host, int port) {
-            this(listenerName, host, port, null);
+            this(listenerName, host, port, null, null);
+        }
+
+        /** A PLAINTEXT ({@code tls} null) or SSL listener. */
+        public Binding(String listenerName, String host, int port, TlsEngines tls) {
+            this(listenerName, host, port, tls, null);
         }
     }
 
@@ -104,7 +113,7 @@ public final class NettyServer implements AutoCloseable {
                                     ch.pipeline().addLast("tls", new SslHandler(next.tls().newEngine(ch.remoteAddress())));
                                 }
                                 configure(ch.pipeline(), listenerName, maxFrameBytes, dispatcher, handlerPool,
-                                        connections, next.tls() != null);
+                                        connections, next.tls() != null, next.sasl());
                             }
                         });
                 bound.put(listenerName, bootstrap.bind(new InetSocketAddress(next.host(), next.port())).sync().channel());
@@ -138,12 +147,28 @@ public final class NettyServer implements AutoCloseable {
      */
     static void configure(ChannelPipeline pipeline, String listenerName, int maxFrameBytes, ApiDispatcher dispatcher,
             Executor handlerPool, ConnectionMetrics connections, boolean tls) {
-        int maxWithSizeField = (int) Math.min((long) maxFrameBytes + 4, Integer.MAX_VALUE);
-        pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4));
+        configure(pipeline, listenerName, maxFrameBytes, dispatcher, handlerPool, connections, tls, null);
+    }
+
+    /**
+     * {@link #configure} for a listener that takes SASL when {@code sasl} is not null: the
+     * connection's authenticator sees every frame, and bounds frames by
+     * {@code sasl.server.max.receive.size} until the connection is authenticated.
+     */
+    static void configure(ChannelPipeline pipeline, String listenerName, int maxFrameBytes, ApiDispatcher dispatcher,
+            Executor handlerPool, ConnectionMetrics connections, boolean tls, SaslListener sasl) {
+        SaslAuthenticator authenticator = sasl == null ? null : sasl.newAuthenticator();
+        if (authenticator == null) {
+            int maxWithSizeField = (int) Math.min((long) maxFrameBytes + 4, Integer.MAX_VALUE);
+            pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4));
+        } else {
+            pipeline.addLast("frames", new BoundedFrameDecoder(() -> authenticator.maxFrameBytes(maxFrameBytes)));
+        }
         if (tls) {
             pipeline.addLast("chunks", new ChunkedWriteHandler());
         }
-        pipeline.addLast("requests", new ConnectionHandler(listenerName, dispatcher, handlerPool, connections, tls));
+        pipeline.addLast("requests", new ConnectionHandler(listenerName, dispatcher, handlerPool, connections, tls,
+                authenticator));
     }
 
     /** {@link #configure} for a PLAINTEXT listener. */

@@ -7,6 +7,7 @@ import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestAndSize;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 /**
  * Turns one frame (without its size prefix) into an {@link ApiRequest} using kafka-clients'
@@ -66,10 +67,11 @@ final class RequestDecoder {
 
     /**
      * Parses the body for {@code header} from {@code body}, the rest of the frame after the header,
-     * for a request from {@code clientAddress} that arrived on listener {@code listenerName}.
+     * for a request from {@code clientAddress}, authenticated as {@code principal}, that arrived on
+     * listener {@code listenerName}.
      */
-    Decoded body(RequestHeader header, ByteBuffer body, String clientAddress, String listenerName)
-            throws BadRequestException {
+    Decoded body(RequestHeader header, ByteBuffer body, String clientAddress, String listenerName,
+            KafkaPrincipal principal) throws BadRequestException {
         ApiKeys key = header.apiKey();
         if (!supported.supports(key, header.apiVersion())) {
             throw new BadRequestException("unsupported " + key + " version " + header.apiVersion(), header);
@@ -80,6 +82,7 @@ final class RequestDecoder {
         } catch (RuntimeException e) {
             throw new BadRequestException("unparsable " + key + " v" + header.apiVersion() + " body (" + e + ")", header);
         }
-        return new Decoded(new ApiRequest(header, parsed.request, clientAddress, listenerName), body.remaining());
+        return new Decoded(new ApiRequest(header, parsed.request, clientAddress, listenerName, principal),
+                body.remaining());
     }
 }

@@ -67,8 +67,8 @@ class ServedVersionsTest {
                         .isEqualTo(inRange);
             }
         }
-        assertThat(ServedVersions.serves(ApiKeys.SASL_HANDSHAKE, (short) 0)).isFalse();
-        assertThat(ServedVersions.of(ApiKeys.SASL_HANDSHAKE)).isEmpty();
+        assertThat(ServedVersions.serves(ApiKeys.DESCRIBE_ACLS, (short) 0)).isFalse();
+        assertThat(ServedVersions.of(ApiKeys.DESCRIBE_ACLS)).isEmpty();
     }
 
     @Test

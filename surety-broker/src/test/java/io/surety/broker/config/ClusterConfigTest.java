@@ -176,11 +176,14 @@ class ClusterConfigTest {
     }
 
     @Test
-    void shouldRefuseSaslAndReplicationOverTlsSayingTheyAreNotSupportedYet() {
+    void shouldRefuseReplicationOverTlsOrSaslAndGssapiSayingWhatToSet() {
         assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:SSL,CONTROLLER:PLAINTEXT"),
-                "inter.broker.listener.name=PLAINTEXT takes TLS, but brokers do not replicate over TLS yet");
-        assertRefused(clusterNode("listeners", "PLAINTEXT://10.0.0.2:9092,SASL_SSL://10.0.0.2:9094,CONTROLLER://10.0.0.2:9093"),
-                "listener SASL_SSL uses security protocol SASL_SSL", "SASL is not supported yet");
+                "inter.broker.listener.name=PLAINTEXT takes SSL, but brokers do not replicate over TLS or SASL yet");
+        assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                "inter.broker.listener.name=PLAINTEXT takes SASL_PLAINTEXT");
+        assertRefused(clusterNode("listeners",
+                        "PLAINTEXT://10.0.0.2:9092,SASL_PLAINTEXT://10.0.0.2:9094,CONTROLLER://10.0.0.2:9093"),
+                "listener SASL_PLAINTEXT takes SASL with GSSAPI", "set sasl.enabled.mechanisms to PLAIN");
         assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:KERBEROS"), "unknown security protocol KERBEROS");
     }
 

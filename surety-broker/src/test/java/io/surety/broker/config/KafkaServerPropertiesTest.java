@@ -62,6 +62,48 @@ class KafkaServerPropertiesTest {
         assertThat(config.storage().retentionMs()).isEqualTo(168 * 3_600_000L);
     }
 
+    /** The shipped file with the SASL/PLAIN changes Kafka's security documentation describes. */
+    private static Map<String, String> kafkaSaslPlainProperties() throws IOException {
+        Map<String, String> settings = kafkaServerProperties();
+        settings.remove("inter.broker.listener.name");
+        settings.put("listeners", "SASL_PLAINTEXT://:9092,CONTROLLER://:9093");
+        settings.put("advertised.listeners", "SASL_PLAINTEXT://localhost:9092,CONTROLLER://localhost:9093");
+        settings.put("security.inter.broker.protocol", "SASL_PLAINTEXT");
+        settings.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        settings.put("sasl.enabled.mechanisms", "PLAIN");
+        settings.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" "
+                        + "password=\"admin-secret\" user_admin=\"admin-secret\" user_alice=\"alice-secret\";");
+        return settings;
+    }
+
+    @Test
+    void shouldServeSaslPlainFromKafkasFileWithItsSecurityChanges() throws IOException {
+        BrokerConfig config = BrokerConfig.of(kafkaSaslPlainProperties());
+
+        NetworkConfig.BrokerListener listener = config.network().brokerListeners().get(0);
+        assertThat(listener.name()).isEqualTo("SASL_PLAINTEXT");
+        assertThat(listener.sasl()).hasValueSatisfying(sasl -> assertThat(sasl.mechanisms()).containsExactly("PLAIN"));
+        assertThat(config.cluster().listeners().interBrokerName()).isEqualTo("SASL_PLAINTEXT");
+        assertThat(config.warnings()).anyMatch(line -> line.contains("'security.inter.broker.protocol'"))
+                .anyMatch(line -> line.contains("'sasl.mechanism.inter.broker.protocol'"));
+    }
+
+    @Test
+    void shouldRefuseSaslReplicationAndBothInterBrokerKeysInOneLine() throws IOException {
+        Map<String, String> cluster = kafkaSaslPlainProperties();
+        cluster.remove("controller.quorum.bootstrap.servers");
+        cluster.put("controller.quorum.voters", "1@localhost:9093,2@localhost:9193,3@localhost:9293");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BrokerConfig.of(cluster))
+                .hasMessageContaining("inter.broker.listener.name=SASL_PLAINTEXT takes SASL_PLAINTEXT, but brokers do "
+                        + "not replicate over TLS or SASL yet");
+
+        Map<String, String> both = kafkaSaslPlainProperties();
+        both.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BrokerConfig.of(both))
+                .hasMessageContaining("only one of inter.broker.listener.name and security.inter.broker.protocol");
+    }
+
     @Test
     void shouldBecomeAClusterNodeWhenTheSameFileListsThreeVoters() throws IOException {
         Map<String, String> settings = kafkaServerProperties();

@@ -40,15 +40,16 @@ class TlsConfigTest {
     }
 
     @Test
-    void shouldRefuseSaslAndTlsOnTheQuorumsListenerForNow() {
-        assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "SASL_SSL://127.0.0.1:9093")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("SASL is not supported yet; use PLAINTEXT or SSL");
+    void shouldRefuseASaslSslListenerWithoutKeystoreAndTlsOnTheQuorumsListenerForNow() {
+        assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "SASL_SSL://127.0.0.1:9093",
+                "sasl.enabled.mechanisms", "SCRAM-SHA-256")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("takes TLS but has no keystore");
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("node.id", "1", "process.roles", "broker,controller",
                 "controller.quorum.voters", "1@127.0.0.1:9093,2@127.0.0.1:9095",
                 "listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093",
                 "controller.listener.names", "CONTROLLER",
                 "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("the quorum's listener, which does not take TLS yet");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("the quorum's listener, which does not take TLS or SASL yet");
     }
 
     @Test

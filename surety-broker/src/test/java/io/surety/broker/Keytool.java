@@ -1,0 +1,44 @@
+package io.surety.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JDK's keytool, run as a process: PKCS12 keystores with a self-signed certificate (SAN
+ * localhost and 127.0.0.1), and truststores, for the TLS listeners' tests.
+ */
+final class Keytool {
+
+    private Keytool() {
+    }
+
+    static void selfSigned(Path keystore, String alias, String commonName, String password) throws Exception {
+        run("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", password, "-keypass", password);
+    }
+
+    /** Adds the certificate of {@code alias} in {@code keystore} to {@code truststore}. */
+    static void trust(Path keystore, String alias, Path truststore, String password) throws Exception {
+        Path certificate = keystore.resolveSibling(alias + ".pem");
+        run("-exportcert", "-alias", alias, "-keystore", keystore.toString(), "-storepass", password, "-rfc",
+                "-file", certificate.toString());
+        run("-importcert", "-noprompt", "-alias", alias, "-file", certificate.toString(),
+                "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", password);
+    }
+
+    private static void run(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
+        assertThat(process.exitValue()).as("keytool %s: %s", args[0], output).isZero();
+    }
+}
