@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
 final class ClusterMetadataHandler implements ApiHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMetadataHandler.class);
-    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
     private final TopicsConfig topicsConfig;
     private final ClusterView cluster;
@@ -78,7 +77,7 @@ final class ClusterMetadataHandler implements ApiHandler {
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(image.clusterId().orElse(null))
                 .setControllerId(ClusterDescription.controllerId(cluster, image, request.listenerName()))
-                .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setClusterAuthorizedOperations(AuthorizedOperations.OMITTED);
         Listener listener = new Listener(request.listenerName(), request.version());
         for (LiveBroker broker : ClusterDescription.liveBrokers(image, listener.name())) {
             response.brokers().add(new MetadataResponseBroker().setNodeId(broker.brokerId())
@@ -92,7 +91,7 @@ final class ClusterMetadataHandler implements ApiHandler {
                 response.topics().add(lookup(image, requested, mayCreate, listener));
             }
         }
-        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+        return CompletableFuture.completedFuture(new ApiResponse.Send(AuthorizedOperations.fill(response, data)));
     }
 
     /** The listener a request came in on, and what its version asks of the answer. */
@@ -121,7 +120,7 @@ final class ClusterMetadataHandler implements ApiHandler {
             return describe(image, topic, listener);
         }
         MetadataResponseTopic missing = new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicAuthorizedOperations(AuthorizedOperations.OMITTED);
         try {
             TopicOperations.validateName(name);
         } catch (InvalidTopicException e) {
@@ -159,7 +158,7 @@ final class ClusterMetadataHandler implements ApiHandler {
     private static MetadataResponseTopic describe(ClusterImage image, TopicImage topic, Listener listener) {
         MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
                 .setIsInternal(false).setErrorCode(Errors.NONE.code())
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicAuthorizedOperations(AuthorizedOperations.OMITTED);
         for (Map.Entry<Integer, PartitionState> entry : topic.partitions().entrySet()) {
             out.partitions().add(describe(image, entry.getKey(), entry.getValue(), listener));
         }

@@ -4,6 +4,7 @@ import io.surety.broker.coordinator.GroupCoordinator;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ConsumerGroupDescribeRequest;
 
 /** ConsumerGroupDescribe (KIP-848): classic groups answer GROUP_ID_NOT_FOUND, so the Admin client falls back. */
@@ -23,7 +24,11 @@ final class ConsumerGroupDescribeHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ConsumerGroupDescribeRequest body = (ConsumerGroupDescribeRequest) request.body();
-        return groups.consumerGroupDescribe(body.data().groupIds(), request.version())
-                .thenApply(groups -> new ApiResponse.Send(new ConsumerGroupDescribeResponseData().setGroups(groups)));
+        int operations = AuthorizedOperations.group(body.data().includeAuthorizedOperations());
+        return groups.consumerGroupDescribe(body.data().groupIds(), request.version()).thenApply(groups -> {
+            groups.stream().filter(group -> group.errorCode() == Errors.NONE.code())
+                    .forEach(group -> group.setAuthorizedOperations(operations));
+            return new ApiResponse.Send(new ConsumerGroupDescribeResponseData().setGroups(groups));
+        });
     }
 }

@@ -23,7 +23,6 @@ import org.apache.kafka.common.requests.DescribeClusterRequest;
  */
 final class DescribeClusterHandler implements ApiHandler {
 
-    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
     private final BrokerNode localNode;
     private final Optional<ClusterView> cluster;
@@ -56,7 +55,7 @@ final class DescribeClusterHandler implements ApiHandler {
                     .setEndpointType(EndpointType.BROKER.id())
                     .setClusterId(localNode.clusterId())
                     .setControllerId(localNode.nodeId())
-                    .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                    .setClusterAuthorizedOperations(AuthorizedOperations.cluster(data.includeClusterAuthorizedOperations()));
             if (cluster.isPresent()) {
                 describe(cluster.get(), request.listenerName(), data.includeFencedBrokers(), response);
             } else {

@@ -39,7 +39,6 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
 
     /** Kafka's default {@code max.request.partition.size.limit}. */
     static final int MAX_PARTITIONS_PER_RESPONSE = 2000;
-    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
     private static final int NO_LEADER = -1;
 
     private final TopicRegistry topics;
@@ -132,7 +131,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
                                                                  String listener) {
         DescribeTopicPartitionsResponseTopic out = new DescribeTopicPartitionsResponseTopic()
                 .setErrorCode(Errors.NONE.code()).setName(topic.name()).setTopicId(topic.id()).setIsInternal(false)
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicAuthorizedOperations(AuthorizedOperations.topic(true));
         for (int p = start; p < end; p++) {
             PartitionState state = topic.partition(p);
             boolean led = ClusterDescription.leaderEndpoint(image, state, listener).isPresent();
@@ -153,13 +152,13 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
     private static DescribeTopicPartitionsResponseTopic missing(String name) {
         Errors error = Topic.isValid(name) ? Errors.UNKNOWN_TOPIC_OR_PARTITION : Errors.INVALID_TOPIC_EXCEPTION;
         return new DescribeTopicPartitionsResponseTopic().setErrorCode(error.code()).setName(name)
-                .setTopicId(Uuid.ZERO_UUID).setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicId(Uuid.ZERO_UUID).setIsInternal(false).setTopicAuthorizedOperations(AuthorizedOperations.topic(true));
     }
 
     private DescribeTopicPartitionsResponseTopic describe(TopicInfo topic, int start, int end) {
         DescribeTopicPartitionsResponseTopic out = new DescribeTopicPartitionsResponseTopic()
                 .setErrorCode(Errors.NONE.code()).setName(topic.name()).setTopicId(topic.id()).setIsInternal(false)
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicAuthorizedOperations(AuthorizedOperations.topic(true));
         int node = localNode.nodeId();
         List<Integer> replicas = List.of(node);
         for (int p = start; p < end; p++) {

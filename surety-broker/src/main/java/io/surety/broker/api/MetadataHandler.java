@@ -27,7 +27,6 @@ import org.apache.kafka.common.requests.MetadataRequest;
  */
 final class MetadataHandler implements ApiHandler {
 
-    private static final int AUTHORIZED_OPERATIONS_OMITTED = Integer.MIN_VALUE;
 
     private final TopicsConfig topicsConfig;
     private final TopicRegistry topics;
@@ -56,7 +55,7 @@ final class MetadataHandler implements ApiHandler {
         MetadataResponseData response = new MetadataResponseData()
                 .setClusterId(localNode.clusterId())
                 .setControllerId(localNode.nodeId())
-                .setClusterAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setClusterAuthorizedOperations(AuthorizedOperations.OMITTED);
         response.brokers().add(localNode.metadataBroker());
         if (body.isAllTopics()) {
             for (TopicInfo topic : topics.all()) {
@@ -68,7 +67,7 @@ final class MetadataHandler implements ApiHandler {
                 response.topics().add(lookup(requested, mayCreate));
             }
         }
-        return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+        return CompletableFuture.completedFuture(new ApiResponse.Send(AuthorizedOperations.fill(response, data)));
     }
 
     private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, boolean mayCreate) {
@@ -84,7 +83,7 @@ final class MetadataHandler implements ApiHandler {
             return describe(topic);
         }
         MetadataResponseTopic missing = new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
-                .setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setTopicAuthorizedOperations(AuthorizedOperations.OMITTED);
         try {
             TopicOperations.validateName(name);
         } catch (InvalidTopicException e) {
@@ -102,7 +101,7 @@ final class MetadataHandler implements ApiHandler {
 
     private MetadataResponseTopic describe(TopicInfo topic) {
         MetadataResponseTopic out = new MetadataResponseTopic().setName(topic.name()).setTopicId(topic.id())
-                .setIsInternal(false).setTopicAuthorizedOperations(AUTHORIZED_OPERATIONS_OMITTED);
+                .setIsInternal(false).setTopicAuthorizedOperations(AuthorizedOperations.OMITTED);
         int node = localNode.nodeId();
         for (int p = 0; p < topic.partitionCount(); p++) {
             Partition partition = partitions.get(new TopicPartition(topic.name(), p));
