@@ -64,7 +64,7 @@ class ConnectionHandlerTest {
                 EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
                 feed(channel, frame, 0, split);
                 feed(channel, frame, split, frame.length);
-                List<ByteBuffer> responses = responses(channel);
+                List<ByteBuffer> responses = ResponseFrames.read(channel);
                 assertThat(responses).as("version %d split at %d", version, split).hasSize(1);
                 assertApiVersionsResponse(responses.get(0), version, 40 + version, Errors.NONE);
                 assertThat(channel.isOpen()).isTrue();
@@ -77,10 +77,10 @@ class ConnectionHandlerTest {
         byte[] frame = apiVersionsFrame((short) 3, 9);
         EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
         for (int i = 0; i < frame.length; i++) {
-            assertThat(responses(channel)).isEmpty();
+            assertThat(ResponseFrames.read(channel)).isEmpty();
             feed(channel, frame, i, i + 1);
         }
-        List<ByteBuffer> responses = responses(channel);
+        List<ByteBuffer> responses = ResponseFrames.read(channel);
         assertThat(responses).hasSize(1);
         assertApiVersionsResponse(responses.get(0), (short) 3, 9, Errors.NONE);
     }
@@ -98,7 +98,7 @@ class ConnectionHandlerTest {
             EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
             feed(channel, bytes, 0, split);
             feed(channel, bytes, split, bytes.length);
-            List<ByteBuffer> responses = responses(channel);
+            List<ByteBuffer> responses = ResponseFrames.read(channel);
             assertThat(responses).hasSize(3);
             for (int i = 0; i < 3; i++) {
                 assertApiVersionsResponse(responses.get(i), (short) i, i + 1, Errors.NONE);
@@ -117,7 +117,7 @@ class ConnectionHandlerTest {
         EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
         channel.writeInbound(Unpooled.wrappedBuffer(frame));
         channel.runPendingTasks();
-        List<ByteBuffer> responses = responses(channel);
+        List<ByteBuffer> responses = ResponseFrames.read(channel);
         assertThat(responses).hasSize(1);
         ApiVersionsResponseData data = assertApiVersionsResponse(responses.get(0), (short) 0, 77,
                 Errors.UNSUPPORTED_VERSION);
@@ -133,7 +133,7 @@ class ConnectionHandlerTest {
         assertThat(atLimit.length - 4).isEqualTo(MAX_FRAME_BYTES);
         EmbeddedChannel served = channel(MAX_FRAME_BYTES);
         feed(served, atLimit, 0, atLimit.length);
-        List<ByteBuffer> responses = responses(served);
+        List<ByteBuffer> responses = ResponseFrames.read(served);
         assertThat(responses).hasSize(1);
         assertApiVersionsResponse(responses.get(0), (short) 3, 1, Errors.NONE);
 
@@ -150,7 +150,7 @@ class ConnectionHandlerTest {
         byte[] frame = apiVersionsFrame((short) 3, 1);
         EmbeddedChannel byClient = channel(MAX_FRAME_BYTES);
         feed(byClient, frame, 0, frame.length);
-        assertThat(responses(byClient)).hasSize(1);
+        assertThat(ResponseFrames.read(byClient)).hasSize(1);
         byClient.close();
         EmbeddedChannel byBroker = channel(MAX_FRAME_BYTES);
         byBroker.writeInbound(Unpooled.buffer().writeInt(-5).writeZero(20));
@@ -224,7 +224,7 @@ class ConnectionHandlerTest {
             EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
             feed(channel, trailing, 0, split);
             feed(channel, trailing, split, trailing.length);
-            List<ByteBuffer> responses = responses(channel);
+            List<ByteBuffer> responses = ResponseFrames.read(channel);
             assertThat(responses).as("split at %d", split).hasSize(1);
             assertApiVersionsResponse(responses.get(0), (short) 3, 6, Errors.NONE);
             assertThat(channel.isOpen()).isTrue();
@@ -241,7 +241,7 @@ class ConnectionHandlerTest {
         EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
         byte[] apiVersions = apiVersionsFrame((short) 3, 1);
         feed(channel, apiVersions, 0, apiVersions.length);
-        List<ByteBuffer> responses = responses(channel);
+        List<ByteBuffer> responses = ResponseFrames.read(channel);
         assertThat(responses).hasSize(1);
         ApiVersionsResponseData data = assertApiVersionsResponse(responses.get(0), (short) 3, 1, Errors.NONE);
         assertThat(data.apiKeys().find(ApiKeys.PRODUCE.id).minVersion()).isZero();
@@ -270,7 +270,7 @@ class ConnectionHandlerTest {
         EmbeddedChannel channel = channel(MAX_FRAME_BYTES);
         channel.writeInbound(all);
         channel.runPendingTasks();
-        List<ByteBuffer> responses = responses(channel);
+        List<ByteBuffer> responses = ResponseFrames.read(channel);
         assertThat(responses.size()).isLessThanOrEqualTo(1);
         if (!responses.isEmpty()) {
             assertApiVersionsResponse(responses.get(0), (short) 2, 1, Errors.NONE);
@@ -284,7 +284,7 @@ class ConnectionHandlerTest {
         byte[] frame = apiVersionsFrame((short) 3, 8);
         channel.writeInbound(Unpooled.wrappedBuffer(frame));
         channel.runPendingTasks();
-        List<ByteBuffer> responses = responses(channel);
+        List<ByteBuffer> responses = ResponseFrames.read(channel);
         assertThat(responses).hasSize(1);
         assertApiVersionsResponse(responses.get(0), (short) 3, 8, Errors.NONE);
     }
@@ -326,30 +326,6 @@ class ConnectionHandlerTest {
         return new ApiVersionsRequest.Builder().build(version).serialize().buffer().remaining();
     }
 
-    /** Every response frame written so far, each without its size prefix; fails on a partial frame. */
-    private static List<ByteBuffer> responses(EmbeddedChannel channel) {
-        ByteBuf all = Unpooled.buffer();
-        try {
-            Object message;
-            while ((message = channel.readOutbound()) != null) {
-                ByteBuf part = (ByteBuf) message;
-                all.writeBytes(part);
-                part.release();
-            }
-            List<ByteBuffer> frames = new ArrayList<>();
-            while (all.isReadable()) {
-                assertThat(all.readableBytes()).isGreaterThanOrEqualTo(4);
-                int size = all.readInt();
-                assertThat(all.readableBytes()).as("whole response frame").isGreaterThanOrEqualTo(size);
-                byte[] frame = new byte[size];
-                all.readBytes(frame);
-                frames.add(ByteBuffer.wrap(frame));
-            }
-            return frames;
-        } finally {
-            all.release();
-        }
-    }
 
     private static ApiVersionsResponseData assertApiVersionsResponse(ByteBuffer frame, short version,
             int correlationId, Errors error) {
@@ -367,7 +343,7 @@ class ConnectionHandlerTest {
 
     private static void assertClosedWithoutAnswer(EmbeddedChannel channel) {
         channel.runPendingTasks();
-        assertThat(responses(channel)).isEmpty();
+        assertThat(ResponseFrames.read(channel)).isEmpty();
         assertThat(channel.isOpen()).as("connection closed").isFalse();
     }
 }

@@ -73,7 +73,7 @@ class SaslConnectionTest {
         channel.writeInbound(all);
         channel.runPendingTasks();
 
-        List<ByteBuffer> responses = responses(channel);
+        List<ByteBuffer> responses = ResponseFrames.read(channel);
         assertThat(responses).hasSize(4);
         ApiVersionsResponseData versions = new ApiVersionsResponseData(body(responses.get(0), 1, ApiKeys.API_VERSIONS,
                 (short) 3), (short) 3);
@@ -90,7 +90,7 @@ class SaslConnectionTest {
 
         channel.writeInbound(Unpooled.wrappedBuffer(sized(handshake(), 5)));
         channel.runPendingTasks();
-        SaslHandshakeResponseData again = new SaslHandshakeResponseData(body(responses(channel).get(0), 5,
+        SaslHandshakeResponseData again = new SaslHandshakeResponseData(body(ResponseFrames.read(channel).get(0), 5,
                 ApiKeys.SASL_HANDSHAKE, (short) 1), (short) 1);
         assertThat(Errors.forCode(again.errorCode())).as("authenticated, session never expires")
                 .isEqualTo(Errors.ILLEGAL_SASL_STATE);
@@ -103,18 +103,18 @@ class SaslConnectionTest {
         channel.freezeTime();
         channel.writeInbound(Unpooled.wrappedBuffer(sized(handshake(), 1), sized(authenticate("wrong"), 2)));
         channel.runPendingTasks();
-        List<ByteBuffer> before = responses(channel);
+        List<ByteBuffer> before = ResponseFrames.read(channel);
         assertThat(before).hasSize(1);
         assertThat(channel.isOpen()).isTrue();
 
         channel.writeInbound(Unpooled.wrappedBuffer(sized(new ApiVersionsRequest.Builder().build((short) 3), 3)));
         channel.advanceTimeBy(99, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
-        assertThat(responses(channel)).isEmpty();
+        assertThat(ResponseFrames.read(channel)).isEmpty();
         channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         channel.runPendingTasks();
-        List<ByteBuffer> after = responses(channel);
+        List<ByteBuffer> after = ResponseFrames.read(channel);
         assertThat(after).as("the failure answer only; nothing read after the failure").hasSize(1);
         SaslAuthenticateResponseData failed = new SaslAuthenticateResponseData(body(after.get(0), 2,
                 ApiKeys.SASL_AUTHENTICATE, (short) 2), (short) 2);
@@ -127,18 +127,18 @@ class SaslConnectionTest {
         EmbeddedChannel before = channel(0);
         before.writeInbound(Unpooled.buffer().writeInt(MAX_RECEIVE + 1).writeZero(8));
         before.runPendingTasks();
-        assertThat(responses(before)).isEmpty();
+        assertThat(ResponseFrames.read(before)).isEmpty();
         assertThat(before.isOpen()).isFalse();
 
         EmbeddedChannel after = channel(0);
         after.writeInbound(Unpooled.wrappedBuffer(sized(handshake(), 1), sized(authenticate("alice-secret"), 2)));
         after.runPendingTasks();
-        assertThat(responses(after)).hasSize(2);
+        assertThat(ResponseFrames.read(after)).hasSize(2);
         byte[] large = sized(new ApiVersionsRequest.Builder().build((short) 3), 3, "x".repeat(1000));
         assertThat(large.length).isGreaterThan(MAX_RECEIVE);
         after.writeInbound(Unpooled.wrappedBuffer(large));
         after.runPendingTasks();
-        assertThat(responses(after)).hasSize(1);
+        assertThat(ResponseFrames.read(after)).hasSize(1);
         assertThat(after.isOpen()).isTrue();
     }
 
@@ -149,7 +149,7 @@ class SaslConnectionTest {
         ByteBuffer.wrap(frame).putShort(4, ApiKeys.METADATA.id);
         channel.writeInbound(Unpooled.wrappedBuffer(frame));
         channel.runPendingTasks();
-        assertThat(responses(channel)).isEmpty();
+        assertThat(ResponseFrames.read(channel)).isEmpty();
         assertThat(channel.isOpen()).isFalse();
     }
 
@@ -159,7 +159,7 @@ class SaslConnectionTest {
         channel.writeInbound(Unpooled.wrappedBuffer(sized(new SaslHandshakeRequest(new SaslHandshakeRequestData()
                 .setMechanism("PLAIN"), (short) 0), 1)));
         channel.runPendingTasks();
-        assertThat(responses(channel)).hasSize(1);
+        assertThat(ResponseFrames.read(channel)).hasSize(1);
         byte[] token = "\0alice\0alice-secret".getBytes(StandardCharsets.UTF_8);
         channel.writeInbound(Unpooled.buffer().writeInt(token.length).writeBytes(token));
         channel.runPendingTasks();
@@ -174,7 +174,7 @@ class SaslConnectionTest {
         answer.release();
         channel.writeInbound(Unpooled.wrappedBuffer(sized(new ApiVersionsRequest.Builder().build((short) 3), 2)));
         channel.runPendingTasks();
-        body(responses(channel).get(0), 2, ApiKeys.API_VERSIONS, (short) 3);
+        body(ResponseFrames.read(channel).get(0), 2, ApiKeys.API_VERSIONS, (short) 3);
     }
 
     @Test
@@ -189,7 +189,7 @@ class SaslConnectionTest {
         channels.add(channel);
         channel.writeInbound(Unpooled.wrappedBuffer(sized(handshake(), 1), sized(authenticate("alice-secret"), 2)));
         channel.runPendingTasks();
-        List<ByteBuffer> responses = responses(channel);
+        List<ByteBuffer> responses = ResponseFrames.read(channel);
         assertThat(responses).hasSize(2);
         SaslHandshakeResponseData handshake = new SaslHandshakeResponseData(body(responses.get(0), 1,
                 ApiKeys.SASL_HANDSHAKE, (short) 1), (short) 1);
@@ -246,25 +246,4 @@ class SaslConnectionTest {
         return new ByteBufferAccessor(frame);
     }
 
-    private static List<ByteBuffer> responses(EmbeddedChannel channel) {
-        ByteBuf all = Unpooled.buffer();
-        try {
-            Object message;
-            while ((message = channel.readOutbound()) != null) {
-                ByteBuf part = (ByteBuf) message;
-                all.writeBytes(part);
-                part.release();
-            }
-            List<ByteBuffer> frames = new ArrayList<>();
-            while (all.isReadable()) {
-                int size = all.readInt();
-                byte[] frame = new byte[size];
-                all.readBytes(frame);
-                frames.add(ByteBuffer.wrap(frame));
-            }
-            return frames;
-        } finally {
-            all.release();
-        }
-    }
 }
