@@ -119,6 +119,28 @@ class LauncherScriptIT {
         stop(sixth, "zeroed-archive");
     }
 
+    /**
+     * {@code mvn -Prelease} writes sources and javadoc jars beside the broker's, newer than it; the
+     * launcher once took the newest {@code surety-broker-*.jar} and started the JVM on a javadoc jar.
+     */
+    @Test
+    void shouldRunTheBrokerJarNotANewerSourcesOrJavadocJar() throws Exception {
+        List<Path> decoys = List.of(ROOT.resolve("surety-broker/target/surety-broker-launcher-test-sources.jar"),
+                ROOT.resolve("surety-broker/target/surety-broker-launcher-test-javadoc.jar"));
+        try {
+            for (Path decoy : decoys) {
+                Files.write(decoy, new byte[] {'P', 'K', 5, 6});
+            }
+            Process broker = start(ownOption, "beside-release-jars");
+            assertThat(String.join(" ", commandLine(broker))).doesNotContain("-sources.jar").doesNotContain("-javadoc.jar");
+            stop(broker, "beside-release-jars");
+        } finally {
+            for (Path decoy : decoys) {
+                Files.deleteIfExists(decoy);
+            }
+        }
+    }
+
     /** Starts {@code bin/surety start} in {@code dir} and waits for its banner. */
     private Process start(String javaOpts, String name) throws IOException {
         Path log = dir.resolve(name + ".log");
