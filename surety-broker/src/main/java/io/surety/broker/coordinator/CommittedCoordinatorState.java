@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.log.FramedJournal;
 import io.surety.broker.config.GroupConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,7 +49,7 @@ public final class CommittedCoordinatorState {
         List<List<CoordinatorRecord>> operations;
         try {
             operations = CoordinatorEntries.decode(entry);
-        } catch (RecordCodec.UndecodableFrameException | RuntimeException e) {
+        } catch (FramedJournal.UndecodableFrameException | RuntimeException e) {
             throw new IllegalStateException("A committed coordinator entry cannot be decoded (" + e.getMessage()
                     + "): written by a newer Surety, or damaged", e);
         }

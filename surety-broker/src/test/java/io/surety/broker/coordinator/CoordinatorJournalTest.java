@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.log.FramedJournal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -224,7 +225,7 @@ class CoordinatorJournalTest {
         for (int cut = 0; cut < body.length; cut++) {
             ByteBuffer truncated = ByteBuffer.wrap(java.util.Arrays.copyOf(body, cut));
             assertThatThrownBy(() -> RecordCodec.decode(truncated)).as("cut at %d", cut)
-                    .isInstanceOf(RecordCodec.UndecodableFrameException.class);
+                    .isInstanceOf(FramedJournal.UndecodableFrameException.class);
         }
     }
 }
