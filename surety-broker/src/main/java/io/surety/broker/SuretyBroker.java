@@ -40,7 +40,10 @@ import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
 import io.surety.broker.security.AuthenticationCounters;
-import io.surety.broker.security.InMemoryScramCredentials;
+import io.surety.broker.security.ScramBootstrap;
+import io.surety.broker.security.ScramCredentials;
+import io.surety.broker.security.ScramUsers;
+import io.surety.broker.security.SecurityStore;
 import io.surety.broker.security.SaslListener;
 import io.surety.broker.security.SaslMechanisms;
 import io.surety.broker.security.SaslSettings;
@@ -139,8 +142,11 @@ public final class SuretyBroker implements AutoCloseable {
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
-    /** The SCRAM users of the SASL listeners; in memory until they are stored with the metadata. */
-    private final InMemoryScramCredentials scramCredentials = new InMemoryScramCredentials();
+    /** The SCRAM users of the SASL listeners, as the security store last replayed them. */
+    private final ScramCredentials scramCredentials = new ScramCredentials();
+    /** SCRAM users and (with an authorizer) ACLs, durable under the data directory; open while serving. */
+    private SecurityStore securityStore;
+    private ScramUsers scramUsers;
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
@@ -163,24 +169,38 @@ public final class SuretyBroker implements AutoCloseable {
 
     /**
      * Adds or replaces SCRAM user {@code user} for {@code mechanism} (SCRAM-SHA-256 or SCRAM-SHA-512),
-     * with Kafka's least iteration count (4096); only the salted keys are kept. The next
-     * authentication on a SASL listener that enables the mechanism sees it. Held in memory: a
-     * restarted broker has no SCRAM users until they are added again.
+     * with Kafka's least iteration count (4096); only the salted keys are kept, durably (as
+     * AlterUserScramCredentials keeps them), so the user survives a restart. The next
+     * authentication on a SASL listener that enables the mechanism sees it.
      *
      * @throws IllegalArgumentException for a mechanism that is not SCRAM or an empty user name
+     * @throws IOException when the credential could not be made durable
      */
-    public void scramUser(String mechanism, String user, String password) {
-        scramCredentials.put(mechanism, user, password, 4096);
+    public void scramUser(String mechanism, String user, String password) throws IOException {
+        scramUsers.put(mechanism, user, password, 4096);
     }
 
     /** Starts a broker with {@code config}; the caller closes it. */
     public static SuretyBroker start(BrokerConfig config) throws IOException {
+        return start(config, List.of());
+    }
+
+    /**
+     * Starts a broker with {@code config} after adding each of {@code scramUsers} that has no
+     * credential for its mechanism yet ({@code --add-scram}), before any listener opens; the caller
+     * closes it.
+     */
+    public static SuretyBroker start(BrokerConfig config, List<ScramBootstrap> scramUsers) throws IOException {
         SuretyBroker broker = new SuretyBroker(config, false, SegmentChannels.FILES);
-        broker.startServing();
+        broker.startServing(scramUsers);
         return broker;
     }
 
     private void startServing() throws IOException {
+        startServing(List.of());
+    }
+
+    private void startServing(List<ScramBootstrap> addScram) throws IOException {
         try {
             config.warnings().forEach(LOG::warn);
             // First, before anything is written: is the data directory Surety's to use?
@@ -188,6 +208,12 @@ public final class SuretyBroker implements AutoCloseable {
             directory = DataDirectory.claim(dataDir, config.nodeId(), !config.cluster().isCluster());
             identity = directory.identity();
             ledger = config.storage().fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
+            // Users (and ACLs) are loaded before anything can connect, and the bootstrap users added.
+            securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials));
+            scramUsers = new ScramUsers(securityStore, scramCredentials);
+            for (ScramBootstrap user : addScram) {
+                scramUsers.addIfAbsent(user);
+            }
             if (config.metrics().enabled()) {
                 metricsServer = MetricsHttpServer.start(config.network().listener().host(), config.metrics().port(),
                         metrics.registry(), this::health);
@@ -270,7 +296,7 @@ public final class SuretyBroker implements AutoCloseable {
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
-                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification);
+                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification, scramUsers);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -388,6 +414,7 @@ public final class SuretyBroker implements AutoCloseable {
      */
     private void reportUnknownEntries() throws IOException {
         Set<String> known = new HashSet<>(Set.of(TopicRegistry.directoryName(), GroupCoordinator.DATA_DIRECTORY,
+                SecurityStore.DIRECTORY,
                 CLEAN_SHUTDOWN_FILE, PRODUCER_IDS_FILE, FSYNC_LEDGER_FILE, ClusterNode.QUORUM_DIRECTORY,
                 HighWatermarkCheckpoint.FILE_NAME, HighWatermarkCheckpoint.FILE_NAME + ".tmp"));
         for (Partition partition : partitions.all()) {
@@ -651,6 +678,13 @@ public final class SuretyBroker implements AutoCloseable {
                 } catch (IOException e) {
                     LOG.warn("Could not mark the shutdown clean; the next start will recover", e);
                 }
+            }
+        }
+        if (securityStore != null) {
+            try {
+                securityStore.close();
+            } catch (IOException e) {
+                LOG.warn("Could not close the security journal", e);
             }
         }
         if (directory != null) {

@@ -1,7 +1,7 @@
 package io.surety.broker.coordinator;
 
-import io.surety.broker.log.FramedJournal;
 import io.surety.broker.config.GroupConfig;
+import io.surety.broker.log.FramedJournal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,5 @@
 package io.surety.broker.coordinator;
 
-import io.surety.broker.log.FramedJournal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +15,7 @@ import io.surety.broker.coordinator.CoordinatorRecord.MemberState;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
+import io.surety.broker.log.FramedJournal;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;

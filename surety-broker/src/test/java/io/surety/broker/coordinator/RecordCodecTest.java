@@ -1,6 +1,5 @@
 package io.surety.broker.coordinator;
 
-import io.surety.broker.log.FramedJournal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +17,7 @@ import io.surety.broker.coordinator.CoordinatorRecord.TransactionRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetStaged;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetsCompleted;
+import io.surety.broker.log.FramedJournal;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
