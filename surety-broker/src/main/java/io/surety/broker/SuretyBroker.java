@@ -5,48 +5,41 @@ import io.surety.broker.api.BrokerServices;
 import io.surety.broker.api.CoordinatorVerification;
 import io.surety.broker.api.LeaderMarkerAppender;
 import io.surety.broker.api.PartitionMarkerWriter;
+import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.api.TopicOperations;
 import io.surety.broker.cleaner.LogCleaner;
 import io.surety.broker.cleaner.PartitionCompactionTarget;
+import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.FlushPolicy;
+import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.config.NetworkConfig;
 import io.surety.broker.coordinator.CommittedCoordinatorState;
 import io.surety.broker.coordinator.GroupCoordinator;
-import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.coordinator.TopicView;
 import io.surety.broker.coordinator.TransactionMarkerWriter;
 import io.surety.broker.coordinator.TransactionView;
 import io.surety.broker.delay.PartitionWatchers;
-import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
-import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.metadata.ClusterIdentity;
-import io.surety.broker.node.ClusterMarkerWriter;
-import io.surety.broker.node.ClusterNode;
-import io.surety.broker.node.CoordinatorGroupMember;
-import io.surety.broker.node.ImageTopicView;
-import io.surety.broker.node.RemoteCoordinatorVerification;
-import io.surety.broker.network.InterBrokerClient;
-import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.metadata.DataDirectory;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.BrokerHealth;
 import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
+import io.surety.broker.network.InterBrokerClient;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
-import io.surety.broker.security.AuthenticationCounters;
-import io.surety.broker.security.ScramBootstrap;
-import io.surety.broker.security.ScramCredentials;
-import io.surety.broker.security.ScramUsers;
-import io.surety.broker.security.SecurityStore;
-import io.surety.broker.security.SaslListener;
-import io.surety.broker.security.SaslMechanisms;
-import io.surety.broker.security.SaslSettings;
+import io.surety.broker.node.ClusterMarkerWriter;
+import io.surety.broker.node.ClusterNode;
+import io.surety.broker.node.ClusterScramBootstrap;
+import io.surety.broker.node.CoordinatorGroupMember;
+import io.surety.broker.node.ImageTopicView;
+import io.surety.broker.node.RemoteCoordinatorVerification;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.HighWatermarkCheckpoint;
 import io.surety.broker.partition.HighWatermarkStore;
@@ -55,6 +48,15 @@ import io.surety.broker.partition.PartitionMetadataFile;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
+import io.surety.broker.security.AuthenticationCounters;
+import io.surety.broker.security.SaslListener;
+import io.surety.broker.security.SaslMechanisms;
+import io.surety.broker.security.SaslSettings;
+import io.surety.broker.security.ScramBootstrap;
+import io.surety.broker.security.ScramCredentials;
+import io.surety.broker.security.ScramUsers;
+import io.surety.broker.security.SecurityStates;
+import io.surety.broker.security.SecurityStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -68,15 +70,21 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -147,6 +155,8 @@ public final class SuretyBroker implements AutoCloseable {
     /** SCRAM users and (with an authorizer) ACLs, durable under the data directory; open while serving. */
     private SecurityStore securityStore;
     private ScramUsers scramUsers;
+    /** A cluster node's {@code --add-scram} users on their way to the controller. */
+    private ClusterScramBootstrap scramBootstrap;
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
@@ -170,14 +180,33 @@ public final class SuretyBroker implements AutoCloseable {
     /**
      * Adds or replaces SCRAM user {@code user} for {@code mechanism} (SCRAM-SHA-256 or SCRAM-SHA-512),
      * with Kafka's least iteration count (4096); only the salted keys are kept, durably (as
-     * AlterUserScramCredentials keeps them), so the user survives a restart. The next
+     * AlterUserScramCredentials keeps them), so the user survives a restart. On a cluster node it is
+     * committed through the controller, and every node has it once it applied the change. The next
      * authentication on a SASL listener that enables the mechanism sees it.
      *
      * @throws IllegalArgumentException for a mechanism that is not SCRAM or an empty user name
-     * @throws IOException when the credential could not be made durable
+     * @throws IOException when the credential could not be made durable (or committed)
      */
     public void scramUser(String mechanism, String user, String password) throws IOException {
-        scramUsers.put(mechanism, user, password, 4096);
+        if (clusterNode == null) {
+            scramUsers.put(mechanism, user, password, 4096);
+            return;
+        }
+        AlterUserScramCredentialsRequestData request = new AlterUserScramCredentialsRequestData();
+        request.upsertions().add(ScramBootstrap.of(mechanism, user, password, 4096).toUpsertion());
+        try {
+            AlterUserScramCredentialsResponseData answer = (AlterUserScramCredentialsResponseData) clusterNode
+                    .sendToController(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, request).get(30, TimeUnit.SECONDS);
+            Errors error = Errors.forCode(answer.results().get(0).errorCode());
+            if (error != Errors.NONE) {
+                throw new IOException("The controller refused SCRAM user " + user + ": " + error.message());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while adding SCRAM user " + user, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("Could not add SCRAM user " + user + " through the controller: " + e.getMessage(), e);
+        }
     }
 
     /** Starts a broker with {@code config}; the caller closes it. */
@@ -208,11 +237,14 @@ public final class SuretyBroker implements AutoCloseable {
             directory = DataDirectory.claim(dataDir, config.nodeId(), !config.cluster().isCluster());
             identity = directory.identity();
             ledger = config.storage().fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
-            // Users (and ACLs) are loaded before anything can connect, and the bootstrap users added.
-            securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials));
-            scramUsers = new ScramUsers(securityStore, scramCredentials);
-            for (ScramBootstrap user : addScram) {
-                scramUsers.addIfAbsent(user);
+            // A single node's users (and ACLs) are loaded before anything can connect, and the bootstrap
+            // users added. A cluster node's come from the replicated metadata (ClusterNode).
+            if (!config.cluster().isCluster()) {
+                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials));
+                scramUsers = new ScramUsers(securityStore, scramCredentials);
+                for (ScramBootstrap user : addScram) {
+                    scramUsers.addIfAbsent(user);
+                }
             }
             if (config.metrics().enabled()) {
                 metricsServer = MetricsHttpServer.start(config.network().listener().host(), config.metrics().port(),
@@ -268,7 +300,7 @@ public final class SuretyBroker implements AutoCloseable {
                         new CommittedCoordinatorState(config.groups(), coordinatorTopics, clock));
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
-                        metrics, coordinatorGroup);
+                        metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials)));
                 startedNode.set(clusterNode);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
@@ -306,6 +338,7 @@ public final class SuretyBroker implements AutoCloseable {
             groups.startTimers();
             if (clusterNode != null) {
                 clusterNode.register(advertisedListeners());
+                scramBootstrap = ClusterScramBootstrap.start(clusterNode, timer, addScram);
             }
             ready = true;
             LOG.info("Surety broker {} serving on {} (cluster {}, {}, data {}, flush.policy={})", identity.nodeId(),
@@ -620,6 +653,9 @@ public final class SuretyBroker implements AutoCloseable {
             leaveCluster();
         }
         ready = false;
+        if (scramBootstrap != null) {
+            scramBootstrap.stop();
+        }
         if (clusterNode != null) {
             clusterNode.close();
         }
