@@ -24,6 +24,7 @@ import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
+import io.surety.broker.log.StartRefusedException;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.DataDirectory;
 import io.surety.broker.metadata.TopicInfo;
@@ -49,6 +50,7 @@ import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
 import io.surety.broker.security.AuthenticationCounters;
+import io.surety.broker.security.ConnectionPrincipals;
 import io.surety.broker.security.SaslListener;
 import io.surety.broker.security.SaslMechanisms;
 import io.surety.broker.security.SaslSettings;
@@ -81,6 +83,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -361,7 +365,7 @@ public final class SuretyBroker implements AutoCloseable {
      * node. An SSL or SASL_SSL one with its TLS engines, loaded here (and closed with the broker); a
      * SASL one with its mechanisms.
      */
-    private List<NettyServer.Binding> bindings() {
+    private List<NettyServer.Binding> bindings() throws StartRefusedException {
         List<NettyServer.Binding> bindings = new ArrayList<>();
         for (NetworkConfig.BrokerListener l : config.network().brokerListeners()) {
             TlsEngines engines = null;
@@ -373,9 +377,29 @@ public final class SuretyBroker implements AutoCloseable {
                     SaslMechanisms.of(config.mechanisms(), config.jaasEntries(), scramCredentials),
                     new SaslSettings(config.failedAuthenticationDelayMs(), config.maxReauthMs(), config.maxReceiveBytes()),
                     new AuthenticationCounters(metrics.authentications(), l.name()))).orElse(null);
-            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl));
+            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl,
+                    principals(l.name())));
         }
         return bindings;
+    }
+
+    /**
+     * How listener {@code listenerName} names its connections: {@code principal.builder.class}, or
+     * Kafka's default builder with the listener's {@code ssl.principal.mapping.rules}.
+     *
+     * @throws StartRefusedException naming the setting when the class or the rules cannot be used
+     */
+    private ConnectionPrincipals principals(String listenerName) throws StartRefusedException {
+        Map<String, String> originals = config.originals();
+        String rulesKey = BrokerSecurityConfigs.SSL_PRINCIPAL_MAPPING_RULES_CONFIG;
+        String rules = originals.getOrDefault("listener.name." + listenerName.toLowerCase(Locale.ROOT) + "." + rulesKey,
+                originals.get(rulesKey));
+        try {
+            return ConnectionPrincipals.of(listenerName, originals.get(BrokerConfig.PRINCIPAL_BUILDER_CLASS), rules,
+                    originals);
+        } catch (ConfigException e) {
+            throw new StartRefusedException("Invalid configuration: " + e.getMessage());
+        }
     }
 
     /**
