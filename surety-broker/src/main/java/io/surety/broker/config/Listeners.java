@@ -172,9 +172,10 @@ public record Listeners(
                         + endpoint.name() + ":PLAINTEXT)" + (controllerNames.contains(endpoint.name()) ? ""
                         : " or, if it is the quorum's listener, name it in " + BrokerConfig.CONTROLLER_LISTENER_NAMES));
             }
-            if (!PLAINTEXT.equals(protocol) && controllerNames.contains(endpoint.name())) {
+            if (!PLAINTEXT.equals(protocol) && !"SSL".equals(protocol) && controllerNames.contains(endpoint.name())) {
                 throw new ConfigException(key, endpoint.toString(), "listener " + endpoint.name() + " is the quorum's "
-                        + "listener, which does not take TLS or SASL yet; map it to PLAINTEXT");
+                        + "listener, which does not take SASL yet; map it to SSL (mutual TLS between the quorum's "
+                        + "members) or PLAINTEXT");
             }
         }
     }

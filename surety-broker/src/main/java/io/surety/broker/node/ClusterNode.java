@@ -7,7 +7,9 @@ import io.surety.broker.cluster.TopicConfigCheck;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.config.ReplicationConfig;
+import io.surety.broker.config.TlsConfig;
 import io.surety.broker.config.TopicConfig;
+import io.surety.broker.log.StartRefusedException;
 import io.surety.broker.metadata.ClusterIdentity;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.BrokerMetrics;
@@ -20,6 +22,7 @@ import io.surety.broker.producer.ProducerIdsUnavailableException;
 import io.surety.broker.quorum.QuorumGroup;
 import io.surety.broker.quorum.QuorumPeer;
 import io.surety.broker.quorum.QuorumSettings;
+import io.surety.broker.quorum.QuorumTls;
 import io.surety.broker.quorum.RatisQuorum;
 import io.surety.broker.replication.FollowerFlush;
 import io.surety.broker.replication.PeerRequests;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
@@ -152,7 +157,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             QuorumSettings settings = new QuorumSettings(identity.clusterId(), quorumSelf(config, voters), voters,
                     dataDir.resolve(QUORUM_DIRECTORY), Duration.ofMillis(replication.quorumElectionTimeoutMs()),
                     QuorumSettings.DEFAULT_SNAPSHOT_EVERY_ENTRIES);
-            List<RatisQuorum> groups = RatisQuorum.startAll(settings, List.of(
+            List<RatisQuorum> groups = RatisQuorum.startAll(settings, quorumTls(config), List.of(
                     new QuorumGroup(GROUP, metadata, controller, controller), coordinatorGroup.group()));
             node.quorum = groups.get(0);
             coordinatorGroup.attach(groups.get(1));
@@ -187,6 +192,20 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      * @param listeners every broker listener at its advertised address (a port 0 resolved to the
      *     bound one): where clients and the other brokers reach this one, each on its listener
      */
+    /**
+     * Mutual TLS for the quorum when its listener (the first of {@code controller.listener.names}) is
+     * an SSL one, from that listener's {@code ssl.*} settings; none for PLAINTEXT.
+     */
+    private static Optional<QuorumTls> quorumTls(BrokerConfig config) throws StartRefusedException {
+        try {
+            return config.cluster().listeners().controllerNames().stream().findFirst()
+                    .filter(name -> config.cluster().listeners().isTls(name))
+                    .map(name -> QuorumTls.from(name, TlsConfig.forListener(config.originals(), name)));
+        } catch (ConfigException e) {
+            throw new StartRefusedException("Invalid configuration: " + e.getMessage());
+        }
+    }
+
     public synchronized void register(List<ListenerEndpoint> listeners) throws IOException {
         if (lifecycle != null) {
             throw new IllegalStateException("Node " + nodeId + " registers once");

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -22,11 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.Message;
@@ -98,6 +99,8 @@ public final class RatisQuorum implements AutoCloseable {
     private final CompletableFuture<Void> joined = new CompletableFuture<>();
     private final RaftServer server;
     private final RaftProperties properties;
+    /** TLS for the quorum's server and clients when it is on; empty otherwise. */
+    private final Parameters parameters;
     private final SharedServer shared;
     /** Replaced after a failed request (see {@link #request}). */
     private final AtomicReference<RaftClient> requestClient = new AtomicReference<>();
@@ -107,13 +110,14 @@ public final class RatisQuorum implements AutoCloseable {
     private final AtomicReference<RaftClient> proposeClient = new AtomicReference<>();
 
     private RatisQuorum(QuorumSettings settings, RaftGroup group, RaftServer server, RaftProperties properties,
-                        SharedServer shared) {
+                        Parameters parameters, SharedServer shared) {
         this.settings = settings;
         this.shared = shared;
         this.group = group;
         this.selfId = peerId(settings.selfId());
         this.server = server;
         this.properties = properties;
+        this.parameters = parameters;
         this.requestClient.set(newRequestClient());
         this.livenessClient.set(newRequestClient());
         this.proposeClient.set(newProposeClient());
@@ -142,7 +146,17 @@ public final class RatisQuorum implements AutoCloseable {
      * refused as existing, which is what is wanted.
      */
     public static List<RatisQuorum> startAll(QuorumSettings settings, List<QuorumGroup> groups) throws IOException {
+        return startAll(settings, Optional.empty(), groups);
+    }
+
+    /**
+     * As {@link #startAll(QuorumSettings, List)}, with the quorum's traffic over {@code tls} when given:
+     * members and clients without a certificate the others trust are refused at the handshake.
+     */
+    public static List<RatisQuorum> startAll(QuorumSettings settings, Optional<QuorumTls> tls, List<QuorumGroup> groups)
+            throws IOException {
         RaftProperties properties = properties(settings);
+        Parameters parameters = tls.map(QuorumTls::parameters).orElseGet(Parameters::new);
         Map<RaftGroupId, RaftGroup> raftGroups = new LinkedHashMap<>();
         Map<RaftGroupId, RatisStateMachine> machines = new HashMap<>();
         for (QuorumGroup spec : groups) {
@@ -161,6 +175,7 @@ public final class RatisQuorum implements AutoCloseable {
                 .setGroup(first)
                 .setStateMachineRegistry(machines::get)
                 .setProperties(properties)
+                .setParameters(parameters)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .build();
         server.start();
@@ -173,7 +188,7 @@ public final class RatisQuorum implements AutoCloseable {
                 }
                 RaftGroup voters = RaftGroup.valueOf(raftGroup.getGroupId(),
                         settings.voters().stream().map(RatisQuorum::peer).toList());
-                members.add(new RatisQuorum(settings, voters, server, properties, shared));
+                members.add(new RatisQuorum(settings, voters, server, properties, parameters, shared));
             }
             members.forEach(RatisQuorum::join);
         } catch (IOException | RuntimeException e) {
@@ -235,7 +250,8 @@ public final class RatisQuorum implements AutoCloseable {
      * reach the quorum's leader is worth an operator's look.
      */
     private boolean askToJoin(int attempt) {
-        try (RaftClient admin = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+        try (RaftClient admin = RaftClient.newBuilder().setProperties(properties).setParameters(parameters)
+                .setRaftGroup(group)
                 .setClientId(ClientId.randomId()).setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         group.getPeers().size(), TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)))
                 .build()) {
@@ -366,7 +382,8 @@ public final class RatisQuorum implements AutoCloseable {
 
     /** A proposal is a decision taken as leader: it goes to this member only and is never retried elsewhere. */
     private RaftClient newProposeClient() {
-        return RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+        return RaftClient.newBuilder().setProperties(properties).setParameters(parameters)
+                .setRaftGroup(group)
                 .setClientId(ClientId.randomId()).setLeaderId(selfId).setRetryPolicy(RetryPolicies.noRetry()).build();
     }
 
@@ -377,7 +394,8 @@ public final class RatisQuorum implements AutoCloseable {
      * that (a heartbeat) would never get past it, however often its client were replaced.
      */
     private RaftClient newRequestClient() {
-        RaftClient.Builder builder = RaftClient.newBuilder().setProperties(properties).setRaftGroup(group)
+        RaftClient.Builder builder = RaftClient.newBuilder().setProperties(properties).setParameters(parameters)
+                .setRaftGroup(group)
                 .setClientId(ClientId.randomId()).setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         REQUEST_ATTEMPTS, TimeDuration.valueOf(REQUEST_RETRY_MS, TimeUnit.MILLISECONDS)));
         leaderId().ifPresent(leader -> builder.setLeaderId(peerId(leader)));

@@ -40,7 +40,7 @@ class TlsConfigTest {
     }
 
     @Test
-    void shouldRefuseASaslSslListenerWithoutKeystoreAndTlsOnTheQuorumsListenerForNow() {
+    void shouldRefuseASaslSslListenerWithoutKeystoreAndSaslOnTheQuorumsListener() {
         assertThatThrownBy(() -> BrokerConfig.of(Map.of("listeners", "SASL_SSL://127.0.0.1:9093",
                 "sasl.enabled.mechanisms", "SCRAM-SHA-256")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("takes TLS but has no keystore");
@@ -48,8 +48,8 @@ class TlsConfigTest {
                 "controller.quorum.voters", "1@127.0.0.1:9093,2@127.0.0.1:9095",
                 "listeners", "PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093",
                 "controller.listener.names", "CONTROLLER",
-                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("the quorum's listener, which does not take TLS or SASL yet");
+                "listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SASL_SSL")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("the quorum's listener, which does not take SASL yet");
     }
 
     @Test

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replication over TLS with mutual authentication: the inter-broker listener {@code INTERNAL} is an
- * SSL listener requiring client certificates, every node shows the same certificate and trusts it.
+ * The cluster's own traffic over TLS with mutual authentication: the quorum's listener
+ * {@code CONTROLLER} and the inter-broker listener {@code INTERNAL} are SSL listeners, both requiring
+ * client certificates; every node shows the same certificate and trusts it. The quorum forms and
+ * commits (topics are created, brokers registered), and replication works:
  * acks=all with {@code min.insync.replicas=3} is answered only once both followers fetched over
  * that listener, the followers hold every record, and the listener saw no failed handshake.
  */
@@ -38,12 +40,16 @@ class InterBrokerTlsIT {
     }
 
     @Test
-    void shouldReplicateOverAnSslInterBrokerListenerWithClientCertificates() throws Exception {
+    void shouldRunTheQuorumAndReplicationOverSslListenersWithClientCertificates() throws Exception {
         String internal = SuretyCluster.INTER_BROKER_LISTENER.toLowerCase(java.util.Locale.ROOT);
         SuretyCluster cluster = SuretyCluster.builder().nodes(3)
                 .interBrokerListener((nodeId, boundPort) -> "127.0.0.1:" + boundPort)
-                .config("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,"
+                .config("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:SSL,"
                         + SuretyCluster.INTER_BROKER_LISTENER + ":SSL")
+                .config("listener.name.controller.ssl.keystore.location", keys.resolve("broker.p12").toString())
+                .config("listener.name.controller.ssl.keystore.password", PASSWORD)
+                .config("listener.name.controller.ssl.truststore.location", keys.resolve("broker-trust.p12").toString())
+                .config("listener.name.controller.ssl.truststore.password", PASSWORD)
                 .config("listener.name." + internal + ".ssl.keystore.location", keys.resolve("broker.p12").toString())
                 .config("listener.name." + internal + ".ssl.keystore.password", PASSWORD)
                 .config("listener.name." + internal + ".ssl.truststore.location", keys.resolve("broker-trust.p12").toString())
