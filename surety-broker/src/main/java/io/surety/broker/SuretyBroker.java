@@ -14,6 +14,7 @@ import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.config.NetworkConfig;
+import io.surety.broker.config.SaslConfig;
 import io.surety.broker.coordinator.CommittedCoordinatorState;
 import io.surety.broker.coordinator.GroupCoordinator;
 import io.surety.broker.coordinator.TopicView;
@@ -51,6 +52,7 @@ import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
 import io.surety.broker.security.AuthenticationCounters;
 import io.surety.broker.security.ConnectionPrincipals;
+import io.surety.broker.security.InterBrokerSasl;
 import io.surety.broker.security.SaslListener;
 import io.surety.broker.security.SaslMechanisms;
 import io.surety.broker.security.SaslSettings;
@@ -303,14 +305,16 @@ public final class SuretyBroker implements AutoCloseable {
                 coordinatorGroup = new CoordinatorGroupMember(
                         new CommittedCoordinatorState(config.groups(), coordinatorTopics, clock));
                 TlsEngines interBrokerTls = interBrokerTls();
-                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes(), interBrokerTls);
+                InterBrokerSasl interBrokerSasl = interBrokerSasl();
+                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes(), interBrokerTls,
+                        interBrokerSasl);
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
                         metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials)));
                 startedNode.set(clusterNode);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
                 markerPeers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes(),
-                        interBrokerTls);
+                        interBrokerTls, interBrokerSasl);
                 ClusterNode node = clusterNode;
                 markers = new ClusterMarkerWriter(config.nodeId(), config.cluster().listeners().interBrokerName(),
                         node::image, partitions, new LeaderMarkerAppender(flusher, replicaServing.logEndWatchers(), timer, clock),
@@ -401,6 +405,28 @@ public final class SuretyBroker implements AutoCloseable {
         String name = config.cluster().listeners().interBrokerName();
         return config.network().brokerListeners().stream().filter(l -> l.name().equals(name) && l.isTls())
                 .findFirst().map(this::tlsEnginesOf).orElse(null);
+    }
+
+    /**
+     * How this broker logs in to its peers when the inter-broker listener takes SASL
+     * ({@code sasl.mechanism.inter.broker.protocol} with the listener's JAAS username and password),
+     * else null.
+     *
+     * @throws StartRefusedException naming what to set when the login cannot be made
+     */
+    private InterBrokerSasl interBrokerSasl() throws StartRefusedException {
+        String name = config.cluster().listeners().interBrokerName();
+        Optional<SaslConfig.ListenerSasl> sasl = config.network().brokerListeners().stream()
+                .filter(l -> l.name().equals(name)).findFirst().flatMap(NetworkConfig.BrokerListener::sasl);
+        if (sasl.isEmpty()) {
+            return null;
+        }
+        try {
+            return InterBrokerSasl.of(config.originals().get(InterBrokerSasl.MECHANISM), name, sasl.get().mechanisms(),
+                    sasl.get().jaasEntries());
+        } catch (ConfigException e) {
+            throw new StartRefusedException("Invalid configuration: " + e.getMessage());
+        }
     }
 
     /**

@@ -503,9 +503,10 @@ public final class BrokerConfig {
                 out.add("'" + key + "' has no effect on a single node (it matters in cluster mode)");
             }
         }
-        if (originals.containsKey(SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL)) {
-            out.add("'" + SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL + "' has no effect: brokers do not replicate "
-                    + "over SASL yet");
+        if (originals.containsKey(SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL)
+                && !(cluster.isCluster() && cluster.listeners().isSasl(cluster.listeners().interBrokerName()))) {
+            out.add("'" + SaslConfig.SASL_MECHANISM_INTER_BROKER_PROTOCOL + "' has no effect here: no broker replicates "
+                    + "over SASL (a single node, or an inter-broker listener without SASL)");
         }
         if (!cluster.isCluster() && replication.minInsyncReplicas() > 1) {
             out.add("'" + MIN_INSYNC_REPLICAS + "'=" + replication.minInsyncReplicas() + " has no effect on a single "

@@ -208,11 +208,6 @@ public record ClusterConfig(
                     + "listener; brokers replicate over a broker listener: set " + BrokerConfig.INTER_BROKER_LISTENER_NAME
                     + " to one of " + brokerListenerNames());
         }
-        if (listeners.isSasl(name)) {
-            throw new ConfigException(BrokerConfig.INTER_BROKER_LISTENER_NAME + "=" + name + " takes "
-                    + listeners.securityProtocol(name) + ", but brokers do not replicate over SASL yet: set "
-                    + BrokerConfig.INTER_BROKER_LISTENER_NAME + " to a PLAINTEXT or SSL listener");
-        }
         if (listeners.interBrokerListener().isEmpty()) {
             throw new ConfigException(BrokerConfig.INTER_BROKER_LISTENER_NAME + "=" + name + " is not a listener of "
                     + "this node (listeners=" + listenersText() + "); set " + BrokerConfig.INTER_BROKER_LISTENER_NAME

@@ -19,17 +19,30 @@ import io.netty.handler.ssl.SslHandler;
 import io.surety.broker.api.ServedVersions;
 import io.surety.broker.replication.BrokerEndpoint;
 import io.surety.broker.replication.PeerRequests;
+import io.surety.broker.security.InterBrokerSasl;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.security.sasl.SaslClient;
+import javax.security.sasl.SaslException;
+import org.apache.kafka.common.message.SaslAuthenticateRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.requests.SaslAuthenticateRequest;
+import org.apache.kafka.common.requests.SaslAuthenticateResponse;
+import org.apache.kafka.common.requests.SaslHandshakeRequest;
+import org.apache.kafka.common.requests.SaslHandshakeResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka requests from this broker to its peers: one connection per peer, made on first use and
@@ -46,6 +59,7 @@ import org.apache.kafka.common.requests.RequestHeader;
  */
 public final class InterBrokerClient implements PeerRequests {
 
+    private static final Logger LOG = LoggerFactory.getLogger(InterBrokerClient.class);
     private static final int CONNECT_TIMEOUT_MS = 10_000;
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -53,22 +67,26 @@ public final class InterBrokerClient implements PeerRequests {
     private final String clientId;
     private final int maxResponseBytes;
     private final TlsEngines tls;
+    private final InterBrokerSasl sasl;
 
     /**
      * @param maxResponseBytes the largest answer accepted; a larger one closes the connection
      */
     public InterBrokerClient(int localNodeId, int maxResponseBytes) {
-        this(localNodeId, maxResponseBytes, null);
+        this(localNodeId, maxResponseBytes, null, null);
     }
 
     /**
-     * @param tls the inter-broker listener's TLS engines when it is an SSL listener (the peers'
-     *     listener of the same name), or null for PLAINTEXT
+     * @param tls the inter-broker listener's TLS engines when it takes TLS (the peers' listener of
+     *     the same name), or null
+     * @param sasl how to log in when it takes SASL, or null: every connection then authenticates
+     *     (SaslHandshake, then SaslAuthenticate until the mechanism completes) before its first request
      */
-    public InterBrokerClient(int localNodeId, int maxResponseBytes, TlsEngines tls) {
+    public InterBrokerClient(int localNodeId, int maxResponseBytes, TlsEngines tls, InterBrokerSasl sasl) {
         this.clientId = "surety-broker-" + localNodeId;
         this.maxResponseBytes = maxResponseBytes;
         this.tls = tls;
+        this.sasl = sasl;
     }
 
     @Override
@@ -104,6 +122,9 @@ public final class InterBrokerClient implements PeerRequests {
                     }
                 });
         connection.connected = bootstrap.connect(target.host(), target.port());
+        if (sasl != null) {
+            connection.logIn(sasl);
+        }
         connection.connected.addListener(done -> {
             if (!done.isSuccess()) {
                 connection.failAll(new IOException("Could not connect to " + target + ": " + done.cause().getMessage(),
@@ -119,6 +140,8 @@ public final class InterBrokerClient implements PeerRequests {
         private final BrokerEndpoint target;
         private final ArrayDeque<Pending> awaiting = new ArrayDeque<>();
         private volatile ChannelFuture connected;
+        /** Complete once the connection may carry requests: at once without SASL, else once logged in. */
+        private volatile CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
         private int nextCorrelationId;
         private boolean closed;
 
@@ -127,10 +150,67 @@ public final class InterBrokerClient implements PeerRequests {
         }
 
         CompletableFuture<AbstractResponse> send(AbstractRequest request) {
+            return ready.thenCompose(loggedIn -> sendNow(request));
+        }
+
+        private CompletableFuture<AbstractResponse> sendNow(AbstractRequest request) {
             CompletableFuture<AbstractResponse> answer = new CompletableFuture<>();
             Channel channel = connected.channel();
             channel.eventLoop().execute(() -> write(channel, request, answer));
             return answer;
+        }
+
+        /**
+         * Logs in as {@code sasl} says, as a Kafka client does: SaslHandshake v1 naming the mechanism,
+         * then SaslAuthenticate v2 carrying the mechanism's tokens until it completes. A refusal fails
+         * the connection (and what waits on it); the next request reconnects.
+         */
+        void logIn(InterBrokerSasl login) {
+            ready = sendNow(new SaslHandshakeRequest.Builder(new SaslHandshakeRequestData()
+                    .setMechanism(login.mechanism())).build((short) 1))
+                    .thenCompose(answer -> {
+                        Errors error = ((SaslHandshakeResponse) answer).error();
+                        if (error != Errors.NONE) {
+                            throw new CompletionException(error.exception("SASL handshake with " + target + " as "
+                                    + login + " refused"));
+                        }
+                        try {
+                            SaslClient client = login.newClient(target.host());
+                            byte[] first = client.hasInitialResponse() ? client.evaluateChallenge(new byte[0]) : new byte[0];
+                            return exchange(client, first);
+                        } catch (SaslException e) {
+                            throw new CompletionException(e);
+                        }
+                    });
+            ready.whenComplete((done, failure) -> {
+                if (failure != null) {
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    LOG.warn("Could not log in to {} ({}): {}", target, login, cause.getMessage());
+                    failAll(new IOException("Could not log in to " + target + ": " + cause.getMessage(), cause));
+                    close();
+                }
+            });
+        }
+
+        private CompletableFuture<Void> exchange(SaslClient client, byte[] token) {
+            return sendNow(new SaslAuthenticateRequest.Builder(new SaslAuthenticateRequestData().setAuthBytes(token))
+                    .build((short) 2)).thenCompose(answer -> {
+                        SaslAuthenticateResponse response = (SaslAuthenticateResponse) answer;
+                        if (response.error() != Errors.NONE) {
+                            throw new CompletionException(response.error().exception(response.errorMessage()));
+                        }
+                        try {
+                            byte[] next = client.isComplete() ? null : client.evaluateChallenge(response.saslAuthBytes());
+                            if (client.isComplete()) {
+                                client.dispose();
+                                return CompletableFuture.completedFuture(null);
+                            }
+                            return exchange(client, next);
+                        } catch (SaslException e) {
+                            throw new CompletionException(e);
+                        }
+                    });
         }
 
         private void write(Channel channel, AbstractRequest request, CompletableFuture<AbstractResponse> answer) {

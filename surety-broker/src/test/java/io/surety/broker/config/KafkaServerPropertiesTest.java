@@ -2,6 +2,7 @@ package io.surety.broker.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.surety.broker.security.InterBrokerSasl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -90,13 +91,16 @@ class KafkaServerPropertiesTest {
     }
 
     @Test
-    void shouldRefuseSaslReplicationAndBothInterBrokerKeysInOneLine() throws IOException {
+    void shouldReplicateOverSaslAsKafkasFileSaysAndRefuseBothInterBrokerKeysInOneLine() throws IOException {
         Map<String, String> cluster = kafkaSaslPlainProperties();
         cluster.remove("controller.quorum.bootstrap.servers");
         cluster.put("controller.quorum.voters", "1@localhost:9093,2@localhost:9193,3@localhost:9293");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BrokerConfig.of(cluster))
-                .hasMessageContaining("inter.broker.listener.name=SASL_PLAINTEXT takes SASL_PLAINTEXT, but brokers do "
-                        + "not replicate over SASL yet");
+        BrokerConfig config = BrokerConfig.of(cluster);
+        SaslConfig.ListenerSasl sasl = config.network().brokerListeners().get(0).sasl().orElseThrow();
+        assertThat(config.cluster().listeners().interBrokerName()).isEqualTo("SASL_PLAINTEXT");
+        assertThat(InterBrokerSasl.of(cluster.get(InterBrokerSasl.MECHANISM), "SASL_PLAINTEXT", sasl.mechanisms(),
+                sasl.jaasEntries())).hasToString("PLAIN as admin");
+        assertThat(config.warnings()).noneMatch(line -> line.contains("'sasl.mechanism.inter.broker.protocol'"));
 
         Map<String, String> both = kafkaSaslPlainProperties();
         both.put("inter.broker.listener.name", "SASL_PLAINTEXT");
