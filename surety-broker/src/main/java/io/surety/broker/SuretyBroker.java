@@ -40,6 +40,7 @@ import io.surety.broker.metrics.MetricsHttpServer;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
 import io.surety.broker.security.AuthenticationCounters;
+import io.surety.broker.security.AccessControl;
 import io.surety.broker.security.InMemoryScramCredentials;
 import io.surety.broker.security.SaslListener;
 import io.surety.broker.security.SaslMechanisms;
@@ -141,6 +142,8 @@ public final class SuretyBroker implements AutoCloseable {
     private volatile boolean ready;
     /** The SCRAM users of the SASL listeners; in memory until they are stored with the metadata. */
     private final InMemoryScramCredentials scramCredentials = new InMemoryScramCredentials();
+    /** Present when {@code authorizer.class.name} is set; built before the listeners open. */
+    private Optional<AccessControl> accessControl = Optional.empty();
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
@@ -268,9 +271,12 @@ public final class SuretyBroker implements AutoCloseable {
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
+            // Before the listeners open: no request is ever checked against a partial set of ACLs.
+            accessControl = config.authorizer().enabled()
+                    ? Optional.of(AccessControl.create(config.authorizer())) : Optional.empty();
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
-                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification);
+                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification, accessControl);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -606,6 +612,7 @@ public final class SuretyBroker implements AutoCloseable {
             server.close();
             tlsEngines.forEach(TlsEngines::close);
         }
+        accessControl.ifPresent(control -> control.authorizer().close());
         if (flusher != null) {
             flusher.stop();
             try {

@@ -10,6 +10,7 @@ import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
+import io.surety.broker.security.AccessControl;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -23,6 +24,8 @@ import java.util.function.IntSupplier;
  * cluster mode only: the handlers that describe or change the cluster then answer from the
  * committed metadata and the controller instead of this node's registries, and
  * {@code coordinatorVerification} reaches the transaction coordinator when it runs on another node.
+ * {@code accessControl} is present when {@code authorizer.class.name} is set: requests are then
+ * checked against its ACLs ({@link AccessRules}), and the ACL APIs change them.
  */
 public record BrokerServices(
         BrokerConfig config,
@@ -42,7 +45,19 @@ public record BrokerServices(
         BrokerMetrics metrics,
         Optional<ClusterView> cluster,
         ReplicaServing replicaServing,
-        CoordinatorVerification coordinatorVerification) {
+        CoordinatorVerification coordinatorVerification,
+        Optional<AccessControl> accessControl) {
+
+    /** The services of a node without an authorizer. */
+    public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
+            TopicOperations topicOperations, GroupCommitFlusher flusher, PartitionWatchers watchers,
+            ProducerIdAllocator producerIds, GroupCoordinator groups, TransactionCoordinator transactions, Clock clock,
+            ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics,
+            Optional<ClusterView> cluster, ReplicaServing replicaServing, CoordinatorVerification coordinatorVerification) {
+        this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
+                clock, timer, handlerPool, boundPort, metrics, cluster, replicaServing, coordinatorVerification,
+                Optional.empty());
+    }
 
     /** The services of a single node: no follower fetches from it and nothing is proposed. */
     public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
@@ -51,6 +66,6 @@ public record BrokerServices(
             ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics) {
         this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
                 clock, timer, handlerPool, boundPort, metrics, Optional.empty(), ReplicaServing.singleNode(),
-                CoordinatorVerification.UNREACHABLE);
+                CoordinatorVerification.UNREACHABLE, Optional.empty());
     }
 }
