@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes each request to the one handler registered for its API key: a table, not a switch.
+ * With an authorizer, the request's {@link AccessRules} rule runs first: the request is answered
+ * with its authorization error, or handled knowing what its principal was denied.
  * A handler that throws gets Kafka's error response for its request (UNKNOWN_SERVER_ERROR or the
  * exception's mapped code) instead of a dropped connection. Thread-safe (immutable table).
  *
@@ -39,10 +41,14 @@ public final class ApiDispatcher {
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final RequestMetrics metrics;
+    /** Null without an authorizer: then no request is checked, at no cost. */
+    private final AccessRules accessRules;
 
     /** Builds every handler with only the services it uses, from what the broker wired. */
     public ApiDispatcher(BrokerServices services, RequestMetrics metrics) {
         this.metrics = metrics;
+        this.accessRules = services.accessControl()
+                .map(control -> new AccessRules(control.authorizer(), services.config().network())).orElse(null);
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(this);
         BrokerNode localNode = new BrokerNode(services.identity(), services.config().network(), services.boundPort());
         TopicRegistry topics = services.topics();
@@ -181,7 +187,20 @@ public final class ApiDispatcher {
     private CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ApiHandler handler = handlers.get(request.header().apiKey());
         try {
-            return handler.handle(request).exceptionally(error -> errorResponse(request, error));
+            ApiRequest checked = request;
+            if (accessRules != null) {
+                AccessRule.Verdict verdict = accessRules.check(request);
+                if (verdict instanceof AccessRule.Verdict.Reject reject) {
+                    return CompletableFuture.completedFuture(new ApiResponse.Send(
+                            request.body().getErrorResponse(0, reject.error().exception()).data()));
+                }
+                if (verdict instanceof AccessRule.Verdict.Close close) {
+                    return CompletableFuture.completedFuture(new ApiResponse.Close(close.reason()));
+                }
+                checked = request.withAccess(((AccessRule.Verdict.Proceed) verdict).access());
+            }
+            ApiRequest handled = checked;
+            return handler.handle(handled).exceptionally(error -> errorResponse(handled, error));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(errorResponse(request, e));
         }

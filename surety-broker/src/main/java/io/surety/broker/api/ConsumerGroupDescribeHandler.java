@@ -24,10 +24,11 @@ final class ConsumerGroupDescribeHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         ConsumerGroupDescribeRequest body = (ConsumerGroupDescribeRequest) request.body();
-        int operations = AuthorizedOperations.group(body.data().includeAuthorizedOperations());
+        boolean asked = body.data().includeAuthorizedOperations();
         return groups.consumerGroupDescribe(body.data().groupIds(), request.version()).thenApply(groups -> {
             groups.stream().filter(group -> group.errorCode() == Errors.NONE.code())
-                    .forEach(group -> group.setAuthorizedOperations(operations));
+                    .forEach(group -> group.setAuthorizedOperations(
+                            AuthorizedOperations.group(request.access(), group.groupId(), asked)));
             return new ApiResponse.Send(new ConsumerGroupDescribeResponseData().setGroups(groups));
         });
     }
