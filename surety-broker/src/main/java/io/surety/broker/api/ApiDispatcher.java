@@ -102,6 +102,9 @@ public final class ApiDispatcher {
                 new DescribeProducersHandler(partitions),
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
                 new SaslHandshakeHandler(),
+                new CreateAclsHandler(services.accessControl()),
+                new DescribeAclsHandler(services.accessControl()),
+                new DeleteAclsHandler(services.accessControl()),
                 new SaslAuthenticateHandler(),
                 new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
                         services.replicaServing().logEndWatchers(), services.timer(), clock))));
