@@ -2,7 +2,9 @@ package io.surety.broker;
 
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.config.FlushPolicy;
+import io.surety.broker.security.ScramBootstrap;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,9 +15,10 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * {@code surety start [server.properties] [--override key=value ...]}: runs the broker until Ctrl-C
+ * {@code surety start [server.properties] [--override key=value ...] [--add-scram ...]}: runs the broker until Ctrl-C
  * or SIGTERM. Its subcommands work on the same configuration with the broker stopped:
  * {@code recover} ({@link RecoverCommand}) and {@code format} ({@link FormatCommand}); and
  * {@code random-uuid} ({@link RandomUuidCommand}) makes a cluster id. A mistake on the command line
@@ -30,6 +33,12 @@ public final class Main implements Callable<Integer> {
 
     @Mixin
     private ConfigOptions configOptions = new ConfigOptions();
+
+    @Option(names = "--add-scram", paramLabel = "MECHANISM=[name=...,password=...]",
+            description = "Add a SCRAM user before the listeners open, as kafka-storage format --add-scram does,"
+                    + " unless it already has a credential for that mechanism (repeatable). Example:"
+                    + " SCRAM-SHA-256=[name=admin,password=admin-secret]")
+    private List<String> addScram = new ArrayList<>();
 
     public static void main(String[] args) {
         CommandLine commandLine = commandLine(args);
@@ -78,9 +87,17 @@ public final class Main implements Callable<Integer> {
         } catch (ConfigOptions.InvalidConfiguration e) {
             return refuse(e.getMessage());
         }
+        List<ScramBootstrap> scramUsers = new ArrayList<>();
+        try {
+            for (String argument : addScram) {
+                scramUsers.add(ScramBootstrap.parse(argument));
+            }
+        } catch (IllegalArgumentException e) {
+            return refuse(e.getMessage());
+        }
         SuretyBroker broker;
         try {
-            broker = SuretyBroker.start(config);
+            broker = SuretyBroker.start(config, scramUsers);
         } catch (IOException e) {
             return refuse("Surety could not start: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         }

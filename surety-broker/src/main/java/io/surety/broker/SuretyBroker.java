@@ -41,7 +41,12 @@ import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
 import io.surety.broker.security.AuthenticationCounters;
 import io.surety.broker.security.AccessControl;
-import io.surety.broker.security.InMemoryScramCredentials;
+import io.surety.broker.security.AclAuthorizer;
+import io.surety.broker.security.AclState;
+import io.surety.broker.security.ScramBootstrap;
+import io.surety.broker.security.ScramCredentials;
+import io.surety.broker.security.ScramUsers;
+import io.surety.broker.security.SecurityStore;
 import io.surety.broker.security.SaslListener;
 import io.surety.broker.security.SaslMechanisms;
 import io.surety.broker.security.SaslSettings;
@@ -140,9 +145,12 @@ public final class SuretyBroker implements AutoCloseable {
     private ClusterIdentity identity;
     private volatile boolean closed;
     private volatile boolean ready;
-    /** The SCRAM users of the SASL listeners; in memory until they are stored with the metadata. */
-    private final InMemoryScramCredentials scramCredentials = new InMemoryScramCredentials();
-    /** Present when {@code authorizer.class.name} is set; built before the listeners open. */
+    /** The SCRAM users of the SASL listeners, as the security store last replayed them. */
+    private final ScramCredentials scramCredentials = new ScramCredentials();
+    /** SCRAM users and (with an authorizer) ACLs, durable under the data directory; open while serving. */
+    private SecurityStore securityStore;
+    private ScramUsers scramUsers;
+    /** Present when {@code authorizer.class.name} is set; its ACLs are loaded before the listeners open. */
     private Optional<AccessControl> accessControl = Optional.empty();
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
@@ -166,24 +174,38 @@ public final class SuretyBroker implements AutoCloseable {
 
     /**
      * Adds or replaces SCRAM user {@code user} for {@code mechanism} (SCRAM-SHA-256 or SCRAM-SHA-512),
-     * with Kafka's least iteration count (4096); only the salted keys are kept. The next
-     * authentication on a SASL listener that enables the mechanism sees it. Held in memory: a
-     * restarted broker has no SCRAM users until they are added again.
+     * with Kafka's least iteration count (4096); only the salted keys are kept, durably (as
+     * AlterUserScramCredentials keeps them), so the user survives a restart. The next
+     * authentication on a SASL listener that enables the mechanism sees it.
      *
      * @throws IllegalArgumentException for a mechanism that is not SCRAM or an empty user name
+     * @throws IOException when the credential could not be made durable
      */
-    public void scramUser(String mechanism, String user, String password) {
-        scramCredentials.put(mechanism, user, password, 4096);
+    public void scramUser(String mechanism, String user, String password) throws IOException {
+        scramUsers.put(mechanism, user, password, 4096);
     }
 
     /** Starts a broker with {@code config}; the caller closes it. */
     public static SuretyBroker start(BrokerConfig config) throws IOException {
+        return start(config, List.of());
+    }
+
+    /**
+     * Starts a broker with {@code config} after adding each of {@code scramUsers} that has no
+     * credential for its mechanism yet ({@code --add-scram}), before any listener opens; the caller
+     * closes it.
+     */
+    public static SuretyBroker start(BrokerConfig config, List<ScramBootstrap> scramUsers) throws IOException {
         SuretyBroker broker = new SuretyBroker(config, false, SegmentChannels.FILES);
-        broker.startServing();
+        broker.startServing(scramUsers);
         return broker;
     }
 
     private void startServing() throws IOException {
+        startServing(List.of());
+    }
+
+    private void startServing(List<ScramBootstrap> addScram) throws IOException {
         try {
             config.warnings().forEach(LOG::warn);
             // First, before anything is written: is the data directory Surety's to use?
@@ -191,6 +213,17 @@ public final class SuretyBroker implements AutoCloseable {
             directory = DataDirectory.claim(dataDir, config.nodeId(), !config.cluster().isCluster());
             identity = directory.identity();
             ledger = config.storage().fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
+            // Users (and ACLs) are loaded before anything can connect, and the bootstrap users added.
+            // Stored ACLs are replayed (and kept) without an authorizer too; they apply once one is configured.
+            Optional<AclAuthorizer> authorizer = config.authorizer().enabled()
+                    ? Optional.of(new AclAuthorizer(config.authorizer())) : Optional.empty();
+            AclState acls = new AclState(authorizer);
+            securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, acls));
+            accessControl = authorizer.map(loaded -> new AccessControl(loaded, acls, securityStore));
+            scramUsers = new ScramUsers(securityStore, scramCredentials);
+            for (ScramBootstrap user : addScram) {
+                scramUsers.addIfAbsent(user);
+            }
             if (config.metrics().enabled()) {
                 metricsServer = MetricsHttpServer.start(config.network().listener().host(), config.metrics().port(),
                         metrics.registry(), this::health);
@@ -271,12 +304,10 @@ public final class SuretyBroker implements AutoCloseable {
             metrics.transactions().openTransactions(transactionView::ongoingCount);
             transactionView.onAbort((id, producerId, epoch) -> metrics.transactions().aborted(id, producerId, epoch,
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
-            // Before the listeners open: no request is ever checked against a partial set of ACLs.
-            accessControl = config.authorizer().enabled()
-                    ? Optional.of(AccessControl.create(config.authorizer())) : Optional.empty();
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
-                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification, accessControl);
+                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification, scramUsers,
+                    accessControl);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -394,6 +425,7 @@ public final class SuretyBroker implements AutoCloseable {
      */
     private void reportUnknownEntries() throws IOException {
         Set<String> known = new HashSet<>(Set.of(TopicRegistry.directoryName(), GroupCoordinator.DATA_DIRECTORY,
+                SecurityStore.DIRECTORY,
                 CLEAN_SHUTDOWN_FILE, PRODUCER_IDS_FILE, FSYNC_LEDGER_FILE, ClusterNode.QUORUM_DIRECTORY,
                 HighWatermarkCheckpoint.FILE_NAME, HighWatermarkCheckpoint.FILE_NAME + ".tmp"));
         for (Partition partition : partitions.all()) {
@@ -658,6 +690,13 @@ public final class SuretyBroker implements AutoCloseable {
                 } catch (IOException e) {
                     LOG.warn("Could not mark the shutdown clean; the next start will recover", e);
                 }
+            }
+        }
+        if (securityStore != null) {
+            try {
+                securityStore.close();
+            } catch (IOException e) {
+                LOG.warn("Could not close the security journal", e);
             }
         }
         if (directory != null) {

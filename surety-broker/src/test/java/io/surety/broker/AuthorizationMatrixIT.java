@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
@@ -36,12 +38,16 @@ import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeAclsRequestData;
+import org.apache.kafka.common.message.DescribeClientQuotasRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -244,6 +250,17 @@ class AuthorizationMatrixIT {
                         .setResourceNameFilter("x").setPatternTypeFilter(PatternType.LITERAL.code())
                         .setOperation(AclOperation.ANY.code()).setPermissionType(AclPermissionType.ANY.code()))),
                 Errors.CLUSTER_AUTHORIZATION_FAILED, Map.of(CLUSTER_RESOURCE, Set.of(AclOperation.ALTER))));
+        rows.add(new Row(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, (short) 0,
+                new DescribeUserScramCredentialsRequestData().setUsers(null),
+                Errors.CLUSTER_AUTHORIZATION_FAILED, Map.of(CLUSTER_RESOURCE, Set.of(AclOperation.DESCRIBE))));
+        rows.add(new Row(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, (short) 0,
+                new AlterUserScramCredentialsRequestData().setDeletions(List.of(
+                        new AlterUserScramCredentialsRequestData.ScramCredentialDeletion()
+                                .setName("nobody").setMechanism((byte) 1))),
+                Errors.CLUSTER_AUTHORIZATION_FAILED, Map.of(CLUSTER_RESOURCE, Set.of(AclOperation.ALTER))));
+        rows.add(new Row(ApiKeys.DESCRIBE_CLIENT_QUOTAS, (short) 1,
+                new DescribeClientQuotasRequestData().setComponents(List.of()),
+                Errors.CLUSTER_AUTHORIZATION_FAILED, Map.of(CLUSTER_RESOURCE, Set.of(AclOperation.DESCRIBE_CONFIGS))));
         rows.add(new Row(ApiKeys.DELETE_GROUPS, (short) 2, new DeleteGroupsRequestData().setGroupsNames(List.of(GROUP)),
                 Errors.GROUP_AUTHORIZATION_FAILED, Map.of(GROUP_RESOURCE, Set.of(AclOperation.DELETE))));
         // Destructive ones last.
@@ -278,7 +295,7 @@ class AuthorizationMatrixIT {
             assertThat(errorsOf(connection, ApiKeys.API_VERSIONS, (short) 3, new ApiVersionsRequestData()
                     .setClientSoftwareName("matrix").setClientSoftwareVersion("1"))).containsOnly(Errors.NONE);
             assertThat(errorsOf(connection, ApiKeys.DESCRIBE_CLUSTER, (short) 1,
-                    new org.apache.kafka.common.message.DescribeClusterRequestData())).containsOnly(Errors.NONE);
+                    new DescribeClusterRequestData())).containsOnly(Errors.NONE);
         }
     }
 
@@ -354,7 +371,13 @@ class AuthorizationMatrixIT {
 
     private static Set<Errors> errorsOf(RawKafkaConnection connection, ApiKeys api, short version, ApiMessage body)
             throws IOException {
-        return call(connection, api, version, body).errorCounts().keySet();
+        AbstractResponse response = call(connection, api, version, body);
+        Set<Errors> errors = new HashSet<>(response.errorCounts().keySet());
+        // Its errorCounts() leaves out the top-level error.
+        if (response.data() instanceof DescribeUserScramCredentialsResponseData described) {
+            errors.add(Errors.forCode(described.errorCode()));
+        }
+        return errors;
     }
 
     private static AbstractResponse call(RawKafkaConnection connection, ApiKeys api, short version, ApiMessage body)

@@ -36,6 +36,15 @@ class StartErrorsIT {
     }
 
     @Test
+    void shouldNameWhatIsWrongWithAnAddScramArgumentBeforeTouchingTheDataDirectory() throws Exception {
+        String output = refusedStart("--add-scram", "SCRAM-SHA-256=[name=admin,password=secret,iterations=1000]");
+
+        assertThat(output).isEqualTo("--add-scram: user admin for SCRAM-SHA-256: Too few iterations (iterations 4096 to 16384)");
+        assertThat(output).doesNotContain("secret");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
     void shouldSayTheConfigurationFileIsNotFound() throws Exception {
         String output = refusedStart("missing.properties");
 

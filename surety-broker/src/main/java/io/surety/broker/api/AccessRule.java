@@ -3,7 +3,9 @@ package io.surety.broker.api;
 import java.util.Collection;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourceType;
@@ -36,6 +38,10 @@ interface AccessRule {
 
         /** Answer the whole request with {@code error} (Kafka's {@code getErrorResponse}). */
         record Reject(Errors error) implements Verdict {
+        }
+
+        /** Answer the whole request with {@code body}: where Kafka builds the denial itself. */
+        record Answer(ApiMessage body) implements Verdict {
         }
 
         /** Close the connection without an answer: an acks=0 produce that was denied. */
@@ -88,6 +94,12 @@ interface AccessRule {
     /** {@code rule} where {@code applies} holds, {@code otherwise} elsewhere. */
     static AccessRule when(Predicate<ApiRequest> applies, AccessRule rule, AccessRule otherwise) {
         return (request, access) -> applies.test(request) ? rule.check(request, access) : otherwise.check(request, access);
+    }
+
+    /** The whole request needs {@code operation} on the cluster, else it is answered {@code denial}. */
+    static AccessRule clusterElseAnswer(AclOperation operation, Supplier<ApiMessage> denial) {
+        return (request, access) -> access.allows(operation, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
+                ? new Verdict.Proceed(access) : new Verdict.Answer(denial.get());
     }
 
     /** Nothing denied if {@code operation} is allowed on the cluster, else {@code rule}. */

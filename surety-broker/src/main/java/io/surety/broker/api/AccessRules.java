@@ -1,6 +1,7 @@
 package io.surety.broker.api;
 
 import static io.surety.broker.api.AccessRule.cluster;
+import static io.surety.broker.api.AccessRule.clusterElseAnswer;
 import static io.surety.broker.api.AccessRule.clusterOr;
 import static io.surety.broker.api.AccessRule.each;
 import static io.surety.broker.api.AccessRule.every;
@@ -48,6 +49,7 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
 import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.DescribeUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -228,6 +230,11 @@ final class AccessRules {
         rules.put(ApiKeys.CREATE_ACLS, cluster(ALTER, Errors.CLUSTER_AUTHORIZATION_FAILED));
         rules.put(ApiKeys.DELETE_ACLS, cluster(ALTER, Errors.CLUSTER_AUTHORIZATION_FAILED));
         rules.put(ApiKeys.DESCRIBE_ACLS, cluster(DESCRIBE, Errors.CLUSTER_AUTHORIZATION_FAILED));
+        // Its error response cannot be built for a describe-all request: Kafka answers it this way.
+        rules.put(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS, clusterElseAnswer(DESCRIBE, () -> new DescribeUserScramCredentialsResponseData()
+                .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())));
+        rules.put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, cluster(ALTER, Errors.CLUSTER_AUTHORIZATION_FAILED));
+        rules.put(ApiKeys.DESCRIBE_CLIENT_QUOTAS, cluster(DESCRIBE_CONFIGS, Errors.CLUSTER_AUTHORIZATION_FAILED));
         return Collections.unmodifiableMap(rules);
     }
 

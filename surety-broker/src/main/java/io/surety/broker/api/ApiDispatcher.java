@@ -102,12 +102,17 @@ public final class ApiDispatcher {
                 new DescribeProducersHandler(partitions),
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
                 new SaslHandshakeHandler(),
+                new DescribeClientQuotasHandler(),
                 new CreateAclsHandler(services.accessControl()),
                 new DescribeAclsHandler(services.accessControl()),
                 new DeleteAclsHandler(services.accessControl()),
                 new SaslAuthenticateHandler(),
                 new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
                         services.replicaServing().logEndWatchers(), services.timer(), clock))));
+        if (cluster.isEmpty()) {
+            all.add(new DescribeUserScramCredentialsHandler(services.scramUsers()));
+            all.add(new AlterUserScramCredentialsHandler(services.scramUsers()));
+        }
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
         cluster.ifPresent(view -> all.add(new DescribeQuorumHandler(view)));
         cluster.ifPresent(view -> all.add(new AlterPartitionReassignmentsHandler(view)));
@@ -196,6 +201,9 @@ public final class ApiDispatcher {
                 if (verdict instanceof AccessRule.Verdict.Reject reject) {
                     return CompletableFuture.completedFuture(new ApiResponse.Send(
                             request.body().getErrorResponse(0, reject.error().exception()).data()));
+                }
+                if (verdict instanceof AccessRule.Verdict.Answer answer) {
+                    return CompletableFuture.completedFuture(new ApiResponse.Send(answer.body()));
                 }
                 if (verdict instanceof AccessRule.Verdict.Close close) {
                     return CompletableFuture.completedFuture(new ApiResponse.Close(close.reason()));

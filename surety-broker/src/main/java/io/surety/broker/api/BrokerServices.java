@@ -10,6 +10,7 @@ import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
+import io.surety.broker.security.ScramUsers;
 import io.surety.broker.security.AccessControl;
 import java.time.Clock;
 import java.util.Optional;
@@ -24,6 +25,7 @@ import java.util.function.IntSupplier;
  * cluster mode only: the handlers that describe or change the cluster then answer from the
  * committed metadata and the controller instead of this node's registries, and
  * {@code coordinatorVerification} reaches the transaction coordinator when it runs on another node.
+ * {@code scramUsers} manages the SCRAM users the SASL listeners authenticate against.
  * {@code accessControl} is present when {@code authorizer.class.name} is set: requests are then
  * checked against its ACLs ({@link AccessRules}), and the ACL APIs change them.
  */
@@ -46,6 +48,7 @@ public record BrokerServices(
         Optional<ClusterView> cluster,
         ReplicaServing replicaServing,
         CoordinatorVerification coordinatorVerification,
+        ScramUsers scramUsers,
         Optional<AccessControl> accessControl) {
 
     /** The services of a node without an authorizer. */
@@ -53,19 +56,21 @@ public record BrokerServices(
             TopicOperations topicOperations, GroupCommitFlusher flusher, PartitionWatchers watchers,
             ProducerIdAllocator producerIds, GroupCoordinator groups, TransactionCoordinator transactions, Clock clock,
             ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics,
-            Optional<ClusterView> cluster, ReplicaServing replicaServing, CoordinatorVerification coordinatorVerification) {
+            Optional<ClusterView> cluster, ReplicaServing replicaServing, CoordinatorVerification coordinatorVerification,
+            ScramUsers scramUsers) {
         this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
                 clock, timer, handlerPool, boundPort, metrics, cluster, replicaServing, coordinatorVerification,
-                Optional.empty());
+                scramUsers, Optional.empty());
     }
 
     /** The services of a single node: no follower fetches from it and nothing is proposed. */
     public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
             TopicOperations topicOperations, GroupCommitFlusher flusher, PartitionWatchers watchers,
             ProducerIdAllocator producerIds, GroupCoordinator groups, TransactionCoordinator transactions, Clock clock,
-            ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics) {
+            ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics,
+            ScramUsers scramUsers) {
         this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
                 clock, timer, handlerPool, boundPort, metrics, Optional.empty(), ReplicaServing.singleNode(),
-                CoordinatorVerification.UNREACHABLE, Optional.empty());
+                CoordinatorVerification.UNREACHABLE, scramUsers, Optional.empty());
     }
 }

@@ -1,6 +1,7 @@
 package io.surety.broker.api;
 
 import io.surety.broker.security.AccessControl;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidRequestException;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.apache.kafka.common.message.CreateAclsRequestData.AclCreation;
 import org.apache.kafka.common.message.CreateAclsResponseData;
@@ -16,6 +18,8 @@ import org.apache.kafka.common.message.CreateAclsResponseData.AclCreationResult;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.CreateAclsRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * CreateAcls v1-3 (ALTER on the cluster, checked by {@link AccessRules}). Each ACL is answered on
@@ -24,11 +28,13 @@ import org.apache.kafka.common.requests.CreateAclsRequest;
  * already, without a second copy. (Kafka's broker fails the whole request with
  * UNKNOWN_SERVER_ERROR when a wildcard such as MATCH cannot even be read as an ACL; here that one
  * ACL gets the INVALID_REQUEST its controller would give.) The ACLs are stored (and apply from the next request) before
- * the answer leaves. Without an authorizer: SECURITY_DISABLED. Stateless; the store orders changes.
+ * the answer leaves. Without an authorizer: SECURITY_DISABLED. Stateless; the store orders changes. A change that cannot be made durable is answered KAFKA_STORAGE_ERROR and not applied.
  */
 final class CreateAclsHandler implements ApiHandler {
 
     static final String NO_AUTHORIZER = "No Authorizer is configured.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(CreateAclsHandler.class);
 
     private final Optional<AccessControl> control;
 
@@ -60,7 +66,13 @@ final class CreateAclsHandler implements ApiHandler {
                 unreadable.add(new InvalidRequestException(e.getMessage()));
             }
         }
-        List<ApiException> created = acls.store().change(() -> acls.acls().create(bindings));
+        List<ApiException> created;
+        try {
+            created = acls.store().change(() -> acls.acls().create(bindings));
+        } catch (IOException e) {
+            LOG.warn("Could not store the ACLs to create from {}: {}", request.clientAddress(), e.toString());
+            throw new KafkaStorageException("The ACLs could not be stored", e);
+        }
         Iterator<ApiException> next = created.iterator();
         CreateAclsResponseData response = new CreateAclsResponseData();
         for (ApiException invalid : unreadable) {

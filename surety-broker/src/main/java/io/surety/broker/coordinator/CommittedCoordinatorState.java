@@ -1,6 +1,7 @@
 package io.surety.broker.coordinator;
 
 import io.surety.broker.config.GroupConfig;
+import io.surety.broker.log.FramedJournal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -48,7 +49,7 @@ public final class CommittedCoordinatorState {
         List<List<CoordinatorRecord>> operations;
         try {
             operations = CoordinatorEntries.decode(entry);
-        } catch (RecordCodec.UndecodableFrameException | RuntimeException e) {
+        } catch (FramedJournal.UndecodableFrameException | RuntimeException e) {
             throw new IllegalStateException("A committed coordinator entry cannot be decoded (" + e.getMessage()
                     + "): written by a newer Surety, or damaged", e);
         }

@@ -1,5 +1,6 @@
 package io.surety.broker.coordinator;
 
+import io.surety.broker.log.FramedJournal;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -50,14 +51,14 @@ final class CoordinatorEntries {
     }
 
     /** The operations of an entry written by {@link #encode}. */
-    static List<List<CoordinatorRecord>> decode(byte[] entry) throws RecordCodec.UndecodableFrameException {
+    static List<List<CoordinatorRecord>> decode(byte[] entry) throws FramedJournal.UndecodableFrameException {
         ByteBuffer in = ByteBuffer.wrap(entry);
         checkVersion(in.get());
         List<List<CoordinatorRecord>> operations = new ArrayList<>();
         while (in.hasRemaining()) {
             int length = in.getInt();
             if (length < 1 || length > in.remaining()) {
-                throw new RecordCodec.UndecodableFrameException("frame of " + length + " bytes in an entry with "
+                throw new FramedJournal.UndecodableFrameException("frame of " + length + " bytes in an entry with "
                         + in.remaining() + " left");
             }
             ByteBuffer body = in.slice(in.position(), length);
@@ -99,15 +100,15 @@ final class CoordinatorEntries {
                 in.readFully(body);
                 RecordCodec.decode(ByteBuffer.wrap(body)).forEach(replay);
             }
-        } catch (RecordCodec.UndecodableFrameException e) {
+        } catch (FramedJournal.UndecodableFrameException e) {
             throw new IOException("Coordinator snapshot cannot be decoded (" + e.getMessage()
                     + "): written by a newer Surety, or damaged", e);
         }
     }
 
-    private static void checkVersion(byte version) throws RecordCodec.UndecodableFrameException {
+    private static void checkVersion(byte version) throws FramedJournal.UndecodableFrameException {
         if (version != VERSION) {
-            throw new RecordCodec.UndecodableFrameException("unknown version " + version);
+            throw new FramedJournal.UndecodableFrameException("unknown version " + version);
         }
     }
 }

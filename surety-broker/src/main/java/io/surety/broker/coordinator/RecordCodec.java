@@ -15,6 +15,7 @@ import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetStaged;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetsCompleted;
 import java.nio.BufferUnderflowException;
+import io.surety.broker.log.FramedJournal.UndecodableFrameException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -102,17 +103,6 @@ final class RecordCodec {
     private static final byte TXN_OFFSETS_COMPLETED = 12;
 
     private RecordCodec() {
-    }
-
-    /**
-     * Thrown when a frame whose checksum matched still cannot be decoded: written by a newer broker,
-     * or a bug. The message says which record and why, with the unknown code if there is one, in
-     * lower case to follow a frame's description.
-     */
-    static final class UndecodableFrameException extends Exception {
-        UndecodableFrameException(String message) {
-            super(message);
-        }
     }
 
     static byte[] encode(List<CoordinatorRecord> records) {

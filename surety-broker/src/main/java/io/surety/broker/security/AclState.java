@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
@@ -15,7 +16,9 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.metadata.AccessControlEntryRecord;
+import org.apache.kafka.common.metadata.MetadataRecordType;
 import org.apache.kafka.common.metadata.RemoveAccessControlEntryRecord;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourceType;
@@ -26,9 +29,11 @@ import org.apache.kafka.server.common.ApiMessageAndVersion;
 /**
  * The ACLs, by id: changed only by replaying {@code AccessControlEntryRecord} (add) and
  * {@code RemoveAccessControlEntryRecord} (remove), each forwarded to the {@link AclAuthorizer} that
- * checks requests against them. {@link #create} and {@link #delete} decide a change from the
- * current ACLs and return the records, which the {@link SecurityStore} makes durable and replays
- * here. Not thread-safe on its own: the store calls every method under its lock.
+ * checks requests against them, when one is configured (without one the ACLs are still kept, so
+ * that they apply once it is). {@link #create} and {@link #delete} decide a change from the current
+ * ACLs and return the records, which the {@link SecurityStore} makes durable and replays here.
+ * Not thread-safe on its own: the store calls every method under its lock; requests read the
+ * authorizer, which publishes each change safely.
  *
  * <p>Implementation notes: the rules are those of Kafka's controller ({@code AclControlManager}) and
  * {@code AclApis}: an ACL with a wildcard or unknown part, an empty name, or a cluster resource not
@@ -42,12 +47,17 @@ public final class AclState implements SecurityState {
     /** Version 0 of both records: the only one Kafka has. */
     private static final short RECORD_VERSION = 0;
 
-    private final AclAuthorizer authorizer;
+    private final Optional<AclAuthorizer> authorizer;
     private final Map<Uuid, StandardAcl> byId = new HashMap<>();
     private final Set<StandardAcl> existing = new HashSet<>();
 
-    public AclState(AclAuthorizer authorizer) {
+    public AclState(Optional<AclAuthorizer> authorizer) {
         this.authorizer = authorizer;
+    }
+
+    @Override
+    public Set<MetadataRecordType> recordTypes() {
+        return Set.of(MetadataRecordType.ACCESS_CONTROL_ENTRY_RECORD, MetadataRecordType.REMOVE_ACCESS_CONTROL_ENTRY_RECORD);
     }
 
     /** What creating one ACL came to: null for success (also for a duplicate), else why not. */
@@ -92,19 +102,21 @@ public final class AclState implements SecurityState {
     }
 
     @Override
-    public void replay(ApiMessageAndVersion record) {
-        if (record.message() instanceof AccessControlEntryRecord add) {
+    public void replay(ApiMessage record) {
+        if (record instanceof AccessControlEntryRecord add) {
             StandardAclWithId acl = StandardAclWithId.fromRecord(add);
             byId.put(acl.id(), acl.acl());
             existing.add(acl.acl());
-            authorizer.addAcl(acl.id(), acl.acl());
-        } else if (record.message() instanceof RemoveAccessControlEntryRecord remove) {
+            authorizer.ifPresent(loaded -> loaded.addAcl(acl.id(), acl.acl()));
+        } else if (record instanceof RemoveAccessControlEntryRecord remove) {
             StandardAcl acl = byId.remove(remove.id());
             if (acl == null) {
                 throw new IllegalStateException("Cannot replay the removal of ACL " + remove.id() + ": there is none");
             }
             existing.remove(acl);
-            authorizer.removeAcl(remove.id());
+            authorizer.ifPresent(loaded -> loaded.removeAcl(remove.id()));
+        } else {
+            throw new IllegalArgumentException("Not an ACL record: " + record.getClass().getSimpleName());
         }
     }
 

@@ -4,10 +4,11 @@ import java.util.List;
 import org.apache.kafka.server.common.ApiMessageAndVersion;
 
 /**
- * What a decision about security state produced: the records to make durable and replay (none
- * when nothing changes), and the answer to give once they are applied.
+ * What a decision on a security request produced: the records to make durable and apply (none when
+ * everything was refused), and the answer to give once they are.
  *
- * @param <T> the answer's type
+ * @param records Kafka's metadata records, applied in this order, whole or not at all
+ * @param answer  what the caller answers after the records are durable and applied
  */
 public record SecurityChange<T>(List<ApiMessageAndVersion> records, T answer) {
 

@@ -1,18 +1,26 @@
 package io.surety.broker.security;
 
 import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.metadata.MetadataRecordType;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.server.common.ApiMessageAndVersion;
 
 /**
- * Security state changed only by replaying Kafka's metadata records: at start from what is stored,
- * then each change as it is made. A record of a type the state does not keep is ignored, so every
- * state sees every record. Called by {@link SecurityStore} under its lock, one record at a time.
+ * One part of the broker's security state (SCRAM credentials, ACLs) as Kafka keeps it: rebuilt by
+ * replaying Kafka's own metadata records, in the order they were made durable. The
+ * {@link SecurityStore} calls {@link #replay} at start for every stored record, then after each
+ * durable change, always under its lock; readers (authentications, authorization checks) may run
+ * on any thread, so an implementation publishes what it replays safely.
  */
 public interface SecurityState {
 
-    /** Applies one record. */
-    void replay(ApiMessageAndVersion record);
+    /** The record types this state replays; no two states of one store share a type. */
+    Set<MetadataRecordType> recordTypes();
 
-    /** Records that rebuild the current state from nothing. */
+    /** Applies one record of a type in {@link #recordTypes()}. */
+    void replay(ApiMessage record);
+
+    /** Records that, replayed into an empty state, rebuild the current one (what a compaction keeps). */
     List<ApiMessageAndVersion> snapshot();
 }

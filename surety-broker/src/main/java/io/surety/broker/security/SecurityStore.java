@@ -1,34 +1,148 @@
 package io.surety.broker.security;
 
+import io.surety.broker.log.FramedJournal;
+import io.surety.broker.log.FramedJournal.UndecodableFrameException;
+import io.surety.broker.log.FsyncLedger;
+import io.surety.broker.log.StartRefusedException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.kafka.common.metadata.MetadataRecordType;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.server.common.ApiMessageAndVersion;
 
 /**
- * The one writer of security state: each change is decided, made durable, and replayed into every
- * {@link SecurityState}, in one order. Thread-safe: changes run one at a time under the store's
- * lock, so a decision sees every earlier change.
+ * The broker's durable security state: SCRAM credentials and ACLs, stored as Kafka's own metadata
+ * records ({@code UserScramCredentialRecord}, {@code AccessControlEntryRecord} and their removals)
+ * in a {@link FramedJournal} under {@code <data>/security/}, directory 0700 and files 0600. One
+ * change is one frame, so it is replayed whole or not at all, as Kafka's controller applies one
+ * request's records atomically.
  *
- * <p>Implementation notes: this version keeps nothing on disk; the records of a change are only
- * replayed. The durable store (a journal of the same records, fsynced before they are replayed and
- * read back at start) replaces it without changing its callers.
+ * <p>Order of a change: decide (under the lock, against every earlier change), append and fsync,
+ * then replay into the {@link SecurityState}s, then answer. Nobody is told of a change that a crash
+ * could lose, and nothing reads a change before it is durable. At start every stored record is
+ * replayed before {@link #open} returns, so the broker opens its listeners with its users and ACLs
+ * loaded. A torn last frame (a crash mid-append) is cut; an undecodable whole frame refuses the
+ * start (see {@link FramedJournal}).
+ *
+ * <p>The journal is rewritten from the states' snapshots once it is several times larger than they
+ * are, so it stays bounded however often users and ACLs change.
+ *
+ * <p>Thread-safe: changes are serialised by the store's lock (security changes are rare admin
+ * requests; the fsync on the caller's thread is the price).
  */
-public final class SecurityStore {
+public final class SecurityStore implements AutoCloseable {
 
+    /** The store's directory under the data directory: Surety's own name, not Kafka's metadata log. */
+    public static final String DIRECTORY = "security";
+    /** No compaction below this size. */
+    private static final long COMPACTION_MIN_BYTES = 1 << 20;
+    private static final int SNAPSHOT_RECORDS_PER_FRAME = 1000;
+
+    private final Map<MetadataRecordType, SecurityState> byType;
     private final List<SecurityState> states;
+    private final long compactionMinBytes;
+    private FramedJournal journal;
 
-    public SecurityStore(List<SecurityState> states) {
+    private SecurityStore(List<SecurityState> states, long compactionMinBytes) {
         this.states = List.copyOf(states);
-    }
-
-    /** Runs {@code decide} under the lock, applies its records, and returns its answer. */
-    public synchronized <T> T change(Supplier<SecurityChange<T>> decide) {
-        SecurityChange<T> change = decide.get();
-        for (ApiMessageAndVersion record : change.records()) {
-            for (SecurityState state : states) {
-                state.replay(record);
+        this.compactionMinBytes = compactionMinBytes;
+        this.byType = new EnumMap<>(MetadataRecordType.class);
+        for (SecurityState state : states) {
+            for (MetadataRecordType type : state.recordTypes()) {
+                if (byType.put(type, state) != null) {
+                    throw new IllegalArgumentException("Two security states replay " + type);
+                }
             }
         }
+    }
+
+    /**
+     * Opens (or creates) the store under {@code dataDir} and replays every stored record into
+     * {@code states}.
+     *
+     * @throws StartRefusedException when a stored change cannot be decoded or names a record type no
+     *     state replays (a newer Surety wrote it, or it is damaged)
+     */
+    public static SecurityStore open(Path dataDir, FsyncLedger ledger, List<SecurityState> states) throws IOException {
+        return open(dataDir, ledger, states, COMPACTION_MIN_BYTES);
+    }
+
+    /** As {@link #open(Path, FsyncLedger, List)}, compacting from {@code compactionMinBytes} on. */
+    static SecurityStore open(Path dataDir, FsyncLedger ledger, List<SecurityState> states, long compactionMinBytes)
+            throws IOException {
+        SecurityStore store = new SecurityStore(states, compactionMinBytes);
+        store.journal = FramedJournal.open(dataDir.resolve(DIRECTORY), "Security journal", "users and ACLs",
+                FramedJournal.Access.OWNER_ONLY, ledger, body -> store.replayAll(SecurityRecordCodec.decode(body)));
+        return store;
+    }
+
+    private void replayAll(List<ApiMessageAndVersion> records) throws UndecodableFrameException {
+        for (ApiMessageAndVersion record : records) {
+            if (stateOf(record.message()) == null) {
+                throw new UndecodableFrameException("record type " + record.message().apiKey()
+                        + " is not a security record this broker replays");
+            }
+        }
+        records.forEach(record -> stateOf(record.message()).replay(record.message()));
+    }
+
+    private SecurityState stateOf(ApiMessage record) {
+        try {
+            return byType.get(MetadataRecordType.fromId(record.apiKey()));
+        } catch (IllegalArgumentException unknownType) {
+            return null;
+        }
+    }
+
+    /**
+     * Runs {@code decide} under the store's lock, makes the records it returns durable, applies them
+     * to the states, and returns its answer. A decision that refuses everything returns no records,
+     * and nothing is written.
+     *
+     * @throws IOException when the records could not be made durable: nothing was applied, and the
+     *     caller must answer with an error (a crash may or may not keep the change)
+     */
+    public synchronized <T> T change(Supplier<SecurityChange<T>> decide) throws IOException {
+        SecurityChange<T> change = decide.get();
+        if (change.records().isEmpty()) {
+            return change.answer();
+        }
+        for (ApiMessageAndVersion record : change.records()) {
+            if (stateOf(record.message()) == null) {
+                throw new IllegalArgumentException("No security state replays " + record.message().getClass().getSimpleName());
+            }
+        }
+        journal.append(SecurityRecordCodec.encode(change.records()));
+        journal.flush();
+        change.records().forEach(record -> stateOf(record.message()).replay(record.message()));
+        if (journal.wantsCompaction(compactionMinBytes)) {
+            journal.rewrite(snapshotFrames());
+        }
         return change.answer();
+    }
+
+    private List<byte[]> snapshotFrames() {
+        List<ApiMessageAndVersion> all = new ArrayList<>();
+        states.forEach(state -> all.addAll(state.snapshot()));
+        List<byte[]> frames = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += SNAPSHOT_RECORDS_PER_FRAME) {
+            frames.add(SecurityRecordCodec.encode(all.subList(from, Math.min(all.size(), from + SNAPSHOT_RECORDS_PER_FRAME))));
+        }
+        return frames;
+    }
+
+    /** Bytes in the journal's live file. */
+    synchronized long sizeBytes() {
+        return journal.sizeBytes();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        journal.close();
     }
 }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surety.broker.config.AuthorizerConfig;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.security.AccessControl;
+import io.surety.broker.security.TestAccessControl;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -32,18 +36,28 @@ import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AccessRulesTest {
 
     private static final KafkaPrincipal ALICE = new KafkaPrincipal(KafkaPrincipal.USER_TYPE, "alice");
 
-    private final AccessControl control = AccessControl.create(new AuthorizerConfig(true, "User:admin", false));
-    private final AccessRules rules = new AccessRules(control.authorizer(), BrokerConfig.of(Map.of()).network());
+    @TempDir
+    Path data;
+    private AccessControl control;
+    private AccessRules rules;
+
+    @BeforeEach
+    void open() {
+        control = TestAccessControl.open(data, new AuthorizerConfig(true, "User:admin", false));
+        rules = new AccessRules(control.authorizer(), BrokerConfig.of(Map.of()).network());
+    }
 
     @AfterEach
     void close() {
-        control.authorizer().close();
+        TestAccessControl.close(control);
     }
 
     @Test
@@ -118,7 +132,11 @@ class AccessRulesTest {
     private void allow(ResourceType type, String name, PatternType pattern, AclOperation operation) {
         AclBinding binding = new AclBinding(new ResourcePattern(type, name, pattern),
                 new AccessControlEntry(ALICE.toString(), "*", operation, AclPermissionType.ALLOW));
-        control.store().change(() -> control.acls().create(List.of(binding)));
+        try {
+            control.store().change(() -> control.acls().create(List.of(binding)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private boolean deniedTopics(ApiRequest request, String topic) {

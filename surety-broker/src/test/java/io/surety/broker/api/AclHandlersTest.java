@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surety.broker.config.AuthorizerConfig;
 import io.surety.broker.security.AccessControl;
+import io.surety.broker.security.TestAccessControl;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.acl.AclBindingFilter;
@@ -20,15 +22,24 @@ import org.apache.kafka.common.requests.DescribeAclsRequest;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AclHandlersTest {
 
-    private final AccessControl control = AccessControl.create(new AuthorizerConfig(true, "", false));
+    @TempDir
+    Path data;
+    private AccessControl control;
+
+    @BeforeEach
+    void open() {
+        control = TestAccessControl.open(data, new AuthorizerConfig(true, "", false));
+    }
 
     @AfterEach
     void close() {
-        control.authorizer().close();
+        TestAccessControl.close(control);
     }
 
     @Test

@@ -212,7 +212,8 @@ class ClusterDescribeHandlersTest {
         assertThat(single.supports(ApiKeys.ELECT_LEADERS, (short) 2)).isFalse();
         assertThat(inCluster.apiKeys().find(ApiKeys.DESCRIBE_QUORUM.id)).isNotNull();
         assertThat(alone.apiKeys().find(ApiKeys.DESCRIBE_QUORUM.id)).isNull();
-        assertThat(alone.apiKeys()).hasSize(inCluster.apiKeys().size() - ServedVersions.clusterOnly().size());
+        assertThat(alone.apiKeys()).hasSize(inCluster.apiKeys().size() - ServedVersions.clusterOnly().size()
+                + ServedVersions.singleNodeOnly().size());
     }
 
     private ApiMessage send(AbstractRequest body) {
@@ -246,6 +247,6 @@ class ClusterDescribeHandlersTest {
     static BrokerServices services(BrokerConfig config, BrokerMetrics metrics, Optional<ClusterView> view) {
         return new BrokerServices(config, new ClusterIdentity(FakeClusterView.CLUSTER_ID, 1), null, null, null, null,
                 null, null, null, null, null, null, null, () -> 9092, metrics, view, ReplicaServing.singleNode(),
-                CoordinatorVerification.UNREACHABLE);
+                CoordinatorVerification.UNREACHABLE, null);
     }
 }

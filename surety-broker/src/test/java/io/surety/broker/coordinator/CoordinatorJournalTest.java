@@ -15,6 +15,7 @@ import io.surety.broker.coordinator.CoordinatorRecord.MemberState;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetCommitted;
 import io.surety.broker.coordinator.CoordinatorRecord.OffsetRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
+import io.surety.broker.log.FramedJournal;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;
@@ -224,7 +225,7 @@ class CoordinatorJournalTest {
         for (int cut = 0; cut < body.length; cut++) {
             ByteBuffer truncated = ByteBuffer.wrap(java.util.Arrays.copyOf(body, cut));
             assertThatThrownBy(() -> RecordCodec.decode(truncated)).as("cut at %d", cut)
-                    .isInstanceOf(RecordCodec.UndecodableFrameException.class);
+                    .isInstanceOf(FramedJournal.UndecodableFrameException.class);
         }
     }
 }

@@ -17,6 +17,7 @@ import io.surety.broker.coordinator.CoordinatorRecord.TransactionRemoved;
 import io.surety.broker.coordinator.CoordinatorRecord.TransactionSnapshot;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetStaged;
 import io.surety.broker.coordinator.CoordinatorRecord.TxnOffsetsCompleted;
+import io.surety.broker.log.FramedJournal;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -286,7 +287,7 @@ class RecordCodecTest {
     void shouldRefuseToDecodeAnUnknownRecordTypeNamingIt() {
         byte[] body = HexFormat.of().parseHex("01" + "00000002" + "0400000001" + "67" + "63");
         assertThatThrownBy(() -> RecordCodec.decode(ByteBuffer.wrap(body)))
-                .isInstanceOf(RecordCodec.UndecodableFrameException.class)
+                .isInstanceOf(FramedJournal.UndecodableFrameException.class)
                 .hasMessage("record 2 of 2: unknown record type 99");
     }
 
@@ -298,7 +299,7 @@ class RecordCodecTest {
         assertThat(body[statusAt]).isEqualTo(TransactionStatus.ONGOING.code());
         body[statusAt] = 42;
         assertThatThrownBy(() -> RecordCodec.decode(ByteBuffer.wrap(body)))
-                .isInstanceOf(RecordCodec.UndecodableFrameException.class)
+                .isInstanceOf(FramedJournal.UndecodableFrameException.class)
                 .hasMessage("record 1 of 1: unknown transaction status code 42");
     }
 }

@@ -60,6 +60,15 @@ final class ChildBroker implements AutoCloseable {
      */
     static ChildBroker launch(Path dataDir, Path logFile, int port, Map<String, String> settings,
             List<String> jvmArgs) {
+        return launch(dataDir, logFile, port, settings, jvmArgs, List.of());
+    }
+
+    /**
+     * As {@link #launch(Path, Path, int, Map, List)}, with {@code startArgs} (such as
+     * {@code --add-scram ...}) added to the start command at every start.
+     */
+    static ChildBroker launch(Path dataDir, Path logFile, int port, Map<String, String> settings,
+            List<String> jvmArgs, List<String> startArgs) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("listeners", "PLAINTEXT://127.0.0.1:" + port);
         all.put("log.dirs", dataDir.toAbsolutePath().toString());
@@ -70,6 +79,7 @@ final class ChildBroker implements AutoCloseable {
             args.add("--override");
             args.add(key + "=" + value);
         });
+        args.addAll(startArgs);
         List<String> options = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC"));
         options.addAll(jvmArgs);
         options.add("@" + classpathArgFile(logFile));

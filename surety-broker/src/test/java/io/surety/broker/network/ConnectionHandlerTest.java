@@ -45,7 +45,7 @@ class ConnectionHandlerTest {
      */
     private final BrokerMetrics metrics = BrokerMetrics.create();
     private final ApiDispatcher dispatcher = new ApiDispatcher(new BrokerServices(BrokerConfig.of(Map.of()), null, null,
-            null, null, null, null, null, null, null, null, null, null, () -> 0, metrics),
+            null, null, null, null, null, null, null, null, null, null, () -> 0, metrics, null),
             metrics.requests());
     private final LogCapture log = LogCapture.attach(ConnectionHandler.class.getName(), true);
     private final List<EmbeddedChannel> channels = new ArrayList<>();

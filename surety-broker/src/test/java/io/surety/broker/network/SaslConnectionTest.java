@@ -53,7 +53,7 @@ class SaslConnectionTest {
 
     private final BrokerMetrics metrics = BrokerMetrics.create();
     private final ApiDispatcher dispatcher = new ApiDispatcher(new BrokerServices(BrokerConfig.of(Map.of()), null, null,
-            null, null, null, null, null, null, null, null, null, null, () -> 0, metrics),
+            null, null, null, null, null, null, null, null, null, null, () -> 0, metrics, null),
             metrics.requests());
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 

@@ -3,7 +3,11 @@ package io.surety.broker.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surety.broker.config.AuthorizerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
@@ -20,15 +24,24 @@ import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.server.common.ApiMessageAndVersion;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AclStateTest {
 
-    private final AccessControl control = AccessControl.create(new AuthorizerConfig(true, "", false));
+    @TempDir
+    Path data;
+    private AccessControl control;
+
+    @BeforeEach
+    void open() {
+        control = TestAccessControl.open(data, new AuthorizerConfig(true, "", false));
+    }
 
     @AfterEach
     void close() {
-        control.authorizer().close();
+        TestAccessControl.close(control);
     }
 
     @Test
@@ -73,24 +86,42 @@ class AclStateTest {
     }
 
     @Test
-    void shouldRebuildTheSameAclsFromItsSnapshot() {
+    void shouldRebuildTheSameAclsFromItsSnapshot() throws IOException {
         create(acl(ResourceType.TOPIC, "orders-", PatternType.PREFIXED, AclOperation.READ),
                 acl(ResourceType.GROUP, "g", PatternType.LITERAL, AclOperation.READ));
         List<ApiMessageAndVersion> snapshot = control.acls().snapshot();
-        AccessControl restarted = AccessControl.create(new AuthorizerConfig(true, "", false));
+        AclAuthorizer rebuilt = new AclAuthorizer(new AuthorizerConfig(true, "", false));
         try {
-            snapshot.forEach(restarted.acls()::replay);
+            AclState state = new AclState(Optional.of(rebuilt));
+            snapshot.forEach(record -> state.replay(record.message()));
 
-            assertThat(restarted.authorizer().acls(AclBindingFilter.ANY))
+            assertThat(rebuilt.acls(AclBindingFilter.ANY))
                     .containsExactlyInAnyOrderElementsOf(control.authorizer().acls(AclBindingFilter.ANY));
             assertThat(snapshot).allSatisfy(record -> assertThat(record.message()).isInstanceOf(AccessControlEntryRecord.class));
         } finally {
-            restarted.authorizer().close();
+            rebuilt.close();
         }
     }
 
+    @Test
+    void shouldFindItsAclsAgainAfterARestart() throws IOException {
+        AclBinding read = acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, AclOperation.READ);
+        AclBinding write = acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, AclOperation.WRITE);
+        create(read, write);
+        control.store().change(() -> control.acls().delete(List.of(write.toFilter())));
+        TestAccessControl.close(control);
+
+        control = TestAccessControl.open(data, new AuthorizerConfig(true, "", false));
+
+        assertThat(control.authorizer().acls(AclBindingFilter.ANY)).containsExactly(read);
+    }
+
     private List<ApiException> create(AclBinding... bindings) {
-        return control.store().change(() -> control.acls().create(List.of(bindings)));
+        try {
+            return control.store().change(() -> control.acls().create(List.of(bindings)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static AclBinding acl(ResourceType type, String name, PatternType pattern, AclOperation operation) {

@@ -5,6 +5,9 @@ import static io.surety.broker.security.SaslFrames.handshake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.surety.broker.log.FsyncLedger;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,25 +15,42 @@ import javax.security.auth.callback.Callback;
 import javax.security.auth.callback.NameCallback;
 import javax.security.auth.callback.PasswordCallback;
 import javax.security.sasl.SaslClient;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.security.scram.ScramCredential;
 import org.apache.kafka.common.security.scram.internals.ScramMechanism;
 import org.apache.kafka.common.security.scram.internals.ScramSaslClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SCRAM-SHA-256 and SCRAM-SHA-512 through the authenticator, with kafka-clients' own SCRAM client
- * on the other side and the users in an in-memory credential store: the full exchange, a wrong
+ * on the other side and the users in the durable security store: the full exchange, a wrong
  * password and an unknown user (the same generic answer), a user removed, and what the store keeps.
  */
 class ScramAuthenticationTest {
 
     private static final long DELAY_MS = 100;
 
-    private final InMemoryScramCredentials store = new InMemoryScramCredentials();
+    private final ScramCredentials credentials = new ScramCredentials();
     private final long nowNs = TimeUnit.HOURS.toNanos(1);
+    private SecurityStore securityStore;
+    private ScramUsers store;
+
+    @BeforeEach
+    void openStore(@TempDir Path dataDir) throws IOException {
+        securityStore = SecurityStore.open(dataDir, FsyncLedger.NONE, List.of(credentials));
+        store = new ScramUsers(securityStore, credentials);
+    }
+
+    @AfterEach
+    void closeStore() throws IOException {
+        securityStore.close();
+    }
 
     @Test
     void shouldAuthenticateWithEitherScramMechanismWhenThePasswordIsRight() throws Exception {
@@ -62,8 +82,8 @@ class ScramAuthenticationTest {
     @Test
     void shouldRefuseAUserOnceRemovedAndAMechanismTheUserHasNoCredentialFor() throws Exception {
         store.put("SCRAM-SHA-256", "carol", "carol-secret", 4096);
-        assertThat(store.remove("SCRAM-SHA-256", "carol")).isTrue();
-        assertThat(store.remove("SCRAM-SHA-256", "carol")).isFalse();
+        assertThat(remove("SCRAM-SHA-256", "carol")).isEqualTo(Errors.NONE);
+        assertThat(remove("SCRAM-SHA-256", "carol")).isEqualTo(Errors.RESOURCE_NOT_FOUND);
         assertThat(exchange(authenticator("SCRAM-SHA-256"), client("SCRAM-SHA-256", "carol", "carol-secret"),
                 "SCRAM-SHA-256").errorCode()).isEqualTo(Errors.SASL_AUTHENTICATION_FAILED.code());
 
@@ -73,14 +93,14 @@ class ScramAuthenticationTest {
     }
 
     @Test
-    void shouldKeepOnlySaltAndKeysAndRefuseIterationsKafkaRefuses() {
+    void shouldKeepOnlySaltAndKeysAndRefuseIterationsKafkaRefuses() throws IOException {
         store.put("SCRAM-SHA-256", "carol", "carol-secret", 4096);
-        ScramCredential stored = store.credential("SCRAM-SHA-256", "carol").orElseThrow();
+        ScramCredential stored = credentials.credential("SCRAM-SHA-256", "carol").orElseThrow();
         assertThat(stored.iterations()).isEqualTo(4096);
         assertThat(stored.salt()).isNotEmpty();
         assertThat(new String(stored.storedKey(), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .doesNotContain("carol-secret");
-        assertThat(store.credential("SCRAM-SHA-512", "carol")).isEmpty();
+        assertThat(credentials.credential("SCRAM-SHA-512", "carol")).isEmpty();
 
         assertThatThrownBy(() -> store.put("SCRAM-SHA-256", "carol", "x", 4095))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4096");
@@ -94,8 +114,15 @@ class ScramAuthenticationTest {
 
     // ---------------------------------------------------------------- helpers
 
+    private Errors remove(String mechanism, String user) throws IOException {
+        AlterUserScramCredentialsRequestData request = new AlterUserScramCredentialsRequestData();
+        request.deletions().add(new AlterUserScramCredentialsRequestData.ScramCredentialDeletion()
+                .setName(user).setMechanism(org.apache.kafka.clients.admin.ScramMechanism.fromMechanismName(mechanism).type()));
+        return Errors.forCode(store.alter(request).results().get(0).errorCode());
+    }
+
     private SaslAuthenticator authenticator(String mechanism) {
-        return new SaslAuthenticator(SaslMechanisms.of(List.of(mechanism), Map.of(), store),
+        return new SaslAuthenticator(SaslMechanisms.of(List.of(mechanism), Map.of(), credentials),
                 new SaslSettings(DELAY_MS, Map.of(), 524_288), AuthenticationEvents.NONE);
     }
 
