@@ -1,6 +1,7 @@
 package io.surety.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,9 @@ import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.message.DescribeClientQuotasRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
@@ -64,6 +67,7 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.message.SyncGroupRequestData;
@@ -286,6 +290,40 @@ class AuthorizationMatrixIT {
             }
             row.acls().forEach((resource, operations) -> operations.forEach(operation -> allow(resource, operation)));
             assertThat(errors(row)).as("%s with its ACLs", what).doesNotContain(row.denied());
+        }
+    }
+
+    @Test
+    void shouldAnswerEachDeniedNameAloneAndServeTheOthers() throws Exception {
+        allow(TOPIC_RESOURCE, AclOperation.WRITE);
+        allow(TOPIC_RESOURCE, AclOperation.DESCRIBE_CONFIGS);
+        allow(GROUP_RESOURCE, AclOperation.DESCRIBE);
+        ProduceRequestData produce = produce((short) 1, TOPIC, null);
+        produce.topicData().add(produce((short) 1, "other", null).topicData().find("other", Uuid.ZERO_UUID).duplicate());
+        DescribeConfigsRequestData configs = describeConfigs().setResources(new ArrayList<>(describeConfigs().resources()));
+        configs.resources().add(new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 2)
+                .setResourceName("other").setConfigurationKeys(null));
+
+        try (RawKafkaConnection connection = authenticated()) {
+            ProduceResponseData produced = (ProduceResponseData) call(connection, ApiKeys.PRODUCE, (short) 9, produce).data();
+            assertThat(produced.responses().find(TOPIC, Uuid.ZERO_UUID).partitionResponses().get(0).errorCode())
+                    .isEqualTo(Errors.NONE.code());
+            assertThat(produced.responses().find("other", Uuid.ZERO_UUID).partitionResponses().get(0).errorCode())
+                    .isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+
+            DescribeConfigsResponseData described = (DescribeConfigsResponseData) call(connection,
+                    ApiKeys.DESCRIBE_CONFIGS, (short) 4, configs).data();
+            assertThat(described.results()).extracting(DescribeConfigsResponseData.DescribeConfigsResult::resourceName,
+                    DescribeConfigsResponseData.DescribeConfigsResult::errorCode).containsExactlyInAnyOrder(
+                    tuple(TOPIC, Errors.NONE.code()),
+                    tuple("other", Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+
+            DescribeGroupsResponseData groups = (DescribeGroupsResponseData) call(connection, ApiKeys.DESCRIBE_GROUPS,
+                    (short) 5, new DescribeGroupsRequestData().setGroups(List.of(GROUP, "secret"))).data();
+            assertThat(groups.groups()).extracting(DescribeGroupsResponseData.DescribedGroup::groupId,
+                    DescribeGroupsResponseData.DescribedGroup::errorCode).containsExactlyInAnyOrder(
+                    tuple(GROUP, Errors.NONE.code()),
+                    tuple("secret", Errors.GROUP_AUTHORIZATION_FAILED.code()));
         }
     }
 

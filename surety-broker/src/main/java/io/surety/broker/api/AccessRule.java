@@ -81,16 +81,6 @@ interface AccessRule {
                 access.withDenied(type, access.deniedOf(operation, type, names.apply(request))));
     }
 
-    /**
-     * Every name {@code names} reads from the request needs {@code operation}, else the whole
-     * request is answered {@code error}: for requests whose handler does not answer a name alone.
-     */
-    static AccessRule every(AclOperation operation, ResourceType type, Function<ApiRequest, Collection<String>> names,
-            Errors error) {
-        return (request, access) -> access.deniedOf(operation, type, names.apply(request)).isEmpty()
-                ? new Verdict.Proceed(access) : new Verdict.Reject(error);
-    }
-
     /** {@code rule} where {@code applies} holds, {@code otherwise} elsewhere. */
     static AccessRule when(Predicate<ApiRequest> applies, AccessRule rule, AccessRule otherwise) {
         return (request, access) -> applies.test(request) ? rule.check(request, access) : otherwise.check(request, access);
@@ -104,7 +94,7 @@ interface AccessRule {
 
     /** Nothing denied if {@code operation} is allowed on the cluster, else {@code rule}. */
     static AccessRule clusterOr(AclOperation operation, AccessRule rule) {
-        return (request, access) -> access.allows(operation, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
+        return (request, access) -> access.allowsQuietly(operation, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
                 ? new Verdict.Proceed(access) : rule.check(request, access);
     }
 }

@@ -4,7 +4,6 @@ import static io.surety.broker.api.AccessRule.cluster;
 import static io.surety.broker.api.AccessRule.clusterElseAnswer;
 import static io.surety.broker.api.AccessRule.clusterOr;
 import static io.surety.broker.api.AccessRule.each;
-import static io.surety.broker.api.AccessRule.every;
 import static io.surety.broker.api.AccessRule.none;
 import static io.surety.broker.api.AccessRule.when;
 import static io.surety.broker.api.AccessRule.whole;
@@ -32,11 +31,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -84,9 +88,12 @@ import org.apache.kafka.server.authorizer.AuthorizableRequestContext;
  * There is no default rule: a served API without one fails {@code AccessRulesTest}. Immutable and
  * thread-safe.
  *
- * <p>Where a handler does not answer a name alone yet ({@link AccessRule#every}), the whole request
- * is answered with the name's error when any name is denied: never more than Kafka allows, and the
- * same answer as Kafka's for a request naming one resource.
+ * <p>Three kinds of rule: a check on one resource that answers the whole request
+ * ({@link AccessRule#cluster}, {@link AccessRule#whole}: the group APIs, transactions, cluster
+ * admin); a check on each name of the request, whose denials the handler answers one by one
+ * ({@link AccessRule#each}: topics, groups, transactional ids); and none, where the handler asks
+ * because only it knows the names (a topic named by id, an all-topics listing) or filters a listing
+ * (ListGroups, ListTransactions).
  *
  * <p>Implementation notes: the table is built only when an authorizer is configured; without one
  * the dispatcher skips it, so the produce and fetch paths pay nothing.
@@ -150,17 +157,17 @@ final class AccessRules {
         rules.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, when(
                 request -> AccessRules.<OffsetForLeaderEpochRequestData>data(request).replicaId() >= 0,
                 cluster(CLUSTER_ACTION, Errors.CLUSTER_AUTHORIZATION_FAILED),
-                every(DESCRIBE, TOPIC, request -> names(AccessRules.<OffsetForLeaderEpochRequestData>data(request).topics(),
-                        OffsetForLeaderEpochRequestData.OffsetForLeaderTopic::topic), Errors.TOPIC_AUTHORIZATION_FAILED)));
+                each(DESCRIBE, TOPIC, request -> names(AccessRules.<OffsetForLeaderEpochRequestData>data(request).topics(),
+                        OffsetForLeaderEpochRequestData.OffsetForLeaderTopic::topic))));
         rules.put(ApiKeys.CREATE_TOPICS, clusterOr(CREATE, each(CREATE, TOPIC, request ->
                 names(AccessRules.<CreateTopicsRequestData>data(request).topics(), CreateTopicsRequestData.CreatableTopic::name))));
         rules.put(ApiKeys.DELETE_TOPICS, each(DELETE, TOPIC, request -> deletedTopics(data(request))));
-        rules.put(ApiKeys.CREATE_PARTITIONS, every(ALTER, TOPIC, request -> names(
+        rules.put(ApiKeys.CREATE_PARTITIONS, each(ALTER, TOPIC, request -> names(
                 AccessRules.<CreatePartitionsRequestData>data(request).topics(),
-                CreatePartitionsRequestData.CreatePartitionsTopic::name), Errors.TOPIC_AUTHORIZATION_FAILED));
-        rules.put(ApiKeys.DELETE_RECORDS, every(DELETE, TOPIC, request -> names(
+                CreatePartitionsRequestData.CreatePartitionsTopic::name)));
+        rules.put(ApiKeys.DELETE_RECORDS, each(DELETE, TOPIC, request -> names(
                 AccessRules.<DeleteRecordsRequestData>data(request).topics(),
-                DeleteRecordsRequestData.DeleteRecordsTopic::name), Errors.TOPIC_AUTHORIZATION_FAILED));
+                DeleteRecordsRequestData.DeleteRecordsTopic::name)));
         rules.put(ApiKeys.DESCRIBE_CONFIGS, configResources(DESCRIBE_CONFIGS, request -> names(
                 AccessRules.<DescribeConfigsRequestData>data(request).resources(),
                 resource -> ConfigResourceName.of(resource.resourceType(), resource.resourceName()))));
@@ -182,13 +189,12 @@ final class AccessRules {
         // Groups the principal may not DESCRIBE are answered per group; topics are filtered by the handler.
         rules.put(ApiKeys.OFFSET_FETCH, each(DESCRIBE, GROUP, request -> offsetFetchGroups(data(request))));
         rules.put(ApiKeys.OFFSET_DELETE, group(DELETE, request -> AccessRules.<OffsetDeleteRequestData>data(request).groupId())
-                .then(every(READ, TOPIC, request -> names(AccessRules.<OffsetDeleteRequestData>data(request).topics(),
-                        OffsetDeleteRequestData.OffsetDeleteRequestTopic::name), Errors.TOPIC_AUTHORIZATION_FAILED)));
+                .then(each(READ, TOPIC, request -> names(AccessRules.<OffsetDeleteRequestData>data(request).topics(),
+                        OffsetDeleteRequestData.OffsetDeleteRequestTopic::name))));
         rules.put(ApiKeys.DESCRIBE_GROUPS, each(DESCRIBE, GROUP,
                 request -> AccessRules.<DescribeGroupsRequestData>data(request).groups()));
-        rules.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, every(DESCRIBE, GROUP,
-                request -> AccessRules.<ConsumerGroupDescribeRequestData>data(request).groupIds(),
-                Errors.GROUP_AUTHORIZATION_FAILED));
+        rules.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, each(DESCRIBE, GROUP,
+                request -> AccessRules.<ConsumerGroupDescribeRequestData>data(request).groupIds()));
         // Without DESCRIBE on the cluster, the handler lists only the groups the principal may DESCRIBE.
         rules.put(ApiKeys.LIST_GROUPS, none());
         rules.put(ApiKeys.DELETE_GROUPS, each(DELETE, GROUP,
@@ -198,10 +204,7 @@ final class AccessRules {
         rules.put(ApiKeys.ADD_PARTITIONS_TO_TXN, when(request -> request.version() >= 4,
                 cluster(CLUSTER_ACTION, Errors.CLUSTER_AUTHORIZATION_FAILED),
                 transactionalId(request -> AccessRules.<AddPartitionsToTxnRequestData>data(request).v3AndBelowTransactionalId())
-                        .then(every(WRITE, TOPIC, request -> names(
-                                AccessRules.<AddPartitionsToTxnRequestData>data(request).v3AndBelowTopics(),
-                                AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic::name),
-                                Errors.TOPIC_AUTHORIZATION_FAILED))));
+                        .then(AccessRules.addPartitionsToTxnTopics())));
         rules.put(ApiKeys.ADD_OFFSETS_TO_TXN,
                 transactionalId(request -> AccessRules.<AddOffsetsToTxnRequestData>data(request).transactionalId())
                         .then(group(READ, request -> AccessRules.<AddOffsetsToTxnRequestData>data(request).groupId())));
@@ -209,17 +212,16 @@ final class AccessRules {
         rules.put(ApiKeys.TXN_OFFSET_COMMIT,
                 transactionalId(request -> AccessRules.<TxnOffsetCommitRequestData>data(request).transactionalId())
                         .then(group(READ, request -> AccessRules.<TxnOffsetCommitRequestData>data(request).groupId()))
-                        .then(every(READ, TOPIC, request -> names(AccessRules.<TxnOffsetCommitRequestData>data(request).topics(),
-                                TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic::name),
-                                Errors.TOPIC_AUTHORIZATION_FAILED)));
-        rules.put(ApiKeys.DESCRIBE_TRANSACTIONS, every(DESCRIBE, TRANSACTIONAL_ID,
-                request -> AccessRules.<DescribeTransactionsRequestData>data(request).transactionalIds(),
-                Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED));
+                        .then(each(READ, TOPIC, request -> names(AccessRules.<TxnOffsetCommitRequestData>data(request).topics(),
+                                TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic::name))));
+        // Partitions of topics the requester may not DESCRIBE are left out by the handler.
+        rules.put(ApiKeys.DESCRIBE_TRANSACTIONS, each(DESCRIBE, TRANSACTIONAL_ID,
+                request -> AccessRules.<DescribeTransactionsRequestData>data(request).transactionalIds()));
         // The handler lists only the transactional ids the principal may DESCRIBE.
         rules.put(ApiKeys.LIST_TRANSACTIONS, none());
-        rules.put(ApiKeys.DESCRIBE_PRODUCERS, every(READ, TOPIC, request -> names(
+        rules.put(ApiKeys.DESCRIBE_PRODUCERS, each(READ, TOPIC, request -> names(
                 AccessRules.<DescribeProducersRequestData>data(request).topics(),
-                DescribeProducersRequestData.TopicRequest::name), Errors.TOPIC_AUTHORIZATION_FAILED));
+                DescribeProducersRequestData.TopicRequest::name)));
         rules.put(ApiKeys.WRITE_TXN_MARKERS, clusterOr(ALTER, cluster(CLUSTER_ACTION, Errors.CLUSTER_AUTHORIZATION_FAILED)));
         // The cluster.
         rules.put(ApiKeys.DESCRIBE_LOG_DIRS, cluster(DESCRIBE, Errors.CLUSTER_AUTHORIZATION_FAILED));
@@ -272,9 +274,33 @@ final class AccessRules {
                 return access.allows(WRITE, TRANSACTIONAL_ID, transactionalId) ? new AccessRule.Verdict.Proceed(access)
                         : new AccessRule.Verdict.Reject(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED);
             }
-            return access.allows(IDEMPOTENT_WRITE, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
+            return access.allowsQuietly(IDEMPOTENT_WRITE, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
                     || access.allowsAny(WRITE, TOPIC)
                     ? new AccessRule.Verdict.Proceed(access) : new AccessRule.Verdict.Reject(Errors.CLUSTER_AUTHORIZATION_FAILED);
+        };
+    }
+
+    /**
+     * AddPartitionsToTxn v0-3: WRITE on every topic, else nothing is added, as Kafka answers it: the
+     * denied topics' partitions TOPIC_AUTHORIZATION_FAILED, the others OPERATION_NOT_ATTEMPTED.
+     */
+    private static AccessRule addPartitionsToTxnTopics() {
+        return (request, access) -> {
+            AddPartitionsToTxnRequestData data = data(request);
+            Set<String> denied = access.deniedOf(WRITE, TOPIC,
+                    names(data.v3AndBelowTopics(), AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic::name));
+            if (denied.isEmpty()) {
+                return new AccessRule.Verdict.Proceed(access);
+            }
+            AddPartitionsToTxnTopicResultCollection results = new AddPartitionsToTxnTopicResultCollection();
+            for (AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic topic : data.v3AndBelowTopics()) {
+                Errors error = denied.contains(topic.name()) ? Errors.TOPIC_AUTHORIZATION_FAILED : Errors.OPERATION_NOT_ATTEMPTED;
+                AddPartitionsToTxnTopicResult result = new AddPartitionsToTxnTopicResult().setName(topic.name());
+                topic.partitions().forEach(partition -> result.resultsByPartition().add(new AddPartitionsToTxnPartitionResult()
+                        .setPartitionIndex(partition).setPartitionErrorCode(error.code())));
+                results.add(result);
+            }
+            return new AccessRule.Verdict.Answer(new AddPartitionsToTxnResponseData().setResultsByTopicV3AndBelow(results));
         };
     }
 
@@ -289,16 +315,23 @@ final class AccessRules {
         };
     }
 
-    /** DescribeConfigs and IncrementalAlterConfigs: the operation on each resource's topic, group or the cluster. */
-    private static AccessRule configResources(AclOperation operation,
-            Function<ApiRequest, Collection<ConfigResourceName>> resources) {
+    /**
+     * DescribeConfigs and IncrementalAlterConfigs: the operation on each resource's topic or group,
+     * or on the cluster for a broker or broker logger; the handler answers a denied one alone.
+     */
+    private static AccessRule configResources(AclOperation operation, Function<ApiRequest, Collection<ConfigResourceName>> resources) {
         return (request, access) -> {
+            Map<ResourceType, List<String>> byType = new EnumMap<>(ResourceType.class);
             for (ConfigResourceName resource : resources.apply(request)) {
-                if (resource.type() != null && !access.allows(operation, resource.type(), resource.name())) {
-                    return new AccessRule.Verdict.Reject(resource.denied());
+                if (resource.type() != null) {
+                    byType.computeIfAbsent(resource.type(), type -> new ArrayList<>()).add(resource.name());
                 }
             }
-            return new AccessRule.Verdict.Proceed(access);
+            Access decided = access;
+            for (Map.Entry<ResourceType, List<String>> names : byType.entrySet()) {
+                decided = decided.withDenied(names.getKey(), access.deniedOf(operation, names.getKey(), names.getValue()));
+            }
+            return new AccessRule.Verdict.Proceed(decided);
         };
     }
 
@@ -358,6 +391,12 @@ final class AccessRules {
 
     /** A config resource as an ACL resource: topic, group, or the cluster (broker and broker logger). */
     record ConfigResourceName(ResourceType type, String name, Errors denied) {
+
+        /** The error for a config resource its rule denied, else NONE. */
+        static Errors denial(Access access, byte configType, String name) {
+            ConfigResourceName resource = of(configType, name);
+            return resource.type() != null && access.denied(resource.type(), resource.name()) ? resource.denied() : Errors.NONE;
+        }
 
         static ConfigResourceName of(byte configType, String name) {
             return switch (ConfigResource.Type.forId(configType)) {

@@ -117,7 +117,7 @@ final class DeleteTopicsHandler implements ApiHandler {
      */
     private DeletableTopicResult deleteById(TopicInfo topic, Uuid id, Access access) {
         if (topic != null && !access.allows(AclOperation.DELETE, ResourceType.TOPIC, topic.name())) {
-            String name = access.allows(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name()) ? topic.name() : null;
+            String name = access.allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name()) ? topic.name() : null;
             return result(name, id, Errors.TOPIC_AUTHORIZATION_FAILED, null);
         }
         return delete(topic, null, id);

@@ -77,7 +77,7 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
             }
             // Topics the requester may not DESCRIBE are left out, as Kafka leaves them out.
             if (request.access().checked()) {
-                names.removeIf(name -> !request.access().allows(AclOperation.DESCRIBE, ResourceType.TOPIC, name));
+                names.removeIf(name -> !request.access().allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, name));
             }
         } else {
             for (TopicRequest topic : data.topics()) {

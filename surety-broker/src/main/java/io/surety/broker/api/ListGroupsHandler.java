@@ -32,10 +32,10 @@ final class ListGroupsHandler implements ApiHandler {
         ListGroupsRequestData data = ((ListGroupsRequest) request.body()).data();
         Access access = request.access();
         // DESCRIBE on the cluster shows every group; else only those the requester may DESCRIBE.
-        boolean all = access.allows(AclOperation.DESCRIBE, ResourceType.CLUSTER, Resource.CLUSTER_NAME);
+        boolean all = access.allowsQuietly(AclOperation.DESCRIBE, ResourceType.CLUSTER, Resource.CLUSTER_NAME);
         return groups.listGroups(new HashSet<>(data.statesFilter()), new HashSet<>(data.typesFilter()))
                 .thenApply(groups -> new ApiResponse.Send(new ListGroupsResponseData().setGroups(all ? groups
-                        : groups.stream().filter(group -> access.allows(AclOperation.DESCRIBE, ResourceType.GROUP,
+                        : groups.stream().filter(group -> access.allowsQuietly(AclOperation.DESCRIBE, ResourceType.GROUP,
                                 group.groupId())).collect(Collectors.toCollection(ArrayList::new)))));
     }
 }

@@ -31,7 +31,7 @@ final class ListTransactionsHandler implements ApiHandler {
         // Only the transactional ids the requester may DESCRIBE are listed, as in Kafka.
         return transactions.list(body.data()).thenApply(response -> {
             if (access.checked()) {
-                response.transactionStates().removeIf(state -> !access.allows(AclOperation.DESCRIBE,
+                response.transactionStates().removeIf(state -> !access.allowsQuietly(AclOperation.DESCRIBE,
                         ResourceType.TRANSACTIONAL_ID, state.transactionalId()));
             }
             return new ApiResponse.Send(response);

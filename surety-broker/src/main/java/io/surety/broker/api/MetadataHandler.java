@@ -64,7 +64,7 @@ final class MetadataHandler implements ApiHandler {
         if (body.isAllTopics()) {
             // Topics the requester may not DESCRIBE are left out, as Kafka leaves them out.
             for (TopicInfo topic : topics.all()) {
-                if (access.allows(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
+                if (access.allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
                     response.topics().add(describe(topic));
                 }
             }
@@ -108,7 +108,7 @@ final class MetadataHandler implements ApiHandler {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
         }
         // Auto-creation needs CREATE on the cluster or on the topic.
-        if (!access.allows(AclOperation.CREATE, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
+        if (!access.allowsQuietly(AclOperation.CREATE, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
                 && !access.allows(AclOperation.CREATE, ResourceType.TOPIC, name)) {
             return missing.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
         }

@@ -83,7 +83,9 @@ final class OffsetFetchHandler implements ApiHandler {
         }
         List<OffsetFetchResponseTopics> kept = new ArrayList<>();
         for (OffsetFetchResponseTopics topic : group.topics()) {
-            if (access.allows(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
+            boolean allowed = allTopics ? access.allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())
+                    : access.allows(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name());
+            if (allowed) {
                 kept.add(topic);
             } else if (!allTopics) {
                 topic.partitions().forEach(partition -> partition.setCommittedOffset(-1).setCommittedLeaderEpoch(-1)
