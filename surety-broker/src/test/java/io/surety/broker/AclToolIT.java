@@ -57,14 +57,43 @@ class AclToolIT {
         Exit.resetExitProcedure();
     }
 
-    @Test
-    void shouldGrantListAndRevokeProduceAndConsumeRightsWithKafkaAcls(@TempDir Path data) throws Exception {
-        try (SuretyBroker broker = SuretyBroker.builder().dataDir(data).configs(Map.of(
+    private static SuretyBroker start(Path data, boolean authorizer) throws IOException {
+        Map<String, String> configs = new HashMap<>(Map.of(
                 "listeners", "SASL_PLAINTEXT://127.0.0.1:0",
                 "sasl.enabled.mechanisms", "PLAIN",
                 "listener.name.sasl_plaintext.plain.sasl.jaas.config", JAAS,
-                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                "super.users", "User:admin")).start();
+                "super.users", "User:admin"));
+        if (authorizer) {
+            configs.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        }
+        return SuretyBroker.builder().dataDir(data).configs(configs).start();
+    }
+
+    @Test
+    void shouldKeepAclsAcrossRestartsAndWhileNoAuthorizerIsConfigured(@TempDir Path data) throws Exception {
+        try (SuretyBroker broker = start(data, true);
+                Admin admin = Admin.create(SaslListenerIT.client(broker, "SASL_PLAINTEXT", "admin", "admin-secret"))) {
+            admin.createTopics(List.of(new NewTopic("orders-eu", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            tool(adminOptions(broker, data), "--add", "--allow-principal", "User:alice", "--producer", "--topic",
+                    "orders-eu");
+        }
+        try (SuretyBroker broker = start(data, false)) {
+            // Without an authorizer everyone may produce, and the ACL APIs answer SECURITY_DISABLED.
+            produce(broker, "bob", "open");
+            assertThatThrownBy(() -> tool(adminOptions(broker, data), "--list"))
+                    .hasMessageContaining("tool exited with 1");
+        }
+        try (SuretyBroker broker = start(data, true)) {
+            produce(broker, "alice", "kept");
+            assertThatThrownBy(() -> produce(broker, "bob", "refused")).hasCauseInstanceOf(AuthorizationException.class);
+            assertThat(tool(adminOptions(broker, data), "--list", "--topic", "orders-eu"))
+                    .contains("principal=User:alice", "operation=WRITE");
+        }
+    }
+
+    @Test
+    void shouldGrantListAndRevokeProduceAndConsumeRightsWithKafkaAcls(@TempDir Path data) throws Exception {
+        try (SuretyBroker broker = start(data, true);
                 Admin admin = Admin.create(SaslListenerIT.client(broker, "SASL_PLAINTEXT", "admin", "admin-secret"))) {
             admin.createTopics(List.of(new NewTopic("orders-eu", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
             String[] asAdmin = adminOptions(broker, data);
