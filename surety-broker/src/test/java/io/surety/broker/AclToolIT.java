@@ -81,7 +81,7 @@ class AclToolIT {
             // Without an authorizer everyone may produce, and the ACL APIs answer SECURITY_DISABLED.
             produce(broker, "bob", "open");
             assertThatThrownBy(() -> tool(adminOptions(broker, data), "--list"))
-                    .hasMessageContaining("tool exited with 1");
+                    .hasMessageContaining("tool exited with 1").hasMessageContaining("No Authorizer is configured");
         }
         try (SuretyBroker broker = start(data, true)) {
             produce(broker, "alice", "kept");
@@ -143,6 +143,9 @@ class AclToolIT {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             AclCommand.main(all.toArray(String[]::new));
+        } catch (IllegalStateException exited) {
+            throw new IllegalStateException(exited.getMessage() + ", printing: " + captured.toString(StandardCharsets.UTF_8),
+                    exited);
         } finally {
             System.setOut(original);
         }
