@@ -5,51 +5,42 @@ import io.surety.broker.api.BrokerServices;
 import io.surety.broker.api.CoordinatorVerification;
 import io.surety.broker.api.LeaderMarkerAppender;
 import io.surety.broker.api.PartitionMarkerWriter;
+import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.api.TopicOperations;
 import io.surety.broker.cleaner.LogCleaner;
 import io.surety.broker.cleaner.PartitionCompactionTarget;
+import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.config.BrokerConfig;
+import io.surety.broker.config.FlushPolicy;
+import io.surety.broker.config.ListenerEndpoint;
 import io.surety.broker.config.NetworkConfig;
 import io.surety.broker.coordinator.CommittedCoordinatorState;
 import io.surety.broker.coordinator.GroupCoordinator;
-import io.surety.broker.cluster.ClusterImage;
 import io.surety.broker.coordinator.TopicView;
 import io.surety.broker.coordinator.TransactionMarkerWriter;
 import io.surety.broker.coordinator.TransactionView;
 import io.surety.broker.delay.PartitionWatchers;
-import io.surety.broker.config.FlushPolicy;
 import io.surety.broker.log.FsyncLedger;
 import io.surety.broker.log.LogEnvironment;
 import io.surety.broker.log.SegmentChannels;
 import io.surety.broker.log.SegmentFiles;
-import io.surety.broker.config.ListenerEndpoint;
+import io.surety.broker.log.StartRefusedException;
 import io.surety.broker.metadata.ClusterIdentity;
-import io.surety.broker.node.ClusterMarkerWriter;
-import io.surety.broker.node.ClusterNode;
-import io.surety.broker.node.CoordinatorGroupMember;
-import io.surety.broker.node.ImageTopicView;
-import io.surety.broker.node.RemoteCoordinatorVerification;
-import io.surety.broker.network.InterBrokerClient;
-import io.surety.broker.api.ReplicaServing;
 import io.surety.broker.metadata.DataDirectory;
 import io.surety.broker.metadata.TopicInfo;
 import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.BrokerHealth;
 import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.metrics.MetricsHttpServer;
+import io.surety.broker.network.InterBrokerClient;
 import io.surety.broker.network.NettyServer;
 import io.surety.broker.network.TlsEngines;
-import io.surety.broker.security.AuthenticationCounters;
-import io.surety.broker.security.AccessControl;
-import io.surety.broker.security.AclAuthorizer;
-import io.surety.broker.security.AclState;
-import io.surety.broker.security.ScramBootstrap;
-import io.surety.broker.security.ScramCredentials;
-import io.surety.broker.security.ScramUsers;
-import io.surety.broker.security.SecurityStore;
-import io.surety.broker.security.SaslListener;
-import io.surety.broker.security.SaslMechanisms;
-import io.surety.broker.security.SaslSettings;
+import io.surety.broker.node.ClusterMarkerWriter;
+import io.surety.broker.node.ClusterNode;
+import io.surety.broker.node.ClusterScramBootstrap;
+import io.surety.broker.node.CoordinatorGroupMember;
+import io.surety.broker.node.ImageTopicView;
+import io.surety.broker.node.RemoteCoordinatorVerification;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.HighWatermarkCheckpoint;
 import io.surety.broker.partition.HighWatermarkStore;
@@ -58,6 +49,19 @@ import io.surety.broker.partition.PartitionMetadataFile;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
+import io.surety.broker.security.AccessControl;
+import io.surety.broker.security.AclAuthorizer;
+import io.surety.broker.security.AclState;
+import io.surety.broker.security.AuthenticationCounters;
+import io.surety.broker.security.ConnectionPrincipals;
+import io.surety.broker.security.SaslListener;
+import io.surety.broker.security.SaslMechanisms;
+import io.surety.broker.security.SaslSettings;
+import io.surety.broker.security.ScramBootstrap;
+import io.surety.broker.security.ScramCredentials;
+import io.surety.broker.security.ScramUsers;
+import io.surety.broker.security.SecurityStates;
+import io.surety.broker.security.SecurityStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -71,15 +75,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.internals.BrokerSecurityConfigs;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,6 +164,8 @@ public final class SuretyBroker implements AutoCloseable {
     private ScramUsers scramUsers;
     /** Present when {@code authorizer.class.name} is set; its ACLs are loaded before the listeners open. */
     private Optional<AccessControl> accessControl = Optional.empty();
+    /** A cluster node's {@code --add-scram} users on their way to the controller. */
+    private ClusterScramBootstrap scramBootstrap;
 
     private SuretyBroker(BrokerConfig config, boolean deleteDataOnClose, SegmentChannels segmentChannels) {
         this.config = config;
@@ -175,14 +189,33 @@ public final class SuretyBroker implements AutoCloseable {
     /**
      * Adds or replaces SCRAM user {@code user} for {@code mechanism} (SCRAM-SHA-256 or SCRAM-SHA-512),
      * with Kafka's least iteration count (4096); only the salted keys are kept, durably (as
-     * AlterUserScramCredentials keeps them), so the user survives a restart. The next
+     * AlterUserScramCredentials keeps them), so the user survives a restart. On a cluster node it is
+     * committed through the controller, and every node has it once it applied the change. The next
      * authentication on a SASL listener that enables the mechanism sees it.
      *
      * @throws IllegalArgumentException for a mechanism that is not SCRAM or an empty user name
-     * @throws IOException when the credential could not be made durable
+     * @throws IOException when the credential could not be made durable (or committed)
      */
     public void scramUser(String mechanism, String user, String password) throws IOException {
-        scramUsers.put(mechanism, user, password, 4096);
+        if (clusterNode == null) {
+            scramUsers.put(mechanism, user, password, 4096);
+            return;
+        }
+        AlterUserScramCredentialsRequestData request = new AlterUserScramCredentialsRequestData();
+        request.upsertions().add(ScramBootstrap.of(mechanism, user, password, 4096).toUpsertion());
+        try {
+            AlterUserScramCredentialsResponseData answer = (AlterUserScramCredentialsResponseData) clusterNode
+                    .sendToController(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, request).get(30, TimeUnit.SECONDS);
+            Errors error = Errors.forCode(answer.results().get(0).errorCode());
+            if (error != Errors.NONE) {
+                throw new IOException("The controller refused SCRAM user " + user + ": " + error.message());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while adding SCRAM user " + user, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("Could not add SCRAM user " + user + " through the controller: " + e.getMessage(), e);
+        }
     }
 
     /** Starts a broker with {@code config}; the caller closes it. */
@@ -213,16 +246,19 @@ public final class SuretyBroker implements AutoCloseable {
             directory = DataDirectory.claim(dataDir, config.nodeId(), !config.cluster().isCluster());
             identity = directory.identity();
             ledger = config.storage().fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
-            // Users (and ACLs) are loaded before anything can connect, and the bootstrap users added.
-            // Stored ACLs are replayed (and kept) without an authorizer too; they apply once one is configured.
-            Optional<AclAuthorizer> authorizer = config.authorizer().enabled()
-                    ? Optional.of(new AclAuthorizer(config.authorizer())) : Optional.empty();
-            AclState acls = new AclState(authorizer);
-            securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, acls));
-            accessControl = authorizer.map(loaded -> new AccessControl(loaded, acls, securityStore));
-            scramUsers = new ScramUsers(securityStore, scramCredentials);
-            for (ScramBootstrap user : addScram) {
-                scramUsers.addIfAbsent(user);
+            // A single node's users (and ACLs) are loaded before anything can connect, and the bootstrap
+            // users added. A cluster node's come from the replicated metadata (ClusterNode).
+            if (!config.cluster().isCluster()) {
+                // Stored ACLs are replayed (and kept) without an authorizer too; they apply once one is configured.
+                Optional<AclAuthorizer> authorizer = config.authorizer().enabled()
+                        ? Optional.of(new AclAuthorizer(config.authorizer())) : Optional.empty();
+                AclState acls = new AclState(authorizer);
+                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, acls));
+                accessControl = authorizer.map(loaded -> new AccessControl(loaded, acls, securityStore));
+                scramUsers = new ScramUsers(securityStore, scramCredentials);
+                for (ScramBootstrap user : addScram) {
+                    scramUsers.addIfAbsent(user);
+                }
             }
             if (config.metrics().enabled()) {
                 metricsServer = MetricsHttpServer.start(config.network().listener().host(), config.metrics().port(),
@@ -278,7 +314,7 @@ public final class SuretyBroker implements AutoCloseable {
                         new CommittedCoordinatorState(config.groups(), coordinatorTopics, clock));
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
-                        metrics, coordinatorGroup);
+                        metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials)));
                 startedNode.set(clusterNode);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
@@ -317,6 +353,7 @@ public final class SuretyBroker implements AutoCloseable {
             groups.startTimers();
             if (clusterNode != null) {
                 clusterNode.register(advertisedListeners());
+                scramBootstrap = ClusterScramBootstrap.start(clusterNode, timer, addScram);
             }
             ready = true;
             LOG.info("Surety broker {} serving on {} (cluster {}, {}, data {}, flush.policy={})", identity.nodeId(),
@@ -339,7 +376,7 @@ public final class SuretyBroker implements AutoCloseable {
      * node. An SSL or SASL_SSL one with its TLS engines, loaded here (and closed with the broker); a
      * SASL one with its mechanisms.
      */
-    private List<NettyServer.Binding> bindings() {
+    private List<NettyServer.Binding> bindings() throws StartRefusedException {
         List<NettyServer.Binding> bindings = new ArrayList<>();
         for (NetworkConfig.BrokerListener l : config.network().brokerListeners()) {
             TlsEngines engines = null;
@@ -351,9 +388,29 @@ public final class SuretyBroker implements AutoCloseable {
                     SaslMechanisms.of(config.mechanisms(), config.jaasEntries(), scramCredentials),
                     new SaslSettings(config.failedAuthenticationDelayMs(), config.maxReauthMs(), config.maxReceiveBytes()),
                     new AuthenticationCounters(metrics.authentications(), l.name()))).orElse(null);
-            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl));
+            bindings.add(new NettyServer.Binding(l.name(), l.bound().host(), l.bound().port(), engines, sasl,
+                    principals(l.name())));
         }
         return bindings;
+    }
+
+    /**
+     * How listener {@code listenerName} names its connections: {@code principal.builder.class}, or
+     * Kafka's default builder with the listener's {@code ssl.principal.mapping.rules}.
+     *
+     * @throws StartRefusedException naming the setting when the class or the rules cannot be used
+     */
+    private ConnectionPrincipals principals(String listenerName) throws StartRefusedException {
+        Map<String, String> originals = config.originals();
+        String rulesKey = BrokerSecurityConfigs.SSL_PRINCIPAL_MAPPING_RULES_CONFIG;
+        String rules = originals.getOrDefault("listener.name." + listenerName.toLowerCase(Locale.ROOT) + "." + rulesKey,
+                originals.get(rulesKey));
+        try {
+            return ConnectionPrincipals.of(listenerName, originals.get(BrokerConfig.PRINCIPAL_BUILDER_CLASS), rules,
+                    originals);
+        } catch (ConfigException e) {
+            throw new StartRefusedException("Invalid configuration: " + e.getMessage());
+        }
     }
 
     /**
@@ -631,6 +688,9 @@ public final class SuretyBroker implements AutoCloseable {
             leaveCluster();
         }
         ready = false;
+        if (scramBootstrap != null) {
+            scramBootstrap.stop();
+        }
         if (clusterNode != null) {
             clusterNode.close();
         }

@@ -103,16 +103,14 @@ public final class ApiDispatcher {
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
                 new SaslHandshakeHandler(),
                 new DescribeClientQuotasHandler(),
+                new DescribeUserScramCredentialsHandler(services.scramUsers(), cluster),
+                new AlterUserScramCredentialsHandler(services.scramUsers(), cluster),
                 new CreateAclsHandler(services.accessControl()),
                 new DescribeAclsHandler(services.accessControl()),
                 new DeleteAclsHandler(services.accessControl()),
                 new SaslAuthenticateHandler(),
                 new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
                         services.replicaServing().logEndWatchers(), services.timer(), clock))));
-        if (cluster.isEmpty()) {
-            all.add(new DescribeUserScramCredentialsHandler(services.scramUsers()));
-            all.add(new AlterUserScramCredentialsHandler(services.scramUsers()));
-        }
         cluster.ifPresent(view -> all.add(new ElectLeadersHandler(view)));
         cluster.ifPresent(view -> all.add(new DescribeQuorumHandler(view)));
         cluster.ifPresent(view -> all.add(new AlterPartitionReassignmentsHandler(view)));

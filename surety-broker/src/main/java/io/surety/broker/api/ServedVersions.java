@@ -107,14 +107,7 @@ public final class ServedVersions {
             row(ApiKeys.SASL_HANDSHAKE,                      0,      0,      1,      1),
             row(ApiKeys.SASL_AUTHENTICATE,                   0,      0,      2,      2),
             // No client quotas are stored yet: every filter matches nothing, as on a Kafka without any.
-            row(ApiKeys.DESCRIBE_CLIENT_QUOTAS,              0,      0,      1,      1));
-
-    /**
-     * Rows a single node serves and a cluster node does not, on top of {@link #TABLE}: SCRAM users
-     * are kept in each node's own security store, and until the cluster's replicated metadata
-     * carries them, changing them on one node of a cluster would leave the others behind.
-     */
-    private static final List<Range> SINGLE_NODE_ONLY = List.of(
+            row(ApiKeys.DESCRIBE_CLIENT_QUOTAS,              0,      0,      1,      1),
             row(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,     0,      0,      0,      0),
             row(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,        0,      0,      0,      0));
 
@@ -129,19 +122,14 @@ public final class ServedVersions {
             row(ApiKeys.ALTER_PARTITION_REASSIGNMENTS,       0,      0,      1,      1),
             row(ApiKeys.LIST_PARTITION_REASSIGNMENTS,        0,      0,      0,      0));
 
-    private static final Map<ApiKeys, Range> BY_API = index(concat(concat(TABLE, SINGLE_NODE_ONLY), CLUSTER_ONLY));
+    private static final Map<ApiKeys, Range> BY_API = index(concat(TABLE, CLUSTER_ONLY));
 
     private ServedVersions() {
     }
 
     /** Every row a single node serves, in table order. */
     public static List<Range> all() {
-        return concat(TABLE, SINGLE_NODE_ONLY);
-    }
-
-    /** The rows served by a single node only. */
-    public static List<Range> singleNodeOnly() {
-        return SINGLE_NODE_ONLY;
+        return TABLE;
     }
 
     /** The rows served in cluster mode only. */
@@ -149,12 +137,9 @@ public final class ServedVersions {
         return CLUSTER_ONLY;
     }
 
-    /**
-     * Every row a node serves: {@link #all()} on a single node; in cluster mode the rows both serve
-     * plus {@link #clusterOnly()}.
-     */
+    /** Every row a node serves: {@link #all()}, plus {@link #clusterOnly()} in cluster mode. */
     public static List<Range> served(boolean clusterMode) {
-        return clusterMode ? concat(TABLE, CLUSTER_ONLY) : all();
+        return clusterMode ? concat(TABLE, CLUSTER_ONLY) : TABLE;
     }
 
     /** The row for {@code api}, or empty if Surety does not serve it at all. */

@@ -14,7 +14,7 @@ import org.apache.kafka.common.Uuid;
 /**
  * The cluster's replicated metadata after replaying every committed entry up to
  * {@link #appliedIndex()}: the cluster id, the registered brokers, the topics with their configs
- * and partitions, and the next producer id. Immutable: replay makes a new image, so readers on
+ * and partitions, the next producer id, and the users and ACLs ({@link SecurityImage}). Immutable: replay makes a new image, so readers on
  * any thread may keep one as long as they like.
  *
  * <p>Two images are equal when they hold the same metadata at the same applied index, however
@@ -26,7 +26,8 @@ public final class ClusterImage {
     public static final int NO_LEADER = -1;
 
     /** The image before anything is committed. */
-    public static final ClusterImage EMPTY = new ClusterImage(Optional.empty(), 0, Map.of(), Map.of(), 0);
+    public static final ClusterImage EMPTY = new ClusterImage(Optional.empty(), 0, Map.of(), Map.of(), 0,
+            SecurityImage.EMPTY);
 
     private final Optional<String> clusterId;
     private final long appliedIndex;
@@ -34,9 +35,10 @@ public final class ClusterImage {
     private final Map<Uuid, TopicImage> topicsById;
     private final Map<String, TopicImage> topicsByName;
     private final long nextProducerId;
+    private final SecurityImage security;
 
     ClusterImage(Optional<String> clusterId, long appliedIndex, Map<Integer, BrokerRegistration> brokers,
-            Map<Uuid, TopicImage> topicsById, long nextProducerId) {
+            Map<Uuid, TopicImage> topicsById, long nextProducerId, SecurityImage security) {
         this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
         this.appliedIndex = appliedIndex;
         this.brokers = Collections.unmodifiableSortedMap(new TreeMap<>(brokers));
@@ -45,6 +47,7 @@ public final class ClusterImage {
         topicsById.values().forEach(topic -> byName.put(topic.name(), topic));
         this.topicsByName = Collections.unmodifiableMap(byName);
         this.nextProducerId = nextProducerId;
+        this.security = Objects.requireNonNull(security, "security");
     }
 
     /** The cluster id, empty until the first record is committed. */
@@ -98,6 +101,11 @@ public final class ClusterImage {
         return nextProducerId;
     }
 
+    /** The cluster's SCRAM users and ACLs. */
+    public SecurityImage security() {
+        return security;
+    }
+
     /** Whether {@code brokerId} leads at least one partition. */
     public boolean leadsAnyPartition(int brokerId) {
         for (TopicImage topic : topicsById.values()) {
@@ -127,17 +135,17 @@ public final class ClusterImage {
     public boolean equals(Object o) {
         return o instanceof ClusterImage other && appliedIndex == other.appliedIndex
                 && nextProducerId == other.nextProducerId && clusterId.equals(other.clusterId)
-                && brokers.equals(other.brokers) && topicsById.equals(other.topicsById);
+                && brokers.equals(other.brokers) && topicsById.equals(other.topicsById) && security.equals(other.security);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(clusterId, appliedIndex, brokers, topicsById, nextProducerId);
+        return Objects.hash(clusterId, appliedIndex, brokers, topicsById, nextProducerId, security);
     }
 
     @Override
     public String toString() {
         return "ClusterImage{clusterId=" + clusterId.orElse("none") + ", appliedIndex=" + appliedIndex + ", brokers="
-                + brokers + ", topics=" + topicsByName + ", nextProducerId=" + nextProducerId + "}";
+                + brokers + ", topics=" + topicsByName + ", nextProducerId=" + nextProducerId + ", security=" + security + "}";
     }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.server.common.ApiMessageAndVersion;
 
 /**
  * One change to the cluster's replicated metadata. Every change is one of these: the active
@@ -194,5 +195,27 @@ public sealed interface ClusterRecord {
      * that asked, or are -1 in a snapshot.
      */
     record ProducerIds(int brokerId, long brokerEpoch, long nextProducerId) implements ClusterRecord {
+    }
+
+    /**
+     * A change to the cluster's users or access control, carried as Kafka's own metadata record
+     * ({@code UserScramCredentialRecord}, {@code RemoveUserScramCredentialRecord},
+     * {@code AccessControlEntryRecord}, {@code RemoveAccessControlEntryRecord}), the same record a
+     * single node keeps in its security journal. Every node replays it into its {@link SecurityImage}
+     * and from there into what its listeners authenticate and authorize against.
+     */
+    record Security(ApiMessageAndVersion record) implements ClusterRecord {
+        public Security {
+            Objects.requireNonNull(record, "record");
+            if (!SecurityImage.replays(record.message())) {
+                throw new IllegalArgumentException("Not a security record: " + record.message().getClass().getSimpleName());
+            }
+        }
+
+        /** The kind and whom it concerns, never a salt or key (Kafka's own toString prints them). */
+        @Override
+        public String toString() {
+            return "Security[" + SecurityImage.describe(record.message()) + "]";
+        }
     }
 }

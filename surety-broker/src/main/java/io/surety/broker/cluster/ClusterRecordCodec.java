@@ -10,6 +10,7 @@ import io.surety.broker.cluster.ClusterRecord.PartitionChange;
 import io.surety.broker.cluster.ClusterRecord.ProducerIds;
 import io.surety.broker.cluster.ClusterRecord.RegisterBroker;
 import io.surety.broker.cluster.ClusterRecord.RemoveTopic;
+import io.surety.broker.cluster.ClusterRecord.Security;
 import io.surety.broker.cluster.ClusterRecord.Topic;
 import io.surety.broker.cluster.ClusterRecord.TopicConfig;
 import io.surety.broker.cluster.ClusterRecord.UnfenceBroker;
@@ -25,6 +26,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.metadata.MetadataRecordSerde;
+import org.apache.kafka.server.common.ApiMessageAndVersion;
 
 /**
  * Encodes and decodes the records of one metadata entry: the records one controller decision
@@ -74,9 +79,19 @@ import org.apache.kafka.common.Uuid;
  *                                  follow the version 1 ones in that order: removingReplicas ints,
  *                                  addingReplicas ints
  * </pre>
- * An entry is written at version 1 unless one of its records carries reassignment state, so
- * everything a build without reassignment could write keeps its exact bytes, and such a build
- * refuses (by version) only the entries it could not apply.
+ * Version 3 adds one record type, and is otherwise version 2:
+ * <pre>
+ *  type  record                    fields
+ *  13    Security                  bytes i32 length + that many bytes: Kafka's own metadata record
+ *                                  (MetadataRecordSerde: frame version, record type and version as
+ *                                  varints, then the record), one of UserScramCredentialRecord,
+ *                                  RemoveUserScramCredentialRecord, AccessControlEntryRecord,
+ *                                  RemoveAccessControlEntryRecord
+ * </pre>
+ * An entry is written at version 3 when it holds a security record, else at version 2 when one of
+ * its records carries reassignment state, else at version 1, so everything an older build could
+ * write keeps its exact bytes, and an older build refuses (by version) only the entries it could
+ * not apply.
  *
  * <p>Record types and enum codes are fixed numbers written down here and in the code, never
  * ordinals, so reordering or adding a constant cannot change what is committed; a number once
@@ -92,6 +107,7 @@ public final class ClusterRecordCodec {
 
     static final byte VERSION = 1;
     static final byte VERSION_WITH_REASSIGNMENT = 2;
+    static final byte VERSION_WITH_SECURITY = 3;
 
     private static final byte CLUSTER_ID = 1;
     private static final byte REGISTER_BROKER = 2;
@@ -105,6 +121,7 @@ public final class ClusterRecordCodec {
     private static final byte TOPIC_CONFIG = 10;
     private static final byte REMOVE_TOPIC = 11;
     private static final byte PRODUCER_IDS = 12;
+    private static final byte SECURITY = 13;
 
     private static final int ISR_PRESENT = 1;
     private static final int LEADER_PRESENT = 2;
@@ -134,8 +151,8 @@ public final class ClusterRecordCodec {
     public static byte[] encode(List<ClusterRecord> records) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 32 * records.size());
         Writer out = new Writer(new DataOutputStream(bytes));
-        byte version = records.stream().anyMatch(ClusterRecordCodec::needsReassignmentVersion)
-                ? VERSION_WITH_REASSIGNMENT : VERSION;
+        byte version = records.stream().anyMatch(Security.class::isInstance) ? VERSION_WITH_SECURITY
+                : records.stream().anyMatch(ClusterRecordCodec::needsReassignmentVersion) ? VERSION_WITH_REASSIGNMENT : VERSION;
         out.i8(version).i32(records.size());
         records.forEach(record -> encodeOne(record, out, version));
         return bytes.toByteArray();
@@ -189,6 +206,8 @@ public final class ClusterRecordCodec {
             out.i8(REMOVE_TOPIC).uuid(r.topicId());
         } else if (record instanceof ProducerIds r) {
             out.i8(PRODUCER_IDS).i32(r.brokerId()).i64(r.brokerEpoch()).i64(r.nextProducerId());
+        } else if (record instanceof Security r) {
+            out.i8(SECURITY).bytes(kafkaRecord(r.record()));
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -204,7 +223,7 @@ public final class ClusterRecordCodec {
         ByteBuffer buf = ByteBuffer.wrap(entry);
         try {
             byte version = buf.get();
-            if (version != VERSION && version != VERSION_WITH_REASSIGNMENT) {
+            if (version != VERSION && version != VERSION_WITH_REASSIGNMENT && version != VERSION_WITH_SECURITY) {
                 throw new UndecodableEntryException("unknown metadata entry version " + version);
             }
             Reader in = new Reader(buf, version);
@@ -257,9 +276,35 @@ public final class ClusterRecordCodec {
                 return new RemoveTopic(in.uuid());
             case PRODUCER_IDS:
                 return new ProducerIds(in.i32(), in.i64(), in.i64());
+            case SECURITY:
+                if (in.version < VERSION_WITH_SECURITY) {
+                    throw new UndecodableEntryException("a security record in a version " + in.version + " entry");
+                }
+                return decodeSecurity(in.bytes());
             default:
                 throw new UndecodableEntryException("unknown record type " + type);
         }
+    }
+
+    /** Kafka's own bytes of a metadata record ({@link MetadataRecordSerde}: frame version, type, version, record). */
+    private static byte[] kafkaRecord(ApiMessageAndVersion record) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        ByteBuffer buffer = ByteBuffer.allocate(MetadataRecordSerde.INSTANCE.recordSize(record, cache));
+        MetadataRecordSerde.INSTANCE.write(record, cache, new ByteBufferAccessor(buffer));
+        return buffer.array();
+    }
+
+    private static Security decodeSecurity(byte[] bytes) throws UndecodableEntryException {
+        ApiMessageAndVersion record;
+        try {
+            record = MetadataRecordSerde.INSTANCE.read(new ByteBufferAccessor(ByteBuffer.wrap(bytes)), bytes.length);
+        } catch (RuntimeException e) {
+            throw new UndecodableEntryException("a security record cannot be read: " + e.getMessage());
+        }
+        if (!SecurityImage.replays(record.message())) {
+            throw new UndecodableEntryException("record type " + record.message().apiKey() + " is not a security record");
+        }
+        return new Security(record);
     }
 
     private static RegisterBroker decodeRegisterBroker(Reader in) throws UndecodableEntryException {
@@ -356,6 +401,16 @@ public final class ClusterRecordCodec {
             return this;
         }
 
+        Writer bytes(byte[] b) {
+            i32(b.length);
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
         Writer ints(List<Integer> values) {
             i32(values.size());
             values.forEach(this::i32);
@@ -408,6 +463,16 @@ public final class ClusterRecordCodec {
                 out.add(buf.getInt());
             }
             return out;
+        }
+
+        byte[] bytes() throws UndecodableEntryException {
+            int n = buf.getInt();
+            if (n < 0 || n > buf.remaining()) {
+                throw new UndecodableEntryException("length " + n + " exceeds the entry");
+            }
+            byte[] b = new byte[n];
+            buf.get(b);
+            return b;
         }
 
         String str() throws UndecodableEntryException {

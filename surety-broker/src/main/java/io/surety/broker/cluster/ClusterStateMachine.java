@@ -4,6 +4,7 @@ import io.surety.broker.cluster.ClusterRecord.ClusterId;
 import io.surety.broker.cluster.ClusterRecord.Partition;
 import io.surety.broker.cluster.ClusterRecord.ProducerIds;
 import io.surety.broker.cluster.ClusterRecord.RegisterBroker;
+import io.surety.broker.cluster.ClusterRecord.Security;
 import io.surety.broker.cluster.ClusterRecord.Topic;
 import io.surety.broker.cluster.ClusterRecord.TopicConfig;
 import java.util.ArrayList;
@@ -57,7 +58,8 @@ public final class ClusterStateMachine {
 
     /**
      * {@code image} as records, in an order replay accepts: the cluster id, every broker with its
-     * epoch and flags, every topic with its configs and partitions, then the next producer id.
+     * epoch and flags, every topic with its configs and partitions, the next producer id, then the
+     * users and ACLs.
      * Empty for the empty image.
      */
     public static List<ClusterRecord> snapshot(ClusterImage image) {
@@ -79,6 +81,7 @@ public final class ClusterStateMachine {
         if (image.nextProducerId() > 0) {
             out.add(new ProducerIds(-1, -1, image.nextProducerId()));
         }
+        image.security().records().forEach(record -> out.add(new Security(record)));
         return out;
     }
 }

@@ -9,6 +9,7 @@ import io.surety.broker.cluster.ClusterRecord.PartitionChange;
 import io.surety.broker.cluster.ClusterRecord.ProducerIds;
 import io.surety.broker.cluster.ClusterRecord.RegisterBroker;
 import io.surety.broker.cluster.ClusterRecord.RemoveTopic;
+import io.surety.broker.cluster.ClusterRecord.Security;
 import io.surety.broker.cluster.ClusterRecord.Topic;
 import io.surety.broker.cluster.ClusterRecord.TopicConfig;
 import io.surety.broker.cluster.ClusterRecord.UnfenceBroker;
@@ -42,6 +43,7 @@ final class ImageDelta {
     /** Topics touched by this entry: name, id, configs and partitions as mutable copies. */
     private final Map<Uuid, MutableTopic> changed = new HashMap<>();
     private long nextProducerId;
+    private SecurityImage security;
 
     private static final class MutableTopic {
         final String name;
@@ -71,6 +73,7 @@ final class ImageDelta {
         this.brokers = new TreeMap<>(base.brokers());
         this.topics = new HashMap<>(base.topicsById());
         this.nextProducerId = base.nextProducerId();
+        this.security = base.security();
     }
 
     /** Applies {@code record}, committed in the entry at {@code index}. */
@@ -101,6 +104,12 @@ final class ImageDelta {
                 throw fail(record, "broker " + r.brokerId() + " is registered with directory " + broker.directoryId());
             }
             brokers.put(r.brokerId(), broker.directoryAccepted());
+        } else if (record instanceof Security r) {
+            try {
+                security = security.with(r.record().message());
+            } catch (IllegalStateException e) {
+                throw fail(record, e.getMessage());
+            }
         } else {
             applyTopicRecord(record);
         }
@@ -175,6 +184,6 @@ final class ImageDelta {
             throw new IllegalStateException("Entry " + index + " is below the applied index " + base.appliedIndex());
         }
         changed.forEach((id, topic) -> topics.put(id, topic.toImage()));
-        return new ClusterImage(clusterId, index, brokers, topics, nextProducerId);
+        return new ClusterImage(clusterId, index, brokers, topics, nextProducerId, security);
     }
 }

@@ -74,6 +74,7 @@ public final class BrokerConfig {
     public static final String NUM_IO_THREADS = "num.io.threads";
     public static final String NUM_NETWORK_THREADS = "num.network.threads";
     public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
+    public static final String PRINCIPAL_BUILDER_CLASS = "principal.builder.class";
     public static final String PRODUCER_ID_EXPIRATION_MS = "producer.id.expiration.ms";
     public static final String FLUSH_POLICY = "flush.policy";
     public static final String FSYNC_LEDGER_ENABLE = "surety.fsync.ledger.enable";
@@ -286,6 +287,9 @@ public final class BrokerConfig {
             .define(SECURITY_INTER_BROKER_PROTOCOL, Type.STRING, null, Importance.LOW,
                     "Kafka's other way to name the inter-broker listener: the listener named after this protocol. "
                             + "Only one of it and " + INTER_BROKER_LISTENER_NAME + " may be set.")
+            .define(PRINCIPAL_BUILDER_CLASS, Type.STRING, null, Importance.MEDIUM,
+                    "Kafka's KafkaPrincipalBuilder naming each connection's principal; unset, Kafka's default "
+                            + "(User:<SASL name>, User:<certificate name> by ssl.principal.mapping.rules, else ANONYMOUS).")
             .define(LISTENER_SECURITY_PROTOCOL_MAP, Type.STRING, null, Importance.LOW,
                     "Listener name to security protocol; unset, a listener named after a protocol uses it and the "
                             + "controller listeners use PLAINTEXT. Only PLAINTEXT is served for now.")

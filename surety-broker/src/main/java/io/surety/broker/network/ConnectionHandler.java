@@ -87,6 +87,9 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final boolean tls;
     /** The SASL exchange of a SASL listener's connection; null on other listeners. */
     private final SaslAuthenticator sasl;
+    private final ConnectionPrincipal principals;
+    /** A connection without SASL: who it is, once its first request arrived. */
+    private KafkaPrincipal connectionPrincipal;
     private final Map<Long, Completed> completed = new HashMap<>();
     private String clientAddress = "unknown";
     private long nextSequence;
@@ -116,6 +119,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
      */
     ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics,
             boolean tls, SaslAuthenticator sasl) {
+        this(listenerName, dispatcher, handlerPool, metrics, tls, sasl, ConnectionPrincipal.ANONYMOUS);
+    }
+
+    /** @param principals names a connection without SASL at its first request (its certificate, or anonymous) */
+    ConnectionHandler(String listenerName, ApiDispatcher dispatcher, Executor handlerPool, ConnectionMetrics metrics,
+            boolean tls, SaslAuthenticator sasl, ConnectionPrincipal principals) {
+        this.principals = principals;
         this.sasl = sasl;
         this.tls = tls;
         this.listenerName = listenerName;
@@ -185,7 +195,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ByteBuffer bytes = held != null ? frame.nioBuffer() : copyAndRelease(frame);
         RequestHeader header = null;
         try {
-            KafkaPrincipal principal = KafkaPrincipal.ANONYMOUS;
+            KafkaPrincipal principal;
             if (sasl != null) {
                 SaslStep step = sasl.onFrame(bytes, System.nanoTime());
                 if (!(step instanceof SaslStep.Dispatch)) {
@@ -193,6 +203,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 principal = sasl.principal();
+            } else {
+                if (connectionPrincipal == null) {
+                    connectionPrincipal = principals.ofConnection();
+                }
+                principal = connectionPrincipal;
             }
             header = decoder.header(bytes);
             RequestDecoder.Decoded decoded = decoder.body(header, bytes.slice(), clientAddress, listenerName, principal);

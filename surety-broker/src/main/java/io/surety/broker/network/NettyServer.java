@@ -12,21 +12,28 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.surety.broker.api.ApiDispatcher;
 import io.surety.broker.metrics.ConnectionMetrics;
+import io.surety.broker.security.ConnectionPrincipals;
 import io.surety.broker.security.SaslAuthenticator;
 import io.surety.broker.security.SaslListener;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLSession;
+import javax.security.sasl.SaslServer;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 /**
  * The Kafka listeners: one Netty server channel per broker listener, all on the same event loops
@@ -57,20 +64,22 @@ public final class NettyServer implements AutoCloseable {
      * @param host the address to bind
      * @param port the port; 0 picks a free one
      */
-    public record Binding(String listenerName, String host, int port, TlsEngines tls, SaslListener sasl) {
+    public record Binding(String listenerName, String host, int port, TlsEngines tls, SaslListener sasl,
+            ConnectionPrincipals principals) {
         public Binding {
             Objects.requireNonNull(listenerName, "listenerName");
             Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(principals, "principals");
         }
 
         /** A PLAINTEXT listener. */
         public Binding(String listenerName, String host, int port) {
-            this(listenerName, host, port, null, null);
+            this(listenerName, host, port, null, null, ConnectionPrincipals.DEFAULT);
         }
 
         /** A PLAINTEXT ({@code tls} null) or SSL listener. */
         public Binding(String listenerName, String host, int port, TlsEngines tls) {
-            this(listenerName, host, port, tls, null);
+            this(listenerName, host, port, tls, null, ConnectionPrincipals.DEFAULT);
         }
     }
 
@@ -109,11 +118,14 @@ public final class NettyServer implements AutoCloseable {
                             @Override
                             protected void initChannel(SocketChannel ch) {
                                 ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, maxIdleMs, TimeUnit.MILLISECONDS));
+                                SslHandler tls = null;
                                 if (next.tls() != null) {
-                                    ch.pipeline().addLast("tls", new SslHandler(next.tls().newEngine(ch.remoteAddress())));
+                                    tls = new SslHandler(next.tls().newEngine(ch.remoteAddress()));
+                                    ch.pipeline().addLast("tls", tls);
                                 }
                                 configure(ch.pipeline(), listenerName, maxFrameBytes, dispatcher, handlerPool,
-                                        connections, next.tls() != null, next.sasl());
+                                        connections, next.tls() != null, next.sasl(),
+                                        principalsOf(next.principals(), ch.remoteAddress(), tls));
                             }
                         });
                 bound.put(listenerName, bootstrap.bind(new InetSocketAddress(next.host(), next.port())).sync().channel());
@@ -157,7 +169,15 @@ public final class NettyServer implements AutoCloseable {
      */
     static void configure(ChannelPipeline pipeline, String listenerName, int maxFrameBytes, ApiDispatcher dispatcher,
             Executor handlerPool, ConnectionMetrics connections, boolean tls, SaslListener sasl) {
-        SaslAuthenticator authenticator = sasl == null ? null : sasl.newAuthenticator();
+        configure(pipeline, listenerName, maxFrameBytes, dispatcher, handlerPool, connections, tls, sasl,
+                ConnectionPrincipal.ANONYMOUS);
+    }
+
+    /** {@link #configure} naming the connection's principal with {@code principal}. */
+    static void configure(ChannelPipeline pipeline, String listenerName, int maxFrameBytes, ApiDispatcher dispatcher,
+            Executor handlerPool, ConnectionMetrics connections, boolean tls, SaslListener sasl,
+            ConnectionPrincipal principal) {
+        SaslAuthenticator authenticator = sasl == null ? null : sasl.newAuthenticator(principal::ofSasl);
         if (authenticator == null) {
             int maxWithSizeField = (int) Math.min((long) maxFrameBytes + 4, Integer.MAX_VALUE);
             pipeline.addLast("frames", new LengthFieldBasedFrameDecoder(maxWithSizeField, 0, 4, 0, 4));
@@ -168,7 +188,28 @@ public final class NettyServer implements AutoCloseable {
             pipeline.addLast("chunks", new ChunkedWriteHandler());
         }
         pipeline.addLast("requests", new ConnectionHandler(listenerName, dispatcher, handlerPool, connections, tls,
-                authenticator));
+                authenticator, principal));
+    }
+
+    /**
+     * How the listener's principal builder names a connection from {@code remote}: over TLS from the
+     * session {@code tls} negotiated, read when the first request arrives (the handshake is over by then).
+     */
+    private static ConnectionPrincipal principalsOf(ConnectionPrincipals principals, InetSocketAddress remote, SslHandler tls) {
+        InetAddress client = remote.getAddress();
+        Optional<Supplier<SSLSession>> session = tls == null ? Optional.empty()
+                : Optional.of(() -> tls.engine().getSession());
+        return new ConnectionPrincipal() {
+            @Override
+            public KafkaPrincipal ofConnection() {
+                return session.isPresent() ? principals.ssl(session.get().get(), client) : principals.plaintext(client);
+            }
+
+            @Override
+            public KafkaPrincipal ofSasl(SaslServer server) {
+                return principals.sasl(server, client, session.map(Supplier::get));
+            }
+        };
     }
 
     /** {@link #configure} for a PLAINTEXT listener. */

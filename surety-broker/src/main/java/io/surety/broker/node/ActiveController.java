@@ -7,11 +7,14 @@ import io.surety.broker.cluster.ControllerConfig;
 import io.surety.broker.cluster.ControllerRules;
 import io.surety.broker.cluster.Decision;
 import io.surety.broker.cluster.LeaderRecoveryState;
+import io.surety.broker.cluster.SecurityImage;
 import io.surety.broker.cluster.TopicConfigCheck;
 import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.quorum.LeadershipListener;
 import io.surety.broker.quorum.QuorumRequestHandler;
 import io.surety.broker.quorum.RatisQuorum;
+import io.surety.broker.security.ScramUsers;
+import io.surety.broker.security.SecurityChange;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
@@ -31,6 +34,8 @@ import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
+import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationResponseData;
@@ -218,6 +223,13 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
         if (request instanceof IncrementalAlterConfigsRequestData alter) {
             return commit(term, rules.alterTopicConfigs(image, alter));
+        }
+        if (request instanceof AlterUserScramCredentialsRequestData alter) {
+            SecurityImage security = image.security();
+            SecurityChange<AlterUserScramCredentialsResponseData> change =
+                    ScramUsers.decide(alter, (mechanism, user) -> security.hasScram(user, mechanism.type()));
+            return commit(term, new Decision<>(change.records().stream().<ClusterRecord>map(ClusterRecord.Security::new)
+                    .toList(), change.answer()));
         }
         if (request instanceof AllocateProducerIdsRequestData allocate) {
             return commit(term, rules.allocateProducerIds(image, allocate));

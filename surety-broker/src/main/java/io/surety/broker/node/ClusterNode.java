@@ -19,10 +19,11 @@ import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
 import io.surety.broker.quorum.QuorumGroup;
 import io.surety.broker.quorum.QuorumPeer;
-import io.surety.broker.replication.FollowerFlush;
-import io.surety.broker.replication.PeerRequests;
 import io.surety.broker.quorum.QuorumSettings;
 import io.surety.broker.quorum.RatisQuorum;
+import io.surety.broker.replication.FollowerFlush;
+import io.surety.broker.replication.PeerRequests;
+import io.surety.broker.security.SecurityStates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,10 +111,12 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
      * @param flush makes a followed log durable (under {@code flush.policy=fsync} a follower reports
      *     only what is on disk)
      * @param metrics where the node's replication and controller series are added ({@link ClusterMetrics})
+     * @param security what the committed users (and ACLs) are replayed into, image by image
      */
     public static ClusterNode start(BrokerConfig config, ClusterIdentity identity, Path dataDir, TopicRegistry topics,
                                     PartitionRegistry partitions, PeerRequests peers, FollowerFlush flush,
-                                    BrokerMetrics metrics, CoordinatorGroupMember coordinatorGroup)
+                                    BrokerMetrics metrics, CoordinatorGroupMember coordinatorGroup,
+                                    SecurityStates security)
             throws IOException {
         int nodeId = identity.nodeId();
         ExecutorService publisher = Executors.newSingleThreadExecutor(daemon("surety-metadata-publisher-" + nodeId));
@@ -142,6 +145,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
                 ClusterNode::monotonicMs));
         // After the roles: listeners run in order, so this image's roles are applied when it is recorded.
         metadata.addListener((previous, current) -> node.rolesApplied = current);
+        metadata.addListener(new SecurityPublisher(security));
         try {
             List<QuorumPeer> voters = config.cluster().voters().stream()
                     .map(v -> new QuorumPeer(v.nodeId(), v.host(), v.port())).toList();

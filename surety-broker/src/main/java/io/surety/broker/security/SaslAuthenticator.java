@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.security.sasl.SaslException;
 import javax.security.sasl.SaslServer;
 import org.apache.kafka.common.errors.IllegalSaslStateException;
@@ -69,6 +70,7 @@ public final class SaslAuthenticator {
     private final SaslMechanisms mechanisms;
     private final SaslSettings settings;
     private final AuthenticationEvents events;
+    private final Function<SaslServer, KafkaPrincipal> principalOf;
     private State state = State.INITIAL_REQUEST;
     private SaslServer server;
     private String mechanism = AuthenticationEvents.NO_MECHANISM;
@@ -81,10 +83,21 @@ public final class SaslAuthenticator {
     private long lastReauthStartNs;
     private KafkaPrincipal previousPrincipal;
 
+    /** An authenticator naming each connection {@code User:<authorization id>}, as Kafka's default builder does. */
     public SaslAuthenticator(SaslMechanisms mechanisms, SaslSettings settings, AuthenticationEvents events) {
+        this(mechanisms, settings, events, server -> new KafkaPrincipal(KafkaPrincipal.USER_TYPE, server.getAuthorizationID()));
+    }
+
+    /**
+     * @param principalOf who a completed exchange authenticated (the listener's principal builder,
+     *     {@link ConnectionPrincipals#sasl}); a re-authentication must give the same principal
+     */
+    public SaslAuthenticator(SaslMechanisms mechanisms, SaslSettings settings, AuthenticationEvents events,
+            Function<SaslServer, KafkaPrincipal> principalOf) {
         this.mechanisms = Objects.requireNonNull(mechanisms, "mechanisms");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = Objects.requireNonNull(events, "events");
+        this.principalOf = Objects.requireNonNull(principalOf, "principalOf");
     }
 
     /**
@@ -235,7 +248,7 @@ public final class SaslAuthenticator {
         SaslAuthenticateResponseData answer = new SaslAuthenticateResponseData().setErrorCode(Errors.NONE.code())
                 .setAuthBytes(challenge == null ? new byte[0] : challenge);
         if (server.isComplete()) {
-            KafkaPrincipal authenticated = principalOf(server);
+            KafkaPrincipal authenticated = principalOf.apply(server);
             if (reauthenticating && !authenticated.equals(previousPrincipal)) {
                 return failedCredentials(header, "Cannot change principals during re-authentication from "
                         + previousPrincipal + ": " + authenticated);
@@ -262,7 +275,7 @@ public final class SaslAuthenticator {
             return failNow("SASL mechanism " + mechanism + " failed: " + e.getClass().getSimpleName());
         }
         if (server.isComplete()) {
-            KafkaPrincipal authenticated = principalOf(server);
+            KafkaPrincipal authenticated = principalOf.apply(server);
             if (reauthenticating && !authenticated.equals(previousPrincipal)) {
                 events.failed(mechanism, true);
                 return fail(Optional.empty(), "re-authentication as another principal");
@@ -301,10 +314,6 @@ public final class SaslAuthenticator {
         expires = lifetimeMs > 0;
         sessionExpiryNs = nowNs + TimeUnit.MILLISECONDS.toNanos(lifetimeMs);
         return lifetimeMs;
-    }
-
-    private static KafkaPrincipal principalOf(SaslServer server) {
-        return new KafkaPrincipal(KafkaPrincipal.USER_TYPE, server.getAuthorizationID());
     }
 
     // ------------------------------------------------------------------ once authenticated

@@ -1,6 +1,9 @@
 package io.surety.broker.security;
 
 import java.util.Objects;
+import java.util.function.Function;
+import javax.security.sasl.SaslServer;
+import org.apache.kafka.common.security.auth.KafkaPrincipal;
 
 /**
  * What a SASL listener's connections authenticate with: its mechanisms and limits. Each
@@ -14,8 +17,13 @@ public record SaslListener(SaslMechanisms mechanisms, SaslSettings settings, Aut
         Objects.requireNonNull(events, "events");
     }
 
-    /** A new authenticator for one connection. */
+    /** A new authenticator for one connection, naming it {@code User:<authorization id>}. */
     public SaslAuthenticator newAuthenticator() {
         return new SaslAuthenticator(mechanisms, settings, events);
+    }
+
+    /** A new authenticator for one connection, whose principal {@code principalOf} builds. */
+    public SaslAuthenticator newAuthenticator(Function<SaslServer, KafkaPrincipal> principalOf) {
+        return new SaslAuthenticator(mechanisms, settings, events, principalOf);
     }
 }

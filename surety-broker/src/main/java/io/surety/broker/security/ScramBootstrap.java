@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData.ScramCredentialUpsertion;
 import org.apache.kafka.common.metadata.UserScramCredentialRecord;
 import org.apache.kafka.common.requests.ApiError;
 import org.apache.kafka.common.security.scram.internals.ScramFormatter;
@@ -153,13 +154,29 @@ public final class ScramBootstrap {
 
     /** The record Kafka's format step would write for this user: a random salt unless one was given. */
     UserScramCredentialRecord toRecord() {
+        ScramCredentialUpsertion upsertion = toUpsertion();
+        try {
+            ScramFormatter formatter = new ScramFormatter(formatterMechanism(mechanism));
+            byte[] salted = upsertion.saltedPassword();
+            return new UserScramCredentialRecord().setName(name).setMechanism(mechanism.type()).setSalt(upsertion.salt())
+                    .setStoredKey(formatter.storedKey(formatter.clientKey(salted))).setServerKey(formatter.serverKey(salted))
+                    .setIterations(iterations);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JVM cannot compute " + mechanism.mechanismName(), e);
+        }
+    }
+
+    /**
+     * This user as the admin client sends it in AlterUserScramCredentials: a salt (random unless one
+     * was given) and the salted password, never the password.
+     */
+    public ScramCredentialUpsertion toUpsertion() {
         try {
             ScramFormatter formatter = new ScramFormatter(formatterMechanism(mechanism));
             byte[] saltUsed = salt != null ? salt : formatter.secureRandomBytes();
             byte[] salted = saltedPassword != null ? saltedPassword : formatter.saltedPassword(password, saltUsed, iterations);
-            return new UserScramCredentialRecord().setName(name).setMechanism(mechanism.type()).setSalt(saltUsed)
-                    .setStoredKey(formatter.storedKey(formatter.clientKey(salted))).setServerKey(formatter.serverKey(salted))
-                    .setIterations(iterations);
+            return new ScramCredentialUpsertion().setName(name).setMechanism(mechanism.type()).setIterations(iterations)
+                    .setSalt(saltUsed).setSaltedPassword(salted);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this JVM cannot compute " + mechanism.mechanismName(), e);
         }

@@ -5,7 +5,10 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Collection;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData.ScramCredentialDeletion;
@@ -62,10 +65,22 @@ public final class ScramUsers {
      * deleting an absent credential RESOURCE_NOT_FOUND; the others are made durable together.
      */
     public AlterUserScramCredentialsResponseData alter(AlterUserScramCredentialsRequestData request) throws IOException {
-        return store.change(() -> decideAlter(request));
+        return store.change(() -> decide(request, credentials::has));
     }
 
-    private SecurityChange<AlterUserScramCredentialsResponseData> decideAlter(AlterUserScramCredentialsRequestData request) {
+    /** Whether a user has a credential for a mechanism, in the state a decision is made against. */
+    @FunctionalInterface
+    public interface Existing {
+        boolean has(ScramMechanism mechanism, String user);
+    }
+
+    /**
+     * The records and answer of AlterUserScramCredentials against the credentials {@code existing}
+     * tells of, with Kafka's rules (see {@link #alter}): what a single node stores, and what a
+     * cluster's controller proposes.
+     */
+    public static SecurityChange<AlterUserScramCredentialsResponseData> decide(AlterUserScramCredentialsRequestData request,
+            Existing existing) {
         Map<String, ScramCredentialDeletion> deletions = new LinkedHashMap<>();
         Map<String, ScramCredentialUpsertion> upsertions = new LinkedHashMap<>();
         Map<String, ApiError> refused = new LinkedHashMap<>();
@@ -77,7 +92,7 @@ public final class ScramUsers {
                 refused.put(deletion.name(), new ApiError(Errors.DUPLICATE_RESOURCE, TWICE));
                 continue;
             }
-            ApiError error = validateDeletion(deletion);
+            ApiError error = validateDeletion(deletion, existing);
             if (error.isFailure()) {
                 refused.put(deletion.name(), error);
             } else {
@@ -119,13 +134,13 @@ public final class ScramUsers {
         return new SecurityChange<>(records, response);
     }
 
-    private ApiError validateDeletion(ScramCredentialDeletion deletion) {
+    private static ApiError validateDeletion(ScramCredentialDeletion deletion, Existing existing) {
         ScramMechanism mechanism = ScramMechanism.fromType(deletion.mechanism());
         ApiError error = validateNameAndMechanism(deletion.name(), mechanism);
         if (error.isFailure()) {
             return error;
         }
-        if (!credentials.has(mechanism, deletion.name())) {
+        if (!existing.has(mechanism, deletion.name())) {
             return new ApiError(Errors.RESOURCE_NOT_FOUND, "Attempt to delete a user credential that does not exist");
         }
         return ApiError.NONE;
@@ -179,7 +194,15 @@ public final class ScramUsers {
      * a user named twice gets DUPLICATE_RESOURCE, a user without credentials RESOURCE_NOT_FOUND.
      */
     public DescribeUserScramCredentialsResponseData describe(DescribeUserScramCredentialsRequestData request) {
-        Map<String, Map<ScramMechanism, Integer>> stored = credentials.iterationsByUser();
+        return describe(request, credentials.iterationsByUser());
+    }
+
+    /**
+     * DescribeUserScramCredentials over {@code stored}: each user's iterations by mechanism, in
+     * name order (a cluster node passes its committed metadata's users).
+     */
+    public static DescribeUserScramCredentialsResponseData describe(DescribeUserScramCredentialsRequestData request,
+            SortedMap<String, Map<ScramMechanism, Integer>> stored) {
         Map<String, Boolean> asked = new LinkedHashMap<>();
         if (request.users() == null || request.users().isEmpty()) {
             stored.keySet().forEach(user -> asked.put(user, false));
@@ -205,6 +228,16 @@ public final class ScramUsers {
             response.results().add(result);
         });
         return response;
+    }
+
+    /** Each user's iterations by mechanism, in name order, from Kafka's credential records. */
+    public static SortedMap<String, Map<ScramMechanism, Integer>> iterationsOf(Collection<UserScramCredentialRecord> records) {
+        SortedMap<String, Map<ScramMechanism, Integer>> users = new TreeMap<>();
+        for (UserScramCredentialRecord record : records) {
+            users.computeIfAbsent(record.name(), name -> new TreeMap<>())
+                    .put(ScramMechanism.fromType(record.mechanism()), record.iterations());
+        }
+        return users;
     }
 
     /**

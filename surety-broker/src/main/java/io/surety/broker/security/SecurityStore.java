@@ -7,12 +7,8 @@ import io.surety.broker.log.StartRefusedException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.kafka.common.metadata.MetadataRecordType;
-import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.server.common.ApiMessageAndVersion;
 
 /**
@@ -43,22 +39,13 @@ public final class SecurityStore implements AutoCloseable {
     private static final long COMPACTION_MIN_BYTES = 1 << 20;
     private static final int SNAPSHOT_RECORDS_PER_FRAME = 1000;
 
-    private final Map<MetadataRecordType, SecurityState> byType;
-    private final List<SecurityState> states;
+    private final SecurityStates states;
     private final long compactionMinBytes;
     private FramedJournal journal;
 
     private SecurityStore(List<SecurityState> states, long compactionMinBytes) {
-        this.states = List.copyOf(states);
+        this.states = new SecurityStates(states);
         this.compactionMinBytes = compactionMinBytes;
-        this.byType = new EnumMap<>(MetadataRecordType.class);
-        for (SecurityState state : states) {
-            for (MetadataRecordType type : state.recordTypes()) {
-                if (byType.put(type, state) != null) {
-                    throw new IllegalArgumentException("Two security states replay " + type);
-                }
-            }
-        }
     }
 
     /**
@@ -83,20 +70,12 @@ public final class SecurityStore implements AutoCloseable {
 
     private void replayAll(List<ApiMessageAndVersion> records) throws UndecodableFrameException {
         for (ApiMessageAndVersion record : records) {
-            if (stateOf(record.message()) == null) {
+            if (!states.replays(record.message())) {
                 throw new UndecodableFrameException("record type " + record.message().apiKey()
                         + " is not a security record this broker replays");
             }
         }
-        records.forEach(record -> stateOf(record.message()).replay(record.message()));
-    }
-
-    private SecurityState stateOf(ApiMessage record) {
-        try {
-            return byType.get(MetadataRecordType.fromId(record.apiKey()));
-        } catch (IllegalArgumentException unknownType) {
-            return null;
-        }
+        records.forEach(record -> states.replay(record.message()));
     }
 
     /**
@@ -113,13 +92,13 @@ public final class SecurityStore implements AutoCloseable {
             return change.answer();
         }
         for (ApiMessageAndVersion record : change.records()) {
-            if (stateOf(record.message()) == null) {
+            if (!states.replays(record.message())) {
                 throw new IllegalArgumentException("No security state replays " + record.message().getClass().getSimpleName());
             }
         }
         journal.append(SecurityRecordCodec.encode(change.records()));
         journal.flush();
-        change.records().forEach(record -> stateOf(record.message()).replay(record.message()));
+        change.records().forEach(record -> states.replay(record.message()));
         if (journal.wantsCompaction(compactionMinBytes)) {
             journal.rewrite(snapshotFrames());
         }
@@ -127,8 +106,7 @@ public final class SecurityStore implements AutoCloseable {
     }
 
     private List<byte[]> snapshotFrames() {
-        List<ApiMessageAndVersion> all = new ArrayList<>();
-        states.forEach(state -> all.addAll(state.snapshot()));
+        List<ApiMessageAndVersion> all = states.snapshot();
         List<byte[]> frames = new ArrayList<>();
         for (int from = 0; from < all.size(); from += SNAPSHOT_RECORDS_PER_FRAME) {
             frames.add(SecurityRecordCodec.encode(all.subList(from, Math.min(all.size(), from + SNAPSHOT_RECORDS_PER_FRAME))));

@@ -212,8 +212,7 @@ class ClusterDescribeHandlersTest {
         assertThat(single.supports(ApiKeys.ELECT_LEADERS, (short) 2)).isFalse();
         assertThat(inCluster.apiKeys().find(ApiKeys.DESCRIBE_QUORUM.id)).isNotNull();
         assertThat(alone.apiKeys().find(ApiKeys.DESCRIBE_QUORUM.id)).isNull();
-        assertThat(alone.apiKeys()).hasSize(inCluster.apiKeys().size() - ServedVersions.clusterOnly().size()
-                + ServedVersions.singleNodeOnly().size());
+        assertThat(alone.apiKeys()).hasSize(inCluster.apiKeys().size() - ServedVersions.clusterOnly().size());
     }
 
     private ApiMessage send(AbstractRequest body) {

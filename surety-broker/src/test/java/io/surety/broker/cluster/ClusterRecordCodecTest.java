@@ -13,11 +13,13 @@ import io.surety.broker.cluster.ClusterRecord.PartitionChange;
 import io.surety.broker.cluster.ClusterRecord.ProducerIds;
 import io.surety.broker.cluster.ClusterRecord.RegisterBroker;
 import io.surety.broker.cluster.ClusterRecord.RemoveTopic;
+import io.surety.broker.cluster.ClusterRecord.Security;
 import io.surety.broker.cluster.ClusterRecord.Topic;
 import io.surety.broker.cluster.ClusterRecord.TopicConfig;
 import io.surety.broker.cluster.ClusterRecord.UnfenceBroker;
 import io.surety.broker.cluster.ClusterRecordCodec.UndecodableEntryException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,6 +28,13 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.metadata.RemoveUserScramCredentialRecord;
+import org.apache.kafka.common.metadata.TopicRecord;
+import org.apache.kafka.common.metadata.UserScramCredentialRecord;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.metadata.MetadataRecordSerde;
+import org.apache.kafka.server.common.ApiMessageAndVersion;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +48,13 @@ import org.junit.jupiter.api.Test;
 class ClusterRecordCodecTest {
 
     private static final Uuid ID = new Uuid(1, 2);
+
+    private static byte[] kafkaBytes(ApiMessageAndVersion record) {
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        ByteBuffer buffer = ByteBuffer.allocate(MetadataRecordSerde.INSTANCE.recordSize(record, cache));
+        MetadataRecordSerde.INSTANCE.write(record, cache, new ByteBufferAccessor(buffer));
+        return buffer.array();
+    }
 
     private static void assertGolden(ClusterRecord record, String golden) throws Exception {
         assertGolden("01", record, golden);
@@ -61,7 +77,7 @@ class ClusterRecordCodecTest {
                 .filter(name -> name.startsWith("shouldEncode") && name.endsWith("AsGolden"))
                 .map(name -> name.substring("shouldEncode".length(), name.length() - "AsGolden".length()))
                 .collect(Collectors.toSet());
-        assertThat(kinds).hasSize(12);
+        assertThat(kinds).hasSize(13);
         assertThat(goldens).as("record kinds with a golden test").isEqualTo(kinds);
     }
 
@@ -240,9 +256,48 @@ class ClusterRecordCodecTest {
     }
 
     @Test
+    void shouldEncodeSecurityAsGolden() throws Exception {
+        assertGolden("03", new Security(new ApiMessageAndVersion(new RemoveUserScramCredentialRecord().setName("a")
+                .setMechanism((byte) 1), (short) 0)), """
+                0d                   type Security
+                00000007             length 7, then Kafka's MetadataRecordSerde bytes:
+                01                   frame version 1
+                16                   record type 22 (RemoveUserScramCredentialRecord)
+                00                   record version 0
+                0261                 name "a" (compact string)
+                01                   mechanism 1 (SCRAM-SHA-256)
+                00                   no tagged fields
+                """);
+    }
+
+    @Test
+    void shouldRefuseASecurityRecordBeforeVersion3OrOfAnotherKind() {
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
+                "0200000001" + "0d" + "00000007" + "01160002610100")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("a security record in a version 2 entry");
+        // A TopicRecord (type 2) in Kafka's bytes is a record, but not one a security record may carry.
+        byte[] topic = kafkaBytes(new ApiMessageAndVersion(
+                new TopicRecord().setName("t").setTopicId(ID), (short) 0));
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
+                "0300000001" + "0d" + String.format("%08x", topic.length) + HexFormat.of().formatHex(topic))))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("is not a security record");
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
+                "0300000001" + "0d" + "00000003" + "01ff00")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("cannot be read");
+    }
+
+    @Test
+    void shouldNeverPrintASaltOrKeyOfASecurityRecord() {
+        Security record = new Security(new ApiMessageAndVersion(new UserScramCredentialRecord().setName("alice")
+                .setMechanism((byte) 2).setSalt(new byte[] {42, 43}).setStoredKey(new byte[] {44}).setServerKey(new byte[] {45})
+                .setIterations(4096), (short) 0));
+        assertThat(record.toString()).contains("alice").doesNotContain("42").doesNotContain("44").doesNotContain("45");
+    }
+
+    @Test
     void shouldRefuseAnUnknownVersionRecordTypeOrFlag() {
-        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("0300000000")))
-                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("version 3");
+        assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("0400000000")))
+                .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("version 4");
         assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex("01000000017f")))
                 .isInstanceOf(UndecodableEntryException.class).hasMessageContaining("unknown record type 127");
         assertThatThrownBy(() -> ClusterRecordCodec.decode(HexFormat.of().parseHex(
