@@ -15,8 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AccessControlEntry;
@@ -324,6 +327,23 @@ class AuthorizationMatrixIT {
                     DescribeGroupsResponseData.DescribedGroup::errorCode).containsExactlyInAnyOrder(
                     tuple(GROUP, Errors.NONE.code()),
                     tuple("secret", Errors.GROUP_AUTHORIZATION_FAILED.code()));
+        }
+    }
+
+    @Test
+    void shouldReportTheRequestersOwnAuthorizedOperations() throws Exception {
+        allow(TOPIC_RESOURCE, AclOperation.READ);
+        allow(CLUSTER_RESOURCE, AclOperation.DESCRIBE);
+        try (Admin client = Admin.create(SaslListenerIT.client(broker, "SASL_PLAINTEXT", "client", "client-secret"))) {
+            TopicDescription topic = client.describeTopics(List.of(TOPIC),
+                    new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(TOPIC);
+            Set<AclOperation> cluster = client.describeCluster(new DescribeClusterOptions()
+                    .includeAuthorizedOperations(true)).authorizedOperations().get(30, TimeUnit.SECONDS);
+
+            // READ, and the DESCRIBE it implies.
+            assertThat(topic.authorizedOperations()).containsExactlyInAnyOrder(AclOperation.READ, AclOperation.DESCRIBE);
+            assertThat(cluster).containsExactly(AclOperation.DESCRIBE);
         }
     }
 

@@ -78,7 +78,6 @@ import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.resource.Resource;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.server.authorizer.AuthorizableRequestContext;
 
 /**
  * Who may do what: one rule per API key, the checks Kafka's {@code KafkaApis} and {@code AclApis}
@@ -131,17 +130,21 @@ final class AccessRules {
         return RULES.keySet();
     }
 
-    /** The context Kafka's authorizer gets for {@code request} (for tests of the rules). */
-    AuthorizableRequestContext context(ApiRequest request) {
-        return RequestContext.of(request, protocols.getOrDefault(request.listenerName(), SecurityProtocol.PLAINTEXT));
-    }
-
     private static Map<ApiKeys, AccessRule> table() {
         Map<ApiKeys, AccessRule> rules = new EnumMap<>(ApiKeys.class);
         rules.put(ApiKeys.API_VERSIONS, none());
         rules.put(ApiKeys.SASL_HANDSHAKE, none());
         rules.put(ApiKeys.SASL_AUTHENTICATE, none());
-        // Topics: the all-topics form is filtered by the handler; auto-creation asks CREATE there.
+        topicRules(rules);
+        groupRules(rules);
+        transactionRules(rules);
+        clusterRules(rules);
+        return Collections.unmodifiableMap(rules);
+    }
+
+    /** Topics: produce, fetch, offsets, and topic administration. */
+    private static void topicRules(Map<ApiKeys, AccessRule> rules) {
+        // The all-topics form is filtered by the handler; auto-creation asks CREATE there.
         rules.put(ApiKeys.METADATA, each(DESCRIBE, TOPIC, request -> metadataTopics(data(request))));
         rules.put(ApiKeys.PRODUCE, AccessRules.produce());
         rules.put(ApiKeys.FETCH, when(request -> isReplica(data(request)),
@@ -175,7 +178,10 @@ final class AccessRules {
                 AccessRules.<IncrementalAlterConfigsRequestData>data(request).resources(),
                 resource -> ConfigResourceName.of(resource.resourceType(), resource.resourceName()))));
         rules.put(ApiKeys.DESCRIBE_CLUSTER, none());
-        // Groups.
+    }
+
+    /** Groups: membership, committed offsets, and group administration. */
+    private static void groupRules(Map<ApiKeys, AccessRule> rules) {
         rules.put(ApiKeys.FIND_COORDINATOR, findCoordinator());
         rules.put(ApiKeys.JOIN_GROUP, group(READ, request -> AccessRules.<JoinGroupRequestData>data(request).groupId()));
         rules.put(ApiKeys.SYNC_GROUP, group(READ, request -> AccessRules.<SyncGroupRequestData>data(request).groupId()));
@@ -199,7 +205,10 @@ final class AccessRules {
         rules.put(ApiKeys.LIST_GROUPS, none());
         rules.put(ApiKeys.DELETE_GROUPS, each(DELETE, GROUP,
                 request -> AccessRules.<DeleteGroupsRequestData>data(request).groupsNames()));
-        // Producers and transactions.
+    }
+
+    /** Producer ids and transactions. */
+    private static void transactionRules(Map<ApiKeys, AccessRule> rules) {
         rules.put(ApiKeys.INIT_PRODUCER_ID, AccessRules.initProducerId());
         rules.put(ApiKeys.ADD_PARTITIONS_TO_TXN, when(request -> request.version() >= 4,
                 cluster(CLUSTER_ACTION, Errors.CLUSTER_AUTHORIZATION_FAILED),
@@ -223,7 +232,10 @@ final class AccessRules {
                 AccessRules.<DescribeProducersRequestData>data(request).topics(),
                 DescribeProducersRequestData.TopicRequest::name)));
         rules.put(ApiKeys.WRITE_TXN_MARKERS, clusterOr(ALTER, cluster(CLUSTER_ACTION, Errors.CLUSTER_AUTHORIZATION_FAILED)));
-        // The cluster.
+    }
+
+    /** The cluster: its log directories, leaders, quorum, reassignments, ACLs, users and quotas. */
+    private static void clusterRules(Map<ApiKeys, AccessRule> rules) {
         rules.put(ApiKeys.DESCRIBE_LOG_DIRS, cluster(DESCRIBE, Errors.CLUSTER_AUTHORIZATION_FAILED));
         rules.put(ApiKeys.ELECT_LEADERS, cluster(ALTER, Errors.CLUSTER_AUTHORIZATION_FAILED));
         rules.put(ApiKeys.DESCRIBE_QUORUM, cluster(DESCRIBE, Errors.CLUSTER_AUTHORIZATION_FAILED));
@@ -237,7 +249,6 @@ final class AccessRules {
                 .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())));
         rules.put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, cluster(ALTER, Errors.CLUSTER_AUTHORIZATION_FAILED));
         rules.put(ApiKeys.DESCRIBE_CLIENT_QUOTAS, cluster(DESCRIBE_CONFIGS, Errors.CLUSTER_AUTHORIZATION_FAILED));
-        return Collections.unmodifiableMap(rules);
     }
 
     /**
