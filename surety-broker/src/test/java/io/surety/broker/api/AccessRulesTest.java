@@ -94,6 +94,28 @@ class AccessRulesTest {
     }
 
     @Test
+    void shouldAllowAHostRestrictedAclOnlyFromThatHost() {
+        AclBinding fromElsewhere = new AclBinding(new ResourcePattern(ResourceType.TOPIC, "t", PatternType.LITERAL),
+                new AccessControlEntry(ALICE.toString(), "10.0.0.1", AclOperation.DESCRIBE, AclPermissionType.ALLOW));
+        store(fromElsewhere);
+
+        assertThat(deniedTopics(request(listOffsets("t")), "t")).isTrue();
+
+        store(new AclBinding(fromElsewhere.pattern(),
+                new AccessControlEntry(ALICE.toString(), "127.0.0.1", AclOperation.DESCRIBE, AclPermissionType.ALLOW)));
+        assertThat(deniedTopics(request(listOffsets("t")), "t")).isFalse();
+    }
+
+    @Test
+    void shouldLetADenyWinOverAnAllow() {
+        allow(ResourceType.TOPIC, "t", PatternType.LITERAL, AclOperation.DESCRIBE);
+        store(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "t", PatternType.LITERAL),
+                new AccessControlEntry("User:*", "*", AclOperation.ALL, AclPermissionType.DENY)));
+
+        assertThat(deniedTopics(request(listOffsets("t")), "t")).isTrue();
+    }
+
+    @Test
     void shouldCloseADeniedAcksZeroProduceWithoutAnswering() {
         assertThat(rules.check(request(produce((short) 0, "t")))).isInstanceOf(AccessRule.Verdict.Close.class);
         assertThat(rules.check(request(produce((short) 1, "t")))).isInstanceOf(AccessRule.Verdict.Proceed.class);
@@ -130,8 +152,11 @@ class AccessRulesTest {
     }
 
     private void allow(ResourceType type, String name, PatternType pattern, AclOperation operation) {
-        AclBinding binding = new AclBinding(new ResourcePattern(type, name, pattern),
-                new AccessControlEntry(ALICE.toString(), "*", operation, AclPermissionType.ALLOW));
+        store(new AclBinding(new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(ALICE.toString(), "*", operation, AclPermissionType.ALLOW)));
+    }
+
+    private void store(AclBinding binding) {
         try {
             control.store().change(() -> control.acls().create(List.of(binding)));
         } catch (IOException e) {
