@@ -312,13 +312,15 @@ public final class SuretyBroker implements AutoCloseable {
                         .map(ClusterNode::image).orElse(ClusterImage.EMPTY));
                 coordinatorGroup = new CoordinatorGroupMember(
                         new CommittedCoordinatorState(config.groups(), coordinatorTopics, clock));
-                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
+                TlsEngines interBrokerTls = interBrokerTls();
+                peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes(), interBrokerTls);
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
                         metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials)));
                 startedNode.set(clusterNode);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);
-                markerPeers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes());
+                markerPeers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes(),
+                        interBrokerTls);
                 ClusterNode node = clusterNode;
                 markers = new ClusterMarkerWriter(config.nodeId(), config.cluster().listeners().interBrokerName(),
                         node::image, partitions, new LeaderMarkerAppender(flusher, replicaServing.logEndWatchers(), timer, clock),
@@ -379,11 +381,7 @@ public final class SuretyBroker implements AutoCloseable {
     private List<NettyServer.Binding> bindings() throws StartRefusedException {
         List<NettyServer.Binding> bindings = new ArrayList<>();
         for (NetworkConfig.BrokerListener l : config.network().brokerListeners()) {
-            TlsEngines engines = null;
-            if (l.isTls()) {
-                engines = TlsEngines.of(l.name(), l.tls());
-                tlsEngines.add(engines);
-            }
+            TlsEngines engines = l.isTls() ? tlsEnginesOf(l) : null;
             SaslListener sasl = l.sasl().map(config -> new SaslListener(
                     SaslMechanisms.of(config.mechanisms(), config.jaasEntries(), scramCredentials),
                     new SaslSettings(config.failedAuthenticationDelayMs(), config.maxReauthMs(), config.maxReceiveBytes()),
@@ -392,6 +390,28 @@ public final class SuretyBroker implements AutoCloseable {
                     principals(l.name())));
         }
         return bindings;
+    }
+
+    /** Listener {@code l}'s TLS engines, loaded once (the server side and this broker's own connections share them). */
+    private TlsEngines tlsEnginesOf(NetworkConfig.BrokerListener l) {
+        for (TlsEngines engines : tlsEngines) {
+            if (engines.listenerName().equals(l.name())) {
+                return engines;
+            }
+        }
+        TlsEngines engines = TlsEngines.of(l.name(), l.tls());
+        tlsEngines.add(engines);
+        return engines;
+    }
+
+    /**
+     * The engines this broker's connections to its peers use when the inter-broker listener is an
+     * SSL one (the peers serve the listener of the same name), else null.
+     */
+    private TlsEngines interBrokerTls() {
+        String name = config.cluster().listeners().interBrokerName();
+        return config.network().brokerListeners().stream().filter(l -> l.name().equals(name) && l.isTls())
+                .findFirst().map(this::tlsEnginesOf).orElse(null);
     }
 
     /**
@@ -702,9 +722,10 @@ public final class SuretyBroker implements AutoCloseable {
         }
         if (server != null) {
             server.close();
-            tlsEngines.forEach(TlsEngines::close);
         }
         accessControl.ifPresent(control -> control.authorizer().close());
+        // After the server and the peer clients, which make engines from them.
+        tlsEngines.forEach(TlsEngines::close);
         if (flusher != null) {
             flusher.stop();
             try {

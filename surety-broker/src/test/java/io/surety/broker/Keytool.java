@@ -12,19 +12,19 @@ import java.util.concurrent.TimeUnit;
  * The JDK's keytool, run as a process: PKCS12 keystores with a self-signed certificate (SAN
  * localhost and 127.0.0.1), and truststores, for the TLS listeners' tests.
  */
-final class Keytool {
+public final class Keytool {
 
     private Keytool() {
     }
 
-    static void selfSigned(Path keystore, String alias, String commonName, String password) throws Exception {
+    public static void selfSigned(Path keystore, String alias, String commonName, String password) throws Exception {
         run("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                 "-dname", "CN=" + commonName, "-ext", "SAN=dns:localhost,ip:127.0.0.1",
                 "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", password, "-keypass", password);
     }
 
     /** Adds the certificate of {@code alias} in {@code keystore} to {@code truststore}. */
-    static void trust(Path keystore, String alias, Path truststore, String password) throws Exception {
+    public static void trust(Path keystore, String alias, Path truststore, String password) throws Exception {
         Path certificate = keystore.resolveSibling(alias + ".pem");
         run("-exportcert", "-alias", alias, "-keystore", keystore.toString(), "-storepass", password, "-rfc",
                 "-file", certificate.toString());

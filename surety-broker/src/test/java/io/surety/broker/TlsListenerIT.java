@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.surety.broker.network.NettyServer;
+import io.surety.broker.metrics.PrometheusText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +90,8 @@ class TlsListenerIT {
                         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SslAuthenticationException.class);
             }
             createTopic(broker, "mutual", clientTls(true));
+            assertThat(tlsFailures(broker, "failed")).as("the handshake without a certificate, counted").isPositive();
+            assertThat(tlsFailures(broker, "not_tls")).isZero();
         }
     }
 
@@ -104,8 +107,14 @@ class TlsListenerIT {
                         .isInstanceOf(ExecutionException.class);
                 assertThat(log.keptWarnings()).anyMatch(line -> line.contains("not a TLS record on TLS listener SSL"));
             }
+            assertThat(tlsFailures(broker, "not_tls")).isPositive();
             createTopic(broker, "after-plaintext", clientTls(false));
         }
+    }
+
+    private static double tlsFailures(SuretyBroker broker, String reason) {
+        return PrometheusText.scrape(broker.metrics().registry()).sum("surety_tls_handshake_failures_total",
+                "listener", "SSL", "reason", reason);
     }
 
     private static SuretyBroker tlsBroker(Path data, String clientAuth) throws IOException {

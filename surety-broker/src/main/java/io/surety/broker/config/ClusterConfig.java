@@ -208,10 +208,10 @@ public record ClusterConfig(
                     + "listener; brokers replicate over a broker listener: set " + BrokerConfig.INTER_BROKER_LISTENER_NAME
                     + " to one of " + brokerListenerNames());
         }
-        if (listeners.isTls(name) || listeners.isSasl(name)) {
+        if (listeners.isSasl(name)) {
             throw new ConfigException(BrokerConfig.INTER_BROKER_LISTENER_NAME + "=" + name + " takes "
-                    + listeners.securityProtocol(name) + ", but brokers do not replicate over TLS or SASL yet: set "
-                    + BrokerConfig.INTER_BROKER_LISTENER_NAME + " to a PLAINTEXT listener");
+                    + listeners.securityProtocol(name) + ", but brokers do not replicate over SASL yet: set "
+                    + BrokerConfig.INTER_BROKER_LISTENER_NAME + " to a PLAINTEXT or SSL listener");
         }
         if (listeners.interBrokerListener().isEmpty()) {
             throw new ConfigException(BrokerConfig.INTER_BROKER_LISTENER_NAME + "=" + name + " is not a listener of "

@@ -15,7 +15,10 @@ import org.apache.kafka.common.protocol.ApiKeys;
  * {@code broker} (a protocol violation, an oversized frame, a failed {@code acks=0} produce, or
  * shutdown) and {@code error} (a network error such as a reset). Also
  * {@code surety_requests_trailing_bytes_total{api}}: bytes a client sent after a request body,
- * which the connection ignores as Kafka does. Thread-safe, lock-free.
+ * which the connection ignores as Kafka does. And {@code surety_tls_handshake_failures_total{listener,
+ * reason}}: connections to a TLS listener closed because TLS failed, {@code reason} {@code not_tls}
+ * (plaintext on a TLS port) or {@code failed} (an untrusted or missing certificate, no common
+ * protocol or cipher). Thread-safe, lock-free.
  */
 public final class ConnectionMetrics {
 
@@ -28,6 +31,7 @@ public final class ConnectionMetrics {
     private final CounterDataPoint opened;
     private final Map<ClosedBy, CounterDataPoint> closed = new EnumMap<>(ClosedBy.class);
     private final Counter trailingBytes;
+    private final Counter tlsFailures;
 
     ConnectionMetrics(PrometheusRegistry registry) {
         active = Gauge.builder().name("surety_connections_active").help("Client connections open now")
@@ -43,6 +47,14 @@ public final class ConnectionMetrics {
         trailingBytes = Counter.builder().name("surety_requests_trailing_bytes_total")
                 .help("Bytes left after a request body and ignored (as Kafka ignores them), by API")
                 .labelNames("api").withoutExemplars().register(registry);
+        tlsFailures = Counter.builder().name("surety_tls_handshake_failures_total")
+                .help("Connections to a TLS listener closed because TLS failed, by listener and reason (not_tls, failed)")
+                .labelNames("listener", "reason").withoutExemplars().register(registry);
+    }
+
+    /** A connection to TLS listener {@code listener} failed TLS: plaintext ({@code notTls}) or a failed handshake. Rare. */
+    public void tlsFailed(String listener, boolean notTls) {
+        tlsFailures.labelValues(listener, notTls ? "not_tls" : "failed").inc();
     }
 
     /** {@code bytes} were left after the body of a request of {@code api} and ignored. Rare: the child is looked up each time. */

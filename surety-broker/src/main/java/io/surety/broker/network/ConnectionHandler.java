@@ -423,8 +423,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
                     ? "frame larger than sasl.server.max.receive.size before authentication ("
                     : "request frame larger than socket.request.max.bytes (") + cause.getMessage() + ")");
         } else if (cause.getCause() instanceof NotSslRecordException) {
+            metrics.tlsFailed(listenerName, true);
             close(ctx, "not a TLS record on TLS listener " + listenerName + ": a plaintext client?");
         } else if (cause instanceof SSLException || cause.getCause() instanceof SSLException) {
+            metrics.tlsFailed(listenerName, false);
             close(ctx, "TLS failed on listener " + listenerName + ": "
                     + (cause instanceof SSLException ? cause : cause.getCause()).getMessage());
         } else if (cause instanceof SocketException || cause instanceof java.io.IOException) {

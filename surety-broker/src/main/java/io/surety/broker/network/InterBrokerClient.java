@@ -15,6 +15,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslHandler;
 import io.surety.broker.api.ServedVersions;
 import io.surety.broker.replication.BrokerEndpoint;
 import io.surety.broker.replication.PeerRequests;
@@ -51,13 +52,23 @@ public final class InterBrokerClient implements PeerRequests {
     private final Map<BrokerEndpoint, PeerConnection> connections = new ConcurrentHashMap<>();
     private final String clientId;
     private final int maxResponseBytes;
+    private final TlsEngines tls;
 
     /**
      * @param maxResponseBytes the largest answer accepted; a larger one closes the connection
      */
     public InterBrokerClient(int localNodeId, int maxResponseBytes) {
+        this(localNodeId, maxResponseBytes, null);
+    }
+
+    /**
+     * @param tls the inter-broker listener's TLS engines when it is an SSL listener (the peers'
+     *     listener of the same name), or null for PLAINTEXT
+     */
+    public InterBrokerClient(int localNodeId, int maxResponseBytes, TlsEngines tls) {
         this.clientId = "surety-broker-" + localNodeId;
         this.maxResponseBytes = maxResponseBytes;
+        this.tls = tls;
     }
 
     @Override
@@ -85,6 +96,9 @@ public final class InterBrokerClient implements PeerRequests {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(new SslHandler(tls.newClientEngine(target.host(), target.port())));
+                        }
                         ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(maxResponseBytes, 0, 4, 0, 4));
                         ch.pipeline().addLast(connection);
                     }

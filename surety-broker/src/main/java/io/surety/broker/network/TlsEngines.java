@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import javax.net.ssl.SSLEngine;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
 
 /**
@@ -15,10 +16,12 @@ public final class TlsEngines implements AutoCloseable {
 
     private final String listenerName;
     private final DefaultSslEngineFactory factory;
+    private final String endpointIdentification;
 
-    private TlsEngines(String listenerName, DefaultSslEngineFactory factory) {
+    private TlsEngines(String listenerName, DefaultSslEngineFactory factory, String endpointIdentification) {
         this.listenerName = listenerName;
         this.factory = factory;
+        this.endpointIdentification = endpointIdentification;
     }
 
     /**
@@ -42,7 +45,8 @@ public final class TlsEngines implements AutoCloseable {
                     + "and ssl.keystore.password (or listener.name." + listenerName.toLowerCase(java.util.Locale.ROOT)
                     + ".ssl.keystore.location), or PEM ssl.keystore.certificate.chain and ssl.keystore.key");
         }
-        return new TlsEngines(listenerName, factory);
+        Object identification = settings.get(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG);
+        return new TlsEngines(listenerName, factory, identification == null ? "" : identification.toString());
     }
 
     private static String causes(Throwable e) {
@@ -58,7 +62,17 @@ public final class TlsEngines implements AutoCloseable {
         return factory.createServerSslEngine(peer.getHostString(), peer.getPort());
     }
 
-    String listenerName() {
+    /**
+     * A client engine for this broker's own connection to a peer's listener at {@code host}:{@code port}
+     * (replica fetches, transaction markers): it trusts the listener's truststore, shows the
+     * listener's keystore when the peer asks for a certificate, and checks the peer's name as
+     * {@code ssl.endpoint.identification.algorithm} says (https by default, as Kafka).
+     */
+    SSLEngine newClientEngine(String host, int port) {
+        return factory.createClientSslEngine(host, port, endpointIdentification);
+    }
+
+    public String listenerName() {
         return listenerName;
     }
 

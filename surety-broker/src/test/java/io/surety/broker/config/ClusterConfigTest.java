@@ -176,11 +176,14 @@ class ClusterConfigTest {
     }
 
     @Test
-    void shouldRefuseReplicationOverTlsOrSaslAndGssapiSayingWhatToSet() {
-        assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:SSL,CONTROLLER:PLAINTEXT"),
-                "inter.broker.listener.name=PLAINTEXT takes SSL, but brokers do not replicate over TLS or SASL yet");
+    void shouldTakeReplicationOverTlsAndRefuseSaslAndGssapiSayingWhatToSet() {
+        assertThat(BrokerConfig.of(clusterNode("listener.security.protocol.map", "PLAINTEXT:SSL,CONTROLLER:PLAINTEXT",
+                "ssl.keystore.location", "/etc/surety/broker.p12", "ssl.keystore.password", "x"))
+                .cluster().listeners().isTls("PLAINTEXT")).as("replication over TLS").isTrue();
         assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT"),
-                "inter.broker.listener.name=PLAINTEXT takes SASL_PLAINTEXT");
+                "inter.broker.listener.name=PLAINTEXT takes SASL_PLAINTEXT, but brokers do not replicate over SASL yet");
+        assertRefused(clusterNode("listener.security.protocol.map", "PLAINTEXT:SASL_SSL,CONTROLLER:PLAINTEXT"),
+                "inter.broker.listener.name=PLAINTEXT takes SASL_SSL");
         assertRefused(clusterNode("listeners",
                         "PLAINTEXT://10.0.0.2:9092,SASL_PLAINTEXT://10.0.0.2:9094,CONTROLLER://10.0.0.2:9093"),
                 "listener SASL_PLAINTEXT takes SASL with GSSAPI", "set sasl.enabled.mechanisms to PLAIN");

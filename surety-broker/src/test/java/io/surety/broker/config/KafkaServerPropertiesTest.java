@@ -96,7 +96,7 @@ class KafkaServerPropertiesTest {
         cluster.put("controller.quorum.voters", "1@localhost:9093,2@localhost:9193,3@localhost:9293");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BrokerConfig.of(cluster))
                 .hasMessageContaining("inter.broker.listener.name=SASL_PLAINTEXT takes SASL_PLAINTEXT, but brokers do "
-                        + "not replicate over TLS or SASL yet");
+                        + "not replicate over SASL yet");
 
         Map<String, String> both = kafkaSaslPlainProperties();
         both.put("inter.broker.listener.name", "SASL_PLAINTEXT");
