@@ -191,28 +191,33 @@ public final class ApiDispatcher {
     }
 
     private CompletableFuture<ApiResponse> handle(ApiRequest request) {
-        ApiHandler handler = handlers.get(request.header().apiKey());
         try {
-            ApiRequest checked = request;
-            if (accessRules != null) {
-                AccessRule.Verdict verdict = accessRules.check(request);
-                if (verdict instanceof AccessRule.Verdict.Reject reject) {
-                    return CompletableFuture.completedFuture(new ApiResponse.Send(
-                            request.body().getErrorResponse(0, reject.error().exception()).data()));
-                }
-                if (verdict instanceof AccessRule.Verdict.Answer answer) {
-                    return CompletableFuture.completedFuture(new ApiResponse.Send(answer.body()));
-                }
-                if (verdict instanceof AccessRule.Verdict.Close close) {
-                    return CompletableFuture.completedFuture(new ApiResponse.Close(close.reason()));
-                }
-                checked = request.withAccess(((AccessRule.Verdict.Proceed) verdict).access());
+            if (accessRules == null) {
+                return serve(request);
             }
-            ApiRequest handled = checked;
-            return handler.handle(handled).exceptionally(error -> errorResponse(handled, error));
+            AccessRule.Verdict verdict = accessRules.check(request);
+            if (verdict instanceof AccessRule.Verdict.Proceed proceed) {
+                return serve(request.withAccess(proceed.access()));
+            }
+            return CompletableFuture.completedFuture(refused(request, verdict));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(errorResponse(request, e));
         }
+    }
+
+    private CompletableFuture<ApiResponse> serve(ApiRequest request) {
+        return handlers.get(request.header().apiKey()).handle(request).exceptionally(error -> errorResponse(request, error));
+    }
+
+    /** What a request its rule refused gets instead of its handler's answer. */
+    private static ApiResponse refused(ApiRequest request, AccessRule.Verdict verdict) {
+        if (verdict instanceof AccessRule.Verdict.Reject reject) {
+            return new ApiResponse.Send(request.body().getErrorResponse(0, reject.error().exception()).data());
+        }
+        if (verdict instanceof AccessRule.Verdict.Answer answer) {
+            return new ApiResponse.Send(answer.body());
+        }
+        return new ApiResponse.Close(((AccessRule.Verdict.Close) verdict).reason());
     }
 
     /** Counts (and at DEBUG logs) one request whose response is ready; runs on the completing thread. */
