@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.surety.broker.config.AuthorizerConfig;
 import io.surety.broker.config.BrokerConfig;
 import io.surety.broker.security.AccessControl;
-import io.surety.broker.security.TestAccessControl;
+import io.surety.broker.security.AccessControlFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -51,13 +51,13 @@ class AccessRulesTest {
 
     @BeforeEach
     void open() {
-        control = TestAccessControl.open(data, new AuthorizerConfig(true, "User:admin", false));
+        control = AccessControlFixture.open(data, new AuthorizerConfig(true, "User:admin", false));
         rules = new AccessRules(control.authorizer(), BrokerConfig.of(Map.of()).network());
     }
 
     @AfterEach
     void close() {
-        TestAccessControl.close(control);
+        AccessControlFixture.close(control);
     }
 
     @Test

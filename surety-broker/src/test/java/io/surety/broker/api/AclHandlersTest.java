@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surety.broker.config.AuthorizerConfig;
 import io.surety.broker.security.AccessControl;
-import io.surety.broker.security.TestAccessControl;
+import io.surety.broker.security.AccessControlFixture;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,12 +34,12 @@ class AclHandlersTest {
 
     @BeforeEach
     void open() {
-        control = TestAccessControl.open(data, new AuthorizerConfig(true, "", false));
+        control = AccessControlFixture.open(data, new AuthorizerConfig(true, "", false));
     }
 
     @AfterEach
     void close() {
-        TestAccessControl.close(control);
+        AccessControlFixture.close(control);
     }
 
     @Test

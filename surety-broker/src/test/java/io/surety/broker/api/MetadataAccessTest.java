@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.surety.broker.config.AuthorizerConfig;
 import io.surety.broker.security.AccessControl;
-import io.surety.broker.security.TestAccessControl;
+import io.surety.broker.security.AccessControlFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class MetadataAccessTest {
 
     @BeforeEach
     void open() throws IOException {
-        control = TestAccessControl.open(Files.createDirectories(dataDir.resolve("acls")),
+        control = AccessControlFixture.open(Files.createDirectories(dataDir.resolve("acls")),
                 new AuthorizerConfig(true, "", false));
         fixture = new HandlerFixture(dataDir.resolve("broker"));
         rules = new AccessRules(control.authorizer(), fixture.config.network());
@@ -50,7 +50,7 @@ class MetadataAccessTest {
     @AfterEach
     void close() {
         fixture.close();
-        TestAccessControl.close(control);
+        AccessControlFixture.close(control);
     }
 
     @Test

@@ -36,12 +36,12 @@ class AclStateTest {
 
     @BeforeEach
     void open() {
-        control = TestAccessControl.open(data, new AuthorizerConfig(true, "", false));
+        control = AccessControlFixture.open(data, new AuthorizerConfig(true, "", false));
     }
 
     @AfterEach
     void close() {
-        TestAccessControl.close(control);
+        AccessControlFixture.close(control);
     }
 
     @Test
@@ -109,9 +109,9 @@ class AclStateTest {
         AclBinding write = acl(ResourceType.TOPIC, "orders", PatternType.LITERAL, AclOperation.WRITE);
         create(read, write);
         control.store().change(() -> control.acls().delete(List.of(write.toFilter())));
-        TestAccessControl.close(control);
+        AccessControlFixture.close(control);
 
-        control = TestAccessControl.open(data, new AuthorizerConfig(true, "", false));
+        control = AccessControlFixture.open(data, new AuthorizerConfig(true, "", false));
 
         assertThat(control.authorizer().acls(AclBindingFilter.ANY)).containsExactly(read);
     }

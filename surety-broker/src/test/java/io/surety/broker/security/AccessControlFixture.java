@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /** Authorization as the broker wires it, over a security store in a test's own directory. */
-public final class TestAccessControl {
+public final class AccessControlFixture {
 
-    private TestAccessControl() {
+    private AccessControlFixture() {
     }
 
     /** An authorizer configured as {@code config}, with the ACLs stored under {@code dataDir}. */
