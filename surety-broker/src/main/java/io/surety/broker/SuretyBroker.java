@@ -50,6 +50,9 @@ import io.surety.broker.partition.PartitionMetadataFile;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.producer.ProducerIdsUnavailableException;
+import io.surety.broker.security.AccessControl;
+import io.surety.broker.security.AclAuthorizer;
+import io.surety.broker.security.AclState;
 import io.surety.broker.security.AuthenticationCounters;
 import io.surety.broker.security.ConnectionPrincipals;
 import io.surety.broker.security.InterBrokerSasl;
@@ -161,6 +164,8 @@ public final class SuretyBroker implements AutoCloseable {
     /** SCRAM users and (with an authorizer) ACLs, durable under the data directory; open while serving. */
     private SecurityStore securityStore;
     private ScramUsers scramUsers;
+    /** Present when {@code authorizer.class.name} is set; its ACLs are loaded before the listeners open. */
+    private Optional<AccessControl> accessControl = Optional.empty();
     /** A cluster node's {@code --add-scram} users on their way to the controller. */
     private ClusterScramBootstrap scramBootstrap;
 
@@ -246,7 +251,12 @@ public final class SuretyBroker implements AutoCloseable {
             // A single node's users (and ACLs) are loaded before anything can connect, and the bootstrap
             // users added. A cluster node's come from the replicated metadata (ClusterNode).
             if (!config.cluster().isCluster()) {
-                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials));
+                // Stored ACLs are replayed (and kept) without an authorizer too; they apply once one is configured.
+                Optional<AclAuthorizer> authorizer = config.authorizer().enabled()
+                        ? Optional.of(new AclAuthorizer(config.authorizer())) : Optional.empty();
+                AclState acls = new AclState(authorizer);
+                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, acls));
+                accessControl = authorizer.map(loaded -> new AccessControl(loaded, acls, securityStore));
                 scramUsers = new ScramUsers(securityStore, scramCredentials);
                 for (ScramBootstrap user : addScram) {
                     scramUsers.addIfAbsent(user);
@@ -338,7 +348,8 @@ public final class SuretyBroker implements AutoCloseable {
                     "abort decided (by the producer, its timeout, or fencing by a newer producer)"));
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
-                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification, scramUsers);
+                    Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification, scramUsers,
+                    accessControl);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));
@@ -738,6 +749,7 @@ public final class SuretyBroker implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        accessControl.ifPresent(control -> control.authorizer().close());
         // After the server and the peer clients, which make engines from them.
         tlsEngines.forEach(TlsEngines::close);
         if (flusher != null) {

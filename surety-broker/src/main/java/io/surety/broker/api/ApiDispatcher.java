@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes each request to the one handler registered for its API key: a table, not a switch.
+ * With an authorizer, the request's {@link AccessRules} rule runs first: the request is answered
+ * with its authorization error, or handled knowing what its principal was denied.
  * A handler that throws gets Kafka's error response for its request (UNKNOWN_SERVER_ERROR or the
  * exception's mapped code) instead of a dropped connection. Thread-safe (immutable table).
  *
@@ -39,10 +41,14 @@ public final class ApiDispatcher {
 
     private final Map<ApiKeys, ApiHandler> handlers = new EnumMap<>(ApiKeys.class);
     private final RequestMetrics metrics;
+    /** Null without an authorizer: then no request is checked, at no cost. */
+    private final AccessRules accessRules;
 
     /** Builds every handler with only the services it uses, from what the broker wired. */
     public ApiDispatcher(BrokerServices services, RequestMetrics metrics) {
         this.metrics = metrics;
+        this.accessRules = services.accessControl()
+                .map(control -> new AccessRules(control.authorizer(), services.config().network())).orElse(null);
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(this);
         BrokerNode localNode = new BrokerNode(services.identity(), services.config().network(), services.boundPort());
         TopicRegistry topics = services.topics();
@@ -99,6 +105,9 @@ public final class ApiDispatcher {
                 new DescribeClientQuotasHandler(),
                 new DescribeUserScramCredentialsHandler(services.scramUsers(), cluster),
                 new AlterUserScramCredentialsHandler(services.scramUsers(), cluster),
+                new CreateAclsHandler(services.accessControl()),
+                new DescribeAclsHandler(services.accessControl()),
+                new DeleteAclsHandler(services.accessControl()),
                 new SaslAuthenticateHandler(),
                 new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
                         services.replicaServing().logEndWatchers(), services.timer(), clock))));
@@ -182,12 +191,33 @@ public final class ApiDispatcher {
     }
 
     private CompletableFuture<ApiResponse> handle(ApiRequest request) {
-        ApiHandler handler = handlers.get(request.header().apiKey());
         try {
-            return handler.handle(request).exceptionally(error -> errorResponse(request, error));
+            if (accessRules == null) {
+                return serve(request);
+            }
+            AccessRule.Verdict verdict = accessRules.check(request);
+            if (verdict instanceof AccessRule.Verdict.Proceed proceed) {
+                return serve(request.withAccess(proceed.access()));
+            }
+            return CompletableFuture.completedFuture(refused(request, verdict));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(errorResponse(request, e));
         }
+    }
+
+    private CompletableFuture<ApiResponse> serve(ApiRequest request) {
+        return handlers.get(request.header().apiKey()).handle(request).exceptionally(error -> errorResponse(request, error));
+    }
+
+    /** What a request its rule refused gets instead of its handler's answer. */
+    private static ApiResponse refused(ApiRequest request, AccessRule.Verdict verdict) {
+        if (verdict instanceof AccessRule.Verdict.Reject reject) {
+            return new ApiResponse.Send(request.body().getErrorResponse(0, reject.error().exception()).data());
+        }
+        if (verdict instanceof AccessRule.Verdict.Answer answer) {
+            return new ApiResponse.Send(answer.body());
+        }
+        return new ApiResponse.Close(((AccessRule.Verdict.Close) verdict).reason());
     }
 
     /** Counts (and at DEBUG logs) one request whose response is ready; runs on the completing thread. */

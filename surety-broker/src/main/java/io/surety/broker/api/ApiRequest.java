@@ -13,18 +13,32 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  *     ...), upper case: the responses that name brokers give each broker's endpoint on this listener,
  *     as Kafka's do
  * @param principal who the connection authenticated as: {@code User:<name>} on a SASL listener,
- *     {@code User:ANONYMOUS} elsewhere (what authorization will check)
+ *     {@code User:ANONYMOUS} elsewhere (what authorization checks)
+ * @param access what the principal may do, as {@link AccessRules} decided before the handler runs;
+ *     {@link Access#ALL} without an authorizer
  */
 public record ApiRequest(RequestHeader header, AbstractRequest body, String clientAddress, String listenerName,
-        KafkaPrincipal principal) {
+        KafkaPrincipal principal, Access access) {
 
     public ApiRequest {
         Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(access, "access");
+    }
+
+    /** A request not checked yet: everything allowed until {@link ApiDispatcher} applies the rules. */
+    public ApiRequest(RequestHeader header, AbstractRequest body, String clientAddress, String listenerName,
+            KafkaPrincipal principal) {
+        this(header, body, clientAddress, listenerName, principal, Access.ALL);
     }
 
     /** A request from an unauthenticated connection ({@code User:ANONYMOUS}). */
     public ApiRequest(RequestHeader header, AbstractRequest body, String clientAddress, String listenerName) {
         this(header, body, clientAddress, listenerName, KafkaPrincipal.ANONYMOUS);
+    }
+
+    /** This request, with what its rule decided. */
+    ApiRequest withAccess(Access decided) {
+        return new ApiRequest(header, body, clientAddress, listenerName, principal, decided);
     }
 
     public short version() {

@@ -16,19 +16,22 @@ import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.resource.Resource;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The "authorized operations" fields of Metadata, DescribeCluster, DescribeTopicPartitions (always
  * filled, as Kafka fills it), DescribeGroups and ConsumerGroupDescribe: a bit field with bit {@code 1 << code} set for each
  * {@link AclOperation} the requester may perform on the resource. Without an authorizer Kafka
- * reports every operation the resource type has, and so does Surety; a request that did not ask
- * gets {@link #OMITTED}.
+ * reports every operation the resource type has, and so does Surety; with one, those of them the
+ * authorizer allows the requester ({@link Access#operations}); a request that did not ask gets
+ * {@link #OMITTED}.
  *
  * <p>Implementation notes: the operations per resource type are Kafka's
  * ({@code AclEntry.supportedOperations}): topics READ, WRITE, CREATE, DESCRIBE, DELETE, ALTER,
  * DESCRIBE_CONFIGS, ALTER_CONFIGS; groups READ, DESCRIBE, DELETE, DESCRIBE_CONFIGS, ALTER_CONFIGS;
  * the cluster CREATE, CLUSTER_ACTION, DESCRIBE_CONFIGS, ALTER_CONFIGS, IDEMPOTENT_WRITE, ALTER,
- * DESCRIBE. With ACLs these become the principal's own (this class is where they will be asked).
+ * DESCRIBE.
  */
 final class AuthorizedOperations {
 
@@ -43,19 +46,34 @@ final class AuthorizedOperations {
     private AuthorizedOperations() {
     }
 
-    /** A topic's field, for a request that {@code asked} for it. */
+    /** A topic's field without an authorizer, for a request that {@code asked} for it. */
     static int topic(boolean asked) {
         return asked ? TOPIC : OMITTED;
     }
 
-    /** A group's field, for a request that {@code asked} for it. */
+    /** Topic {@code name}'s field, for a request that {@code asked} for it. */
+    static int topic(Access access, String name, boolean asked) {
+        return asked ? access.operations(ResourceType.TOPIC, name, TOPIC) : OMITTED;
+    }
+
+    /** A group's field without an authorizer, for a request that {@code asked} for it. */
     static int group(boolean asked) {
         return asked ? GROUP : OMITTED;
     }
 
-    /** The cluster's field, for a request that {@code asked} for it. */
+    /** Group {@code groupId}'s field, for a request that {@code asked} for it. */
+    static int group(Access access, String groupId, boolean asked) {
+        return asked ? access.operations(ResourceType.GROUP, groupId, GROUP) : OMITTED;
+    }
+
+    /** The cluster's field without an authorizer, for a request that {@code asked} for it. */
     static int cluster(boolean asked) {
         return asked ? CLUSTER : OMITTED;
+    }
+
+    /** The cluster's field, for a request that {@code asked} for it. */
+    static int cluster(Access access, boolean asked) {
+        return asked ? access.operations(ResourceType.CLUSTER, Resource.CLUSTER_NAME, CLUSTER) : OMITTED;
     }
 
     /**
@@ -63,10 +81,16 @@ final class AuthorizedOperations {
      * topic's (v8+) but those looked up by an unknown id, which Kafka leaves without.
      */
     static MetadataResponseData fill(MetadataResponseData response, MetadataRequestData request) {
-        response.setClusterAuthorizedOperations(cluster(request.includeClusterAuthorizedOperations()));
+        return fill(response, request, Access.ALL);
+    }
+
+    /** As {@link #fill(MetadataResponseData, MetadataRequestData)}, with the requester's own operations. */
+    static MetadataResponseData fill(MetadataResponseData response, MetadataRequestData request, Access access) {
+        response.setClusterAuthorizedOperations(cluster(access, request.includeClusterAuthorizedOperations()));
         for (MetadataResponseTopic topic : response.topics()) {
-            if (topic.errorCode() != Errors.UNKNOWN_TOPIC_ID.code()) {
-                topic.setTopicAuthorizedOperations(topic(request.includeTopicAuthorizedOperations()));
+            if (topic.errorCode() != Errors.UNKNOWN_TOPIC_ID.code()
+                    && topic.errorCode() != Errors.TOPIC_AUTHORIZATION_FAILED.code()) {
+                topic.setTopicAuthorizedOperations(topic(access, topic.name(), request.includeTopicAuthorizedOperations()));
             }
         }
         return response;

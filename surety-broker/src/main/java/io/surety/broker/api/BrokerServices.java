@@ -11,6 +11,7 @@ import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
 import io.surety.broker.security.ScramUsers;
+import io.surety.broker.security.AccessControl;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -25,6 +26,8 @@ import java.util.function.IntSupplier;
  * committed metadata and the controller instead of this node's registries, and
  * {@code coordinatorVerification} reaches the transaction coordinator when it runs on another node.
  * {@code scramUsers} manages the SCRAM users the SASL listeners authenticate against.
+ * {@code accessControl} is present when {@code authorizer.class.name} is set: requests are then
+ * checked against its ACLs ({@link AccessRules}), and the ACL APIs change them.
  */
 public record BrokerServices(
         BrokerConfig config,
@@ -45,7 +48,20 @@ public record BrokerServices(
         Optional<ClusterView> cluster,
         ReplicaServing replicaServing,
         CoordinatorVerification coordinatorVerification,
-        ScramUsers scramUsers) {
+        ScramUsers scramUsers,
+        Optional<AccessControl> accessControl) {
+
+    /** The services of a node without an authorizer. */
+    public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
+            TopicOperations topicOperations, GroupCommitFlusher flusher, PartitionWatchers watchers,
+            ProducerIdAllocator producerIds, GroupCoordinator groups, TransactionCoordinator transactions, Clock clock,
+            ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics,
+            Optional<ClusterView> cluster, ReplicaServing replicaServing, CoordinatorVerification coordinatorVerification,
+            ScramUsers scramUsers) {
+        this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
+                clock, timer, handlerPool, boundPort, metrics, cluster, replicaServing, coordinatorVerification,
+                scramUsers, Optional.empty());
+    }
 
     /** The services of a single node: no follower fetches from it and nothing is proposed. */
     public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
@@ -55,6 +71,6 @@ public record BrokerServices(
             ScramUsers scramUsers) {
         this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
                 clock, timer, handlerPool, boundPort, metrics, Optional.empty(), ReplicaServing.singleNode(),
-                CoordinatorVerification.UNREACHABLE, scramUsers);
+                CoordinatorVerification.UNREACHABLE, scramUsers, Optional.empty());
     }
 }

@@ -93,6 +93,9 @@ final class ConsumerFetchReader implements FetchReader {
 
     /** The error for a partition this node does not host: by topic id or by name, as the fetch named it. */
     static Errors unknown(FetchTarget target) {
+        if (target.denied()) {
+            return Errors.TOPIC_AUTHORIZATION_FAILED;
+        }
         boolean byId = (target.topicName() == null || target.topicName().isEmpty())
                 && !Uuid.ZERO_UUID.equals(target.topicId());
         return byId ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION;

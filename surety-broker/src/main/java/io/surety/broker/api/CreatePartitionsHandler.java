@@ -73,7 +73,11 @@ final class CreatePartitionsHandler implements ApiHandler {
                     .setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Duplicate topic name."));
         }
         for (CreatePartitionsTopic topic : data.topics()) {
-            if (!duplicates.contains(topic.name())) {
+            if (request.access().deniedTopic(topic.name())) {
+                response.results().add(new CreatePartitionsTopicResult().setName(topic.name())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message()));
+            } else if (!duplicates.contains(topic.name())) {
                 response.results().add(grow(topic, data.validateOnly()));
             }
         }

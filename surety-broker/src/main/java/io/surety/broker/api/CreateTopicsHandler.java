@@ -93,7 +93,11 @@ final class CreateTopicsHandler implements ApiHandler {
         }
         CreateTopicsResponseData response = new CreateTopicsResponseData();
         for (CreatableTopic topic : data.topics()) {
-            if (!duplicates.contains(topic.name())) {
+            if (request.access().deniedTopic(topic.name())) {
+                response.topics().add(new CreatableTopicResult().setName(topic.name())
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage("Authorization failed."));
+            } else if (!duplicates.contains(topic.name())) {
                 response.topics().add(create(topic, data.validateOnly()));
             }
         }

@@ -1,11 +1,15 @@
 package io.surety.broker.api;
 
 import io.surety.broker.coordinator.GroupCoordinator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResultCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /** DeleteGroups: removes empty groups and their offsets; groups with members get NON_EMPTY_GROUP. */
 final class DeleteGroupsHandler implements ApiHandler {
@@ -24,9 +28,15 @@ final class DeleteGroupsHandler implements ApiHandler {
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
         DeleteGroupsRequest body = (DeleteGroupsRequest) request.body();
-        return groups.deleteGroups(body.data().groupsNames()).thenApply(results -> {
+        Access access = request.access();
+        List<String> allowed = body.data().groupsNames().stream().filter(id -> !access.denied(ResourceType.GROUP, id))
+                .toList();
+        return groups.deleteGroups(allowed).thenApply(results -> {
             DeletableGroupResultCollection collection = new DeletableGroupResultCollection();
             results.forEach(collection::add);
+            body.data().groupsNames().stream().filter(id -> access.denied(ResourceType.GROUP, id)).distinct()
+                    .forEach(id -> collection.add(new DeletableGroupResult().setGroupId(id)
+                            .setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())));
             return new ApiResponse.Send(new DeleteGroupsResponseData().setResults(collection));
         });
     }

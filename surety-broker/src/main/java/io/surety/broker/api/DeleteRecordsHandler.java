@@ -74,9 +74,15 @@ final class DeleteRecordsHandler implements ApiHandler {
         long deadlineMs = nowMs + Math.max(0, data.timeoutMs());
         List<CompletableFuture<Void>> answers = new ArrayList<>();
         for (DeleteRecordsTopic topic : data.topics()) {
-            TopicInfo info = topics.get(topic.name());
+            boolean denied = request.access().deniedTopic(topic.name());
+            TopicInfo info = denied ? null : topics.get(topic.name());
             DeleteRecordsTopicResult result = new DeleteRecordsTopicResult().setName(topic.name());
             for (DeleteRecordsPartition requested : topic.partitions()) {
+                if (denied) {
+                    result.partitions().add(new DeleteRecordsPartitionResult().setPartitionIndex(requested.partitionIndex())
+                            .setLowWatermark(UNKNOWN).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                    continue;
+                }
                 Partition partition = info == null ? null
                         : partitions.get(new TopicPartition(info.name(), requested.partitionIndex()));
                 DeleteRecordsPartitionResult out = new DeleteRecordsPartitionResult()

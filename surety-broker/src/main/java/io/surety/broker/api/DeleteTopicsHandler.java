@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData.DeleteTopicState;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.message.DeleteTopicsResponseData.DeletableTopicRe
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +84,8 @@ final class DeleteTopicsHandler implements ApiHandler {
             } else if (name != null && !duplicateNames.contains(name)) {
                 if (cluster.isPresent()) {
                     forwarded.topics().add(new DeleteTopicState().setName(name).setTopicId(Uuid.ZERO_UUID));
+                } else if (request.access().deniedTopic(name)) {
+                    response.responses().add(result(name, Uuid.ZERO_UUID, Errors.TOPIC_AUTHORIZATION_FAILED, null));
                 } else {
                     response.responses().add(delete(topics.get(name), name, Uuid.ZERO_UUID));
                 }
@@ -89,7 +93,7 @@ final class DeleteTopicsHandler implements ApiHandler {
                 if (cluster.isPresent()) {
                     forwarded.topics().add(new DeleteTopicState().setName(null).setTopicId(id));
                 } else {
-                    response.responses().add(delete(topics.get(id), null, id));
+                    response.responses().add(deleteById(topics.get(id), id, request.access()));
                 }
             }
         }
@@ -105,6 +109,18 @@ final class DeleteTopicsHandler implements ApiHandler {
             }
             return new ApiResponse.Send(response);
         });
+    }
+
+    /**
+     * Deletes a topic named by id, as Kafka answers it: DELETE is asked once the name is known; a
+     * requester who may not even DESCRIBE the topic is not told its name.
+     */
+    private DeletableTopicResult deleteById(TopicInfo topic, Uuid id, Access access) {
+        if (topic != null && !access.allows(AclOperation.DELETE, ResourceType.TOPIC, topic.name())) {
+            String name = access.allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name()) ? topic.name() : null;
+            return result(name, id, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+        }
+        return delete(topic, null, id);
     }
 
     /** Deletes {@code topic}, looked up by {@code requestedName} or else {@code requestedId}. */

@@ -55,7 +55,8 @@ final class DescribeClusterHandler implements ApiHandler {
                     .setEndpointType(EndpointType.BROKER.id())
                     .setClusterId(localNode.clusterId())
                     .setControllerId(localNode.nodeId())
-                    .setClusterAuthorizedOperations(AuthorizedOperations.cluster(data.includeClusterAuthorizedOperations()));
+                    .setClusterAuthorizedOperations(AuthorizedOperations.cluster(request.access(),
+                            data.includeClusterAuthorizedOperations()));
             if (cluster.isPresent()) {
                 describe(cluster.get(), request.listenerName(), data.includeFencedBrokers(), response);
             } else {

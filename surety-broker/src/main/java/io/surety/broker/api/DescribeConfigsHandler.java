@@ -62,6 +62,12 @@ final class DescribeConfigsHandler implements ApiHandler {
             DescribeConfigsResult result = new DescribeConfigsResult().setResourceType(resource.resourceType())
                     .setResourceName(resource.resourceName());
             try {
+                // Before the resource is looked up, so that existence never leaks.
+                Errors denied = AccessRules.ConfigResourceName.denial(request.access(), resource.resourceType(),
+                        resource.resourceName());
+                if (denied != Errors.NONE) {
+                    throw denied.exception();
+                }
                 for (ConfigEntries.Entry entry : entries(resource)) {
                     if (wanted(resource.configurationKeys(), entry.name())) {
                         result.configs().add(describe(entry, data.includeSynonyms()));

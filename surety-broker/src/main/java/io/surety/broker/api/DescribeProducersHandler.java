@@ -39,8 +39,12 @@ final class DescribeProducersHandler implements ApiHandler {
         DescribeProducersResponseData response = new DescribeProducersResponseData();
         for (DescribeProducersRequestData.TopicRequest topic : data.topics()) {
             TopicResponse out = new TopicResponse().setName(topic.name());
+            boolean denied = request.access().deniedTopic(topic.name());
             for (int index : topic.partitionIndexes()) {
-                out.partitions().add(describe(new TopicPartition(topic.name(), index)));
+                out.partitions().add(denied ? new PartitionResponse().setPartitionIndex(index)
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code())
+                        .setErrorMessage(Errors.TOPIC_AUTHORIZATION_FAILED.message())
+                        : describe(new TopicPartition(topic.name(), index)));
             }
             response.topics().add(out);
         }

@@ -14,6 +14,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.message.DescribeTopicPartitionsResponseData.Descr
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * DescribeTopicPartitions (what Admin#describeTopics uses): the requested topics, or all of them
@@ -73,6 +75,10 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
             } else {
                 topics.all().forEach(topic -> names.add(topic.name()));
             }
+            // Topics the requester may not DESCRIBE are left out, as Kafka leaves them out.
+            if (request.access().checked()) {
+                names.removeIf(name -> !request.access().allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, name));
+            }
         } else {
             for (TopicRequest topic : data.topics()) {
                 names.add(topic.name());
@@ -92,6 +98,12 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
                 response.setNextCursor(new Cursor().setTopicName(name).setPartitionIndex(0));
                 break;
             }
+            if (request.access().deniedTopic(name)) {
+                response.topics().add(new DescribeTopicPartitionsResponseTopic()
+                        .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()).setName(name).setTopicId(Uuid.ZERO_UUID)
+                        .setIsInternal(false).setTopicAuthorizedOperations(AuthorizedOperations.OMITTED));
+                continue;
+            }
             int partitionCount = partitionCount(image, name);
             if (partitionCount < 0) {
                 if (!allTopics) {
@@ -108,6 +120,11 @@ final class DescribeTopicPartitionsHandler implements ApiHandler {
                 break;
             }
             remaining -= Math.max(0, end - start);
+        }
+        if (request.access().checked()) {
+            response.topics().stream().filter(topic -> topic.errorCode() == Errors.NONE.code())
+                    .forEach(topic -> topic.setTopicAuthorizedOperations(
+                            AuthorizedOperations.topic(request.access(), topic.name(), true)));
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }

@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Fetch: reads each requested partition from its offset, within the partition and response byte
@@ -81,10 +83,14 @@ final class FetchHandler implements ApiHandler {
         for (FetchRequestData.FetchTopic topic : data.topics()) {
             TopicInfo info = topic.topic() == null || topic.topic().isEmpty()
                     ? topics.get(topic.topicId()) : topics.get(topic.topic());
+            // READ is asked once the name is known (an unknown id has none: UNKNOWN_TOPIC_ID, as in Kafka).
+            String name = info != null ? info.name() : topic.topic();
+            boolean denied = name != null && !name.isEmpty()
+                    && !request.access().allows(AclOperation.READ, ResourceType.TOPIC, name);
             for (FetchRequestData.FetchPartition partition : topic.partitions()) {
-                Partition found = info == null ? null
+                Partition found = info == null || denied ? null
                         : partitions.get(new TopicPartition(info.name(), partition.partition()));
-                targets.add(new FetchTarget(topic.topic(), topic.topicId(), found, partition));
+                targets.add(new FetchTarget(topic.topic(), topic.topicId(), found, partition, denied));
             }
         }
         int replicaId = FetchRequest.replicaId(data);

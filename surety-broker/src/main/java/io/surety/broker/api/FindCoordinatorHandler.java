@@ -11,6 +11,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * FindCoordinator (v0-6; v4+ batches keys): one node coordinates every group and every
@@ -41,17 +42,17 @@ final class FindCoordinatorHandler implements ApiHandler {
         FindCoordinatorResponseData response = new FindCoordinatorResponseData();
         if (request.version() >= 4) {
             for (String key : data.coordinatorKeys()) {
-                response.coordinators().add(lookup(data.keyType(), key, request.listenerName()));
+                response.coordinators().add(lookup(data.keyType(), key, request.listenerName(), request.access()));
             }
         } else {
-            Coordinator only = lookup(data.keyType(), data.key(), request.listenerName());
+            Coordinator only = lookup(data.keyType(), data.key(), request.listenerName(), request.access());
             response.setErrorCode(only.errorCode()).setErrorMessage(only.errorMessage()).setNodeId(only.nodeId())
                     .setHost(only.host()).setPort(only.port());
         }
         return CompletableFuture.completedFuture(new ApiResponse.Send(response));
     }
 
-    private Coordinator lookup(byte keyType, String key, String listener) {
+    private Coordinator lookup(byte keyType, String key, String listener, Access access) {
         Coordinator out = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
         CoordinatorType type;
         try {
@@ -61,6 +62,14 @@ final class FindCoordinatorHandler implements ApiHandler {
         }
         if (type != CoordinatorType.GROUP && type != CoordinatorType.TRANSACTION) {
             return out.setErrorCode(Errors.INVALID_REQUEST.code()).setErrorMessage("Share groups are not supported");
+        }
+        if (type == CoordinatorType.GROUP && access.denied(ResourceType.GROUP, key)) {
+            return out.setErrorCode(Errors.GROUP_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(Errors.GROUP_AUTHORIZATION_FAILED.message());
+        }
+        if (type == CoordinatorType.TRANSACTION && access.denied(ResourceType.TRANSACTIONAL_ID, key)) {
+            return out.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+                    .setErrorMessage(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.message());
         }
         if (key == null || key.isEmpty()) {
             return out.setErrorCode(Errors.INVALID_REQUEST.code())

@@ -92,6 +92,12 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
                 if (occurrences.get(resourceOf(resource)) > 1) {
                     throw new InvalidRequestException("Each resource must appear at most once.");
                 }
+                // Before the resource is looked up, so that existence never leaks.
+                Errors denied = AccessRules.ConfigResourceName.denial(request.access(), resource.resourceType(),
+                        resource.resourceName());
+                if (denied != Errors.NONE) {
+                    throw denied.exception();
+                }
                 if (cluster.isPresent() && resource.resourceType() == ConfigResource.Type.TOPIC.id()) {
                     checkOperations(resource.configs());
                     forwarded.resources().add(asControllerChange(cluster.get().image(), resource));

@@ -56,9 +56,16 @@ final class ListOffsetsHandler implements ApiHandler {
         ListOffsetsRequestData data = ((ListOffsetsRequest) request.body()).data();
         ListOffsetsResponseData response = new ListOffsetsResponseData();
         for (ListOffsetsRequestData.ListOffsetsTopic topic : data.topics()) {
-            TopicInfo info = topics.get(topic.name());
+            boolean denied = request.access().deniedTopic(topic.name());
+            TopicInfo info = denied ? null : topics.get(topic.name());
             ListOffsetsTopicResponse topicResponse = new ListOffsetsTopicResponse().setName(topic.name());
             for (ListOffsetsRequestData.ListOffsetsPartition requested : topic.partitions()) {
+                if (denied) {
+                    topicResponse.partitions().add(new ListOffsetsPartitionResponse()
+                            .setPartitionIndex(requested.partitionIndex()).setTimestamp(UNKNOWN).setOffset(UNKNOWN)
+                            .setLeaderEpoch(-1).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                    continue;
+                }
                 Partition partition = info == null ? null
                         : partitions.get(new TopicPartition(info.name(), requested.partitionIndex()));
                 topicResponse.partitions().add(answer(partition, requested, request.version(),

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
@@ -19,6 +20,8 @@ import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseTopi
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.resource.Resource;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * Metadata: this node as the only broker and controller, and the requested topics with their ids
@@ -57,33 +60,45 @@ final class MetadataHandler implements ApiHandler {
                 .setControllerId(localNode.nodeId())
                 .setClusterAuthorizedOperations(AuthorizedOperations.OMITTED);
         response.brokers().add(localNode.metadataBroker());
+        Access access = request.access();
         if (body.isAllTopics()) {
+            // Topics the requester may not DESCRIBE are left out, as Kafka leaves them out.
             for (TopicInfo topic : topics.all()) {
-                response.topics().add(describe(topic));
+                if (access.allowsQuietly(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
+                    response.topics().add(describe(topic));
+                }
             }
         } else {
             boolean mayCreate = topicsConfig.autoCreateTopicsEnable() && (request.version() < 4 || data.allowAutoTopicCreation());
             for (MetadataRequestData.MetadataRequestTopic requested : data.topics()) {
-                response.topics().add(lookup(requested, mayCreate));
+                response.topics().add(lookup(requested, mayCreate, access));
             }
         }
-        return CompletableFuture.completedFuture(new ApiResponse.Send(AuthorizedOperations.fill(response, data)));
+        return CompletableFuture.completedFuture(new ApiResponse.Send(AuthorizedOperations.fill(response, data, access)));
     }
 
-    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, boolean mayCreate) {
+    private MetadataResponseTopic lookup(MetadataRequestData.MetadataRequestTopic requested, boolean mayCreate,
+            Access access) {
         String name = requested.name();
         if (name == null) {
             Uuid id = requested.topicId();
             TopicInfo topic = topics.get(id);
+            if (topic != null && !access.allows(AclOperation.DESCRIBE, ResourceType.TOPIC, topic.name())) {
+                return new MetadataResponseTopic().setTopicId(id).setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+            }
             return topic != null ? describe(topic) : new MetadataResponseTopic().setTopicId(id)
                     .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
+        }
+        MetadataResponseTopic missing = new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
+                .setTopicAuthorizedOperations(AuthorizedOperations.OMITTED);
+        // Before existence, so that existence never leaks.
+        if (access.deniedTopic(name)) {
+            return missing.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
         }
         TopicInfo topic = topics.get(name);
         if (topic != null) {
             return describe(topic);
         }
-        MetadataResponseTopic missing = new MetadataResponseTopic().setName(name).setTopicId(Uuid.ZERO_UUID)
-                .setTopicAuthorizedOperations(AuthorizedOperations.OMITTED);
         try {
             TopicOperations.validateName(name);
         } catch (InvalidTopicException e) {
@@ -91,6 +106,11 @@ final class MetadataHandler implements ApiHandler {
         }
         if (!mayCreate) {
             return missing.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        }
+        // Auto-creation needs CREATE on the cluster or on the topic.
+        if (!access.allowsQuietly(AclOperation.CREATE, ResourceType.CLUSTER, Resource.CLUSTER_NAME)
+                && !access.allows(AclOperation.CREATE, ResourceType.TOPIC, name)) {
+            return missing.setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code());
         }
         try {
             return describe(topicOperations.createWithDefaults(name));

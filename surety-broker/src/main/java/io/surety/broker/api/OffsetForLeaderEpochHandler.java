@@ -50,9 +50,16 @@ final class OffsetForLeaderEpochHandler implements ApiHandler {
         OffsetForLeaderEpochRequestData data = ((OffsetsForLeaderEpochRequest) request.body()).data();
         OffsetForLeaderEpochResponseData response = new OffsetForLeaderEpochResponseData();
         for (OffsetForLeaderTopic topic : data.topics()) {
-            TopicInfo info = topics.get(topic.topic());
+            boolean denied = request.access().deniedTopic(topic.topic());
+            TopicInfo info = denied ? null : topics.get(topic.topic());
             OffsetForLeaderTopicResult result = new OffsetForLeaderTopicResult().setTopic(topic.topic());
             for (OffsetForLeaderPartition requested : topic.partitions()) {
+                if (denied) {
+                    result.partitions().add(new EpochEndOffset().setPartition(requested.partition())
+                            .setLeaderEpoch(UNDEFINED_EPOCH).setEndOffset(UNDEFINED_OFFSET)
+                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+                    continue;
+                }
                 Partition partition = info == null ? null
                         : partitions.get(new TopicPartition(info.name(), requested.partition()));
                 result.partitions().add(answer(partition, requested));

@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.BatchIndexAndErrorMessage;
@@ -31,6 +32,7 @@ import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.resource.ResourceType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,8 +146,10 @@ final class ProduceHandler implements ApiHandler {
                     ? topics.get(topicData.topicId()) : topics.get(topicData.name());
             TopicProduceResponse topicResponse = new TopicProduceResponse().setName(topicData.name())
                     .setTopicId(topicData.topicId());
+            boolean denied = denied(request.access(), topicData, topic);
             for (ProduceRequestData.PartitionProduceData partitionData : topicData.partitionData()) {
-                PartitionProduceResponse result = appendOne(topic, topicData, partitionData, nowMs, acks,
+                PartitionProduceResponse result = denied ? failed(partitionData, Errors.TOPIC_AUTHORIZATION_FAILED)
+                        : appendOne(topic, topicData, partitionData, nowMs, acks,
                         request.version(), nowMs + Math.max(0, data.timeoutMs()), data.transactionalId(), durable);
                 anyFailed |= result.errorCode() != Errors.NONE.code();
                 topicResponse.partitionResponses().add(result);
@@ -160,6 +164,22 @@ final class ProduceHandler implements ApiHandler {
         return CompletableFuture.allOf(durable.toArray(CompletableFuture[]::new))
                 .handle((ok, error) -> error == null ? new ApiResponse.Send(response)
                         : new ApiResponse.Send(storageFailed(response, error)));
+    }
+
+    /**
+     * Whether the requester may not WRITE to the topic: as its rule decided for a named topic,
+     * asked here for one named by id (its name is known only now; an unknown id stays unknown).
+     */
+    private static boolean denied(Access access, ProduceRequestData.TopicProduceData topicData, TopicInfo topic) {
+        if (!isEmpty(topicData.name())) {
+            return access.deniedTopic(topicData.name());
+        }
+        return topic != null && !access.allows(AclOperation.WRITE, ResourceType.TOPIC, topic.name());
+    }
+
+    private static PartitionProduceResponse failed(ProduceRequestData.PartitionProduceData partitionData, Errors error) {
+        return new PartitionProduceResponse().setIndex(partitionData.index()).setBaseOffset(-1).setLogAppendTimeMs(-1)
+                .setLogStartOffset(-1).setErrorCode(error.code()).setErrorMessage(error.message());
     }
 
     private PartitionProduceResponse appendOne(TopicInfo topic, ProduceRequestData.TopicProduceData topicData,

@@ -98,6 +98,10 @@ public final class ServedVersions {
             // v5 reports cordoned directories (KIP-1066): not served.
             row(ApiKeys.DESCRIBE_LOG_DIRS,                   1,      1,      4,      5),
             row(ApiKeys.WRITE_TXN_MARKERS,                   1,      1,      2,      2),
+            // SECURITY_DISABLED without authorizer.class.name, as in Kafka. v0 is gone from Kafka 4.x.
+            row(ApiKeys.DESCRIBE_ACLS,                       1,      1,      3,      3),
+            row(ApiKeys.CREATE_ACLS,                         1,      1,      3,      3),
+            row(ApiKeys.DELETE_ACLS,                         1,      1,      3,      3),
             // Served by the SASL listeners' authenticator while a connection authenticates; once it
             // has (or on a listener without SASL) their handlers answer ILLEGAL_SASL_STATE.
             row(ApiKeys.SASL_HANDSHAKE,                      0,      0,      1,      1),

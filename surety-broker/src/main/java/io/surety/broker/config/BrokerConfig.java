@@ -20,8 +20,8 @@ import org.apache.kafka.common.config.ConfigException;
  *
  * <p>Settings are read through one record per area, each built and checked here once:
  * {@link #storage()}, {@link #network()}, {@link #topics()}, {@link #groups()},
- * {@link #transactions()}, {@link #cleaner()}, {@link #metrics()}, {@link #cluster()} and
- * {@link #replication()}; a component is given the
+ * {@link #transactions()}, {@link #cleaner()}, {@link #metrics()}, {@link #cluster()},
+ * {@link #replication()} and {@link #authorizer()}; a component is given the
  * record of its area, not this object. Unknown keys and invalid values are refused with a
  * {@link ConfigException} that names the setting; Kafka keys that are accepted but change nothing
  * here are named in {@link #warnings()}, which the broker logs at start. Thread-safe (immutable).
@@ -321,6 +321,12 @@ public final class BrokerConfig {
                     "How long the quorum waits without a leader before it elects one.")
             .define(MIN_INSYNC_REPLICAS, Type.INT, 1, Range.atLeast(1), Importance.HIGH,
                     "Default least ISR size for acks=all (topic key min.insync.replicas); 1 on a single node.")
+            .define(AuthorizerConfig.AUTHORIZER_CLASS_NAME, Type.STRING, "", Importance.HIGH,
+                    "Empty for no authorization, or " + AuthorizerConfig.STANDARD_AUTHORIZER + " for Kafka's ACLs.")
+            .define(AuthorizerConfig.SUPER_USERS, Type.STRING, "", Importance.HIGH,
+                    "Principals allowed every operation, semicolon-separated (User:admin;User:ops).")
+            .define(AuthorizerConfig.ALLOW_EVERYONE_IF_NO_ACL_FOUND, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Allow every principal on a resource that no ACL matches.")
             .define(UNCLEAN_LEADER_ELECTION_ENABLE, Type.BOOLEAN, false, Importance.HIGH,
                     "Default of the topic key: elect a replica outside the ISR when no ISR member is left, losing "
                             + "the records it lacks.");
@@ -345,6 +351,7 @@ public final class BrokerConfig {
     private final MetricsConfig metrics;
     private final ClusterConfig cluster;
     private final ReplicationConfig replication;
+    private final AuthorizerConfig authorizer;
 
     private BrokerConfig(Map<String, String> originals) {
         this.originals = Collections.unmodifiableMap(new LinkedHashMap<>(originals));
@@ -366,6 +373,7 @@ public final class BrokerConfig {
         this.transactions = TransactionConfig.from(parsed);
         this.cleaner = CleanerConfig.from(parsed);
         this.metrics = MetricsConfig.from(parsed);
+        this.authorizer = AuthorizerConfig.from(parsed, cluster);
     }
 
     /** Parses and validates {@code settings}; throws {@link ConfigException} naming the first bad setting. */
@@ -490,6 +498,11 @@ public final class BrokerConfig {
         return replication;
     }
 
+    /** Whether requests are authorized, and by whom. */
+    public AuthorizerConfig authorizer() {
+        return authorizer;
+    }
+
     /**
      * One line for each setting that is accepted but changes nothing here, naming the key in quotes:
      * Kafka keys Surety has no use for, and cluster keys on a single node. Logged as WARN at start.
@@ -522,6 +535,10 @@ public final class BrokerConfig {
                 out.add("listener " + listener.name() + " serves SASL PLAIN without TLS: passwords cross the network "
                         + "in clear; use SASL_SSL where the network is not trusted");
             }
+        }
+        if (authorizer.enabled() && authorizer.allowEveryoneIfNoAclFound()) {
+            out.add("'" + AuthorizerConfig.ALLOW_EVERYONE_IF_NO_ACL_FOUND + "'=true: a resource without ACLs is open "
+                    + "to every principal, anonymous ones included");
         }
         out.addAll(cluster.ignoredInThisMode());
         return out;

@@ -67,8 +67,8 @@ class ServedVersionsTest {
                         .isEqualTo(inRange);
             }
         }
-        assertThat(ServedVersions.serves(ApiKeys.DESCRIBE_ACLS, (short) 0)).isFalse();
-        assertThat(ServedVersions.of(ApiKeys.DESCRIBE_ACLS)).isEmpty();
+        assertThat(ServedVersions.serves(ApiKeys.ALTER_REPLICA_LOG_DIRS, (short) 0)).isFalse();
+        assertThat(ServedVersions.of(ApiKeys.ALTER_REPLICA_LOG_DIRS)).isEmpty();
     }
 
     @Test
