@@ -166,6 +166,8 @@ public final class SuretyBroker implements AutoCloseable {
     private ScramUsers scramUsers;
     /** Present when {@code authorizer.class.name} is set; its ACLs are loaded before the listeners open. */
     private Optional<AccessControl> accessControl = Optional.empty();
+    /** The ACLs this node knows: replayed from its security store, or in a cluster from the metadata. */
+    private AclState aclState;
     /** A cluster node's {@code --add-scram} users on their way to the controller. */
     private ClusterScramBootstrap scramBootstrap;
 
@@ -250,13 +252,13 @@ public final class SuretyBroker implements AutoCloseable {
             ledger = config.storage().fsyncLedgerEnabled() ? FsyncLedger.toFile(dataDir.resolve(FSYNC_LEDGER_FILE)) : FsyncLedger.NONE;
             // A single node's users (and ACLs) are loaded before anything can connect, and the bootstrap
             // users added. A cluster node's come from the replicated metadata (ClusterNode).
+            // Stored ACLs are replayed (and kept) without an authorizer too; they apply once one is configured.
+            Optional<AclAuthorizer> authorizer = config.authorizer().enabled()
+                    ? Optional.of(new AclAuthorizer(config.authorizer())) : Optional.empty();
+            aclState = new AclState(authorizer);
             if (!config.cluster().isCluster()) {
-                // Stored ACLs are replayed (and kept) without an authorizer too; they apply once one is configured.
-                Optional<AclAuthorizer> authorizer = config.authorizer().enabled()
-                        ? Optional.of(new AclAuthorizer(config.authorizer())) : Optional.empty();
-                AclState acls = new AclState(authorizer);
-                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, acls));
-                accessControl = authorizer.map(loaded -> new AccessControl(loaded, acls, securityStore));
+                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, aclState));
+                accessControl = authorizer.map(loaded -> new AccessControl(loaded, aclState, securityStore));
                 scramUsers = new ScramUsers(securityStore, scramCredentials);
                 for (ScramBootstrap user : addScram) {
                     scramUsers.addIfAbsent(user);
@@ -319,7 +321,9 @@ public final class SuretyBroker implements AutoCloseable {
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes(), interBrokerTls,
                         interBrokerSasl);
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
-                        metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials)));
+                        metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials, aclState)));
+                // The cluster's ACLs arrive with its metadata; changes go through the controller.
+                accessControl = aclState.authorizer().map(loaded -> new AccessControl(loaded, aclState, null));
                 startedNode.set(clusterNode);
                 replicaServing = new ReplicaServing(new PartitionWatchers(), clusterNode.isrChangeSink(),
                         ClusterNode::monotonicMs);

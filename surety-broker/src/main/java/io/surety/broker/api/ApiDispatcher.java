@@ -105,9 +105,9 @@ public final class ApiDispatcher {
                 new DescribeClientQuotasHandler(),
                 new DescribeUserScramCredentialsHandler(services.scramUsers(), cluster),
                 new AlterUserScramCredentialsHandler(services.scramUsers(), cluster),
-                new CreateAclsHandler(services.accessControl()),
+                new CreateAclsHandler(services.accessControl(), cluster),
                 new DescribeAclsHandler(services.accessControl()),
-                new DeleteAclsHandler(services.accessControl()),
+                new DeleteAclsHandler(services.accessControl(), cluster),
                 new SaslAuthenticateHandler(),
                 new WriteTxnMarkersHandler(partitions, new LeaderMarkerAppender(services.flusher(),
                         services.replicaServing().logEndWatchers(), services.timer(), clock))));

@@ -37,11 +37,6 @@ public record AuthorizerConfig(boolean enabled, String superUsers, boolean allow
             throw new ConfigException(AUTHORIZER_CLASS_NAME, className, "the only authorizer served is "
                     + STANDARD_AUTHORIZER + " (or leave it empty for none)");
         }
-        if (cluster.isCluster()) {
-            // ACLs are stored by one node and not yet carried by the cluster's metadata quorum.
-            throw new ConfigException(AUTHORIZER_CLASS_NAME, className, "ACLs need a single node for now; "
-                    + "cluster mode does not replicate them yet");
-        }
         return new AuthorizerConfig(true, parsed.string(SUPER_USERS), parsed.booleanValue(ALLOW_EVERYONE_IF_NO_ACL_FOUND));
     }
 }

@@ -13,6 +13,8 @@ import io.surety.broker.cluster.TopicImage;
 import io.surety.broker.quorum.LeadershipListener;
 import io.surety.broker.quorum.QuorumRequestHandler;
 import io.surety.broker.quorum.RatisQuorum;
+import io.surety.broker.security.AclRequests;
+import io.surety.broker.security.AclState;
 import io.surety.broker.security.ScramUsers;
 import io.surety.broker.security.SecurityChange;
 import java.util.List;
@@ -35,12 +37,13 @@ import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
-import org.apache.kafka.common.message.AlterUserScramCredentialsResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationResponseData;
+import org.apache.kafka.common.message.CreateAclsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteAclsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeQuorumRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
@@ -226,10 +229,14 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
         if (request instanceof AlterUserScramCredentialsRequestData alter) {
             SecurityImage security = image.security();
-            SecurityChange<AlterUserScramCredentialsResponseData> change =
-                    ScramUsers.decide(alter, (mechanism, user) -> security.hasScram(user, mechanism.type()));
-            return commit(term, new Decision<>(change.records().stream().<ClusterRecord>map(ClusterRecord.Security::new)
-                    .toList(), change.answer()));
+            return commit(term, securityDecision(
+                    ScramUsers.decide(alter, (mechanism, user) -> security.hasScram(user, mechanism.type()))));
+        }
+        if (request instanceof CreateAclsRequestData create) {
+            return commit(term, securityDecision(AclRequests.create(create, AclState.of(image.security().acls().values()))));
+        }
+        if (request instanceof DeleteAclsRequestData delete) {
+            return commit(term, securityDecision(AclRequests.delete(delete, AclState.of(image.security().acls().values()))));
         }
         if (request instanceof AllocateProducerIdsRequestData allocate) {
             return commit(term, rules.allocateProducerIds(image, allocate));
@@ -240,6 +247,12 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
                     image, System.currentTimeMillis());
         }
         throw new IllegalArgumentException("The controller does not take " + request.getClass().getSimpleName());
+    }
+
+    /** A change to users or ACLs as one decision: Kafka's records, carried as {@link ClusterRecord.Security}. */
+    private static <T> Decision<T> securityDecision(SecurityChange<T> change) {
+        return new Decision<>(change.records().stream().<ClusterRecord>map(ClusterRecord.Security::new).toList(),
+                change.answer());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.surety.broker.security;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -53,6 +54,21 @@ public final class AclState implements SecurityState {
 
     public AclState(Optional<AclAuthorizer> authorizer) {
         this.authorizer = authorizer;
+    }
+
+    /**
+     * The ACLs {@code records} hold, without an authorizer: what a cluster's controller decides
+     * CreateAcls and DeleteAcls against (its metadata image's ACLs).
+     */
+    public static AclState of(Collection<AccessControlEntryRecord> records) {
+        AclState state = new AclState(Optional.empty());
+        records.forEach(state::replay);
+        return state;
+    }
+
+    /** The authorizer the ACLs are forwarded to, when one is configured. */
+    public Optional<AclAuthorizer> authorizer() {
+        return authorizer;
     }
 
     @Override

@@ -44,7 +44,7 @@ class AclHandlersTest {
 
     @Test
     void shouldAnswerSecurityDisabledWithoutAnAuthorizer() {
-        CreateAclsResponseData created = (CreateAclsResponseData) send(new CreateAclsHandler(Optional.empty()),
+        CreateAclsResponseData created = (CreateAclsResponseData) send(new CreateAclsHandler(Optional.empty(), Optional.empty()),
                 createAcls(creation(ResourceType.TOPIC, "t", PatternType.LITERAL)));
         DescribeAclsResponseData described = (DescribeAclsResponseData) send(new DescribeAclsHandler(Optional.empty()),
                 new DescribeAclsRequest.Builder(AclBindingFilter.ANY).build((short) 3));
@@ -58,7 +58,7 @@ class AclHandlersTest {
 
     @Test
     void shouldRefuseAWildcardPatternOnCreateAloneAndCreateTheRest() {
-        CreateAclsResponseData created = (CreateAclsResponseData) send(new CreateAclsHandler(Optional.of(control)),
+        CreateAclsResponseData created = (CreateAclsResponseData) send(new CreateAclsHandler(Optional.of(control), Optional.empty()),
                 createAcls(creation(ResourceType.TOPIC, "t", PatternType.MATCH),
                         creation(ResourceType.TOPIC, "t", PatternType.ANY),
                         creation(ResourceType.TOPIC, "t", PatternType.PREFIXED)));

@@ -35,14 +35,12 @@ class AuthorizerConfigTest {
     }
 
     @Test
-    void shouldRefuseAnAuthorizerInClusterModeForNow() {
-        assertThatThrownBy(() -> BrokerConfig.of(Map.of("node.id", "2", "process.roles", "broker,controller",
+    void shouldTakeAnAuthorizerInClusterModeToo() {
+        BrokerConfig config = BrokerConfig.of(Map.of("node.id", "2", "process.roles", "broker,controller",
                 "controller.quorum.voters", "1@10.0.0.1:9093,2@10.0.0.2:9093,3@10.0.0.3:9093",
                 "listeners", "PLAINTEXT://10.0.0.2:9092,CONTROLLER://10.0.0.2:9093",
-                "controller.listener.names", "CONTROLLER", "authorizer.class.name", STANDARD)))
-                .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("authorizer.class.name")
-                .hasMessageContaining("single node");
+                "controller.listener.names", "CONTROLLER", "authorizer.class.name", STANDARD));
+        assertThat(config.authorizer().enabled()).isTrue();
     }
 
     @Test
