@@ -254,7 +254,7 @@ public final class SuretyBroker implements AutoCloseable {
             // users added. A cluster node's come from the replicated metadata (ClusterNode).
             // Stored ACLs are replayed (and kept) without an authorizer too; they apply once one is configured.
             Optional<AclAuthorizer> authorizer = config.authorizer().enabled()
-                    ? Optional.of(new AclAuthorizer(config.authorizer())) : Optional.empty();
+                    ? Optional.of(new AclAuthorizer(config.authorizer(), metrics.requests()::denied)) : Optional.empty();
             aclState = new AclState(authorizer);
             if (!config.cluster().isCluster()) {
                 securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, aclState));

@@ -284,7 +284,9 @@ class AuthorizationMatrixIT {
         for (Row row : rows()) {
             String what = row.api() + " v" + row.version() + " " + row.acls();
             deleteAllAcls();
+            double deniedBefore = denials(row.api());
             assertThat(errors(row)).as("%s without ACLs", what).contains(row.denied());
+            assertThat(denials(row.api())).as("%s denial counted", what).isGreaterThan(deniedBefore);
             if (row.acls().values().stream().anyMatch(ops -> !ops.equals(Set.of(AclOperation.DESCRIBE)))) {
                 for (ResourcePattern resource : row.acls().keySet()) {
                     allow(resource, AclOperation.DESCRIBE);
@@ -405,6 +407,11 @@ class AuthorizationMatrixIT {
     private static long endOffset(TopicPartition partition) throws Exception {
         return admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition)
                 .get(30, TimeUnit.SECONDS).offset();
+    }
+
+    private static double denials(ApiKeys api) {
+        return io.surety.broker.metrics.PrometheusText.scrape(broker.metrics().registry())
+                .sum("surety_authorization_denied_total", "api", api.name);
     }
 
     private static void deleteAllAcls() throws Exception {

@@ -41,6 +41,7 @@ public final class RequestMetrics {
     private final Counter requests;
     private final Counter errors;
     private final Histogram latency;
+    private final Counter denied;
     private final AtomicReferenceArray<ApiMeters> byApi = new AtomicReferenceArray<>(ApiKeys.values().length);
 
     RequestMetrics(PrometheusRegistry registry) {
@@ -53,6 +54,17 @@ public final class RequestMetrics {
                 .help("Time from the start of handling a request to its response being ready, by API")
                 .labelNames("api").classicOnly().classicUpperBounds(LATENCY_BUCKETS_SECONDS).withoutExemplars()
                 .register(registry);
+        denied = Counter.builder().name("surety_authorization_denied_total")
+                .help("Requests the authorizer refused, whole or for some of the resources they name, by API")
+                .labelNames("api").withoutExemplars().register(registry);
+    }
+
+    /**
+     * One request of {@code api} refused by the authorizer, whole or in part. Only with an authorizer,
+     * and a denial is rare: the child is looked up each time.
+     */
+    public void denied(ApiKeys api) {
+        denied.labelValues(api.name).inc();
     }
 
     /** Creates the series of {@code apis} at zero, so rates start from the first scrape. */

@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.metadata.authorizer.StandardAcl;
 import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
@@ -42,9 +44,20 @@ public final class AclAuthorizer implements AutoCloseable {
 
     private final StandardAuthorizer authorizer = new StandardAuthorizer();
     private final Metrics metrics = new Metrics();
+    private final Consumer<ApiKeys> denied;
 
     /** An authorizer with no ACLs yet, configured with {@code config}'s super users and default. */
     public AclAuthorizer(AuthorizerConfig config) {
+        this(config, api -> { });
+    }
+
+    /**
+     * As {@link #AclAuthorizer(AuthorizerConfig)}, telling {@code denied} of each denial Kafka would
+     * audit (an action of the request's API that is refused and not a quiet filter, such as the
+     * topics an all-topics Metadata leaves out).
+     */
+    public AclAuthorizer(AuthorizerConfig config, Consumer<ApiKeys> denied) {
+        this.denied = denied;
         authorizer.withPluginMetrics(new PluginMetricsImpl(metrics, Map.of()));
         authorizer.configure(Map.of(
                 StandardAuthorizer.SUPER_USERS_CONFIG, config.superUsers(),
@@ -56,7 +69,14 @@ public final class AclAuthorizer implements AutoCloseable {
 
     /** One answer per action, in order. */
     public List<AuthorizationResult> authorize(AuthorizableRequestContext context, List<Action> actions) {
-        return authorizer.authorize(context, actions);
+        List<AuthorizationResult> results = authorizer.authorize(context, actions);
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i) == AuthorizationResult.DENIED && actions.get(i).logIfDenied()
+                    && ApiKeys.hasId(context.requestType())) {
+                denied.accept(ApiKeys.forId(context.requestType()));
+            }
+        }
+        return results;
     }
 
     /**
@@ -65,7 +85,11 @@ public final class AclAuthorizer implements AutoCloseable {
      */
     public AuthorizationResult authorizeAny(AuthorizableRequestContext context, AclOperation operation,
             ResourceType type) {
-        return authorizer.authorizeByResourceType(context, operation, type);
+        AuthorizationResult result = authorizer.authorizeByResourceType(context, operation, type);
+        if (result == AuthorizationResult.DENIED && ApiKeys.hasId(context.requestType())) {
+            denied.accept(ApiKeys.forId(context.requestType()));
+        }
+        return result;
     }
 
     /** The ACLs {@code filter} matches. */
