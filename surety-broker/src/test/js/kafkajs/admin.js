@@ -4,6 +4,7 @@
 //   delete <topic> ...                            -> "deleted <topic>" each
 //   partitions <topic> <count>                    -> "partitions <topic> <count>" (CreatePartitions)
 //   configs <topic> <name> ...                    -> "config topic|broker <name> <value>" (DescribeConfigs)
+//   alter <topic> <key=value> ...                 -> "altered <topic>" (AlterConfigs: replaces every override)
 //   offsets <topic>                               -> "offsets <partition> <low> <high>" (ListOffsets)
 //   delete-records <topic> <partition> <offset>   -> then as offsets (DeleteRecords)
 //   groups <group> <topic>                        -> ListGroups, DescribeGroups, OffsetFetch lines
@@ -50,6 +51,23 @@ const commands = {
       for (const entry of resource.configEntries) {
         out('config', kind, entry.configName, entry.configValue);
       }
+    }
+  },
+
+  async alter(admin, topic, ...configs) {
+    const configEntries = configs.map((c) => {
+      const [name, value] = c.split('=');
+      return { name, value };
+    });
+    const { resources } = await admin.alterConfigs({
+      validateOnly: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries }],
+    });
+    for (const resource of resources) {
+      if (resource.errorCode !== 0) {
+        throw new Error(`AlterConfigs ${resource.resourceName}: error ${resource.errorCode} ${resource.errorMessage}`);
+      }
+      out('altered', resource.resourceName);
     }
   },
 

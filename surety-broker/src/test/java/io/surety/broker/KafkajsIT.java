@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -138,6 +139,25 @@ class KafkajsIT {
         assertThat(succeeded(scripts.run("admin.js", bootstrap, "delete", topic)).lines())
                 .containsExactly("deleted " + topic);
         await().atMost(AWAIT).untilAsserted(() -> assertThat(admin.listTopics().names().get()).doesNotContain(topic));
+        assertQuietBroker();
+    }
+
+    @Test
+    void shouldReplaceEveryOverrideWhenKafkajsAltersTopicConfigs() throws Exception {
+        String topic = "kafkajs-alter-configs";
+        admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact", "retention.ms", "1000")))).all().get();
+
+        // KafkaJS has only the original AlterConfigs, whose configs replace the resource's overrides.
+        assertThat(succeeded(scripts.run("admin.js", bootstrap, "alter", topic, "retention.ms=5000",
+                "max.message.bytes=2000")).lines()).containsExactly("altered " + topic);
+
+        Config stored = admin.describeConfigs(List.of(new ConfigResource(ConfigResource.Type.TOPIC, topic)))
+                .all().get().values().iterator().next();
+        assertThat(stored.get("retention.ms").value()).isEqualTo("5000");
+        assertThat(stored.get("max.message.bytes").value()).isEqualTo("2000");
+        assertThat(stored.get("cleanup.policy").value()).as("an override not named is removed").isEqualTo("delete");
+        assertThat(stored.get("cleanup.policy").source()).isNotEqualTo(ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG);
         assertQuietBroker();
     }
 

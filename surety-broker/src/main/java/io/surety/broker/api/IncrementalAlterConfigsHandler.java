@@ -76,7 +76,14 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
-        IncrementalAlterConfigsRequestData data = ((IncrementalAlterConfigsRequest) request.body()).data();
+        return alter(((IncrementalAlterConfigsRequest) request.body()).data()).thenApply(ApiResponse.Send::new);
+    }
+
+    /**
+     * Applies {@code data} and completes with the answer for each of its resources; also how
+     * {@link AlterConfigsHandler} applies the original AlterConfigs, translated.
+     */
+    CompletableFuture<IncrementalAlterConfigsResponseData> alter(IncrementalAlterConfigsRequestData data) {
         Map<ConfigResource, Integer> occurrences = new HashMap<>();
         for (AlterConfigsResource resource : data.resources()) {
             occurrences.merge(resourceOf(resource), 1, Integer::sum);
@@ -111,7 +118,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
             response.responses().add(result);
         }
         if (awaiting.isEmpty()) {
-            return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+            return CompletableFuture.completedFuture(response);
         }
         return cluster.get().sendToController(ApiKeys.INCREMENTAL_ALTER_CONFIGS, forwarded).handle((answer, failure) -> {
             if (failure != null) {
@@ -126,7 +133,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
                     }
                 }
             }
-            return new ApiResponse.Send(response);
+            return response;
         });
     }
 
