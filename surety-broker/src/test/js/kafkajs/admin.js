@@ -6,8 +6,12 @@
 //   configs <topic> <name> ...                    -> "config topic|broker <name> <value>" (DescribeConfigs)
 //   alter <topic> <key=value> ...                 -> "altered <topic>" (AlterConfigs: replaces every override)
 //   offsets <topic>                               -> "offsets <partition> <low> <high>" (ListOffsets)
+//   offsets-at <topic> <timestamp>                -> "offset-at <partition> <offset>" (ListOffsets by time)
 //   delete-records <topic> <partition> <offset>   -> then as offsets (DeleteRecords)
+//   cluster                                       -> "broker <id> <host:port>", "controller <id>", "cluster-id <id>"
 //   groups <group> <topic>                        -> ListGroups, DescribeGroups, OffsetFetch lines
+//   set-offset <group> <topic> <partition> <offset> -> "set <group>" (OffsetCommit of an empty group)
+//   delete-group <group>                          -> "deleted-group <group> <errorCode>" (DeleteGroups)
 const { ConfigResourceTypes } = require('kafkajs');
 const { client, out, main } = require('./common');
 
@@ -75,6 +79,28 @@ const commands = {
     const offsets = await admin.fetchTopicOffsets(topic);
     offsets.sort((a, b) => a.partition - b.partition)
       .forEach((o) => out('offsets', o.partition, o.low, o.high));
+  },
+
+  async 'offsets-at'(admin, topic, timestamp) {
+    const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, Number(timestamp));
+    offsets.sort((a, b) => a.partition - b.partition).forEach((o) => out('offset-at', o.partition, o.offset));
+  },
+
+  async cluster(admin) {
+    const { brokers, controller, clusterId } = await admin.describeCluster();
+    brokers.forEach((b) => out('broker', b.nodeId, `${b.host}:${b.port}`));
+    out('controller', controller);
+    out('cluster-id', clusterId);
+  },
+
+  async 'set-offset'(admin, group, topic, partition, offset) {
+    await admin.setOffsets({ groupId: group, topic, partitions: [{ partition: Number(partition), offset }] });
+    out('set', group);
+  },
+
+  async 'delete-group'(admin, group) {
+    const results = await admin.deleteGroups([group]);
+    results.forEach((r) => out('deleted-group', r.groupId, r.errorCode));
   },
 
   async 'delete-records'(admin, topic, partition, offset) {

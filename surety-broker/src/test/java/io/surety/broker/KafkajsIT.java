@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -110,6 +111,9 @@ class KafkajsIT {
 
         assertThat(listed.lines()).contains("listed meta-two", "listed meta-three",
                 "topic meta-two 2 " + nodeId, "topic meta-three 3 " + nodeId);
+        assertThat(succeeded(scripts.run("admin.js", bootstrap, "cluster")).lines()).containsExactly(
+                "broker " + nodeId + " 127.0.0.1:" + broker.port(), "controller " + nodeId,
+                "cluster-id " + admin.describeCluster().clusterId().get());
         createTopic("meta-later", 1);
         assertThat(succeeded(scripts.run("metadata.js", bootstrap)).lines()).as("a topic created since")
                 .contains("listed meta-later", "topic meta-later 1 " + nodeId);
@@ -303,15 +307,39 @@ class KafkajsIT {
     void shouldListOffsetsAndDeleteRecordsWhenKafkajsAdminAsks() throws Exception {
         String topic = "kafkajs-offsets";
         createTopic(topic, 2);
-        produce(topic, 1, 50);
+        produceTimestamped(topic, 50);
 
         assertThat(succeeded(scripts.run("admin.js", bootstrap, "offsets", topic)).lines())
                 .containsExactly("offsets 0 0 50", "offsets 1 0 0");
+        assertThat(succeeded(scripts.run("admin.js", bootstrap, "offsets-at", topic, Long.toString(BASE_TIMESTAMP + 10)))
+                .lines()).as("KafkaJS gives the high watermark where no record is that recent")
+                .containsExactly("offset-at 0 10", "offset-at 1 0");
         assertThat(succeeded(scripts.run("admin.js", bootstrap, "delete-records", topic, "0", "20")).lines())
                 .containsExactly("offsets 0 20 50", "offsets 1 0 0");
         TopicPartition partition = new TopicPartition(topic, 0);
         assertThat(admin.listOffsets(Map.of(partition, OffsetSpec.earliest())).partitionResult(partition).get().offset())
                 .isEqualTo(20);
+        assertThat(succeeded(scripts.run("admin.js", bootstrap, "offsets-at", topic, Long.toString(BASE_TIMESTAMP + 10)))
+                .lines()).as("a time before the log start finds the log start").containsExactly("offset-at 0 20",
+                "offset-at 1 0");
+        assertQuietBroker();
+    }
+
+    @Test
+    void shouldSetAndDeleteGroupOffsetsWhenKafkajsAdminAsks() throws Exception {
+        String topic = "kafkajs-set-offsets";
+        String group = "kafkajs-set-offsets-group";
+        createTopic(topic, 1);
+        produce(topic, 1, 10);
+
+        assertThat(succeeded(scripts.run("admin.js", bootstrap, "set-offset", group, topic, "0", "6")).lines())
+                .containsExactly("set " + group);
+        assertThat(committedOffsets(group)).containsExactly(Map.entry(new TopicPartition(topic, 0), 6L));
+
+        assertThat(succeeded(scripts.run("admin.js", bootstrap, "delete-group", group)).lines())
+                .containsExactly("deleted-group " + group + " 0");
+        assertThat(admin.listGroups().all().get()).extracting(GroupListing::groupId).doesNotContain(group);
+        assertThat(committedOffsets(group)).isEmpty();
         assertQuietBroker();
     }
 
@@ -340,6 +368,19 @@ class KafkajsIT {
                 for (int i = 0; i < perPartition; i++) {
                     producer.send(new ProducerRecord<>(topic, p, p + "-" + i, "value-" + p + "-" + i));
                 }
+            }
+            producer.flush();
+        }
+    }
+
+    /** {@code count} records to partition 0, the i-th with the timestamp BASE_TIMESTAMP + i. */
+    private static void produceTimestamped(String topic, int count) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, BASE_TIMESTAMP + i, "key-" + i, "value-" + i));
             }
             producer.flush();
         }
