@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -44,21 +45,27 @@ final class ClientProcess implements AutoCloseable {
         this.stderr = stderr;
     }
 
-    /** Starts {@code command} in {@code workDir} with its output under {@code outputDir}; standard input stays open. */
-    static ClientProcess start(Path outputDir, Path workDir, List<String> command) throws IOException {
+    /**
+     * Starts {@code command} in {@code workDir}, with {@code environment} added to this JVM's and
+     * its output under {@code outputDir}; standard input stays open.
+     */
+    static ClientProcess start(Path outputDir, Path workDir, Map<String, String> environment, List<String> command)
+            throws IOException {
         Files.createDirectories(outputDir);
         Path out = outputDir.resolve("stdout");
         Path err = outputDir.resolve("stderr");
         Files.writeString(outputDir.resolve("command"), String.join(" ", command) + "\n");
-        Process process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new ClientProcess(outputDir.getFileName().toString(), command, process, out, err);
     }
 
     /** Runs {@code command} to its end with {@code stdin} as its input; fails if it outlives {@code timeout}. */
-    static Result run(Path outputDir, Path workDir, Duration timeout, String stdin, List<String> command)
-            throws IOException, InterruptedException {
-        try (ClientProcess client = start(outputDir, workDir, command)) {
+    static Result run(Path outputDir, Path workDir, Duration timeout, String stdin, Map<String, String> environment,
+            List<String> command) throws IOException, InterruptedException {
+        try (ClientProcess client = start(outputDir, workDir, environment, command)) {
             try (OutputStream in = client.process.getOutputStream()) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
             }

@@ -76,7 +76,7 @@ class KcatIT {
         Assumptions.assumeTrue(found.isPresent(), "kcat is not installed (apt-get install kcat): skipping the kcat tests");
         kcat = found.get();
         String version = ClientProcess.run(DATA.dir().resolve("kcat-version"), DATA.dir(), KCAT_TIMEOUT, "",
-                List.of(kcat.toString(), "-V")).stdout();
+                Map.of(), List.of(kcat.toString(), "-V")).stdout();
         librdkafka = version.lines().filter(l -> l.startsWith("Version ")).findFirst().orElse(version.strip());
         broker = TestBrokers.startWithTopics(DATA.dir().resolve("data"), 1, List.of(LZ4_TOPIC),
                 Map.of("group.initial.rebalance.delay.ms", "0"));
@@ -229,7 +229,7 @@ class KcatIT {
         List<String> command = new ArrayList<>(List.of(kcat.toString()));
         command.addAll(List.of(args));
         Path output = DATA.dir().resolve("kcat-" + RUNS.incrementAndGet() + "-" + name);
-        return ClientProcess.run(output, DATA.dir(), KCAT_TIMEOUT, stdin, command);
+        return ClientProcess.run(output, DATA.dir(), KCAT_TIMEOUT, stdin, Map.of(), command);
     }
 
     private static void createTopic(String topic, int partitions) throws Exception {

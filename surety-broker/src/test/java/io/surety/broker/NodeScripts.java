@@ -1,0 +1,119 @@
+package io.surety.broker;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The node scripts of one directory under {@code src/test/js} (a package.json and a
+ * package-lock.json pinning the client), copied to {@code target/<name>} and installed there with
+ * {@code npm ci}, so the source tree never holds a node_modules. An installation whose lock file
+ * is unchanged is reused, so a client built from source (node-rdkafka) is built once per clean
+ * build. A machine without node and npm, or without the npm registry and without the packages in
+ * npm's cache, skips the tests that need them with the reason; a registry that answers but an
+ * install that fails fails them. Not thread-safe: prepared once per test class.
+ */
+final class NodeScripts {
+
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
+    /** Where node-gyp finds node's headers without downloading them (Debian's and NodeSource's nodejs put them here). */
+    private static final Path NODE_HEADERS = Path.of("/usr/include/node/node.h");
+
+    private final Path node;
+    private final Path dir;
+    private final Path outputs;
+    private int runs;
+
+    private NodeScripts(Path node, Path dir, Path outputs) {
+        this.node = node;
+        this.dir = dir;
+        this.outputs = outputs;
+    }
+
+    /**
+     * Copies and installs the scripts of {@code src/test/js/<name>}, or aborts the calling test
+     * class (a JUnit assumption) saying why they cannot run here. npm gets {@code npmTimeout};
+     * each run's output goes to a directory under {@code outputs}.
+     */
+    static NodeScripts install(String name, Path outputs, Duration npmTimeout) throws IOException, InterruptedException {
+        Optional<Path> node = ClientProcess.onPath("node");
+        Optional<Path> npm = ClientProcess.onPath("npm");
+        Assumptions.assumeTrue(node.isPresent() && npm.isPresent(),
+                "node and npm are not on the PATH (apt-get install nodejs npm): skipping the " + name + " tests");
+        Path source = Path.of("src", "test", "js", name);
+        Path dir = Path.of("target", name).toAbsolutePath();
+        boolean installed = installed(source, dir);
+        copySources(source, dir);
+        if (!installed) {
+            Map<String, String> environment = new HashMap<>();
+            if (Files.exists(NODE_HEADERS)) {
+                environment.put("npm_config_nodedir", NODE_HEADERS.getParent().getParent().getParent().toString());
+            }
+            long startNs = System.nanoTime();
+            ClientProcess.Result ci = ClientProcess.run(outputs.resolve("npm-ci"), dir, npmTimeout, "", environment,
+                    List.of(npm.get().toString(), "ci", "--prefer-offline", "--no-audit", "--no-fund"));
+            if (ci.exitCode() != 0) {
+                ClientProcess.Result ping = ClientProcess.run(outputs.resolve("npm-ping"), dir, npmTimeout, "",
+                        Map.of(), List.of(npm.get().toString(), "ping"));
+                Files.deleteIfExists(dir.resolve("node_modules").resolve(".package-lock.json"));
+                Assumptions.assumeTrue(ping.exitCode() == 0, "the npm registry cannot be reached and " + name
+                        + " is not in npm's cache: skipping its tests (npm ping: " + ping.stderr().strip() + ")");
+                throw new AssertionError("npm ci failed in " + dir + " although the registry answers:\n" + ci.stderr());
+            }
+            System.out.printf("%s installed with npm ci in %d s%n", name, (System.nanoTime() - startNs) / 1_000_000_000L);
+        }
+        ClientProcess.Result version = ClientProcess.run(outputs.resolve("node-version"), dir, SCRIPT_TIMEOUT, "",
+                Map.of(), List.of(node.get().toString(), "--version"));
+        ClientProcess.Result packages = ClientProcess.run(outputs.resolve("npm-ls"), dir, SCRIPT_TIMEOUT, "", Map.of(),
+                List.of(npm.get().toString(), "ls", "--depth=0"));
+        System.out.println(name + " on node " + version.stdout().strip() + ": " + packages.stdout().strip());
+        return new NodeScripts(node.get(), dir, outputs);
+    }
+
+    /** Whether {@code dir} holds an installation of exactly the lock file in {@code source} (npm ci completed). */
+    static boolean installed(Path source, Path dir) throws IOException {
+        Path lock = dir.resolve("package-lock.json");
+        return Files.exists(dir.resolve("node_modules").resolve(".package-lock.json")) && Files.exists(lock)
+                && Arrays.equals(Files.readAllBytes(lock), Files.readAllBytes(source.resolve("package-lock.json")));
+    }
+
+    /** Runs {@code script} with the bootstrap address and {@code args} to its end, within 90 s. */
+    ClientProcess.Result run(String script, String bootstrap, String... args) throws IOException, InterruptedException {
+        return ClientProcess.run(nextOutputDir(script), dir, SCRIPT_TIMEOUT, "", Map.of(), command(script, bootstrap, args));
+    }
+
+    /** Starts {@code script}, which runs until {@link ClientProcess#stop} closes its standard input. */
+    ClientProcess start(String script, String bootstrap, String... args) throws IOException {
+        return ClientProcess.start(nextOutputDir(script), dir, Map.of(), command(script, bootstrap, args));
+    }
+
+    private List<String> command(String script, String bootstrap, String... args) {
+        List<String> command = new ArrayList<>(List.of(node.toString(), script, bootstrap));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private Path nextOutputDir(String script) {
+        return outputs.resolve(String.format("%03d-%s", ++runs, script.replace(".js", "")));
+    }
+
+    /** Copies the scripts and the package files, and the scripts again over a reused installation. */
+    private static void copySources(Path source, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(source)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Files.copy(file, dir.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+}
