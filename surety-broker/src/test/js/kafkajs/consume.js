@@ -9,7 +9,8 @@ main(async () => {
   const { kafka, args } = client('kafkajs-consume');
   const [group, subscription] = args;
   const topic = subscription.startsWith('/') ? new RegExp(subscription.slice(1, -1)) : subscription;
-  const consumer = kafka.consumer({ groupId: group, sessionTimeoutMs: 10000, heartbeatInterval: 500 });
+  // A short fetch wait: disconnecting waits for the fetch in flight, 5 s by default.
+  const consumer = kafka.consumer({ groupId: group, sessionTimeoutMs: 10000, heartbeatInterval: 500, maxWaitTimeInMs: 500 });
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     const assigned = Object.entries(payload.memberAssignment)
       .flatMap(([t, partitions]) => partitions.map((p) => `${t}:${p}`)).sort();

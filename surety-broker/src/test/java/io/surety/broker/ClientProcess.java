@@ -82,9 +82,14 @@ final class ClientProcess implements AutoCloseable {
         }
     }
 
+    /** Closes the client's standard input, its signal to stop, without waiting for it. */
+    void signalStop() throws IOException {
+        process.getOutputStream().close();
+    }
+
     /** Closes the client's standard input (its signal to stop) and waits for it to exit. */
     Result stop(Duration timeout) throws IOException, InterruptedException {
-        process.getOutputStream().close();
+        signalStop();
         return awaitExit(timeout);
     }
 

@@ -277,6 +277,8 @@ class KafkajsIT {
             assertThat(groups).containsAll(IntStream.range(0, partitions)
                     .mapToObj(p -> "committed " + topic + " " + p + " " + perPartition).toList());
 
+            first.signalStop();
+            second.signalStop();
             assertThat(first.stop(CONSUMER_STOP_TIMEOUT).exitCode()).isZero();
             assertThat(second.stop(CONSUMER_STOP_TIMEOUT).exitCode()).isZero();
         }
