@@ -67,6 +67,7 @@ class KafkajsIT {
     private static final long BASE_TIMESTAMP = 1_700_000_000_000L;
     private static final Duration NPM_TIMEOUT = Duration.ofMinutes(3);
 
+    private static NodeScripts.Setup setup;
     private static NodeScripts scripts;
     private static SuretyBroker broker;
     private static Admin admin;
@@ -75,7 +76,11 @@ class KafkajsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        scripts = NodeScripts.install("kafkajs", DATA.dir().resolve("runs"), NPM_TIMEOUT);
+        setup = NodeScripts.install("kafkajs", DATA.dir().resolve("runs"), NPM_TIMEOUT);
+        if (!setup.available()) {
+            return;
+        }
+        scripts = setup.scripts();
         broker = SuretyBroker.builder().dataDir(DATA.dir().resolve("data"))
                 .config("group.initial.rebalance.delay.ms", "0").start();
         bootstrap = broker.bootstrapServers();
@@ -94,12 +99,15 @@ class KafkajsIT {
 
     @BeforeEach
     void captureLog() {
+        setup.assumeAvailable();
         log = LogCapture.attach("io.surety.broker", false);
     }
 
     @AfterEach
     void releaseLog() {
-        log.close();
+        if (log != null) {
+            log.close();
+        }
     }
 
     @Test

@@ -73,7 +73,9 @@ class KcatIT {
     @BeforeAll
     static void start() throws Exception {
         Optional<Path> found = ClientProcess.onPath("kcat");
-        Assumptions.assumeTrue(found.isPresent(), "kcat is not installed (apt-get install kcat): skipping the kcat tests");
+        if (found.isEmpty()) {
+            return;
+        }
         kcat = found.get();
         String version = ClientProcess.run(DATA.dir().resolve("kcat-version"), DATA.dir(), KCAT_TIMEOUT, "",
                 Map.of(), List.of(kcat.toString(), "-V")).stdout();
@@ -96,13 +98,17 @@ class KcatIT {
 
     @BeforeEach
     void captureLog(TestInfo test) {
+        // Checked per test, not in @BeforeAll, so that each test is reported skipped with the reason.
+        Assumptions.assumeTrue(kcat != null, "kcat is not installed (apt-get install kcat): skipping the kcat tests");
         System.out.println(test.getDisplayName() + " with kcat " + librdkafka);
         log = LogCapture.attach("io.surety.broker", false);
     }
 
     @AfterEach
     void releaseLog() {
-        log.close();
+        if (log != null) {
+            log.close();
+        }
     }
 
     @Test

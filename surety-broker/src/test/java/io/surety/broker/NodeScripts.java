@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code npm ci}, so the source tree never holds a node_modules. An installation whose lock file
  * is unchanged is reused, so a client built from source (node-rdkafka) is built once per clean
  * build. A machine without node and npm, or without the npm registry and without the packages in
- * npm's cache, skips the tests that need them with the reason; a registry that answers but an
- * install that fails fails them. Not thread-safe: prepared once per test class.
+ * npm's cache, skips the tests that need them with the reason ({@link Setup}); a registry that
+ * answers but an install that fails fails them. Not thread-safe: prepared once per test class.
  */
 final class NodeScripts {
 
@@ -41,15 +41,36 @@ final class NodeScripts {
     }
 
     /**
-     * Copies and installs the scripts of {@code src/test/js/<name>}, or aborts the calling test
-     * class (a JUnit assumption) saying why they cannot run here. npm gets {@code npmTimeout};
-     * each run's output goes to a directory under {@code outputs}.
+     * The scripts, installed, or why they cannot run here. A test class installs them once and
+     * checks {@link #assumeAvailable} before each test, so that each test is reported skipped with
+     * the reason (an assumption failing in {@code @BeforeAll} leaves no trace in the reports).
      */
-    static NodeScripts install(String name, Path outputs, Duration npmTimeout) throws IOException, InterruptedException {
+    record Setup(NodeScripts scripts, String unavailable) {
+
+        static Setup unavailable(String reason) {
+            return new Setup(null, reason);
+        }
+
+        boolean available() {
+            return unavailable == null;
+        }
+
+        void assumeAvailable() {
+            Assumptions.assumeTrue(available(), unavailable);
+        }
+    }
+
+    /**
+     * Copies and installs the scripts of {@code src/test/js/<name>}, or says why they cannot run
+     * here. npm gets {@code npmTimeout}; each run's output goes to a directory under {@code outputs}.
+     */
+    static Setup install(String name, Path outputs, Duration npmTimeout) throws IOException, InterruptedException {
         Optional<Path> node = ClientProcess.onPath("node");
         Optional<Path> npm = ClientProcess.onPath("npm");
-        Assumptions.assumeTrue(node.isPresent() && npm.isPresent(),
-                "node and npm are not on the PATH (apt-get install nodejs npm): skipping the " + name + " tests");
+        if (node.isEmpty() || npm.isEmpty()) {
+            return Setup.unavailable("node and npm are not on the PATH (apt-get install nodejs npm): skipping the "
+                    + name + " tests");
+        }
         Path source = Path.of("src", "test", "js", name);
         Path dir = Path.of("target", name).toAbsolutePath();
         boolean installed = installed(source, dir);
@@ -66,8 +87,10 @@ final class NodeScripts {
                 ClientProcess.Result ping = ClientProcess.run(outputs.resolve("npm-ping"), dir, npmTimeout, "",
                         Map.of(), List.of(npm.get().toString(), "ping"));
                 Files.deleteIfExists(dir.resolve("node_modules").resolve(".package-lock.json"));
-                Assumptions.assumeTrue(ping.exitCode() == 0, "the npm registry cannot be reached and " + name
-                        + " is not in npm's cache: skipping its tests (npm ping: " + ping.stderr().strip() + ")");
+                if (ping.exitCode() != 0) {
+                    return Setup.unavailable("the npm registry cannot be reached and " + name + " is not in npm's cache:"
+                            + " skipping its tests (npm ping: " + ping.stderr().strip() + ")");
+                }
                 throw new AssertionError("npm ci failed in " + dir + " although the registry answers:\n" + ci.stderr());
             }
             System.out.printf("%s installed with npm ci in %d s%n", name, (System.nanoTime() - startNs) / 1_000_000_000L);
@@ -77,7 +100,7 @@ final class NodeScripts {
         ClientProcess.Result packages = ClientProcess.run(outputs.resolve("npm-ls"), dir, SCRIPT_TIMEOUT, "", Map.of(),
                 List.of(npm.get().toString(), "ls", "--depth=0"));
         System.out.println(name + " on node " + version.stdout().strip() + ": " + packages.stdout().strip());
-        return new NodeScripts(node.get(), dir, outputs);
+        return new Setup(new NodeScripts(node.get(), dir, outputs), null);
     }
 
     /** Whether {@code dir} holds an installation of exactly the lock file in {@code source} (npm ci completed). */
