@@ -93,6 +93,12 @@ final class ClientProcess implements AutoCloseable {
         return awaitExit(timeout);
     }
 
+    /** Asks the client to stop with SIGTERM, as a shell's kill does, and waits for it to exit. */
+    Result terminate(Duration timeout) throws IOException, InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
+    }
+
     private Result awaitExit(Duration timeout) throws IOException, InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();

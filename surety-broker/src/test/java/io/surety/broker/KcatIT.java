@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * kcat (librdkafka), the C client most shell scripts use, against an in-process broker on
- * 127.0.0.1: metadata of all topics, keys and headers, each compression codec librdkafka has
+ * 127.0.0.1: metadata of all topics, keys and headers, a regex subscription that takes in a
+ * topic created after it, each compression codec librdkafka has
  * stored as sent (read back raw, batch by batch), group consumption with offsets committed and
  * read back by kafka-clients' Admin, and a clean leave on close, with no WARN or ERROR from the
  * broker. Every test prints the librdkafka version it ran with ({@code kcat -V}) and names it in
@@ -196,6 +197,34 @@ class KcatIT {
         Map<TopicPartition, Long> expected = new HashMap<>();
         IntStream.range(0, partitions).forEach(p -> expected.put(new TopicPartition(topic, p), (long) perPartition));
         assertThat(committed).as("offsets committed by kcat (%s) on close", librdkafka).isEqualTo(expected);
+        assertQuietBroker();
+    }
+
+    @Test
+    void shouldConsumeATopicCreatedLaterWhenKcatSubscribesWithARegex() throws Exception {
+        createTopic("kcat-regex-first", 1);
+        createTopic("kcat-unmatched", 1);
+        produce("kcat-regex-first", 1, 3);
+        produce("kcat-unmatched", 1, 3);
+        // librdkafka matches the pattern against the metadata of all topics, refreshed every 500 ms
+        // here; a pattern that matches no topic at all is an error kcat stops on, hence the first topic.
+        List<String> command = List.of(kcat.toString(), "-b", bootstrap, "-G", "kcat-regex-group",
+                "-X", "topic.metadata.refresh.interval.ms=500", "-X", "auto.offset.reset=earliest",
+                "-u", "-q", "-f", "%t %k\\n", "^kcat-regex-.*");
+        Path output = DATA.dir().resolve("kcat-" + RUNS.incrementAndGet() + "-regex");
+        try (ClientProcess consumer = ClientProcess.start(output, DATA.dir(), Map.of(), command)) {
+            await().atMost(KCAT_TIMEOUT).untilAsserted(() -> assertThat(consumer.linesSoFar())
+                    .containsExactlyInAnyOrder("kcat-regex-first 0-0", "kcat-regex-first 0-1", "kcat-regex-first 0-2"));
+
+            createTopic("kcat-regex-later", 2);
+            produce("kcat-regex-later", 2, 2);
+
+            await().atMost(KCAT_TIMEOUT).untilAsserted(() -> assertThat(consumer.linesSoFar()).as(librdkafka)
+                    .contains("kcat-regex-later 0-0", "kcat-regex-later 0-1", "kcat-regex-later 1-0",
+                            "kcat-regex-later 1-1"));
+            assertThat(consumer.terminate(KCAT_TIMEOUT).exitCode()).isZero();
+            assertThat(consumer.linesSoFar()).hasSize(7).noneMatch(line -> line.startsWith("kcat-unmatched"));
+        }
         assertQuietBroker();
     }
 
