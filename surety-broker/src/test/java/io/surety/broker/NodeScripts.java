@@ -26,8 +26,11 @@ import org.junit.jupiter.api.Assumptions;
 final class NodeScripts {
 
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
-    /** Where node-gyp finds node's headers without downloading them (Debian's and NodeSource's nodejs put them here). */
-    private static final Path NODE_HEADERS = Path.of("/usr/include/node/node.h");
+    /**
+     * The prefix under which Debian's and NodeSource's nodejs put node's headers: given to node-gyp
+     * as its nodedir, it builds a native addon without downloading them.
+     */
+    private static final Path NODE_DIR = Path.of("/usr");
 
     private final Path node;
     private final Path dir;
@@ -77,8 +80,8 @@ final class NodeScripts {
         copySources(source, dir);
         if (!installed) {
             Map<String, String> environment = new HashMap<>();
-            if (Files.exists(NODE_HEADERS)) {
-                environment.put("npm_config_nodedir", NODE_HEADERS.getParent().getParent().getParent().toString());
+            if (Files.exists(NODE_DIR.resolve(Path.of("include", "node", "node.h")))) {
+                environment.put("npm_config_nodedir", NODE_DIR.toString());
             }
             long startNs = System.nanoTime();
             ClientProcess.Result ci = ClientProcess.run(outputs.resolve("npm-ci"), dir, npmTimeout, "", environment,
