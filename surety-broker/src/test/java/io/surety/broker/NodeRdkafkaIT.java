@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,10 +20,15 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -31,13 +38,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * node-rdkafka 3.6.1, which carries a current librdkafka (2.12.0) and builds it from source on
  * install, against an in-process broker: topic admin and metadata, idempotent produce with each
  * codec the build has (stored batches read raw), transactions with an abort hidden from
- * read_committed consumers in both clients, and group consumption with offsets committed and
- * read back by kafka-clients' Admin.
+ * read_committed consumers in both clients, group consumption with offsets committed and read
+ * back by kafka-clients' Admin, and two members sharing a topic's partitions under the classic
+ * protocol and under KIP-848's ({@code group.protocol=consumer}, which librdkafka has since 2.10).
  *
  * <p>Building librdkafka takes 2 to 4 minutes on two cores (and needs a C toolchain, libssl-dev
  * and libsasl2-dev; zstd only with libzstd-dev), so the test runs only when asked, with
@@ -77,7 +86,9 @@ class NodeRdkafkaIT {
         }
         scripts = setup.scripts();
         broker = SuretyBroker.builder().dataDir(DATA.dir().resolve("data"))
-                .config("group.initial.rebalance.delay.ms", "0").start();
+                .config("group.initial.rebalance.delay.ms", "0")
+                .config("group.consumer.min.heartbeat.interval.ms", "500")
+                .config("group.consumer.heartbeat.interval.ms", "500").start();
         bootstrap = broker.bootstrapServers();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
@@ -174,6 +185,57 @@ class NodeRdkafkaIT {
         assertThat(offsets).as("the committed offset is past the last record, before the end marker or at the end")
                 .hasEntrySatisfying(partition, offset -> assertThat(offset).isBetween(end - 1, end));
         assertQuietBroker();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"classic", "consumer"})
+    void shouldSharePartitionsAndCommitOffsetsWhenTwoNodeRdkafkaMembersConsume(String protocol) throws Exception {
+        String topic = "node-rdkafka-group-" + protocol;
+        int partitions = 3;
+        int perPartition = 10;
+        createTopic(topic, partitions);
+        produce(topic, partitions, perPartition);
+
+        List<String> lines = succeeded(scripts.run("group.js", bootstrap, topic, topic,
+                Integer.toString(partitions * perPartition), protocol)).lines();
+
+        assertThat(lines).contains("records " + partitions * perPartition);
+        Set<String> first = assigned(lines, 0);
+        Set<String> second = assigned(lines, 1);
+        assertThat(first).as("group.protocol=%s", protocol).isNotEmpty().doesNotContainAnyElementsOf(second);
+        assertThat(second).isNotEmpty();
+        assertThat(Stream.concat(first.stream(), second.stream())).containsExactlyInAnyOrder("0", "1", "2");
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        admin.listConsumerGroupOffsets(topic).partitionsToOffsetAndMetadata().get()
+                .forEach((partition, offset) -> offsets.put(partition, offset.offset()));
+        assertThat(offsets).as("offsets committed by both members").containsOnlyKeys(
+                IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p)).toList())
+                .allSatisfy((partition, offset) -> assertThat(offset).isEqualTo(perPartition));
+        assertThat(admin.describeConsumerGroups(List.of(topic)).all().get().get(topic).type())
+                .isEqualTo(protocol.equals("consumer") ? GroupType.CONSUMER : GroupType.CLASSIC);
+        assertQuietBroker();
+    }
+
+    /** The partitions of member {@code index} in group.js's "assigned <index> <p,p,...>" line. */
+    private static Set<String> assigned(List<String> lines, int index) {
+        String prefix = "assigned " + index + " ";
+        String partitions = lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow()
+                .substring(prefix.length());
+        return partitions.equals("-") ? Set.of() : Set.of(partitions.split(","));
+    }
+
+    private static void produce(String topic, int partitions, int perPartition) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            for (int p = 0; p < partitions; p++) {
+                for (int i = 0; i < perPartition; i++) {
+                    producer.send(new ProducerRecord<>(topic, p, p + "-" + i, "value-" + p + "-" + i));
+                }
+            }
+            producer.flush();
+        }
     }
 
     private static ClientProcess.Result succeeded(ClientProcess.Result result) {
