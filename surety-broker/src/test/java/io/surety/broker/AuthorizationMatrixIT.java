@@ -30,6 +30,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
@@ -180,6 +181,8 @@ class AuthorizationMatrixIT {
         rows.add(new Row(ApiKeys.DESCRIBE_CONFIGS, (short) 4, describeConfigs(), Errors.TOPIC_AUTHORIZATION_FAILED,
                 Map.of(TOPIC_RESOURCE, Set.of(AclOperation.DESCRIBE_CONFIGS))));
         rows.add(new Row(ApiKeys.INCREMENTAL_ALTER_CONFIGS, (short) 1, alterConfigs(), Errors.TOPIC_AUTHORIZATION_FAILED,
+                Map.of(TOPIC_RESOURCE, Set.of(AclOperation.ALTER_CONFIGS))));
+        rows.add(new Row(ApiKeys.ALTER_CONFIGS, (short) 2, originalAlterConfigs(), Errors.TOPIC_AUTHORIZATION_FAILED,
                 Map.of(TOPIC_RESOURCE, Set.of(AclOperation.ALTER_CONFIGS))));
         rows.add(new Row(ApiKeys.FIND_COORDINATOR, (short) 3, new FindCoordinatorRequestData().setKey(GROUP)
                 .setKeyType((byte) 0), Errors.GROUP_AUTHORIZATION_FAILED, Map.of(GROUP_RESOURCE, Set.of(AclOperation.DESCRIBE))));
@@ -513,6 +516,15 @@ class AuthorizationMatrixIT {
     private static DescribeConfigsRequestData describeConfigs() {
         return new DescribeConfigsRequestData().setResources(List.of(new DescribeConfigsRequestData.DescribeConfigsResource()
                 .setResourceType((byte) 2).setResourceName(TOPIC).setConfigurationKeys(null)));
+    }
+
+    private static AlterConfigsRequestData originalAlterConfigs() {
+        AlterConfigsRequestData data = new AlterConfigsRequestData();
+        AlterConfigsRequestData.AlterConfigsResource resource =
+                new AlterConfigsRequestData.AlterConfigsResource().setResourceType((byte) 2).setResourceName(TOPIC);
+        resource.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("86400000"));
+        data.resources().add(resource);
+        return data;
     }
 
     private static IncrementalAlterConfigsRequestData alterConfigs() {

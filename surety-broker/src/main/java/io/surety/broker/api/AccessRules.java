@@ -37,10 +37,11 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
-import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnPartitionResult;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResult;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnTopicResultCollection;
+import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -176,6 +177,10 @@ final class AccessRules {
                 resource -> ConfigResourceName.of(resource.resourceType(), resource.resourceName()))));
         rules.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, configResources(ALTER_CONFIGS, request -> names(
                 AccessRules.<IncrementalAlterConfigsRequestData>data(request).resources(),
+                resource -> ConfigResourceName.of(resource.resourceType(), resource.resourceName()))));
+        // The original form, translated into IncrementalAlterConfigs by its handler: the same checks.
+        rules.put(ApiKeys.ALTER_CONFIGS, configResources(ALTER_CONFIGS, request -> names(
+                AccessRules.<AlterConfigsRequestData>data(request).resources(),
                 resource -> ConfigResourceName.of(resource.resourceType(), resource.resourceName()))));
         rules.put(ApiKeys.DESCRIBE_CLUSTER, none());
     }

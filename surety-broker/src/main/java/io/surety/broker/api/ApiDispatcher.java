@@ -58,6 +58,8 @@ public final class ApiDispatcher {
         TransactionCoordinator transactions = services.transactions();
         Clock clock = services.clock();
         Optional<ClusterView> cluster = services.cluster();
+        IncrementalAlterConfigsHandler alterConfigs = new IncrementalAlterConfigsHandler(services.config(), topics,
+                topicOperations, localNode, cluster);
         List<ApiHandler> all = new ArrayList<>(List.of(
                 apiVersions,
                 cluster.<ApiHandler>map(view -> new ClusterMetadataHandler(services.config().topics(), view))
@@ -75,7 +77,8 @@ public final class ApiDispatcher {
                 new DeleteTopicsHandler(services.config().topics(), topics, topicOperations, cluster),
                 new CreatePartitionsHandler(topics, topicOperations, localNode, cluster),
                 new DescribeConfigsHandler(services.config(), topics, localNode, cluster),
-                new IncrementalAlterConfigsHandler(services.config(), topics, topicOperations, localNode, cluster),
+                alterConfigs,
+                new AlterConfigsHandler(alterConfigs, topics, cluster),
                 new DescribeClusterHandler(localNode, cluster),
                 new OffsetForLeaderEpochHandler(topics, partitions),
                 new DeleteRecordsHandler(topics, partitions, clock, services.timer()),

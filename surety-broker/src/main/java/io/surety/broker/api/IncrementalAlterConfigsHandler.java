@@ -76,7 +76,16 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
 
     @Override
     public CompletableFuture<ApiResponse> handle(ApiRequest request) {
-        IncrementalAlterConfigsRequestData data = ((IncrementalAlterConfigsRequest) request.body()).data();
+        return alter(((IncrementalAlterConfigsRequest) request.body()).data(), request.access())
+                .thenApply(ApiResponse.Send::new);
+    }
+
+    /**
+     * Applies {@code data} and completes with the answer for each of its resources, each resource
+     * {@code access} denied answered with its authorization error first; also how
+     * {@link AlterConfigsHandler} applies the original AlterConfigs, translated.
+     */
+    CompletableFuture<IncrementalAlterConfigsResponseData> alter(IncrementalAlterConfigsRequestData data, Access access) {
         Map<ConfigResource, Integer> occurrences = new HashMap<>();
         for (AlterConfigsResource resource : data.resources()) {
             occurrences.merge(resourceOf(resource), 1, Integer::sum);
@@ -93,7 +102,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
                     throw new InvalidRequestException("Each resource must appear at most once.");
                 }
                 // Before the resource is looked up, so that existence never leaks.
-                Errors denied = AccessRules.ConfigResourceName.denial(request.access(), resource.resourceType(),
+                Errors denied = AccessRules.ConfigResourceName.denial(access, resource.resourceType(),
                         resource.resourceName());
                 if (denied != Errors.NONE) {
                     throw denied.exception();
@@ -117,7 +126,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
             response.responses().add(result);
         }
         if (awaiting.isEmpty()) {
-            return CompletableFuture.completedFuture(new ApiResponse.Send(response));
+            return CompletableFuture.completedFuture(response);
         }
         return cluster.get().sendToController(ApiKeys.INCREMENTAL_ALTER_CONFIGS, forwarded).handle((answer, failure) -> {
             if (failure != null) {
@@ -132,7 +141,7 @@ final class IncrementalAlterConfigsHandler implements ApiHandler {
                     }
                 }
             }
-            return new ApiResponse.Send(response);
+            return response;
         });
     }
 

@@ -68,6 +68,7 @@ public final class ServedVersions {
             row(ApiKeys.CREATE_PARTITIONS,                   0,      0,      3,      3),
             row(ApiKeys.DESCRIBE_CONFIGS,                    1,      1,      4,      4),
             row(ApiKeys.INCREMENTAL_ALTER_CONFIGS,           0,      0,      1,      1),
+            row(ApiKeys.ALTER_CONFIGS,                       0,      0,      2,      2),
             row(ApiKeys.DESCRIBE_CLUSTER,                    0,      0,      2,      2),
             row(ApiKeys.OFFSET_FOR_LEADER_EPOCH,             2,      2,      4,      4),
             row(ApiKeys.DELETE_RECORDS,                      0,      0,      2,      2),

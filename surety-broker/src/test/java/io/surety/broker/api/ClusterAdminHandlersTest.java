@@ -32,6 +32,8 @@ import org.apache.kafka.common.message.DescribeConfigsRequestData.DescribeConfig
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData.DescribeConfigsResourceResult;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData.AlterableConfig;
@@ -40,6 +42,7 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.Alter
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.CreatePartitionsRequest;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.DeleteTopicsRequest;
@@ -228,6 +231,33 @@ class ClusterAdminHandlersTest {
         PartitionState moved = cluster.image().topic("orders").partition(0);
         assertThat(moved.leader()).isEqualTo(1);
         assertThat(moved.leaderEpoch()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldSendTheOriginalAlterConfigsAsSetsAndDeletesOfTheImagesOverridesToTheController() {
+        cluster.topic("orders", List.of(List.of(1, 2)), List.of(List.of(1, 2)), List.of(1),
+                Map.of("retention.ms", "1000", "cleanup.policy", "compact"));
+        AlterConfigsRequestData.AlterConfigsResource replace = new AlterConfigsRequestData.AlterConfigsResource()
+                .setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("orders");
+        replace.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("retention.ms").setValue("5000"));
+        replace.configs().add(new AlterConfigsRequestData.AlterableConfig().setName("max.message.bytes").setValue("2048"));
+        AlterConfigsRequestData data = new AlterConfigsRequestData();
+        data.resources().add(replace);
+
+        AlterConfigsResponseData response = (AlterConfigsResponseData) send(new AlterConfigsRequest(data, (short) 2));
+
+        assertThat(response.responses()).extracting(AlterConfigsResponseData.AlterConfigsResourceResponse::resourceName,
+                AlterConfigsResponseData.AlterConfigsResourceResponse::errorCode)
+                .containsExactly(tuple("orders", Errors.NONE.code()));
+        assertThat(cluster.image().topic("orders").configs()).isEqualTo(Map.of("retention.ms", "5000",
+                "max.message.bytes", "2048"));
+        AlterConfigsResource forwarded = ((IncrementalAlterConfigsRequestData) cluster.sent.get(0)).resources().iterator()
+                .next();
+        assertThat(forwarded.configs()).extracting(AlterableConfig::name, AlterableConfig::configOperation,
+                AlterableConfig::value).containsExactlyInAnyOrder(
+                        tuple("retention.ms", OpType.SET.id(), "5000"),
+                        tuple("max.message.bytes", OpType.SET.id(), "2048"),
+                        tuple("cleanup.policy", OpType.DELETE.id(), null));
     }
 
     private ApiMessage send(AbstractRequest body) {
