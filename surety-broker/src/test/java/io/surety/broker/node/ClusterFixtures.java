@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -50,6 +51,26 @@ final class ClusterFixtures {
         await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
                 .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
         return cluster;
+    }
+
+    /**
+     * Waits for every node of {@code cluster} to serve, creates {@code topic} with one partition on
+     * all three nodes and {@code min.insync.replicas=3}, writes {@code count} records with acks=all
+     * (each answered only once both followers fetched it) and waits until every replica holds them.
+     */
+    static TopicPartition replicateToAll(SuretyCluster cluster, String topic, int count) throws Exception {
+        await().atMost(60, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
+                .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
+        createTopic(cluster, topic, 1, (short) 3, Map.of("min.insync.replicas", "3"));
+        try (KafkaProducer<String, String> producer = producer(cluster, "all")) {
+            for (int i = 0; i < count; i++) {
+                producer.send(new ProducerRecord<>(topic, "r-" + i)).get(30, TimeUnit.SECONDS);
+            }
+        }
+        TopicPartition tp = new TopicPartition(topic, 0);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
+                .allMatch(id -> replica(cluster, id, tp) != null && replica(cluster, id, tp).logEndOffset() == count));
+        return tp;
     }
 
     /** Creates a topic through Kafka's Admin client and waits for the controller's answer. */

@@ -1,16 +1,9 @@
 package io.surety.broker.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.surety.broker.SuretyBroker;
 import io.surety.broker.SuretyCluster;
 import io.surety.broker.metrics.PrometheusText;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,18 +33,7 @@ class InterBrokerSaslIT {
                 .config("broker.session.timeout.ms", "3000")
                 .start();
         try (cluster) {
-            await().atMost(60, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-            ClusterFixtures.createTopic(cluster, TOPIC, 1, (short) 3, Map.of("min.insync.replicas", "3"));
-            try (KafkaProducer<String, String> producer = ClusterFixtures.producer(cluster, "all")) {
-                for (int i = 0; i < 50; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, "r-" + i)).get(30, TimeUnit.SECONDS);
-                }
-            }
-            TopicPartition tp = new TopicPartition(TOPIC, 0);
-            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> ClusterFixtures.replica(cluster, id, tp) != null
-                            && ClusterFixtures.replica(cluster, id, tp).logEndOffset() == 50));
+            ClusterFixtures.replicateToAll(cluster, TOPIC, 50);
             int leader = ClusterFixtures.state(cluster, 1, TOPIC, 0).leader();
             PrometheusText leaderMetrics = PrometheusText.scrape(cluster.node(leader).orElseThrow().metrics().registry());
             assertThat(leaderMetrics.sum("surety_authentications_total", "listener", SuretyCluster.INTER_BROKER_LISTENER,

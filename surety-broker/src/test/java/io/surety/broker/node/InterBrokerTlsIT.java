@@ -1,17 +1,11 @@
 package io.surety.broker.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.surety.broker.Keytool;
-import io.surety.broker.SuretyBroker;
 import io.surety.broker.SuretyCluster;
 import io.surety.broker.metrics.PrometheusText;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,18 +53,7 @@ class InterBrokerTlsIT {
                 .config("broker.session.timeout.ms", "3000")
                 .start();
         try (cluster) {
-            await().atMost(60, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> cluster.node(id).map(SuretyBroker::isReady).orElse(false)));
-            ClusterFixtures.createTopic(cluster, TOPIC, 1, (short) 3, Map.of("min.insync.replicas", "3"));
-            try (KafkaProducer<String, String> producer = ClusterFixtures.producer(cluster, "all")) {
-                for (int i = 0; i < 50; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, "r-" + i)).get(30, TimeUnit.SECONDS);
-                }
-            }
-            TopicPartition tp = new TopicPartition(TOPIC, 0);
-            await().atMost(30, TimeUnit.SECONDS).until(() -> cluster.nodeIds().stream()
-                    .allMatch(id -> ClusterFixtures.replica(cluster, id, tp) != null
-                            && ClusterFixtures.replica(cluster, id, tp).logEndOffset() == 50));
+            TopicPartition tp = ClusterFixtures.replicateToAll(cluster, TOPIC, 50);
             for (int id : cluster.nodeIds()) {
                 assertThat(PrometheusText.scrape(cluster.node(id).orElseThrow().metrics().registry())
                         .sum("surety_tls_handshake_failures_total")).as("node %d", id).isZero();
