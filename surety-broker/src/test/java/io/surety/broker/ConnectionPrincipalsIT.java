@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.security.auth.AuthenticationContext;
 import org.apache.kafka.common.security.auth.KafkaPrincipal;
 import org.apache.kafka.common.security.auth.KafkaPrincipalBuilder;
@@ -94,17 +93,9 @@ class ConnectionPrincipalsIT {
     }
 
     private static Map<String, Object> tlsClient(SuretyBroker broker, boolean certificate) {
-        Map<String, Object> tls = new HashMap<>();
+        Map<String, Object> tls = Keytool.clientTls(keys.resolve("client-trust.p12"),
+                certificate ? keys.resolve("client.p12") : null, PASSWORD);
         tls.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + broker.port("SSL"));
-        tls.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
-        tls.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, keys.resolve("client-trust.p12").toString());
-        tls.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD);
-        tls.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
-        if (certificate) {
-            tls.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keys.resolve("client.p12").toString());
-            tls.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, PASSWORD);
-            tls.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
-        }
         return tls;
     }
 

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SslConfigs;
 
 /**
  * The JDK's keytool, run as a process: PKCS12 keystores with a self-signed certificate (SAN
@@ -30,6 +34,24 @@ public final class Keytool {
                 "-file", certificate.toString());
         run("-importcert", "-noprompt", "-alias", alias, "-file", certificate.toString(),
                 "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", password);
+    }
+
+    /**
+     * A Kafka client's settings for TLS: it trusts {@code truststore} and, when
+     * {@code keystore} is given, shows that certificate (both PKCS12 with {@code password}).
+     */
+    public static Map<String, Object> clientTls(Path truststore, Path keystore, String password) {
+        Map<String, Object> tls = new HashMap<>();
+        tls.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
+        tls.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, truststore.toString());
+        tls.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, password);
+        tls.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
+        if (keystore != null) {
+            tls.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keystore.toString());
+            tls.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, password);
+            tls.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
+        }
+        return tls;
     }
 
     private static void run(String... args) throws Exception {

@@ -24,7 +24,6 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
@@ -75,13 +74,9 @@ class MutualTlsAuthorizationIT {
     }
 
     private static Map<String, Object> client(SuretyBroker broker, String certificate) {
-        Map<String, Object> config = new HashMap<>();
+        Map<String, Object> config = Keytool.clientTls(keys.resolve("client-trust.p12"),
+                keys.resolve(certificate + ".p12"), PASSWORD);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + broker.port("SSL"));
-        config.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
-        config.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, keys.resolve("client-trust.p12").toString());
-        config.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD);
-        config.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keys.resolve(certificate + ".p12").toString());
-        config.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, PASSWORD);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);

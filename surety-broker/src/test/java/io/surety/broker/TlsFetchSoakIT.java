@@ -26,7 +26,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,12 +58,8 @@ class TlsFetchSoakIT {
     }
 
     private static Map<String, Object> client(SuretyBroker broker) {
-        Map<String, Object> tls = new HashMap<>();
+        Map<String, Object> tls = Keytool.clientTls(keys.resolve("client-trust.p12"), null, PASSWORD);
         tls.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + broker.port("SSL"));
-        tls.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
-        tls.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, keys.resolve("client-trust.p12").toString());
-        tls.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD);
-        tls.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
         return tls;
     }
 

@@ -24,7 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -130,17 +129,7 @@ class TlsListenerIT {
 
     /** A client's TLS settings: it trusts the server's certificate, and with {@code certificate} shows its own. */
     private static Map<String, Object> clientTls(boolean certificate) {
-        Map<String, Object> tls = new HashMap<>();
-        tls.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SSL");
-        tls.put(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, keys.resolve("client-trust.p12").toString());
-        tls.put(SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD);
-        tls.put(SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG, "PKCS12");
-        if (certificate) {
-            tls.put(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, keys.resolve("client.p12").toString());
-            tls.put(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, PASSWORD);
-            tls.put(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG, "PKCS12");
-        }
-        return tls;
+        return Keytool.clientTls(keys.resolve("client-trust.p12"), certificate ? keys.resolve("client.p12") : null, PASSWORD);
     }
 
     private static Map<String, Object> withBootstrap(SuretyBroker broker, Map<String, Object> tls,
