@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiMessageType;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.DescribeAclsRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
@@ -28,6 +31,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -116,6 +121,12 @@ class EveryVersionIT {
         ApiMessage body = ApiMessageType.fromApiKey(api.id).newRequest();
         if (body instanceof ProduceRequestData produce) {
             produce.setAcks((short) -1).setTimeoutMs(10_000);
+        }
+        if (body instanceof DescribeAclsRequestData describe) {
+            // The default filter's zeros are UNKNOWN, which Kafka refuses to parse (and closes): ask for every ACL.
+            describe.setResourceTypeFilter(ResourceType.ANY.code()).setPatternTypeFilter(PatternType.ANY.code())
+                    .setOperation(AclOperation.ANY.code()).setPermissionType(AclPermissionType.ANY.code())
+                    .setResourceNameFilter(null).setPrincipalFilter(null).setHostFilter(null);
         }
         short bodyVersion = (short) Math.max(api.oldestVersion(), Math.min(version, api.latestVersion()));
         RequestHeader header = new RequestHeader(api, version, "every-version", correlationId);
