@@ -117,6 +117,9 @@ class ClientQuotasIT {
             assertThat(limited).as("MB/s under producer_byte_rate=1000000 (unlimited: %.1f)", unlimited)
                     .isCloseTo(1.0, within(0.1));
             assertThat(throttle).as("the producer's produce-throttle-time-max").anyMatch(ms -> ms > 0);
+            assertThat(io.surety.broker.metrics.PrometheusText.scrape(broker.metrics().registry()).sum(
+                    "surety_client_quota_throttled_total", "quota", "producer_byte_rate", "user", "", "client_id", "limited"))
+                    .as("throttled answers counted for the quota's entity").isPositive();
         }
     }
 

@@ -49,7 +49,8 @@ public final class ApiDispatcher {
     /** Builds every handler with only the services it uses, from what the broker wired. */
     public ApiDispatcher(BrokerServices services, RequestMetrics metrics) {
         this.metrics = metrics;
-        this.quotas = new ClientQuotaEnforcer(services.clientQuotas() != null ? services.clientQuotas() : new ClientQuotas());
+        this.quotas = new ClientQuotaEnforcer(services.clientQuotas() != null ? services.clientQuotas() : new ClientQuotas(),
+                metrics);
         this.accessRules = services.accessControl()
                 .map(control -> new AccessRules(control.authorizer(), services.config().network())).orElse(null);
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(this);

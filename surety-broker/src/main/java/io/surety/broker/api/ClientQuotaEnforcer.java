@@ -1,5 +1,6 @@
 package io.surety.broker.api;
 
+import io.surety.broker.metrics.RequestMetrics;
 import io.surety.broker.security.ClientQuotas;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,9 @@ import org.apache.kafka.server.quota.QuotaUtils;
  * answer carries the throttle time Kafka computes ({@code (rate - bound) / bound * window}) and the
  * connection reads nothing more for that long. A producer over its quota is slowed, never failed.
  *
- * <p>Without any quota this costs one volatile read per produce and fetch. Thread-safe: Kafka's
+ * <p>Each throttled answer is counted by quota key, user and client id
+ * ({@code surety_client_quota_throttled_total}, {@code surety_client_quota_throttle_seconds_total}).
+ * Without any quota this costs one volatile read per produce and fetch. Thread-safe: Kafka's
  * sensors lock per sensor.
  */
 final class ClientQuotaEnforcer {
@@ -39,11 +42,13 @@ final class ClientQuotaEnforcer {
     private static final long SENSOR_EXPIRY_SECONDS = 3600;
 
     private final ClientQuotas quotas;
+    private final RequestMetrics counters;
     private final Metrics metrics = new Metrics(Time.SYSTEM);
     private final Map<String, Sensor> sensors = new ConcurrentHashMap<>();
 
-    ClientQuotaEnforcer(ClientQuotas quotas) {
+    ClientQuotaEnforcer(ClientQuotas quotas, RequestMetrics counters) {
         this.quotas = quotas;
+        this.counters = counters;
     }
 
     /**
@@ -93,7 +98,9 @@ final class ClientQuotaEnforcer {
             sensor.record(bytes, nowMs);
             return 0;
         } catch (QuotaViolationException e) {
-            return (int) Math.min(Integer.MAX_VALUE, QuotaUtils.throttleTime(e, nowMs));
+            int throttleMs = (int) Math.min(Integer.MAX_VALUE, QuotaUtils.throttleTime(e, nowMs));
+            counters.throttled(key, quota.user(), quota.clientId(), throttleMs);
+            return throttleMs;
         }
     }
 
