@@ -54,6 +54,7 @@ import io.surety.broker.security.AccessControl;
 import io.surety.broker.security.AclAuthorizer;
 import io.surety.broker.security.AclState;
 import io.surety.broker.security.AuthenticationCounters;
+import io.surety.broker.security.ClientQuotas;
 import io.surety.broker.security.ConnectionPrincipals;
 import io.surety.broker.security.InterBrokerSasl;
 import io.surety.broker.security.SaslListener;
@@ -166,6 +167,8 @@ public final class SuretyBroker implements AutoCloseable {
     private ScramUsers scramUsers;
     /** Present when {@code authorizer.class.name} is set; its ACLs are loaded before the listeners open. */
     private Optional<AccessControl> accessControl = Optional.empty();
+    /** The client quotas, from the security store or, in a cluster, the metadata. */
+    private final ClientQuotas clientQuotas = new ClientQuotas();
     /** The ACLs this node knows: replayed from its security store, or in a cluster from the metadata. */
     private AclState aclState;
     /** A cluster node's {@code --add-scram} users on their way to the controller. */
@@ -257,7 +260,7 @@ public final class SuretyBroker implements AutoCloseable {
                     ? Optional.of(new AclAuthorizer(config.authorizer(), metrics.requests()::denied)) : Optional.empty();
             aclState = new AclState(authorizer);
             if (!config.cluster().isCluster()) {
-                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, aclState));
+                securityStore = SecurityStore.open(dataDir, ledger, List.of(scramCredentials, aclState, clientQuotas));
                 accessControl = authorizer.map(loaded -> new AccessControl(loaded, aclState, securityStore));
                 scramUsers = new ScramUsers(securityStore, scramCredentials);
                 for (ScramBootstrap user : addScram) {
@@ -321,7 +324,7 @@ public final class SuretyBroker implements AutoCloseable {
                 peers = new InterBrokerClient(config.nodeId(), config.network().socketRequestMaxBytes(), interBrokerTls,
                         interBrokerSasl);
                 clusterNode = ClusterNode.start(config, identity, dataDir, topics, partitions, peers, flusher::awaitDurable,
-                        metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials, aclState)));
+                        metrics, coordinatorGroup, new SecurityStates(List.of(scramCredentials, aclState, clientQuotas)));
                 // The cluster's ACLs arrive with its metadata; changes go through the controller.
                 accessControl = aclState.authorizer().map(loaded -> new AccessControl(loaded, aclState, null));
                 startedNode.set(clusterNode);
@@ -353,7 +356,7 @@ public final class SuretyBroker implements AutoCloseable {
             BrokerServices services = new BrokerServices(config, identity, topics, partitions, topicOperations, flusher,
                     watchers, producerIds, groups, groups.transactions(), clock, timer, handlerPool, this::port, metrics,
                     Optional.ofNullable(clusterNode), replicaServing, coordinatorVerification, scramUsers,
-                    accessControl);
+                    accessControl, clientQuotas, securityStore);
             scheduleMaintenance(clock);
             metrics.partitionGauges(() -> BrokerGauges.partitions(partitions));
             metrics.groupGauges(() -> BrokerGauges.groups(groups, partitions));

@@ -26,7 +26,7 @@ import org.apache.kafka.server.authorizer.AuthorizationResult;
 public final class Access {
 
     /** Everything allowed: no authorizer is configured. */
-    static final Access ALL = new Access(null, null, Map.of());
+    public static final Access ALL = new Access(null, null, Map.of());
 
     private final AclAuthorizer authorizer;
     private final RequestContext context;

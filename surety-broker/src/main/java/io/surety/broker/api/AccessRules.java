@@ -254,6 +254,7 @@ final class AccessRules {
                 .setErrorCode(Errors.CLUSTER_AUTHORIZATION_FAILED.code())));
         rules.put(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS, cluster(ALTER, Errors.CLUSTER_AUTHORIZATION_FAILED));
         rules.put(ApiKeys.DESCRIBE_CLIENT_QUOTAS, cluster(DESCRIBE_CONFIGS, Errors.CLUSTER_AUTHORIZATION_FAILED));
+        rules.put(ApiKeys.ALTER_CLIENT_QUOTAS, cluster(ALTER_CONFIGS, Errors.CLUSTER_AUTHORIZATION_FAILED));
     }
 
     /**

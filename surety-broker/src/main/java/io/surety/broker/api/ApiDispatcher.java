@@ -7,6 +7,7 @@ import io.surety.broker.metadata.TopicRegistry;
 import io.surety.broker.metrics.RequestMetrics;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.partition.TransactionVerifier;
+import io.surety.broker.security.ClientQuotas;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,10 +44,13 @@ public final class ApiDispatcher {
     private final RequestMetrics metrics;
     /** Null without an authorizer: then no request is checked, at no cost. */
     private final AccessRules accessRules;
+    private final ClientQuotaEnforcer quotas;
 
     /** Builds every handler with only the services it uses, from what the broker wired. */
     public ApiDispatcher(BrokerServices services, RequestMetrics metrics) {
         this.metrics = metrics;
+        this.quotas = new ClientQuotaEnforcer(services.clientQuotas() != null ? services.clientQuotas() : new ClientQuotas(),
+                metrics);
         this.accessRules = services.accessControl()
                 .map(control -> new AccessRules(control.authorizer(), services.config().network())).orElse(null);
         ApiVersionsHandler apiVersions = new ApiVersionsHandler(this);
@@ -105,7 +109,8 @@ public final class ApiDispatcher {
                 new DescribeProducersHandler(partitions),
                 new DescribeLogDirsHandler(services.config().storage().dataDir(), partitions),
                 new SaslHandshakeHandler(),
-                new DescribeClientQuotasHandler(),
+                new DescribeClientQuotasHandler(services.clientQuotas()),
+                new AlterClientQuotasHandler(services.clientQuotas(), Optional.ofNullable(services.securityStore()), cluster),
                 new DescribeUserScramCredentialsHandler(services.scramUsers(), cluster),
                 new AlterUserScramCredentialsHandler(services.scramUsers(), cluster),
                 new CreateAclsHandler(services.accessControl(), cluster),
@@ -189,6 +194,10 @@ public final class ApiDispatcher {
     public CompletableFuture<ApiResponse> dispatch(ApiRequest request) {
         long startNs = System.nanoTime();
         CompletableFuture<ApiResponse> pending = handle(request);
+        ApiKeys api = request.header().apiKey();
+        if (api == ApiKeys.PRODUCE || api == ApiKeys.FETCH) {
+            pending = pending.thenApply(response -> quotas.apply(request, response));
+        }
         pending.whenComplete((response, error) -> completed(request, response, startNs));
         return pending;
     }

@@ -16,13 +16,20 @@ import org.apache.kafka.common.security.auth.KafkaPrincipal;
  *     {@code User:ANONYMOUS} elsewhere (what authorization checks)
  * @param access what the principal may do, as {@link AccessRules} decided before the handler runs;
  *     {@link Access#ALL} without an authorizer
+ * @param sizeInBytes the request's body bytes, as the byte-rate quotas count a produce
  */
 public record ApiRequest(RequestHeader header, AbstractRequest body, String clientAddress, String listenerName,
-        KafkaPrincipal principal, Access access) {
+        KafkaPrincipal principal, Access access, int sizeInBytes) {
 
     public ApiRequest {
         Objects.requireNonNull(principal, "principal");
         Objects.requireNonNull(access, "access");
+    }
+
+    /** A request whose size is not known (0): what the quotas count for it. */
+    public ApiRequest(RequestHeader header, AbstractRequest body, String clientAddress, String listenerName,
+            KafkaPrincipal principal, Access access) {
+        this(header, body, clientAddress, listenerName, principal, access, 0);
     }
 
     /** A request not checked yet: everything allowed until {@link ApiDispatcher} applies the rules. */
@@ -38,7 +45,7 @@ public record ApiRequest(RequestHeader header, AbstractRequest body, String clie
 
     /** This request, with what its rule decided. */
     ApiRequest withAccess(Access decided) {
-        return new ApiRequest(header, body, clientAddress, listenerName, principal, decided);
+        return new ApiRequest(header, body, clientAddress, listenerName, principal, decided, sizeInBytes);
     }
 
     public short version() {

@@ -10,7 +10,9 @@ import io.surety.broker.metrics.BrokerMetrics;
 import io.surety.broker.partition.GroupCommitFlusher;
 import io.surety.broker.partition.PartitionRegistry;
 import io.surety.broker.producer.ProducerIdAllocator;
+import io.surety.broker.security.ClientQuotas;
 import io.surety.broker.security.ScramUsers;
+import io.surety.broker.security.SecurityStore;
 import io.surety.broker.security.AccessControl;
 import java.time.Clock;
 import java.util.Optional;
@@ -49,7 +51,21 @@ public record BrokerServices(
         ReplicaServing replicaServing,
         CoordinatorVerification coordinatorVerification,
         ScramUsers scramUsers,
-        Optional<AccessControl> accessControl) {
+        Optional<AccessControl> accessControl,
+        ClientQuotas clientQuotas,
+        SecurityStore securityStore) {
+
+    /** The services of a node without client quotas (and, on a cluster node, without a store of its own). */
+    public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,
+            TopicOperations topicOperations, GroupCommitFlusher flusher, PartitionWatchers watchers,
+            ProducerIdAllocator producerIds, GroupCoordinator groups, TransactionCoordinator transactions, Clock clock,
+            ScheduledExecutorService timer, Executor handlerPool, IntSupplier boundPort, BrokerMetrics metrics,
+            Optional<ClusterView> cluster, ReplicaServing replicaServing, CoordinatorVerification coordinatorVerification,
+            ScramUsers scramUsers, Optional<AccessControl> accessControl) {
+        this(config, identity, topics, partitions, topicOperations, flusher, watchers, producerIds, groups, transactions,
+                clock, timer, handlerPool, boundPort, metrics, cluster, replicaServing, coordinatorVerification,
+                scramUsers, accessControl, new ClientQuotas(), null);
+    }
 
     /** The services of a node without an authorizer. */
     public BrokerServices(BrokerConfig config, ClusterIdentity identity, TopicRegistry topics, PartitionRegistry partitions,

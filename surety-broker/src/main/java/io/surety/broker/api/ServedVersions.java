@@ -109,6 +109,7 @@ public final class ServedVersions {
             row(ApiKeys.SASL_AUTHENTICATE,                   0,      0,      2,      2),
             // No client quotas are stored yet: every filter matches nothing, as on a Kafka without any.
             row(ApiKeys.DESCRIBE_CLIENT_QUOTAS,              0,      0,      1,      1),
+            row(ApiKeys.ALTER_CLIENT_QUOTAS,                 0,      0,      1,      1),
             row(ApiKeys.DESCRIBE_USER_SCRAM_CREDENTIALS,     0,      0,      0,      0),
             row(ApiKeys.ALTER_USER_SCRAM_CREDENTIALS,        0,      0,      0,      0));
 

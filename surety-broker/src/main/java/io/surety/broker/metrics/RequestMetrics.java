@@ -42,6 +42,8 @@ public final class RequestMetrics {
     private final Counter errors;
     private final Histogram latency;
     private final Counter denied;
+    private final Counter throttled;
+    private final Counter throttleSeconds;
     private final AtomicReferenceArray<ApiMeters> byApi = new AtomicReferenceArray<>(ApiKeys.values().length);
 
     RequestMetrics(PrometheusRegistry registry) {
@@ -54,9 +56,25 @@ public final class RequestMetrics {
                 .help("Time from the start of handling a request to its response being ready, by API")
                 .labelNames("api").classicOnly().classicUpperBounds(LATENCY_BUCKETS_SECONDS).withoutExemplars()
                 .register(registry);
+        throttled = Counter.builder().name("surety_client_quota_throttled_total")
+                .help("Answers throttled for a client over its quota, by quota key and the quota entity's user and client id")
+                .labelNames("quota", "user", "client_id").withoutExemplars().register(registry);
+        throttleSeconds = Counter.builder().name("surety_client_quota_throttle_seconds_total")
+                .help("Throttle time given to clients over their quota, by quota key, user and client id")
+                .labelNames("quota", "user", "client_id").withoutExemplars().register(registry);
         denied = Counter.builder().name("surety_authorization_denied_total")
                 .help("Requests the authorizer refused, whole or for some of the resources they name, by API")
                 .labelNames("api").withoutExemplars().register(registry);
+    }
+
+    /**
+     * One answer throttled for {@code throttleMs} because the quota {@code quota} of the entity of
+     * {@code user} and {@code clientId} ("" for a part the entity does not have) was exceeded. Only
+     * clients over a quota get here; the child is looked up each time.
+     */
+    public void throttled(String quota, String user, String clientId, int throttleMs) {
+        throttled.labelValues(quota, user, clientId).inc();
+        throttleSeconds.labelValues(quota, user, clientId).inc(throttleMs / 1000.0);
     }
 
     /**

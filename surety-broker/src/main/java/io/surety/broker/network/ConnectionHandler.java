@@ -88,6 +88,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     /** The SASL exchange of a SASL listener's connection; null on other listeners. */
     private final SaslAuthenticator sasl;
     private final ConnectionPrincipal principals;
+    /** Until when a client over its quota is not read (System.nanoTime); long past when not throttled. */
+    private long throttledUntilNs = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     /** A connection without SASL: who it is, once its first request arrived. */
     private KafkaPrincipal connectionPrincipal;
     private final Map<Long, Completed> completed = new HashMap<>();
@@ -365,12 +367,33 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.flush();
         }
         if (!closing && !authenticationFailed && nextSequence - nextToWrite <= MAX_PENDING / 2
-                && !ctx.channel().config().isAutoRead()) {
+                && System.nanoTime() - throttledUntilNs >= 0 && !ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
 
+    /**
+     * A client over its quota reads nothing more until its throttle time has passed (Kafka mutes the
+     * channel); the answer carrying the time is written first.
+     */
+    private void throttle(ChannelHandlerContext ctx, int throttleMs) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(throttleMs);
+        if (until - throttledUntilNs <= 0) {
+            return;
+        }
+        throttledUntilNs = until;
+        ctx.channel().config().setAutoRead(false);
+        ctx.executor().schedule(() -> {
+            if (!closing && System.nanoTime() - throttledUntilNs >= 0 && nextSequence - nextToWrite <= MAX_PENDING / 2) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }, throttleMs, TimeUnit.MILLISECONDS);
+    }
+
     private void write(ChannelHandlerContext ctx, RequestHeader requestHeader, ApiResponse.Send send) {
+        if (send.throttleMs() > 0) {
+            throttle(ctx, send.throttleMs());
+        }
         short version = requestHeader.apiKey() == ApiKeys.API_VERSIONS
                 && !dispatcher.supports(ApiKeys.API_VERSIONS, requestHeader.apiVersion()) ? 0 : requestHeader.apiVersion();
         ResponseHeader header = new ResponseHeader(requestHeader.correlationId(),

@@ -1,5 +1,6 @@
 package io.surety.broker.network;
 
+import io.surety.broker.api.Access;
 import io.surety.broker.api.ApiRequest;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -82,7 +83,8 @@ final class RequestDecoder {
         } catch (RuntimeException e) {
             throw new BadRequestException("unparsable " + key + " v" + header.apiVersion() + " body (" + e + ")", header);
         }
-        return new Decoded(new ApiRequest(header, parsed.request, clientAddress, listenerName, principal),
+        return new Decoded(new ApiRequest(header, parsed.request, clientAddress, listenerName, principal, Access.ALL,
+                parsed.size),
                 body.remaining());
     }
 }

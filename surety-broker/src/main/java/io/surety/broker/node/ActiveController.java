@@ -15,6 +15,8 @@ import io.surety.broker.quorum.QuorumRequestHandler;
 import io.surety.broker.quorum.RatisQuorum;
 import io.surety.broker.security.AclRequests;
 import io.surety.broker.security.AclState;
+import io.surety.broker.security.ClientQuotaRequests;
+import io.surety.broker.security.ClientQuotas;
 import io.surety.broker.security.ScramUsers;
 import io.surety.broker.security.SecurityChange;
 import java.util.List;
@@ -34,6 +36,7 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
+import org.apache.kafka.common.message.AlterClientQuotasRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterUserScramCredentialsRequestData;
@@ -237,6 +240,11 @@ final class ActiveController implements QuorumRequestHandler, LeadershipListener
         }
         if (request instanceof DeleteAclsRequestData delete) {
             return commit(term, securityDecision(AclRequests.delete(delete, AclState.of(image.security().acls().values()))));
+        }
+        if (request instanceof AlterClientQuotasRequestData alter) {
+            ClientQuotas current = new ClientQuotas();
+            image.security().quotas().values().forEach(current::replay);
+            return commit(term, securityDecision(ClientQuotaRequests.alter(alter, current)));
         }
         if (request instanceof AllocateProducerIdsRequestData allocate) {
             return commit(term, rules.allocateProducerIds(image, allocate));

@@ -35,6 +35,7 @@ final class SecurityPublisher implements ImageListener {
         publish(before.scram(), after.scram(), key -> new RemoveUserScramCredentialRecord().setName(key.user())
                 .setMechanism(key.mechanism()));
         publish(before.acls(), after.acls(), id -> new RemoveAccessControlEntryRecord().setId(id));
+        publish(before.quotas(), after.quotas(), key -> before.quotas().get(key).duplicate().setRemove(true).setValue(0));
     }
 
     private <K, V extends ApiMessage> void publish(Map<K, V> before, Map<K, V> after, Function<K, ApiMessage> removal) {
