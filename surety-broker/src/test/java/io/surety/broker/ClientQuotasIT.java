@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,13 +14,17 @@ import kafka.admin.ConfigCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.quota.ClientQuotaAlteration;
 import org.apache.kafka.common.quota.ClientQuotaEntity;
 import org.apache.kafka.common.quota.ClientQuotaFilter;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.AfterEach;
@@ -120,6 +125,52 @@ class ClientQuotasIT {
             assertThat(io.surety.broker.metrics.PrometheusText.scrape(broker.metrics().registry()).sum(
                     "surety_client_quota_throttled_total", "quota", "producer_byte_rate", "user", "", "client_id", "limited"))
                     .as("throttled answers counted for the quota's entity").isPositive();
+        }
+    }
+
+    @Test
+    void shouldThrottleAConsumerOverItsByteRateAndDeliverEverything(@TempDir Path data) throws Exception {
+        int records = 12 * 1024;
+        try (SuretyBroker broker = SuretyBroker.builder().dataDir(data).start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Properties producerProps = new Properties();
+            producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
+                    new ByteArraySerializer())) {
+                for (int i = 0; i < records; i++) {
+                    producer.send(new ProducerRecord<>(TOPIC, new byte[RECORD_BYTES]));
+                }
+            }
+            // 1 MB/s: past the first window's allowance (about 10 MB), the 12 MB backlog is throttled.
+            admin.alterClientQuotas(List.of(new ClientQuotaAlteration(new ClientQuotaEntity(Map.of(
+                    ClientQuotaEntity.CLIENT_ID, "slow-reader")), List.of(new ClientQuotaAlteration.Op(
+                    "consumer_byte_rate", 1_000_000.0))))).all().get(30, TimeUnit.SECONDS);
+            Properties consumerProps = new Properties();
+            consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "slow-reader");
+            int received = 0;
+            double throttleMax = 0;
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                TopicPartition tp = new TopicPartition(TOPIC, 0);
+                consumer.assign(List.of(tp));
+                consumer.seekToBeginning(List.of(tp));
+                long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (received < records && System.nanoTime() < deadlineNs) {
+                    received += consumer.poll(Duration.ofMillis(500)).count();
+                }
+                for (var metric : consumer.metrics().entrySet()) {
+                    if (metric.getKey().name().equals("fetch-throttle-time-max")) {
+                        throttleMax = Math.max(throttleMax, (Double) metric.getValue().metricValue());
+                    }
+                }
+            }
+            assertThat(received).as("every record delivered").isEqualTo(records);
+            assertThat(throttleMax).as("the consumer's fetch-throttle-time-max").isPositive();
+            assertThat(io.surety.broker.metrics.PrometheusText.scrape(broker.metrics().registry()).sum(
+                    "surety_client_quota_throttled_total", "quota", "consumer_byte_rate", "client_id", "slow-reader"))
+                    .isPositive();
         }
     }
 

@@ -5,6 +5,7 @@ import io.surety.broker.security.ClientQuotas;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -61,14 +62,14 @@ final class ClientQuotaEnforcer {
         }
         ApiKeys api = request.header().apiKey();
         if (api == ApiKeys.PRODUCE && send.body() instanceof ProduceResponseData produce) {
-            int throttleMs = record(PRODUCER_BYTE_RATE, request, request.sizeInBytes());
+            int throttleMs = record(PRODUCER_BYTE_RATE, request, request::sizeInBytes);
             if (throttleMs > 0) {
                 produce.setThrottleTimeMs(Math.max(produce.throttleTimeMs(), throttleMs));
                 return new ApiResponse.Send(produce, throttleMs);
             }
         } else if (api == ApiKeys.FETCH && send.body() instanceof FetchResponseData fetch && fromConsumer(request)) {
-            int bytes = fetch.size(new ObjectSerializationCache(), request.version());
-            int throttleMs = record(CONSUMER_BYTE_RATE, request, bytes);
+            int throttleMs = record(CONSUMER_BYTE_RATE, request,
+                    () -> fetch.size(new ObjectSerializationCache(), request.version()));
             if (throttleMs > 0) {
                 fetch.setThrottleTimeMs(Math.max(fetch.throttleTimeMs(), throttleMs));
                 return new ApiResponse.Send(fetch, throttleMs);
@@ -82,8 +83,11 @@ final class ClientQuotaEnforcer {
         return data.replicaId() < 0 && (data.replicaState() == null || data.replicaState().replicaId() < 0);
     }
 
-    /** Records {@code bytes} against the request's quota of {@code key}; the throttle time it earned, 0 within it. */
-    private int record(String key, ApiRequest request, long bytes) {
+    /**
+     * Records {@code bytes} against the request's quota of {@code key}; the throttle time it earned,
+     * 0 within it. The bytes are counted only when the connection has such a quota.
+     */
+    private int record(String key, ApiRequest request, LongSupplier bytes) {
         String user = request.principal().getName();
         String clientId = request.header().clientId();
         Optional<ClientQuotas.Bound> bound = quotas.bound(key, user, clientId);
@@ -95,7 +99,7 @@ final class ClientQuotaEnforcer {
                 name -> newSensor(name, key, quota));
         long nowMs = System.currentTimeMillis();
         try {
-            sensor.record(bytes, nowMs);
+            sensor.record(bytes.getAsLong(), nowMs);
             return 0;
         } catch (QuotaViolationException e) {
             int throttleMs = (int) Math.min(Integer.MAX_VALUE, QuotaUtils.throttleTime(e, nowMs));
