@@ -195,7 +195,7 @@ public final class ApiDispatcher {
         long startNs = System.nanoTime();
         CompletableFuture<ApiResponse> pending = handle(request);
         ApiKeys api = request.header().apiKey();
-        if (api == ApiKeys.PRODUCE || api == ApiKeys.FETCH) {
+        if ((api == ApiKeys.PRODUCE || api == ApiKeys.FETCH) && quotas.active()) {
             pending = pending.thenApply(response -> quotas.apply(request, response));
         }
         pending.whenComplete((response, error) -> completed(request, response, startNs));

@@ -52,6 +52,11 @@ final class ClientQuotaEnforcer {
         this.counters = counters;
     }
 
+    /** Whether any quota is set: without one, answers need not pass through {@link #apply}. */
+    boolean active() {
+        return !quotas.isEmpty();
+    }
+
     /**
      * {@code response} with the throttle time its request earned, for a produce or a consumer's
      * fetch; any other response as it is.
